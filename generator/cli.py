@@ -1,0 +1,99 @@
+"""The `edition` command: parse arguments, call one function, print diagnostics.
+
+User errors come out as `path:line: error: message` with exit code 1 and no traceback
+(`--debug` shows one). Heavy modules are imported inside the commands so `--help` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="edition", description="Build digital scholarly editions of printed books.")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the edition into a static site")
+    build.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    check = commands.add_parser("check", help="validate the edition without writing anything")
+    check.add_argument("--content", type=Path, default=Path("content"))
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    clean = commands.add_parser("clean", help="print the cleaned reading text of raw pages")
+    clean.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    clean.add_argument("--decisions", type=Path, help="editorial decisions file to apply")
+
+    ingest = commands.add_parser("ingest", help="raw pages → chapter source + review report")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ingest.add_argument("--into", type=Path, default=Path("content/chapter.md"), help="chapter source to write")
+    ingest.add_argument("--decisions", type=Path, help="editorial decisions (default: decisions.toml beside --into)")
+    ingest.add_argument("--title", help="chapter title (default: the running title found in the pages)")
+
+    args = parser.parse_args(argv)
+    from generator.diagnostics import EditionError  # noqa: PLC0415 - keep --help fast
+
+    try:
+        return COMMANDS[args.command](args)
+    except EditionError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        errors = sum(d.level == "error" for d in exc.diagnostics)
+        print(f"edition: {errors} error(s), {len(exc.diagnostics) - errors} warning(s); nothing written", file=sys.stderr)
+        if args.debug:
+            raise
+        return 1
+    except Exception as exc:  # output, search and I/O failures: one clear line
+        if args.debug:
+            raise
+        message = str(exc)
+        print(message if ": error: " in message else f"edition: error: {message}", file=sys.stderr)
+        return 1
+
+
+def _build(args) -> int:
+    from generator.build import build
+
+    result = build(args.content, args.out, search=not args.no_search, strict=args.strict)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    seconds = sum(result.timings.values())
+    stages = ", ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
+    print(f"built {result.pages} pages and {result.files} citation files into {args.out} in {seconds:.2f}s ({stages})")
+    if result.search_summary:
+        print(f"search: {result.search_summary}")
+    return 0
+
+
+def _check(args) -> int:
+    from generator.build import check
+
+    edition, warnings = check(args.content, strict=args.strict)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    sections = sum(len(c.sections) for c in edition.chapters)
+    print(f"{args.content}: ok: {len(edition.chapters)} chapter(s), {sections} sections, {len(warnings)} warning(s)")
+    return 0
+
+
+def _clean(args) -> int:
+    from generator.ingest.pipeline import clean_text
+
+    sys.stdout.write(clean_text(args.files, args.decisions))
+    return 0
+
+
+def _ingest(args) -> int:
+    from generator.ingest.pipeline import ingest
+
+    summary = ingest(args.files, args.into, args.decisions, args.title)
+    print(summary)
+    return 0
+
+
+COMMANDS = {"build": _build, "check": _check, "clean": _clean, "ingest": _ingest}

@@ -1,0 +1,132 @@
+"""The edition's config file (`edition.toml`), typed; unknown keys and wrong types are errors.
+
+Bibliographic fields the sources do not give stay empty: the templates leave them out rather
+than invent an author, a publisher or a year.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Collector
+
+CONFIG_NAME = "edition.toml"
+
+# table → key → expected type. One schema, read by both the loader and the README.
+SCHEMA: dict[str, dict[str, type]] = {
+    "": {"title": str, "subtitle": str, "language": str, "url": str},
+    "source": {
+        "authors": list, "book_title": str, "editors": list, "publisher": str,
+        "place": str, "year": str, "first_page": str, "last_page": str,
+    },
+    "content": {"order": list, "exclude": list},
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The printed book the edition reproduces."""
+    authors: tuple[str, ...] = ()
+    book_title: str = ""
+    editors: tuple[str, ...] = ()
+    publisher: str = ""
+    place: str = ""
+    year: str = ""
+    first_page: str = ""
+    last_page: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str
+    language: str = "de"
+    subtitle: str = ""
+    url: str = ""  # canonical address of the published site; empty: citations use relative links
+    source: Source = field(default_factory=Source)
+    order: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ("review/*",)
+
+    @property
+    def path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+
+def _key_lines(text: str) -> dict[tuple[str, str], int]:
+    """Line of each `key =` per table, so errors can point at the key (tomllib gives no lines)."""
+    lines: dict[tuple[str, str], int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if m := re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line):
+            table = m.group(1).strip()
+            lines[(table, "")] = number
+        elif m := re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line):
+            lines.setdefault((table, m.group(1)), number)
+    return lines
+
+
+def load_config(root: Path, problems: Collector) -> Config | None:
+    """Read and check `root/edition.toml`; report every problem, return None if unusable."""
+    path = root / CONFIG_NAME
+    if not root.is_dir():
+        problems.error(root, None, "content folder not found")
+        return None
+    if not path.is_file():
+        problems.error(path, None, f"config file missing: every edition needs {CONFIG_NAME}")
+        return None
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.error(path, int(m.group(1)) if m else None, f"invalid TOML: {exc}")
+        return None
+
+    lines = _key_lines(text)
+    values: dict[str, dict[str, object]] = {table: {} for table in SCHEMA}
+    for key, value in data.items():
+        if isinstance(value, dict) and key in SCHEMA and key != "":
+            for sub, subvalue in value.items():
+                _check(path, lines, key, sub, subvalue, values, problems)
+        else:
+            _check(path, lines, "", key, value, values, problems)
+
+    top = values[""]
+    if not top.get("title"):
+        problems.error(path, None, "missing key 'title': the edition needs a title")
+    language = top.get("language", "de")
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", str(language)):
+        problems.error(path, lines.get(("", "language")), f"language {language!r} is not a BCP 47 tag like 'de'")
+    url = str(top.get("url", ""))
+    if url and not re.match(r"https?://[^/\s]+(/\S*)?$", url):
+        problems.error(path, lines.get(("", "url")), f"url {url!r} must be an absolute http(s) address")
+    if problems.errors:
+        return None
+    source = {k: tuple(v) if isinstance(v, list) else v for k, v in values["source"].items()}
+    content = values["content"]
+    return Config(
+        root=root,
+        title=str(top["title"]),
+        subtitle=str(top.get("subtitle", "")),
+        language=str(language),
+        url=url.rstrip("/") + "/" if url else "",
+        source=Source(**source),
+        order=tuple(content.get("order", ())),
+        exclude=tuple(content.get("exclude", Config.exclude)),
+    )
+
+
+def _check(path, lines, table, key, value, values, problems: Collector) -> None:
+    line = lines.get((table, key))
+    name = f"{table}.{key}" if table else key
+    expected = SCHEMA.get(table, {}).get(key)
+    if expected is None:
+        known = ", ".join(sorted(SCHEMA.get(table, {}))) or "none"
+        problems.error(path, line, f"unknown config key '{name}' (known keys here: {known})")
+    elif not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
+        kind = "a list of strings" if expected is list else "a string"
+        problems.error(path, line, f"config key '{name}' must be {kind}")
+    else:
+        values[table][key] = value

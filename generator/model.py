@@ -1,0 +1,105 @@
+"""The edition as data: chapters, sections, blocks, notes and print pages.
+
+Built by source.py from the chapter files, read by render/. HTML fragments appear only as
+already-escaped `Markup` produced by markup.py; nothing here reads or writes files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator.config import Config
+
+UNKNOWN = None  # a print page whose number the sources do not give
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Where a print page begins. `number` is None when the sources do not give it."""
+    number: int | None
+    anchor: str
+
+    @property
+    def label(self) -> str:
+        return f"S. {self.number}" if self.number is not None else "S. ?"
+
+
+@dataclass
+class Block:
+    """One top-level block of reading text.
+
+    kind: "paragraph" (numbered, citable), "gap" (missing text, marked editorially),
+    "pagebreak" (a page marker standing between paragraphs) or "other" (lists, quotes, code).
+    """
+    kind: str
+    html: Markup
+    line: int
+    number: int | None = None
+    anchor: str | None = None
+    first_page: PageBreak | None = None  # the print page the block starts on
+    last_page: PageBreak | None = None
+    note_refs: tuple[tuple[str, str], ...] = ()  # (print label, id of the reference button)
+
+
+@dataclass
+class Section:
+    id: str
+    number: str          # "6.1" as printed without the final dot; "" for unnumbered headings
+    title_html: Markup   # the heading as printed, number included
+    title_text: str
+    level: int           # 2 for "6.", 3 for "6.1.", …
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "paragraph"]
+
+    @property
+    def note_refs(self) -> dict[str, str]:
+        """Each note referenced in this section → its first reference here (for the back-link)."""
+        first: dict[str, str] = {}
+        for block in self.blocks:
+            for label, ref_id in block.note_refs:
+                first.setdefault(label, ref_id)
+        return first
+
+    @property
+    def first_page(self) -> PageBreak | None:
+        return next((b.first_page for b in self.blocks if b.first_page), None)
+
+    @property
+    def last_page(self) -> PageBreak | None:
+        return next((b.last_page for b in reversed(self.blocks) if b.last_page), None)
+
+
+@dataclass(frozen=True)
+class Note:
+    label: str         # the print number, kept as printed ("8")
+    anchor: str        # id-safe form of the label
+    html: Markup
+    text: str
+    line: int
+
+
+@dataclass
+class Chapter:
+    slug: str          # URL folder, from the file name
+    path: Path
+    title: str
+    title_html: Markup
+    sections: list[Section]
+    notes: dict[str, Note]
+    page_breaks: list[PageBreak]
+
+    @property
+    def known_pages(self) -> list[int]:
+        return [p.number for p in self.page_breaks if p.number is not None]
+
+
+@dataclass
+class Edition:
+    config: Config
+    chapters: list[Chapter]

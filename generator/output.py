@@ -1,0 +1,68 @@
+"""The only code that writes into the output folder: build beside it, then swap atomically.
+
+A build is written into a fresh temporary folder next to the output; only when every page and
+the search index are there does it replace the old site. A failed build leaves the last good
+site untouched. A marker file says the folder is ours: we refuse to replace a folder that lacks
+it (an editor who types `--out ~/Documents` must not lose their documents).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+MARKER = ".edition-site"
+
+
+class OutputError(Exception):
+    pass
+
+
+class StagedSite:
+    """A temporary site folder; `commit()` swaps it into place, leaving the context discards it."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        if self.out.exists() and not _owned(self.out):
+            raise OutputError(f"{out}: error: refusing to replace a folder not made by `edition build` "
+                              f"(no {MARKER} file in it); choose an empty or new --out folder")
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self.written: set[str] = set()
+
+    def write(self, path: str, content: str | bytes) -> None:
+        if path in self.written:
+            raise OutputError(f"{path}: error: two outputs write the same file")
+        target = (self.root / path).resolve()
+        if self.root not in target.parents:
+            raise OutputError(f"{path}: error: output path leaves the site folder")
+        self.written.add(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target.write_bytes(data)
+
+    def copy(self, source: Path, path: str) -> None:
+        self.write(path, source.read_bytes())
+
+    def commit(self) -> None:
+        (self.root / MARKER).write_text("built by `edition build`; this folder is replaced on every build\n")
+        os.chmod(self.root, 0o755)  # mkdtemp makes 0700; a web server needs to read it
+        old = None
+        if self.out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+            os.replace(self.out, old / "site")
+        os.replace(self.root, self.out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def __enter__(self) -> "StagedSite":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.root.exists():
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _owned(folder: Path) -> bool:
+    return (folder / MARKER).is_file() or (folder.is_dir() and not any(folder.iterdir()))

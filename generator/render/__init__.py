@@ -1,0 +1,1 @@
+"""Model → pages in memory. Nothing here reads source files or writes output."""

@@ -1,0 +1,248 @@
+"""Chapter sources (Markdown + edition markers) → the Edition model, with every problem listed.
+
+A chapter file starts with `# Chapter title`; each `##`/`###` heading opens a section whose id
+comes from its printed number ("6.1." → `s6-1`), never from its wording, so citations survive an
+editor's correction of a heading. An unnumbered heading needs an explicit `{#id}`.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import Path
+
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from generator import markup
+from generator.config import Config
+from generator.diagnostics import Collector
+from generator.model import Block, Chapter, Edition, Note, PageBreak, Section
+
+EXPLICIT_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
+VALID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?(?=\s)")
+NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def chapter_files(config: Config) -> list[Path]:
+    """Every *.md under the content folder (minus `exclude`), in `order` first, then by path."""
+    root = config.root
+    found = sorted(
+        p for p in root.rglob("*.md")
+        if not any(fnmatch.fnmatch(p.relative_to(root).as_posix(), pat) for pat in config.exclude)
+    )
+    rank = {name: i for i, name in enumerate(config.order)}
+    return sorted(found, key=lambda p: (rank.get(p.relative_to(root).as_posix(), len(rank)), p))
+
+
+def load_edition(config: Config, problems: Collector) -> Edition:
+    chapters = []
+    files = chapter_files(config)
+    if not files:
+        problems.error(config.root, None, "no chapter files (*.md) in the content folder")
+    for name in config.order:
+        if not (config.root / name).is_file():
+            problems.error(config.path, None, f"content.order names '{name}', which does not exist")
+    slugs: dict[str, Path] = {}
+    for path in files:
+        chapter = parse_chapter(path, problems)
+        if chapter is None:
+            continue
+        if chapter.slug in slugs:
+            problems.error(path, None, f"duplicate chapter slug '{chapter.slug}' (also {slugs[chapter.slug]})")
+        slugs[chapter.slug] = path
+        chapters.append(chapter)
+    return Edition(config=config, chapters=chapters)
+
+
+def parse_chapter(path: Path, problems: Collector) -> Chapter | None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    slug = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "kapitel"
+    env: dict = {}
+    tokens = markup.parser().parse(text, env)
+    builder = _ChapterBuilder(path, slug, problems, env)
+    builder.walk(tokens)
+    notes = _notes(path, tokens, env, problems)
+    _check_note_use(path, text, builder, notes, problems)
+    if builder.title is None:
+        problems.error(path, 1, "a chapter file must start with its title as '# Title'")
+        return None
+    return Chapter(slug=slug, path=path, title=builder.title[0], title_html=builder.title[1],
+                   sections=builder.sections, notes=notes, page_breaks=builder.page_breaks)
+
+
+class _ChapterBuilder:
+    """Walks the top-level tokens once: headings open sections, blocks are numbered and paged."""
+
+    def __init__(self, path: Path, slug: str, problems: Collector, env: dict):
+        self.path, self.slug, self.problems, self.env = path, slug, problems, env
+        self.title: tuple[str, Markup] | None = None
+        self.sections: list[Section] = []
+        self.page_breaks: list[PageBreak] = []
+        self.current_page: PageBreak | None = None
+        self.pending: list[Block] = []  # page markers standing before the first section
+        self.ids: dict[str, int] = {}
+
+    def claim_id(self, anchor: str, line: int) -> None:
+        if anchor in self.ids:
+            self.problems.error(self.path, line, f"duplicate id '{anchor}' (first used on line {self.ids[anchor]})")
+        else:
+            self.ids[anchor] = line
+
+    def walk(self, tokens: list[Token]) -> None:
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.type == "footnote_block_open":
+                break  # notes are read by _notes()
+            end = _block_end(tokens, i)
+            line = token.map[0] + 1 if token.map else 0
+            if token.type == "heading_open":
+                self.heading(token, tokens[i + 1], line)
+            elif token.type == "paragraph_open" and token.level == 0:
+                self.paragraph(tokens[i + 1], line)
+            else:
+                self.add(Block("other", markup.render_blocks(tokens[i:end + 1], self.env), line))
+            i = end + 1
+
+    def heading(self, open_token: Token, inline: Token, line: int) -> None:
+        level = int(open_token.tag[1])
+        children = inline.children or []
+        explicit = None
+        if children and children[-1].type == "text" and (m := EXPLICIT_ID.search(children[-1].content)):
+            explicit = m.group(1)
+            children[-1].content = children[-1].content[: m.start()]
+        self.check_markers(children, line, allowed={"add"})
+        text = markup.plain_text(children)
+        html = markup.render_inline(children, self.env)
+        if level == 1:
+            if self.title is not None or self.sections:
+                self.problems.error(self.path, line, "only one '# Title' per chapter; sections use '##' and deeper")
+            self.title = (text, html)
+            return
+        number_match = NUMBER.match(text + " ")
+        number = number_match.group(1) if number_match else ""
+        anchor = explicit or ("s" + number.replace(".", "-") if number else "")
+        if explicit is not None and not VALID_ID.fullmatch(explicit):
+            self.problems.error(self.path, line, f"invalid id '{{#{explicit}}}': use a letter, then letters, digits, '-' or '_'")
+        if not anchor:
+            self.problems.error(self.path, line, f"heading '{text}' has no number: give it an explicit id, e.g. '{{#vorwort}}'")
+            anchor = f"line-{line}"
+        self.claim_id(anchor, line)
+        self.sections.append(Section(id=anchor, number=number, title_html=html, title_text=text,
+                                     level=level, line=line, blocks=self.pending))
+        self.pending = []
+
+    def paragraph(self, inline: Token, line: int) -> None:
+        children = inline.children or []
+        self.check_markers(children, line, allowed={"page", "add", "gap"})
+        first = self.current_page
+        kinds = [c.meta["kind"] for c in children if c.type == "edition_marker"]
+        visible = [c for c in children if not (c.type == "edition_marker" or (c.type in ("text", "softbreak") and not c.content.strip()))]
+        for index, child in enumerate(children):
+            if child.type == "edition_marker" and child.meta["kind"] == "page":
+                page = self.page_break(child, line)
+                if not any(c.type not in ("softbreak",) and c.content.strip() for c in children[:index]
+                           if c.type != "edition_marker"):
+                    first = page  # the paragraph begins on the new page
+        notes = tuple((c.meta["label"], markup.ref_id(c.meta)) for c in children if c.type == "footnote_ref")
+        html = markup.render_inline(children, self.env)
+        if not visible and kinds and set(kinds) == {"page"}:
+            kind = "pagebreak"
+        elif not visible and kinds == ["gap"]:
+            kind = "gap"
+            gap = next(c for c in children if c.type == "edition_marker")
+            html = Markup(markup.escape(gap.meta["arg"]))
+        else:
+            kind = "paragraph"
+        self.add(Block(kind, html, line, first_page=first, last_page=self.current_page, note_refs=notes))
+
+    def page_break(self, marker: Token, line: int) -> PageBreak:
+        arg = marker.meta["arg"]
+        number = int(arg) if arg.isdigit() else None
+        known = [p.number for p in self.page_breaks if p.number is not None]
+        if number is not None and known and number <= known[-1]:
+            self.problems.error(self.path, line, f"page marker {{{{page {number}}}}} out of order (after page {known[-1]})")
+        unknown = sum(p.number is None for p in self.page_breaks) + 1
+        anchor = f"seite-{number}" if number is not None else f"seite-unbekannt-{unknown}"
+        self.claim_id(anchor, line)
+        marker.meta["anchor"] = anchor
+        page = PageBreak(number, anchor)
+        self.page_breaks.append(page)
+        self.current_page = page
+        return page
+
+    def check_markers(self, children: list[Token], line: int, allowed: set[str]) -> None:
+        for child in children:
+            if child.type != "edition_marker":
+                continue
+            kind = child.meta["kind"]
+            if kind == "unknown":
+                self.problems.error(self.path, line, f"unknown edition marker '{child.content}' "
+                                    "(known: {{page N}}, {{page ?}}, {{gap}}, {{gap: note}}, {{add text}})")
+            elif kind not in allowed:
+                self.problems.error(self.path, line, f"'{child.content}' is not allowed here")
+        for child in children:
+            if child.type == "text" and (m := DANGLING_REF.search(child.content)):
+                self.problems.error(self.path, line, f"footnote reference [^{m.group(1)}] has no note '[^{m.group(1)}]: …'")
+
+    def add(self, block: Block) -> None:
+        if not self.sections:
+            if block.kind != "pagebreak":
+                self.problems.error(self.path, block.line, "text before the first section heading: "
+                                    "give it a heading (an editorial one if the print has none: '## {{add …}} {#id}')")
+            self.pending.append(block)
+            return
+        section = self.sections[-1]
+        if block.kind == "paragraph":
+            block.number = len(section.paragraphs) + 1
+            block.anchor = f"{section.id}-p{block.number}"
+            self.claim_id(block.anchor, block.line)
+        section.blocks.append(block)
+
+
+def _block_end(tokens: list[Token], start: int) -> int:
+    """Index of the token closing the top-level block that starts at `start`."""
+    if tokens[start].nesting != 1:
+        return start
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _notes(path: Path, tokens: list[Token], env: dict, problems: Collector) -> dict[str, Note]:
+    """The footnotes, keyed by their print label, rendered as inline HTML (one line per paragraph)."""
+    notes: dict[str, Note] = {}
+    label, parts, texts, line = None, [], [], 0
+    for token in tokens:
+        if token.type == "footnote_open":
+            label, parts, texts, line = token.meta["label"], [], [], 0
+        elif token.type == "inline" and label is not None:
+            line = line or (token.map[0] + 1 if token.map else 0)
+            children = [c for c in token.children or [] if c.type != "footnote_anchor"]
+            parts.append(markup.render_inline(children, env))
+            texts.append(markup.plain_text(children))
+        elif token.type == "footnote_close" and label is not None:
+            notes[label] = Note(label, markup.label_anchor(label), Markup("<br>").join(parts), " ".join(texts), line)
+            label = None
+    return notes
+
+
+def _check_note_use(path: Path, text: str, builder: _ChapterBuilder, notes: dict[str, Note], problems: Collector) -> None:
+    defined: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if m := NOTE_DEF.match(line):
+            if m.group(1) in defined:
+                problems.error(path, number, f"note [^{m.group(1)}] defined twice (first on line {defined[m.group(1)]})")
+            defined.setdefault(m.group(1), number)
+    for label, line in defined.items():
+        if label not in notes:
+            problems.error(path, line, f"note [^{label}] is never referenced in the text")

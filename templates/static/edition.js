@@ -1,0 +1,45 @@
+/* Progressive enhancement only: everything works without this file (notes and citations are
+   native popovers, the citation text is in the page). It adds: the search box, absolute URLs
+   in citations, copy buttons. */
+(function () {
+  "use strict";
+  var root = new URL(document.documentElement.getAttribute("data-root") || "./", location.href);
+
+  // Search: Pagefind's UI; result URLs are made relative to wherever the site is served from.
+  var box = document.querySelector(".search[data-bundle]");
+  if (box && window.PagefindUI) {
+    new window.PagefindUI({
+      element: box,
+      bundlePath: box.getAttribute("data-bundle"),
+      baseUrl: root.pathname,
+      showImages: false,
+      showSubResults: true,
+      resetStyles: false,
+    });
+  }
+
+  // Citations: the exact address of what is cited, as the reader sees it now.
+  document.querySelectorAll(".cite-url").forEach(function (link) {
+    var canonical = link.getAttribute("data-canonical");
+    var href = canonical || new URL(link.getAttribute("href"), location.href).href;
+    link.textContent = href;
+    link.href = href;
+  });
+
+  function accessDate() {
+    return new Date().toLocaleDateString("de-CH", { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  document.querySelectorAll(".cite-copy").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = button.closest(".cite-popover, .cite-box").querySelector(".cite-text").textContent
+        .replace(/\s+/g, " ").trim() + " (abgerufen am " + accessDate() + ").";
+      navigator.clipboard.writeText(text).then(function () {
+        button.textContent = "Kopiert";
+        setTimeout(function () { button.textContent = "Kopieren"; }, 2000);
+      });
+    });
+  });
+})();
