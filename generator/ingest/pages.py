@@ -1,0 +1,116 @@
+"""Read one raw page: decode, normalise, tell wrapped from flattened, take off header/footer.
+
+A raw page is what a PDF text extractor gives for one printed page: either wrapped (one printed
+line per line, blank lines between paragraphs) or flattened (the whole page on one line). The
+running header or footer ("229 Sicherheits- und Verteidigungspolitik von Kleinstaaten") is
+removed from the text; its page number and running title are kept for the page markers.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.diagnostics import Collector
+
+# "229 Running Title" or "Running Title 229" at the very start or end of a page.
+FOOTER_NUMBER_FIRST = re.compile(r"(?:^|\s)(\d{1,4})\s+([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s*$")
+FOOTER_NUMBER_LAST = re.compile(r"^\s*([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s+(\d{1,4})\s*$")
+LONE_NUMBER = re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$")
+
+
+@dataclass
+class RawPage:
+    path: Path
+    lines: list[tuple[int, str]]     # (line number in the file, text), footer removed
+    form: str                        # "wrapped" or "flattened"
+    number: int | None = None        # print page number, from the footer or a decision
+    running_title: str = ""
+    removed: str = ""                # the header/footer text taken off
+    removed_line: int | None = None
+
+
+def read_page(path: Path, problems: Collector, known_titles: tuple[str, ...] = ()) -> RawPage | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, None, f"cannot read: {exc.strerror}")
+        return None
+    if b"\x00" in data:
+        problems.error(path, None, "binary file (contains NUL bytes), not page text")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(path, line, f"not UTF-8 text (tried encoding utf-8: invalid byte 0x{data[exc.start]:02x} "
+                                   f"at offset {exc.start}); convert the file to UTF-8 first")
+        return None
+    text = normalise(text)
+    if not text.strip():
+        problems.error(path, 1, "empty page: no text to ingest")
+        return None
+    numbered = [(i, line) for i, line in enumerate(text.split("\n"), 1)]
+    nonblank = [line for _, line in numbered if line.strip()]
+    flattened = len(nonblank) <= 2 and max(len(line) for line in nonblank) > 400
+    page = RawPage(path, numbered, "flattened" if flattened else "wrapped")
+    _take_footer(page, known_titles)
+    if not any(line.strip() for _, line in page.lines):
+        problems.error(path, 1, "page has no text besides its header/footer")
+        return None
+    return page
+
+
+def normalise(text: str) -> str:
+    """CRLF/CR → LF; no-break and other odd spaces → space; soft hyphens out; trailing blanks off."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00ad", "")  # soft hyphen: invisible in print, never part of the text
+    text = re.sub(r"[\u00a0\u2007\u202f\u2009\u2002\u2003\t]", " ", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _take_footer(page: RawPage, known_titles: tuple[str, ...]) -> None:
+    """Remove a running header/footer: first or last non-blank line, or the tail of a flat page."""
+    content = [(i, line) for i, line in page.lines if line.strip()]
+    for index, line in (content[-1], content[0]) if content else ():
+        if m := _match_running_line(line, known_titles, whole_line=page.form == "wrapped"):
+            number, title, start = m
+            page.number, page.running_title = number, title
+            page.removed, page.removed_line = line[start:].strip(), index
+            page.lines = [(i, (text[:start].rstrip() if i == index else text)) for i, text in page.lines]
+            return
+
+
+def _match_running_line(line: str, known_titles: tuple[str, ...], whole_line: bool):
+    """(page number, running title, start offset) if `line` ends (or is) a running header/footer."""
+    for title in known_titles:  # titles learned from other pages of the book are the surest cue
+        for pattern in (rf"(?:^|\s)(\d{{1,4}})\s+({re.escape(title)})\s*$", rf"(?:^|\s)({re.escape(title)})\s+(\d{{1,4}})\s*$"):
+            if m := re.search(pattern, line):
+                number = m.group(1) if m.group(1).isdigit() else m.group(2)
+                return int(number), title, m.start() if m.start() == 0 else m.start() + 1
+    if whole_line:
+        if m := LONE_NUMBER.match(line):
+            return int(m.group(1)), "", 0
+        if m := FOOTER_NUMBER_LAST.match(line):
+            return int(m.group(2)), m.group(1).strip(), 0
+        m = re.match(r"^\s*(\d{1,4})\s+([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s*$", line)
+    else:
+        m = FOOTER_NUMBER_FIRST.search(line)
+    if m and _looks_like_title(m.group(2)):
+        return int(m.group(1)), m.group(2).strip(), m.start(1)
+    return None
+
+
+TITLE_SMALL_WORDS = {"und", "von", "der", "die", "das", "des", "dem", "den", "im", "in", "für", "zur", "zum", "mit",
+                     "am", "an", "auf", "aus", "bei", "nach", "über", "unter", "vor", "zwischen", "oder", "als", "ein", "eine"}
+
+
+def _looks_like_title(text: str) -> bool:
+    """A running title: capitalised words joined by small words ("Sicherheits- und … von Kleinstaaten").
+
+    A page that ends in "seit 1990 Kleinstaaten wie die Schweiz" is not taken for a footer:
+    "wie" is no title word.
+    """
+    words = text.split()
+    return (2 <= len(words) <= 14 and words[-1][0].isupper() and not text.rstrip().endswith("-")
+            and all(w[0].isupper() or w in TITLE_SMALL_WORDS for w in words))

@@ -1,0 +1,318 @@
+"""Raw pages → clean chapter: read, recognise structure, repair, join across pages, write.
+
+`clean_text` prints the reading text (the form accuracy is measured in); `ingest` writes the
+chapter source in the build's Markdown and the review report, both atomically.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Collector, EditionError
+from generator.ingest import report as report_module
+from generator.ingest.decisions import Decisions, load_decisions
+from generator.ingest.gaps import Repair, Undecided, resolve, tokenize
+from generator.ingest.lexicon import Lexicon, bare
+from generator.ingest.pages import RawPage, read_page
+from generator.ingest.structure import REF_CLOSE, REF_OPEN, TO_SUPERSCRIPT, Block, blocks_of, mark_references
+
+PAGE_OPEN, PAGE_CLOSE = "\uE002", "\uE003"   # a page marker inside clean text
+SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
+
+
+@dataclass
+class OutBlock:
+    kind: str        # "heading", "para", "gap", "opening"
+    text: str        # clean text with reference and page sentinels
+    label: str = ""  # heading number
+    anchor: str = ""
+
+
+@dataclass
+class Ingested:
+    title: str
+    blocks: list[OutBlock]
+    notes: dict[str, str]                     # label → clean note text
+    pages: list[RawPage]
+    repairs: list[Repair] = field(default_factory=list)
+    undecided: list[Undecided] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)   # footers, headings, notes, merges, gaps
+    unknown_words: dict[str, int] = field(default_factory=dict)
+    decisions: Decisions = field(default_factory=Decisions)
+
+
+def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> Ingested:
+    decisions = load_decisions(decisions_path, problems)
+    pages = [p for p in (read_page(f, problems) for f in files) if p is not None]
+    problems.raise_if_errors()
+    result = Ingested(title="", blocks=[], notes={}, pages=pages, decisions=decisions)
+    _learn_running_titles(pages, problems, result)
+    for page in pages:
+        if page.number is None and page.path.name in decisions.pages:
+            page.number = decisions.pages[page.path.name]
+            result.events.append(_event(page, "page number", f"S. {page.number} (decisions.toml)"))
+    pages = _merge_variants(pages, result)
+    result.pages = pages
+    lexicon = Lexicon(_vocabulary(pages))
+    result.title = decisions.title or next((p.running_title for p in pages if p.running_title), "") or "Kapitel"
+
+    paragraph_open = False
+    previous: RawPage | None = None
+    pending: list[tuple[Block, RawPage]] = []
+    for page in pages:
+        blocks = blocks_of(page, lexicon)
+        labels = {b.label for b in blocks if b.kind == "note"}
+        for block in blocks:
+            if block.kind == "heading":
+                result.events.append(_event(page, "heading", block.lines[0][1].strip(), block.lines[0][0]))
+            elif block.kind == "note":
+                result.events.append(_event(page, "footnote", block.label, block.lines[0][0]))
+            missing: list[str] = []
+            for line, raw, clean in mark_references(block, labels, missing):
+                result.repairs.append(Repair(page.path.name, line, _page_label(page), raw, clean,
+                                             ["plain-digit footnote marker"]))
+            for message in missing:
+                line, _, text = message.partition(": ")
+                result.events.append(_event(page, "warning", text, int(line)))
+        if previous is not None:
+            contiguous = (previous.number is not None and page.number is not None
+                          and page.number == previous.number + 1)
+            if not contiguous:
+                pending.append((Block("gap", []), page))
+                result.events.append(_event(page, "gap", _gap_reason(previous, page)))
+                paragraph_open = False
+            elif paragraph_open and blocks and blocks[0].kind == "para":
+                body = blocks.pop(0)
+                last = pending[-1][0]
+                last.starts[len(last.lines)] = (page.path.name, _page_label(page), _page_marker(page))
+                last.lines = last.lines + body.lines
+                result.events.append(_event(page, "paragraph continued", "across the page break"))
+        first_body = True
+        for block in blocks:
+            if block.kind != "note" and first_body:
+                block.starts = {0: (page.path.name, _page_label(page), _page_marker(page))}
+                first_body = False
+            pending.append((block, page))
+        body_blocks = [b for b in blocks if b.kind != "note"]
+        if body_blocks:
+            last_line = body_blocks[-1].lines[-1][1].rstrip()
+            paragraph_open = body_blocks[-1].kind == "para" and not SENTENCE_END.search(last_line)
+        previous = page
+
+    for block, page in pending:
+        _resolve_block(block, page, lexicon, decisions, result)
+    if result.blocks and result.blocks[0].kind != "heading":
+        label = decisions.opening_label or "Anfang des Kapitels; Überschrift in den Quellen nicht überliefert"
+        result.blocks.insert(0, OutBlock("opening", label, anchor=decisions.opening_id or "anfang"))
+        result.events.append({"kind": "editorial heading", "detail": label, "file": "", "line": None, "page": ""})
+    _unknown_words(result, lexicon)
+    return result
+
+
+def _resolve_block(block: Block, page: RawPage, lexicon: Lexicon, decisions: Decisions, result: Ingested) -> None:
+    if block.kind == "gap":
+        note = decisions.gap_notes.get(f"after-{_previous_number(result)}", "")
+        result.blocks.append(OutBlock("gap", note or _default_gap_note(result, page)))
+        return
+    tokens, gaps = tokenize(block.lines, page.form == "flattened", page.path.name, _page_label(page), block.starts)
+    decisions.lock_gaps(tokens, gaps)
+    resolution = resolve(tokens, gaps, lexicon)
+    result.repairs.extend(resolution.repairs)
+    result.undecided.extend(resolution.undecided)
+    text = decisions.apply_replacements(resolution.text, _page_label(page))
+    if block.kind == "note":
+        body = re.sub(r"^\S+\s+", "", _strip_marks(text))
+        result.notes[block.label] = body
+    elif block.kind == "heading":
+        result.blocks.append(OutBlock("heading", text, block.label, "s" + block.label.replace(".", "-")))
+    else:
+        result.blocks.append(OutBlock("para", text))
+
+
+def _learn_running_titles(pages: list[RawPage], problems: Collector, result: Ingested) -> None:
+    """Pass one: running titles found on some pages help find them on the others."""
+    titles = tuple(sorted({p.running_title for p in pages if p.running_title}, key=len, reverse=True))
+    for index, page in enumerate(pages):
+        if page.number is None and titles:
+            again = read_page(page.path, problems, titles)
+            if again is not None and again.number is not None:
+                pages[index] = page = again
+        if page.removed:
+            result.events.append(_event(page, "header/footer removed", page.removed, page.removed_line))
+
+
+def _merge_variants(pages: list[RawPage], result: Ingested) -> list[RawPage]:
+    """Two extractions of one page in a row (wrapped and flattened): keep the one with paragraph
+    breaks, take the page number and running title from whichever has them."""
+    merged: list[RawPage] = []
+    for page in pages:
+        if merged and _letters(merged[-1]) == _letters(page):
+            other = merged[-1]
+            keep, spare = (other, page) if other.form == "wrapped" or page.form != "wrapped" else (page, other)
+            keep.number = keep.number if keep.number is not None else spare.number
+            keep.running_title = keep.running_title or spare.running_title
+            merged[-1] = keep
+            result.events.append(_event(keep, "same page twice",
+                                        f"{spare.path.name} is another extraction of {keep.path.name}: "
+                                        f"text from {keep.path.name} ({keep.form}), page number S. {keep.number}"))
+            continue
+        merged.append(page)
+    return merged
+
+
+def _letters(page: RawPage) -> str:
+    return re.sub(r"[^A-Za-zÄÖÜäöüß]", "", " ".join(line for _, line in page.lines))
+
+
+def _vocabulary(pages: list[RawPage]) -> set[str]:
+    """Long words the book prints intact (not next to a break): "friedensfördernder"."""
+    seen: set[str] = set()
+    for page in pages:
+        tokens, gaps = tokenize(page.lines, page.form == "flattened")
+        for i, token in enumerate(tokens):
+            word = bare(token.text)
+            beside = [g for g in (gaps[i - 1] if i else None, gaps[i] if i < len(gaps) else None) if g]
+            if len(word) >= 8 and word.isalpha() and all(g.kind in ("space", "eol") for g in beside):
+                seen.add(word)
+    return seen
+
+
+def _unknown_words(result: Ingested, lexicon: Lexicon) -> None:
+    for block in result.blocks:
+        if block.kind not in ("para", "heading"):
+            continue
+        for token in _strip_marks(block.text).split():
+            word = bare(token)
+            if word.isalpha() and not lexicon.in_dictionary(word) and not lexicon.in_dictionary(word.lower()):
+                result.unknown_words[word] = result.unknown_words.get(word, 0) + 1
+
+
+def _page_label(page: RawPage) -> str:
+    return str(page.number) if page.number is not None else "?"
+
+
+def _page_marker(page: RawPage) -> str:
+    return f"{PAGE_OPEN}{_page_label(page)}{PAGE_CLOSE}"
+
+
+def _previous_number(result: Ingested) -> str:
+    numbers = re.findall(f"{PAGE_OPEN}([^{PAGE_CLOSE}]*){PAGE_CLOSE}", "".join(b.text for b in result.blocks))
+    return numbers[-1] if numbers else "?"
+
+
+def _gap_reason(previous: RawPage, page: RawPage) -> str:
+    if previous.number is not None and page.number is not None:
+        return f"pages {previous.number} and {page.number} are not contiguous: text is missing"
+    return (f"{previous.path.name} and {page.path.name}: page numbers unknown, so the pages are not known to "
+            "follow each other; marked as a gap, not joined (give the numbers in decisions.toml [pages])")
+
+
+def _default_gap_note(result: Ingested, page: RawPage) -> str:
+    before = _previous_number(result)
+    after = f"S. {page.number}" if page.number is not None else "der nächsten überlieferten Seite"
+    return f"Textverlust: Der Text zwischen S. {before} und {after} ist in den Quellen nicht überliefert."
+
+
+def _event(page: RawPage, kind: str, detail: str, line: int | None = None) -> dict:
+    return {"kind": kind, "detail": detail, "file": page.path.name, "line": line, "page": _page_label(page)}
+
+
+def _strip_marks(text: str) -> str:
+    text = re.sub(f"{PAGE_OPEN}[^{PAGE_CLOSE}]*{PAGE_CLOSE}", "", text)
+    return re.sub(f"{REF_OPEN}([^{REF_CLOSE}]*){REF_CLOSE}", lambda m: m.group(1).translate(TO_SUPERSCRIPT), text)
+
+
+# ---- writers ----
+
+def to_clean_text(result: Ingested) -> str:
+    """One paragraph per line, headings as printed, ⁸ references, notes at the end."""
+    out = []
+    for block in result.blocks:
+        if block.kind == "heading":
+            out.append(f"{block.label}. {_strip_marks(block.text).split(' ', 1)[-1]}")
+        elif block.kind == "para":
+            out.append(_strip_marks(block.text))
+        elif block.kind == "gap":
+            out.append("[…]")
+    for label, text in result.notes.items():
+        out.append(f"{label.translate(TO_SUPERSCRIPT)} {text}")
+    return "\n\n".join(out) + "\n"
+
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|~])")
+
+
+def _md_escape(text: str) -> str:
+    """Make clean text literal in Markdown: no emphasis, links, HTML or markers from the print."""
+    text = MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)   # "6. Neue" must not become a list
+    return re.sub(r"^([#>+=-])", r"\\\1", text)
+
+
+def _md_inline(text: str) -> str:
+    parts = re.split(f"({PAGE_OPEN}[^{PAGE_CLOSE}]*{PAGE_CLOSE}|{REF_OPEN}[^{REF_CLOSE}]*{REF_CLOSE})", text)
+    out = []
+    for part in parts:
+        if part.startswith(PAGE_OPEN):
+            out.append("{{page " + part[1:-1] + "}}")
+        elif part.startswith(REF_OPEN):
+            out.append(f"[^{part[1:-1]}]")
+        else:
+            out.append(_md_escape(part) if not out else MD_SPECIAL.sub(r"\\\1", part))
+    return "".join(out)
+
+
+def to_markdown(result: Ingested) -> str:
+    out = [f"# {_md_escape(result.title)}"]
+    for block in result.blocks:
+        if block.kind == "opening":
+            out.append(f"## {{{{add {block.text}}}}} {{#{block.anchor}}}")
+        elif block.kind == "heading":
+            level = "#" * (block.label.count(".") + 2)
+            marks = "".join(re.findall(f"{PAGE_OPEN}[^{PAGE_CLOSE}]*{PAGE_CLOSE}", block.text))
+            if marks:  # a page that begins with a heading: the marker stands before it
+                out.append(_md_inline(marks))
+            heading = re.sub(f"{PAGE_OPEN}[^{PAGE_CLOSE}]*{PAGE_CLOSE}", "", block.text)
+            title = MD_SPECIAL.sub(r"\\\1", _strip_marks(heading))
+            out.append(f"{level} {title} {{#{block.anchor}}}")
+        elif block.kind == "para":
+            out.append(_md_inline(block.text))
+        elif block.kind == "gap":
+            out.append("{{gap: " + block.text.replace("}", ")") + "}}")
+    for label, text in result.notes.items():
+        out.append(f"[^{label}]: {_md_inline(text)}")
+    return "\n\n".join(out) + "\n"
+
+
+def clean_text(files: list[Path], decisions_path: Path | None = None) -> str:
+    problems = Collector()
+    result = run(files, decisions_path, problems)
+    problems.raise_if_errors()
+    return to_clean_text(result)
+
+
+def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: str | None) -> str:
+    problems = Collector()
+    decisions_path = decisions_path or into.parent / "decisions.toml"
+    result = run(files, decisions_path, problems)
+    problems.raise_if_errors()
+    if title:
+        result.title = title
+    markdown = to_markdown(result)
+    review = into.parent / "review"
+    report = report_module.build_report(result, files, into)
+    _write_atomic(into, markdown)
+    _write_atomic(review / f"{into.stem}.report.json", report_module.to_json(report))
+    _write_atomic(review / f"{into.stem}.report.md", report_module.to_markdown(report))
+    return report_module.summary(report, into, review)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+__all__ = ["clean_text", "ingest", "run", "to_clean_text", "to_markdown", "EditionError"]

@@ -1,0 +1,85 @@
+"""The review report: every repair, every undecided case, everything recognised or removed.
+
+Written as JSON (for tools) and Markdown (for the editor), beside the chapter source in
+`review/`. Nothing the ingest changes is left out of it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+
+def build_report(result, files: list[Path], into: Path) -> dict:
+    stale = result.decisions.stale()
+    return {
+        "chapter": str(into),
+        "title": result.title,
+        "inputs": [str(f) for f in files],
+        "pages": [{"file": p.path.name, "form": p.form, "page": p.number, "running_title": p.running_title}
+                  for p in result.pages],
+        "repairs": [asdict(r) for r in result.repairs],
+        "undecided": [asdict(u) for u in result.undecided],
+        "events": result.events,
+        "unknown_words": dict(sorted(result.unknown_words.items())),
+        "decisions": {
+            "file": str(result.decisions.path) if result.decisions.path else None,
+            "applied": [asdict(d) for d in result.decisions.entries if d.used],
+            "stale": [asdict(d) for d in stale],
+        },
+    }
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(value) -> str:
+    return str(value if value is not None else "").replace("|", "\\|").replace("\n", "⏎")
+
+
+def _table(headers: list[str], rows: list[list]) -> list[str]:
+    if not rows:
+        return ["(keine)", ""]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def to_markdown(report: dict) -> str:
+    out = [f"# Prüfbericht: {report['chapter']}", "",
+           "Jede Änderung am Rohtext ist hier aufgeführt. Entscheidungen gehören in `decisions.toml`.", ""]
+    out += ["## Seiten", ""] + _table(["Datei", "Form", "Seite", "Kolumnentitel"],
+                                      [[p["file"], p["form"], p["page"] or "?", p["running_title"]] for p in report["pages"]])
+    out += ["## Unentschieden (bitte prüfen)", ""] + _table(
+        ["Datei:Zeile", "S.", "Rohtext", "Vorschlag", "Grund"],
+        [[f"{u['file']}:{u['line']}", u["page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]])
+    out += [f"## Reparaturen ({len(report['repairs'])})", ""] + _table(
+        ["Datei:Zeile", "S.", "Rohtext", "Lesetext", "Regel"],
+        [[f"{r['file']}:{r['line']}", r["page"], r["raw"], r["clean"], ", ".join(r["rules"])] for r in report["repairs"]])
+    out += ["## Erkannt und entfernt", ""] + _table(
+        ["Datei:Zeile", "S.", "Art", "Text"],
+        [[f"{e['file']}:{e['line'] or ''}", e["page"], e["kind"], e["detail"]] for e in report["events"]])
+    out += ["## Wörter in keinem Wörterbuch", ""] + _table(
+        ["Wort", "Anzahl"], [[w, n] for w, n in report["unknown_words"].items()])
+    decisions = report["decisions"]
+    out += ["## Entscheidungen", ""] + _table(
+        ["Art", "Rohtext", "Lesetext", "Treffer", "Notiz"],
+        [[d["kind"], d["raw"], d["clean"], d["used"], d["note"]] for d in decisions["applied"]])
+    if decisions["stale"]:
+        out += ["### Entscheidungen ohne Treffer (veraltet?)", ""] + _table(
+            ["Zeile", "Art", "Rohtext"], [[d["line"], d["kind"], d["raw"]] for d in decisions["stale"]])
+    return "\n".join(out)
+
+
+def summary(report: dict, into: Path, review: Path) -> str:
+    lines = [f"wrote {into}: {len(report['pages'])} page(s), {len(report['repairs'])} repair(s), "
+             f"{len(report['undecided'])} undecided, {len(report['unknown_words'])} word(s) in no dictionary",
+             f"review report: {review / (into.stem + '.report.md')} (and .json)"]
+    for undecided in report["undecided"]:
+        lines.append(f"{undecided['file']}:{undecided['line']}: warning: undecided: "
+                     f"'{undecided['raw']}' or '{undecided['suggestion']}'? ({undecided['reason']})")
+    for stale in report["decisions"]["stale"]:
+        lines.append(f"{report['decisions']['file']}:{stale['line']}: warning: decision matches nothing: "
+                     f"{stale['kind']} '{stale['raw']}'")
+    return "\n".join(lines)

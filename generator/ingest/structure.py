@@ -1,0 +1,133 @@
+"""A raw page's blocks: paragraphs, numbered headings ("6.", "6.1."), footnotes at the bottom,
+and footnote markers in the text turned into references where the page has that note.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.ingest.lexicon import Lexicon
+from generator.ingest.pages import RawPage
+
+SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+HEADING_LINE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.\s+([A-ZÄÖÜ«„].{0,160})$")
+HEADING_IN_FLOW = re.compile(r"(?:(?<=[.!?»“”\"]\s)|^)(\d{1,2}(?:\.\d{1,2})*)\.\s+(?=[A-ZÄÖÜ])")
+NOTE_START = re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3})\s+(\S.*)$")
+SUPER_REF = re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+PLAIN_REF = re.compile(r"(?<=[A-Za-zÄÖÜäöüß.,;:!?»«\")])(\d{1,3})(?=[\s.,;:!?)»]|$)")
+ABBREVIATION = re.compile(r"(?:\b(?:S|Art|Abs|Nr|Bd|Kap|Ziff|Anm|Rz|Rn|Bsp|vgl|Fn|Abb|Tab|Jh|Hrsg|Aufl)\.|\d)$")
+REF_OPEN, REF_CLOSE = "\uE000", "\uE001"
+
+
+def ref(label: str) -> str:
+    return f"{REF_OPEN}{label}{REF_CLOSE}"
+
+
+@dataclass
+class Block:
+    kind: str                       # "para", "heading" or "note"
+    lines: list[tuple[int, str]]    # raw lines (line number, text)
+    label: str = ""                 # heading number "6.1" or note label "8"
+    # line index → (file, print page, marker): where a raw page begins inside this block
+    starts: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+
+
+def blocks_of(page: RawPage, lexicon: Lexicon) -> list[Block]:
+    if page.form == "flattened":
+        blocks = _flattened_blocks(page, lexicon)
+    else:
+        blocks = _wrapped_blocks(page)
+    return blocks
+
+
+def _wrapped_blocks(page: RawPage) -> list[Block]:
+    groups: list[list[tuple[int, str]]] = [[]]
+    for number, line in page.lines:
+        if line.strip():
+            groups[-1].append((number, line))
+        elif groups[-1]:
+            groups.append([])
+    blocks = []
+    for group in filter(None, groups):
+        first = group[0][1].strip()
+        m = HEADING_LINE.match(first)
+        if m and len(group) <= 2 and not re.search(r"[.!?:;,]$", group[-1][1].strip()):
+            blocks.append(Block("heading", group, m.group(1)))
+        else:
+            blocks.append(Block("para", group))
+    # Footnotes: the paragraphs at the bottom of the page that start with a number.
+    for block in reversed(blocks):
+        m = NOTE_START.match(block.lines[0][1].strip())
+        if block.kind != "para" or not m:
+            break
+        block.kind, block.label = "note", m.group(1).translate(SUPERSCRIPT)
+    return blocks
+
+
+def _flattened_blocks(page: RawPage, lexicon: Lexicon) -> list[Block]:
+    """Headings inside one long line: "… politik. 6. Neue … Optionen Sowohl die …".
+
+    A heading runs from its number to the first capitalised word after its first word whose
+    lower-case form is a dictionary word: "Sowohl", "Bereits", "Die" start sentences, while the
+    nouns of a heading ("Optionen") exist only capitalised. Paragraph breaks are lost in a
+    flattened page: the report says so.
+    """
+    blocks: list[Block] = []
+    for number, line in page.lines:
+        if not line.strip():
+            continue
+        pos = 0
+        for m in HEADING_IN_FLOW.finditer(line):
+            if m.start() < pos:
+                continue
+            end = _heading_end(line, m.end(), lexicon)
+            if end is None:
+                continue
+            if line[pos:m.start()].strip():
+                blocks.append(Block("para", [(number, line[pos:m.start()].strip())]))
+            blocks.append(Block("heading", [(number, line[m.start():end].strip())], m.group(1)))
+            pos = end
+        if line[pos:].strip():
+            blocks.append(Block("para", [(number, line[pos:].strip())]))
+    return blocks
+
+
+def _heading_end(line: str, start: int, lexicon: Lexicon) -> int | None:
+    words = list(re.finditer(r"\S+", line[start:]))
+    for index, word in enumerate(words[1:13], 1):
+        text = word.group()
+        if text[0].isupper() and text.isalpha() and lexicon.in_dictionary(text.lower()):
+            previous = words[index - 1].group()
+            if re.search(r"[.,;:]$", previous):
+                return None  # a sentence, not a heading
+            return start + word.start()
+    return None
+
+
+def mark_references(block: Block, labels: set[str], problems: list[str]) -> list[tuple[int, str, str]]:
+    """Turn markers into references where the page has the note; returns (line, raw, clean) changes."""
+    changes = []
+    new_lines = []
+    for number, line in block.lines:
+        def superscript(m: re.Match) -> str:
+            label = m.group(1).translate(SUPERSCRIPT)
+            if label in labels:
+                return ref(label)
+            problems.append(f"{number}: footnote marker {m.group(1)} has no footnote on this page; kept as printed")
+            return m.group(0)
+
+        def plain(m: re.Match) -> str:
+            label = m.group(1)
+            before = line[: m.start()]
+            if label not in labels or ABBREVIATION.search(before):
+                return m.group(0)
+            word = before.split()[-1] if before.split() else ""
+            changes.append((number, word + label, word + label.translate(TO_SUPERSCRIPT)))
+            return ref(label)
+
+        line = SUPER_REF.sub(superscript, line)
+        line = PLAIN_REF.sub(plain, line)
+        new_lines.append((number, line))
+    block.lines = new_lines
+    return changes
