@@ -75,7 +75,7 @@ def _template_diagnostic(exc: jinja2.TemplateError) -> Diagnostic:
     path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if path is None:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith(".html") and str(TEMPLATES) in frame.filename:
+            if frame.filename.endswith((".html", ".xml")):  # Jinja maps template frames to their files
                 path, line = frame.filename, frame.lineno
                 break
     return Diagnostic(str(path or TEMPLATES), line, "error", f"template: {exc.message or exc}")

@@ -10,7 +10,8 @@
   if (box && window.PagefindUI) {
     new window.PagefindUI({
       element: box,
-      bundlePath: box.getAttribute("data-bundle"),
+      // Absolute, with the final slash Pagefind expects ("../pagefind/").
+      bundlePath: new URL(box.getAttribute("data-bundle").replace(/\/?$/, "/"), location.href).pathname,
       baseUrl: root.pathname,
       showImages: false,
       showSubResults: true,

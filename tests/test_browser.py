@@ -1,0 +1,76 @@
+"""Real headless Chromium: footnote popovers, citation popovers and search as a reader uses them."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser, served_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto(served_site + "kleinstaaten/s6-1.html")
+    yield tab
+    assert errors == []
+    context.close()
+
+
+def test_footnote_8_opens_with_enter_and_closes_with_escape_returning_focus(page):
+    reference = page.locator("#fnref-8")
+    note = page.locator("#fnpop-8")
+    assert reference.inner_text() == "8"
+    assert not note.is_visible()
+    reference.focus()
+    page.keyboard.press("Enter")
+    assert note.is_visible()
+    assert "Müller-Brandeck-Bocquet" in note.inner_text()
+    box, anchor = note.bounding_box(), reference.bounding_box()
+    assert abs(box["y"] - (anchor["y"] + anchor["height"])) < 40 or abs(anchor["y"] - (box["y"] + box["height"])) < 40
+    page.keyboard.press("Escape")
+    assert not note.is_visible()
+    assert page.evaluate("document.activeElement.id") == "fnref-8"
+
+
+def test_footnote_opens_by_click_and_closes_by_click_outside(page):
+    page.locator("#fnref-8").click()
+    assert page.locator("#fnpop-8").is_visible()
+    page.mouse.click(5, 880)
+    assert not page.locator("#fnpop-8").is_visible()
+
+
+def test_footnote_opens_by_tap_on_a_touch_screen(browser, served_site):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(served_site + "kleinstaaten/s6-1.html")
+    tab.locator("#fnref-8").tap()
+    note = tab.locator("#fnpop-8")
+    assert note.is_visible()
+    box = note.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # fits on the phone's screen
+    tab.mouse.click(5, 5)
+    assert not note.is_visible()
+    context.close()
+
+
+def test_paragraph_citation_has_absolute_url_and_exact_anchor(page):
+    page.locator("#s6-1-p1").hover()
+    page.locator('.para-cite[popovertarget="cite-s6-1-p1"]').click()
+    citation = page.locator("#cite-s6-1-p1")
+    assert citation.is_visible()
+    text = citation.locator(".cite-text").inner_text()
+    assert "Abschnitt 6.1 „Kooperative Verteidigungspolitik“, S. 229, Abs. 1" in text
+    assert text.rstrip().endswith("/kleinstaaten/s6-1.html#s6-1-p1") and "http://127.0.0.1:" in text
+
+
+def test_search_box_finds_a_word_and_links_to_its_section(page, served_site):
+    page.locator(".search input").fill("Hoffnung")
+    link = page.locator(".pagefind-ui__result-link").first
+    link.wait_for(timeout=10000)
+    # The site is served under a sub-path ("/site/"): result links must keep it.
+    assert link.get_attribute("href") == "/site/kleinstaaten/s6-1.html"
+    link.click()
+    page.wait_for_url(served_site + "kleinstaaten/s6-1.html*")
+    assert page.locator("h1#s6-1").is_visible()

@@ -1,0 +1,209 @@
+"""The default edition as a reader gets it, and the build's behaviour on bad input."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, run_cli
+
+SECTION_PAGES = ["vor-6", "s6", "s6-1", "s6-2"]
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_default_edition_has_index_chapter_and_one_page_per_section(built_site):
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "kleinstaaten" / "index.html").is_file()
+    for name in SECTION_PAGES:
+        assert (built_site / "kleinstaaten" / f"{name}.html").is_file()
+    index = read(built_site, "index.html")
+    for number in ("6. Neue", "6.1. Kooperative", "6.2. Menschliche"):
+        assert number in index  # table of contents down to 6.1/6.2
+    assert '<html lang="de"' in index
+
+
+def test_section_ids_come_from_numbers_and_have_permalinks(built_site):
+    page = read(built_site, "kleinstaaten/s6-1.html")
+    assert '<h1 id="s6-1"' in page
+    assert 'class="permalink" href="#s6-1"' in page
+    assert 'id="s6-1-p1"' in page and 'id="s6-1-p2"' in page
+    assert 'href="#s6-1-p2"' in page  # the margin number is the paragraph's link
+
+
+def test_print_page_229_begins_exactly_before_the_first_word(built_site):
+    page = read(built_site, "kleinstaaten/vor-6.html")
+    marker = re.search(r'<a class="pb" id="seite-229" href="#seite-229"[^>]*>S\. 229</a></span>(\w+)', page)
+    assert marker and marker.group(1) == "Bündnisse"
+
+
+def test_unknown_page_is_said_to_be_unknown(built_site):
+    page = read(built_site, "kleinstaaten/s6-1.html")
+    assert ">S. ?</a></span>aber die Hoffnung" in page
+    assert "Seitenzahl unbekannt" in page
+    assert "Seitenzahl der Druckausgabe unbekannt, Abs. 2" in page
+
+
+def test_gap_is_marked_not_joined(built_site):
+    page = read(built_site, "kleinstaaten/s6-1.html")
+    assert "für den Fall aber" not in page
+    assert re.search(r"für den Fall</p>\s*<div class=\"gap\"", page)
+
+
+def test_footnote_8_keeps_its_print_number_with_popover_and_endnote(built_site):
+    page = read(built_site, "kleinstaaten/s6-1.html")
+    assert re.search(r'<button type="button" class="fnref" id="fnref-8" popovertarget="fnpop-8"[^>]*><sup>8</sup>', page)
+    assert '<div popover id="fnpop-8"' in page
+    assert re.search(r'<li id="fn-8"><a class="fn-num" href="#fnref-8"[^>]*>8</a>', page)
+    assert "Müller-Brandeck-Bocquet" in page
+
+
+def test_cite_this_for_chapter_section_and_paragraph_without_javascript(built_site):
+    chapter = read(built_site, "kleinstaaten/index.html")
+    assert "Zitieren" in chapter and "Sicherheits- und Verteidigungspolitik von Kleinstaaten." in chapter
+    page = read(built_site, "kleinstaaten/vor-6.html")
+    assert 'popovertarget="cite-vor-6-p1"' in page
+    assert "S. 229, Abs. 1" in page
+    assert "kleinstaaten/vor-6.html#vor-6-p1" in page
+
+
+def test_citation_metadata_invents_nothing(built_site):
+    chapter = read(built_site, "kleinstaaten/index.html")
+    assert '<meta name="citation_title" content="Sicherheits- und Verteidigungspolitik von Kleinstaaten">' in chapter
+    assert "citation_author" not in chapter and "citation_publisher" not in chapter
+    assert 'type="application/x-bibtex"' in chapter and 'type="application/x-research-info-systems"' in chapter
+    assert 'type="application/vnd.citationstyles.csl+json"' in chapter
+    csl = json.loads(read(built_site, "kleinstaaten/kleinstaaten.json"))
+    assert csl[0]["type"] == "chapter" and "author" not in csl[0]
+    assert read(built_site, "kleinstaaten/kleinstaaten.bib").startswith("@incollection{kleinstaaten,")
+    assert read(built_site, "kleinstaaten/kleinstaaten.ris").startswith("TY  - CHAP")
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', chapter, re.S)
+    assert json.loads(ld.group(1))["@type"] == "Chapter"
+
+
+def test_every_url_is_relative_and_nothing_comes_from_another_host(built_site):
+    for page in built_site.rglob("*.html"):
+        if "pagefind" in page.parts:
+            continue
+        html = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:href|src)="([^"]*)"', html):
+            assert not url.startswith(("/", "http:", "https:", "//")), (page, url)
+            target = url.split("#")[0]
+            if target:
+                assert (page.parent / target).resolve().exists(), (page, url)
+
+
+def test_previous_next_breadcrumb_and_skip_link(built_site):
+    page = read(built_site, "kleinstaaten/s6-1.html")
+    assert 'rel="prev" href="s6.html"' in page and 'rel="next" href="s6-2.html"' in page
+    assert 'class="skip-link" href="#inhalt"' in page
+    assert '<nav class="breadcrumb"' in page and 'href="s6.html">6. Neue' in page
+
+
+def test_search_index_is_built_and_ui_is_on_every_page(built_site):
+    assert (built_site / "pagefind" / "pagefind.js").is_file()
+    for page in built_site.rglob("*.html"):
+        if "pagefind" not in page.parts:
+            assert 'class="search"' in page.read_text(encoding="utf-8")
+
+
+# ---- bad input ----
+
+def make_edition(tmp_path: Path, chapter: str, config: str | None = None) -> Path:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "edition.toml").write_text(config or 'title = "Probe"\nlanguage = "de"\n', encoding="utf-8")
+    (content / "kapitel.md").write_text(chapter, encoding="utf-8")
+    return content
+
+
+GOOD = "# Kapitel\n\n## 1. Erster Abschnitt\n\n{{page 10}}Text mit Anmerkung.[^1]\n\n[^1]: Die Anmerkung.\n"
+
+
+def assert_clean_failure(result, *expected: str):
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for line in expected:
+        assert line in result.stderr, result.stderr
+
+
+def test_missing_content_folder(tmp_path):
+    result = run_cli("build", "--content", str(tmp_path / "nope"), "--out", str(tmp_path / "site"))
+    assert_clean_failure(result, f"{tmp_path / 'nope'}: error: content folder not found")
+
+
+def test_unknown_config_key_points_at_its_line(tmp_path):
+    content = make_edition(tmp_path, GOOD, 'title = "Probe"\n\n[source]\nauthor = "X"\n')
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"))
+    assert_clean_failure(result, f"{content / 'edition.toml'}:4: error: unknown config key 'source.author'")
+
+
+def test_every_source_problem_is_listed_before_failing(tmp_path):
+    chapter = ("# Kapitel\n\n## 1. Eins\n\nText.[^2]\n\n## 1. Doppelt\n\n{{seite 4}} Text.\n\n"
+               "[^3]: Nie verwendet.\n")
+    content = make_edition(tmp_path, chapter)
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"))
+    path = content / "kapitel.md"
+    assert_clean_failure(result,
+                         f"{path}:5: error: footnote reference [^2] has no note",
+                         f"{path}:7: error: duplicate id 's1'",
+                         f"{path}:9: error: unknown edition marker '{{{{seite 4}}}}'",
+                         f"{path}:11: error: note [^3] is never referenced")
+    assert not (tmp_path / "site").exists()
+
+
+def test_raw_html_is_shown_as_text_and_javascript_links_are_not_links(tmp_path):
+    chapter = GOOD.replace("Text mit", "<script>alert(1)</script> [x](javascript:alert(1)) Text mit")
+    content = make_edition(tmp_path, chapter)
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page
+
+
+def test_failed_build_keeps_last_good_site(tmp_path):
+    content = make_edition(tmp_path, GOOD)
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    before = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    (content / "kapitel.md").write_text(GOOD + "\nText.[^9]\n", encoding="utf-8")
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 1
+    assert (out / "kapitel" / "s1.html").read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_refuses_to_replace_a_folder_it_did_not_create(tmp_path):
+    content = make_edition(tmp_path, GOOD)
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    result = run_cli("build", "--content", str(content), "--out", str(precious), "--no-search")
+    assert_clean_failure(result, "refusing to replace a folder not made by `edition build`")
+    assert (precious / "thesis.txt").read_text() == "years of work"
+
+
+def test_undefined_template_variable_is_an_error(tmp_path, monkeypatch):
+    from generator.diagnostics import EditionError
+    from generator.build import build
+    from generator.render import site
+
+    templates = tmp_path / "templates"
+    shutil.copytree(site.TEMPLATES, templates)
+    index = templates / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace("{{ config.title }}</h1>", "{{ config.titel }}</h1>"))
+    monkeypatch.setattr(site, "TEMPLATES", templates)
+    monkeypatch.setattr("generator.build.environment", lambda: site.environment(templates))
+    with pytest.raises(EditionError) as failure:
+        build(make_edition(tmp_path, GOOD), tmp_path / "site", search=False)
+    assert "titel" in str(failure.value) and "index.html" in str(failure.value)
+
+
+def test_check_validates_without_writing(tmp_path):
+    result = run_cli("check", "--content", str(CONTENT))
+    assert result.returncode == 0 and "4 sections" in result.stdout

@@ -1,0 +1,141 @@
+"""Ingest: raw seed pages → the text an editor would publish, with every change reported."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, FIXTURES, SEEDS, run_cli
+
+WRAPPED, FLATTENED, LATER = SEEDS / "229-wrapped.txt", SEEDS / "229-flattened.txt", SEEDS / "later-page.txt"
+EXPECTED_229 = (FIXTURES / "page229.expected.txt").read_text(encoding="utf-8")
+TRUE_HYPHENS = ["EU-Mitgliedstaaten", "NATO-Infrastruktur", "«Burden-Sharings»", "Unterstützungs- und",
+                "Friedens- und", "verteidigungs- und"]
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ingest")
+    (folder / "decisions.toml").write_text((CONTENT / "decisions.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("ingest", str(WRAPPED), str(FLATTENED), str(LATER), "--into", str(folder / "kleinstaaten.md"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads((folder / "review" / "kleinstaaten.report.json").read_text(encoding="utf-8"))
+    return folder, result, report
+
+
+def test_page_229_is_exactly_the_published_text():
+    # Both extractions of page 229: the wrapped one gives the paragraphs, the flattened one
+    # the footer with the page number, which the decision "in dem" → "indem" (page 229) needs.
+    result = run_cli("clean", str(WRAPPED), str(FLATTENED), "--decisions", str(CONTENT / "decisions.toml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == EXPECTED_229
+
+
+def test_flattened_page_229_gives_the_same_words_and_headings():
+    result = run_cli("clean", str(FLATTENED), "--decisions", str(CONTENT / "decisions.toml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == EXPECTED_229.split()  # only the lost paragraph breaks differ
+    lines = result.stdout.splitlines()
+    assert "6. Neue verteidigungs- und sicherheitspolitische Optionen" in lines
+    assert "6.1. Kooperative Verteidigungspolitik" in lines
+    assert "229 Sicherheits-" not in result.stdout and "Kleinstaaten\n" not in result.stdout[-20:]
+
+
+def test_true_hyphens_survive():
+    for form in (WRAPPED, FLATTENED):
+        text = run_cli("clean", str(form)).stdout
+        for word in TRUE_HYPHENS:
+            assert word in text, (form.name, word)
+
+
+def test_in_dem_is_reported_not_decided_without_a_decision():
+    result = run_cli("clean", str(WRAPPED))
+    assert "in dem sie als Agenturen" in result.stdout
+
+
+def test_clean_seed_000_passes_through_unchanged():
+    result = run_cli("clean", str(LATER))
+    assert result.stdout.split() == LATER.read_text(encoding="utf-8").split()
+    assert result.stdout.strip() == LATER.read_text(encoding="utf-8").strip()
+
+
+def test_report_lists_19_repaired_words_the_decision_the_footer_and_headings(ingested):
+    _, result, report = ingested
+    tool_repairs = [r for r in report["repairs"] if "editor's decision (decisions.toml)" not in r["rules"]]
+    assert len(tool_repairs) == 19
+    assert {"raw": "Klein staaten,", "clean": "Kleinstaaten,"}.items() <= next(
+        r for r in tool_repairs if r["raw"] == "Klein staaten,").items()
+    decided = [r for r in report["repairs"] if r["rules"] == ["editor's decision (decisions.toml)"]]
+    assert [(d["raw"], d["clean"], d["page"]) for d in decided] == [("in dem", "indem", "229")]
+    kinds = [(e["kind"], e["detail"]) for e in report["events"]]
+    assert ("header/footer removed", "229 Sicherheits- und Verteidigungspolitik von Kleinstaaten") in kinds
+    assert ("heading", "6. Neue verteidigungs- und sicherheitspolitische Optionen") in kinds
+    assert ("heading", "6.1. Kooperative Verteidigungspolitik") in kinds
+    assert report["unknown_words"] == {"Intergouvernementalität": 1, "Verregelung": 1,
+                                       "Verteidigungsdispositive": 1, "friedensfördernder": 2}
+    assert "warning: undecided: 'bei der' or 'beider'?" in result.stdout
+    md = (ingested[0] / "review" / "kleinstaaten.report.md").read_text(encoding="utf-8")
+    assert "| 229-wrapped.txt:2 | 229 | verteidigungs po li ti -⏎schen | verteidigungspolitischen |" in md
+
+
+def test_without_decision_in_dem_is_listed_as_undecided(tmp_path):
+    result = run_cli("ingest", str(WRAPPED), "--into", str(tmp_path / "k.md"))
+    report = json.loads((tmp_path / "review" / "k.report.json").read_text(encoding="utf-8"))
+    assert ("in dem", "indem") in [(u["raw"], u["suggestion"]) for u in report["undecided"]]
+    assert "in dem sie als" in (tmp_path / "k.md").read_text(encoding="utf-8")
+
+
+def test_chapter_source_marks_pages_gap_headings_and_note(ingested):
+    folder, _, _ = ingested
+    source = (folder / "kleinstaaten.md").read_text(encoding="utf-8")
+    assert source.count("{{page 229}}") == 1 and "{{page ?}}aber die Hoffnung" in source
+    assert re.search(r"für den Fall\n\n\{\{gap: .+\}\}\n\n\{\{page \?\}\}aber", source)
+    assert "## 6. Neue verteidigungs- und sicherheitspolitische Optionen {#s6}" in source
+    assert "### 6.1. Kooperative Verteidigungspolitik {#s6-1}" in source
+    assert "prägen wird.[^8]" in source and "\n[^8]: Müller-Brandeck-Bocquet" in source
+
+
+def test_default_edition_source_is_what_ingest_produces(ingested):
+    folder, _, _ = ingested
+    assert (folder / "kleinstaaten.md").read_text(encoding="utf-8") == (CONTENT / "kleinstaaten.md").read_text(encoding="utf-8")
+
+
+def test_stale_decision_is_reported(tmp_path):
+    (tmp_path / "decisions.toml").write_text('[[join]]\nraw = "gibt es nicht"\n', encoding="utf-8")
+    result = run_cli("ingest", str(WRAPPED), "--into", str(tmp_path / "k.md"))
+    assert result.returncode == 0
+    assert f"{tmp_path / 'decisions.toml'}:2: warning: decision matches nothing: join 'gibt es nicht'" in result.stdout
+
+
+def test_plain_digit_marker_becomes_a_reference_only_with_its_note(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("Das Prinzip wird die Zusammenarbeit prägen wird.8 Siehe S. 9 und Art. 5.\n\n"
+                    "8 Müller, Das neue Entscheidungssystem, 2002.\n", encoding="utf-8")
+    result = run_cli("clean", str(page))
+    assert result.stdout.splitlines()[0] == "Das Prinzip wird die Zusammenarbeit prägen wird.⁸ Siehe S. 9 und Art. 5."
+    assert "⁸ Müller, Das neue Entscheidungssystem, 2002." in result.stdout
+
+
+def test_crlf_bom_and_no_break_spaces_are_normalised(tmp_path):
+    page = tmp_path / "p.txt"
+    raw = WRAPPED.read_text(encoding="utf-8").replace("\n", "\r\n").replace("Kalten Krieg", "Kalten\u00a0Krieg")
+    page.write_bytes(b"\xef\xbb\xbf" + raw.encode("utf-8"))
+    result = run_cli("clean", str(page), str(FLATTENED), "--decisions", str(CONTENT / "decisions.toml"))
+    assert result.stdout == EXPECTED_229
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", ":1: error: empty page: no text to ingest"),
+    (b"\x00\x01\x02binary", ": error: binary file"),
+    ("Gr\u00fcsse aus Z\u00fcrich".encode("latin-1"), ":1: error: not UTF-8 text (tried encoding utf-8"),
+])
+def test_bad_pages_get_a_clear_error_and_nothing_is_written(tmp_path, content, message):
+    page = tmp_path / "bad.txt"
+    page.write_bytes(content)
+    into = tmp_path / "k.md"
+    result = run_cli("ingest", str(page), "--into", str(into))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{page}{message}" in result.stderr
+    assert not into.exists()
