@@ -67,7 +67,7 @@ def citation(config: Config, chapter: Chapter, section: Section | None = None, b
             where += [page_range(block.first_page, block.last_page), f"Abs. {block.number}"]
         else:
             where.append(page_range(section.first_page, section.last_page))
-        text += " " + ", ".join(where) + "."
+        text = text.removesuffix(".") + ", hier: " + ", ".join(where) + "."
     return text + " Digitale Edition"
 
 
