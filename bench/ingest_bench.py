@@ -28,6 +28,7 @@ from generator.ingest import pipeline  # noqa: E402
 from generator.ingest.lexicon import Lexicon, _hunspell  # noqa: E402
 
 TITLE = "Sicherheits- und Verteidigungspolitik von Kleinstaaten"
+INJECTED = "\u2063"
 
 
 def clean_words() -> list[str]:
@@ -49,7 +50,9 @@ def inject(words: list[str], rng: random.Random, lexicon: Lexicon, rate: float) 
                 pieces.append(word[last:p])
                 last = p
             pieces.append(word[last:])
-            out.append(" ".join(pieces))
+            # Joined by an invisible mark while wrapping: the typesetter saw one word here, so a
+            # line never ends at one of these spaces (it would end with " -").
+            out.append(INJECTED.join(pieces))
         else:
             out.append(word)
     return out
@@ -71,7 +74,7 @@ def wrap(tokens: list[str], rng: random.Random, lexicon: Lexicon, width: int = 6
             lines.append(line)
             line = token
     lines.append(line)
-    return lines
+    return [line.replace(INJECTED, " ") for line in lines]
 
 
 def make_pages(words: list[str], pages: int, rng: random.Random, lexicon: Lexicon, rate: float):

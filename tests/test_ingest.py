@@ -139,3 +139,12 @@ def test_bad_pages_get_a_clear_error_and_nothing_is_written(tmp_path, content, m
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{page}{message}" in result.stderr
     assert not into.exists()
+
+
+def test_footnote_marker_without_footnote_is_named_with_file_and_line(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("Erste Zeile ohne Marker.\nZweite Zeile mit Marker.⁹\n", encoding="utf-8")
+    result = run_cli("ingest", str(page), "--into", str(tmp_path / "k.md"))
+    assert result.returncode == 0
+    assert f"p.txt:2: warning: footnote marker ⁹ has no footnote on this page; kept as printed" in result.stdout
+    assert "Marker.⁹" in (tmp_path / "k.md").read_text(encoding="utf-8")

@@ -79,6 +79,9 @@ def summary(report: dict, into: Path, review: Path) -> str:
     for undecided in report["undecided"]:
         lines.append(f"{undecided['file']}:{undecided['line']}: warning: undecided: "
                      f"'{undecided['raw']}' or '{undecided['suggestion']}'? ({undecided['reason']})")
+    for event in report["events"]:
+        if event["kind"] == "warning":
+            lines.append(f"{event['file']}:{event['line']}: warning: {event['detail']}")
     for stale in report["decisions"]["stale"]:
         lines.append(f"{report['decisions']['file']}:{stale['line']}: warning: decision matches nothing: "
                      f"{stale['kind']} '{stale['raw']}'")
