@@ -67,6 +67,16 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
     return lines
 
 
+def read_toml(path: Path, text: str, problems: Collector) -> dict | None:
+    """Parse TOML; a syntax error becomes `path:line: error:` (tomllib only says the line in prose)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        problems.error(path, int(m.group(1)) if m else None, f"invalid TOML: {exc}")
+        return None
+
+
 def load_config(root: Path, problems: Collector) -> Config | None:
     """Read and check `root/edition.toml`; report every problem, return None if unusable."""
     path = root / CONFIG_NAME
@@ -77,11 +87,8 @@ def load_config(root: Path, problems: Collector) -> Config | None:
         problems.error(path, None, f"config file missing: every edition needs {CONFIG_NAME}")
         return None
     text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        problems.error(path, int(m.group(1)) if m else None, f"invalid TOML: {exc}")
+    data = read_toml(path, text, problems)
+    if data is None:
         return None
 
     lines = _key_lines(text)

@@ -22,11 +22,10 @@ Re-running ingest applies them and reports every decision that no longer matches
 """
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.config import read_toml
 from generator.diagnostics import Collector
 from generator.ingest.gaps import Gap, Token
 
@@ -89,11 +88,8 @@ def load_decisions(path: Path | None, problems: Collector) -> Decisions:
     if path is None or not path.is_file():
         return Decisions(path=None)
     text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        problems.error(path, int(m.group(1)) if m else None, f"invalid TOML: {exc}")
+    data = read_toml(path, text, problems)
+    if data is None:
         return Decisions(path=path)
     lines = text.splitlines()
 
