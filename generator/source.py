@@ -142,24 +142,21 @@ class _ChapterBuilder:
         children = inline.children or []
         self.check_markers(children, line, allowed={"page", "add", "gap"})
         first = self.current_page
-        kinds = [c.meta["kind"] for c in children if c.type == "edition_marker"]
-        visible = [c for c in children if not (c.type == "edition_marker" or (c.type in ("text", "softbreak") and not c.content.strip()))]
-        for index, child in enumerate(children):
+        seen_text = False
+        for child in children:
             if child.type == "edition_marker" and child.meta["kind"] == "page":
                 page = self.page_break(child, line)
-                if not any(c.type not in ("softbreak",) and c.content.strip() for c in children[:index]
-                           if c.type != "edition_marker"):
+                if not seen_text:
                     first = page  # the paragraph begins on the new page
+            seen_text = seen_text or _is_reading_text(child)
+        markers = [c for c in children if c.type == "edition_marker"]
         notes = tuple((c.meta["label"], markup.ref_id(c.meta)) for c in children if c.type == "footnote_ref")
         html = markup.render_inline(children, self.env)
-        if not visible and kinds and set(kinds) == {"page"}:
+        kind = "paragraph"
+        if not seen_text and markers and all(m.meta["kind"] == "page" for m in markers):
             kind = "pagebreak"
-        elif not visible and kinds == ["gap"]:
-            kind = "gap"
-            gap = next(c for c in children if c.type == "edition_marker")
-            html = Markup(markup.escape(gap.meta["arg"]))
-        else:
-            kind = "paragraph"
+        elif not seen_text and len(markers) == 1 and markers[0].meta["kind"] == "gap":
+            kind, html = "gap", Markup(markup.escape(markers[0].meta["arg"]))
         self.add(Block(kind, html, line, first_page=first, last_page=self.current_page, note_refs=notes))
 
     def page_break(self, marker: Token, line: int) -> PageBreak:
@@ -204,6 +201,13 @@ class _ChapterBuilder:
             block.anchor = f"{section.id}-p{block.number}"
             self.claim_id(block.anchor, block.line)
         section.blocks.append(block)
+
+
+def _is_reading_text(token: Token) -> bool:
+    """Anything but an edition marker or blank space: a note reference counts as text."""
+    if token.type == "edition_marker":
+        return False
+    return not (token.type in ("text", "softbreak") and not token.content.strip())
 
 
 def _block_end(tokens: list[Token], start: int) -> int:

@@ -54,7 +54,7 @@ def read_page(path: Path, problems: Collector, known_titles: tuple[str, ...] = (
     nonblank = [line for _, line in numbered if line.strip()]
     flattened = len(nonblank) <= 2 and max(len(line) for line in nonblank) > 400
     page = RawPage(path, numbered, "flattened" if flattened else "wrapped")
-    _take_footer(page, known_titles)
+    take_footer(page, known_titles)
     if not any(line.strip() for _, line in page.lines):
         problems.error(path, 1, "page has no text besides its header/footer")
         return None
@@ -69,7 +69,7 @@ def normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-def _take_footer(page: RawPage, known_titles: tuple[str, ...]) -> None:
+def take_footer(page: RawPage, known_titles: tuple[str, ...]) -> None:
     """Remove a running header/footer: first or last non-blank line, or the tail of a flat page."""
     content = [(i, line) for i, line in page.lines if line.strip()]
     for index, line in (content[-1], content[0]) if content else ():

@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.diagnostics import Collector, EditionError
+from generator.diagnostics import Collector
 from generator.ingest import report as report_module
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.gaps import Repair, Undecided, resolve, tokenize
 from generator.ingest.lexicon import Lexicon, bare
-from generator.ingest.pages import RawPage, read_page
+from generator.ingest.pages import RawPage, read_page, take_footer
 from generator.ingest.structure import REF_CLOSE, REF_OPEN, TO_SUPERSCRIPT, Block, blocks_of, mark_references
 
 PAGE_OPEN, PAGE_CLOSE = "\uE002", "\uE003"   # a page marker inside clean text
@@ -47,7 +47,7 @@ def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> 
     pages = [p for p in (read_page(f, problems) for f in files) if p is not None]
     problems.raise_if_errors()
     result = Ingested(title="", blocks=[], notes={}, pages=pages, decisions=decisions)
-    _learn_running_titles(pages, problems, result)
+    _learn_running_titles(pages, result)
     for page in pages:
         if page.number is None and page.path.name in decisions.pages:
             page.number = decisions.pages[page.path.name]
@@ -61,25 +61,12 @@ def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> 
     previous: RawPage | None = None
     pending: list[tuple[Block, RawPage]] = []
     for page in pages:
-        blocks = blocks_of(page, lexicon)
-        labels = {b.label for b in blocks if b.kind == "note"}
-        for block in blocks:
-            if block.kind == "heading":
-                result.events.append(_event(page, "heading", block.lines[0][1].strip(), block.lines[0][0]))
-            elif block.kind == "note":
-                result.events.append(_event(page, "footnote", block.label, block.lines[0][0]))
-            missing: list[str] = []
-            for line, raw, clean in mark_references(block, labels, missing):
-                result.repairs.append(Repair(page.path.name, line, _page_label(page), raw, clean,
-                                             ["plain-digit footnote marker"]))
-            for message in missing:
-                line, _, text = message.partition(": ")
-                result.events.append(_event(page, "warning", text, int(line)))
+        blocks = _recognise(page, lexicon, result)
         if previous is not None:
             contiguous = (previous.number is not None and page.number is not None
                           and page.number == previous.number + 1)
             if not contiguous:
-                pending.append((Block("gap", []), page))
+                pending.append((Block("gap", [], label=_page_label(previous)), page))
                 result.events.append(_event(page, "gap", _gap_reason(previous, page)))
                 paragraph_open = False
             elif paragraph_open and blocks and blocks[0].kind == "para":
@@ -110,10 +97,28 @@ def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> 
     return result
 
 
+def _recognise(page: RawPage, lexicon: Lexicon, result: Ingested) -> list[Block]:
+    """The page's blocks, with headings, notes and footnote markers recorded for the report."""
+    blocks = blocks_of(page, lexicon)
+    labels = {b.label for b in blocks if b.kind == "note"}
+    for block in blocks:
+        if block.kind in ("heading", "note"):
+            detail = block.lines[0][1].strip() if block.kind == "heading" else block.label
+            result.events.append(_event(page, "heading" if block.kind == "heading" else "footnote",
+                                        detail, block.lines[0][0]))
+        changes, warnings = mark_references(block, labels)
+        for line, raw, clean in changes:
+            result.repairs.append(Repair(page.path.name, line, _page_label(page), raw, clean,
+                                         ["plain-digit footnote marker"]))
+        for line, message in warnings:
+            result.events.append(_event(page, "warning", message, line))
+    return blocks
+
+
 def _resolve_block(block: Block, page: RawPage, lexicon: Lexicon, decisions: Decisions, result: Ingested) -> None:
-    if block.kind == "gap":
-        note = decisions.gap_notes.get(f"after-{_previous_number(result)}", "")
-        result.blocks.append(OutBlock("gap", note or _default_gap_note(result, page)))
+    if block.kind == "gap":  # block.label: the print page before the gap
+        note = decisions.gap_notes.get(f"after-{block.label}", "")
+        result.blocks.append(OutBlock("gap", note or _default_gap_note(block.label, page)))
         return
     tokens, gaps = tokenize(block.lines, page.form == "flattened", page.path.name, _page_label(page), block.starts)
     decisions.lock_gaps(tokens, gaps)
@@ -130,14 +135,12 @@ def _resolve_block(block: Block, page: RawPage, lexicon: Lexicon, decisions: Dec
         result.blocks.append(OutBlock("para", text))
 
 
-def _learn_running_titles(pages: list[RawPage], problems: Collector, result: Ingested) -> None:
+def _learn_running_titles(pages: list[RawPage], result: Ingested) -> None:
     """Pass one: running titles found on some pages help find them on the others."""
     titles = tuple(sorted({p.running_title for p in pages if p.running_title}, key=len, reverse=True))
-    for index, page in enumerate(pages):
+    for page in pages:
         if page.number is None and titles:
-            again = read_page(page.path, problems, titles)
-            if again is not None and again.number is not None:
-                pages[index] = page = again
+            take_footer(page, titles)
         if page.removed:
             result.events.append(_event(page, "header/footer removed", page.removed, page.removed_line))
 
@@ -196,11 +199,6 @@ def _page_marker(page: RawPage) -> str:
     return f"{PAGE_OPEN}{_page_label(page)}{PAGE_CLOSE}"
 
 
-def _previous_number(result: Ingested) -> str:
-    numbers = re.findall(f"{PAGE_OPEN}([^{PAGE_CLOSE}]*){PAGE_CLOSE}", "".join(b.text for b in result.blocks))
-    return numbers[-1] if numbers else "?"
-
-
 def _gap_reason(previous: RawPage, page: RawPage) -> str:
     if previous.number is not None and page.number is not None:
         return f"pages {previous.number} and {page.number} are not contiguous: text is missing"
@@ -208,8 +206,7 @@ def _gap_reason(previous: RawPage, page: RawPage) -> str:
             "follow each other; marked as a gap, not joined (give the numbers in decisions.toml [pages])")
 
 
-def _default_gap_note(result: Ingested, page: RawPage) -> str:
-    before = _previous_number(result)
+def _default_gap_note(before: str, page: RawPage) -> str:
     after = f"S. {page.number}" if page.number is not None else "der nächsten überlieferten Seite"
     return f"Textverlust: Der Text zwischen S. {before} und {after} ist in den Quellen nicht überliefert."
 
@@ -314,5 +311,3 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
-
-__all__ = ["clean_text", "ingest", "run", "to_clean_text", "to_markdown", "EditionError"]

@@ -34,11 +34,7 @@ class Block:
 
 
 def blocks_of(page: RawPage, lexicon: Lexicon) -> list[Block]:
-    if page.form == "flattened":
-        blocks = _flattened_blocks(page, lexicon)
-    else:
-        blocks = _wrapped_blocks(page)
-    return blocks
+    return _flattened_blocks(page, lexicon) if page.form == "flattened" else _wrapped_blocks(page)
 
 
 def _wrapped_blocks(page: RawPage) -> list[Block]:
@@ -105,16 +101,21 @@ def _heading_end(line: str, start: int, lexicon: Lexicon) -> int | None:
     return None
 
 
-def mark_references(block: Block, labels: set[str], problems: list[str]) -> list[tuple[int, str, str]]:
-    """Turn markers into references where the page has the note; returns (line, raw, clean) changes."""
-    changes = []
+def mark_references(block: Block, labels: set[str]) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """Turn markers into references where the page has the note.
+
+    Returns the plain-digit markers changed (line, raw, clean) and warnings (line, message) for
+    superscript markers whose note is not on the page (those stay as printed).
+    """
+    changes: list[tuple[int, str, str]] = []
+    warnings: list[tuple[int, str]] = []
     new_lines = []
     for number, line in block.lines:
         def superscript(m: re.Match) -> str:
             label = m.group(1).translate(SUPERSCRIPT)
             if label in labels:
                 return ref(label)
-            problems.append(f"{number}: footnote marker {m.group(1)} has no footnote on this page; kept as printed")
+            warnings.append((number, f"footnote marker {m.group(1)} has no footnote on this page; kept as printed"))
             return m.group(0)
 
         def plain(m: re.Match) -> str:
@@ -130,4 +131,4 @@ def mark_references(block: Block, labels: set[str], problems: list[str]) -> list
         line = PLAIN_REF.sub(plain, line)
         new_lines.append((number, line))
     block.lines = new_lines
-    return changes
+    return changes, warnings

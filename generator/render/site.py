@@ -65,14 +65,22 @@ def plan(edition: Edition) -> tuple[list[Page], dict[str, str]]:
             "json_ld": citations.json_ld(config, chapter, url),
             "page_sections": _page_sections(chapter),
         }))
+        # Breadcrumb: the chapter, then the enclosing numbered sections ("6" above "6.1"),
+        # kept as a stack of open levels so each page costs the same however long the chapter.
+        open_sections: list[tuple[int, Link]] = []
         for section in chapter.sections:
-            pages.append(Page(section_path(chapter, section), "section.html", section.title_text, {
+            while open_sections and open_sections[-1][0] >= section.level:
+                open_sections.pop()
+            parents = [Link(chapter.title, landing)] + [link for _, link in open_sections]
+            path = section_path(chapter, section)
+            pages.append(Page(path, "section.html", section.title_text, {
                 "chapter": chapter, "section": section,
                 "citation": citations.citation(config, chapter, section),
                 "block_citations": {b.anchor: citations.citation(config, chapter, section, b)
                                     for b in section.paragraphs},
-                "parents": _parents(chapter, section),
+                "parents": parents,
             }))
+            open_sections.append((section.level, Link(section.title_text, path)))
     for index, page in enumerate(pages):
         page.context["prev"] = Link(pages[index - 1].title, pages[index - 1].path) if index else None
         page.context["next"] = Link(pages[index + 1].title, pages[index + 1].path) if index + 1 < len(pages) else None
@@ -88,19 +96,6 @@ def _page_sections(chapter: Chapter) -> dict[str, str]:
                 if page is not None:
                     found.setdefault(page.anchor, section.id)
     return found
-
-
-def _parents(chapter: Chapter, section: Section) -> list[Link]:
-    """Breadcrumb: the chapter, then the enclosing numbered sections ("6" above "6.1")."""
-    trail = [Link(chapter.title, f"{chapter.slug}/index.html")]
-    before = chapter.sections[: chapter.sections.index(section)]
-    level = section.level
-    enclosing = []
-    for other in reversed(before):
-        if other.level < level:
-            enclosing.append(Link(other.title_text, section_path(chapter, other)))
-            level = other.level
-    return trail + list(reversed(enclosing))
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
