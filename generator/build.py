@@ -1,84 +1,210 @@
-"""The build pipeline in one function: load → parse → render → write → index → swap.
+"""The build pipeline: load → check → plan → render → write → index → swap.
 
 Everything is loaded and checked before anything is written, so `check` is the first half of
-`build`, and a failed build can never leave a half-written site.
+`build`, and a failed build never leaves a half-written site: the last good one stays.
+
+A `Builder` is the pipeline kept warm (the preview server holds one). Its first build is a
+full one: chapters are parsed and rendered in parallel worker processes (`workers.py`), written
+into a staged folder and swapped in. Later builds are incremental: only changed source files are
+parsed again, and only pages whose inputs changed (their `Page.key`) are rendered and replaced.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from contextlib import contextmanager
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-import jinja2
-
-from generator.config import load_config
-from generator.diagnostics import Collector, Diagnostic, EditionError
-from generator.model import Edition
-from generator.output import StagedSite
-from generator.render.site import STATIC_FILES, TEMPLATES, environment, plan, render_page
+from generator.config import Config, load_config
+from generator.diagnostics import Collector, Diagnostic
+from generator.model import Chapter
+from generator.output import MARKER, StagedSite, update_in_place
+from generator.render.site import STATIC_FILES, TEMPLATES, Page, chapter_files_text, environment, plan, render_page
 from generator.search import index_site
-from generator.source import load_edition
+from generator.source import chapter_files, check_edition, load_chapter
 
 
 @dataclass
 class BuildResult:
-    pages: int = 0
+    pages: int = 0            # HTML pages in the site
+    rendered: int = 0         # pages rendered by this build (all, or the changed ones)
     files: int = 0
+    incremental: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     search_summary: str = ""
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def check(content: Path, strict: bool = False) -> tuple[Edition, list[Diagnostic]]:
-    """Load and validate the whole edition; raise EditionError listing every problem."""
-    problems = Collector()
-    config = load_config(content, problems)
-    problems.raise_if_errors()
-    edition = load_edition(config, problems)
-    problems.raise_if_errors(strict)
-    return edition, problems.warnings
+@dataclass
+class _Entry:
+    """What the builder remembers of one source file."""
+    stamp: tuple
+    outline: Chapter | None
+    diagnostics: list[Diagnostic]
+    full: Chapter | None = None
 
 
-def build(content: Path, out: Path, search: bool = True, strict: bool = False) -> BuildResult:
-    result = BuildResult()
-    with _timed(result.timings, "load"):
-        edition, result.warnings = check(content, strict)
-    with _timed(result.timings, "render"):
-        pages, files = plan(edition)
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def build(content: Path, out: Path, search: bool = True, strict: bool = False,
+          jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
+    """One full build (the `edition build` command)."""
+    return Builder(content, out, search=search, strict=strict, jobs=jobs, progress=progress).build()
+
+
+def check(content: Path, strict: bool = False, jobs: int | None = None) -> tuple[list[Chapter], list[Diagnostic]]:
+    """Load and validate the whole edition without writing; raise EditionError listing every problem."""
+    builder = Builder(content, Path(os.devnull), strict=strict, jobs=jobs)
+    config = builder.load_config()
+    chapters, warnings, _ = builder.load(config, keep_workers=False)
+    return chapters, warnings
+
+
+class Builder:
+    def __init__(self, content: Path, out: Path, search: bool = True, strict: bool = False,
+                 jobs: int | None = None, progress: Progress | None = None):
+        self.content, self.out, self.search, self.strict = content, out, search, strict
+        self.jobs = jobs or os.cpu_count() or 1
+        self.progress = progress or (lambda stage, done, total: None)
+        self.sources: dict[Path, _Entry] = {}
+        self.written: dict[str, tuple] = {}   # page path → key of the page now in `out`
+        self.revision: tuple | None = None    # config, search flag, templates of the pages in `out`
+
+    def load_config(self) -> Config:
+        problems = Collector()
+        config = load_config(self.content, problems)
+        problems.raise_if_errors()
+        return config
+
+    def build(self) -> BuildResult:
+        result = BuildResult()
+        with _timed(result.timings, "load"):
+            config = self.load_config()
+            revision = (config, self.search, _templates_stamp())
+            incremental = revision == self.revision and (self.out / MARKER).is_file()
+            chapters, result.warnings, workers = self.load(config, keep_workers=not incremental)
+        with workers:
+            pages = plan(config.title, chapters)
+            if incremental:
+                self._update(config, chapters, pages, result)
+            else:
+                self._full(config, chapters, pages, workers, result)
+        self.revision = revision
+        self.written = {page.path: page.key for page in pages}
+        result.pages, result.incremental = len(pages), incremental
+        return result
+
+    # ---- load ----------------------------------------------------------------------------
+
+    def load(self, config: Config, keep_workers: bool):
+        """Parse what changed since the last build (in workers when there is much), then check
+        the whole. Returns the chapters' outlines, the warnings, and the workers (which keep
+        the full chapters they parsed, to render them)."""
+        from generator.workers import Workers  # noqa: PLC0415
+
+        files = chapter_files(config)
+        stamps = {path: _stamp(path) for path in files}
+        stale = [path for path in files if path not in self.sources or self.sources[path].stamp != stamps[path]]
+        workers = Workers(stale if len(stale) >= 64 else [], self.jobs, config, self.search, self.progress)
+        with _closing_on_error(workers):
+            for path, outline, diagnostics in workers.load():
+                self.sources[path] = _Entry(stamps[path], outline, diagnostics)
+            for done, path in enumerate(p for p in stale if p not in workers.owner):
+                chapter, diagnostics = load_chapter(path)
+                self.sources[path] = _Entry(stamps[path], chapter and chapter.outline(), diagnostics, chapter)
+                self.progress("parsed", done + 1, len(stale))
+            for gone in set(self.sources) - set(files):
+                del self.sources[gone]
+            problems = Collector()
+            entries = [self.sources[path] for path in files]
+            for entry in entries:
+                problems.items += entry.diagnostics
+            chapters = [entry.outline for entry in entries if entry.outline is not None]
+            check_edition(config, chapters, problems)
+            problems.raise_if_errors(self.strict)
+        if not keep_workers:
+            workers.close()
+        return chapters, problems.warnings, workers
+
+    def _full_chapter(self, chapter: Chapter) -> Chapter:
+        entry = self.sources[chapter.path]
+        if entry.full is None:  # parsed in a worker, or dropped after a full build
+            entry.full, _ = load_chapter(chapter.path)
+        return entry.full
+
+    # ---- render and write ----------------------------------------------------------------
+
+    def _full(self, config: Config, chapters: list[Chapter], pages: list[Page], workers, result: BuildResult) -> None:
         env = environment()
-        html = {page.path: _render(env, page, edition, search) for page in pages}
-    with StagedSite(out) as staged:
+        with StagedSite(self.out) as staged:
+            with _timed(result.timings, "render"):
+                mine = [page for page in pages if page.chapter is None or page.chapter.path not in workers.owner]
+                workers.render(pages, staged.root)  # pages of chapters a worker parsed, rendered there
+                for done, page in enumerate(mine):
+                    full = self._full_chapter(page.chapter) if page.chapter else None
+                    staged.write(page.path, render_page(env, page, config, chapters, full, self.search))
+                    self.progress("rendered", done + 1 + workers.rendered, len(pages))
+                for chapter in chapters:
+                    for path, text in chapter_files_text(config, chapter).items():
+                        staged.write(path, text)
+                        result.files += 1
+                workers.finish()
+                for name in STATIC_FILES:
+                    staged.copy(TEMPLATES / "static" / name, f"static/{name}")
+            if self.search:
+                with _timed(result.timings, "search"):
+                    self.progress("indexing", 0, 1)
+                    result.search_summary = index_site(staged.root)
+            staged.commit()
+        for entry in self.sources.values():
+            entry.full = None  # a full build need not keep the text: memory stays flat
+        result.rendered = len(pages)
+
+    def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], result: BuildResult) -> None:
+        env = environment()
+        with _timed(result.timings, "render"):
+            todo = [page for page in pages if self.written.get(page.path) != page.key]
+            changed: dict[str, str] = {}
+            for page in todo:
+                full = self._full_chapter(page.chapter) if page.chapter else None
+                changed[page.path] = render_page(env, page, config, chapters, full, self.search)
+            for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
+                changed.update(chapter_files_text(config, self._full_chapter(chapter)))
+            removed = set(self.written) - {page.path for page in pages}
         with _timed(result.timings, "write"):
-            for path, text in (html | files).items():
-                staged.write(path, text)
-            for name in STATIC_FILES:
-                staged.copy(TEMPLATES / "static" / name, f"static/{name}")
-        if search:
+            update_in_place(self.out, changed, removed)
+        result.rendered, result.files = len(todo), len(changed) - len(todo)
+        if self.search and (todo or removed):
             with _timed(result.timings, "search"):
-                result.search_summary = index_site(staged.root)
-        staged.commit()
-    result.pages, result.files = len(html), len(files)
-    return result
+                result.search_summary = index_site(self.out)
 
 
-def _render(env: jinja2.Environment, page, edition: Edition, search: bool) -> str:
+def _stamp(path: Path) -> tuple:
+    """Cheap change detection: an editor's save changes the size or the modification time."""
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def _templates_stamp() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}".encode())
+    return digest.hexdigest()
+
+
+@contextmanager
+def _closing_on_error(workers):
     try:
-        return render_page(env, page, edition, search)
-    except jinja2.TemplateError as exc:
-        raise EditionError([_template_diagnostic(exc)]) from exc
-
-
-def _template_diagnostic(exc: jinja2.TemplateError) -> Diagnostic:
-    """Point at the template line: a syntax error knows it, an undefined variable is in the traceback."""
-    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if path is None:
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith((".html", ".xml")):  # Jinja maps template frames to their files
-                path, line = frame.filename, frame.lineno
-                break
-    return Diagnostic(str(path or TEMPLATES), line, "error", f"template: {exc.message or exc}")
+        yield
+    except BaseException:
+        workers.close()
+        raise
 
 
 @contextmanager

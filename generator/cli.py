@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--jobs", type=int, help="worker processes for parsing and rendering (default: all cores)")
 
     check = commands.add_parser("check", help="validate the edition without writing anything")
     check.add_argument("--content", type=Path, default=Path("content"))
@@ -59,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args) -> int:
     from generator.build import build
 
-    result = build(args.content, args.out, search=not args.no_search, strict=args.strict)
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        result = build(args.content, args.out, search=not args.no_search, strict=args.strict,
+                       jobs=args.jobs, progress=progress)
+    finally:
+        if progress:
+            progress.clear()
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     seconds = sum(result.timings.values())
@@ -73,11 +80,11 @@ def _build(args) -> int:
 def _check(args) -> int:
     from generator.build import check
 
-    edition, warnings = check(args.content, strict=args.strict)
+    chapters, warnings = check(args.content, strict=args.strict)
     for warning in warnings:
         print(warning, file=sys.stderr)
-    sections = sum(len(c.sections) for c in edition.chapters)
-    print(f"{args.content}: ok: {len(edition.chapters)} chapter(s), {sections} sections, {len(warnings)} warning(s)")
+    sections = sum(len(c.sections) for c in chapters)
+    print(f"{args.content}: ok: {len(chapters)} chapter(s), {sections} sections, {len(warnings)} warning(s)")
     return 0
 
 
@@ -94,6 +101,28 @@ def _ingest(args) -> int:
     summary = ingest(args.files, args.into, args.decisions, args.title)
     print(summary)
     return 0
+
+
+class _Progress:
+    """One self-overwriting status line on a terminal; at most ten updates a second."""
+
+    def __init__(self) -> None:
+        self.shown = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        import time  # noqa: PLC0415
+
+        now = time.monotonic()
+        if now - self.shown < 0.1 and done != total:
+            return
+        self.shown = now
+        count = f"{done}/{total}" if total else f"{done}"
+        sys.stderr.write(f"\r\x1b[K{stage} {count}" if stage != "indexing" else "\r\x1b[Ksearch index (Pagefind) …")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
 
 
 COMMANDS = {"build": _build, "check": _check, "clean": _clean, "ingest": _ingest}

@@ -28,6 +28,9 @@ class EditionError(Exception):
         self.diagnostics = diagnostics
         super().__init__("\n".join(str(d) for d in diagnostics))
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the parent
+        return (EditionError, (self.diagnostics,))
+
 
 class Collector:
     """Gathers diagnostics for one run; `raise_if_errors` ends a stage that found errors."""

@@ -5,7 +5,7 @@ already-escaped `Markup` produced by markup.py; nothing here reads or writes fil
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -52,6 +52,12 @@ class Section:
     level: int           # 2 for "6.", 3 for "6.1.", …
     line: int
     blocks: list[Block] = field(default_factory=list)
+    first_page: PageBreak | None = None  # set by `seal()` once all blocks are in
+    last_page: PageBreak | None = None
+
+    def seal(self) -> None:
+        self.first_page = next((b.first_page for b in self.blocks if b.first_page), None)
+        self.last_page = next((b.last_page for b in reversed(self.blocks) if b.last_page), None)
 
     @property
     def paragraphs(self) -> list[Block]:
@@ -65,14 +71,6 @@ class Section:
             for label, ref_id in block.note_refs:
                 first.setdefault(label, ref_id)
         return first
-
-    @property
-    def first_page(self) -> PageBreak | None:
-        return next((b.first_page for b in self.blocks if b.first_page), None)
-
-    @property
-    def last_page(self) -> PageBreak | None:
-        return next((b.last_page for b in reversed(self.blocks) if b.last_page), None)
 
 
 @dataclass(frozen=True)
@@ -93,6 +91,11 @@ class Chapter:
     sections: list[Section]
     notes: dict[str, Note]
     page_breaks: list[PageBreak]
+    digest: str = ""   # hash of the source file: a page rendered from an unchanged file is unchanged
+
+    def outline(self) -> "Chapter":
+        """The chapter without its text: what other pages (index, neighbours) may show of it."""
+        return replace(self, notes={}, sections=[replace(s, blocks=[]) for s in self.sections])
 
     @property
     def known_pages(self) -> list[int]:

@@ -34,13 +34,8 @@ class StagedSite:
     def write(self, path: str, content: str | bytes) -> None:
         if path in self.written:
             raise OutputError(f"{path}: error: two outputs write the same file")
-        target = (self.root / path).resolve()
-        if self.root not in target.parents:
-            raise OutputError(f"{path}: error: output path leaves the site folder")
         self.written.add(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        target.write_bytes(data)
+        write_into(self.root, path, content)
 
     def copy(self, source: Path, path: str) -> None:
         self.write(path, source.read_bytes())
@@ -62,6 +57,30 @@ class StagedSite:
     def __exit__(self, *exc) -> None:
         if self.root.exists():
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def write_into(root: Path, path: str, content: str | bytes) -> None:
+    """Write one file of a site folder (also from worker processes): never outside `root`."""
+    target = (root / path).resolve()
+    if root.resolve() not in target.parents:
+        raise OutputError(f"{path}: error: output path leaves the site folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def update_in_place(out: Path, changed: dict[str, str | bytes], removed: set[str]) -> None:
+    """An incremental build: replace a few files of a built site, each atomically (a reader
+    never sees half a page). Used only after every page of the rebuild rendered."""
+    if not (out / MARKER).is_file():
+        raise OutputError(f"{out}: error: not a folder made by `edition build`")
+    for path, content in changed.items():
+        temp = f"{path}.{os.getpid()}.tmp"
+        write_into(out, temp, content)
+        os.replace(out / temp, out / path)
+    for path in removed:
+        target = (out / path).resolve()
+        if out.resolve() in target.parents:
+            target.unlink(missing_ok=True)
 
 
 def _owned(folder: Path) -> bool:

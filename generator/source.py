@@ -7,6 +7,7 @@ editor's correction of a heading. An unnumbered heading needs an explicit `{#id}
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 from pathlib import Path
 
@@ -15,13 +16,14 @@ from markupsafe import Markup
 
 from generator import markup
 from generator.config import Config
-from generator.diagnostics import Collector
+from generator.diagnostics import Collector, Diagnostic
 from generator.model import Block, Chapter, Edition, Note, PageBreak, Section
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
 VALID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?(?=\s)")
 NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+RESERVED_SLUGS = {"static", "pagefind"}
 DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -37,28 +39,48 @@ def chapter_files(config: Config) -> list[Path]:
 
 
 def load_edition(config: Config, problems: Collector) -> Edition:
+    """Parse every chapter file (serially; build.py parses in parallel shards) and check the whole."""
     chapters = []
-    files = chapter_files(config)
-    if not files:
+    for path in chapter_files(config):
+        chapter, found = load_chapter(path)
+        problems.items += found
+        if chapter is not None:
+            chapters.append(chapter)
+    check_edition(config, chapters, problems)
+    return Edition(config=config, chapters=chapters)
+
+
+def check_edition(config: Config, chapters: list[Chapter], problems: Collector) -> None:
+    """What no single chapter can know: the book has chapters, order names files, slugs are unique."""
+    if not chapters and not problems.errors:
         problems.error(config.root, None, "no chapter files (*.md) in the content folder")
     for name in config.order:
         if not (config.root / name).is_file():
             problems.error(config.path, None, f"content.order names '{name}', which does not exist")
     slugs: dict[str, Path] = {}
-    for path in files:
-        chapter = parse_chapter(path, problems)
-        if chapter is None:
-            continue
+    for chapter in chapters:
+        if chapter.slug in RESERVED_SLUGS:
+            problems.error(chapter.path, None, f"a chapter file may not be named '{chapter.slug}' "
+                           f"(the site uses the folders {', '.join(sorted(RESERVED_SLUGS))})")
         if chapter.slug in slugs:
-            problems.error(path, None, f"duplicate chapter slug '{chapter.slug}' (also {slugs[chapter.slug]})")
-        slugs[chapter.slug] = path
-        chapters.append(chapter)
-    return Edition(config=config, chapters=chapters)
+            problems.error(chapter.path, None, f"duplicate chapter slug '{chapter.slug}' (also {slugs[chapter.slug]})")
+        slugs.setdefault(chapter.slug, chapter.path)
 
 
-def parse_chapter(path: Path, problems: Collector) -> Chapter | None:
+def load_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
+    """One chapter file → its model and its own problems (cacheable: depends on the file alone)."""
+    problems = Collector()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, None, f"cannot read: {exc.strerror}")
+        return None, problems.items
+    return parse_chapter(path, data, problems), problems.items
+
+
+def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | None:
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
@@ -72,8 +94,11 @@ def parse_chapter(path: Path, problems: Collector) -> Chapter | None:
     if builder.title is None:
         problems.error(path, 1, "a chapter file must start with its title as '# Title'")
         return None
+    for section in builder.sections:
+        section.seal()
     return Chapter(slug=slug, path=path, title=builder.title[0], title_html=builder.title[1],
-                   sections=builder.sections, notes=notes, page_breaks=builder.page_breaks)
+                   sections=builder.sections, notes=notes, page_breaks=builder.page_breaks,
+                   digest=hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
 class _ChapterBuilder:

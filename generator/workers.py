@@ -1,0 +1,127 @@
+"""Parallel parsing and rendering: each worker process owns a contiguous share of the chapters.
+
+A worker parses its chapters and sends back their outlines (titles and section headings, no
+text), waits for the plan, renders its chapters' pages straight into the staged site folder and
+reports how many. Only outlines and page descriptions cross process boundaries, never the text,
+so parallelism costs little and no chapter is held twice. Workers are forked, so they start in
+milliseconds with everything imported; without fork (or with one core) the parent does the work.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import replace
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from generator.config import Config
+from generator.output import write_into
+from generator.render.site import Page, environment, render_page
+from generator.source import load_chapter
+
+
+class Workers:
+    def __init__(self, files: list[Path], jobs: int, config: Config, search: bool, progress):
+        self.owner: dict[Path, _Worker] = {}
+        self.rendered = 0
+        self.progress = progress
+        self.workers: list[_Worker] = []
+        if jobs < 2 or not files or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        size = -(-len(files) // jobs)
+        for start in range(0, len(files), size):
+            share = files[start:start + size]
+            worker = _Worker(share, config, search)
+            self.workers.append(worker)
+            self.owner.update(dict.fromkeys(share, worker))
+
+    def load(self):
+        """(path, outline, diagnostics) for every file the workers parsed, in file order."""
+        for worker in self.workers:
+            for path, outline, diagnostics in worker.receive("loaded"):
+                yield path, outline, diagnostics
+
+    def render(self, pages: list[Page], root: Path) -> None:
+        """Hand each worker the pages of its chapters (to render while the parent renders the rest)."""
+        shares: dict[_Worker, list] = {worker: [] for worker in self.workers}
+        for page in pages:
+            if page.chapter is not None and page.chapter.path in self.owner:
+                shares[self.owner[page.chapter.path]].append((page.chapter.path, replace(page, chapter=None)))
+        for worker, share in shares.items():
+            worker.connection.send((share, root))
+
+    def finish(self) -> None:
+        """Wait until every worker has rendered its pages; re-raise the first failure."""
+        pending = {worker.connection: worker for worker in self.workers}
+        while pending:
+            for connection in wait(list(pending)):
+                kind, value = _receive(connection)
+                if kind == "progress":
+                    self.rendered += value
+                    self.progress("rendered", self.rendered, 0)
+                elif kind == "done":
+                    pending.pop(connection).process.join()
+                else:
+                    raise value
+
+    def close(self) -> None:
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join()
+            worker.connection.close()
+        self.workers = []
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _Worker:
+    def __init__(self, files: list[Path], config: Config, search: bool):
+        context = multiprocessing.get_context("fork")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_work, args=(child, files, config, search), daemon=True)
+        self.process.start()
+        child.close()
+
+    def receive(self, expected: str):
+        kind, value = _receive(self.connection)
+        if kind != expected:
+            raise value
+        return value
+
+
+def _receive(connection):
+    try:
+        return connection.recv()
+    except EOFError:
+        return "error", RuntimeError("a build worker process died (out of memory?)")
+
+
+def _work(connection, files: list[Path], config: Config, search: bool) -> None:
+    """The worker process: parse, report outlines, render what the parent asks, report."""
+    try:
+        chapters, outlines = {}, []
+        for path in files:
+            chapter, diagnostics = load_chapter(path)
+            chapters[path] = chapter
+            outlines.append((path, chapter and chapter.outline(), diagnostics))
+        connection.send(("loaded", outlines))
+        try:
+            share, root = connection.recv()
+        except EOFError:
+            return  # `edition check`, or the parent found errors: nothing to render
+        env = environment()
+        for done, (path, page) in enumerate(share, 1):
+            write_into(root, page.path, render_page(env, page, config, [], chapters[path], search))
+            if done % 200 == 0:
+                connection.send(("progress", 200))
+        connection.send(("progress", len(share) % 200))
+        connection.send(("done", None))
+    except Exception as exc:  # noqa: BLE001 - any failure travels to the parent, which reports it
+        try:
+            connection.send(("error", exc))
+        except Exception:  # noqa: BLE001 - the exception itself would not pickle
+            connection.send(("error", RuntimeError(repr(exc))))
