@@ -89,6 +89,23 @@ def _render_footnote_ref(self, tokens: list[Token], idx: int, options, env) -> s
             f'<sup>{escape(meta["label"])}</sup></button>')
 
 
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+INTERNAL_PREFIX = "edition-link:"
+
+
+def _render_link_open(self, tokens: list[Token], idx: int, options, env) -> str:
+    """A link into the edition (`#s6-1`, `other.md#seite-230`) is recorded in `env["links"]`
+    and written as a placeholder the page renderer resolves: which page holds an anchor is
+    known only once every chapter is loaded. Links to other sites stay as written."""
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    if not SCHEME.match(href) and not href.startswith("//"):
+        links = env.setdefault("links", [])
+        token.attrSet("href", f"{INTERNAL_PREFIX}{len(links)}")
+        links.append((href, env.get("line", 0)))
+    return self.renderToken(tokens, idx, options, env)
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
@@ -98,6 +115,7 @@ def parser() -> MarkdownIt:
     md.inline.ruler.before("text", "edition_marker", _marker_rule)
     md.add_render_rule("edition_marker", _render_marker)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
+    md.add_render_rule("link_open", _render_link_open)
     return md
 
 

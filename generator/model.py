@@ -41,6 +41,7 @@ class Block:
     first_page: PageBreak | None = None  # the print page the block starts on
     last_page: PageBreak | None = None
     note_refs: tuple[tuple[str, str], ...] = ()  # (print label, id of the reference button)
+    pages: tuple[PageBreak, ...] = ()  # the page markers inside the block
 
 
 @dataclass
@@ -92,6 +93,9 @@ class Chapter:
     notes: dict[str, Note]
     page_breaks: list[PageBreak]
     digest: str = ""   # hash of the source file: a page rendered from an unchanged file is unchanged
+    anchors: dict[str, str] = field(default_factory=dict)  # every id → the section page holding it
+    links: list[tuple[str, int]] = field(default_factory=list)  # edition-internal link targets, line
+    anchors_digest: str = ""  # changes when an anchor is added, removed or moves to another section
 
     def outline(self) -> "Chapter":
         """The chapter without its text: what other pages (index, neighbours) may show of it."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MARKER = ".edition-site"
 
@@ -49,7 +50,7 @@ class StagedSite:
             os.replace(self.out, old / "site")
         os.replace(self.root, self.out)
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _discard(old)
 
     def __enter__(self) -> "StagedSite":
         return self
@@ -59,13 +60,30 @@ class StagedSite:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+def _discard(folder: Path) -> None:
+    """Delete the replaced site in the background: the new one is already in place, and
+    unlinking thousands of files would otherwise add a second to every build."""
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def write_into(root: Path, path: str, content: str | bytes) -> None:
-    """Write one file of a site folder (also from worker processes): never outside `root`."""
-    target = (root / path).resolve()
-    if root.resolve() not in target.parents:
+    """Write one file of a site folder (also from worker processes): never outside `root`.
+    Site paths are plain relative posix paths; anything else is refused, without touching disk."""
+    parts = PurePosixPath(path).parts
+    if not parts or path.startswith("/") or "\\" in path or any(p in ("..", ".", "") for p in parts):
         raise OutputError(f"{path}: error: output path leaves the site folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    target = root.joinpath(*parts)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:  # first file of its folder: cheaper than a mkdir per file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def update_in_place(out: Path, changed: dict[str, str | bytes], removed: set[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from markupsafe import Markup
 from generator import markup
 from generator.config import Config
 from generator.diagnostics import Collector, Diagnostic
-from generator.model import Block, Chapter, Edition, Note, PageBreak, Section
+from generator.model import Block, Chapter, Note, PageBreak, Section
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
 VALID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -28,26 +29,20 @@ DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def chapter_files(config: Config) -> list[Path]:
-    """Every *.md under the content folder (minus `exclude`), in `order` first, then by path."""
-    root = config.root
-    found = sorted(
-        p for p in root.rglob("*.md")
-        if not any(fnmatch.fnmatch(p.relative_to(root).as_posix(), pat) for pat in config.exclude)
-    )
+    """Every *.md under the content folder (minus `exclude`), in `order` first, then by path.
+    Hidden files and folders (editor backups, .git) are not chapters."""
+    found: list[str] = []  # posix paths relative to the root
+    for folder, subfolders, files in os.walk(config.root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        prefix = os.path.relpath(folder, config.root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found += [prefix + name for name in files if name.endswith(".md") and not name.startswith(".")]
+    excluded = set()
+    for pattern in config.exclude:
+        excluded.update(fnmatch.filter(found, pattern))
     rank = {name: i for i, name in enumerate(config.order)}
-    return sorted(found, key=lambda p: (rank.get(p.relative_to(root).as_posix(), len(rank)), p))
-
-
-def load_edition(config: Config, problems: Collector) -> Edition:
-    """Parse every chapter file (serially; build.py parses in parallel shards) and check the whole."""
-    chapters = []
-    for path in chapter_files(config):
-        chapter, found = load_chapter(path)
-        problems.items += found
-        if chapter is not None:
-            chapters.append(chapter)
-    check_edition(config, chapters, problems)
-    return Edition(config=config, chapters=chapters)
+    chosen = sorted((name for name in found if name not in excluded), key=lambda n: (rank.get(n, len(rank)), n))
+    return [config.root / name for name in chosen]
 
 
 def check_edition(config: Config, chapters: list[Chapter], problems: Collector) -> None:
@@ -96,9 +91,27 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
         return None
     for section in builder.sections:
         section.seal()
+    anchors = _anchors(builder.sections, notes)
     return Chapter(slug=slug, path=path, title=builder.title[0], title_html=builder.title[1],
                    sections=builder.sections, notes=notes, page_breaks=builder.page_breaks,
-                   digest=hashlib.blake2b(data, digest_size=16).hexdigest())
+                   digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
+                   anchors=anchors, links=env.get("links", []),
+                   anchors_digest=hashlib.blake2b(repr((slug, sorted(anchors.items()))).encode(), digest_size=16).hexdigest())
+
+
+def _anchors(sections: list[Section], notes: dict[str, Note]) -> dict[str, str]:
+    """Every id a link may point at, and the section page it is on."""
+    found: dict[str, str] = {}
+    for section in sections:
+        found.setdefault(section.id, section.id)
+        for block in section.blocks:
+            for anchor in (block.anchor, *(p.anchor for p in block.pages)):
+                if anchor:
+                    found.setdefault(anchor, section.id)
+            for label, ref in block.note_refs:
+                found.setdefault(ref, section.id)
+                found.setdefault(f"fn-{notes[label].anchor}" if label in notes else ref, section.id)
+    return found
 
 
 class _ChapterBuilder:
@@ -127,6 +140,7 @@ class _ChapterBuilder:
                 break  # notes are read by _notes()
             end = _block_end(tokens, i)
             line = token.map[0] + 1 if token.map else 0
+            self.env["line"] = line  # for links found while rendering this block
             if token.type == "heading_open":
                 self.heading(token, tokens[i + 1], line)
             elif token.type == "paragraph_open" and token.level == 0:
@@ -168,9 +182,11 @@ class _ChapterBuilder:
         self.check_markers(children, line, allowed={"page", "add", "gap"})
         first = self.current_page
         seen_text = False
+        pages = []
         for child in children:
             if child.type == "edition_marker" and child.meta["kind"] == "page":
                 page = self.page_break(child, line)
+                pages.append(page)
                 if not seen_text:
                     first = page  # the paragraph begins on the new page
             seen_text = seen_text or _is_reading_text(child)
@@ -182,7 +198,8 @@ class _ChapterBuilder:
             kind = "pagebreak"
         elif not seen_text and len(markers) == 1 and markers[0].meta["kind"] == "gap":
             kind, html = "gap", Markup(markup.escape(markers[0].meta["arg"]))
-        self.add(Block(kind, html, line, first_page=first, last_page=self.current_page, note_refs=notes))
+        self.add(Block(kind, html, line, first_page=first, last_page=self.current_page, note_refs=notes,
+                       pages=tuple(pages)))
 
     def page_break(self, marker: Token, line: int) -> PageBreak:
         arg = marker.meta["arg"]
@@ -256,6 +273,7 @@ def _notes(path: Path, tokens: list[Token], env: dict, problems: Collector) -> d
             label, parts, texts, line = token.meta["label"], [], [], 0
         elif token.type == "inline" and label is not None:
             line = line or (token.map[0] + 1 if token.map else 0)
+            env["line"] = token.map[0] + 1 if token.map else line
             children = [c for c in token.children or [] if c.type != "footnote_anchor"]
             parts.append(markup.render_inline(children, env))
             texts.append(markup.plain_text(children))

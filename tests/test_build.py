@@ -100,9 +100,9 @@ def test_every_url_is_relative_and_nothing_comes_from_another_host(built_site):
 
 def test_previous_next_breadcrumb_and_skip_link(built_site):
     page = read(built_site, "kleinstaaten/s6-1.html")
-    assert 'rel="prev" href="s6.html"' in page and 'rel="next" href="s6-2.html"' in page
+    assert 'rel="prev" href="../kleinstaaten/s6.html"' in page and 'rel="next" href="../kleinstaaten/s6-2.html"' in page
     assert 'class="skip-link" href="#inhalt"' in page
-    assert '<nav class="breadcrumb"' in page and 'href="s6.html">6. Neue' in page
+    assert '<nav class="breadcrumb"' in page and 'href="../kleinstaaten/s6.html">6. Neue' in page
 
 
 def test_search_index_is_built_and_ui_is_on_every_page(built_site):

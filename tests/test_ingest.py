@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -81,7 +80,7 @@ def test_report_lists_19_repaired_words_the_decision_the_footer_and_headings(ing
 
 
 def test_without_decision_in_dem_is_listed_as_undecided(tmp_path):
-    result = run_cli("ingest", str(WRAPPED), "--into", str(tmp_path / "k.md"))
+    assert run_cli("ingest", str(WRAPPED), "--into", str(tmp_path / "k.md")).returncode == 0
     report = json.loads((tmp_path / "review" / "k.report.json").read_text(encoding="utf-8"))
     assert ("in dem", "indem") in [(u["raw"], u["suggestion"]) for u in report["undecided"]]
     assert "in dem sie als" in (tmp_path / "k.md").read_text(encoding="utf-8")
@@ -146,5 +145,5 @@ def test_footnote_marker_without_footnote_is_named_with_file_and_line(tmp_path):
     page.write_text("Erste Zeile ohne Marker.\nZweite Zeile mit Marker.⁹\n", encoding="utf-8")
     result = run_cli("ingest", str(page), "--into", str(tmp_path / "k.md"))
     assert result.returncode == 0
-    assert f"p.txt:2: warning: footnote marker ⁹ has no footnote on this page; kept as printed" in result.stdout
+    assert "p.txt:2: warning: footnote marker ⁹ has no footnote on this page; kept as printed" in result.stdout
     assert "Marker.⁹" in (tmp_path / "k.md").read_text(encoding="utf-8")

@@ -1,23 +1,28 @@
 """Which pages and files the site has, their relative URLs, and the navigation between them.
 
-All links are relative (computed page to page), so the site works under any sub-path and from
+All links are relative (the way up to the site root, then the site path), so the site works under any sub-path and from
 disk. Each page knows only its neighbours and its breadcrumb: no page repeats the whole book's
 navigation, so the cost of a page does not grow with the size of the edition.
 """
 from __future__ import annotations
 
-import posixpath
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from markupsafe import escape
 
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
+from generator.markup import INTERNAL_PREFIX
 from generator.model import Chapter, Edition, Section
 from generator.render import citations
 
+INTERNAL_LINK_HREF = f'href="{INTERNAL_PREFIX}'
+INTERNAL_LINK = re.compile(re.escape(INTERNAL_LINK_HREF) + r'(\d+)"')
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 STATIC_FILES = ("edition.css", "edition.js")
 
@@ -32,21 +37,13 @@ class Page:
     chapter: Chapter | None = None   # the chapter's outline (no text); None for the index
     section_id: str | None = None
     nav: dict = field(default_factory=dict)  # prev, next, parents: Links
+    base_key: tuple = ()  # the page's own inputs; `key` adds its neighbours
     key: tuple = ()
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):  # a tuple: compared in C when keys are compared
     title: str
     path: str
-
-
-def relative(from_page: str, target: str) -> str:
-    """URL of `target` (site path, may carry #anchor) as seen from `from_page`."""
-    path, _, anchor = target.partition("#")
-    start = posixpath.dirname(from_page) or "."
-    url = posixpath.relpath(path, start) if path else posixpath.basename(from_page)
-    return url + (f"#{anchor}" if anchor else "")
 
 
 def section_path(chapter: Chapter, section: Section) -> str:
@@ -57,28 +54,62 @@ def export_paths(chapter: Chapter) -> dict[str, str]:
     return {kind: f"{chapter.slug}/{chapter.slug}.{ext}" for kind, ext in (("bib", "bib"), ("ris", "ris"), ("csl", "json"))}
 
 
-def plan(home_title: str, chapters: list[Chapter]) -> list[Page]:
-    """All pages in reading order, from the chapters' outlines; cheap, so every build re-plans."""
-    pages = [Page("index.html", "index.html", home_title, key=tuple(_toc_key(c) for c in chapters))]
+def plan(home_title: str, chapters: list[Chapter], links: dict | None = None, memo: dict | None = None) -> list[Page]:
+    """All pages in reading order, from the chapters' outlines.
+
+    `links`: each chapter's resolved internal links (links.py), part of its pages' keys.
+    `memo`: a dict kept between builds; a chapter whose source and links did not change keeps
+    its pages (only the links across chapter boundaries are set again), so re-planning a big
+    book after one edit is cheap."""
+    links, memo = links or {}, memo if memo is not None else {}
+    planned = []
     for chapter in chapters:
-        landing = f"{chapter.slug}/index.html"
-        pages.append(Page(landing, "chapter.html", chapter.title, chapter, key=(chapter.digest,)))
-        # Breadcrumb: the chapter, then the enclosing numbered sections ("6" above "6.1"),
-        # kept as a stack of open levels so each page costs the same however long the chapter.
-        open_sections: list[tuple[int, Link]] = []
-        for section in chapter.sections:
-            while open_sections and open_sections[-1][0] >= section.level:
-                open_sections.pop()
-            path = section_path(chapter, section)
-            parents = (Link(chapter.title, landing), *(link for _, link in open_sections))
-            pages.append(Page(path, "section.html", section.title_text, chapter, section.id,
-                              {"parents": parents}, key=(chapter.digest, section.id)))
-            open_sections.append((section.level, Link(section.title_text, path)))
-    for index, page in enumerate(pages):
-        page.nav["prev"] = Link(pages[index - 1].title, pages[index - 1].path) if index else None
-        page.nav["next"] = Link(pages[index + 1].title, pages[index + 1].path) if index + 1 < len(pages) else None
-        page.key = (page.path, page.template, *page.key, *page.nav.values())
+        signature = (chapter.digest, links.get(chapter.path, ()))
+        if chapter.path not in memo or memo[chapter.path][0] != signature:
+            memo[chapter.path] = (signature, _chapter_pages(chapter, signature[1]), _toc_key(chapter))
+        planned.append(memo[chapter.path])
+    for gone in set(memo) - {chapter.path for chapter in chapters}:
+        del memo[gone]
+    home = Page("index.html", "index.html", home_title, base_key=tuple(toc for _, _, toc in planned))
+    pages = [home]
+    for _, chapter_pages, _ in planned:
+        pages += chapter_pages
+    # Only the first and last page of each chapter link across a boundary; the rest are set.
+    boundaries = {0, len(pages) - 1}
+    start = 1
+    for _, chapter_pages, _ in planned:
+        boundaries.update((start, start + len(chapter_pages) - 1))
+        start += len(chapter_pages)
+    for index in sorted(boundaries):
+        _link(pages, index)
     return pages
+
+
+def _chapter_pages(chapter: Chapter, targets: tuple[str, ...]) -> list[Page]:
+    landing = f"{chapter.slug}/index.html"
+    pages = [Page(landing, "chapter.html", chapter.title, chapter, nav={"links": targets}, base_key=(chapter.digest,))]
+    # Breadcrumb: the chapter, then the enclosing numbered sections ("6" above "6.1"),
+    # kept as a stack of open levels so each page costs the same however long the chapter.
+    open_sections: list[tuple[int, Link]] = []
+    for section in chapter.sections:
+        while open_sections and open_sections[-1][0] >= section.level:
+            open_sections.pop()
+        path = section_path(chapter, section)
+        parents = (Link(chapter.title, landing), *(link for _, link in open_sections))
+        pages.append(Page(path, "section.html", section.title_text, chapter, section.id,
+                          {"parents": parents, "links": targets}, base_key=(chapter.digest, section.id)))
+        open_sections.append((section.level, Link(section.title_text, path)))
+    for index in range(1, len(pages) - 1):
+        _link(pages, index)
+    return pages
+
+
+def _link(pages: list[Page], index: int) -> None:
+    """Set a page's previous/next links and its key (its own inputs, then its neighbours)."""
+    page = pages[index]
+    page.nav["prev"] = Link(pages[index - 1].title, pages[index - 1].path) if index else None
+    page.nav["next"] = Link(pages[index + 1].title, pages[index + 1].path) if index + 1 < len(pages) else None
+    page.key = (page.path, page.template, *page.base_key, page.nav["prev"], page.nav["next"])
 
 
 def _toc_key(chapter: Chapter) -> tuple:
@@ -142,11 +173,8 @@ def _template_diagnostic(exc: TemplateError) -> Diagnostic:
 def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter],
             full: Chapter | None, search: bool) -> str:
     template = env.get_template(page.template)
-
-    def url(target: str) -> str:
-        return relative(page.path, target)
-
-    context = dict(page.nav)
+    root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
+    context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
         context["edition"] = Edition(config, chapters)
     elif page.template == "chapter.html":
@@ -155,12 +183,16 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
                        json_ld=citations.json_ld(config, full, url_abs), page_sections=_page_sections(full))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
-        context.update(chapter=full, section=section,
-                       citation=citations.citation(config, full, section),
-                       block_citations={b.anchor: citations.citation(config, full, section, b) for b in section.paragraphs})
-    return template.render(
-        page=page, config=config, source=config.source, url=url,
-        root=url("index.html").removesuffix("index.html") or "./",
+        context.update(chapter=full, section=section, citations=[
+            (f"cite-{section.id}", f"{section.title_text} zitieren", citations.citation(config, full, section), f"#{section.id}"),
+            *((f"cite-{b.anchor}", f"Absatz {b.number} zitieren", citations.citation(config, full, section, b), f"#{b.anchor}")
+              for b in section.paragraphs)])
+    html = template.render(
+        page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
         section_path=section_path, search=search, **context,
     )
+    if INTERNAL_LINK_HREF in html:
+        targets = page.nav.get("links", ())
+        html = INTERNAL_LINK.sub(lambda m: f'href="{escape(root + targets[int(m.group(1))])}"', html)
+    return html

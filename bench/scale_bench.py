@@ -1,0 +1,210 @@
+"""Build speed at scale, side by side with the speed limit of our own libraries.
+
+    python bench/scale_bench.py                 # 100, 1,000 and 5,000 chapters, medians of 3
+    python bench/scale_bench.py --sizes 100,1000 --runs 5
+
+For each size it generates a deterministic corpus (bench/corpus.py) and measures, in the same
+run on the same machine (these machines are noisy: compare ratios, not absolute figures):
+  - bare loop: markdown-it-py (+ footnotes) and one Jinja2 template, one page per chapter,
+    in 1 and 2 processes: the floor any Python generator built on these libraries can reach;
+  - `edition build --no-search` as a user runs it (a fresh process, all cores);
+  - one-chapter incremental rebuild in a warm builder (what `edition serve` does on save), for a
+    text edit and for a title edit (which also re-renders the index and the neighbours);
+  - Pagefind over the built site;
+  - `edition --help` start-up.
+Seconds are medians of --runs; memory is the peak RSS of the whole process tree.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from corpus import write_corpus  # noqa: E402
+
+OUT = HERE / "out"
+
+
+# ---- the bare loop (run in its own process via --bare) -------------------------------------
+
+BARE_TEMPLATE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>{{ title }}</title>
+<link rel="stylesheet" href="../static/edition.css"></head><body><main>{{ body }}</main></body></html>"""
+
+
+def bare_loop(corpus: Path, out: Path, jobs: int) -> None:
+    files = sorted(corpus.glob("*.md"))
+    if jobs == 1:
+        _bare_render(files, out)
+        return
+    import multiprocessing
+    size = -(-len(files) // jobs)
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.starmap(_bare_render, [(files[i:i + size], out) for i in range(0, len(files), size)])
+
+
+def _bare_render(files: list[Path], out: Path) -> None:
+    import jinja2
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"html": False}).use(footnote_plugin)
+    template = jinja2.Environment(autoescape=True).from_string(BARE_TEMPLATE)
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        page = template.render(title=text.partition("\n")[0].lstrip("# "), body=Markup(md.render(text)))
+        target = out / path.stem / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+
+
+# ---- measuring ---------------------------------------------------------------------------------
+
+def run_measured(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) summed over the process and its children."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
+    return seconds, peak[0] / 2**20
+
+
+def _tree_rss(pid: int) -> int:
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        current = todo.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def median_run(command: list[str], runs: int, before=None) -> tuple[float, float]:
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(run_measured(command))
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def incremental(corpus: Path, out: Path, runs: int) -> tuple[float, float, int, int]:
+    """Median seconds of a warm rebuild after a text edit and after a title edit of one chapter."""
+    from generator.build import Builder
+
+    builder = Builder(corpus, out, search=False)
+    builder.build()
+    files = sorted(corpus.glob("*.md"))
+    target = files[len(files) // 2]
+    original = target.read_text(encoding="utf-8")
+    text_times, title_times, pages = [], [], []
+    try:
+        for run in range(runs):
+            lines = original.splitlines()
+            body = next(i for i, line in enumerate(lines) if line and not line.startswith(("#", "[^")))
+            lines[body] += f" Nachtrag {run}."
+            target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            start = time.perf_counter()
+            result = builder.build()
+            text_times.append(time.perf_counter() - start)
+            pages.append(result.rendered)
+            lines[0] += f" (Fassung {run})"
+            target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            start = time.perf_counter()
+            result = builder.build()
+            title_times.append(time.perf_counter() - start)
+            pages.append(result.rendered)
+    finally:
+        target.write_text(original, encoding="utf-8")
+    return statistics.median(text_times), statistics.median(title_times), min(pages), max(pages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-pagefind", action="store_true")
+    parser.add_argument("--bare", nargs=3, metavar=("CORPUS", "OUT", "JOBS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare:
+        bare_loop(Path(args.bare[0]), Path(args.bare[1]), int(args.bare[2]))
+        return
+
+    python = sys.executable
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs")
+    help_times = [run_measured([python, "-m", "generator", "--help"])[0] for _ in range(max(args.runs, 5))]
+    print(f"edition --help: {statistics.median(help_times) * 1000:.0f} ms (python -c pass: "
+          f"{statistics.median(run_measured([python, '-c', 'pass'])[0] for _ in range(5)) * 1000:.0f} ms)\n")
+    header = f"{'chapters':>8} {'pages':>6}  {'tool':<30} {'seconds':>8} {'pages/s':>8} {'ms/page':>8} {'peak MB':>8}"
+    print(header)
+    print("-" * len(header))
+    per_page = {}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        corpus = OUT / f"corpus-{size}"
+        if not (corpus / "edition.toml").exists() or len(list(corpus.glob("*.md"))) != size:
+            shutil.rmtree(corpus, ignore_errors=True)
+            write_corpus(corpus, size)
+        site = OUT / f"site-{size}"
+        bare_out = OUT / f"bare-{size}"
+
+        def fresh_bare():
+            shutil.rmtree(bare_out, ignore_errors=True)
+
+        rows = []
+        for jobs in (1, 2):
+            seconds, memory = median_run([python, __file__, "--bare", str(corpus), str(bare_out), str(jobs)], args.runs, fresh_bare)
+            rows.append((f"bare loop, {jobs} process{'es' if jobs > 1 else ''}", size, seconds, memory))
+        seconds, memory = median_run([python, "-m", "generator", "build", "--no-search", "--content", str(corpus),
+                                      "--out", str(site)], args.runs)
+        pages = sum(1 for _ in site.rglob("*.html"))
+        rows.append(("edition build --no-search", pages, seconds, memory))
+        per_page[size] = seconds / pages
+        for tool, count, seconds, memory in rows:
+            print(f"{size:>8} {count:>6}  {tool:<30} {seconds:>8.2f} {count / seconds:>8.0f} "
+                  f"{seconds / count * 1000:>8.3f} {memory:>8.0f}")
+        bare2 = rows[1][2]
+        print(f"{'':>8} {'':>6}  edition / bare loop (2 proc) = {rows[2][2] / bare2:.2f}× "
+              f"(edition renders {pages / size:.1f} pages per chapter, the bare loop 1)")
+        text_s, title_s, least, most = incremental(corpus, OUT / f"incremental-{size}", args.runs)
+        print(f"{'':>8} {'':>6}  incremental rebuild, one chapter: text edit {text_s * 1000:.0f} ms, "
+              f"title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
+        if not args.no_pagefind:
+            seconds, memory = run_measured([python, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind"])
+            print(f"{'':>8} {'':>6}  {'Pagefind index':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "
+                  f"{seconds / pages * 1000:>8.3f} {memory:>8.0f}  ({memory / pages:.2f} MB/page)")
+    sizes = sorted(per_page)
+    if len(sizes) > 1:
+        print(f"\nper-page cost at {sizes[-1]} vs {sizes[0]} chapters: {per_page[sizes[-1]] / per_page[sizes[0]]:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
