@@ -67,9 +67,12 @@ def check(content: Path, strict: bool = False, jobs: int | None = None) -> tuple
 
 
 class Builder:
+    """`search`: pages carry the search box; `index`: run Pagefind as part of the build (the
+    preview runs it in the background instead, and keeps the previous index meanwhile)."""
+
     def __init__(self, content: Path, out: Path, search: bool = True, strict: bool = False,
-                 jobs: int | None = None, progress: Progress | None = None):
-        self.content, self.out, self.search, self.strict = content, out, search, strict
+                 jobs: int | None = None, progress: Progress | None = None, index: bool = True):
+        self.content, self.out, self.search, self.strict, self.index = content, out, search, strict, index
         self.jobs = jobs or os.cpu_count() or 1
         self.progress = progress or (lambda stage, done, total: None)
         self.sources: dict[Path, _Entry] = {}
@@ -168,10 +171,12 @@ class Builder:
                 workers.finish()
                 for name in STATIC_FILES:
                     staged.copy(TEMPLATES / "static" / name, f"static/{name}")
-            if self.search:
+            if self.search and self.index:
                 with _timed(result.timings, "search"):
                     self.progress("indexing", 0, 1)
                     result.search_summary = index_site(staged.root)
+            elif self.search and (self.out / "pagefind").is_dir():
+                os.replace(self.out / "pagefind", staged.root / "pagefind")  # until the new index is ready
             staged.commit()
         for entry in self.sources.values():
             entry.full = None  # a full build need not keep the text: memory stays flat
@@ -191,7 +196,7 @@ class Builder:
         with _timed(result.timings, "write"):
             update_in_place(self.out, changed, removed)
         result.rendered, result.files = len(todo), len(changed) - len(todo)
-        if self.search and (todo or removed):
+        if self.search and self.index and (todo or removed):
             with _timed(result.timings, "search"):
                 result.search_summary = index_site(self.out)
 

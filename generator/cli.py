@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--content", type=Path, default=Path("content"))
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
 
+    serve = commands.add_parser("serve", help="preview: build, serve on this computer, rebuild and reload on save")
+    serve.add_argument("--content", type=Path, default=Path("content"))
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the preview in the browser")
+
     clean = commands.add_parser("clean", help="print the cleaned reading text of raw pages")
     clean.add_argument("files", nargs="+", type=Path, metavar="FILE")
     clean.add_argument("--decisions", type=Path, help="editorial decisions file to apply")
@@ -88,6 +94,12 @@ def _check(args) -> int:
     return 0
 
 
+def _serve(args) -> int:
+    from generator.serve import serve
+
+    return serve(args.content, args.host, args.port, args.open)
+
+
 def _clean(args) -> int:
     from generator.ingest.pipeline import clean_text
 
@@ -125,4 +137,4 @@ class _Progress:
         sys.stderr.flush()
 
 
-COMMANDS = {"build": _build, "check": _check, "clean": _clean, "ingest": _ingest}
+COMMANDS = {"build": _build, "check": _check, "serve": _serve, "clean": _clean, "ingest": _ingest}

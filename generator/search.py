@@ -16,11 +16,12 @@ class SearchError(Exception):
     pass
 
 
-def index_site(site: Path) -> str:
-    """Index `site` into `site/pagefind`; returns Pagefind's summary line."""
-    shutil.rmtree(site / "pagefind", ignore_errors=True)
+def index_site(site: Path, output: Path | None = None) -> str:
+    """Index `site` into `site/pagefind` (or `output`); returns Pagefind's summary line."""
+    output = output or site / "pagefind"
+    shutil.rmtree(output, ignore_errors=True)
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind"],
+        [sys.executable, "-m", "pagefind_bin", "--site", str(site), "--output-path", str(output)],
         capture_output=True, text=True,
     )
     if result.returncode != 0:

@@ -1,0 +1,133 @@
+"""`edition serve`: the build pipeline kept warm, a watcher, and a small HTTP server.
+
+    sources ──watch──▶ debounced rebuild (incremental Builder) ──▶ preview folder ──HTTP──▶ browser
+                                        └─▶ Pagefind in the background         ▲ reload events
+
+The preview folder is a temporary folder, never `site/`: the pages there are exactly what
+`edition build` writes; the reload script and the error overlay are added while serving.
+"""
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from generator.build import Builder
+from generator.diagnostics import EditionError
+from generator.render.site import TEMPLATES
+from generator.search import index_site
+from generator.serve.http import Handler, PreviewState, allowed_hosts
+from generator.serve.watch import Debouncer, Watcher
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class Preview:
+    """Everything `edition serve` runs, started and stopped as one (tests drive it directly)."""
+
+    def __init__(self, content: Path, host: str = "127.0.0.1", port: int = 8000, log=print):
+        self.log = log
+        self.workdir = Path(tempfile.mkdtemp(prefix="edition-preview-"))
+        self.out = self.workdir / "site"
+        self.builder = Builder(content, self.out, search=True, index=False)
+        self.lock = threading.Lock()  # the site folder changes under one hand at a time
+        self.server = ThreadingHTTPServer((host, port), type("BoundHandler", (Handler,), {}))
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.state = PreviewState(self.out, allowed_hosts(host, self.port))
+        self.server.RequestHandlerClass.state = self.state
+        self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.port}/"
+        self.builds = 0
+        self.rebuild()  # the first build: parallel workers may fork before any thread exists
+        self.builder.jobs = 1  # later full rebuilds run in this process (forking a threaded process is unsafe)
+        self.indexer = Debouncer(self._index, quiet=0.2)
+        self.indexer.poke()
+        self.rebuilder = Debouncer(self.rebuild)
+        self.watcher = Watcher([content, TEMPLATES], self.rebuilder.poke, outputs=(self.workdir,))
+        self.thread = threading.Thread(target=self.server.serve_forever, name="edition-http", daemon=True)
+        self.thread.start()
+
+    def rebuild(self) -> None:
+        start = time.perf_counter()
+        try:
+            with self.lock:
+                result = self.builder.build()
+        except EditionError as exc:
+            text = "\n".join(str(d) for d in exc.diagnostics)
+            self.log(f"{text}\nbuild failed: serving the last good version")
+            self.state.publish(text)
+            return
+        except Exception as exc:  # noqa: BLE001 - the preview must survive anything a source does
+            self.log(f"edition: error: {exc}\nbuild failed: serving the last good version")
+            self.state.publish(f"edition: error: {exc}")
+            return
+        self.builds += 1
+        self.last = result
+        if result.rendered or self.state.error or self.builds == 1:
+            self.state.publish(None)
+            for warning in result.warnings:
+                self.log(str(warning))
+            kind = "changed" if result.incremental else "all"
+            self.log(f"built {result.rendered} page(s) ({kind}) in {(time.perf_counter() - start) * 1000:.0f} ms")
+            if self.builds > 1:
+                self.indexer.poke()
+
+    def _index(self) -> None:
+        """Refresh the search index beside the site, then move it in: search never stalls a reload."""
+        fresh = self.workdir / "pagefind-new"
+        if not (self.out / "index.html").is_file():
+            return  # nothing built yet
+        try:
+            index_site(self.out, output=fresh)
+        except Exception as exc:  # noqa: BLE001 - search is a convenience in the preview
+            self.log(f"search index not updated: {exc}")
+            return
+        with self.lock:
+            if not self.out.is_dir():
+                return
+            old = self.workdir / "pagefind-old"
+            shutil.rmtree(old, ignore_errors=True)
+            if (self.out / "pagefind").exists():
+                (self.out / "pagefind").rename(old)
+            fresh.rename(self.out / "pagefind")
+        shutil.rmtree(old, ignore_errors=True)
+
+    def close(self) -> None:
+        self.watcher.stop()
+        self.rebuilder.stop()
+        self.indexer.stop()
+        self.state.stop()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(content: Path, host: str, port: int, open_browser: bool) -> int:
+    if host not in LOOPBACK:
+        print(f"notice: serving on {host}, not only on this computer: anyone who can reach this "
+              "address can read the preview", file=sys.stderr)
+    preview = Preview(content, host, port, log=lambda message: print(message, flush=True))
+    print(f"preview: {preview.url}  (rebuilds on save; Ctrl+C stops)", flush=True)
+    if open_browser:
+        import webbrowser  # noqa: PLC0415
+
+        webbrowser.open(preview.url)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl+C
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
+        print("preview stopped", flush=True)
+    return 0

@@ -1,0 +1,100 @@
+"""Watching the sources: which file events matter, and one rebuild per burst of them.
+
+Editors save in many ways: vim renames the old file away and writes a new one (and probes the
+folder with a file called `4913`), others write a temporary file and rename it over the source,
+emacs leaves `.#name` locks and `#name#` autosaves. Every event on a real source counts (also
+the source or destination of a rename); editor temp files, hidden files and the output folder
+never do. A burst of events (one save is often three) gives one rebuild after a short quiet
+period; an event during a rebuild gives another rebuild after it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+EDITOR_TEMP = re.compile(r"^\.|~$|^#.*#$|\.sw[a-p]x?$|^4913$|\.(tmp|bak|orig|part)$", re.IGNORECASE)
+RELEVANT_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
+
+
+def is_source_event(path: str, outputs: tuple[Path, ...]) -> bool:
+    """Does a change to `path` feed the build? (Not a temp file, not hidden, not an output.)"""
+    if not path:
+        return False
+    file = Path(os.path.abspath(path))
+    if any(file == out or out in file.parents for out in outputs):
+        return False
+    if any(part.startswith(".") for part in file.parts[-3:-1]):  # .git/, .cache/ near the file
+        return False
+    return not EDITOR_TEMP.search(file.name)
+
+
+class Debouncer:
+    """Calls `action` once after each burst of `poke()`s, never twice at a time."""
+
+    def __init__(self, action: Callable[[], None], quiet: float = 0.03):
+        self.action, self.quiet = action, quiet
+        self._condition = threading.Condition()
+        self._generation = 0       # pokes so far
+        self._last_poke = 0.0
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="edition-rebuild", daemon=True)
+        self._thread.start()
+
+    def poke(self) -> None:
+        with self._condition:
+            self._generation += 1
+            self._last_poke = time.monotonic()
+            self._condition.notify()
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopping = True
+            self._condition.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        done = 0
+        while True:
+            with self._condition:
+                while self._generation == done and not self._stopping:
+                    self._condition.wait()
+                while not self._stopping and (wait := self._last_poke + self.quiet - time.monotonic()) > 0:
+                    self._condition.wait(wait)  # more pokes may come: wait until it is quiet
+                if self._stopping:
+                    return
+                done = self._generation
+            self.action()  # pokes during the action raise the generation: another round follows
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, on_change: Callable[[], None], outputs: tuple[Path, ...]):
+        self.on_change, self.outputs = on_change, outputs
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in RELEVANT_EVENTS or (event.is_directory and event.event_type == "modified"):
+            return
+        paths = (event.src_path, getattr(event, "dest_path", ""))
+        if any(is_source_event(os.fsdecode(p), self.outputs) for p in paths):
+            self.on_change()
+
+
+class Watcher:
+    """Watches folders recursively with watchdog; calls `on_change` for every source event."""
+
+    def __init__(self, folders: list[Path], on_change: Callable[[], None], outputs: tuple[Path, ...]):
+        self.observer = Observer()
+        handler = _Events(on_change, tuple(Path(os.path.abspath(o)) for o in outputs))
+        for folder in dict.fromkeys(Path(os.path.abspath(f)) for f in folders):
+            self.observer.schedule(handler, str(folder), recursive=True)
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join()
