@@ -84,9 +84,11 @@ class Builder:
         self.env = None  # Jinja environment: compiled templates, kept while they do not change
 
     def load_config(self) -> Config:
-        problems = Collector()
-        config = load_config(self.content, problems)
-        problems.raise_if_errors()
+        """The config; its problems are raised now if it is unusable, else with the sources'."""
+        self.config_problems = Collector()
+        config = load_config(self.content, self.config_problems)
+        if config is None:
+            self.config_problems.raise_if_errors()
         return config
 
     def build(self) -> BuildResult:
@@ -135,6 +137,7 @@ class Builder:
             for gone in set(self.sources) - set(files):
                 del self.sources[gone]
             problems = Collector()
+            problems.items += getattr(self, "config_problems", Collector()).items
             entries = [self.sources[path] for path in files]
             for entry in entries:
                 problems.items += entry.diagnostics

@@ -5,9 +5,11 @@ than invent an author, a publisher or a year.
 """
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.diagnostics import Collector
@@ -48,6 +50,7 @@ class Config:
     source: Source = field(default_factory=Source)
     order: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ("review/*",)
+    date: str = ""  # the edition's date (ISO): SOURCE_DATE_EPOCH if set, for reproducible builds; else today
 
     @property
     def path(self) -> Path:
@@ -109,8 +112,9 @@ def load_config(root: Path, problems: Collector) -> Config | None:
     url = str(top.get("url", ""))
     if url and not re.match(r"https?://[^/\s]+(/\S*)?$", url):
         problems.error(path, lines.get(("", "url")), f"url {url!r} must be an absolute http(s) address")
-    if problems.errors:
-        return None
+    date = _edition_date(problems)
+    if not top.get("title") or problems.errors and any("unknown config key" not in d.message for d in problems.errors):
+        return None  # unusable; an unknown key alone is reported, and the sources are still checked
     source = {k: tuple(v) if isinstance(v, list) else v for k, v in values["source"].items()}
     content = values["content"]
     return Config(
@@ -122,7 +126,20 @@ def load_config(root: Path, problems: Collector) -> Config | None:
         source=Source(**source),
         order=tuple(content.get("order", ())),
         exclude=tuple(content.get("exclude", Config.exclude)),
+        date=date,
     )
+
+
+def _edition_date(problems: Collector) -> str:
+    """The date printed as the edition's state. Reproducible builds set SOURCE_DATE_EPOCH
+    (reproducible-builds.org); without it, the day of the build (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(timezone.utc).date().isoformat()
+    if not epoch.strip().isdigit():
+        problems.error("SOURCE_DATE_EPOCH", None, f"must be a number of seconds since 1970, not {epoch!r}")
+        return ""
+    return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
 
 
 def _check(path, lines, table, key, value, values, problems: Collector) -> None:

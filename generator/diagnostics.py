@@ -54,5 +54,5 @@ class Collector:
 
     def raise_if_errors(self, strict: bool = False) -> None:
         failing = self.items if strict else self.errors
-        if failing:
-            raise EditionError(list(self.items))
+        if failing:  # in file order, as an editor works through them
+            raise EditionError(sorted(self.items, key=lambda d: (d.path, d.line or 0)))

@@ -20,10 +20,26 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+EPOCH = "1763683200"  # 2025-11-21: every test build carries the same date (reproducible output)
+NODE_MODULES = Path(__file__).resolve().parent / "node_modules"  # vnu-jar, axe-core (tests/package.json)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `edition` as a user would, in a fresh process."""
     return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300)
+                          cwd=cwd or ROOT, timeout=300, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
+
+
+def require_tool(path: Path, what: str) -> Path:
+    """A checker the gates need; missing in CI is a failure, locally a skip with the fix."""
+    if not path.exists() and shutil.which("npm"):  # first run: fetch the pinned checkers once
+        subprocess.run(["npm", "ci", "--prefix", str(NODE_MODULES.parent), "--no-audit", "--no-fund",
+                        "--ignore-scripts"], capture_output=True, timeout=600)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI=true but {what} is missing: .ci/run must install it")
+        pytest.skip(f"{what} missing: run `npm ci --prefix tests` (and install Java)")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +67,15 @@ def served_site(built_site):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failed gate: nothing may pass by not running."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CI") and skipped:
+        reporter.write_line(f"CI=true: {len(skipped)} test(s) skipped; failing the run", red=True)
+        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,16 @@ def page_range(first: PageBreak | None, last: PageBreak | None) -> str:
     return f"S. {first.number}–{last.number}"
 
 
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember")
+
+
+def german_date(iso: str) -> str:
+    """"2026-11-21" → "21. November 2026"."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day}. {MONTHS[month - 1]} {year}"
+
+
 def _names(names: tuple[str, ...]) -> str:
     return " / ".join(names)
 
@@ -144,5 +154,7 @@ def json_ld(config: Config, chapter: Chapter, url: str) -> str:
         data["pageEnd"] = src.last_page
     if url:
         data["url"] = url
-    # "</" cannot end the script element early once escaped this way.
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    if config.date:
+        data["dateModified"] = config.date
+    # Inside <script>, no "<" may appear at all: a title "</script><script>…" must stay data.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

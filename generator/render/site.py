@@ -146,6 +146,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["page_range"] = citations.page_range
+    env.filters["german_date"] = citations.german_date
     return env
 
 

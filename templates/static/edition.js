@@ -17,6 +17,14 @@
       showSubResults: true,
       resetStyles: false,
     });
+    // Pagefind's input has only a placeholder: give it an accessible name (axe: label-title-only).
+    var label = function () {
+      var input = box.querySelector("input");
+      if (input) input.setAttribute("aria-label", "Volltextsuche in der Edition");
+      return !!input;
+    };
+    if (!label()) new MutationObserver(function (_, observer) { if (label()) observer.disconnect(); })
+      .observe(box, { childList: true, subtree: true });
   }
 
   // Citations: the exact address of what is cited, as the reader sees it now.
