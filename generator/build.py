@@ -195,7 +195,9 @@ class Builder:
                 changed[page.path] = render_page(env, page, config, chapters, full, self.search)
             for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
                 changed.update(chapter_files_text(config, self._full_chapter(chapter)))
-            removed = set(self.written) - {page.path for page in pages}
+            gone_chapters = {path.split("/")[0] for path in self.written} - {page.path.split("/")[0] for page in pages}
+            removed = (set(self.written) - {page.path for page in pages}) | {
+                f"{slug}/{slug}.{ext}" for slug in gone_chapters for ext in ("bib", "ris", "json")}
         with _timed(result.timings, "write"):
             update_in_place(self.out, changed, removed)
         result.rendered, result.files = len(todo), len(changed) - len(todo)

@@ -99,6 +99,8 @@ def update_in_place(out: Path, changed: dict[str, str | bytes], removed: set[str
         target = (out / path).resolve()
         if out.resolve() in target.parents:
             target.unlink(missing_ok=True)
+            if target.parent != out.resolve() and not any(target.parent.iterdir()):
+                target.parent.rmdir()  # a removed chapter's folder
 
 
 def _owned(folder: Path) -> bool:
