@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 from conftest import ROOT, run_cli
 from sitecheck import tree_differences
