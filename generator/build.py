@@ -24,7 +24,8 @@ from generator.diagnostics import Collector, Diagnostic
 from generator.model import Chapter
 from generator.links import resolve_links
 from generator.output import MARKER, StagedSite, update_in_place
-from generator.render.site import STATIC_FILES, TEMPLATES, Page, chapter_files_text, environment, plan, render_page
+from generator.render.site import (STATIC_FILES, TEMPLATES, Page, chapter_files_text, environment, export_paths,
+                                   plan, render_page)
 from generator.search import index_site
 from generator.source import chapter_files, check_edition, load_chapter
 
@@ -82,6 +83,8 @@ class Builder:
         self.plans: dict = {}  # plan()'s memo of each chapter's pages
         self.link_memo: dict = {}  # resolve_links()'s memo
         self.env = None  # Jinja environment: compiled templates, kept while they do not change
+        self.config_problems = Collector()  # reported together with the sources' problems
+        self.exports: set[str] = set()  # the citation files now in `out`
 
     def load_config(self) -> Config:
         """The config; its problems are raised now if it is unusable, else with the sources'."""
@@ -106,12 +109,14 @@ class Builder:
             chapters, result.warnings, workers = self.load(config, keep_workers=not incremental)
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
+            exports = {path for chapter in chapters for path in export_paths(chapter).values()}
             if incremental:
-                self._update(config, chapters, pages, result)
+                self._update(config, chapters, pages, exports, result)
             else:
                 self._full(config, chapters, pages, workers, result)
         self.revision = revision
         self.written = {page.path: page.key for page in pages}
+        self.exports = exports
         result.pages, result.incremental = len(pages), incremental
         return result
 
@@ -137,7 +142,7 @@ class Builder:
             for gone in set(self.sources) - set(files):
                 del self.sources[gone]
             problems = Collector()
-            problems.items += getattr(self, "config_problems", Collector()).items
+            problems.items += self.config_problems.items
             entries = [self.sources[path] for path in files]
             for entry in entries:
                 problems.items += entry.diagnostics
@@ -185,7 +190,8 @@ class Builder:
             entry.full = None  # a full build need not keep the text: memory stays flat
         result.rendered = len(pages)
 
-    def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], result: BuildResult) -> None:
+    def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], exports: set[str],
+                result: BuildResult) -> None:
         env = self.env
         with _timed(result.timings, "render"):
             todo = [page for page in pages if self.written.get(page.path) != page.key]
@@ -195,9 +201,7 @@ class Builder:
                 changed[page.path] = render_page(env, page, config, chapters, full, self.search)
             for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
                 changed.update(chapter_files_text(config, self._full_chapter(chapter)))
-            gone_chapters = {path.split("/")[0] for path in self.written} - {page.path.split("/")[0] for page in pages}
-            removed = (set(self.written) - {page.path for page in pages}) | {
-                f"{slug}/{slug}.{ext}" for slug in gone_chapters for ext in ("bib", "ris", "json")}
+            removed = (set(self.written) - {page.path for page in pages}) | (self.exports - exports)
         with _timed(result.timings, "write"):
             update_in_place(self.out, changed, removed)
         result.rendered, result.files = len(todo), len(changed) - len(todo)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 
@@ -122,8 +123,6 @@ class _Progress:
         self.shown = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        import time  # noqa: PLC0415
-
         now = time.monotonic()
         if now - self.shown < 0.1 and done != total:
             return

@@ -110,7 +110,8 @@ def _anchors(sections: list[Section], notes: dict[str, Note]) -> dict[str, str]:
                     found.setdefault(anchor, section.id)
             for label, ref in block.note_refs:
                 found.setdefault(ref, section.id)
-                found.setdefault(f"fn-{notes[label].anchor}" if label in notes else ref, section.id)
+                if label in notes:
+                    found.setdefault(f"fn-{notes[label].anchor}", section.id)
     return found
 
 

@@ -32,13 +32,13 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
 
 def require_tool(path: Path, what: str) -> Path:
     """A checker the gates need; missing in CI is a failure, locally a skip with the fix."""
-    if not path.exists() and shutil.which("npm"):  # first run: fetch the pinned checkers once
+    if not path.exists() and NODE_MODULES in path.parents and shutil.which("npm"):  # first run: fetch the pinned checkers
         subprocess.run(["npm", "ci", "--prefix", str(NODE_MODULES.parent), "--no-audit", "--no-fund",
                         "--ignore-scripts"], capture_output=True, timeout=600)
     if not path.exists():
         if os.environ.get("CI"):
             pytest.fail(f"CI=true but {what} is missing: .ci/run must install it")
-        pytest.skip(f"{what} missing: run `npm ci --prefix tests` (and install Java)")
+        pytest.skip(f"{what} missing (.ci/run shows how it is installed)")
     return path
 
 

@@ -127,17 +127,6 @@ def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
             exports["csl"]: citations.csl_json(config, chapter, url)}
 
 
-def _page_sections(chapter: Chapter) -> dict[str, str]:
-    """Which section page holds each print-page marker."""
-    found: dict[str, str] = {}
-    for section in chapter.sections:
-        for block in section.blocks:
-            for page in (block.first_page, block.last_page):
-                if page is not None:
-                    found.setdefault(page.anchor, section.id)
-    return found
-
-
 def environment(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates),
@@ -181,7 +170,7 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     elif page.template == "chapter.html":
         url_abs = config.url + page.path if config.url else ""
         context.update(chapter=full, exports=export_paths(full), citation=citations.citation(config, full),
-                       json_ld=citations.json_ld(config, full, url_abs), page_sections=_page_sections(full))
+                       json_ld=citations.json_ld(config, full, url_abs))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
         context.update(chapter=full, section=section, citations=[

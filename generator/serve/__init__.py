@@ -43,6 +43,7 @@ class Preview:
         self.server.RequestHandlerClass.state = self.state
         self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.port}/"
         self.builds = 0
+        self.last = None  # the last successful BuildResult
         self.rebuild()  # the first build: parallel workers may fork before any thread exists
         self.builder.jobs = 1  # later full rebuilds run in this process (forking a threaded process is unsafe)
         self.indexer = Debouncer(self._index, quiet=0.2)
@@ -57,14 +58,10 @@ class Preview:
         try:
             with self.lock:
                 result = self.builder.build()
-        except EditionError as exc:
-            text = "\n".join(str(d) for d in exc.diagnostics)
+        except Exception as exc:  # noqa: BLE001 - the preview must survive anything a source does
+            text = "\n".join(map(str, exc.diagnostics)) if isinstance(exc, EditionError) else f"edition: error: {exc}"
             self.log(f"{text}\nbuild failed: serving the last good version")
             self.state.publish(text)
-            return
-        except Exception as exc:  # noqa: BLE001 - the preview must survive anything a source does
-            self.log(f"edition: error: {exc}\nbuild failed: serving the last good version")
-            self.state.publish(f"edition: error: {exc}")
             return
         self.builds += 1
         self.last = result
