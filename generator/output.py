@@ -71,13 +71,18 @@ def _discard(folder: Path) -> None:
                      stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-def write_into(root: Path, path: str, content: str | bytes) -> None:
-    """Write one file of a site folder (also from worker processes): never outside `root`.
-    Site paths are plain relative posix paths; anything else is refused, without touching disk."""
+def site_file(root: Path, path: str) -> Path:
+    """The file of a site folder that site path `path` names: never outside `root`. Site paths
+    are plain relative posix paths; anything else is refused, without touching disk."""
     parts = PurePosixPath(path).parts
     if not parts or path.startswith("/") or "\\" in path or any(p in ("..", ".", "") for p in parts):
         raise OutputError(f"{path}: error: output path leaves the site folder")
-    target = root.joinpath(*parts)
+    return root.joinpath(*parts)
+
+
+def write_into(root: Path, path: str, content: str | bytes) -> None:
+    """Write one file of a site folder (also from worker processes)."""
+    target = site_file(root, path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         target.write_bytes(data)
@@ -96,11 +101,10 @@ def update_in_place(out: Path, changed: dict[str, str | bytes], removed: set[str
         write_into(out, temp, content)
         os.replace(out / temp, out / path)
     for path in removed:
-        target = (out / path).resolve()
-        if out.resolve() in target.parents:
-            target.unlink(missing_ok=True)
-            if target.parent != out.resolve() and not any(target.parent.iterdir()):
-                target.parent.rmdir()  # a removed chapter's folder
+        target = site_file(out, path)
+        target.unlink(missing_ok=True)
+        if target.parent != out and not any(target.parent.iterdir()):
+            target.parent.rmdir()  # a removed chapter's folder
 
 
 def _owned(folder: Path) -> bool:
