@@ -7,12 +7,15 @@ For each size it generates a deterministic corpus (bench/corpus.py) and measures
 run on the same machine (these machines are noisy: compare ratios, not absolute figures):
   - bare loop: markdown-it-py (+ footnotes) and one Jinja2 template, one page per chapter,
     in 1 and 2 processes: the floor any Python generator built on these libraries can reach;
+  - the same bare loop making one page per section, as the edition does (6.5 pages per chapter):
+    the floor for a site of this shape, where writing the files is much of the cost;
   - `edition build --no-search` as a user runs it (a fresh process, all cores);
   - one-chapter incremental rebuild in a warm builder (what `edition serve` does on save), for a
     text edit and for a title edit (which also re-renders the index and the neighbours);
   - Pagefind over the built site;
   - `edition --help` start-up.
-Seconds are medians of --runs; memory is the peak RSS of the whole process tree.
+Seconds are medians of --runs, the tools taking turns, each into an empty folder after `sync`;
+memory is the peak RSS of the whole process tree.
 """
 from __future__ import annotations
 
@@ -42,18 +45,20 @@ BARE_TEMPLATE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><t
 <link rel="stylesheet" href="../static/edition.css"></head><body><main>{{ body }}</main></body></html>"""
 
 
-def bare_loop(corpus: Path, out: Path, jobs: int) -> None:
+def bare_loop(corpus: Path, out: Path, jobs: int, split: bool) -> None:
     files = sorted(corpus.glob("*.md"))
     if jobs == 1:
-        _bare_render(files, out)
+        _bare_render(files, out, split)
         return
     import multiprocessing
     size = -(-len(files) // jobs)
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pool.starmap(_bare_render, [(files[i:i + size], out) for i in range(0, len(files), size)])
+        pool.starmap(_bare_render, [(files[i:i + size], out, split) for i in range(0, len(files), size)])
 
 
-def _bare_render(files: list[Path], out: Path) -> None:
+def _bare_render(files: list[Path], out: Path, split: bool) -> None:
+    """One page per chapter; with `split`, one page per section as the edition makes (the
+    chapter parsed once, its tokens cut at each top-level heading, each piece a page)."""
     import jinja2
     from markdown_it import MarkdownIt
     from markupsafe import Markup
@@ -63,10 +68,19 @@ def _bare_render(files: list[Path], out: Path) -> None:
     template = jinja2.Environment(autoescape=True).from_string(BARE_TEMPLATE)
     for path in files:
         text = path.read_text(encoding="utf-8")
-        page = template.render(title=text.partition("\n")[0].lstrip("# "), body=Markup(md.render(text)))
-        target = out / path.stem / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, encoding="utf-8")
+        title = text.partition("\n")[0].lstrip("# ")
+        folder = out / path.stem
+        folder.mkdir(parents=True, exist_ok=True)
+        if not split:
+            (folder / "index.html").write_text(template.render(title=title, body=Markup(md.render(text))), encoding="utf-8")
+            continue
+        env: dict = {}
+        tokens = md.parse(text, env)
+        cuts = [i for i, token in enumerate(tokens) if token.type == "heading_open"] + [len(tokens)]
+        pieces = ([tokens[:cuts[0]]] if cuts[0] else []) + [tokens[a:b] for a, b in zip(cuts, cuts[1:])]
+        for number, piece in enumerate(pieces):
+            body = Markup(md.renderer.render(piece, md.options, env))
+            (folder / f"{number}.html").write_text(template.render(title=title, body=body), encoding="utf-8")
 
 
 # ---- measuring ---------------------------------------------------------------------------------
@@ -108,13 +122,16 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def median_run(command: list[str], runs: int, before=None) -> tuple[float, float]:
-    results = []
+def interleaved(commands: dict[str, list[str]], outputs: dict[str, Path], runs: int) -> dict[str, tuple[float, float]]:
+    """Median seconds and peak MB of each command, run in turns (noise hits all alike), each
+    time into an empty output folder after `sync` (no disk writeback from the previous run)."""
+    results: dict[str, list] = {name: [] for name in commands}
     for _ in range(runs):
-        if before:
-            before()
-        results.append(run_measured(command))
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+        for name, command in commands.items():
+            shutil.rmtree(outputs[name], ignore_errors=True)
+            os.sync()
+            results[name].append(run_measured(command))
+    return {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in results.items()}
 
 
 def incremental(corpus: Path, out: Path, runs: int) -> tuple[float, float, int, int]:
@@ -153,10 +170,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pagefind", action="store_true")
-    parser.add_argument("--bare", nargs=3, metavar=("CORPUS", "OUT", "JOBS"), help=argparse.SUPPRESS)
+    parser.add_argument("--bare", nargs=4, metavar=("CORPUS", "OUT", "JOBS", "SPLIT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:
-        bare_loop(Path(args.bare[0]), Path(args.bare[1]), int(args.bare[2]))
+        bare_loop(Path(args.bare[0]), Path(args.bare[1]), int(args.bare[2]), args.bare[3] == "split")
         return
 
     python = sys.executable
@@ -175,25 +192,27 @@ def main() -> None:
             write_corpus(corpus, size)
         site = OUT / f"site-{size}"
         bare_out = OUT / f"bare-{size}"
-
-        def fresh_bare():
-            shutil.rmtree(bare_out, ignore_errors=True)
-
-        rows = []
-        for jobs in (1, 2):
-            seconds, memory = median_run([python, __file__, "--bare", str(corpus), str(bare_out), str(jobs)], args.runs, fresh_bare)
-            rows.append((f"bare loop, {jobs} process{'es' if jobs > 1 else ''}", size, seconds, memory))
-        seconds, memory = median_run([python, "-m", "generator", "build", "--no-search", "--content", str(corpus),
-                                      "--out", str(site)], args.runs)
+        bare = [python, __file__, "--bare", str(corpus), str(bare_out)]
+        commands = {
+            "bare loop, 1 process": bare + ["1", "chapter"],
+            "bare loop, 2 processes": bare + ["2", "chapter"],
+            "bare loop, same pages, 2 proc": bare + ["2", "split"],
+            "edition build --no-search": [python, "-m", "generator", "build", "--no-search", "--content",
+                                          str(corpus), "--out", str(site)],
+        }
+        outputs = {name: site if name.startswith("edition") else bare_out for name in commands}
+        measured = interleaved(commands, outputs, args.runs)
         pages = sum(1 for _ in site.rglob("*.html"))
-        rows.append(("edition build --no-search", pages, seconds, memory))
-        per_page[size] = seconds / pages
+        split_pages = sum(1 for _ in bare_out.rglob("*.html"))  # the split loop ran last into bare_out
+        counts = {"bare loop, same pages, 2 proc": split_pages, "edition build --no-search": pages}
+        rows = [(name, counts.get(name, size), *figures) for name, figures in measured.items()]
+        per_page[size] = measured["edition build --no-search"][0] / pages
         for tool, count, seconds, memory in rows:
             print(f"{size:>8} {count:>6}  {tool:<30} {seconds:>8.2f} {count / seconds:>8.0f} "
                   f"{seconds / count * 1000:>8.3f} {memory:>8.0f}")
-        bare2 = rows[1][2]
-        print(f"{'':>8} {'':>6}  edition / bare loop (2 proc) = {rows[2][2] / bare2:.2f}× "
-              f"(edition renders {pages / size:.1f} pages per chapter, the bare loop 1)")
+        edition = measured["edition build --no-search"][0]
+        print(f"{'':>8} {'':>6}  edition / bare loop (2 proc) = {edition / measured['bare loop, 2 processes'][0]:.2f}×; "
+              f"edition / bare loop with the same pages (2 proc) = {edition / measured['bare loop, same pages, 2 proc'][0]:.2f}×")
         text_s, title_s, least, most = incremental(corpus, OUT / f"incremental-{size}", args.runs)
         print(f"{'':>8} {'':>6}  incremental rebuild, one chapter: text edit {text_s * 1000:.0f} ms, "
               f"title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")

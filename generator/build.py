@@ -114,6 +114,7 @@ class Builder:
                 self._update(config, chapters, pages, exports, result)
             else:
                 self._full(config, chapters, pages, workers, result)
+                result.files = len(exports)
         self.revision = revision
         self.written = {page.path: page.key for page in pages}
         self.exports = exports
@@ -133,12 +134,12 @@ class Builder:
         stale = [path for path in files if path not in self.sources or self.sources[path].stamp != stamps[path]]
         workers = Workers(stale if len(stale) >= 64 else [], self.jobs, config, self.search, self.progress)
         with _closing_on_error(workers):
-            for path, outline, diagnostics in workers.load():
-                self.sources[path] = _Entry(stamps[path], outline, diagnostics)
-            for done, path in enumerate(p for p in stale if p not in workers.owner):
+            for done, path in enumerate(p for p in stale if p not in workers.owner):  # while workers parse theirs
                 chapter, diagnostics = load_chapter(path)
                 self.sources[path] = _Entry(stamps[path], chapter and chapter.outline(), diagnostics, chapter)
                 self.progress("parsed", done + 1, len(stale))
+            for path, outline, diagnostics in workers.load():
+                self.sources[path] = _Entry(stamps[path], outline, diagnostics)
             for gone in set(self.sources) - set(files):
                 del self.sources[gone]
             problems = Collector()
@@ -172,10 +173,9 @@ class Builder:
                     full = self._full_chapter(page.chapter) if page.chapter else None
                     staged.write(page.path, render_page(env, page, config, chapters, full, self.search))
                     self.progress("rendered", done + 1 + workers.rendered, len(pages))
-                for chapter in chapters:
+                for chapter in (c for c in chapters if c.path not in workers.owner):  # workers write their own
                     for path, text in chapter_files_text(config, chapter).items():
                         staged.write(path, text)
-                        result.files += 1
                 workers.finish()
                 for name in STATIC_FILES:
                     staged.copy(TEMPLATES / "static" / name, f"static/{name}")

@@ -4,7 +4,8 @@ A worker parses its chapters and sends back their outlines (titles and section h
 text), waits for the plan, renders its chapters' pages straight into the staged site folder and
 reports how many. Only outlines and page descriptions cross process boundaries, never the text,
 so parallelism costs little and no chapter is held twice. Workers are forked, so they start in
-milliseconds with everything imported; without fork (or with one core) the parent does the work.
+milliseconds with everything imported. The parent process keeps the first share itself (one
+process per core, not one more); without fork (or with one core) it does all the work.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.output import write_into
-from generator.render.site import Page, environment, render_page
+from generator.render.site import Page, chapter_files_text, environment, render_page
 from generator.source import load_chapter
 
 
@@ -28,7 +29,7 @@ class Workers:
         if jobs < 2 or not files or "fork" not in multiprocessing.get_all_start_methods():
             return
         size = -(-len(files) // jobs)
-        for start in range(0, len(files), size):
+        for start in range(size, len(files), size):  # the first share stays with the parent
             share = files[start:start + size]
             worker = _Worker(share, config, search)
             self.workers.append(worker)
@@ -119,6 +120,10 @@ def _work(connection, files: list[Path], config: Config, search: bool) -> None:
             if done % 200 == 0:
                 connection.send(("progress", 200))
         connection.send(("progress", len(share) % 200))
+        for chapter in chapters.values():
+            if chapter is not None:
+                for path, text in chapter_files_text(config, chapter).items():
+                    write_into(root, path, text)
         connection.send(("done", None))
     except Exception as exc:  # noqa: BLE001 - any failure travels to the parent, which reports it
         try:

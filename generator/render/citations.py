@@ -68,9 +68,10 @@ def _strip_number(section: Section) -> str:
     return re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", section.title_text)
 
 
-def citation(config: Config, chapter: Chapter, section: Section | None = None, block: Block | None = None) -> str:
-    """The German citation text, without the URL (templates add it as a link)."""
-    text = chapter_reference(config, chapter)
+def citation(reference: str, section: Section | None = None, block: Block | None = None) -> str:
+    """The German citation text of the chapter (its `chapter_reference`), a section or a
+    paragraph, without the URL (the page adds it as a link)."""
+    text = reference
     if section is not None:
         where = [section_label(section)]
         if block is not None:

@@ -19,7 +19,7 @@ from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
 from generator.markup import INTERNAL_PREFIX
 from generator.model import Chapter, Edition, Section
-from generator.render import citations
+from generator.render import citations, reading
 
 INTERNAL_LINK_HREF = f'href="{INTERNAL_PREFIX}'
 INTERNAL_LINK = re.compile(re.escape(INTERNAL_LINK_HREF) + r'(\d+)"')
@@ -133,6 +133,8 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         autoescape=select_autoescape(["html", "xml"], default=True),
         undefined=StrictUndefined,  # a misspelt variable is a build error, not an empty string
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # the builder makes a new environment when a template changes
+        cache_size=-1,
     )
     env.filters["page_range"] = citations.page_range
     env.filters["german_date"] = citations.german_date
@@ -169,14 +171,13 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         context["edition"] = Edition(config, chapters)
     elif page.template == "chapter.html":
         url_abs = config.url + page.path if config.url else ""
-        context.update(chapter=full, exports=export_paths(full), citation=citations.citation(config, full),
+        context.update(chapter=full, exports=export_paths(full),
+                       citation=citations.citation(citations.chapter_reference(config, full)),
                        json_ld=citations.json_ld(config, full, url_abs))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
-        context.update(chapter=full, section=section, citations=[
-            (f"cite-{section.id}", f"{section.title_text} zitieren", citations.citation(config, full, section), f"#{section.id}"),
-            *((f"cite-{b.anchor}", f"Absatz {b.number} zitieren", citations.citation(config, full, section, b), f"#{b.anchor}")
-              for b in section.paragraphs)])
+        context.update(chapter=full, section=section, text=reading.section_text(full, section),
+                       popovers=reading.section_popovers(config, full, section, page.path))
     html = template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",

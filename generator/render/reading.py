@@ -1,0 +1,84 @@
+"""The reading text of a section page: numbered paragraphs, the section's notes, and the
+popovers for notes and citations.
+
+This markup is rendered by code, not by the page templates, for two reasons. Its ids
+(`s6-1-p2`, `fn-8`, `cite-s6-1-p2`) are the edition's citation contract: a theme may restyle
+them but must not be able to drop or rename one. And it is most of every page: rendered in
+Jinja (an attribute lookup and an escape per value, seven values per paragraph, nine per
+citation popover) it cost 60% of a large build; here it is a few string joins (bench/).
+The templates keep everything around it: head, header, breadcrumb, pager, footer.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from generator.config import Config
+from generator.model import Block, Chapter, Section
+from generator.render import citations
+
+GAP_DEFAULT = "Hier fehlt Text, der in den Quellen nicht überliefert ist."
+
+
+def section_text(chapter: Chapter, section: Section) -> Markup:
+    """The section's blocks in order, then its notes (each with a link back to its first reference)."""
+    out = [_block(block) for block in section.blocks]
+    refs = section.note_refs
+    if refs:
+        out.append('<section class="notes" aria-label="Anmerkungen">\n'
+                   '  <h2 class="notes-heading">Anmerkungen</h2>\n  <ol class="notes-list">\n')
+        for label, ref_id in refs.items():
+            note = chapter.notes[label]
+            number = escape(note.label)
+            out.append(f'    <li id="fn-{escape(note.anchor)}"><a class="fn-num" href="#{escape(ref_id)}" '
+                       f'aria-label="Anmerkung {number}, zurück zum Text" data-pagefind-ignore>{number}</a> '
+                       f'<span class="fn-text">{note.html}</span></li>\n')
+        out.append("  </ol>\n</section>\n")
+    return Markup("".join(out))
+
+
+def _block(block: Block) -> str:
+    if block.kind == "paragraph":
+        anchor, number = escape(block.anchor), block.number
+        return (f'<p class="para" id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
+                f'<a class="para-num" href="#{anchor}" title="Link zu Absatz {number}" aria-label="Absatz {number}">'
+                f'{number}</a><button type="button" class="cite-button para-cite" popovertarget="cite-{anchor}" '
+                f'aria-label="Absatz {number} zitieren">Zitieren</button></span>{block.html}</p>\n')
+    if block.kind == "gap":
+        return (f'<div class="gap" role="note"><span class="gap-mark" title="Textverlust">[…]</span> '
+                f'<span class="gap-note">{block.html or GAP_DEFAULT}</span></div>\n')
+    if block.kind == "pagebreak":
+        return f'<div class="pb-block">{block.html}</div>\n'
+    return f'<div class="other-block">{block.html}</div>\n'
+
+
+def section_popovers(config: Config, chapter: Chapter, section: Section, page_path: str) -> Markup:
+    """A popover per note referenced in the section, then a citation popover for the section and
+    for each paragraph (their text is in the page, so citing works without JavaScript)."""
+    out = []
+    for label in section.note_refs:
+        note = chapter.notes[label]
+        anchor, number = escape(note.anchor), escape(note.label)
+        out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="Anmerkung {number}">\n'
+                   f'  <span class="fn-num">{number}</span> {note.html}\n'
+                   f'  <a class="fn-more" href="#fn-{anchor}">zur Anmerkung</a>\n</div>\n')
+    reference = citations.chapter_reference(config, chapter)
+    page_url = config.url + page_path
+    out.append(_cite_popover(config, page_url, f"cite-{section.id}", f"{section.title_text} zitieren",
+                             citations.citation(reference, section), f"#{section.id}"))
+    for block in section.paragraphs:
+        out.append(_cite_popover(config, page_url, f"cite-{block.anchor}", f"Absatz {block.number} zitieren",
+                                 citations.citation(reference, section, block), f"#{block.anchor}"))
+    return Markup("".join(out))
+
+
+def _cite_popover(config: Config, page_url: str, popover_id: str, label: str, text: str, target: str) -> str:
+    """The citation text and the URL to cite: absolute when the config knows the site's address,
+    else the page's own path (JavaScript then makes it absolute from the reader's address)."""
+    popover_id, label, full = escape(popover_id), escape(label), escape(page_url + target)
+    return (f'<div popover id="{popover_id}" class="cite-popover" role="dialog" aria-label="{label}">\n'
+            f'  <p class="cite-heading">{label}</p>\n'
+            f'  <p class="cite-text"><span class="cite-body">{escape(text)}</span>, <a class="cite-url" '
+            f'href="{escape(target)}" data-canonical="{full if config.url else ""}">{full}</a></p>\n'
+            f'  <p class="cite-actions"><button type="button" class="cite-copy" hidden>Kopieren</button> '
+            f'<button type="button" class="cite-close" popovertarget="{popover_id}" '
+            f'popovertargetaction="hide">Schliessen</button></p>\n</div>\n')
