@@ -26,8 +26,8 @@ from generator.links import resolve_links
 from generator.output import MARKER, StagedSite, update_in_place
 from generator.render.site import (STATIC_FILES, TEMPLATES, Page, chapter_files_text, environment, export_paths,
                                    plan, render_page)
-from generator.search import index_site
-from generator.source import chapter_files, check_edition, load_chapter
+from generator.search import SearchParts, index_site
+from generator.source import chapter_files, check_edition, load_chapter, slug_of
 
 
 @dataclass
@@ -38,6 +38,7 @@ class BuildResult:
     incremental: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     search_summary: str = ""
+    search_parts: set[int] | None = None  # the index parts whose pages changed (None: all)
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
@@ -63,7 +64,7 @@ def check(content: Path, strict: bool = False, jobs: int | None = None) -> tuple
     """Load and validate the whole edition without writing; raise EditionError listing every problem."""
     builder = Builder(content, Path(os.devnull), strict=strict, jobs=jobs)
     config = builder.load_config()
-    chapters, warnings, _ = builder.load(config, keep_workers=False)
+    chapters, warnings, _ = builder.load(config, *builder.scan(config), search=None, keep_workers=False)
     return chapters, warnings
 
 
@@ -85,6 +86,7 @@ class Builder:
         self.env = None  # Jinja environment: compiled templates, kept while they do not change
         self.config_problems = Collector()  # reported together with the sources' problems
         self.exports: set[str] = set()  # the citation files now in `out`
+        self.parts = SearchParts({}, 1)  # how the search index is split (search.py)
 
     def load_config(self) -> Config:
         """The config; its problems are raised now if it is unusable, else with the sources'."""
@@ -102,18 +104,21 @@ class Builder:
         result = BuildResult()
         with _timed(result.timings, "load"):
             config = self.load_config()
-            revision = (config, self.search, _templates_stamp())
+            files, stamps = self.scan(config)
+            self.parts = SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
+            search = self.parts.merged if self.search else None  # the search box, and the parts it merges
+            revision = (config, search, self.parts.key(), _templates_stamp())
             incremental = revision == self.revision and (self.out / MARKER).is_file()
             if not incremental:
                 self.env = environment()
-            chapters, result.warnings, workers = self.load(config, keep_workers=not incremental)
+            chapters, result.warnings, workers = self.load(config, files, stamps, search, keep_workers=not incremental)
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
             exports = {path for chapter in chapters for path in export_paths(chapter).values()}
             if incremental:
-                self._update(config, chapters, pages, exports, result)
+                self._update(config, chapters, pages, exports, search, result)
             else:
-                self._full(config, chapters, pages, workers, result)
+                self._full(config, chapters, pages, workers, search, result)
                 result.files = len(exports)
         self.revision = revision
         self.written = {page.path: page.key for page in pages}
@@ -123,16 +128,19 @@ class Builder:
 
     # ---- load ----------------------------------------------------------------------------
 
-    def load(self, config: Config, keep_workers: bool):
+    def scan(self, config: Config) -> tuple[list[Path], dict[Path, tuple]]:
+        """The chapter files in reading order, and a stamp of each (cheap change detection)."""
+        files = chapter_files(config)
+        return files, {path: _stamp(path) for path in files}
+
+    def load(self, config: Config, files: list[Path], stamps: dict[Path, tuple], search, keep_workers: bool):
         """Parse what changed since the last build (in workers when there is much), then check
         the whole. Returns the chapters' outlines, the warnings, and the workers (which keep
         the full chapters they parsed, to render them)."""
         from generator.workers import Workers  # noqa: PLC0415
 
-        files = chapter_files(config)
-        stamps = {path: _stamp(path) for path in files}
         stale = [path for path in files if path not in self.sources or self.sources[path].stamp != stamps[path]]
-        workers = Workers(stale if len(stale) >= 64 else [], self.jobs, config, self.search, self.progress)
+        workers = Workers(stale if len(stale) >= 64 else [], self.jobs, config, search, self.progress)
         with _closing_on_error(workers):
             for done, path in enumerate(p for p in stale if p not in workers.owner):  # while workers parse theirs
                 chapter, diagnostics = load_chapter(path)
@@ -163,7 +171,8 @@ class Builder:
 
     # ---- render and write ----------------------------------------------------------------
 
-    def _full(self, config: Config, chapters: list[Chapter], pages: list[Page], workers, result: BuildResult) -> None:
+    def _full(self, config: Config, chapters: list[Chapter], pages: list[Page], workers, search,
+              result: BuildResult) -> None:
         env = self.env
         with StagedSite(self.out) as staged:
             with _timed(result.timings, "render"):
@@ -171,7 +180,7 @@ class Builder:
                 workers.render(pages, staged.root)  # pages of chapters a worker parsed, rendered there
                 for done, page in enumerate(mine):
                     full = self._full_chapter(page.chapter) if page.chapter else None
-                    staged.write(page.path, render_page(env, page, config, chapters, full, self.search))
+                    staged.write(page.path, render_page(env, page, config, chapters, full, search))
                     self.progress("rendered", done + 1 + workers.rendered, len(pages))
                 for chapter in (c for c in chapters if c.path not in workers.owner):  # workers write their own
                     for path, text in chapter_files_text(config, chapter).items():
@@ -181,8 +190,9 @@ class Builder:
                     staged.copy(TEMPLATES / "static" / name, f"static/{name}")
             if self.search and self.index:
                 with _timed(result.timings, "search"):
-                    self.progress("indexing", 0, 1)
-                    result.search_summary = index_site(staged.root)
+                    self.progress("indexing", 0, len(self.parts.numbers))
+                    result.search_summary = index_site(staged.root, self.parts, jobs=self.jobs,
+                                                       progress=lambda done, total: self.progress("indexing", done, total))
             elif self.search and (self.out / "pagefind").is_dir():
                 os.replace(self.out / "pagefind", staged.root / "pagefind")  # until the new index is ready
             staged.commit()
@@ -190,7 +200,7 @@ class Builder:
             entry.full = None  # a full build need not keep the text: memory stays flat
         result.rendered = len(pages)
 
-    def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], exports: set[str],
+    def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], exports: set[str], search,
                 result: BuildResult) -> None:
         env = self.env
         with _timed(result.timings, "render"):
@@ -198,16 +208,19 @@ class Builder:
             changed: dict[str, str] = {}
             for page in todo:
                 full = self._full_chapter(page.chapter) if page.chapter else None
-                changed[page.path] = render_page(env, page, config, chapters, full, self.search)
+                changed[page.path] = render_page(env, page, config, chapters, full, search)
             for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
                 changed.update(chapter_files_text(config, self._full_chapter(chapter)))
             removed = (set(self.written) - {page.path for page in pages}) | (self.exports - exports)
         with _timed(result.timings, "write"):
             update_in_place(self.out, changed, removed)
         result.rendered, result.files = len(todo), len(changed) - len(todo)
-        if self.search and self.index and (todo or removed):
+        # Only chapter pages are searchable; each chapter's pages are in one part of the index.
+        slugs = {page.chapter.slug for page in todo if page.chapter} | {path.split("/")[0] for path in removed}
+        result.search_parts = {self.parts.of(slug) for slug in slugs} & set(self.parts.numbers)
+        if self.search and self.index and result.search_parts:
             with _timed(result.timings, "search"):
-                result.search_summary = index_site(self.out)
+                result.search_summary = index_site(self.out, self.parts, only=result.search_parts, jobs=self.jobs)
 
 
 def _stamp(path: Path) -> tuple:

@@ -128,7 +128,9 @@ class _Progress:
             return
         self.shown = now
         count = f"{done}/{total}" if total else f"{done}"
-        sys.stderr.write(f"\r\x1b[K{stage} {count}" if stage != "indexing" else "\r\x1b[Ksearch index (Pagefind) …")
+        if stage == "indexing":
+            stage, count = "search index (Pagefind): parts", f"{done}/{total}" if total > 1 else "…"
+        sys.stderr.write(f"\r\x1b[K{stage} {count}")
         sys.stderr.flush()
 
     def clear(self) -> None:

@@ -17,13 +17,14 @@ from generator.diagnostics import Collector
 CONFIG_NAME = "edition.toml"
 
 # table → key → expected type. One schema, read by both the loader and the README.
-SCHEMA: dict[str, dict[str, type]] = {
+SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "": {"title": str, "subtitle": str, "language": str, "url": str},
     "source": {
         "authors": list, "book_title": str, "editors": list, "publisher": str,
         "place": str, "year": str, "first_page": str, "last_page": str,
     },
     "content": {"order": list, "exclude": list},
+    "search": {"part_mb": (int, float)},
 }
 
 
@@ -51,6 +52,7 @@ class Config:
     order: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ("review/*",)
     date: str = ""  # the edition's date (ISO): SOURCE_DATE_EPOCH if set, for reproducible builds; else today
+    search_part_mb: float = 4  # megabytes of sources per search index part (search.py: Pagefind needs ~60×)
 
     @property
     def path(self) -> Path:
@@ -113,6 +115,9 @@ def load_config(root: Path, problems: Collector) -> Config | None:
     if url and not re.match(r"https?://[^/\s]+(/\S*)?$", url):
         problems.error(path, lines.get(("", "url")), f"url {url!r} must be an absolute http(s) address")
     date = _edition_date(problems)
+    part_mb = values["search"].get("part_mb", Config.search_part_mb)
+    if part_mb <= 0:
+        problems.error(path, lines.get(("search", "part_mb")), f"search.part_mb must be more than 0, not {part_mb}")
     if not top.get("title") or problems.errors and any("unknown config key" not in d.message for d in problems.errors):
         return None  # unusable; an unknown key alone is reported, and the sources are still checked
     source = {k: tuple(v) if isinstance(v, list) else v for k, v in values["source"].items()}
@@ -127,6 +132,7 @@ def load_config(root: Path, problems: Collector) -> Config | None:
         order=tuple(content.get("order", ())),
         exclude=tuple(content.get("exclude", Config.exclude)),
         date=date,
+        search_part_mb=part_mb,
     )
 
 
@@ -149,8 +155,9 @@ def _check(path, lines, table, key, value, values, problems: Collector) -> None:
     if expected is None:
         known = ", ".join(sorted(SCHEMA.get(table, {}))) or "none"
         problems.error(path, line, f"unknown config key '{name}' (known keys here: {known})")
-    elif not isinstance(value, expected) or (expected is list and not all(isinstance(v, str) for v in value)):
-        kind = "a list of strings" if expected is list else "a string"
+    elif (not isinstance(value, expected) or isinstance(value, bool)
+          or (expected is list and not all(isinstance(v, str) for v in value))):
+        kind = {list: "a list of strings", (int, float): "a number"}.get(expected, "a string")
         problems.error(path, line, f"config key '{name}' must be {kind}")
     else:
         values[table][key] = value

@@ -62,6 +62,11 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
         slugs.setdefault(chapter.slug, chapter.path)
 
 
+def slug_of(path: Path) -> str:
+    """The chapter's folder in the site, from its file name alone ("Kapitel 1.md" → "kapitel-1")."""
+    return re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "kapitel"
+
+
 def load_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
     """One chapter file → its model and its own problems (cacheable: depends on the file alone)."""
     problems = Collector()
@@ -79,7 +84,7 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
     except UnicodeDecodeError as exc:
         problems.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
-    slug = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "kapitel"
+    slug = slug_of(path)
     env: dict = {}
     tokens = markup.parser().parse(text, env)
     builder = _ChapterBuilder(path, slug, problems, env)

@@ -21,7 +21,7 @@ from generator.source import load_chapter
 
 
 class Workers:
-    def __init__(self, files: list[Path], jobs: int, config: Config, search: bool, progress):
+    def __init__(self, files: list[Path], jobs: int, config: Config, search: tuple[str, ...] | None, progress):
         self.owner: dict[Path, _Worker] = {}
         self.rendered = 0
         self.progress = progress
@@ -80,7 +80,7 @@ class Workers:
 
 
 class _Worker:
-    def __init__(self, files: list[Path], config: Config, search: bool):
+    def __init__(self, files: list[Path], config: Config, search: tuple[str, ...] | None):
         context = multiprocessing.get_context("fork")
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_work, args=(child, files, config, search), daemon=True)
@@ -101,7 +101,7 @@ def _receive(connection):
         return "error", RuntimeError("a build worker process died (out of memory?)")
 
 
-def _work(connection, files: list[Path], config: Config, search: bool) -> None:
+def _work(connection, files: list[Path], config: Config, search: tuple[str, ...] | None) -> None:
     """The worker process: parse, report outlines, render what the parent asks, report."""
     try:
         chapters, outlines = {}, []

@@ -1,6 +1,7 @@
 """Shared fixtures: the repository's paths, a CLI runner, a built default edition, a browser."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -54,14 +55,22 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def served_site(built_site):
     """The built site over HTTP on loopback, under a sub-path (as on a real static host)."""
-    parent = built_site.parent
-    handler = functools.partial(_QuietHandler, directory=str(parent))
+    with serve_static(built_site) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_static(site: Path):
+    """Any built site over HTTP on loopback, under the sub-path of its folder name; yields its URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site.parent))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/{built_site.name}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{site.name}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

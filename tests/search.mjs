@@ -18,6 +18,10 @@ globalThis.fetch = async (url) => {
 };
 const pagefind = await import(pathToFileURL(path.join(bundle, "pagefind.js")).href);
 await pagefind.options({ basePath: pathToFileURL(bundle + "/").href, baseUrl: "/" });
+// A large edition's index comes in parts: merge those the pages' search box names, as edition.js does.
+const home = await readFile(path.join(site, "index.html"), "utf8");
+const merge = (home.match(/data-merge="([^"]*)"/) || [null, ""])[1].split(" ").filter(Boolean);
+for (const part of merge) await pagefind.mergeIndex(pathToFileURL(path.join(bundle, part) + "/").href, { baseUrl: "/" });
 await pagefind.init();
 const out = {};
 for (const query of queries) {

@@ -74,3 +74,28 @@ def test_search_box_finds_a_word_and_links_to_its_section(page, served_site):
     link.click()
     page.wait_for_url(served_site + "kleinstaaten/s6-1.html*")
     assert page.locator("h1#s6-1").is_visible()
+
+
+def test_search_box_merges_the_parts_of_a_large_editions_index(browser, tmp_path):
+    from conftest import run_cli, serve_static  # noqa: PLC0415
+    from test_search import keyword, parted_edition  # noqa: PLC0415
+
+    from generator.search import SearchParts  # noqa: PLC0415
+    from generator.source import slug_of  # noqa: PLC0415
+
+    content = parted_edition(tmp_path)
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(site)).returncode == 0
+    files = sorted(content.glob("kapitel-*.md"))
+    parts = SearchParts({slug_of(path): path.stat().st_size for path in files}, int(0.04 * 2**20))
+    # A chapter whose pages are not in the main bundle: found only if the box merges the parts.
+    number = next(n for n, path in enumerate(files) if parts.of(slug_of(path)) != parts.numbers[0])
+    context = browser.new_context()
+    tab = context.new_page()
+    with serve_static(site) as url:
+        tab.goto(url + "index.html")
+        tab.locator(".search input").fill(keyword(number))
+        link = tab.locator(".pagefind-ui__result-link").first
+        link.wait_for(timeout=10000)
+        assert link.get_attribute("href") == f"/site/kapitel-{number + 1:05d}/s99.html"
+    context.close()

@@ -279,6 +279,30 @@ def test_search_index_refreshed_in_the_background(preview):
     assert wait_for(lambda: (instance.out / "pagefind" / "pagefind.js").is_file(), timeout=20)
 
 
+def test_preview_reindexes_only_the_changed_chapters_part(tmp_path):
+    from test_search import merged_parts, parted_edition, search  # noqa: PLC0415
+
+    content = parted_edition(tmp_path)
+    instance = Preview(content, "127.0.0.1", 0, log=lambda message: None)
+    try:
+        bundle = instance.out / "pagefind"
+        entries = [bundle / part / "pagefind-entry.json" for part in ["", *merged_parts(instance.out)]]
+        assert len(entries) >= 3 and wait_for(lambda: all(e.is_file() for e in entries), timeout=30)
+        before = [entry.stat().st_ino for entry in entries]
+        chapter = content / "kapitel-00007.md"
+        editor_save(chapter, chapter.read_text(encoding="utf-8") + "\nEin Nachtragswort Quittenbrot.\n")
+
+        def changed() -> list:
+            return [e for e, inode in zip(entries, before) if not e.is_file() or e.stat().st_ino != inode]
+
+        assert wait_for(lambda: changed(), timeout=30)
+        time.sleep(0.5)  # nothing else follows
+        assert len(changed()) == 1
+        assert [h["url"].split("/")[1] for h in search(instance.out, "Quittenbrot")["Quittenbrot"]] == ["kapitel-00007"]
+    finally:
+        instance.close()
+
+
 def test_close_leaves_no_threads_or_folders(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("raw", "review"))

@@ -142,9 +142,10 @@ def environment(templates: Path = TEMPLATES) -> Environment:
 
 
 def render_page(env: Environment, page: Page, config: Config, chapters: list[Chapter],
-                full: Chapter | None, search: bool) -> str:
+                full: Chapter | None, search: tuple[str, ...] | None) -> str:
     """One page as HTML. `chapters` are outlines (for the index); `full` is the page's chapter with
-    its text. A template error becomes a diagnostic pointing at the template line."""
+    its text; `search`: None for no search box, else the index parts it merges (search.py).
+    A template error becomes a diagnostic pointing at the template line."""
     try:
         return _render(env, page, config, chapters, full, search)
     except TemplateError as exc:
@@ -163,7 +164,7 @@ def _template_diagnostic(exc: TemplateError) -> Diagnostic:
 
 
 def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter],
-            full: Chapter | None, search: bool) -> str:
+            full: Chapter | None, search: tuple[str, ...] | None) -> str:
     template = env.get_template(page.template)
     root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
     context = {name: link for name, link in page.nav.items() if name != "links"}

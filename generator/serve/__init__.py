@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.build import Builder
 from generator.diagnostics import EditionError
 from generator.render.site import TEMPLATES
-from generator.search import index_site
+from generator.search import index_parts
 from generator.serve.http import Handler, PreviewState, allowed_hosts
 from generator.serve.watch import Debouncer, Watcher
 
@@ -44,6 +44,7 @@ class Preview:
         self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.port}/"
         self.builds = 0
         self.last = None  # the last successful BuildResult
+        self.stale_parts: set[int] | None = None  # search index parts to refresh (None: all)
         self.rebuild()  # the first build: parallel workers may fork before any thread exists
         self.builder.jobs = 1  # later full rebuilds run in this process (forking a threaded process is unsafe)
         self.indexer = Debouncer(self._index, quiet=0.2)
@@ -71,28 +72,33 @@ class Preview:
                 self.log(str(warning))
             kind = "changed" if result.incremental else "all"
             self.log(f"built {result.rendered} page(s) ({kind}) in {(time.perf_counter() - start) * 1000:.0f} ms")
-            if self.builds > 1:
+            if result.search_parts is None or self.stale_parts is None:
+                self.stale_parts = None
+            else:
+                self.stale_parts |= result.search_parts
+            if self.builds > 1 and self.stale_parts != set():
                 self.indexer.poke()
 
     def _index(self) -> None:
-        """Refresh the search index beside the site, then move it in: search never stalls a reload."""
-        fresh = self.workdir / "pagefind-new"
-        if not (self.out / "index.html").is_file():
-            return  # nothing built yet
+        """Refresh the parts of the search index whose pages changed, beside the site, then move
+        them in: search never stalls a reload."""
+        with self.lock:
+            if not (self.out / "index.html").is_file():
+                return  # nothing built yet
+            parts, only, self.stale_parts = self.builder.parts, self.stale_parts, set()
         try:
-            index_site(self.out, output=fresh)
+            with index_parts(self.out, parts, only) as fresh, self.lock:
+                if parts.key() == self.builder.parts.key() and self.out.is_dir():
+                    fresh.install()
+                    return
+            again = True  # the edition was split differently meanwhile
         except Exception as exc:  # noqa: BLE001 - search is a convenience in the preview
             self.log(f"search index not updated: {exc}")
-            return
+            again = False  # the next rebuild tries again
         with self.lock:
-            if not self.out.is_dir():
-                return
-            old = self.workdir / "pagefind-old"
-            shutil.rmtree(old, ignore_errors=True)
-            if (self.out / "pagefind").exists():
-                (self.out / "pagefind").rename(old)
-            fresh.rename(self.out / "pagefind")
-        shutil.rmtree(old, ignore_errors=True)
+            self.stale_parts = None
+        if again:
+            self.indexer.poke()
 
     def close(self) -> None:
         self.watcher.stop()

@@ -8,10 +8,15 @@
   // Search: Pagefind's UI; result URLs are made relative to wherever the site is served from.
   var box = document.querySelector(".search[data-bundle]");
   if (box && window.PagefindUI) {
+    // Absolute, with the final slash Pagefind expects ("../pagefind/").
+    var bundle = new URL(box.getAttribute("data-bundle").replace(/\/?$/, "/"), location.href).pathname;
     new window.PagefindUI({
       element: box,
-      // Absolute, with the final slash Pagefind expects ("../pagefind/").
-      bundlePath: new URL(box.getAttribute("data-bundle").replace(/\/?$/, "/"), location.href).pathname,
+      bundlePath: bundle,
+      // A large edition's index comes in parts (generator/search.py), searched as one.
+      mergeIndex: (box.getAttribute("data-merge") || "").split(" ").filter(Boolean).map(function (part) {
+        return { bundlePath: bundle + part + "/", baseUrl: root.pathname };
+      }),
       baseUrl: root.pathname,
       showImages: false,
       showSubResults: true,
