@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from generator import cache
 from generator.config import Config, load_config
 from generator.diagnostics import Collector, Diagnostic
 from generator.model import Chapter
@@ -54,10 +55,16 @@ class _Entry:
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def build(content: Path, out: Path, search: bool = True, strict: bool = False,
-          jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
-    """One full build (the `edition build` command)."""
-    return Builder(content, out, search=search, strict=strict, jobs=jobs, progress=progress).build()
+def build(content: Path, out: Path, search: bool = True, strict: bool = False, jobs: int | None = None,
+          progress: Progress | None = None, full: bool = False) -> BuildResult:
+    """The `edition build` command: incremental when the last build's state (cache.py) still
+    describes the site in `out`, else (or with `full`) a full build."""
+    builder = Builder(content, out, search=search, strict=strict, jobs=jobs, progress=progress)
+    if not full:
+        cache.restore(builder)
+    result = builder.build()
+    cache.save(builder)
+    return result
 
 
 def check(content: Path, strict: bool = False, jobs: int | None = None) -> tuple[list[Chapter], list[Diagnostic]]:
@@ -110,6 +117,8 @@ class Builder:
             revision = (config, search, self.parts.key(), _templates_stamp())
             incremental = revision == self.revision and (self.out / MARKER).is_file()
             if not incremental:
+                self.sources = {}  # parse everything again, in parallel: it is all rendered anyway
+            if not incremental or self.env is None:
                 self.env = environment()
             chapters, result.warnings, workers = self.load(config, files, stamps, search, keep_workers=not incremental)
         with workers:

@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--jobs", type=int, help="worker processes for parsing and rendering (default: all cores)")
+    build.add_argument("--full", action="store_true",
+                       help="rebuild every page and the whole search index (default: only what changed since the last build)")
 
     check = commands.add_parser("check", help="validate the edition without writing anything")
     check.add_argument("--content", type=Path, default=Path("content"))
@@ -70,7 +72,7 @@ def _build(args) -> int:
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         result = build(args.content, args.out, search=not args.no_search, strict=args.strict,
-                       jobs=args.jobs, progress=progress)
+                       jobs=args.jobs, progress=progress, full=args.full)
     finally:
         if progress:
             progress.clear()
@@ -78,7 +80,11 @@ def _build(args) -> int:
         print(warning, file=sys.stderr)
     seconds = sum(result.timings.values())
     stages = ", ".join(f"{name} {t:.2f}s" for name, t in result.timings.items())
-    print(f"built {result.pages} pages and {result.files} citation files into {args.out} in {seconds:.2f}s ({stages})")
+    if result.incremental:
+        print(f"updated {result.rendered} of {result.pages} pages and {result.files} citation files in {args.out} "
+              f"in {seconds:.2f}s ({stages})")
+    else:
+        print(f"built {result.pages} pages and {result.files} citation files into {args.out} in {seconds:.2f}s ({stages})")
     if result.search_summary:
         print(f"search: {result.search_summary}")
     return 0

@@ -42,7 +42,7 @@ class StagedSite:
         self.write(path, source.read_bytes())
 
     def commit(self) -> None:
-        (self.root / MARKER).write_text("built by `edition build`; this folder is replaced on every build\n")
+        (self.root / MARKER).write_text("built by `edition build`; this folder is replaced or updated by every build\n")
         os.chmod(self.root, 0o755)  # mkdtemp makes 0700; a web server needs to read it
         old = None
         if self.out.exists():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 
 from conftest import ROOT, run_cli
@@ -59,3 +60,54 @@ def test_incremental_rebuild_equals_full_build(tmp_path, monkeypatch):
     Builder(content, full, search=False, jobs=1).build()
     assert tree_differences(tmp_path / "warm", full) == []
     assert not any((tmp_path / "warm" / gone.stem).glob("*.html"))
+
+
+def test_edition_build_after_one_edit_updates_that_chapter_and_its_search_part_only(tmp_path, monkeypatch):
+    from test_search import merged_parts, parted_edition, search  # noqa: PLC0415
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    content = parted_edition(tmp_path)
+    out = tmp_path / "site"
+    first = run_cli("build", "--content", str(content), "--out", str(out))
+    assert first.returncode == 0 and first.stdout.startswith("built 218 pages"), first.stdout + first.stderr
+    files = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    entries = {p: p.stat().st_ino for p in (out / "pagefind").rglob("pagefind-entry.json")}
+    assert len(entries) == 1 + len(merged_parts(out))
+
+    chapter = content / "kapitel-00007.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nEin Nachtragswort Quittenbrot.\n", encoding="utf-8")
+    second = run_cli("build", "--content", str(content), "--out", str(out))
+    assert second.returncode == 0 and second.stdout.startswith("updated 7 of 218 pages"), second.stdout
+    replaced = sorted(p.relative_to(out).as_posix() for p, inode in files.items() if p.stat().st_ino != inode)
+    assert replaced and all(name.startswith("kapitel-00007/") for name in replaced)
+    assert sum(p.stat().st_ino != inode for p, inode in entries.items()) == 1  # one part indexed again
+    assert [h["url"].split("/")[1] for h in search(out, "Quittenbrot")["Quittenbrot"]] == ["kapitel-00007"]
+
+    full = tmp_path / "full"
+    assert run_cli("build", "--full", "--content", str(content), "--out", str(full)).stdout.startswith("built 218")
+    assert tree_differences(out, full) == []
+
+
+def test_build_memory_is_used_only_while_it_describes_the_site(tmp_path):
+    content = tmp_path / "content"
+    write_corpus(content, 3)
+    out = tmp_path / "site"
+
+    def build(*extra: str, source=content) -> str:
+        result = run_cli("build", "--content", str(source), "--out", str(out), *extra)
+        assert result.returncode == 0 and not result.stderr, result.stderr
+        return result.stdout.split(" ")[0]
+
+    assert build("--no-search") == "built"
+    assert build("--no-search") == "updated"
+    assert build() == "built"  # the pages now carry the search box
+    cache = tmp_path / ".site.edition-cache"
+    cache.write_bytes(b"not a pickle")
+    assert build() == "built"  # an unreadable memory is ignored
+    assert build("--full") == "built"
+    shutil.rmtree(out)
+    assert build() == "built"
+    other = tmp_path / "other"
+    write_corpus(other, 2)
+    assert build(source=other) == "built"  # another edition into the same folder
+    assert not (out / "kapitel-00003").exists()
