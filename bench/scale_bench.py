@@ -12,7 +12,9 @@ run on the same machine (these machines are noisy: compare ratios, not absolute 
   - `edition build --no-search` as a user runs it (a fresh process, all cores);
   - one-chapter incremental rebuild in a warm builder (what `edition serve` does on save), for a
     text edit and for a title edit (which also re-renders the index and the neighbours);
-  - Pagefind over the built site;
+  - Pagefind over the built site as one index, and `edition build` with search (the index in
+    parts of `[search] part_mb`, in parallel), then `edition build` again after one edit (the
+    state of the last build is remembered: one chapter's pages, one part of the index);
   - `edition --help` start-up.
 Seconds are medians of --runs, the tools taking turns, each into an empty folder after `sync`;
 memory is the peak RSS of the whole process tree.
@@ -197,7 +199,7 @@ def main() -> None:
             "bare loop, 1 process": bare + ["1", "chapter"],
             "bare loop, 2 processes": bare + ["2", "chapter"],
             "bare loop, same pages, 2 proc": bare + ["2", "split"],
-            "edition build --no-search": [python, "-m", "generator", "build", "--no-search", "--content",
+            "edition build --no-search": [python, "-m", "generator", "build", "--full", "--no-search", "--content",
                                           str(corpus), "--out", str(site)],
         }
         outputs = {name: site if name.startswith("edition") else bare_out for name in commands}
@@ -218,8 +220,23 @@ def main() -> None:
               f"title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
         if not args.no_pagefind:
             seconds, memory = run_measured([python, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind"])
-            print(f"{'':>8} {'':>6}  {'Pagefind index':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "
+            print(f"{'':>8} {'':>6}  {'Pagefind, one index':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "
                   f"{seconds / pages * 1000:>8.3f} {memory:>8.0f}  ({memory / pages:.2f} MB/page)")
+            searched = OUT / f"search-{size}"
+            build = [python, "-m", "generator", "build", "--content", str(corpus), "--out", str(searched)]
+            seconds, memory = run_measured(build + ["--full"])
+            parts = 1 + len(list((searched / "pagefind").glob("part-*")))
+            print(f"{'':>8} {'':>6}  {'edition build (search in parts)':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "
+                  f"{seconds / pages * 1000:>8.3f} {memory:>8.0f}  ({parts} part{'s' if parts > 1 else ''})")
+            target = sorted(corpus.glob("*.md"))[size // 3]
+            original = target.read_text(encoding="utf-8")
+            try:
+                target.write_text(original + "\nEin Nachtrag.\n", encoding="utf-8")
+                seconds, memory = run_measured(build)
+            finally:
+                target.write_text(original, encoding="utf-8")
+            print(f"{'':>8} {'':>6}  {'edition build after one edit':<30} {seconds:>8.2f} {'':>8} {'':>8} {memory:>8.0f}"
+                  f"  (a new process: pages of one chapter, one search part)")
     sizes = sorted(per_page)
     if len(sizes) > 1:
         print(f"\nper-page cost at {sizes[-1]} vs {sizes[0]} chapters: {per_page[sizes[-1]] / per_page[sizes[0]]:.2f}×")

@@ -18,7 +18,8 @@ from pathlib import Path
 from generator.output import MARKER
 
 FORMAT = 1
-STATE = ("sources", "written", "revision", "links", "plans", "link_memo", "exports", "parts")
+# Not the plan and link memos: recomputing them is cheaper than reading them back (measured).
+STATE = ("sources", "written", "revision", "links", "exports", "parts")
 CODE = Path(__file__).resolve().parent
 
 
