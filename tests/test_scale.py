@@ -111,3 +111,16 @@ def test_build_memory_is_used_only_while_it_describes_the_site(tmp_path):
     write_corpus(other, 2)
     assert build(source=other) == "built"  # another edition into the same folder
     assert not (out / "kapitel-00003").exists()
+
+
+def test_index_of_a_large_book_lists_its_chapters_and_leaves_sections_to_chapter_pages(tmp_path):
+    content = tmp_path / "content"
+    write_corpus(content, 101)
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    chapter_links = re.findall(r'<li><a href="(kapitel-\d+)/index.html"', index)
+    assert chapter_links == [f"kapitel-{n:05d}" for n in range(1, 102)]  # every chapter, in order
+    assert not re.search(r'href="kapitel-\d+/s[\d-]+\.html"', index)  # no section of any chapter
+    assert len(index) < 40_000
+    assert 'href="../kapitel-00050/s1.html"' in (out / "kapitel-00050" / "index.html").read_text(encoding="utf-8")

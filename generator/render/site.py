@@ -25,6 +25,9 @@ INTERNAL_LINK_HREF = f'href="{INTERNAL_PREFIX}'
 INTERNAL_LINK = re.compile(re.escape(INTERNAL_LINK_HREF) + r'(\d+)"')
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 STATIC_FILES = ("edition.css", "edition.js")
+# The index lists every section up to this many chapters; beyond, the chapters only (a book of
+# 5,000 chapters made a 4.3 MB index page with its 32,000 sections).
+INDEX_SECTIONS_UP_TO = 100
 
 
 @dataclass
@@ -169,7 +172,7 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
-        context["edition"] = Edition(config, chapters)
+        context.update(edition=Edition(config, chapters), sections_up_to=INDEX_SECTIONS_UP_TO)
     elif page.template == "chapter.html":
         url_abs = config.url + page.path if config.url else ""
         context.update(chapter=full, exports=export_paths(full),
