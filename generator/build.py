@@ -112,15 +112,16 @@ class Builder:
         with _timed(result.timings, "load"):
             config = self.load_config()
             files, stamps = self.scan(config)
-            self.parts = SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
-            search = self.parts.merged if self.search else None  # the search box, and the parts it merges
-            revision = (config, search, self.parts.key(), _templates_stamp())
+            parts = SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
+            search = parts.merged if self.search else None  # the search box, and the parts it merges
+            revision = (config, search, parts.key(), _templates_stamp())
             incremental = revision == self.revision and (self.out / MARKER).is_file()
             if not incremental:
                 self.sources = {}  # parse everything again, in parallel: it is all rendered anyway
             if not incremental or self.env is None:
                 self.env = environment()
             chapters, result.warnings, workers = self.load(config, files, stamps, search, keep_workers=not incremental)
+        self.parts = parts  # the edition is valid: this is how its index will be split
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
             exports = {path for chapter in chapters for path in export_paths(chapter).values()}

@@ -28,7 +28,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
-
 BUNDLE = "pagefind"
 
 
@@ -116,8 +115,9 @@ def index_site(site: Path, parts: SearchParts | None = None, only: set[int] | No
 
 
 def _pagefind(site: Path, output: Path, slugs: list[str] | None, scratch: Path) -> int:
-    """One Pagefind run; returns how many pages it indexed. Its settings go into a config file, not arguments: the glob of a part's
-    chapter folders outgrows the 128 kB a single command-line argument may have."""
+    """One Pagefind run; returns how many pages it indexed. Its settings go into a config file,
+    not arguments: the glob of a part's chapter folders outgrows the 128 kB a single command-line
+    argument may have."""
     settings = {"site": str(site.resolve()), "output_path": str(output.resolve())}
     if slugs is not None:
         settings["glob"] = "{" + ",".join(slugs) + "}/*.html"  # slugs are [a-z0-9-]: no glob syntax

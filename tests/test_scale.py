@@ -124,3 +124,22 @@ def test_index_of_a_large_book_lists_its_chapters_and_leaves_sections_to_chapter
     assert not re.search(r'href="kapitel-\d+/s[\d-]+\.html"', index)  # no section of any chapter
     assert len(index) < 40_000
     assert 'href="../kapitel-00050/s1.html"' in (out / "kapitel-00050" / "index.html").read_text(encoding="utf-8")
+
+
+def test_large_books_index_is_rendered_again_only_when_a_chapter_title_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    content = tmp_path / "content"
+    files = write_corpus(content, 101)
+    builder = Builder(content, tmp_path / "warm", search=False, jobs=2)
+    builder.build()
+    index = tmp_path / "warm" / "index.html"
+    before = index.stat().st_ino
+
+    files[40].write_text(files[40].read_text(encoding="utf-8").replace("\n## 1. ", "\n## 1. Neu: ", 1), encoding="utf-8")
+    assert builder.build().incremental and index.stat().st_ino == before  # a section title: not on this index
+    files[40].write_text(files[40].read_text(encoding="utf-8").replace("# 41.", "# 41. Neu:", 1), encoding="utf-8")
+    assert builder.build().incremental and index.stat().st_ino != before
+    assert "41. Neu:" in index.read_text(encoding="utf-8")
+    full = tmp_path / "full"
+    Builder(content, full, search=False, jobs=1).build()
+    assert tree_differences(tmp_path / "warm", full) == []

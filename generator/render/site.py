@@ -69,18 +69,19 @@ def plan(home_title: str, chapters: list[Chapter], links: dict | None = None, me
     for chapter in chapters:
         signature = (chapter.digest, links.get(chapter.path, ()))
         if chapter.path not in memo or memo[chapter.path][0] != signature:
-            memo[chapter.path] = (signature, _chapter_pages(chapter, signature[1]), _toc_key(chapter))
+            memo[chapter.path] = (signature, _chapter_pages(chapter, signature[1]))
         planned.append(memo[chapter.path])
     for gone in set(memo) - {chapter.path for chapter in chapters}:
         del memo[gone]
-    home = Page("index.html", "index.html", home_title, base_key=tuple(toc for _, _, toc in planned))
+    sections = len(chapters) <= INDEX_SECTIONS_UP_TO
+    home = Page("index.html", "index.html", home_title, base_key=tuple(_toc_key(c, sections) for c in chapters))
     pages = [home]
-    for _, chapter_pages, _ in planned:
+    for _, chapter_pages in planned:
         pages += chapter_pages
     # Only the first and last page of each chapter link across a boundary; the rest are set.
     boundaries = {0, len(pages) - 1}
     start = 1
-    for _, chapter_pages, _ in planned:
+    for _, chapter_pages in planned:
         boundaries.update((start, start + len(chapter_pages) - 1))
         start += len(chapter_pages)
     for index in sorted(boundaries):
@@ -115,8 +116,10 @@ def _link(pages: list[Page], index: int) -> None:
     page.key = (page.path, page.template, *page.base_key, page.nav["prev"], page.nav["next"])
 
 
-def _toc_key(chapter: Chapter) -> tuple:
+def _toc_key(chapter: Chapter, sections: bool) -> tuple:
     """What the index shows of a chapter: it is re-rendered only when this changes."""
+    if not sections:  # a large book's index: title and print pages
+        return (chapter.slug, chapter.title_html, chapter.page_breaks[:1], chapter.page_breaks[-1:])
     return (chapter.slug, chapter.title_html,
             tuple((s.id, s.level, s.title_html, s.first_page, s.last_page) for s in chapter.sections))
 
