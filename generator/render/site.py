@@ -23,7 +23,10 @@ from generator.render import citations, reading
 
 INTERNAL_LINK_HREF = f'href="{INTERNAL_PREFIX}'
 INTERNAL_LINK = re.compile(re.escape(INTERNAL_LINK_HREF) + r'(\d+)"')
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+_PACKAGE = Path(__file__).resolve().parent.parent
+# templates/ beside the package in a checkout; inside it in an installed wheel (pyproject.toml).
+TEMPLATES = next((p for p in (_PACKAGE.parent / "templates", _PACKAGE / "templates") if p.is_dir()),
+                 _PACKAGE.parent / "templates")
 STATIC_FILES = ("edition.css", "edition.js")
 # The index lists every section up to this many chapters; beyond, the chapters only (a book of
 # 5,000 chapters made a 4.3 MB index page with its 32,000 sections).
