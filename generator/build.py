@@ -40,6 +40,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     search_summary: str = ""
     search_parts: set[int] | None = None  # the index parts whose pages changed (None: all)
+    processes: int = 1  # processes that parsed and rendered
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
@@ -94,6 +95,7 @@ class Builder:
         self.config_problems = Collector()  # reported together with the sources' problems
         self.exports: set[str] = set()  # the citation files now in `out`
         self.parts = SearchParts({}, 1)  # how the search index is split (search.py)
+        self.start = "fork"  # how worker processes start (workers.py)
 
     def load_config(self) -> Config:
         """The config; its problems are raised now if it is unusable, else with the sources'."""
@@ -122,6 +124,7 @@ class Builder:
                 self.env = environment()
             chapters, result.warnings, workers = self.load(config, files, stamps, search, keep_workers=not incremental)
         self.parts = parts  # the edition is valid: this is how its index will be split
+        result.processes = 1 + len(workers.workers)
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
             exports = {path for chapter in chapters for path in export_paths(chapter).values()}
@@ -150,7 +153,7 @@ class Builder:
         from generator.workers import Workers  # noqa: PLC0415
 
         stale = [path for path in files if path not in self.sources or self.sources[path].stamp != stamps[path]]
-        workers = Workers(stale if len(stale) >= 64 else [], self.jobs, config, search, self.progress)
+        workers = Workers(stale if len(stale) >= 64 else [], self.jobs, config, search, self.progress, self.start)
         with _closing_on_error(workers):
             for done, path in enumerate(p for p in stale if p not in workers.owner):  # while workers parse theirs
                 chapter, diagnostics = load_chapter(path)

@@ -21,17 +21,22 @@ from generator.source import load_chapter
 
 
 class Workers:
-    def __init__(self, files: list[Path], jobs: int, config: Config, search: tuple[str, ...] | None, progress):
+    """`start`: how worker processes start. "fork" (instant, everything imported) is safe only
+    while the process has no other threads; the preview, which has, uses "forkserver": workers
+    forked from a clean single-threaded server process started once."""
+
+    def __init__(self, files: list[Path], jobs: int, config: Config, search: tuple[str, ...] | None, progress,
+                 start: str = "fork"):
         self.owner: dict[Path, _Worker] = {}
         self.rendered = 0
         self.progress = progress
         self.workers: list[_Worker] = []
-        if jobs < 2 or not files or "fork" not in multiprocessing.get_all_start_methods():
+        if jobs < 2 or not files or start not in multiprocessing.get_all_start_methods():
             return
         size = -(-len(files) // jobs)
-        for start in range(size, len(files), size):  # the first share stays with the parent
-            share = files[start:start + size]
-            worker = _Worker(share, config, search)
+        for start_at in range(size, len(files), size):  # the first share stays with the parent
+            share = files[start_at:start_at + size]
+            worker = _Worker(share, config, search, start)
             self.workers.append(worker)
             self.owner.update(dict.fromkeys(share, worker))
 
@@ -80,8 +85,8 @@ class Workers:
 
 
 class _Worker:
-    def __init__(self, files: list[Path], config: Config, search: tuple[str, ...] | None):
-        context = multiprocessing.get_context("fork")
+    def __init__(self, files: list[Path], config: Config, search: tuple[str, ...] | None, start: str):
+        context = multiprocessing.get_context(start)
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_work, args=(child, files, config, search), daemon=True)
         self.process.start()

@@ -263,6 +263,27 @@ def test_template_change_rebuilds_everything(preview, tmp_path):
     assert instance.last.rendered == instance.last.pages and not instance.last.incremental
 
 
+def test_template_change_in_a_large_book_rebuilds_on_all_cores(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import write_corpus  # noqa: PLC0415
+
+    content = tmp_path / "content"
+    write_corpus(content, 70)
+    instance = Preview(content, "127.0.0.1", 0, log=lambda message: None)
+    try:
+        instance.builder.jobs = 2
+        before = instance.builds
+        template = ROOT / "templates" / "base.html"
+        template.write_bytes(template.read_bytes())
+        assert wait_for(lambda: instance.builds > before, timeout=30)
+        assert not instance.last.incremental and instance.last.rendered == instance.last.pages
+        assert instance.last.processes == 2  # workers started from the fork server, not forked from threads
+        status, page = get(instance, "/kapitel-00070/index.html")
+        assert status == 200 and "70." in page
+    finally:
+        instance.close()
+
+
 def test_event_stream_tells_only_a_counter(preview):
     instance, _ = preview
     connection = http.client.HTTPConnection("127.0.0.1", instance.port, timeout=5)

@@ -8,6 +8,7 @@ The preview folder is a temporary folder, never `site/`: the pages there are exa
 """
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import signal
 import sys
@@ -46,7 +47,10 @@ class Preview:
         self.last = None  # the last successful BuildResult
         self.stale_parts: set[int] | None = None  # search index parts to refresh (None: all)
         self.rebuild()  # the first build: parallel workers may fork before any thread exists
-        self.builder.jobs = 1  # later full rebuilds run in this process (forking a threaded process is unsafe)
+        # Later full rebuilds (a template changed) still run on all cores, but their workers start
+        # from a fork server: forking this process once it has threads is unsafe.
+        self.builder.start = "forkserver"
+        multiprocessing.get_context("forkserver").set_forkserver_preload(["generator.workers"])
         self.indexer = Debouncer(self._index, quiet=0.2)
         self.indexer.poke()
         self.rebuilder = Debouncer(self.rebuild)
@@ -120,13 +124,13 @@ def serve(content: Path, host: str, port: int, open_browser: bool) -> int:
         print(f"notice: serving on {host}, not only on this computer: anyone who can reach this "
               "address can read the preview", file=sys.stderr)
     preview = Preview(content, host, port, log=lambda message: print(message, flush=True))
-    print(f"preview: {preview.url}  (rebuilds on save; Ctrl+C stops)", flush=True)
-    if open_browser:
-        import webbrowser  # noqa: PLC0415
-
-        webbrowser.open(preview.url)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl+C
-    try:
+    try:  # announced only inside: a Ctrl+C right after the announcement still stops cleanly
+        print(f"preview: {preview.url}  (rebuilds on save; Ctrl+C stops)", flush=True)
+        if open_browser:
+            import webbrowser  # noqa: PLC0415
+
+            webbrowser.open(preview.url)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
