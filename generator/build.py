@@ -114,7 +114,7 @@ class Builder:
         with _timed(result.timings, "load"):
             config = self.load_config()
             files, stamps = self.scan(config)
-            parts = SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
+            parts = _search_parts(config, files, stamps)
             search = parts.merged if self.search else None  # the search box, and the parts it merges
             revision = (config, search, parts.key(), _templates_stamp())
             incremental = revision == self.revision and (self.out / MARKER).is_file()
@@ -234,6 +234,11 @@ class Builder:
         if self.search and self.index and result.search_parts:
             with _timed(result.timings, "search"):
                 result.search_summary = index_site(self.out, self.parts, only=result.search_parts, jobs=self.jobs)
+
+
+def _search_parts(config: Config, files: list[Path], stamps: dict[Path, tuple]) -> SearchParts:
+    """The search index's parts, from the sources' file names and sizes: known before parsing."""
+    return SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
 
 
 def _stamp(path: Path) -> tuple:
