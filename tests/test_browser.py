@@ -99,3 +99,20 @@ def test_search_box_merges_the_parts_of_a_large_editions_index(browser, tmp_path
         link.wait_for(timeout=10000)
         assert link.get_attribute("href") == f"/site/kapitel-{number + 1:05d}/s99.html"
     context.close()
+
+
+def test_from_disk_notes_and_citations_work_and_search_says_it_needs_a_web_server(browser, built_site):
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto((built_site / "kleinstaaten" / "s6-1.html").as_uri())
+    assert "nur, wenn die Edition über einen Webserver" in tab.locator(".search .search-note").inner_text()
+    assert tab.locator(".search input").count() == 0  # no box that would search forever
+    tab.locator("#fnref-8").click()
+    assert "Müller-Brandeck-Bocquet" in tab.locator("#fnpop-8").inner_text()
+    tab.keyboard.press("Escape")
+    tab.locator('.para-cite[popovertarget="cite-s6-1-p1"]').click()
+    assert tab.locator("#cite-s6-1-p1 .cite-url").inner_text().startswith("file:///")
+    assert errors == []
+    context.close()

@@ -7,7 +7,14 @@
 
   // Search: Pagefind's UI; result URLs are made relative to wherever the site is served from.
   var box = document.querySelector(".search[data-bundle]");
-  if (box && window.PagefindUI) {
+  if (box && location.protocol === "file:") {
+    // Browsers do not let Pagefind load its index from disk: say so instead of searching forever.
+    var note = document.createElement("p");
+    note.className = "search-note";
+    note.textContent = "Die Volltextsuche funktioniert nur, wenn die Edition über einen Webserver " +
+      "aufgerufen wird (etwa mit »edition serve«), nicht als Datei.";
+    box.appendChild(note);
+  } else if (box && window.PagefindUI) {
     // Absolute, with the final slash Pagefind expects ("../pagefind/").
     var bundle = new URL(box.getAttribute("data-bundle").replace(/\/?$/, "/"), location.href).pathname;
     new window.PagefindUI({
