@@ -83,7 +83,9 @@ def read_toml(path: Path, text: str, problems: Collector) -> dict | None:
 
 
 def load_config(root: Path, problems: Collector) -> Config | None:
-    """Read and check `root/edition.toml`; report every problem, return None if unusable."""
+    """Read and check `root/edition.toml`; report every problem. Returns None only if there is no
+    config to read; a wrong value is reported and replaced by its default, so that the sources
+    are still checked and every problem of the edition is listed at once (the build then fails)."""
     path = root / CONFIG_NAME
     if not root.is_dir():
         problems.error(root, None, "content folder not found")
@@ -111,20 +113,21 @@ def load_config(root: Path, problems: Collector) -> Config | None:
     language = top.get("language", "de")
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", str(language)):
         problems.error(path, lines.get(("", "language")), f"language {language!r} is not a BCP 47 tag like 'de'")
+        language = Config.language
     url = str(top.get("url", ""))
     if url and not re.match(r"https?://[^/\s]+(/\S*)?$", url):
         problems.error(path, lines.get(("", "url")), f"url {url!r} must be an absolute http(s) address")
+        url = ""
     date = _edition_date(problems)
     part_mb = values["search"].get("part_mb", Config.search_part_mb)
     if part_mb <= 0:
         problems.error(path, lines.get(("search", "part_mb")), f"search.part_mb must be more than 0, not {part_mb}")
-    if not top.get("title") or problems.errors and any("unknown config key" not in d.message for d in problems.errors):
-        return None  # unusable; an unknown key alone is reported, and the sources are still checked
+        part_mb = Config.search_part_mb
     source = {k: tuple(v) if isinstance(v, list) else v for k, v in values["source"].items()}
     content = values["content"]
     return Config(
         root=root,
-        title=str(top["title"]),
+        title=str(top.get("title", "")),
         subtitle=str(top.get("subtitle", "")),
         language=str(language),
         url=url.rstrip("/") + "/" if url else "",

@@ -207,3 +207,18 @@ def test_undefined_template_variable_is_an_error(tmp_path, monkeypatch):
 def test_check_validates_without_writing(tmp_path):
     result = run_cli("check", "--content", str(CONTENT))
     assert result.returncode == 0 and "4 sections" in result.stdout
+
+
+def test_config_and_source_problems_are_listed_together(tmp_path):
+    content = make_edition(tmp_path, GOOD + "\nText.[^9]\n", 'language = "Deutsch"\nurl = "ftp://x"\n\n[search]\npart_mb = 0\n')
+    result = run_cli("check", "--content", str(content))
+    config = content / "edition.toml"
+    assert_clean_failure(result,
+                         f"{config}: error: missing key 'title': the edition needs a title",
+                         f"{config}:1: error: language 'Deutsch' is not a BCP 47 tag like 'de'",
+                         f"{config}:2: error: url 'ftp://x' must be an absolute http(s) address",
+                         f"{config}:5: error: search.part_mb must be more than 0, not 0",
+                         f"{content / 'kapitel.md'}:9: error: footnote reference [^9] has no note",
+                         "edition: 5 error(s)")
+    assert run_cli("build", "--content", str(content), "--out", str(tmp_path / "site")).returncode == 1
+    assert not (tmp_path / "site").exists()
