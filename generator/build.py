@@ -11,7 +11,6 @@ parsed again, and only pages whose inputs changed (their `Page.key`) are rendere
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import time
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from generator.render.site import (STATIC_FILES, TEMPLATES, Page, chapter_files_
                                    plan, render_page)
 from generator.search import SearchParts, index_site
 from generator.source import chapter_files, check_edition, load_chapter, slug_of
+from generator.stamps import file_stamp, tree_stamp
 
 
 @dataclass
@@ -116,7 +116,7 @@ class Builder:
             files, stamps = self.scan(config)
             parts = _search_parts(config, files, stamps)
             search = parts.merged if self.search else None  # the search box, and the parts it merges
-            revision = (config, search, parts.key(), _templates_stamp())
+            revision = (config, search, parts.key(), tree_stamp(TEMPLATES))
             incremental = revision == self.revision and (self.out / MARKER).is_file()
             if not incremental:
                 self.sources = {}  # parse everything again, in parallel: it is all rendered anyway
@@ -144,7 +144,7 @@ class Builder:
     def scan(self, config: Config) -> tuple[list[Path], dict[Path, tuple]]:
         """The chapter files in reading order, and a stamp of each (cheap change detection)."""
         files = chapter_files(config)
-        return files, {path: _stamp(path) for path in files}
+        return files, {path: file_stamp(path) for path in files}
 
     def load(self, config: Config, files: list[Path], stamps: dict[Path, tuple], search, keep_workers: bool):
         """Parse what changed since the last build (in workers when there is much), then check
@@ -239,21 +239,6 @@ class Builder:
 def _search_parts(config: Config, files: list[Path], stamps: dict[Path, tuple]) -> SearchParts:
     """The search index's parts, from the sources' file names and sizes: known before parsing."""
     return SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
-
-
-def _stamp(path: Path) -> tuple:
-    """Cheap change detection: an editor's save changes the size or the modification time."""
-    info = path.stat()
-    return info.st_mtime_ns, info.st_size, info.st_ino
-
-
-def _templates_stamp() -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(TEMPLATES.rglob("*")):
-        if path.is_file():
-            info = path.stat()
-            digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}".encode())
-    return digest.hexdigest()
 
 
 @contextmanager

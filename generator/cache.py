@@ -2,7 +2,7 @@
 re-renders and re-indexes only what that change affects, as the warm preview does.
 
 The memory is the builder's own state (each source's stamp and outline, each page's key, the
-search parts), pickled beside the output folder (`.site.edition-cache` for `site/`), never inside
+citation files, the revision the pages were made with), pickled beside the output folder (`.site.edition-cache` for `site/`), never inside
 it: it would be published. It is used only when everything it describes is unchanged: its
 format, the generator's code, the content folder, the output folder, and the very site it was
 made with (the marker file a full build writes anew). Anything else, or `--full`, gives a full
@@ -10,16 +10,17 @@ build, exactly as without it. A cache that cannot be read is ignored, never an e
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from pathlib import Path
 
 from generator.output import MARKER
+from generator.stamps import tree_stamp
 
 FORMAT = 1
-# Not the plan and link memos: recomputing them is cheaper than reading them back (measured).
-STATE = ("sources", "written", "revision", "links", "exports", "parts")
+# What a build cannot recompute. Not the links and search parts (every build derives them
+# again), nor the plan and link memos (recomputing them is cheaper than reading them back).
+STATE = ("sources", "written", "revision", "exports")
 CODE = Path(__file__).resolve().parent
 
 
@@ -54,23 +55,10 @@ def save(builder) -> None:
     os.replace(temp, path)
 
 
-def forget(out: Path) -> None:
-    cache_path(out).unlink(missing_ok=True)
-
-
 def _header(builder) -> tuple:
     try:
         marker = (builder.out / MARKER).stat()
     except OSError:
         return ()  # no site to update: never matches
-    return (FORMAT, _code_stamp(), str(builder.content.resolve()), str(builder.out.resolve()),
+    return (FORMAT, tree_stamp(CODE, "*.py"), str(builder.content.resolve()), str(builder.out.resolve()),
             builder.search, marker.st_ino, marker.st_mtime_ns)
-
-
-def _code_stamp() -> str:
-    """The generator's own files: after an upgrade or a code change, pages may differ."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(CODE.rglob("*.py")):
-        info = path.stat()
-        digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}".encode())
-    return digest.hexdigest()

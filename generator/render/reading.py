@@ -19,10 +19,15 @@ from generator.render import citations
 GAP_DEFAULT = "Hier fehlt Text, der in den Quellen nicht überliefert ist."
 
 
-def section_text(chapter: Chapter, section: Section) -> Markup:
+def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str) -> tuple[Markup, Markup]:
+    """The reading text, and the popovers that go at the end of the page."""
+    refs = section.note_refs  # each note referenced here → its first reference
+    return _text(chapter, section, refs), _popovers(config, chapter, section, refs, page_path)
+
+
+def _text(chapter: Chapter, section: Section, refs: dict[str, str]) -> Markup:
     """The section's blocks in order, then its notes (each with a link back to its first reference)."""
     out = [_block(block) for block in section.blocks]
-    refs = section.note_refs
     if refs:
         out.append('<section class="notes" aria-label="Anmerkungen">\n'
                    '  <h2 class="notes-heading">Anmerkungen</h2>\n  <ol class="notes-list">\n')
@@ -51,11 +56,11 @@ def _block(block: Block) -> str:
     return f'<div class="other-block">{block.html}</div>\n'
 
 
-def section_popovers(config: Config, chapter: Chapter, section: Section, page_path: str) -> Markup:
+def _popovers(config: Config, chapter: Chapter, section: Section, refs: dict[str, str], page_path: str) -> Markup:
     """A popover per note referenced in the section, then a citation popover for the section and
     for each paragraph (their text is in the page, so citing works without JavaScript)."""
     out = []
-    for label in section.note_refs:
+    for label in refs:
         note = chapter.notes[label]
         anchor, number = escape(note.anchor), escape(note.label)
         out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="Anmerkung {number}">\n'

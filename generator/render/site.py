@@ -186,8 +186,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
                        json_ld=citations.json_ld(config, full, url_abs))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
-        context.update(chapter=full, section=section, text=reading.section_text(full, section),
-                       popovers=reading.section_popovers(config, full, section, page.path))
+        text, popovers = reading.section_markup(config, full, section, page.path)
+        context.update(chapter=full, section=section, text=text, popovers=popovers)
     html = template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
