@@ -13,12 +13,16 @@ from corpus import write_corpus  # noqa: E402
 from generator.build import Builder  # noqa: E402
 
 
-def test_chapters_in_path_order_or_config_order_with_neighbours_across_chapters(tmp_path):
-    content = tmp_path / "content"
-    write_corpus(content, 3)
-    out = tmp_path / "site"
+def built_corpus(tmp_path, chapters: int) -> tuple:
+    """A generated book of `chapters` chapters, built without search: (content, site, index page)."""
+    content, out = tmp_path / "content", tmp_path / "site"
+    write_corpus(content, chapters)
     assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
-    index = (out / "index.html").read_text(encoding="utf-8")
+    return content, out, (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_chapters_in_path_order_or_config_order_with_neighbours_across_chapters(tmp_path):
+    content, out, index = built_corpus(tmp_path, 3)
     assert index.index("kapitel-00001/index.html") < index.index("kapitel-00002/index.html") < index.index("kapitel-00003/index.html")
     last_of_first = sorted((out / "kapitel-00001").glob("s*.html"), key=lambda p: [int(x) for x in p.stem[1:].split("-")])[-1]
     assert 'rel="next" href="../kapitel-00002/index.html"' in last_of_first.read_text(encoding="utf-8")
@@ -114,11 +118,7 @@ def test_build_memory_is_used_only_while_it_describes_the_site(tmp_path):
 
 
 def test_index_of_a_large_book_lists_its_chapters_and_leaves_sections_to_chapter_pages(tmp_path):
-    content = tmp_path / "content"
-    write_corpus(content, 101)
-    out = tmp_path / "site"
-    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
-    index = (out / "index.html").read_text(encoding="utf-8")
+    _, out, index = built_corpus(tmp_path, 101)
     chapter_links = re.findall(r'<li><a href="(kapitel-\d+)/index.html"', index)
     assert chapter_links == [f"kapitel-{n:05d}" for n in range(1, 102)]  # every chapter, in order
     assert not re.search(r'href="kapitel-\d+/s[\d-]+\.html"', index)  # no section of any chapter

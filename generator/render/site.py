@@ -76,7 +76,7 @@ def plan(home_title: str, chapters: list[Chapter], links: dict | None = None, me
         planned.append(memo[chapter.path])
     for gone in set(memo) - {chapter.path for chapter in chapters}:
         del memo[gone]
-    sections = len(chapters) <= INDEX_SECTIONS_UP_TO
+    sections = index_lists_sections(chapters)
     home = Page("index.html", "index.html", home_title, base_key=tuple(_toc_key(c, sections) for c in chapters))
     pages = [home]
     for _, chapter_pages in planned:
@@ -117,6 +117,11 @@ def _link(pages: list[Page], index: int) -> None:
     page.nav["prev"] = Link(pages[index - 1].title, pages[index - 1].path) if index else None
     page.nav["next"] = Link(pages[index + 1].title, pages[index + 1].path) if index + 1 < len(pages) else None
     page.key = (page.path, page.template, *page.base_key, page.nav["prev"], page.nav["next"])
+
+
+def index_lists_sections(chapters: list[Chapter]) -> bool:
+    """Whether the index lists each chapter's sections or, for a large book, the chapters only."""
+    return len(chapters) <= INDEX_SECTIONS_UP_TO
 
 
 def _toc_key(chapter: Chapter, sections: bool) -> tuple:
@@ -178,7 +183,7 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
-        context.update(edition=Edition(config, chapters), sections_up_to=INDEX_SECTIONS_UP_TO)
+        context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
     elif page.template == "chapter.html":
         url_abs = config.url + page.path if config.url else ""
         context.update(chapter=full, exports=export_paths(full),
