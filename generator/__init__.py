@@ -1,5 +1,6 @@
 """edition: a static-site generator for digital scholarly editions of printed books.
 
 The pipeline (see build.py): load config → parse chapter sources into a model → render pages
-→ write them atomically → index them with Pagefind. Raw PDF text enters through ingest/.
+→ write them into a stage → index them with Pagefind → commit. Raw PDF text enters through ingest/.
 """
+__version__ = "0.1.0"

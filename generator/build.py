@@ -1,33 +1,36 @@
-"""The build pipeline: load → check → plan → render → write → index → swap.
+"""The build pipeline, a transaction: load → plan → render into a stage → index → commit.
 
-Everything is loaded and checked before anything is written, so `check` is the first half of
-`build`, and a failed build never leaves a half-written site: the last good one stays.
+Everything is loaded and checked before anything is written (`check` is the load step alone);
+pages are written into a stage beside the site, indexed there, and the stage replaces the site
+in one atomic exchange (output.py). A failed or killed build leaves the published site as it
+was, and the state the next build trusts (state.py) is written only after the commit.
 
 A `Builder` is the pipeline kept warm (the preview server holds one). Its first build is a
-full one: chapters are parsed and rendered in parallel worker processes (`workers.py`), written
-into a staged folder and swapped in. Later builds are incremental: only changed source files are
-parsed again, and only pages whose inputs changed (their `Page.key`) are rendered and replaced.
+full one: chapters are parsed and rendered in parallel worker processes (`workers.py`). Later
+builds are incremental: only changed source files are parsed again, and only pages whose inputs
+changed (their `Page.key`) are rendered into a stage that holds the rest of the site already.
 """
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from generator import cache
+from generator import state as saved
 from generator.config import Config, load_config
-from generator.diagnostics import Collector, Diagnostic
-from generator.model import Chapter
+from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.links import resolve_links
-from generator.output import MARKER, StagedSite, update_in_place
+from generator.model import Chapter
+from generator.output import SEARCH_FOLDER, Site, Stage, link_tree
 from generator.render.site import (STATIC_FILES, TEMPLATES, Page, chapter_files_text, environment, export_paths,
                                    plan, render_page)
 from generator.search import SearchParts, index_site
-from generator.source import chapter_files, check_edition, load_chapter, slug_of
+from generator.source import STATIC_FOLDER, chapter_files, check_edition, load_chapter, slug_of, static_files
 from generator.stamps import file_stamp, tree_stamp
 
 
@@ -46,8 +49,8 @@ class BuildResult:
 
 @dataclass
 class _Entry:
-    """What the builder remembers of one source file."""
-    stamp: tuple
+    """What the builder remembers of one source file; `full` keeps its text while useful."""
+    stamp: tuple[int, int, int]
     outline: Chapter | None
     diagnostics: list[Diagnostic]
     full: Chapter | None = None
@@ -58,13 +61,16 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def build(content: Path, out: Path, search: bool = True, strict: bool = False, jobs: int | None = None,
           progress: Progress | None = None, full: bool = False) -> BuildResult:
-    """The `edition build` command: incremental when the last build's state (cache.py) still
-    describes the site in `out`, else (or with `full`) a full build."""
-    builder = Builder(content, out, search=search, strict=strict, jobs=jobs, progress=progress)
-    if not full:
-        cache.restore(builder)
-    result = builder.build()
-    cache.save(builder)
+    """The `edition build` command: incremental when the last build's state still describes
+    the site in `out`, else (or with `full`) a full build."""
+    with Site(out) as site:  # one build at a time; a killed build's leftovers removed
+        _refuse_foreign(site)
+        builder = Builder(content, out, search=search, strict=strict, jobs=jobs, progress=progress, site=site)
+        state_file = saved.state_path(out)
+        if not full:
+            builder.restore(saved.read(state_file))
+        result = builder.build()
+        saved.write(state_file, builder.remember())
     return result
 
 
@@ -76,24 +82,37 @@ def check(content: Path, strict: bool = False, jobs: int | None = None) -> tuple
     return chapters, warnings
 
 
+def _refuse_foreign(site: Site) -> None:
+    """A file the editor put into the site folder would vanish with the next commit: stop."""
+    foreign = site.foreign_files()
+    if foreign:
+        raise EditionError([Diagnostic(str(site.out / path), None, "error",
+                                       f"not made by `edition build`: move it to {STATIC_FOLDER}/ in the content "
+                                       "folder to publish it with the site, or delete it") for path in foreign])
+
+
 class Builder:
     """`search`: pages carry the search box; `index`: run Pagefind as part of the build (the
     preview runs it in the background instead, and keeps the previous index meanwhile)."""
 
     def __init__(self, content: Path, out: Path, search: bool = True, strict: bool = False,
-                 jobs: int | None = None, progress: Progress | None = None, index: bool = True):
+                 jobs: int | None = None, progress: Progress | None = None, index: bool = True,
+                 site: Site | None = None):
         self.content, self.out, self.search, self.strict, self.index = content, out, search, strict, index
+        self.site = site or Site(out)
         self.jobs = jobs or os.cpu_count() or 1
         self.progress = progress or (lambda stage, done, total: None)
         self.sources: dict[Path, _Entry] = {}
-        self.written: dict[str, tuple] = {}   # page path → key of the page now in `out`
-        self.revision: tuple | None = None    # config, search flag, templates of the pages in `out`
+        # What the committed site holds: its generation, the revision and key of its pages.
+        self.generation = ""
+        self.revision = ""
+        self.written: dict[str, str] = {}
+        self.exports: set[str] = set()  # the citation files in the site
         self.links: dict[Path, tuple[str, ...]] = {}
         self.plans: dict = {}  # plan()'s memo of each chapter's pages
         self.link_memo: dict = {}  # resolve_links()'s memo
         self.env = None  # Jinja environment: compiled templates, kept while they do not change
         self.config_problems = Collector()  # reported together with the sources' problems
-        self.exports: set[str] = set()  # the citation files now in `out`
         self.parts = SearchParts({}, 1)  # how the search index is split (search.py)
         self.start = "fork"  # how worker processes start (workers.py)
 
@@ -103,6 +122,7 @@ class Builder:
         config = load_config(self.content, self.config_problems)
         if config is None:
             self.config_problems.raise_if_errors()
+            raise AssertionError("load_config returned no config and no error")
         return config
 
     def build(self) -> BuildResult:
@@ -114,26 +134,38 @@ class Builder:
         with _timed(result.timings, "load"):
             config = self.load_config()
             files, stamps = self.scan(config)
+            statics = static_files(config)
             parts = _search_parts(config, files, stamps)
             search = parts.merged if self.search else None  # the search box, and the parts it merges
-            revision = (config, search, parts.key(), tree_stamp(TEMPLATES))
-            incremental = revision == self.revision and (self.out / MARKER).is_file()
+            revision = _digest((config, search, parts.key(), tree_stamp(TEMPLATES),
+                                sorted((path, file_stamp(source)) for path, source in statics.items())))
+            live = self.site.live()
+            incremental = bool(revision == self.revision and live and live.generation == self.generation)
             if not incremental:
                 self.sources = {}  # parse everything again, in parallel: it is all rendered anyway
             if not incremental or self.env is None:
                 self.env = environment()
             chapters, result.warnings, workers = self.load(config, files, stamps, search, keep_workers=not incremental)
-        self.parts = parts  # the edition is valid: this is how its index will be split
+        self.parts = parts  # the edition is valid: this is how its index is split
         result.processes = 1 + len(workers.workers)
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
             exports = {path for chapter in chapters for path in export_paths(chapter).values()}
-            if incremental:
-                self._update(config, chapters, pages, exports, search, result)
-            else:
-                self._full(config, chapters, pages, workers, search, result)
-                result.files = len(exports)
-        self.revision = revision
+            _check_static(config, statics, pages, exports)
+            stage = self.site.stage(full=not incremental)
+            try:
+                with _timed(result.timings, "render"):
+                    if incremental:
+                        self._update(config, chapters, pages, exports, search, stage, result)
+                    else:
+                        self._full(config, chapters, pages, workers, search, statics, stage, result)
+                self._index(stage, result)
+                with _timed(result.timings, "commit"):
+                    marker = self.site.commit(stage)
+            except BaseException:
+                self.site.discard(stage.root)
+                raise
+        self.revision, self.generation = revision, marker.generation
         self.written = {page.path: page.key for page in pages}
         self.exports = exports
         result.pages, result.incremental = len(pages), incremental
@@ -141,12 +173,13 @@ class Builder:
 
     # ---- load ----------------------------------------------------------------------------
 
-    def scan(self, config: Config) -> tuple[list[Path], dict[Path, tuple]]:
+    def scan(self, config: Config) -> tuple[list[Path], dict[Path, tuple[int, int, int]]]:
         """The chapter files in reading order, and a stamp of each (cheap change detection)."""
         files = chapter_files(config)
         return files, {path: file_stamp(path) for path in files}
 
-    def load(self, config: Config, files: list[Path], stamps: dict[Path, tuple], search, keep_workers: bool):
+    def load(self, config: Config, files: list[Path], stamps: dict[Path, tuple[int, int, int]], search,
+             keep_workers: bool):
         """Parse what changed since the last build (in workers when there is much), then check
         the whole. Returns the chapters' outlines, the warnings, and the workers (which keep
         the full chapters they parsed, to render them)."""
@@ -180,81 +213,127 @@ class Builder:
         entry = self.sources[chapter.path]
         if entry.full is None:  # parsed in a worker, or dropped after a full build
             entry.full, _ = load_chapter(chapter.path)
+            if entry.full is None or entry.full.digest != chapter.digest:
+                raise EditionError([Diagnostic(str(chapter.path), None, "error",
+                                               "the file changed during the build; build again")])
         return entry.full
 
-    # ---- render and write ----------------------------------------------------------------
+    # ---- render into the stage -----------------------------------------------------------
 
     def _full(self, config: Config, chapters: list[Chapter], pages: list[Page], workers, search,
-              result: BuildResult) -> None:
+              statics: dict[str, Path], stage: Stage, result: BuildResult) -> None:
         env = self.env
-        with StagedSite(self.out) as staged:
-            with _timed(result.timings, "render"):
-                mine = [page for page in pages if page.chapter is None or page.chapter.path not in workers.owner]
-                workers.render(pages, staged.root)  # pages of chapters a worker parsed, rendered there
-                for done, page in enumerate(mine):
-                    full = self._full_chapter(page.chapter) if page.chapter else None
-                    staged.write(page.path, render_page(env, page, config, chapters, full, search))
-                    self.progress("rendered", done + 1 + workers.rendered, len(pages))
-                for chapter in (c for c in chapters if c.path not in workers.owner):  # workers write their own
-                    for path, text in chapter_files_text(config, chapter).items():
-                        staged.write(path, text)
-                workers.finish()
-                for name in STATIC_FILES:
-                    staged.copy(TEMPLATES / "static" / name, f"static/{name}")
-            if self.search and self.index:
-                with _timed(result.timings, "search"):
-                    self.progress("indexing", 0, len(self.parts.numbers))
-                    result.search_summary = index_site(staged.root, self.parts, jobs=self.jobs,
-                                                       progress=lambda done, total: self.progress("indexing", done, total))
-            elif self.search and (self.out / "pagefind").is_dir():
-                os.replace(self.out / "pagefind", staged.root / "pagefind")  # until the new index is ready
-            staged.commit()
+        mine = [page for page in pages if page.chapter is None or page.chapter.path not in workers.owner]
+        workers.render(pages, stage.root)  # pages of chapters a worker parsed, rendered there
+        for done, page in enumerate(mine):
+            full = self._full_chapter(page.chapter) if page.chapter else None
+            stage.write(page.path, render_page(env, page, config, chapters, full, search))
+            self.progress("rendered", done + 1 + workers.rendered, len(pages))
+        for chapter in (c for c in chapters if c.path not in workers.owner):  # workers write their own
+            for path, text in chapter_files_text(config, chapter).items():
+                stage.write(path, text)
+        for path in workers.finish():
+            stage.wrote(path)
+        for name in STATIC_FILES:
+            stage.copy(TEMPLATES / "static" / name, f"static/{name}")
+        for path, source in statics.items():
+            stage.copy(source, path)
         for entry in self.sources.values():
             entry.full = None  # a full build need not keep the text: memory stays flat
-        result.rendered = len(pages)
+        result.rendered, result.files = len(pages), sum(len(export_paths(c)) for c in chapters)
 
     def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], exports: set[str], search,
-                result: BuildResult) -> None:
+                stage: Stage, result: BuildResult) -> None:
         env = self.env
-        with _timed(result.timings, "render"):
-            todo = [page for page in pages if self.written.get(page.path) != page.key]
-            changed: dict[str, str] = {}
-            for page in todo:
-                full = self._full_chapter(page.chapter) if page.chapter else None
-                changed[page.path] = render_page(env, page, config, chapters, full, search)
-            for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
-                changed.update(chapter_files_text(config, self._full_chapter(chapter)))
-            removed = (set(self.written) - {page.path for page in pages}) | (self.exports - exports)
-        with _timed(result.timings, "write"):
-            update_in_place(self.out, changed, removed)
-        result.rendered, result.files = len(todo), len(changed) - len(todo)
+        todo = [page for page in pages if self.written.get(page.path) != page.key]
+        for page in todo:
+            full = self._full_chapter(page.chapter) if page.chapter else None
+            stage.write(page.path, render_page(env, page, config, chapters, full, search))
+        files = 0
+        for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
+            for path, text in chapter_files_text(config, self._full_chapter(chapter)).items():
+                stage.write(path, text)
+                files += 1
+        removed = (set(self.written) - {page.path for page in pages}) | (self.exports - exports)
+        for path in removed:
+            stage.remove(path)
+        result.rendered, result.files = len(todo), files
         # Only chapter pages are searchable; each chapter's pages are in one part of the index.
         slugs = {page.chapter.slug for page in todo if page.chapter} | {path.split("/")[0] for path in removed}
         result.search_parts = {self.parts.of(slug) for slug in slugs} & set(self.parts.numbers)
-        if self.search and self.index and result.search_parts:
-            with _timed(result.timings, "search"):
-                result.search_summary = index_site(self.out, self.parts, only=result.search_parts, jobs=self.jobs)
+
+    def _index(self, stage: Stage, result: BuildResult) -> None:
+        """Index the stage's pages: all parts after a full build, the changed ones after an update."""
+        if not (self.search and self.index) or result.search_parts == set():
+            if self.search and not self.index and stage.full and (self.out / SEARCH_FOLDER).is_dir():
+                # The preview indexes in the background; meanwhile the previous index serves.
+                link_tree(self.out / SEARCH_FOLDER, stage.root / SEARCH_FOLDER)
+            return
+        with _timed(result.timings, "search"):
+            self.progress("indexing", 0, len(self.parts.numbers))
+            result.search_summary, replaced = index_site(
+                stage.root, self.parts, self.site.scratch(), only=result.search_parts, jobs=self.jobs,
+                progress=lambda done, total: self.progress("indexing", done, total))
+            stage.changed |= replaced
+
+    # ---- the state between runs ------------------------------------------------------------
+
+    def remember(self) -> saved.State:
+        """What the next `edition build` may trust (written once the commit is done)."""
+        sources = {str(path): saved.Source(entry.stamp, entry.outline, entry.diagnostics)
+                   for path, entry in self.sources.items()}
+        return saved.State(**saved.identity(self.content, self.out, self.search), generation=self.generation,
+                           revision=self.revision, sources=sources, written=self.written,
+                           exports=sorted(self.exports))
+
+    def restore(self, state: saved.State | None) -> bool:
+        """Take the last build's state, if it describes this edition and the site in the folder."""
+        live = self.site.live()
+        if state is None or live is None or state.generation != live.generation:
+            return False
+        if {k: getattr(state, k) for k in saved.identity(self.content, self.out, self.search)} != \
+                saved.identity(self.content, self.out, self.search):
+            return False
+        self.generation, self.revision, self.written = state.generation, state.revision, state.written
+        self.exports = set(state.exports)
+        self.sources = {Path(path): _Entry(source.stamp, source.outline, source.diagnostics)
+                        for path, source in state.sources.items()}
+        return True
 
 
-def _search_parts(config: Config, files: list[Path], stamps: dict[Path, tuple]) -> SearchParts:
+def _check_static(config: Config, statics: dict[str, Path], pages: list[Page], exports: set[str]) -> None:
+    """Files from content/static/ go to the site as they are, but never over a generated one."""
+    generated = {page.path for page in pages} | exports | {f"static/{name}" for name in STATIC_FILES}
+    problems = Collector()
+    for path, source in statics.items():
+        if path in generated or path.split("/")[0] == SEARCH_FOLDER:
+            problems.error(source, None, f"'{path}' is a file the build makes itself; rename this file")
+    problems.raise_if_errors()
+
+
+def _search_parts(config: Config, files: list[Path], stamps: dict[Path, tuple[int, int, int]]) -> SearchParts:
     """The search index's parts, from the sources' file names and sizes: known before parsing."""
     return SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
 
 
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+
+
 @contextmanager
-def _fewer_collections():
+def _fewer_collections() -> Iterator[None]:
     """A build allocates millions of short-lived objects and few cycles: Python's default
     collector thresholds made it spend ~10% of a large build scanning (measured)."""
-    saved = gc.get_threshold()
+    saved_threshold = gc.get_threshold()
     gc.set_threshold(50_000, 20, 20)
     try:
         yield
     finally:
-        gc.set_threshold(*saved)
+        gc.set_threshold(*saved_threshold)
 
 
 @contextmanager
-def _closing_on_error(workers):
+def _closing_on_error(workers) -> Iterator[None]:
     try:
         yield
     except BaseException:
@@ -263,7 +342,7 @@ def _closing_on_error(workers):
 
 
 @contextmanager
-def _timed(timings: dict[str, float], name: str):
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     timings[name] = time.perf_counter() - start

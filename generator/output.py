@@ -1,75 +1,229 @@
-"""The only code that writes into the output folder: build beside it, then swap atomically.
+"""The only code that writes into the output folder. Every build is a transaction.
 
-A build is written into a fresh temporary folder next to the output; only when every page and
-the search index are there does it replace the old site. A failed build leaves the last good
-site untouched. A marker file says the folder is ours: we refuse to replace a folder that lacks
-it (an editor who types `--out ~/Documents` must not lose their documents).
+A build writes into a *stage*, a folder beside the site, runs the search indexer there, and only
+then exchanges the stage with the published folder in one atomic step (`exchange`: Linux's
+`renameat2(RENAME_EXCHANGE)`, macOS's `renamex_np(RENAME_SWAP)`). Readers never see the site
+absent or mixed, and a failed or killed build leaves the published site exactly as it was.
+
+Staging costs what changed, not the size of the site. The folder that a commit replaced is kept
+as the *spare* (`.site.spare` beside `site/`), and its marker records which paths the live site
+has that it lacks. The next incremental build takes the spare as its stage, hard-links those
+paths from the live site (files are never changed in place, so sharing them is safe), writes its
+own changes and exchanges again. A full build stages into an empty folder.
+
+The marker file (`.edition-site`) says the folder is ours and lists every file a build put there
+(the search index aside): a file the editor dropped into `site/` (a CNAME, a favicon) is never
+deleted silently: the build stops and names it (such files belong in `content/static/`).
+One build at a time per output folder: a lock beside it, held while the build runs; leftovers of
+a killed build are removed by the next one.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
+import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MARKER = ".edition-site"
+SEARCH_FOLDER = "pagefind"  # wholly the indexer's: not listed in the marker, never foreign
 
 
 class OutputError(Exception):
     pass
 
 
-class StagedSite:
-    """A temporary site folder; `commit()` swaps it into place, leaving the context discards it."""
+@dataclass
+class Marker:
+    """What the marker file of a site folder says: what a build put there and, in a spare, the
+    live site it lags behind and the paths in which they differ. The site's *generation* is the
+    marker file's identity (inode and time): every commit writes a new one, and the file's
+    content stays the same for the same site, so two builds of the same sources are identical."""
+    files: set[str]
+    behind: str = ""
+    differs: set[str] = field(default_factory=set)
+    generation: str = ""
 
-    def __init__(self, out: Path):
-        self.out = out.resolve()
-        if self.out.exists() and not _owned(self.out):
-            raise OutputError(f"{out}: error: refusing to replace a folder not made by `edition build` "
-                              f"(no {MARKER} file in it); choose an empty or new --out folder")
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
-        self.written: set[str] = set()
+    def dump(self) -> str:
+        data = {"made_by": "edition build: this folder is replaced by every build", "files": sorted(self.files)}
+        if self.behind:
+            data |= {"behind": self.behind, "differs": sorted(self.differs)}
+        return json.dumps(data, indent=0, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def read(cls, folder: Path) -> Marker | None:
+        """The folder's marker; None if it has none or one that is not ours in this form."""
+        path = folder / MARKER
+        try:
+            info = path.stat()
+            data = json.loads(path.read_text(encoding="utf-8"))
+            marker = cls(set(data["files"]), data.get("behind", ""), set(data.get("differs", ())),
+                         f"{info.st_ino}-{info.st_mtime_ns}")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        names = [marker.behind, *marker.files, *marker.differs]
+        return marker if all(isinstance(name, str) for name in names) else None
+
+
+class Stage:
+    """A folder being prepared to become the site. Records every path it writes or removes."""
+
+    def __init__(self, root: Path, files: set[str], full: bool):
+        self.root, self.files, self.full = root, files, full
+        self.changed: set[str] = set()  # site paths written or removed here: how it will differ
 
     def write(self, path: str, content: str | bytes) -> None:
-        if path in self.written:
+        if self.full and path in self.changed:
             raise OutputError(f"{path}: error: two outputs write the same file")
-        self.written.add(path)
         write_into(self.root, path, content)
+        self.wrote(path)
 
     def copy(self, source: Path, path: str) -> None:
         self.write(path, source.read_bytes())
 
-    def commit(self) -> None:
-        (self.root / MARKER).write_text("built by `edition build`; this folder is replaced or updated by every build\n")
-        os.chmod(self.root, 0o755)  # mkdtemp makes 0700; a web server needs to read it
-        old = None
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            os.replace(self.out, old / "site")
-        os.replace(self.root, self.out)
-        if old is not None:
-            _discard(old)
+    def wrote(self, path: str) -> None:
+        """`path` was written into the stage (here, or by a worker process)."""
+        self.changed.add(path)
+        if not path.startswith(f"{SEARCH_FOLDER}/"):
+            self.files.add(path)
 
-    def __enter__(self) -> "StagedSite":
+    def remove(self, path: str) -> None:
+        remove_from(self.root, path)
+        self.changed.add(path)
+        self.files.discard(path)
+
+
+class Site:
+    """The output folder and everything beside it that the tool keeps: the lock, the spare and
+    the stages. `open()` takes the lock and clears a killed build's leftovers."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()  # a link to a folder: the folder it names
+        self.name = self.out.name
+        self.lock_file: int | None = None
+
+    def beside(self, suffix: str) -> Path:
+        return self.out.parent / f".{self.name}.{suffix}"
+
+    # ---- opening: ownership, lock, leftovers ------------------------------------------------
+
+    def open(self) -> Site:
+        if self.out.exists() and not self.out.is_dir():
+            raise OutputError(f"{self.out}: error: the output path is a file, not a folder")
+        if self.out.exists() and not (self.out / MARKER).is_file() and any(self.out.iterdir()):
+            raise OutputError(f"{self.out}: error: refusing to replace a folder not made by `edition build` "
+                              f"(no {MARKER} file in it); choose an empty or new --out folder")
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.lock_file = hold_lock(self.beside("lock"), self.out)
+        for kind in ("new-", "old-", "pagefind-"):  # a killed build's: under our lock, nobody's
+            for leftover in self.out.parent.glob(f".{self.name}.{kind}*"):
+                self.discard(leftover)
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self.root.exists():
-            shutil.rmtree(self.root, ignore_errors=True)
+    def close(self) -> None:
+        if self.lock_file is not None:
+            os.close(self.lock_file)  # releases the lock
+            self.lock_file = None
+
+    def __enter__(self) -> Site:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def live(self) -> Marker | None:
+        return Marker.read(self.out)
+
+    def foreign_files(self) -> list[str]:
+        """Files in the published folder that no build put there (the search index is all ours)."""
+        marker = self.live()
+        if marker is None:
+            return []
+        found = []
+        for folder, subfolders, files in os.walk(self.out):
+            relative = os.path.relpath(folder, self.out).replace(os.sep, "/")
+            prefix = "" if relative == "." else relative + "/"
+            if not prefix:
+                subfolders[:] = [name for name in subfolders if name != SEARCH_FOLDER]
+            found += [prefix + name for name in files if prefix + name not in marker.files and prefix + name != MARKER]
+            found += [prefix + name for name in subfolders if os.path.islink(os.path.join(folder, name))]
+        return sorted(found)
+
+    # ---- staging ------------------------------------------------------------------------------
+
+    def stage(self, full: bool) -> Stage:
+        """A stage: empty for a full build, else a copy of the live site (the spare brought up to
+        date, or, when there is no usable spare, hard links to every file of the site)."""
+        root = Path(tempfile.mkdtemp(prefix=f".{self.name}.new-", dir=self.out.parent))
+        live = self.live()
+        if full or live is None:
+            return Stage(root, set(), full=True)
+        spare = self.beside("spare")
+        marker = Marker.read(spare) if spare.is_dir() else None
+        if marker is not None and marker.behind == live.generation:
+            os.rmdir(root)
+            os.replace(spare, root)  # a killed build leaves it as a `new-` leftover: never trusted again
+            for path in marker.differs:
+                _sync(self.out, root, path)
+        else:
+            if spare.exists():
+                self.discard(spare)
+            link_tree(self.out, root)
+        return Stage(root, set(live.files), full=False)
+
+    def scratch(self) -> Path:
+        """A new scratch folder beside the site (the indexer's), removed as a leftover if the
+        build is killed."""
+        return Path(tempfile.mkdtemp(prefix=f".{self.name}.pagefind-", dir=self.out.parent))
+
+    def discard(self, folder: Path) -> None:
+        """Delete a folder beside the site in the background (a replaced site, a failed stage):
+        unlinking thousands of files would otherwise add a second to every build. Renamed
+        first, so its name is free at once, and a later build removes it if this is cut short."""
+        if not folder.exists():
+            return
+        doomed = Path(tempfile.mkdtemp(prefix=f".{self.name}.old-", dir=self.out.parent))
+        os.replace(folder, doomed / "x")
+        rm = shutil.which("rm")
+        if rm is None:
+            shutil.rmtree(doomed, ignore_errors=True)
+            return
+        subprocess.Popen([rm, "-rf", "--", str(doomed)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def commit(self, stage: Stage) -> Marker:
+        """Publish the stage: one atomic exchange with the live folder. The replaced folder
+        becomes the spare, marked with how it differs from the new site."""
+        _write_atomic(stage.root / MARKER, Marker(stage.files).dump())
+        marker = Marker.read(stage.root)
+        if marker is None:
+            raise OutputError(f"{stage.root / MARKER}: error: cannot read back the site's marker")
+        os.chmod(stage.root, 0o755)  # mkdtemp makes 0700; a web server needs to read it
+        _sync_folder(stage.root)
+        if not self.out.exists():
+            os.replace(stage.root, self.out)
+            _sync_folder(self.out.parent)
+            return marker
+        exchange(stage.root, self.out)
+        _sync_folder(self.out.parent)
+        old = stage.root  # now holds the replaced site
+        if stage.full:
+            self.discard(old)
+            return marker
+        replaced = Marker.read(old) or Marker(set())
+        replaced.behind, replaced.differs = marker.generation, stage.changed | {MARKER}
+        _write_atomic(old / MARKER, replaced.dump())
+        os.replace(old, self.beside("spare"))
+        return marker
 
 
-def _discard(folder: Path) -> None:
-    """Delete the replaced site in the background: the new one is already in place, and
-    unlinking thousands of files would otherwise add a second to every build."""
-    rm = shutil.which("rm")
-    if rm is None:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
-
+# ---- files ----------------------------------------------------------------------------------
 
 def site_file(root: Path, path: str) -> Path:
     """The file of a site folder that site path `path` names: never outside `root`. Site paths
@@ -81,20 +235,37 @@ def site_file(root: Path, path: str) -> Path:
 
 
 def write_into(root: Path, path: str, content: str | bytes) -> None:
-    """Write one file of a site folder (also from worker processes)."""
+    """Write one file of a stage (also from worker processes). A new file every time, never an
+    existing one rewritten: a stage shares its files with the live site through hard links."""
     target = site_file(root, path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        _write(target, data)
+        _write_new(target, data)
     except FileNotFoundError:  # first file of its folder: cheaper than a mkdir per file
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write(target, data)
+        _write_new(target, data)
+    except FileExistsError:
+        target.unlink()
+        _write_new(target, data)
 
 
-def _write(target: Path, data: bytes) -> None:
+def remove_from(root: Path, path: str) -> None:
+    """Remove a file or folder of a stage, and the folders it leaves empty."""
+    target = site_file(root, path)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _write_new(target: Path, data: bytes) -> None:
     """A whole file in one system call: a large build writes ten thousand small files, and a
     buffered file object per file cost a quarter of the writing time (measured)."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -103,21 +274,114 @@ def _write(target: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def update_in_place(out: Path, changed: dict[str, str | bytes], removed: set[str]) -> None:
-    """An incremental build: replace a few files of a built site, each atomically (a reader
-    never sees half a page). Used only after every page of the rebuild rendered."""
-    if not (out / MARKER).is_file():
-        raise OutputError(f"{out}: error: not a folder made by `edition build`")
-    for path, content in changed.items():
-        temp = f"{path}.{os.getpid()}.tmp"
-        write_into(out, temp, content)
-        os.replace(out / temp, out / path)
-    for path in removed:
-        target = site_file(out, path)
-        target.unlink(missing_ok=True)
-        if target.parent != out and not any(target.parent.iterdir()):
-            target.parent.rmdir()  # a removed chapter's folder
+def _write_atomic(target: Path, text: str) -> None:
+    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temp.unlink(missing_ok=True)
+    _write_new(temp, text.encode("utf-8"))
+    os.replace(temp, target)
 
 
-def _owned(folder: Path) -> bool:
-    return (folder / MARKER).is_file() or (folder.is_dir() and not any(folder.iterdir()))
+def _sync(live: Path, stage: Path, path: str) -> None:
+    """Make `path` in the stage what it is in the live site (hard links, no copying)."""
+    remove_from(stage, path)
+    source, target = site_file(live, path), site_file(stage, path)
+    if source.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_tree(source, target)
+    elif source.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target, follow_symlinks=False)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """`target` (a new or empty folder) gets hard links to every file under `source`."""
+    for folder, _, files in os.walk(source):
+        destination = Path(target, os.path.relpath(folder, source))
+        destination.mkdir(exist_ok=True)
+        for name in files:
+            os.link(os.path.join(folder, name), destination / name, follow_symlinks=False)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so a crash after the commit keeps the commit."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # not every file system can
+    finally:
+        os.close(fd)
+
+
+# ---- the atomic exchange --------------------------------------------------------------------
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one step: neither name is ever missing. Linux (3.15+) and macOS
+    have a system call for it; elsewhere two renames leave a moment without `b` (documented)."""
+    if _exchange_call(a, b):
+        return
+    aside = a.with_name(a.name + ".swap")
+    os.replace(b, aside)
+    os.replace(a, b)
+    os.replace(aside, a)
+
+
+def _exchange_call(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        at_fdcwd, rename_exchange = -100, 2
+        result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        rename_swap = 2
+        result = libc.renamex_np(os.fsencode(a), os.fsencode(b), rename_swap)
+    else:
+        return False
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # the kernel or the file system cannot: fall back
+    raise OSError(code, f"cannot exchange {a} and {b}: {os.strerror(code)}")
+
+
+# ---- one build at a time --------------------------------------------------------------------
+
+def hold_lock(path: Path, out: Path) -> int | None:
+    """Hold an exclusive lock on `path` (released when the process ends, however it ends)."""
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:
+        return None  # Windows: no lock (documented)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+        os.close(fd)
+        raise OutputError(f"{out}: error: another `edition` process "
+                          f"(pid {holder}) is building into this folder; try again when it has finished") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
+# ---- helpers die with the build -------------------------------------------------------------
+
+def die_with_parent(parent: int | None) -> None:
+    """Have the kernel kill this process when its parent ends (Linux), so a build killed with
+    SIGKILL leaves no worker or indexer running. Call it in the child, first thing; `parent`:
+    the pid it must have (None: not known, as for a worker forked by a fork server)."""
+    if sys.platform.startswith("linux"):
+        try:
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if parent is not None and os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)

@@ -16,14 +16,17 @@ part is written into a fresh folder and swapped in.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,12 +68,12 @@ class SearchParts:
 
 
 @contextmanager
-def index_parts(site: Path, parts: SearchParts, only: set[int] | None = None, jobs: int = 1, progress=None):
-    """Run Pagefind for the parts (`only`: just these), up to `jobs` at once, into a scratch
-    folder beside the site; yields a `FreshIndex` to `install()`. The scratch folder goes at
-    the end, whatever happens. `progress(done, total)` after each part."""
+def index_parts(site: Path, parts: SearchParts, scratch: Path, only: set[int] | None = None, jobs: int = 1,
+                progress=None) -> Iterator[FreshIndex]:
+    """Run Pagefind for the parts (`only`: just these), up to `jobs` at once, into `scratch`, a
+    fresh folder removed at the end whatever happens; yields a `FreshIndex` to `install()`.
+    `progress(done, total)` after each part."""
     numbers = [n for n in parts.numbers if only is None or n in only]
-    scratch = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     try:
         def run(number: int) -> tuple[int, Path, int]:
             fresh = scratch / f"bundle-{number}"
@@ -94,41 +97,128 @@ class FreshIndex:
         pages = sum(count for _, _, count in bundles)
         self.summary = f"Indexed {pages} pages" + (f" in {len(bundles)} parts" if len(bundles) > 1 else "")
 
-    def install(self) -> None:
-        """Move the new bundles into `site/pagefind`, the main one first (the others live inside it)."""
-        main = self.site / BUNDLE
+    def install(self, site: Path | None = None) -> set[str]:
+        """Move the new bundles into `site/pagefind` (`site`: a stage of the indexed site), the
+        main one first (the others live inside it). Returns the site paths replaced."""
+        main = (site or self.site) / BUNDLE
+        replaced: set[str] = set()
         for number, fresh, _ in self.bundles:
             folder = self.parts.folder(number)
+            if folder:
+                replaced.add(f"{BUNDLE}/{folder}")
+            else:
+                replaced |= {f"{BUNDLE}/{p.name}" for p in (*fresh.iterdir(), *_entries(main))}
             _swap_in(fresh, main / folder if folder else main, keep=self.parts.merged if not folder else ())
         if main.is_dir():  # parts that no longer exist (the edition shrank) must not be served
             for stale in main.glob("part-*"):
                 if stale.name not in self.parts.merged:
                     shutil.rmtree(stale, ignore_errors=True)
+                    replaced.add(f"{BUNDLE}/{stale.name}")
+        return replaced
 
 
-def index_site(site: Path, parts: SearchParts | None = None, only: set[int] | None = None, jobs: int = 1,
-               progress=None) -> str:
-    """Index the site and put the bundles in place; returns Pagefind's summary."""
-    with index_parts(site, parts or SearchParts({}, 1), only, jobs, progress) as fresh:
-        fresh.install()
-    return fresh.summary
+def _entries(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if not p.name.startswith("part-")] if folder.is_dir() else []
+
+
+def index_site(site: Path, parts: SearchParts, scratch: Path, only: set[int] | None = None, jobs: int = 1,
+               progress=None) -> tuple[str, set[str]]:
+    """Index the site and put the bundles in place; returns Pagefind's summary and the site
+    paths replaced."""
+    with index_parts(site, parts, scratch, only, jobs, progress) as fresh:
+        replaced = fresh.install()
+    return fresh.summary, replaced
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary: `EDITION_PAGEFIND` if set (another build of Pagefind), else the one
+    the pagefind-bin package carries, run directly (not through a Python wrapper)."""
+    chosen = os.environ.get("EDITION_PAGEFIND")
+    if chosen:
+        return [chosen]
+    try:
+        import pagefind_bin  # noqa: PLC0415
+
+        return [str(pagefind_bin.get_executable())]
+    except (ImportError, FileNotFoundError) as exc:
+        raise SearchError(f"Pagefind is not installed ({exc}): `pip install pagefind-bin`, or build with "
+                          "--no-search") from None
 
 
 def _pagefind(site: Path, output: Path, slugs: list[str] | None, scratch: Path) -> int:
     """One Pagefind run; returns how many pages it indexed. Its settings go into a config file,
     not arguments: the glob of a part's chapter folders outgrows the 128 kB a single command-line
-    argument may have."""
+    argument may have. A run that fails, is killed, hangs past `TIMEOUT` or leaves a broken
+    bundle (a full disk: Pagefind then still exits 0) is an error naming the cause."""
     settings = {"site": str(site.resolve()), "output_path": str(output.resolve())}
     if slugs is not None:
         settings["glob"] = "{" + ",".join(slugs) + "}/*.html"  # slugs are [a-z0-9-]: no glob syntax
     workdir = Path(tempfile.mkdtemp(dir=scratch))
     (workdir / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "pagefind_bin"], cwd=workdir, capture_output=True, text=True)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise SearchError("Pagefind failed: " + " | ".join(detail))
-    counted = re.search(r"Indexed (\d+) pages?", result.stdout)
+    command = pagefind_command()
+    timeout = float(os.environ.get("EDITION_PAGEFIND_TIMEOUT", TIMEOUT))
+    try:
+        process = subprocess.Popen(command, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_die_with_us)
+    except OSError as exc:
+        raise SearchError(f"cannot run Pagefind ({command[0]}): {exc.strerror or exc}") from None
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise SearchError(f"Pagefind did not finish within {timeout:g} s and was stopped "
+                          "(EDITION_PAGEFIND_TIMEOUT sets the limit)") from None
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    if process.returncode < 0:
+        raise SearchError(f"Pagefind was killed by signal {-process.returncode} ({_signal_name(-process.returncode)})")
+    if process.returncode != 0:
+        detail = [line for line in (stderr + stdout).strip().splitlines() if line.strip()][-5:]
+        raise SearchError(f"Pagefind failed (exit code {process.returncode})"
+                          + (": " + " | ".join(detail) if detail else ", and said nothing"))
+    _verify_bundle(output)
+    counted = re.search(r"Indexed (\d+) pages?", stdout)
     return int(counted.group(1)) if counted else 0
+
+
+TIMEOUT = 1800  # seconds for one part: 10,000 pages take Pagefind under a minute (measured)
+
+
+def _verify_bundle(bundle: Path) -> None:
+    """A bundle a browser can load: its entry file names index files that exist, and no file
+    is empty (what a full disk leaves behind)."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        metas = [bundle / f"pagefind.{language['hash']}.pf_meta" for language in entry["languages"].values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SearchError(f"Pagefind wrote an unreadable index ({exc}); is the disk full?") from None
+    empty = [p for p in bundle.rglob("*") if p.is_file() and p.stat().st_size == 0]
+    missing = [p for p in (bundle / "pagefind.js", *metas) if not p.is_file()]
+    if empty or missing:
+        raise SearchError(f"Pagefind wrote an incomplete index ({(empty + missing)[0].name} "
+                          f"{'empty' if empty else 'missing'}); is the disk full?")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"
+
+
+try:  # resolved now: after fork, the child must not load or look anything up
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+except (OSError, AttributeError):
+    _PRCTL = None
+
+
+def _die_with_us() -> None:
+    """In the Pagefind child before exec: killed when the build dies (Linux)."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _swap_in(fresh: Path, target: Path, keep: tuple[str, ...]) -> None:

@@ -10,6 +10,7 @@ import fnmatch
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -25,24 +26,48 @@ VALID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?(?=\s)")
 NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 RESERVED_SLUGS = {"static", "pagefind"}
+STATIC_FOLDER = "static"  # content/static/: files published as they are
 DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def chapter_files(config: Config) -> list[Path]:
     """Every *.md under the content folder (minus `exclude`), in `order` first, then by path.
-    Hidden files and folders (editor backups, .git) are not chapters."""
-    found: list[str] = []  # posix paths relative to the root
-    for folder, subfolders, files in os.walk(config.root):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        prefix = os.path.relpath(folder, config.root).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        found += [prefix + name for name in files if name.endswith(".md") and not name.startswith(".")]
+    Hidden files and folders (editor backups, .git) are not chapters, nor is `static/`."""
+    found = [path for path in _walk(config.root, skip=(STATIC_FOLDER,)) if path.endswith(".md")]
     excluded = set()
     for pattern in config.exclude:
         excluded.update(fnmatch.filter(found, pattern))
     rank = {name: i for i, name in enumerate(config.order)}
     chosen = sorted((name for name in found if name not in excluded), key=lambda n: (rank.get(n, len(rank)), n))
     return [config.root / name for name in chosen]
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """The files of `content/static/`, copied into the site as they are (a CNAME, a favicon,
+    `.well-known/`, `.nojekyll`): site path → source file."""
+    root = config.root / STATIC_FOLDER
+    if not root.is_dir():
+        return {}
+    return {path: root / path for path in _walk(root, hidden=True)}
+
+
+NEVER = {".git", ".hg", ".svn", ".DS_Store", "Thumbs.db"}  # version control and desktop litter
+
+
+def _walk(root: Path, skip: tuple[str, ...] = (), hidden: bool = False) -> list[str]:
+    """Regular files under `root` as posix paths relative to it, without `skip` (at the top)
+    and hidden names (unless `hidden`). Linked folders are not entered (a link can loop), and
+    anything but a regular file is left out (a FIFO or `/dev/zero` named *.md would hang a reader)."""
+    def wanted(name: str) -> bool:
+        return name not in NEVER and (hidden or not name.startswith("."))
+
+    found: list[str] = []
+    for folder, subfolders, files in os.walk(root):
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        subfolders[:] = sorted(name for name in subfolders if wanted(name) and not (not prefix and name in skip))
+        found += [prefix + name for name in files if wanted(name) and os.path.isfile(os.path.join(folder, name))]
+    return found
 
 
 def check_edition(config: Config, chapters: list[Chapter], problems: Collector) -> None:
@@ -62,6 +87,22 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
         slugs.setdefault(chapter.slug, chapter.path)
 
 
+def read_regular(path: Path, limit: int = 256 * 2**20) -> bytes:
+    """A regular file's bytes; a FIFO, a device or a file of more than `limit` bytes is refused
+    (reading `/dev/zero` or a pipe nobody writes to would never end)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file")
+        if info.st_size > limit:
+            raise OSError(0, f"larger than {limit // 2**20} MB")
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            return file.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def slug_of(path: Path) -> str:
     """The chapter's folder in the site, from its file name alone ("Kapitel 1.md" → "kapitel-1")."""
     return re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "kapitel"
@@ -71,9 +112,9 @@ def load_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
     """One chapter file → its model and its own problems (cacheable: depends on the file alone)."""
     problems = Collector()
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
-        problems.error(path, None, f"cannot read: {exc.strerror}")
+        problems.error(path, None, f"cannot read: {exc.strerror or exc}")
         return None, problems.items
     return parse_chapter(path, data, problems), problems.items
 

@@ -10,12 +10,14 @@ process per core, not one more); without fork (or with one core) it does all the
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from generator.config import Config
-from generator.output import write_into
+from generator.output import die_with_parent, write_into
 from generator.render.site import Page, chapter_files_text, environment, render_page
 from generator.source import load_chapter
 
@@ -55,9 +57,11 @@ class Workers:
         for worker, share in shares.items():
             worker.connection.send((share, root))
 
-    def finish(self) -> None:
-        """Wait until every worker has rendered its pages; re-raise the first failure."""
+    def finish(self) -> list[str]:
+        """Wait until every worker has rendered its pages; the site paths they wrote. Re-raises
+        the first failure."""
         pending = {worker.connection: worker for worker in self.workers}
+        written: list[str] = []
         while pending:
             for connection in wait(list(pending)):
                 kind, value = _receive(connection)
@@ -65,9 +69,11 @@ class Workers:
                     self.rendered += value
                     self.progress("rendered", self.rendered, 0)
                 elif kind == "done":
+                    written += value
                     pending.pop(connection).process.join()
                 else:
                     raise value
+        return written
 
     def close(self) -> None:
         for worker in self.workers:
@@ -88,7 +94,7 @@ class _Worker:
     def __init__(self, files: list[Path], config: Config, search: tuple[str, ...] | None, start: str):
         context = multiprocessing.get_context(start)
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_work, args=(child, files, config, search), daemon=True)
+        self.process = context.Process(target=_work, args=(child, files, config, search, os.getpid() if start == "fork" else None), daemon=True)
         self.process.start()
         child.close()
 
@@ -106,8 +112,13 @@ def _receive(connection):
         return "error", RuntimeError("a build worker process died (out of memory?)")
 
 
-def _work(connection, files: list[Path], config: Config, search: tuple[str, ...] | None) -> None:
+def _work(connection, files: list[Path], config: Config, search: tuple[str, ...] | None,
+          parent: int | None) -> None:
     """The worker process: parse, report outlines, render what the parent asks, report."""
+    # Ctrl+C reaches the whole process group: the parent stops the build and ends the workers,
+    # which must not print a traceback each. A parent killed outright takes them along.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     try:
         chapters, outlines = {}, []
         for path in files:
@@ -120,8 +131,10 @@ def _work(connection, files: list[Path], config: Config, search: tuple[str, ...]
         except EOFError:
             return  # `edition check`, or the parent found errors: nothing to render
         env = environment()
+        written = []
         for done, (path, page) in enumerate(share, 1):
             write_into(root, page.path, render_page(env, page, config, [], chapters[path], search))
+            written.append(page.path)
             if done % 200 == 0:
                 connection.send(("progress", 200))
         connection.send(("progress", len(share) % 200))
@@ -129,7 +142,8 @@ def _work(connection, files: list[Path], config: Config, search: tuple[str, ...]
             if chapter is not None:
                 for path, text in chapter_files_text(config, chapter).items():
                     write_into(root, path, text)
-        connection.send(("done", None))
+                    written.append(path)
+        connection.send(("done", written))
     except Exception as exc:  # noqa: BLE001 - any failure travels to the parent, which reports it
         try:
             connection.send(("error", exc))

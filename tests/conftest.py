@@ -31,6 +31,21 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
                           cwd=cwd or ROOT, timeout=300, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
 
 
+def debris(folder: Path, name: str = "site", wait: float = 10.0) -> list[str]:
+    """What a build left beside its output folder besides what it keeps there (its lock, its
+    state and the spare copy of the site): stages, indexer scratch, replaced sites. Replaced
+    sites are removed in the background: give that a moment."""
+    import time
+
+    kept = {f".{name}.lock", f".{name}.edition-state.json", f".{name}.spare"}
+    deadline = time.monotonic() + wait
+    while True:
+        found = sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{name}.") and p.name not in kept)
+        if not found or time.monotonic() > deadline or any(".old-" not in f for f in found):
+            return found
+        time.sleep(0.05)
+
+
 def require_tool(path: Path, what: str) -> Path:
     """A checker the gates need; missing in CI is a failure, locally a skip with the fix."""
     if not path.exists() and NODE_MODULES in path.parents and shutil.which("npm"):  # first run: fetch the pinned checkers

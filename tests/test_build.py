@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, run_cli
+from conftest import CONTENT, debris, run_cli
 
 SECTION_PAGES = ["vor-6", "s6", "s6-1", "s6-2"]
 
@@ -175,7 +175,7 @@ def test_failed_build_keeps_last_good_site(tmp_path):
     (content / "kapitel.md").write_text(GOOD + "\nText.[^9]\n", encoding="utf-8")
     assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 1
     assert (out / "kapitel" / "s1.html").read_text(encoding="utf-8") == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site") and not p.name.endswith(".edition-cache")] == []
+    assert debris(tmp_path) == []
 
 
 def test_refuses_to_replace_a_folder_it_did_not_create(tmp_path):

@@ -1,6 +1,7 @@
 """Books of many chapters: order, navigation across chapters, incremental = full build."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -74,7 +75,8 @@ def test_edition_build_after_one_edit_updates_that_chapter_and_its_search_part_o
     out = tmp_path / "site"
     first = run_cli("build", "--content", str(content), "--out", str(out))
     assert first.returncode == 0 and first.stdout.startswith("built 218 pages"), first.stdout + first.stderr
-    files = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts}
+    files = {p: p.stat().st_ino for p in out.rglob("*")
+             if p.is_file() and "pagefind" not in p.parts and p.name != ".edition-site"}
     entries = {p: p.stat().st_ino for p in (out / "pagefind").rglob("pagefind-entry.json")}
     assert len(entries) == 1 + len(merged_parts(out))
 
@@ -105,9 +107,14 @@ def test_build_memory_is_used_only_while_it_describes_the_site(tmp_path):
     assert build("--no-search") == "built"
     assert build("--no-search") == "updated"
     assert build() == "built"  # the pages now carry the search box
-    cache = tmp_path / ".site.edition-cache"
-    cache.write_bytes(b"not a pickle")
+    state = tmp_path / ".site.edition-state.json"
+    state.write_bytes(b"not json")
     assert build() == "built"  # an unreadable memory is ignored
+    assert build() == "updated"
+    good = json.loads(state.read_text(encoding="utf-8"))
+    state.write_text(json.dumps(good | {"written": {"index.html": 1}}), encoding="utf-8")
+    assert build() == "built"  # a memory of the wrong shape too
+    assert build() == "updated"
     assert build("--full") == "built"
     shutil.rmtree(out)
     assert build() == "built"

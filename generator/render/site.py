@@ -6,6 +6,7 @@ navigation, so the cost of a page does not grow with the size of the edition.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class Page:
     section_id: str | None = None
     nav: dict = field(default_factory=dict)  # prev, next, parents: Links
     base_key: tuple = ()  # the page's own inputs; `key` adds its neighbours
-    key: tuple = ()
+    key: str = ""  # a digest of base_key and the neighbours (stored between builds: state.py)
 
 
 class Link(NamedTuple):  # a tuple: compared in C when keys are compared
@@ -116,7 +117,8 @@ def _link(pages: list[Page], index: int) -> None:
     page = pages[index]
     page.nav["prev"] = Link(pages[index - 1].title, pages[index - 1].path) if index else None
     page.nav["next"] = Link(pages[index + 1].title, pages[index + 1].path) if index + 1 < len(pages) else None
-    page.key = (page.path, page.template, *page.base_key, page.nav["prev"], page.nav["next"])
+    key = (page.path, page.template, *page.base_key, page.nav["prev"], page.nav["next"])
+    page.key = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
 def index_lists_sections(chapters: list[Chapter]) -> bool:

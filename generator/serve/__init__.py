@@ -9,6 +9,7 @@ The preview folder is a temporary folder, never `site/`: the pages there are exa
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import signal
 import sys
@@ -19,6 +20,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from generator.build import Builder
+from generator.output import OutputError, Site, hold_lock
 from generator.diagnostics import EditionError
 from generator.render.site import TEMPLATES
 from generator.search import index_parts
@@ -33,12 +35,20 @@ class Preview:
 
     def __init__(self, content: Path, host: str = "127.0.0.1", port: int = 8000, log=print):
         self.log = log
-        self.workdir = Path(tempfile.mkdtemp(prefix="edition-preview-"))
-        self.out = self.workdir / "site"
-        self.builder = Builder(content, self.out, search=True, index=False)
+        _remove_abandoned_previews()
+        self.workdir = Path(tempfile.mkdtemp(prefix=PREFIX))
+        try:
+            self.site = Site(self.workdir / "site").open()  # its lock also tells others this folder lives
+            self._start(content, host, port)
+        except BaseException:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
+
+    def _start(self, content: Path, host: str, port: int) -> None:
+        self.out = self.site.out
+        self.builder = Builder(content, self.out, search=True, index=False, site=self.site)
         self.lock = threading.Lock()  # the site folder changes under one hand at a time
-        self.server = ThreadingHTTPServer((host, port), type("BoundHandler", (Handler,), {}))
-        self.server.daemon_threads = True
+        self.server = PreviewServer((host, port), type("BoundHandler", (Handler,), {}))
         self.port = self.server.server_address[1]
         self.state = PreviewState(self.out, allowed_hosts(host, self.port))
         self.server.RequestHandlerClass.state = self.state
@@ -91,9 +101,9 @@ class Preview:
                 return  # nothing built yet
             parts, only, self.stale_parts = self.builder.parts, self.stale_parts, set()
         try:
-            with index_parts(self.out, parts, only) as fresh, self.lock:
+            with index_parts(self.out, parts, self.site.scratch(), only) as fresh, self.lock:
                 if parts.key() == self.builder.parts.key() and self.out.is_dir():
-                    fresh.install()
+                    self._install(fresh)
                     return
             again = True  # the edition was split differently meanwhile
         except Exception as exc:  # noqa: BLE001 - search is a convenience in the preview
@@ -104,6 +114,17 @@ class Preview:
         if again:
             self.indexer.poke()
 
+    def _install(self, fresh) -> None:
+        """Commit the new index like a build: into a stage, then one exchange."""
+        stage = self.site.stage(full=False)
+        try:
+            stage.changed |= fresh.install(stage.root)
+            marker = self.site.commit(stage)
+        except BaseException:
+            self.site.discard(stage.root)
+            raise
+        self.builder.generation = marker.generation
+
     def close(self) -> None:
         self.watcher.stop()
         self.rebuilder.stop()
@@ -112,7 +133,39 @@ class Preview:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+        self.site.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+PREFIX = "edition-preview-"
+
+
+def _remove_abandoned_previews() -> None:
+    """Preview folders of previews that were killed (kill -9 cannot tidy up): a live preview
+    holds the lock beside its site, so an unlocked one is abandoned."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            if time.time() - folder.stat().st_mtime < 60:
+                continue  # perhaps a preview that is starting right now
+            held = hold_lock(folder / ".site.lock", folder)
+        except (OutputError, OSError):
+            continue  # in use, or not ours to touch
+        shutil.rmtree(folder, ignore_errors=True)
+        if held is not None:
+            os.close(held)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """Many tabs and their reload streams at once: a deep backlog (the default of 5 refused
+    connections under 200 simultaneous requests), and a client that hangs up is no error."""
+    daemon_threads = True
+    request_queue_size = 1024
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def _interrupt(signum, frame) -> None:

@@ -85,15 +85,41 @@ class _Events(FileSystemEventHandler):
             self.on_change()
 
 
+class _Reappearing(FileSystemEventHandler):
+    """Events in a watched folder's parent: the folder deleted and made again (a `git checkout`,
+    a restored backup) must be watched again, or its changes would never be seen."""
+
+    def __init__(self, watcher: Watcher):
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            folder = Path(os.path.abspath(os.fsdecode(path))) if path else None
+            if folder in self.watcher.watches:
+                self.watcher.rewatch(folder)
+                self.watcher.handler.on_change()
+
+
 class Watcher:
     """Watches folders recursively with watchdog; calls `on_change` for every source event."""
 
     def __init__(self, folders: list[Path], on_change: Callable[[], None], outputs: tuple[Path, ...]):
         self.observer = Observer()
-        handler = _Events(on_change, tuple(Path(os.path.abspath(o)) for o in outputs))
+        self.handler = _Events(on_change, tuple(Path(os.path.abspath(o)) for o in outputs))
+        self.watches: dict[Path, object] = {}
+        parents = _Reappearing(self)
         for folder in dict.fromkeys(Path(os.path.abspath(f)) for f in folders):
-            self.observer.schedule(handler, str(folder), recursive=True)
+            self.watches[folder] = self.observer.schedule(self.handler, str(folder), recursive=True)
+            self.observer.schedule(parents, str(folder.parent), recursive=False)
         self.observer.start()
+
+    def rewatch(self, folder: Path) -> None:
+        try:
+            self.observer.unschedule(self.watches[folder])  # type: ignore[arg-type]
+        except (KeyError, ValueError, OSError):
+            pass
+        if folder.is_dir():
+            self.watches[folder] = self.observer.schedule(self.handler, str(folder), recursive=True)
 
     def stop(self) -> None:
         self.observer.stop()

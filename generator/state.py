@@ -1,0 +1,153 @@
+"""What `edition build` remembers between runs: after one chapter changed, the next build
+re-renders and re-indexes only what that change affects, as the warm preview does.
+
+The memory is one typed dataclass, `State`, stored as JSON beside the output folder
+(`.site.edition-state.json` for `site/`), never inside it: it would be published. It is data
+only: reading it runs no code (a pickle would run whatever whoever can write beside the site
+put there), and every value is checked against the dataclass's types before it is used. It is
+written only after a build was committed, and used only when it describes the site in the
+folder: same tool version and code, content and output folder, search flag, and the very
+generation of the site (the marker every commit writes anew). Anything else, or `--full`, gives
+a full build, exactly as without it. A state that cannot be read is ignored, never an error.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import __version__
+from generator.diagnostics import Diagnostic
+from generator.model import Chapter
+from generator.stamps import tree_stamp
+
+FORMAT = 2
+CODE = Path(__file__).resolve().parent
+
+
+@dataclasses.dataclass
+class Source:
+    """What a build knows of one source file without reading it again."""
+    stamp: tuple[int, int, int]
+    outline: Chapter | None
+    diagnostics: list[Diagnostic]
+
+
+@dataclasses.dataclass
+class State:
+    format: int
+    version: str
+    code: str                      # digest of the generator's code
+    content: str
+    out: str
+    search: bool
+    generation: str                # the committed site it describes (output.Marker)
+    revision: str                  # digest of config, search parts and templates of the pages
+    sources: dict[str, Source]
+    written: dict[str, str]        # page path → digest of the key it was rendered with
+    exports: list[str]             # the citation files in the site
+
+
+def state_path(out: Path) -> Path:
+    out = out.resolve()
+    return out.parent / f".{out.name}.edition-state.json"
+
+
+def identity(content: Path, out: Path, search: bool) -> dict[str, Any]:
+    """The fields a state must match to be trusted, besides the site's generation."""
+    return {"format": FORMAT, "version": __version__, "code": tree_stamp(CODE, "*.py"),
+            "content": str(content.resolve()), "out": str(out.resolve()), "search": search}
+
+
+def read(path: Path) -> State | None:
+    """The state stored at `path`, checked field by field; None if missing or not valid."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return decode(State, data)
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
+def write(path: Path, state: State) -> None:
+    """Atomically: a torn state is never read."""
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(encode(state), separators=(",", ":")), encoding="utf-8")
+    os.replace(temp, path)
+
+
+# ---- a strict codec between dataclasses and JSON ---------------------------------------------
+
+def encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [encode(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def decode(kind: Any, data: Any) -> Any:
+    """`data` (parsed JSON) as a value of type `kind`; TypeError if it does not fit exactly."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        for option in args:
+            if option is type(None) and data is None:
+                return None
+        for option in args:
+            if option is not type(None):
+                try:
+                    return decode(option, data)
+                except (TypeError, KeyError, ValueError):
+                    continue
+        raise TypeError(f"{data!r} fits none of {kind}")
+    if dataclasses.is_dataclass(kind):
+        if not isinstance(data, dict):
+            raise TypeError(f"{kind.__name__}: not an object")
+        hints = _HINTS.get(kind) or _HINTS.setdefault(kind, typing.get_type_hints(kind))
+        names = {f.name for f in dataclasses.fields(kind)}
+        if set(data) != names:
+            raise TypeError(f"{kind.__name__}: fields {sorted(set(data) ^ names)}")
+        return kind(**{name: decode(hints[name], data[name]) for name in names})
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        return {decode(args[0], k): decode(args[1], v) for k, v in data.items()}
+    if origin in (list, tuple):
+        if not isinstance(data, list):
+            raise TypeError("not a list")
+        if origin is list:
+            return [decode(args[0], v) for v in data]
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(decode(args[0], v) for v in data)
+        if len(args) != len(data):
+            raise TypeError("wrong length")
+        return tuple(decode(a, v) for a, v in zip(args, data))
+    if kind is Path:
+        if not isinstance(data, str):
+            raise TypeError("not a path")
+        return Path(data)
+    if kind is Markup:
+        if not isinstance(data, str):
+            raise TypeError("not text")
+        return Markup(data)  # noqa: S704 - our own escaped markup, stored by our own build
+    if kind is float and isinstance(data, int) and not isinstance(data, bool):
+        return float(data)
+    if kind in (str, int, bool, float):
+        if type(data) is not kind:
+            raise TypeError(f"{data!r} is not {kind.__name__}")
+        return data
+    if kind is typing.Any:
+        return data
+    raise TypeError(f"cannot decode {kind}")
