@@ -26,7 +26,7 @@ from generator.config import Config, load_config
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.links import resolve_links
 from generator.model import Chapter
-from generator.output import SEARCH_FOLDER, Site, Stage, link_tree
+from generator.output import SEARCH_FOLDER, Site, Stage, fault, link_tree
 from generator.render.site import (STATIC_FILES, TEMPLATES, Page, chapter_files_text, environment, export_paths,
                                    plan, render_page)
 from generator.search import SearchParts, index_site
@@ -70,6 +70,7 @@ def build(content: Path, out: Path, search: bool = True, strict: bool = False, j
         if not full:
             builder.restore(saved.read(state_file))
         result = builder.build()
+        fault("committed")
         saved.write(state_file, builder.remember())
     return result
 
@@ -159,7 +160,9 @@ class Builder:
                         self._update(config, chapters, pages, exports, search, stage, result)
                     else:
                         self._full(config, chapters, pages, workers, search, statics, stage, result)
+                fault("rendered")
                 self._index(stage, result)
+                fault("indexed")
                 with _timed(result.timings, "commit"):
                     marker = self.site.commit(stage)
             except BaseException:
@@ -229,6 +232,8 @@ class Builder:
             full = self._full_chapter(page.chapter) if page.chapter else None
             stage.write(page.path, render_page(env, page, config, chapters, full, search))
             self.progress("rendered", done + 1 + workers.rendered, len(pages))
+            if done == len(mine) // 2:
+                fault("rendering")
         for chapter in (c for c in chapters if c.path not in workers.owner):  # workers write their own
             for path, text in chapter_files_text(config, chapter).items():
                 stage.write(path, text)
@@ -246,9 +251,11 @@ class Builder:
                 stage: Stage, result: BuildResult) -> None:
         env = self.env
         todo = [page for page in pages if self.written.get(page.path) != page.key]
-        for page in todo:
+        for done, page in enumerate(todo):
             full = self._full_chapter(page.chapter) if page.chapter else None
             stage.write(page.path, render_page(env, page, config, chapters, full, search))
+            if done == len(todo) // 2:
+                fault("rendering")
         files = 0
         for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
             for path, text in chapter_files_text(config, self._full_chapter(chapter)).items():

@@ -58,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: the build stops; what is published stays as it was
+        if args.debug:
+            raise
+        print("edition: interrupted (a build leaves the published site as it was)", file=sys.stderr)
+        return 130
     except Exception as exc:  # output, search and I/O failures: one clear line
         if args.debug:
             raise

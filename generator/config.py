@@ -5,6 +5,7 @@ than invent an author, a publisher or a year.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -13,8 +14,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.diagnostics import Collector
+from generator.files import read_regular
 
 CONFIG_NAME = "edition.toml"
+CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")  # would break a line of BibTeX, RIS or a header
 
 # table → key → expected type. One schema, read by both the loader and the README.
 SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -72,10 +75,24 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
     return lines
 
 
+def read_text(path: Path, problems: Collector) -> str | None:
+    """A small UTF-8 text file (a byte-order mark is allowed); its problem reported, else None."""
+    try:
+        return read_regular(path, limit=2**20).decode("utf-8-sig")
+    except OSError as exc:
+        problems.error(path, None, f"cannot read: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        problems.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+    return None
+
+
 def read_toml(path: Path, text: str, problems: Collector) -> dict | None:
     """Parse TOML; a syntax error becomes `path:line: error:` (tomllib only says the line in prose)."""
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        problems.error(path, None, "invalid TOML: nested too deeply")
+        return None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         problems.error(path, int(m.group(1)) if m else None, f"invalid TOML: {exc}")
@@ -93,8 +110,8 @@ def load_config(root: Path, problems: Collector) -> Config | None:
     if not path.is_file():
         problems.error(path, None, f"config file missing: every edition needs {CONFIG_NAME}")
         return None
-    text = path.read_text(encoding="utf-8")
-    data = read_toml(path, text, problems)
+    text = read_text(path, problems)
+    data = read_toml(path, text, problems) if text is not None else None
     if data is None:
         return None
 
@@ -120,7 +137,7 @@ def load_config(root: Path, problems: Collector) -> Config | None:
         url = ""
     date = _edition_date(problems)
     part_mb = values["search"].get("part_mb", Config.search_part_mb)
-    if part_mb <= 0:
+    if not math.isfinite(part_mb) or part_mb <= 0:
         problems.error(path, lines.get(("search", "part_mb")), f"search.part_mb must be more than 0, not {part_mb}")
         part_mb = Config.search_part_mb
     source = {k: tuple(v) if isinstance(v, list) else v for k, v in values["source"].items()}
@@ -162,5 +179,7 @@ def _check(path, lines, table, key, value, values, problems: Collector) -> None:
           or (expected is list and not all(isinstance(v, str) for v in value))):
         kind = {list: "a list of strings", (int, float): "a number"}.get(expected, "a string")
         problems.error(path, line, f"config key '{name}' must be {kind}")
+    elif any(CONTROL.search(v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)):
+        problems.error(path, line, f"config key '{name}' must be one line of text (no line breaks or control characters)")
     else:
         values[table][key] = value

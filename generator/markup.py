@@ -106,9 +106,20 @@ def _render_link_open(self, tokens: list[Token], idx: int, options, env) -> str:
     return self.renderToken(tokens, idx, options, env)
 
 
+LINK_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def is_safe_link(url: str) -> bool:
+    """Links a reader may follow: the web, mail, and addresses inside the edition. Every other
+    scheme (`javascript:`, `data:`, `file:`, `vbscript:`, our own placeholder) is shown as text."""
+    address = url.strip().lower()
+    return not SCHEME.match(address) or address.startswith(LINK_SCHEMES)
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md.validateLink = is_safe_link  # markdown-it's own check lets `data:image/png` links through
     md.use(footnote_plugin)
     # Images would load files the edition does not own, possibly from other hosts.
     md.disable("image")

@@ -210,8 +210,10 @@ class Site:
             os.replace(stage.root, self.out)
             _sync_folder(self.out.parent)
             return marker
+        fault("commit")
         exchange(stage.root, self.out)
         _sync_folder(self.out.parent)
+        fault("exchanged")
         old = stage.root  # now holds the replaced site
         if stage.full:
             self.discard(old)
@@ -369,6 +371,13 @@ def hold_lock(path: Path, out: Path) -> int | None:
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)
     return fd
+
+
+def fault(point: str) -> None:
+    """For the fault-injection tests: `EDITION_FAULT=point` kills the build right here with
+    SIGKILL, as a power cut or the OOM killer would (no clean-up code runs)."""
+    if os.environ.get("EDITION_FAULT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # ---- helpers die with the build -------------------------------------------------------------

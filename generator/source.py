@@ -10,7 +10,6 @@ import fnmatch
 import hashlib
 import os
 import re
-import stat
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from generator import markup
 from generator.config import Config
 from generator.diagnostics import Collector, Diagnostic
+from generator.files import read_regular
 from generator.model import Block, Chapter, Note, PageBreak, Section
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
@@ -85,22 +85,6 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
         if chapter.slug in slugs:
             problems.error(chapter.path, None, f"duplicate chapter slug '{chapter.slug}' (also {slugs[chapter.slug]})")
         slugs.setdefault(chapter.slug, chapter.path)
-
-
-def read_regular(path: Path, limit: int = 256 * 2**20) -> bytes:
-    """A regular file's bytes; a FIFO, a device or a file of more than `limit` bytes is refused
-    (reading `/dev/zero` or a pipe nobody writes to would never end)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(0, "not a regular file")
-        if info.st_size > limit:
-            raise OSError(0, f"larger than {limit // 2**20} MB")
-        with os.fdopen(fd, "rb", closefd=False) as file:
-            return file.read(limit + 1)
-    finally:
-        os.close(fd)
 
 
 def slug_of(path: Path) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.config import read_toml
+from generator.config import read_text, read_toml
 from generator.diagnostics import Collector
 from generator.ingest.gaps import Gap, Token
 
@@ -87,9 +87,9 @@ class Decisions:
 def load_decisions(path: Path | None, problems: Collector) -> Decisions:
     if path is None or not path.is_file():
         return Decisions(path=None)
-    text = path.read_text(encoding="utf-8")
-    data = read_toml(path, text, problems)
-    if data is None:
+    text = read_text(path, problems)
+    data = read_toml(path, text, problems) if text is not None else None
+    if text is None or data is None:
         return Decisions(path=path)
     lines = text.splitlines()
 

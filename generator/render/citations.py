@@ -138,7 +138,8 @@ def ris(config: Config, chapter: Chapter, url: str) -> str:
     rows += [("AU", a) for a in src.authors] + [("A2", e) for e in src.editors]
     rows += [("T2", src.book_title), ("PB", src.publisher), ("CY", src.place), ("PY", src.year),
              ("SP", first), ("EP", last), ("LA", config.language), ("UR", url), ("ER", "")]
-    return "".join(f"{k}  - {v}\r\n" for k, v in rows if v or k == "ER")
+    # One line per field, whatever a value holds: a line break would start a record of its own.
+    return "".join(f"{k}  - {' '.join(v.split())}\r\n" for k, v in rows if v or k == "ER")
 
 
 def json_ld(config: Config, chapter: Chapter, url: str) -> str:
