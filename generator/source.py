@@ -153,6 +153,9 @@ class _ChapterBuilder:
         self.title: tuple[str, Markup] | None = None
         self.sections: list[Section] = []
         self.page_breaks: list[PageBreak] = []
+        self.last_known: int | None = None  # the last numbered print page so far
+        self.unknown_pages = 0  # page markers without a number so far
+        self.paragraphs = 0  # paragraphs in the current section (counted: a book may have 100,000)
         self.current_page: PageBreak | None = None
         self.pending: list[Block] = []  # page markers standing before the first section
         self.ids: dict[str, int] = {}
@@ -207,6 +210,7 @@ class _ChapterBuilder:
         self.sections.append(Section(id=anchor, number=number, title_html=html, title_text=text,
                                      level=level, line=line, blocks=self.pending))
         self.pending = []
+        self.paragraphs = 0
 
     def paragraph(self, inline: Token, line: int) -> None:
         children = inline.children or []
@@ -235,11 +239,14 @@ class _ChapterBuilder:
     def page_break(self, marker: Token, line: int) -> PageBreak:
         arg = marker.meta["arg"]
         number = int(arg) if arg.isdigit() else None
-        known = [p.number for p in self.page_breaks if p.number is not None]
-        if number is not None and known and number <= known[-1]:
-            self.problems.error(self.path, line, f"page marker {{{{page {number}}}}} out of order (after page {known[-1]})")
-        unknown = sum(p.number is None for p in self.page_breaks) + 1
-        anchor = f"seite-{number}" if number is not None else f"seite-unbekannt-{unknown}"
+        if number is not None and self.last_known is not None and number <= self.last_known:
+            self.problems.error(self.path, line,
+                                f"page marker {{{{page {number}}}}} out of order (after page {self.last_known})")
+        if number is None:
+            self.unknown_pages += 1
+        else:
+            self.last_known = number
+        anchor = f"seite-{number}" if number is not None else f"seite-unbekannt-{self.unknown_pages}"
         self.claim_id(anchor, line)
         marker.meta["anchor"] = anchor
         page = PageBreak(number, anchor)
@@ -270,7 +277,8 @@ class _ChapterBuilder:
             return
         section = self.sections[-1]
         if block.kind == "paragraph":
-            block.number = len(section.paragraphs) + 1
+            self.paragraphs += 1
+            block.number = self.paragraphs
             block.anchor = f"{section.id}-p{block.number}"
             self.claim_id(block.anchor, block.line)
         section.blocks.append(block)
