@@ -385,3 +385,140 @@ def test_open_page_reloads_after_save(browser, preview):
         assert page.evaluate("location.hash") == "#s6-1-p1"
     finally:
         page.close()
+
+
+# ---- the preview under abuse -------------------------------------------------------------------
+
+def test_two_hundred_simultaneous_requests_are_all_answered(preview):
+    instance, _ = preview
+    start, statuses = threading.Barrier(200), []
+
+    def one():
+        start.wait()
+        try:
+            statuses.append(get(instance, "/kleinstaaten/s6-1.html")[0])
+        except OSError as exc:
+            statuses.append(repr(exc))
+
+    threads = [threading.Thread(target=one) for _ in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 200
+
+
+def test_the_reload_stream_refuses_a_foreign_host(preview):
+    instance, _ = preview
+    status, _ = get(instance, "/__edition/events", host="evil.example")
+    assert status == 403
+
+
+def test_requests_during_full_rebuilds_always_find_their_page(preview):
+    instance, _ = preview
+    answers, stop = [], threading.Event()
+
+    def poll():
+        while not stop.is_set():
+            answers.append(get(instance, "/index.html")[0])
+            answers.append(get(instance, "/kleinstaaten/s6-1.html")[0])
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        template = ROOT / "templates" / "base.html"
+        for _ in range(5):
+            before = instance.builds
+            template.write_bytes(template.read_bytes())  # every page rebuilt and swapped in
+            assert wait_for(lambda: instance.builds > before)
+    finally:
+        stop.set()
+        reader.join()
+    assert answers and set(answers) == {200}
+
+
+def test_a_client_hanging_up_prints_no_traceback(tmp_path):
+    import socket
+    import struct
+
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(CONTENT), "--port", "0"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        while "preview:" not in line:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, process.stderr.read()
+        port = int(re.search(r":(\d+)/", line).group(1))
+        for path in ["/kleinstaaten/s6-1.html", "/__edition/events", "/pagefind/pagefind.js"] * 10:
+            client = socket.create_connection(("127.0.0.1", port))
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()  # a reset, as a closed tab sends
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+        assert "Traceback" not in err and "Exception" not in err, err
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_a_content_folder_deleted_and_made_again_is_watched_again(preview, tmp_path):
+    instance, content = preview
+    source = content / "kleinstaaten.md"
+    original = source.read_text(encoding="utf-8")
+    editor_save(source, original + "\nText mit {{seite 3}}.\n")
+    assert wait_for(lambda: 'id="edition-error"' in get(instance, "/kleinstaaten/s6-1.html")[1])
+    saved = tmp_path / "saved"
+    shutil.move(content, saved)  # as `git stash` or a restored backup does
+    time.sleep(0.3)
+    shutil.copytree(saved, content)
+    editor_save(content / "kleinstaaten.md", original.replace("Kooperative Verteidigungspolitik", "Kooperative Neufassung"))
+    assert wait_for(lambda: "Kooperative Neufassung" in get(instance, "/kleinstaaten/s6-1.html")[1])
+    assert 'id="edition-error"' not in get(instance, "/kleinstaaten/s6-1.html")[1]
+
+
+def _preview_folders() -> set[Path]:
+    import tempfile
+
+    return set(Path(tempfile.gettempdir()).glob("edition-preview-*"))
+
+
+def test_a_preview_killed_with_sigkill_leaves_a_folder_the_next_one_removes(tmp_path):
+    before = _preview_folders()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(CONTENT), "--port", "0"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = ""
+    while "preview:" not in line:
+        line = process.stdout.readline()
+        assert line or process.poll() is None, process.stderr.read()
+    process.kill()
+    process.wait()
+    abandoned = _preview_folders() - before
+    assert len(abandoned) == 1
+    old = time.time() - 3600
+    for folder in abandoned:
+        os.utime(folder, (old, old))
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("raw", "review"))
+    instance = Preview(content, "127.0.0.1", 0, log=lambda message: None)
+    try:
+        assert not any(folder.exists() for folder in abandoned)
+        assert instance.workdir.exists()
+    finally:
+        instance.close()
+
+
+def test_a_preview_that_cannot_start_leaves_no_folder(tmp_path):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    before = _preview_folders()
+    try:
+        with pytest.raises(OSError):
+            Preview(CONTENT, "127.0.0.1", taken.getsockname()[1], log=lambda message: None)
+    finally:
+        taken.close()
+    assert _preview_folders() - before == set()
