@@ -205,8 +205,68 @@ def test_undefined_template_variable_is_an_error(tmp_path, monkeypatch):
 
 
 def test_check_validates_without_writing(tmp_path):
-    result = run_cli("check", "--content", str(CONTENT))
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    result = run_cli("check", "--content", str(content), cwd=tmp_path)
     assert result.returncode == 0 and "4 sections" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before  # not a file added or touched
+
+
+def test_section_ids_come_from_printed_numbers_not_from_words(tmp_path):
+    chapter = "# Kapitel\n\n## 6. Neue Optionen\n\nText.\n\n### 6.1. Kooperative Politik\n\nMehr Text.\n"
+    content = make_edition(tmp_path, chapter)
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    page = read(out, "kapitel/s6-1.html")
+    assert '<h1 id="s6-1"' in page and 'id="s6-1-p1"' in page
+    (content / "kapitel.md").write_text(chapter.replace("Kooperative Politik", "Gemeinsame Politik"), encoding="utf-8")
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    assert "6.1. Gemeinsame Politik" in read(out, "kapitel/s6-1.html")  # reworded: same page, same id
+
+
+def test_a_section_title_edit_reaches_the_index_in_an_incremental_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("raw", "review"))
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    source = content / "kleinstaaten.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Kooperative Verteidigungspolitik",
+                                                                 "Kooperative Sicherheitspolitik"), encoding="utf-8")
+    result = run_cli("build", "--content", str(content), "--out", str(out), "--no-search")
+    assert result.stdout.startswith("updated")
+    assert "6.1. Kooperative Sicherheitspolitik" in read(out, "index.html")
+    assert "Kooperative Verteidigungspolitik" not in read(out, "index.html")
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_a_render_error_publishes_nothing(tmp_path, monkeypatch, incremental):
+    from generator import build as pipeline
+    from generator.diagnostics import Diagnostic, EditionError
+
+    content = make_edition(tmp_path, GOOD)
+    out = tmp_path / "site"
+    builder = pipeline.Builder(content, out, search=False, jobs=1)
+    builder.build()
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (content / "kapitel.md").write_text(GOOD.replace("Text mit", "Neuer Text mit"), encoding="utf-8")
+    real = pipeline.render_page
+
+    def failing(env, page, *args):
+        if page.path.endswith("s1.html"):
+            raise EditionError([Diagnostic("templates/section.html", 3, "error", "template: boom")])
+        return real(env, page, *args)
+
+    monkeypatch.setattr(pipeline, "render_page", failing)
+    if not incremental:
+        builder.revision = ""  # a full build
+    with pytest.raises(EditionError):
+        builder.build()
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert debris(tmp_path) == []
+    monkeypatch.setattr(pipeline, "render_page", real)
+    assert builder.build().incremental == incremental
+    assert "Neuer Text mit" in read(out, "kapitel/s1.html")
 
 
 def test_config_and_source_problems_are_listed_together(tmp_path):

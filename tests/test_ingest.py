@@ -147,3 +147,26 @@ def test_footnote_marker_without_footnote_is_named_with_file_and_line(tmp_path):
     assert result.returncode == 0
     assert "p.txt:2: warning: footnote marker ⁹ has no footnote on this page; kept as printed" in result.stdout
     assert "Marker.⁹" in (tmp_path / "k.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("raw", ["der NATO -\nInfrastruktur", "der NATO-\nInfrastruktur"])
+def test_a_line_end_hyphen_before_a_capital_is_a_true_hyphen(tmp_path, raw):
+    page = tmp_path / "p.txt"
+    page.write_text(f"Die Zusammenarbeit in {raw} ist ein Teil der Verteidi -\ngungs politik.\n", encoding="utf-8")
+    text = run_cli("clean", str(page)).stdout
+    assert "in der NATO-Infrastruktur ist" in text and "Verteidigungspolitik" in text
+
+
+def test_replace_keep_and_pages_decisions_are_applied(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("Die Zusammenarbeit ist ein Teil der Verteidi -\ngungs politik.\n", encoding="utf-8")
+    (tmp_path / "decisions.toml").write_text(
+        '[[replace]]\nraw = "Teil der"\nclean = "Bestandteil der"\n\n'
+        '[[keep]]\nraw = "Verteidi gungs"\n\n[pages]\n"p.txt" = 17\n', encoding="utf-8")
+    result = run_cli("ingest", str(page), "--into", str(tmp_path / "k.md"))
+    assert result.returncode == 0, result.stderr
+    source = (tmp_path / "k.md").read_text(encoding="utf-8")
+    assert "{{page 17}}Die Zusammenarbeit ist ein Bestandteil der Verteidi gungs" in source
+    assert "Verteidigungs" not in source and " Teil der" not in source
+    report = (tmp_path / "review" / "k.report.md").read_text(encoding="utf-8")
+    assert "Bestandteil der" in report
