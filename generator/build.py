@@ -294,9 +294,9 @@ class Builder:
                            exports=sorted(self.exports))
 
     def restore(self, state: saved.State | None) -> bool:
-        """Take the last build's state, if it describes this edition and the site in the folder."""
-        live = self.site.live()
-        if state is None or live is None or state.generation != live.generation:
+        """Take the last build's state, if it describes this edition (`_build` uses it only while
+        its generation is the site's)."""
+        if state is None:
             return False
         if {k: getattr(state, k) for k in saved.identity(self.content, self.out, self.search)} != \
                 saved.identity(self.content, self.out, self.search):

@@ -116,13 +116,18 @@ def test_sigkill_in_every_phase_leaves_a_whole_site_and_the_next_build_repairs_i
     assert debris(tmp_path) == []
 
 
-def test_an_undone_edit_after_a_failed_index_is_published_as_undone(book, tmp_path):
+@pytest.mark.parametrize("fault", ["failing indexer", "killed after the commit"])
+def test_an_undone_edit_after_a_failed_build_is_published_as_undone(book, tmp_path, fault):
     """The issue's silent loss: the edit's pages must not stay online after the editor undid it."""
     content, out, chapter = book
     original = chapter.read_text(encoding="utf-8")
     edit(chapter, "Irrtum")
-    failed = build(content, out, env=fake_pagefind(tmp_path, "exit 3"))
-    assert failed.returncode == 1 and "Irrtum" not in "".join(p.read_text() for p in out.rglob("*.html"))
+    if fault == "failing indexer":
+        failed = build(content, out, env=fake_pagefind(tmp_path, "exit 3"))
+        assert failed.returncode == 1 and "Irrtum" not in "".join(p.read_text() for p in out.rglob("*.html"))
+    else:
+        assert build(content, out, env={"EDITION_FAULT": "committed"}).returncode == -signal.SIGKILL
+        assert "Irrtum" in "".join(p.read_text() for p in out.rglob("*.html"))  # published, state not saved
     chapter.write_text(original, encoding="utf-8")  # undone
     assert build(content, out).returncode == 0
     assert "Irrtum" not in "".join(p.read_text() for p in out.rglob("*.html"))
