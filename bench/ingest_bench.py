@@ -12,6 +12,7 @@ the plain line-unwrapping a naive tool does) is printed beside them.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import statistics
@@ -86,7 +87,7 @@ def make_pages(words: list[str], pages: int, rng: random.Random, lexicon: Lexico
         number = 229 + index
         footer = f"{number} {TITLE}"
         if rng.random() < 0.3:  # some pages flattened
-            raw = " ".join(l.replace(" -", " - ") if l.endswith(" -") else l for l in raw_lines) + " " + footer
+            raw = " ".join(line.replace(" -", " - ") if line.endswith(" -") else line for line in raw_lines) + " " + footer
         else:
             raw = "\n".join(raw_lines) + "\n\n" + footer
         yield raw, chunk
@@ -108,10 +109,10 @@ def accuracy(words: list[str], pages: int, rate: float, seed: int) -> tuple[floa
         got = _words_by_page(pipeline.to_markdown(result))
         naive = [Path(f).read_text(encoding="utf-8").replace(" -\n", "").rsplit(" 2", 1)[0].split() for f in files]
     # Compared page by page: the corpus repeats its source text, which misleads a whole-text diff.
-    matched = sum(_matches(e, g) for e, g in zip(expected, got))
-    naive_matched = sum(_matches(e, g) for e, g in zip(expected, naive))
+    matched = sum(_matches(e, g) for e, g in zip(expected, got, strict=False))
+    naive_matched = sum(_matches(e, g) for e, g in zip(expected, naive, strict=False))
     total = sum(map(len, expected))
-    wrong = sum(_wrong_joins(e, g) for e, g in zip(expected, got))
+    wrong = sum(_wrong_joins(e, g) for e, g in zip(expected, got, strict=False))
     return matched / total, wrong, total, seconds, naive_matched / total
 
 
@@ -131,7 +132,7 @@ def _matches(expected: list[str], got: list[str]) -> int:
 
 def _wrong_joins(expected: list[str], got: list[str]) -> int:
     """Output words that glue two or more expected words together (a false join)."""
-    bigrams = {a + b for a, b in zip(expected, expected[1:])}
+    bigrams = {a + b for a, b in itertools.pairwise(expected)}
     vocabulary = set(expected)
     return sum(1 for word in got if word not in vocabulary and word in bigrams)
 

@@ -22,6 +22,7 @@ memory is the peak RSS of the whole process tree.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -79,7 +80,7 @@ def _bare_render(files: list[Path], out: Path, split: bool) -> None:
         env: dict = {}
         tokens = md.parse(text, env)
         cuts = [i for i, token in enumerate(tokens) if token.type == "heading_open"] + [len(tokens)]
-        pieces = ([tokens[:cuts[0]]] if cuts[0] else []) + [tokens[a:b] for a, b in zip(cuts, cuts[1:])]
+        pieces = ([tokens[:cuts[0]]] if cuts[0] else []) + [tokens[a:b] for a, b in itertools.pairwise(cuts)]
         for number, piece in enumerate(pieces):
             body = Markup(md.renderer.render(piece, md.options, env))
             (folder / f"{number}.html").write_text(template.render(title=title, body=body), encoding="utf-8")

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from corpus import write_corpus  # noqa: E402
+
 from generator.serve import Preview  # noqa: E402
 
 OUT = HERE / "out"

@@ -21,14 +21,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
+
 from generator import state as saved
 from generator.config import Config, load_config
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.links import resolve_links
 from generator.model import Chapter
 from generator.output import SEARCH_FOLDER, Site, Stage, fault, link_tree
-from generator.render.site import (STATIC_FILES, TEMPLATES, Page, chapter_files_text, environment, export_paths,
-                                   plan, render_page)
+from generator.render.site import (
+    STATIC_FILES,
+    TEMPLATES,
+    Page,
+    chapter_files_text,
+    environment,
+    export_paths,
+    plan,
+    render_page,
+)
 from generator.search import SearchParts, index_site
 from generator.source import STATIC_FOLDER, chapter_files, check_edition, load_chapter, slug_of, static_files
 from generator.stamps import file_stamp, tree_stamp
@@ -112,7 +122,7 @@ class Builder:
         self.links: dict[Path, tuple[str, ...]] = {}
         self.plans: dict = {}  # plan()'s memo of each chapter's pages
         self.link_memo: dict = {}  # resolve_links()'s memo
-        self.env = None  # Jinja environment: compiled templates, kept while they do not change
+        self.env: Environment | None = None  # compiled templates, kept while they do not change
         self.config_problems = Collector()  # reported together with the sources' problems
         self.parts = SearchParts({}, 1)  # how the search index is split (search.py)
         self.start = "fork"  # how worker processes start (workers.py)
@@ -226,6 +236,7 @@ class Builder:
     def _full(self, config: Config, chapters: list[Chapter], pages: list[Page], workers, search,
               statics: dict[str, Path], stage: Stage, result: BuildResult) -> None:
         env = self.env
+        assert env is not None
         mine = [page for page in pages if page.chapter is None or page.chapter.path not in workers.owner]
         workers.render(pages, stage.root)  # pages of chapters a worker parsed, rendered there
         for done, page in enumerate(mine):
@@ -250,6 +261,7 @@ class Builder:
     def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], exports: set[str], search,
                 stage: Stage, result: BuildResult) -> None:
         env = self.env
+        assert env is not None
         todo = [page for page in pages if self.written.get(page.path) != page.key]
         for done, page in enumerate(todo):
             full = self._full_chapter(page.chapter) if page.chapter else None

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--title", help="chapter title (default: the running title found in the pages)")
 
     args = parser.parse_args(argv)
-    from generator.diagnostics import EditionError  # noqa: PLC0415 - keep --help fast
+    from generator.diagnostics import EditionError
 
     try:
         return COMMANDS[args.command](args)

@@ -10,8 +10,9 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from generator.diagnostics import Collector
 from generator.files import read_regular
@@ -112,7 +113,7 @@ def load_config(root: Path, problems: Collector) -> Config | None:
         return None
     text = read_text(path, problems)
     data = read_toml(path, text, problems) if text is not None else None
-    if data is None:
+    if text is None or data is None:
         return None
 
     lines = _key_lines(text)
@@ -136,12 +137,12 @@ def load_config(root: Path, problems: Collector) -> Config | None:
         problems.error(path, lines.get(("", "url")), f"url {url!r} must be an absolute http(s) address")
         url = ""
     date = _edition_date(problems)
-    part_mb = values["search"].get("part_mb", Config.search_part_mb)
+    part_mb: float = values["search"].get("part_mb", Config.search_part_mb)  # type: ignore[assignment]
     if not math.isfinite(part_mb) or part_mb <= 0:
         problems.error(path, lines.get(("search", "part_mb")), f"search.part_mb must be more than 0, not {part_mb}")
         part_mb = Config.search_part_mb
-    source = {k: tuple(v) if isinstance(v, list) else v for k, v in values["source"].items()}
-    content = values["content"]
+    source: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in values["source"].items()}
+    content: dict[str, Any] = values["content"]
     return Config(
         root=root,
         title=str(top.get("title", "")),
@@ -152,7 +153,7 @@ def load_config(root: Path, problems: Collector) -> Config | None:
         order=tuple(content.get("order", ())),
         exclude=tuple(content.get("exclude", Config.exclude)),
         date=date,
-        search_part_mb=part_mb,
+        search_part_mb=float(part_mb),
     )
 
 
@@ -161,14 +162,15 @@ def _edition_date(problems: Collector) -> str:
     (reproducible-builds.org); without it, the day of the build (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
-        return datetime.now(timezone.utc).date().isoformat()
+        return datetime.now(UTC).date().isoformat()
     if not epoch.strip().isdigit():
         problems.error("SOURCE_DATE_EPOCH", None, f"must be a number of seconds since 1970, not {epoch!r}")
         return ""
-    return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
 
 
-def _check(path, lines, table, key, value, values, problems: Collector) -> None:
+def _check(path: Path, lines: dict[tuple[str, str], int], table: str, key: str, value: Any,
+           values: dict[str, dict[str, object]], problems: Collector) -> None:
     line = lines.get((table, key))
     name = f"{table}.{key}" if table else key
     expected = SCHEMA.get(table, {}).get(key)
@@ -176,7 +178,7 @@ def _check(path, lines, table, key, value, values, problems: Collector) -> None:
         known = ", ".join(sorted(SCHEMA.get(table, {}))) or "none"
         problems.error(path, line, f"unknown config key '{name}' (known keys here: {known})")
     elif (not isinstance(value, expected) or isinstance(value, bool)
-          or (expected is list and not all(isinstance(v, str) for v in value))):
+          or (expected is list and not all(isinstance(v, str) for v in value))):  # type: ignore[attr-defined]
         kind = {list: "a list of strings", (int, float): "a number"}.get(expected, "a string")
         problems.error(path, line, f"config key '{name}' must be {kind}")
     elif any(CONTROL.search(v) for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)):

@@ -29,11 +29,13 @@ def resolve_links(chapters: list[Chapter], problems: Collector, memo: dict | Non
             continue
         known = memo.get(chapter.path)
         if known and known[0] == chapter.digest and all(
-                (target := by_file.get(file)) is not None and target.anchors_digest == anchors
+                (linked := by_file.get(file)) is not None and linked.anchors_digest == anchors
                 for file, anchors in known[1]):
             resolved[chapter.path] = known[2]
             continue
-        targets, depends, broken = [], [], False
+        targets: list[str] = []
+        depends: list[tuple[str, str]] = []
+        broken = False
         for href, line in chapter.links:
             target, problem, file = _resolve(chapter, href, by_file)
             if problem:
@@ -57,7 +59,8 @@ def _resolve(chapter: Chapter, href: str, by_file: dict[str, Chapter]) -> tuple[
     if parts.path:
         file = os.path.normpath(chapter.path.parent / unquote(parts.path))  # no disk access: fast
         if file not in by_file:
-            return "", f"no chapter file '{unquote(parts.path)}' in the edition (link to chapter sources, e.g. 'kapitel-2.md#s1')", file
+            return ("", f"no chapter file '{unquote(parts.path)}' in the edition "
+                    "(link to chapter sources, e.g. 'kapitel-2.md#s1')", file)
     target = by_file[file]
     anchor = unquote(parts.fragment)
     if not anchor:

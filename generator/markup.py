@@ -98,7 +98,7 @@ def _render_link_open(self, tokens: list[Token], idx: int, options, env) -> str:
     and written as a placeholder the page renderer resolves: which page holds an anchor is
     known only once every chapter is loaded. Links to other sites stay as written."""
     token = tokens[idx]
-    href = token.attrGet("href") or ""
+    href = str(token.attrGet("href") or "")
     if not SCHEME.match(href) and not href.startswith("//"):
         links = env.setdefault("links", [])
         token.attrSet("href", f"{INTERNAL_PREFIX}{len(links)}")
@@ -119,7 +119,7 @@ def is_safe_link(url: str) -> bool:
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
-    md.validateLink = is_safe_link  # markdown-it's own check lets `data:image/png` links through
+    md.validateLink = is_safe_link  # type: ignore[method-assign] # markdown-it's own check lets `data:image/png` links through
     md.use(footnote_plugin)
     # Images would load files the edition does not own, possibly from other hosts.
     md.disable("image")
@@ -132,7 +132,7 @@ def parser() -> MarkdownIt:
 
 def render_inline(children: list[Token], env: dict) -> Markup:
     md = parser()
-    return Markup(md.renderer.renderInline(children, md.options, env))
+    return Markup(md.renderer.renderInline(children, md.options, env))  # type: ignore[attr-defined]
 
 
 def render_blocks(tokens: list[Token], env: dict) -> Markup:

@@ -97,7 +97,7 @@ class Chapter:
     links: list[tuple[str, int]] = field(default_factory=list)  # edition-internal link targets, line
     anchors_digest: str = ""  # changes when an anchor is added, removed or moves to another section
 
-    def outline(self) -> "Chapter":
+    def outline(self) -> Chapter:
         """The chapter without its text: what other pages (index, neighbours) may show of it."""
         return replace(self, notes={}, sections=[replace(s, blocks=[]) for s in self.sections])
 

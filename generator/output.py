@@ -204,7 +204,7 @@ class Site:
         marker = Marker.read(stage.root)
         if marker is None:
             raise OutputError(f"{stage.root / MARKER}: error: cannot read back the site's marker")
-        os.chmod(stage.root, 0o755)  # mkdtemp makes 0700; a web server needs to read it
+        os.chmod(stage.root, 0o755)  # noqa: S103 - mkdtemp makes 0700; a web server needs to read it
         _sync_folder(stage.root)
         if not self.out.exists():
             os.replace(stage.root, self.out)

@@ -159,7 +159,7 @@ def _pagefind(site: Path, output: Path, slugs: list[str] | None, scratch: Path) 
     timeout = float(os.environ.get("EDITION_PAGEFIND_TIMEOUT", TIMEOUT))
     try:
         process = subprocess.Popen(command, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_die_with_us)
+                                   stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_die_with_us)  # noqa: PLW1509 - a ctypes call resolved before fork: no lock, no import
     except OSError as exc:
         raise SearchError(f"cannot run Pagefind ({command[0]}): {exc.strerror or exc}") from None
     try:

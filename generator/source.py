@@ -306,7 +306,10 @@ def _block_end(tokens: list[Token], start: int) -> int:
 def _notes(path: Path, tokens: list[Token], env: dict, problems: Collector) -> dict[str, Note]:
     """The footnotes, keyed by their print label, rendered as inline HTML (one line per paragraph)."""
     notes: dict[str, Note] = {}
-    label, parts, texts, line = None, [], [], 0
+    label: str | None = None
+    parts: list[Markup] = []
+    texts: list[str] = []
+    line = 0
     for token in tokens:
         if token.type == "footnote_open":
             label, parts, texts, line = token.meta["label"], [], [], 0
@@ -329,6 +332,6 @@ def _check_note_use(path: Path, text: str, builder: _ChapterBuilder, notes: dict
             if m.group(1) in defined:
                 problems.error(path, number, f"note [^{m.group(1)}] defined twice (first on line {defined[m.group(1)]})")
             defined.setdefault(m.group(1), number)
-    for label, line in defined.items():
+    for label, number in defined.items():
         if label not in notes:
-            problems.error(path, line, f"note [^{label}] is never referenced in the text")
+            problems.error(path, number, f"note [^{label}] is never referenced in the text")

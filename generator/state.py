@@ -112,7 +112,7 @@ def decode(kind: Any, data: Any) -> Any:
                 except (TypeError, KeyError, ValueError):
                     continue
         raise TypeError(f"{data!r} fits none of {kind}")
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         if not isinstance(data, dict):
             raise TypeError(f"{kind.__name__}: not an object")
         hints = _HINTS.get(kind) or _HINTS.setdefault(kind, typing.get_type_hints(kind))
@@ -133,7 +133,7 @@ def decode(kind: Any, data: Any) -> Any:
             return tuple(decode(args[0], v) for v in data)
         if len(args) != len(data):
             raise TypeError("wrong length")
-        return tuple(decode(a, v) for a, v in zip(args, data))
+        return tuple(decode(a, v) for a, v in zip(args, data, strict=True))
     if kind is Path:
         if not isinstance(data, str):
             raise TypeError("not a path")
@@ -141,7 +141,7 @@ def decode(kind: Any, data: Any) -> Any:
     if kind is Markup:
         if not isinstance(data, str):
             raise TypeError("not text")
-        return Markup(data)  # noqa: S704 - our own escaped markup, stored by our own build
+        return Markup(data)
     if kind is float and isinstance(data, int) and not isinstance(data, bool):
         return float(data)
     if kind in (str, int, bool, float):

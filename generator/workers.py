@@ -45,8 +45,7 @@ class Workers:
     def load(self):
         """(path, outline, diagnostics) for every file the workers parsed, in file order."""
         for worker in self.workers:
-            for path, outline, diagnostics in worker.receive("loaded"):
-                yield path, outline, diagnostics
+            yield from worker.receive("loaded")
 
     def render(self, pages: list[Page], root: Path) -> None:
         """Hand each worker the pages of its chapters (to render while the parent renders the rest)."""
@@ -70,7 +69,7 @@ class Workers:
                     self.progress("rendered", self.rendered, 0)
                 elif kind == "done":
                     written += value
-                    pending.pop(connection).process.join()
+                    pending.pop(connection).process.join()  # type: ignore[call-overload]
                 else:
                     raise value
         return written
@@ -83,7 +82,7 @@ class Workers:
             worker.connection.close()
         self.workers = []
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -94,7 +93,9 @@ class _Worker:
     def __init__(self, files: list[Path], config: Config, search: tuple[str, ...] | None, start: str):
         context = multiprocessing.get_context(start)
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_work, args=(child, files, config, search, os.getpid() if start == "fork" else None), daemon=True)
+        parent = os.getpid() if start == "fork" else None  # a fork server's children have another parent
+        self.process = context.Process(  # type: ignore[attr-defined]
+            target=_work, args=(child, files, config, search, parent), daemon=True)
         self.process.start()
         child.close()
 
@@ -140,9 +141,9 @@ def _work(connection, files: list[Path], config: Config, search: tuple[str, ...]
         connection.send(("progress", len(share) % 200))
         for chapter in chapters.values():
             if chapter is not None:
-                for path, text in chapter_files_text(config, chapter).items():
-                    write_into(root, path, text)
-                    written.append(path)
+                for site_path, text in chapter_files_text(config, chapter).items():
+                    write_into(root, site_path, text)
+                    written.append(site_path)
         connection.send(("done", written))
     except Exception as exc:  # noqa: BLE001 - any failure travels to the parent, which reports it
         try:

@@ -77,11 +77,11 @@ def test_search_box_finds_a_word_and_links_to_its_section(page, served_site):
 
 
 def test_search_box_merges_the_parts_of_a_large_editions_index(browser, tmp_path):
-    from conftest import run_cli, serve_static  # noqa: PLC0415
-    from test_search import keyword, parted_edition  # noqa: PLC0415
+    from conftest import run_cli, serve_static
+    from test_search import keyword, parted_edition
 
-    from generator.search import SearchParts  # noqa: PLC0415
-    from generator.source import slug_of  # noqa: PLC0415
+    from generator.search import SearchParts
+    from generator.source import slug_of
 
     content = parted_edition(tmp_path)
     site = tmp_path / "site"

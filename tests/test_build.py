@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, debris, run_cli
 
 SECTION_PAGES = ["vor-6", "s6", "s6-1", "s6-2"]
@@ -189,8 +188,8 @@ def test_refuses_to_replace_a_folder_it_did_not_create(tmp_path):
 
 
 def test_undefined_template_variable_is_an_error(tmp_path, monkeypatch):
-    from generator.diagnostics import EditionError
     from generator.build import build
+    from generator.diagnostics import EditionError
     from generator.render import site
 
     templates = tmp_path / "templates"

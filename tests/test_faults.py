@@ -14,12 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import EPOCH, ROOT, debris, run_cli
 from sitecheck import tree_differences
 
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 PHASES_BEFORE = ["rendering", "rendered", "indexed", "commit"]  # the old site must stay
 PHASES_AFTER = ["exchanged", "committed"]  # the new site is out; its state not yet remembered
@@ -96,7 +95,7 @@ def full_build_of(content: Path, tmp_path: Path, name: str) -> Path:
 @pytest.mark.parametrize("phase", PHASES_BEFORE + PHASES_AFTER)
 @pytest.mark.parametrize("kind", ["incremental", "full"])
 def test_sigkill_in_every_phase_leaves_a_whole_site_and_the_next_build_repairs_it(book, tmp_path, phase, kind):
-    from test_search import search  # noqa: PLC0415
+    from test_search import search
 
     content, out, chapter = book
     before = snapshot(out)

@@ -4,19 +4,18 @@ fail it, proving it can fail."""
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, FIXTURES, NODE_MODULES, ROOT, require_tool, run_cli
 from sitecheck import check_site, tree_differences
 
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"

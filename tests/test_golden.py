@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, run_cli
 
 GOLDEN = FIXTURES / "golden"
@@ -47,8 +46,8 @@ def test_golden_edition_output_is_unchanged(golden_site):
     expected = {p.relative_to(expected_dir).as_posix(): p.read_text(encoding="utf-8")
                 for p in sorted(expected_dir.rglob("*")) if p.is_file()}
     assert sorted(actual) == sorted(expected)
-    for name in expected:
-        assert actual[name] == expected[name], f"{name} differs; refresh with UPDATE_GOLDEN=1 if intended"
+    for name, text in expected.items():
+        assert actual[name] == text, f"{name} differs; refresh with UPDATE_GOLDEN=1 if intended"
 
 
 def test_golden_edition_keeps_print_numbers_and_escapes_hostile_input(golden_site):

@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-
 from conftest import CONTENT, FIXTURES, SEEDS, run_cli
 
 WRAPPED, FLATTENED, LATER = SEEDS / "229-wrapped.txt", SEEDS / "229-flattened.txt", SEEDS / "later-page.txt"

@@ -10,8 +10,9 @@ from conftest import ROOT, run_cli
 from sitecheck import tree_differences
 
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import write_corpus  # noqa: E402
-from generator.build import Builder  # noqa: E402
+from corpus import write_corpus
+
+from generator.build import Builder
 
 
 def built_corpus(tmp_path, chapters: int) -> tuple:
@@ -68,7 +69,7 @@ def test_incremental_rebuild_equals_full_build(tmp_path, monkeypatch):
 
 
 def test_edition_build_after_one_edit_updates_that_chapter_and_its_search_part_only(tmp_path, monkeypatch):
-    from test_search import merged_parts, parted_edition, search  # noqa: PLC0415
+    from test_search import merged_parts, parted_edition, search
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
     content = parted_edition(tmp_path)

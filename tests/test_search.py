@@ -58,7 +58,7 @@ def parted_edition(root: Path, chapters: int = 30) -> Path:
     """A corpus whose sources (~7.5 kB a chapter) exceed `part_mb` several times over; every
     chapter carries a word no other chapter has."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from corpus import write_corpus  # noqa: PLC0415
+    from corpus import write_corpus
 
     content = root / "content"
     for number, path in enumerate(write_corpus(content, chapters)):

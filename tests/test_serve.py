@@ -13,13 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CONTENT, ROOT
+
 from generator.serve import Preview
 from generator.serve.http import PreviewState, allowed_hosts, respond
 from generator.serve.paths import resolve_request
 from generator.serve.watch import Debouncer, Watcher, is_source_event
-
 
 # ---- the one path-resolving function, against a table of attacks ---------------------------
 
@@ -265,7 +264,7 @@ def test_template_change_rebuilds_everything(preview, tmp_path):
 
 def test_template_change_in_a_large_book_rebuilds_on_all_cores(tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))
-    from corpus import write_corpus  # noqa: PLC0415
+    from corpus import write_corpus
 
     content = tmp_path / "content"
     write_corpus(content, 70)
@@ -301,7 +300,7 @@ def test_search_index_refreshed_in_the_background(preview):
 
 
 def test_preview_reindexes_only_the_changed_chapters_part(tmp_path):
-    from test_search import merged_parts, parted_edition, search  # noqa: PLC0415
+    from test_search import merged_parts, parted_edition, search
 
     content = parted_edition(tmp_path)
     instance = Preview(content, "127.0.0.1", 0, log=lambda message: None)
@@ -314,7 +313,7 @@ def test_preview_reindexes_only_the_changed_chapters_part(tmp_path):
         editor_save(chapter, chapter.read_text(encoding="utf-8") + "\nEin Nachtragswort Quittenbrot.\n")
 
         def changed() -> list:
-            return [e for e, inode in zip(entries, before) if not e.is_file() or e.stat().st_ino != inode]
+            return [e for e, inode in zip(entries, before, strict=True) if not e.is_file() or e.stat().st_ino != inode]
 
         assert wait_for(lambda: changed(), timeout=30)
         time.sleep(0.5)  # nothing else follows
@@ -430,7 +429,7 @@ def test_requests_during_full_rebuilds_always_find_their_page(preview):
         for _ in range(5):
             before = instance.builds
             template.write_bytes(template.read_bytes())  # every page rebuilt and swapped in
-            assert wait_for(lambda: instance.builds > before)
+            assert wait_for(lambda before=before: instance.builds > before)
     finally:
         stop.set()
         reader.join()

@@ -186,6 +186,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
         context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
+    elif full is None:
+        raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
         url_abs = config.url + page.path if config.url else ""
         context.update(chapter=full, exports=export_paths(full),

@@ -19,9 +19,9 @@ import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from generator.build import Builder
-from generator.output import OutputError, Site, hold_lock
+from generator.build import Builder, BuildResult
 from generator.diagnostics import EditionError
+from generator.output import OutputError, Site, hold_lock
 from generator.render.site import TEMPLATES
 from generator.search import index_parts
 from generator.serve.http import Handler, PreviewState, allowed_hosts
@@ -48,13 +48,14 @@ class Preview:
         self.out = self.site.out
         self.builder = Builder(content, self.out, search=True, index=False, site=self.site)
         self.lock = threading.Lock()  # the site folder changes under one hand at a time
-        self.server = PreviewServer((host, port), type("BoundHandler", (Handler,), {}))
+        handler: type[Handler] = type("BoundHandler", (Handler,), {})
+        self.server = PreviewServer((host, port), handler)
         self.port = self.server.server_address[1]
         self.state = PreviewState(self.out, allowed_hosts(host, self.port))
-        self.server.RequestHandlerClass.state = self.state
+        handler.state = self.state
         self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.port}/"
         self.builds = 0
-        self.last = None  # the last successful BuildResult
+        self.last: BuildResult | None = None  # the last successful build
         self.stale_parts: set[int] | None = None  # search index parts to refresh (None: all)
         self.rebuild()  # the first build: parallel workers may fork before any thread exists
         # Later full rebuilds (a template changed) still run on all cores, but their workers start
