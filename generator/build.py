@@ -33,11 +33,10 @@ from generator.render.site import (
     STATIC_FILES,
     TEMPLATES,
     Page,
-    chapter_files_text,
     environment,
     export_paths,
     plan,
-    render_page,
+    render_files,
 )
 from generator.search import SearchParts, index_site
 from generator.source import STATIC_FOLDER, chapter_files, check_edition, load_chapter, slug_of, static_files
@@ -233,21 +232,23 @@ class Builder:
 
     # ---- render into the stage -----------------------------------------------------------
 
+    def _with_text(self, pages: list[Page]) -> Iterator[tuple[Page, Chapter | None]]:
+        for page in pages:
+            yield page, self._full_chapter(page.chapter) if page.chapter else None
+
     def _full(self, config: Config, chapters: list[Chapter], pages: list[Page], workers, search,
               statics: dict[str, Path], stage: Stage, result: BuildResult) -> None:
         env = self.env
         assert env is not None
         mine = [page for page in pages if page.chapter is None or page.chapter.path not in workers.owner]
         workers.render(pages, stage.root)  # pages of chapters a worker parsed, rendered there
-        for done, page in enumerate(mine):
-            full = self._full_chapter(page.chapter) if page.chapter else None
-            stage.write(page.path, render_page(env, page, config, chapters, full, search))
-            self.progress("rendered", done + 1 + workers.rendered, len(pages))
+        done = 0
+        for path, text in render_files(env, config, chapters, self._with_text(mine), search):
+            stage.write(path, text)
+            done += path.endswith(".html")
+            self.progress("rendered", done + workers.rendered, len(pages))
             if done == len(mine) // 2:
                 fault("rendering")
-        for chapter in (c for c in chapters if c.path not in workers.owner):  # workers write their own
-            for path, text in chapter_files_text(config, chapter).items():
-                stage.write(path, text)
         for path in workers.finish():
             stage.wrote(path)
         for name in STATIC_FILES:
@@ -263,20 +264,16 @@ class Builder:
         env = self.env
         assert env is not None
         todo = [page for page in pages if self.written.get(page.path) != page.key]
-        for done, page in enumerate(todo):
-            full = self._full_chapter(page.chapter) if page.chapter else None
-            stage.write(page.path, render_page(env, page, config, chapters, full, search))
-            if done == len(todo) // 2:
-                fault("rendering")
         files = 0
-        for chapter in {page.chapter.path: page.chapter for page in todo if page.chapter}.values():
-            for path, text in chapter_files_text(config, self._full_chapter(chapter)).items():
-                stage.write(path, text)
-                files += 1
+        for path, text in render_files(env, config, chapters, self._with_text(todo), search):
+            stage.write(path, text)
+            files += 1
+            if files == len(todo) // 2:
+                fault("rendering")
         removed = (set(self.written) - {page.path for page in pages}) | (self.exports - exports)
         for path in removed:
             stage.remove(path)
-        result.rendered, result.files = len(todo), files
+        result.rendered, result.files = len(todo), files - len(todo)
         # Only chapter pages are searchable; each chapter's pages are in one part of the index.
         slugs = {page.chapter.slug for page in todo if page.chapter} | {path.split("/")[0] for path in removed}
         result.search_parts = {self.parts.of(slug) for slug in slugs} & set(self.parts.numbers)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.output import die_with_parent, write_into
-from generator.render.site import Page, chapter_files_text, environment, render_page
+from generator.render.site import Page, environment, render_files
 from generator.source import load_chapter
 
 
@@ -131,19 +131,15 @@ def _work(connection, files: list[Path], config: Config, search: tuple[str, ...]
             share, root = connection.recv()
         except EOFError:
             return  # `edition check`, or the parent found errors: nothing to render
-        env = environment()
-        written = []
-        for done, (path, page) in enumerate(share, 1):
-            write_into(root, page.path, render_page(env, page, config, [], chapters[path], search))
-            written.append(page.path)
-            if done % 200 == 0:
+        written, pages = [], 0
+        items = ((page, chapters[file]) for file, page in share)
+        for site_path, text in render_files(environment(), config, [], items, search):
+            write_into(root, site_path, text)
+            written.append(site_path)
+            pages += site_path.endswith(".html")
+            if pages % 200 == 0 and site_path.endswith(".html"):
                 connection.send(("progress", 200))
-        connection.send(("progress", len(share) % 200))
-        for chapter in chapters.values():
-            if chapter is not None:
-                for site_path, text in chapter_files_text(config, chapter).items():
-                    write_into(root, site_path, text)
-                    written.append(site_path)
+        connection.send(("progress", pages % 200))
         connection.send(("done", written))
     except Exception as exc:  # noqa: BLE001 - any failure travels to the parent, which reports it
         try:

@@ -242,6 +242,7 @@ def test_a_section_title_edit_reaches_the_index_in_an_incremental_build(tmp_path
 def test_a_render_error_publishes_nothing(tmp_path, monkeypatch, incremental):
     from generator import build as pipeline
     from generator.diagnostics import Diagnostic, EditionError
+    from generator.render import site
 
     content = make_edition(tmp_path, GOOD)
     out = tmp_path / "site"
@@ -249,21 +250,21 @@ def test_a_render_error_publishes_nothing(tmp_path, monkeypatch, incremental):
     builder.build()
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (content / "kapitel.md").write_text(GOOD.replace("Text mit", "Neuer Text mit"), encoding="utf-8")
-    real = pipeline.render_page
+    real = site.render_page
 
     def failing(env, page, *args):
         if page.path.endswith("s1.html"):
             raise EditionError([Diagnostic("templates/section.html", 3, "error", "template: boom")])
         return real(env, page, *args)
 
-    monkeypatch.setattr(pipeline, "render_page", failing)
+    monkeypatch.setattr(site, "render_page", failing)
     if not incremental:
         builder.revision = ""  # a full build
     with pytest.raises(EditionError):
         builder.build()
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert debris(tmp_path) == []
-    monkeypatch.setattr(pipeline, "render_page", real)
+    monkeypatch.setattr(site, "render_page", real)
     assert builder.build().incremental == incremental
     assert "Neuer Text mit" in read(out, "kapitel/s1.html")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import traceback
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -155,6 +156,19 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["page_range"] = citations.page_range
     env.filters["german_date"] = citations.german_date
     return env
+
+
+def render_files(env: Environment, config: Config, chapters: list[Chapter],
+                 items: Iterable[tuple[Page, Chapter | None]], search: tuple[str, ...] | None) -> Iterator[tuple[str, str]]:
+    """(site path, text) of each page and, after a chapter's first page, of its citation files.
+    `items`: each page with its chapter's full text (None for the index). The one render loop
+    of the parent process and of the worker processes."""
+    exported: set[Path] = set()
+    for page, full in items:
+        yield page.path, render_page(env, page, config, chapters, full, search)
+        if full is not None and full.path not in exported:
+            exported.add(full.path)
+            yield from chapter_files_text(config, full).items()
 
 
 def render_page(env: Environment, page: Page, config: Config, chapters: list[Chapter],
