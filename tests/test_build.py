@@ -282,3 +282,59 @@ def test_config_and_source_problems_are_listed_together(tmp_path):
                          "edition: 5 error(s)")
     assert run_cli("build", "--content", str(content), "--out", str(tmp_path / "site")).returncode == 1
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("config, message", [
+    ('title = "Probe"\n\n[search]\npart_mb = nan\n', ":4: error: search.part_mb must be more than 0, not nan"),
+    ('title = "Probe"\n\n[search]\npart_mb = inf\n', ":4: error: search.part_mb must be more than 0, not inf"),
+    ('title = "Gr\u00fcsse"\n'.encode("latin-1"), ": error: not UTF-8 text"),
+    ("a = " + "[" * 5000 + "]" * 5000 + "\n", ": error: invalid TOML: nested too deeply"),
+    ('title = "Probe"\n[source]\nauthors = ["Muster, Erika\\nTY  - JOUR"]\n', ":3: error: config key 'source.authors' must be one line"),
+    ('title = "Probe\\u2028Zweite Zeile"\n', ":1: error: config key 'title' must be one line"),
+])
+def test_bad_config_values_are_errors_not_crashes(tmp_path, config, message):
+    content = make_edition(tmp_path, GOOD)
+    (content / "edition.toml").write_bytes(config if isinstance(config, bytes) else config.encode("utf-8"))
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"))
+    assert_clean_failure(result, f"{content / 'edition.toml'}{message}")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
+    content = make_edition(tmp_path, GOOD)
+    (content / "edition.toml").write_bytes(b"\xef\xbb\xbf" + 'title = "Probe"\n'.encode())
+    assert run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search").returncode == 0
+
+
+def test_fifos_devices_and_link_loops_do_not_hang_the_build(tmp_path):
+    import os
+
+    content = make_edition(tmp_path, GOOD)
+    os.mkfifo(content / "fifo.md")
+    (content / "zero.md").symlink_to("/dev/zero")
+    (content / "loop").mkdir()
+    (content / "loop" / "again").symlink_to(content / "loop")  # a folder linking to itself
+    (content / "self.md").symlink_to(content / "self.md")
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 0, result.stderr  # none of them is a chapter file
+    assert "1 chapter(s)" in result.stdout
+
+
+def test_a_non_regular_file_is_refused_when_named(tmp_path):
+    from generator.source import load_chapter
+
+    chapter, problems = load_chapter(Path("/dev/zero"))
+    assert chapter is None and "not a regular file" in str(problems[0])
+
+
+def test_data_and_other_scheme_links_are_text_and_ris_stays_one_record_per_chapter(tmp_path):
+    chapter = GOOD.replace("Text mit", "[Bild](data:image/png;base64,AAAA) [Datei](file:///etc/passwd) "
+                                      "[Web](https://example.org) [Post](mailto:x@example.org) Text mit")
+    content = make_edition(tmp_path, chapter, 'title = "Probe"\n[source]\nbook_title = "Buch   mit  Leerraum"\n')
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    page = read(out, "kapitel/s1.html")
+    assert 'href="data:' not in page and 'href="file:' not in page and "[Bild](data:image/png" in page
+    assert 'href="https://example.org"' in page and 'href="mailto:x@example.org"' in page
+    ris = read(out, "kapitel/kapitel.ris")
+    assert ris.count("TY  - ") == 1 and ris.count("ER  - ") == 1
