@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import os
 import shutil
 import signal
@@ -44,31 +43,46 @@ class Marker:
     """What the marker file of a site folder says: what a build put there and, in a spare, the
     live site it lags behind and the paths in which they differ. The site's *generation* is the
     marker file's identity (inode and time): every commit writes a new one, and the file's
-    content stays the same for the same site, so two builds of the same sources are identical."""
+    content stays the same for the same site, so two builds of the same sources are identical.
+    One line per entry (site paths hold no line breaks): a large site's marker is read fast."""
     files: set[str]
     behind: str = ""
     differs: set[str] = field(default_factory=set)
     generation: str = ""
 
+    HEADER = "made by `edition build`: this folder is replaced by every build"
+
     def dump(self) -> str:
-        data = {"made_by": "edition build: this folder is replaced by every build", "files": sorted(self.files)}
+        lines = [self.HEADER, *(f"file {path}" for path in sorted(self.files))]
         if self.behind:
-            data |= {"behind": self.behind, "differs": sorted(self.differs)}
-        return json.dumps(data, indent=0, ensure_ascii=False) + "\n"
+            lines += [f"behind {self.behind}", *(f"differs {path}" for path in sorted(self.differs))]
+        return "\n".join(lines) + "\n"
 
     @classmethod
     def read(cls, folder: Path) -> Marker | None:
         """The folder's marker; None if it has none or one that is not ours in this form."""
         path = folder / MARKER
         try:
-            info = path.stat()
-            data = json.loads(path.read_text(encoding="utf-8"))
-            marker = cls(set(data["files"]), data.get("behind", ""), set(data.get("differs", ())),
-                         f"{info.st_ino}-{info.st_mtime_ns}")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            generation = _generation(path)
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
             return None
-        names = [marker.behind, *marker.files, *marker.differs]
-        return marker if all(isinstance(name, str) for name in names) else None
+        if not lines or lines[0] != cls.HEADER:
+            return None
+        entries: dict[str, set[str]] = {"file": set(), "behind": set(), "differs": set()}
+        for line in lines[1:]:
+            kind, _, value = line.partition(" ")
+            if kind not in entries or not value:
+                return None
+            entries[kind].add(value)
+        if len(entries["behind"]) > 1:
+            return None
+        return cls(entries["file"], next(iter(entries["behind"]), ""), entries["differs"], generation)
+
+
+def _generation(marker: Path) -> str:
+    info = marker.stat()
+    return f"{info.st_ino}-{info.st_mtime_ns}"
 
 
 class Stage:
@@ -107,6 +121,7 @@ class Site:
         self.out = out.resolve()  # a link to a folder: the folder it names
         self.name = self.out.name
         self.lock_file: int | None = None
+        self.known: dict[str, Marker] = {}  # markers read or written, by generation: parsed once
 
     def beside(self, suffix: str) -> Path:
         return self.out.parent / f".{self.name}.{suffix}"
@@ -138,7 +153,25 @@ class Site:
         self.close()
 
     def live(self) -> Marker | None:
-        return Marker.read(self.out)
+        return self.marker(self.out)
+
+    def marker(self, folder: Path) -> Marker | None:
+        """A folder's marker, parsed once per generation (a copy: callers may change it)."""
+        try:
+            generation = _generation(folder / MARKER)
+        except OSError:
+            return None
+        if generation not in self.known:
+            marker = Marker.read(folder)
+            if marker is None:
+                return None
+            self._remember(marker)
+        known = self.known[generation]
+        return Marker(set(known.files), known.behind, set(known.differs), known.generation)
+
+    def _remember(self, marker: Marker) -> None:
+        self.known = {k: v for k, v in list(self.known.items())[-2:]}  # the live site's and the spare's
+        self.known[marker.generation] = marker
 
     def foreign_files(self) -> list[str]:
         """Files in the published folder that no build put there (the search index is all ours)."""
@@ -165,7 +198,7 @@ class Site:
         if full or live is None:
             return Stage(root, set(), full=True)
         spare = self.beside("spare")
-        marker = Marker.read(spare) if spare.is_dir() else None
+        marker = self.marker(spare) if spare.is_dir() else None
         if marker is not None and marker.behind == live.generation:
             os.rmdir(root)
             os.replace(spare, root)  # a killed build leaves it as a `new-` leftover: never trusted again
@@ -200,10 +233,10 @@ class Site:
     def commit(self, stage: Stage) -> Marker:
         """Publish the stage: one atomic exchange with the live folder. The replaced folder
         becomes the spare, marked with how it differs from the new site."""
-        _write_atomic(stage.root / MARKER, Marker(stage.files).dump())
-        marker = Marker.read(stage.root)
-        if marker is None:
-            raise OutputError(f"{stage.root / MARKER}: error: cannot read back the site's marker")
+        marker = Marker(stage.files)
+        _write_atomic(stage.root / MARKER, marker.dump())
+        marker.generation = _generation(stage.root / MARKER)
+        self._remember(marker)
         os.chmod(stage.root, 0o755)  # noqa: S103 - mkdtemp makes 0700; a web server needs to read it
         _sync_folder(stage.root)
         if not self.out.exists():
@@ -218,9 +251,11 @@ class Site:
         if stage.full:
             self.discard(old)
             return marker
-        replaced = Marker.read(old) or Marker(set())
+        replaced = self.marker(old) or Marker(set())
         replaced.behind, replaced.differs = marker.generation, stage.changed | {MARKER}
         _write_atomic(old / MARKER, replaced.dump())
+        replaced.generation = _generation(old / MARKER)
+        self._remember(replaced)
         os.replace(old, self.beside("spare"))
         return marker
 

@@ -62,12 +62,27 @@ def _walk(root: Path, skip: tuple[str, ...] = (), hidden: bool = False) -> list[
         return name not in NEVER and (hidden or not name.startswith("."))
 
     found: list[str] = []
-    for folder, subfolders, files in os.walk(root):
-        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        subfolders[:] = sorted(name for name in subfolders if wanted(name) and not (not prefix and name in skip))
-        found += [prefix + name for name in files if wanted(name) and os.path.isfile(os.path.join(folder, name))]
+    folders = [("", str(root))]
+    while folders:  # scandir knows each entry's type without a system call per file
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not wanted(entry.name):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if not (not prefix and entry.name in skip):
+                        folders.append((prefix + entry.name + "/", entry.path))
+                elif _is_file(entry):
+                    found.append(prefix + entry.name)
     return found
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """A regular file, or a link to one (a link to anything else, or to itself, is not)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def check_edition(config: Config, chapters: list[Chapter], problems: Collector) -> None:

@@ -302,7 +302,7 @@ def test_bad_config_values_are_errors_not_crashes(tmp_path, config, message):
 
 def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
     content = make_edition(tmp_path, GOOD)
-    (content / "edition.toml").write_bytes(b"\xef\xbb\xbf" + 'title = "Probe"\n'.encode())
+    (content / "edition.toml").write_bytes(b"\xef\xbb\xbf" + b'title = "Probe"\n')
     assert run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search").returncode == 0
 
 

@@ -46,6 +46,7 @@ class Page:
     section_id: str | None = None
     nav: dict = field(default_factory=dict)  # prev, next, parents: Links
     base_key: tuple = ()  # the page's own inputs; `key` adds its neighbours
+    base_digest: str = ""  # of path, template and base_key, computed once
     key: str = ""  # a digest of base_key and the neighbours (stored between builds: state.py)
 
 
@@ -116,10 +117,18 @@ def _chapter_pages(chapter: Chapter, targets: tuple[str, ...]) -> list[Page]:
 def _link(pages: list[Page], index: int) -> None:
     """Set a page's previous/next links and its key (its own inputs, then its neighbours)."""
     page = pages[index]
-    page.nav["prev"] = Link(pages[index - 1].title, pages[index - 1].path) if index else None
-    page.nav["next"] = Link(pages[index + 1].title, pages[index + 1].path) if index + 1 < len(pages) else None
-    key = (page.path, page.template, *page.base_key, page.nav["prev"], page.nav["next"])
-    page.key = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    prev = Link(pages[index - 1].title, pages[index - 1].path) if index else None
+    after = Link(pages[index + 1].title, pages[index + 1].path) if index + 1 < len(pages) else None
+    if page.key and page.nav.get("prev") == prev and page.nav.get("next") == after:
+        return  # a chapter boundary whose neighbours did not change (most of them, after an edit)
+    page.nav["prev"], page.nav["next"] = prev, after
+    if not page.base_digest:
+        page.base_digest = _digest((page.path, page.template, *page.base_key))
+    page.key = _digest((page.base_digest, page.nav["prev"], page.nav["next"]))
+
+
+def _digest(value: tuple) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
 def index_lists_sections(chapters: list[Chapter]) -> bool:
