@@ -28,7 +28,8 @@ class EditionError(Exception):
         self.diagnostics = diagnostics
         super().__init__("\n".join(str(d) for d in diagnostics))
 
-    def __reduce__(self):  # raised in a worker process, re-raised in the parent
+    # Raised in a worker process, re-raised in the parent.
+    def __reduce__(self) -> tuple[type[EditionError], tuple[list[Diagnostic]]]:
         return (EditionError, (self.diagnostics,))
 
 

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 
-def file_stamp(path: Path) -> tuple:
+def file_stamp(path: Path) -> tuple[int, int, int]:
     info = path.stat()
     return info.st_mtime_ns, info.st_size, info.st_ino
 

@@ -68,8 +68,8 @@ def identity(content: Path, out: Path, search: bool) -> dict[str, Any]:
 def read(path: Path) -> State | None:
     """The state stored at `path`, checked field by field; None if missing or not valid."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return decode(State, data)
+        state: State = decode(State, json.loads(path.read_text(encoding="utf-8")))
+        return state
     except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
 
