@@ -334,14 +334,20 @@ def test_close_leaves_no_threads_or_folders(tmp_path):
     assert not instance.workdir.exists()
 
 
+def start_serve(*extra: str) -> tuple[subprocess.Popen, str]:
+    """`edition serve` in a process of its own; returns it with its "preview: URL" line."""
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(CONTENT), "--port", "0",
+                                *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = ""
+    while "preview:" not in line:
+        line = process.stdout.readline()
+        assert line or process.poll() is None, process.stderr.read()
+    return process, line
+
+
 def test_cli_serves_on_loopback_and_stops_on_ctrl_c(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(CONTENT), "--port", "0"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process, line = start_serve()
     try:
-        line = ""
-        while "preview:" not in line:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, process.stderr.read()
         assert re.search(r"preview: http://127\.0\.0\.1:\d+/", line)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=15)
@@ -352,13 +358,8 @@ def test_cli_serves_on_loopback_and_stops_on_ctrl_c(tmp_path):
 
 
 def test_cli_other_host_prints_a_notice(tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(CONTENT), "--port", "0",
-                                "--host", "0.0.0.0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process, _ = start_serve("--host", "0.0.0.0")
     try:
-        line = ""
-        while "preview:" not in line:
-            line = process.stdout.readline()
-            assert line or process.poll() is None
         process.terminate()
         _, err = process.communicate(timeout=15)
         assert "notice: serving on 0.0.0.0" in err and process.returncode == 0
@@ -440,13 +441,8 @@ def test_a_client_hanging_up_prints_no_traceback(tmp_path):
     import socket
     import struct
 
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(CONTENT), "--port", "0"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process, line = start_serve()
     try:
-        line = ""
-        while "preview:" not in line:
-            line = process.stdout.readline()
-            assert line or process.poll() is None, process.stderr.read()
         port = int(re.search(r":(\d+)/", line).group(1))
         for path in ["/kleinstaaten/s6-1.html", "/__edition/events", "/pagefind/pagefind.js"] * 10:
             client = socket.create_connection(("127.0.0.1", port))
@@ -485,12 +481,7 @@ def _preview_folders() -> set[Path]:
 
 def test_a_preview_killed_with_sigkill_leaves_a_folder_the_next_one_removes(tmp_path):
     before = _preview_folders()
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(CONTENT), "--port", "0"],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = ""
-    while "preview:" not in line:
-        line = process.stdout.readline()
-        assert line or process.poll() is None, process.stderr.read()
+    process, _ = start_serve()
     process.kill()
     process.wait()
     abandoned = _preview_folders() - before
