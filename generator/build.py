@@ -329,7 +329,7 @@ def _check_static(config: Config, statics: dict[str, Path], pages: list[Page], e
 
 def _search_parts(config: Config, files: list[Path], stamps: dict[Path, tuple[int, int, int]]) -> SearchParts:
     """The search index's parts, from the sources' file names and sizes: known before parsing."""
-    return SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search_part_mb * 2**20))
+    return SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search.part_mb * 2**20))
 
 
 def _digest(value: object) -> str:

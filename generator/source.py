@@ -35,9 +35,9 @@ def chapter_files(config: Config) -> list[Path]:
     Hidden files and folders (editor backups, .git) are not chapters, nor is `static/`."""
     found = [path for path in _walk(config.root, skip=(STATIC_FOLDER,)) if path.endswith(".md")]
     excluded = set()
-    for pattern in config.exclude:
+    for pattern in config.content.exclude:
         excluded.update(fnmatch.filter(found, pattern))
-    rank = {name: i for i, name in enumerate(config.order)}
+    rank = {name: i for i, name in enumerate(config.content.order)}
     chosen = sorted((name for name in found if name not in excluded), key=lambda n: (rank.get(n, len(rank)), n))
     return [config.root / name for name in chosen]
 
@@ -89,7 +89,7 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
     """What no single chapter can know: the book has chapters, order names files, slugs are unique."""
     if not chapters and not problems.errors:
         problems.error(config.root, None, "no chapter files (*.md) in the content folder")
-    for name in config.order:
+    for name in config.content.order:
         if not (config.root / name).is_file():
             problems.error(config.path, None, f"content.order names '{name}', which does not exist")
     slugs: dict[str, Path] = {}

@@ -169,3 +169,20 @@ def test_replace_keep_and_pages_decisions_are_applied(tmp_path):
     assert "Verteidigungs" not in source and " Teil der" not in source
     report = (tmp_path / "review" / "k.report.md").read_text(encoding="utf-8")
     assert "Bestandteil der" in report
+
+
+def test_decisions_are_checked_by_the_same_schema_with_lines(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("Ein Satz.\n", encoding="utf-8")
+    (tmp_path / "decisions.toml").write_text(
+        '[[join]]\nraw = "in dem"\nseite = 3\n\n[[replace]]\nraw = "a"\n\n[pages]\n"p.txt" = "zwölf"\n'
+        '[opening]\nlabel = 3\n', encoding="utf-8")
+    result = run_cli("ingest", str(page), "--into", str(tmp_path / "k.md"))
+    decisions = tmp_path / "decisions.toml"
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    for expected in (f"{decisions}:3: error: unknown decision key 'join.seite' (known keys here: note, page, raw)",
+                     f"{decisions}:5: error: missing key 'replace.clean'",
+                     f"{decisions}:9: error: decision key 'pages.p.txt' must be a whole number",
+                     f"{decisions}:11: error: decision key 'opening.label' must be text in quotes"):
+        assert expected in result.stderr, result.stderr
+    assert not (tmp_path / "k.md").exists()

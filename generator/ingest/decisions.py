@@ -28,9 +28,7 @@ from pathlib import Path
 from generator.config import read_text, read_toml
 from generator.diagnostics import Collector
 from generator.ingest.gaps import Gap, Token
-
-TOP = {"title": str, "opening": dict, "pages": dict, "gaps": dict, "join": list, "keep": list, "replace": list}
-ENTRY_KEYS = {"join": {"raw", "page", "note"}, "keep": {"raw", "page", "note"}, "replace": {"raw", "clean", "page", "note"}}
+from generator.schema import Lines, read_table, setting
 
 
 @dataclass
@@ -84,6 +82,39 @@ class Decisions:
         return [e for e in self.entries if e.used == 0]
 
 
+@dataclass(frozen=True)
+class _Opening:
+    label: str = setting("", doc="the editorial heading for text before the first printed one")
+    id: str = setting("", doc="its id")
+
+
+@dataclass(frozen=True)
+class _Join:
+    raw: str = setting(required=True, doc="the words as the raw pages have them")
+    page: int | None = setting(None, doc="only on this print page")
+    note: str = setting("", doc="why")
+
+
+@dataclass(frozen=True)
+class _Replace:
+    raw: str = setting(required=True, doc="the text as the raw pages have it")
+    clean: str = setting(required=True, doc="the text as it is to be read")
+    page: int | None = setting(None, doc="only on this print page")
+    note: str = setting("", doc="why")
+
+
+@dataclass(frozen=True)
+class _DecisionsFile:
+    """The schema of `decisions.toml` (see the module's docstring)."""
+    title: str = setting("", doc="the chapter title")
+    opening: _Opening = setting(factory=_Opening)
+    pages: dict[str, int] = setting(factory=dict, doc="raw page file → its print page number")
+    gaps: dict[str, str] = setting(factory=dict, doc="the editor's note on a gap, by the page it follows")
+    join: tuple[_Join, ...] = setting((), doc="close a gap the tool left open")
+    keep: tuple[_Join, ...] = setting((), doc="forbid a join the tool would make")
+    replace: tuple[_Replace, ...] = setting((), doc="correct the text")
+
+
 def load_decisions(path: Path | None, problems: Collector) -> Decisions:
     if path is None or not path.is_file():
         return Decisions(path=None)
@@ -91,33 +122,14 @@ def load_decisions(path: Path | None, problems: Collector) -> Decisions:
     data = read_toml(path, text, problems) if text is not None else None
     if text is None or data is None:
         return Decisions(path=path)
-    lines = text.splitlines()
-
-    def line_of(needle: str) -> int | None:
-        return next((i for i, line in enumerate(lines, 1) if needle in line), None)
-
-    decisions = Decisions(path=path)
-    for key, value in data.items():
-        if key not in TOP or not isinstance(value, TOP[key]):
-            problems.error(path, line_of(key), f"unknown or mistyped decision '{key}' (known: {', '.join(TOP)})")
-    decisions.title = data.get("title", "") if isinstance(data.get("title"), str) else ""
-    opening = data.get("opening", {}) if isinstance(data.get("opening"), dict) else {}
-    decisions.opening_label, decisions.opening_id = str(opening.get("label", "")), str(opening.get("id", ""))
-    for name, number in (data.get("pages") or {}).items():
-        if isinstance(number, int):
-            decisions.pages[name] = number
-        else:
-            problems.error(path, line_of(name), f"pages.{name} must be a page number")
-    decisions.gap_notes = {k: str(v) for k, v in (data.get("gaps") or {}).items()}
-    raw_lines = [i for i, line in enumerate(lines, 1) if line.strip().startswith("raw")]
-    for kind in ("join", "keep", "replace"):
-        for entry in data.get(kind, []) if isinstance(data.get(kind), list) else []:
-            line = line_of(f'"{entry.get("raw", "")}"') or (raw_lines[0] if raw_lines else None)
-            extra = set(entry) - ENTRY_KEYS[kind]
-            if extra or not isinstance(entry.get("raw"), str) or (kind == "replace" and "clean" not in entry):
-                problems.error(path, line, f"[[{kind}]] entry needs 'raw'{' and clean' if kind == 'replace' else ''}"
-                                           f"{'; unknown keys: ' + ', '.join(sorted(extra)) if extra else ''}")
-                continue
-            decisions.entries.append(Decision(kind, entry["raw"], line or 0, str(entry.get("clean", "")),
-                                              entry.get("page"), str(entry.get("note", ""))))
+    lines = Lines(text)
+    read = read_table(_DecisionsFile, data, path, lines, problems, noun="decision key")
+    decisions = Decisions(path=path, title=read.title, opening_label=read.opening.label, opening_id=read.opening.id,
+                          pages=dict(read.pages), gap_notes=dict(read.gaps))
+    entries: list[tuple[str, int, _Join | _Replace]] = [("join", i, e) for i, e in enumerate(read.join)]
+    entries += [("keep", i, e) for i, e in enumerate(read.keep)] + [("replace", i, e) for i, e in enumerate(read.replace)]
+    for kind, index, entry in entries:
+        line = lines.of((kind, index, "raw")) or 0
+        clean = entry.clean if isinstance(entry, _Replace) else ""
+        decisions.entries.append(Decision(kind, entry.raw, line, clean, entry.page, entry.note))
     return decisions
