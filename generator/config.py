@@ -21,7 +21,7 @@ from generator.schema import Lines, internal, read_table, setting
 CONFIG_NAME = "edition.toml"
 
 
-def _language(value: str) -> str | None:
+def check_language(value: str) -> str | None:
     if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
         return None
     return f"language {value!r} is not a BCP 47 tag like 'de'"
@@ -66,7 +66,7 @@ class Search:
 class Config:
     title: str = setting(required=True, doc="the edition needs a title")
     subtitle: str = setting("", doc="the edition's subtitle")
-    language: str = setting("de", check=_language, doc="BCP 47 tag of the text and the interface")
+    language: str = setting("de", check=check_language, doc="BCP 47 tag of the text and the interface")
     url: str = setting("", check=_url, doc="the published address; citations then carry absolute links")
     source: Source = setting(factory=Source)
     content: Content = setting(factory=Content)

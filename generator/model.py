@@ -10,7 +10,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator.config import Config
+from generator.config import Config, check_language
+from generator.schema import setting
 
 UNKNOWN = None  # a print page whose number the sources do not give
 
@@ -83,6 +84,20 @@ class Note:
     line: int
 
 
+@dataclass(frozen=True)
+class ChapterMeta:
+    """A chapter's own facts, from its front matter (TOML between `+++` lines, as in Hugo and
+    Zola): an edited volume's chapters have their own authors, titles and print pages."""
+    title: str = setting("", doc="the title to cite (default: the text of the '# ' heading)")
+    subtitle: str = setting("", doc="its subtitle")
+    authors: tuple[str, ...] = setting((), doc="the chapter's authors, each 'Family, Given' (default: the book's)")
+    first_page: str = setting("", doc="its first print page (default: the first its page markers give)")
+    last_page: str = setting("", doc="its last print page (default: the last its page markers give)")
+    language: str = setting("", check=lambda v: check_language(v) if v else None,
+                            doc="BCP 47 tag, if not the edition's")
+    doi: str = setting("", doc="the printed chapter's DOI, e.g. 10.1000/xyz123")
+
+
 @dataclass
 class Chapter:
     slug: str          # URL folder, from the file name
@@ -96,6 +111,7 @@ class Chapter:
     anchors: dict[str, str] = field(default_factory=dict)  # every id → the section page holding it
     links: list[tuple[str, int]] = field(default_factory=list)  # edition-internal link targets, line
     anchors_digest: str = ""  # changes when an anchor is added, removed or moves to another section
+    meta: ChapterMeta = field(default_factory=ChapterMeta)
 
     def outline(self) -> Chapter:
         """The chapter without its text: what other pages (index, neighbours) may show of it."""

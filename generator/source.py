@@ -16,10 +16,11 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from generator import markup
-from generator.config import Config
+from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic
 from generator.files import read_regular
-from generator.model import Block, Chapter, Note, PageBreak, Section
+from generator.model import Block, Chapter, ChapterMeta, Note, PageBreak, Section
+from generator.schema import Lines, read_table
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
 VALID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -125,6 +126,7 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
         problems.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
     slug = slug_of(path)
+    meta, text = front_matter(path, text, problems)
     env: dict = {}
     tokens = markup.parser().parse(text, env)
     builder = _ChapterBuilder(path, slug, problems, env)
@@ -140,8 +142,28 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
     return Chapter(slug=slug, path=path, title=builder.title[0], title_html=builder.title[1],
                    sections=builder.sections, notes=notes, page_breaks=builder.page_breaks,
                    digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
-                   anchors=anchors, links=env.get("links", []),
+                   anchors=anchors, links=env.get("links", []), meta=meta,
                    anchors_digest=hashlib.blake2b(repr((slug, sorted(anchors.items()))).encode(), digest_size=16).hexdigest())
+
+
+FRONT_MATTER = "+++"
+
+
+def front_matter(path: Path, text: str, problems: Collector) -> tuple[ChapterMeta, str]:
+    """The chapter's front matter (TOML between two `+++` lines at the very top) and the text
+    with it blanked out, so that every later line keeps its number."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != FRONT_MATTER:
+        return ChapterMeta(), text
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() == FRONT_MATTER), None)
+    if end is None:
+        problems.error(path, 1, f"front matter not closed: a line '{FRONT_MATTER}' must end it")
+        return ChapterMeta(), text
+    toml = "\n".join(lines[1:end])
+    data = read_toml(path, toml, problems, offset=1)
+    meta = read_table(ChapterMeta, data, path, Lines(toml, offset=1), problems, noun="front matter key") \
+        if data is not None else ChapterMeta()
+    return meta, "\n" * (end + 1) + "\n".join(lines[end + 1:])
 
 
 def _anchors(sections: list[Section], notes: dict[str, Note]) -> dict[str, str]:

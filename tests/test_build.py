@@ -338,7 +338,7 @@ def test_data_and_other_scheme_links_are_text_and_ris_stays_one_record_per_chapt
     page = read(out, "kapitel/s1.html")
     assert 'href="data:' not in page and 'href="file:' not in page and "[Bild](data:image/png" in page
     assert 'href="https://example.org"' in page and 'href="mailto:x@example.org"' in page
-    ris = read(out, "kapitel/kapitel.ris")
+    ris = (out / "kapitel" / "kapitel.ris").read_bytes().decode("utf-8")
     assert ris.count("TY  - ") == 1 and ris.count("ER  - ") == 1
 
 
@@ -352,3 +352,65 @@ def test_huge_sections_build_in_linear_time(tmp_path):
                              str(tmp_path / "site"), "--no-search"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert 'id="s1-p100000"' in read(tmp_path / "site", "kapitel/s1.html")
+
+
+VOLUME_CONFIG = ('title = "Sammelband"\n[source]\nauthors = ["Buch, Bernd"]\neditors = ["Herausgeber, Hanna"]\n'
+                 'book_title = "Kleinstaaten heute"\nyear = "2004"\nfirst_page = "1"\nlast_page = "300"\n')
+FRONT = ('+++\ntitle = "Neutralität im Wandel"\nauthors = ["Eins, Anna", "Zwei, Zora"]\nfirst_page = "25"\n'
+         'last_page = "26"\ndoi = "10.1000/xyz"\n+++\n# Neutralität im Wandel[^1]\n\n## 1. Anfang\n\n'
+         '{{page 25}}Text.[^1]\n\n[^1]: Eine Anmerkung.\n')
+
+
+def test_chapter_front_matter_gives_each_output_the_chapters_own_facts(tmp_path):
+    content = make_edition(tmp_path, FRONT, VOLUME_CONFIG)
+    (content / "zweites.md").write_text("# Zweites Kapitel\n\n## 1. Teil\n\n{{page 27}}Text.\n\n{{page 30}}Mehr.\n",
+                                        encoding="utf-8")
+    out = tmp_path / "site"
+    result = run_cli("build", "--content", str(content), "--out", str(out), "--no-search")
+    assert result.returncode == 0, result.stderr
+    first = read(out, "kapitel/index.html")
+    for tag in ('citation_title" content="Neutralität im Wandel"', 'citation_author" content="Eins, Anna"',
+                'citation_author" content="Zwei, Zora"', 'citation_firstpage" content="25"',
+                'citation_lastpage" content="26"', 'citation_doi" content="10.1000/xyz"',
+                'citation_editor" content="Herausgeber, Hanna"'):
+        assert tag in first
+    assert "Buch, Bernd" not in first  # the book's author is not this chapter's
+    assert "Eins, Anna / Zwei, Zora: Neutralität im Wandel. In: Herausgeber, Hanna (Hrsg.): Kleinstaaten heute. " \
+           "2004, S. 25–26." in first
+    bib = read(out, "kapitel/kapitel.bib")
+    assert "author = {Eins, Anna and Zwei, Zora}" in bib and "pages = {25--26}" in bib and "doi = {10.1000/xyz}" in bib
+    ris = (out / "kapitel" / "kapitel.ris").read_bytes().decode("utf-8")
+    assert "AU  - Eins, Anna\r\nAU  - Zwei, Zora\r\n" in ris and "SP  - 25\r\nEP  - 26\r\n" in ris
+    csl = json.loads(read(out, "kapitel/kapitel.json"))[0]
+    assert csl["author"][0] == {"family": "Eins", "given": "Anna"} and csl["page"] == "25–26"
+    assert '"pageStart": "25"' in first
+    # Without front matter: the book's authors, the pages its own markers cover (never the book's 1–300).
+    second = read(out, "zweites/index.html")
+    assert 'citation_author" content="Buch, Bernd"' in second
+    assert 'citation_firstpage" content="27"' in second and 'citation_lastpage" content="30"' in second
+    assert "S. 1–300" not in second and "S. 27–30" in second
+    assert "SP  - 27\r\nEP  - 30" in (out / "zweites" / "zweites.ris").read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize("chapter, expected", [
+    ("+++\ntitel = \"x\"\n+++\n# K\n\n## 1. A\n\nText.\n", ":2: error: unknown front matter key 'titel'"),
+    ("+++\nauthors = \"Eins, Anna\"\n+++\n# K\n\n## 1. A\n\nText.\n",
+     ":2: error: front matter key 'authors' must be a list of texts in quotes"),
+    ("+++\ntitle = \"x\"\n# K\n\n## 1. A\n\nText.\n", ":1: error: front matter not closed"),
+    ("+++\nlanguage = \"Deutsch\"\n+++\n# K\n\n## 1. A\n\nText.\n", ":2: error: language 'Deutsch' is not a BCP 47 tag"),
+    ("+++\ntitle = \"x\"\n+++\n# K\n\n## 1. A\n\nText.[^9]\n", ":8: error: footnote reference [^9] has no note"),
+])
+def test_front_matter_problems_name_their_line(tmp_path, chapter, expected):
+    content = make_edition(tmp_path, chapter)
+    result = run_cli("check", "--content", str(content))
+    assert_clean_failure(result, f"{content / 'kapitel.md'}{expected}")
+
+
+def test_the_readme_documents_every_settings_key():
+    from generator.config import Config
+    from generator.model import ChapterMeta
+    from generator.schema import documentation
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key, _, _ in documentation(Config) + documentation(ChapterMeta):
+        assert key.split(".")[-1] in readme, key

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from generator.config import Config
 from generator.model import Block, Chapter, PageBreak, Section
@@ -31,30 +33,60 @@ def german_date(iso: str) -> str:
     return f"{day}. {MONTHS[month - 1]} {year}"
 
 
+@dataclass(frozen=True)
+class Item:
+    """A chapter as a reference manager sees it: its own facts (front matter) over the book's.
+    Every citation and export is made from this one record."""
+    title: str
+    authors: tuple[str, ...]
+    editors: tuple[str, ...]
+    book_title: str
+    publisher: str
+    place: str
+    year: str
+    first_page: str  # print pages: the front matter's, else those the page markers cover
+    last_page: str
+    language: str
+    doi: str = ""
+    url: str = ""  # the chapter page's address, when the edition's is known
+
+
+def item(config: Config, chapter: Chapter) -> Item:
+    """The chapter's record. Its pages are never the book's: without front matter, they are
+    the first and last print page its markers give, or unknown."""
+    meta, book = chapter.meta, config.source
+    first, last = meta.first_page, meta.last_page
+    known = chapter.known_pages
+    if not (first or last) and known:
+        first, last = str(known[0]), str(known[-1]) if known[-1] != known[0] else ""
+    return Item(title=meta.title or chapter.title, authors=meta.authors or book.authors, editors=book.editors,
+                book_title=book.book_title, publisher=book.publisher, place=book.place, year=book.year,
+                first_page=first, last_page=last, language=meta.language or config.language, doi=meta.doi,
+                url=config.url + f"{chapter.slug}/index.html" if config.url else "")
+
+
 def _names(names: tuple[str, ...]) -> str:
     return " / ".join(names)
 
 
-def chapter_reference(config: Config, chapter: Chapter) -> str:
+def chapter_reference(work: Item) -> str:
     """"Autor: Titel. In: Hrsg. (Hrsg.): Buch. Ort: Verlag Jahr, S. x–y" with unknown parts left out."""
-    src = config.source
     parts = []
-    head = f"{_names(src.authors)}: {chapter.title}" if src.authors else chapter.title
+    head = f"{_names(work.authors)}: {work.title}" if work.authors else work.title
     parts.append(head + ".")
-    book = src.book_title
-    if book:
-        editors = f"{_names(src.editors)} (Hrsg.): " if src.editors else ""
-        parts.append(f"In: {editors}{book}.")
-    imprint = " ".join(x for x in (f"{src.place}:" if src.place and src.publisher else src.place, src.publisher, src.year) if x)
-    pages = _chapter_pages(config)
-    tail = ", ".join(x for x in (imprint, pages) if x)
+    if work.book_title:
+        editors = f"{_names(work.editors)} (Hrsg.): " if work.editors else ""
+        parts.append(f"In: {editors}{work.book_title}.")
+    place = f"{work.place}:" if work.place and work.publisher else work.place
+    imprint = " ".join(x for x in (place, work.publisher, work.year) if x)
+    tail = ", ".join(x for x in (imprint, _pages(work)) if x)
     if tail:
         parts.append(tail + ".")
     return " ".join(parts)
 
 
-def _chapter_pages(config: Config) -> str:
-    first, last = config.source.first_page, config.source.last_page
+def _pages(work: Item) -> str:
+    first, last = work.first_page, work.last_page
     if first and last:
         return f"S. {first}–{last}"
     return f"S. {first or last}" if first or last else ""
@@ -84,79 +116,79 @@ def citation(reference: str, section: Section | None = None, block: Block | None
 
 # ---- files for reference managers (linked with <link rel="alternate"> on the chapter page) ----
 
-def _csl(config: Config, chapter: Chapter, url: str) -> dict:
-    src = config.source
-    item: dict = {"id": chapter.slug, "type": "chapter", "title": chapter.title, "language": config.language}
-    if src.authors:
-        item["author"] = [_csl_name(n) for n in src.authors]
-    if src.editors:
-        item["editor"] = [_csl_name(n) for n in src.editors]
-    if src.book_title:
-        item["container-title"] = src.book_title
-    if src.publisher:
-        item["publisher"] = src.publisher
-    if src.place:
-        item["publisher-place"] = src.place
-    if src.year.isdigit():
-        item["issued"] = {"date-parts": [[int(src.year)]]}
-    if pages := _chapter_pages(config).removeprefix("S. "):
-        item["page"] = pages
-    if url:
-        item["URL"] = url
-    return item
+def _csl(work: Item, key: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": key, "type": "chapter", "title": work.title, "language": work.language}
+    if work.authors:
+        data["author"] = [_csl_name(n) for n in work.authors]
+    if work.editors:
+        data["editor"] = [_csl_name(n) for n in work.editors]
+    if work.book_title:
+        data["container-title"] = work.book_title
+    if work.publisher:
+        data["publisher"] = work.publisher
+    if work.place:
+        data["publisher-place"] = work.place
+    if work.year.isdigit():
+        data["issued"] = {"date-parts": [[int(work.year)]]}
+    if pages := _pages(work).removeprefix("S. "):
+        data["page"] = pages
+    if work.doi:
+        data["DOI"] = work.doi
+    if work.url:
+        data["URL"] = work.url
+    return data
 
 
-def _csl_name(name: str) -> dict:
+def _csl_name(name: str) -> dict[str, str]:
     if "," in name:
         family, given = (s.strip() for s in name.split(",", 1))
         return {"family": family, "given": given}
     return {"literal": name}
 
 
-def csl_json(config: Config, chapter: Chapter, url: str) -> str:
-    return json.dumps([_csl(config, chapter, url)], ensure_ascii=False, indent=2) + "\n"
+def csl_json(work: Item, key: str) -> str:
+    return json.dumps([_csl(work, key)], ensure_ascii=False, indent=2) + "\n"
 
 
 def _bibtex_escape(value: str) -> str:
     return re.sub(r"([{}\\&%$#_])", r"\\\1", value)
 
 
-def bibtex(config: Config, chapter: Chapter, url: str) -> str:
-    src = config.source
-    fields = [("title", chapter.title), ("author", " and ".join(src.authors)), ("editor", " and ".join(src.editors)),
-              ("booktitle", src.book_title), ("publisher", src.publisher), ("address", src.place),
-              ("year", src.year), ("pages", _chapter_pages(config).removeprefix("S. ").replace("–", "--")),
-              ("language", "german" if config.language == "de" else config.language), ("url", url)]
+def bibtex(work: Item, key: str) -> str:
+    fields = [("title", work.title), ("author", " and ".join(work.authors)), ("editor", " and ".join(work.editors)),
+              ("booktitle", work.book_title), ("publisher", work.publisher), ("address", work.place),
+              ("year", work.year), ("pages", _pages(work).removeprefix("S. ").replace("–", "--")),
+              ("language", "german" if work.language == "de" else work.language), ("doi", work.doi), ("url", work.url)]
     body = ",\n".join(f"  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
-    return f"@incollection{{{chapter.slug},\n{body}\n}}\n"
+    return f"@incollection{{{key},\n{body}\n}}\n"
 
 
-def ris(config: Config, chapter: Chapter, url: str) -> str:
-    src = config.source
-    first, last = src.first_page, src.last_page
-    rows = [("TY", "CHAP"), ("TI", chapter.title)]
-    rows += [("AU", a) for a in src.authors] + [("A2", e) for e in src.editors]
-    rows += [("T2", src.book_title), ("PB", src.publisher), ("CY", src.place), ("PY", src.year),
-             ("SP", first), ("EP", last), ("LA", config.language), ("UR", url), ("ER", "")]
+def ris(work: Item) -> str:
+    rows = [("TY", "CHAP"), ("TI", work.title)]
+    rows += [("AU", a) for a in work.authors] + [("A2", e) for e in work.editors]
+    rows += [("T2", work.book_title), ("PB", work.publisher), ("CY", work.place), ("PY", work.year),
+             ("SP", work.first_page), ("EP", work.last_page), ("LA", work.language), ("DO", work.doi),
+             ("UR", work.url), ("ER", "")]
     # One line per field, whatever a value holds: a line break would start a record of its own.
     return "".join(f"{k}  - {' '.join(v.split())}\r\n" for k, v in rows if v or k == "ER")
 
 
-def json_ld(config: Config, chapter: Chapter, url: str) -> str:
-    src = config.source
-    data: dict = {"@context": "https://schema.org", "@type": "Chapter", "name": chapter.title,
-                  "inLanguage": config.language}
-    if src.authors:
-        data["author"] = [{"@type": "Person", "name": a} for a in src.authors]
-    if src.book_title:
-        data["isPartOf"] = {"@type": "Book", "name": src.book_title}
-    if src.first_page:
-        data["pageStart"] = src.first_page
-    if src.last_page:
-        data["pageEnd"] = src.last_page
-    if url:
-        data["url"] = url
-    if config.date:
-        data["dateModified"] = config.date
+def json_ld(work: Item, date: str) -> str:
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Chapter", "name": work.title,
+                            "inLanguage": work.language}
+    if work.authors:
+        data["author"] = [{"@type": "Person", "name": a} for a in work.authors]
+    if work.book_title:
+        data["isPartOf"] = {"@type": "Book", "name": work.book_title}
+    if work.first_page:
+        data["pageStart"] = work.first_page
+    if work.last_page:
+        data["pageEnd"] = work.last_page
+    if work.doi:
+        data["sameAs"] = f"https://doi.org/{work.doi}"
+    if work.url:
+        data["url"] = work.url
+    if date:
+        data["dateModified"] = date
     # Inside <script>, no "<" may appear at all: a title "</script><script>…" must stay data.
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -66,7 +66,7 @@ def _popovers(config: Config, chapter: Chapter, section: Section, refs: dict[str
         out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="Anmerkung {number}">\n'
                    f'  <span class="fn-num">{number}</span> {note.html}\n'
                    f'  <a class="fn-more" href="#fn-{anchor}">zur Anmerkung</a>\n</div>\n')
-    reference = citations.chapter_reference(config, chapter)
+    reference = citations.chapter_reference(citations.item(config, chapter))
     page_url = config.url + page_path
     out.append(_cite_popover(config, page_url, f"cite-{section.id}", f"{section.title_text} zitieren",
                              citations.citation(reference, section), f"#{section.id}"))

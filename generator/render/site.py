@@ -146,11 +146,10 @@ def _toc_key(chapter: Chapter, sections: bool) -> tuple:
 
 def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
     """The chapter's files for reference managers: BibTeX, RIS, CSL-JSON."""
-    url = config.url + f"{chapter.slug}/index.html" if config.url else ""
-    exports = export_paths(chapter)
-    return {exports["bib"]: citations.bibtex(config, chapter, url),
-            exports["ris"]: citations.ris(config, chapter, url),
-            exports["csl"]: citations.csl_json(config, chapter, url)}
+    work, exports = citations.item(config, chapter), export_paths(chapter)
+    return {exports["bib"]: citations.bibtex(work, chapter.slug),
+            exports["ris"]: citations.ris(work),
+            exports["csl"]: citations.csl_json(work, chapter.slug)}
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
@@ -212,10 +211,10 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     elif full is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
-        url_abs = config.url + page.path if config.url else ""
-        context.update(chapter=full, exports=export_paths(full),
-                       citation=citations.citation(citations.chapter_reference(config, full)),
-                       json_ld=citations.json_ld(config, full, url_abs))
+        work = citations.item(config, full)
+        context.update(chapter=full, exports=export_paths(full), item=work,
+                       citation=citations.citation(citations.chapter_reference(work)),
+                       json_ld=citations.json_ld(work, config.date))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
         text, popovers = reading.section_markup(config, full, section, page.path)
