@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.diagnostics import Collector
-from generator.model import Chapter
+from generator.model import Chapter, anchor_path
 
 
 def resolve_links(chapters: list[Chapter], problems: Collector, memo: dict | None = None) -> dict[Path, tuple[str, ...]]:
@@ -67,4 +67,4 @@ def _resolve(chapter: Chapter, href: str, by_file: dict[str, Chapter]) -> tuple[
         return f"{target.slug}/index.html", "", file
     if anchor not in target.anchors:
         return "", f"no anchor '#{anchor}' in {target.path.name}", file
-    return f"{target.slug}/{target.anchors[anchor]}.html#{anchor}", "", file
+    return anchor_path(target, anchor), "", file

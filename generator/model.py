@@ -1,14 +1,13 @@
-"""The edition as data: chapters, sections, blocks, notes and print pages.
+"""The edition as data: chapters, sections, blocks, notes, print pages and inline content.
 
-Built by source.py from the chapter files, read by render/. HTML fragments appear only as
-already-escaped `Markup` produced by markup.py; nothing here reads or writes files.
+Built by source.py from the chapter files, read by render/. Content is data (text, emphasis,
+note references, page starts, links, additions, gaps), never HTML: the HTML pages are one
+renderer of it (render/html.py), TEI can be another. Nothing here reads or writes files.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from markupsafe import Markup
 
 from generator.config import Config, check_language
 from generator.schema import setting
@@ -18,38 +17,144 @@ UNKNOWN = None  # a print page whose number the sources do not give
 
 @dataclass(frozen=True)
 class PageBreak:
-    """Where a print page begins. `number` is None when the sources do not give it."""
+    """Where a print page begins. `printed`: its number as printed ("229", "XII"; "" when the
+    sources do not give it); `number` its value if arabic, `roman` its value if roman."""
     number: int | None
     anchor: str
+    roman: int | None = None
+    printed: str = ""
+    line: int = 0
 
     @property
     def label(self) -> str:
-        return f"S. {self.number}" if self.number is not None else "S. ?"
+        return f"S. {self.printed}" if self.printed else "S. ?"
+
+    @property
+    def known(self) -> bool:
+        return bool(self.printed)
+
+
+# ---- inline content: what a line of text holds, as data (HTML and TEI are renderers of it) ----
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Styled:
+    """Emphasis as printed: `style` "em" (italic, *…*) or "strong" (bold, **…**)."""
+    style: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A forced line break (two spaces or a backslash at a line's end)."""
+    hard: bool = True
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A reference to note `label` (its print number); `ref_id` is this reference's own id."""
+    label: str
+    ref_id: str
+
+
+@dataclass(frozen=True)
+class PageStart:
+    page: PageBreak
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link: to another site (`href`), or into the edition (`internal`: the index of its
+    target in the chapter's `links`, resolved to a page once every chapter is loaded)."""
+    href: str
+    children: tuple[Inline, ...]
+    internal: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Addition:
+    """An editorial addition ({{add …}}), shown in square brackets."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Missing text ({{gap}}, {{gap: note}}), with the editor's note."""
+    note: str
+
+
+Inline = Text | Styled | Code | LineBreak | NoteRef | PageStart | Link | Addition | Gap
+
+
+def plain(content: tuple[Inline, ...]) -> str:
+    """The words of inline content, for titles, citations and metadata."""
+    parts: list[str] = []
+    for node in content:
+        if isinstance(node, Text | Code):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        elif isinstance(node, Styled | Link):
+            parts.append(plain(node.children))
+        elif isinstance(node, Addition):
+            parts.append(f"[{node.text}]")
+        elif isinstance(node, Gap):
+            parts.append("[…]")
+    return " ".join("".join(parts).split())
+
+
+def note_refs(content: tuple[Inline, ...]) -> list[NoteRef]:
+    """The note references in inline content, in order, also inside emphasis and links."""
+    found: list[NoteRef] = []
+    for node in content:
+        if isinstance(node, NoteRef):
+            found.append(node)
+        elif isinstance(node, Styled | Link):
+            found += note_refs(node.children)
+    return found
 
 
 @dataclass
 class Block:
-    """One top-level block of reading text.
+    """One block of reading text.
 
     kind: "paragraph" (numbered, citable), "gap" (missing text, marked editorially),
-    "pagebreak" (a page marker standing between paragraphs) or "other" (lists, quotes, code).
+    "pagebreak" (page markers standing between paragraphs), "quote" (its `children` blocks),
+    "list" (`children`: one "item" block per entry; `start` for a numbered list), "code"
+    (`text`, `info` its language), "heading" (a heading inside a quote or a list), "rule".
     """
     kind: str
-    html: Markup
-    line: int
+    content: tuple[Inline, ...] = ()
+    line: int = 0
     number: int | None = None
     anchor: str | None = None
     first_page: PageBreak | None = None  # the print page the block starts on
     last_page: PageBreak | None = None
-    note_refs: tuple[tuple[str, str], ...] = ()  # (print label, id of the reference button)
+    note_refs: tuple[tuple[str, str], ...] = ()  # (print label, id of the reference button), nested ones too
     pages: tuple[PageBreak, ...] = ()  # the page markers inside the block
+    children: tuple[Block, ...] = ()
+    text: str = ""
+    info: str = ""
+    start: int | None = None  # a numbered list's first number
+    tight: bool = True  # a list whose items are single lines (no paragraphs inside)
+    level: int = 0  # a heading's level
 
 
 @dataclass
 class Section:
     id: str
     number: str          # "6.1" as printed without the final dot; "" for unnumbered headings
-    title_html: Markup   # the heading as printed, number included
+    title: tuple[Inline, ...]  # the heading as printed, number included
     title_text: str
     level: int           # 2 for "6.", 3 for "6.1.", …
     line: int
@@ -67,8 +172,11 @@ class Section:
 
     @property
     def note_refs(self) -> dict[str, str]:
-        """Each note referenced in this section → its first reference here (for the back-link)."""
+        """Each note referenced in this section → its first reference here (for the back-link):
+        in the heading, the text, quotes and lists."""
         first: dict[str, str] = {}
+        for ref in note_refs(self.title):
+            first.setdefault(ref.label, ref.ref_id)
         for block in self.blocks:
             for label, ref_id in block.note_refs:
                 first.setdefault(label, ref_id)
@@ -79,9 +187,13 @@ class Section:
 class Note:
     label: str         # the print number, kept as printed ("8")
     anchor: str        # id-safe form of the label
-    html: Markup
+    content: tuple[Block, ...]  # its paragraphs
     text: str
     line: int
+    refs: tuple[str, ...] = ()  # the notes this note refers to (a note in a note)
+
+
+INTRO = "intro"  # the id of a chapter's text before its first section heading (paragraphs intro-p1 …)
 
 
 @dataclass(frozen=True)
@@ -103,7 +215,7 @@ class Chapter:
     slug: str          # URL folder, from the file name
     path: Path
     title: str
-    title_html: Markup
+    heading: tuple[Inline, ...]  # the '# ' heading as printed
     sections: list[Section]
     notes: dict[str, Note]
     page_breaks: list[PageBreak]
@@ -112,14 +224,23 @@ class Chapter:
     links: list[tuple[str, int]] = field(default_factory=list)  # edition-internal link targets, line
     anchors_digest: str = ""  # changes when an anchor is added, removed or moves to another section
     meta: ChapterMeta = field(default_factory=ChapterMeta)
+    intro: Section | None = None  # text before the first section heading, on the chapter's own page
 
     def outline(self) -> Chapter:
         """The chapter without its text: what other pages (index, neighbours) may show of it."""
-        return replace(self, notes={}, sections=[replace(s, blocks=[]) for s in self.sections])
+        return replace(self, notes={}, sections=[replace(s, blocks=[]) for s in self.sections],
+                       intro=replace(self.intro, blocks=[]) if self.intro else None)
 
     @property
-    def known_pages(self) -> list[int]:
-        return [p.number for p in self.page_breaks if p.number is not None]
+    def known_pages(self) -> list[str]:
+        """The print pages the chapter's markers name, as printed ("XII", "229")."""
+        return [p.printed for p in self.page_breaks if p.known]
+
+
+def anchor_path(chapter: Chapter, anchor: str) -> str:
+    """The site path of an anchor of the chapter: on a section page, or on the chapter's own
+    page (its introduction)."""
+    return f"{chapter.slug}/{chapter.anchors.get(anchor) or 'index'}.html#{anchor}"
 
 
 @dataclass

@@ -10,16 +10,38 @@ import fnmatch
 import hashlib
 import os
 import re
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 from markdown_it.token import Token
-from markupsafe import Markup
 
 from generator import markup
 from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic
 from generator.files import read_regular
-from generator.model import Block, Chapter, ChapterMeta, Note, PageBreak, Section
+from generator.markup import SCHEME
+from generator.model import (
+    INTRO,
+    Addition,
+    Block,
+    Chapter,
+    ChapterMeta,
+    Code,
+    Gap,
+    Inline,
+    LineBreak,
+    Link,
+    Note,
+    NoteRef,
+    PageBreak,
+    PageStart,
+    Section,
+    Styled,
+    Text,
+    note_refs,
+    plain,
+)
 from generator.schema import Lines, read_table
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
@@ -27,6 +49,9 @@ VALID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?(?=\s)")
 NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 RESERVED_SLUGS = {"static", "pagefind"}
+# Ids the pages use themselves (templates/): an explicit id may not take one.
+RESERVED_IDS = {"inhalt", "inhalt-kapitel", "inhaltsverzeichnis", "zitieren", "editionsprinzipien", "main",
+                "suche", "anmerkungen"}
 STATIC_FOLDER = "static"  # content/static/: files published as they are
 DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
@@ -104,8 +129,9 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
 
 
 def slug_of(path: Path) -> str:
-    """The chapter's folder in the site, from its file name alone ("Kapitel 1.md" → "kapitel-1")."""
-    return re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "kapitel"
+    """The chapter's folder in the site, from its file name alone ("Kapitel 1.md" → "kapitel-1",
+    "Einführung.md" → "einfuehrung": the same rule as ids from words)."""
+    return slugify(path.stem) or "kapitel"
 
 
 def load_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
@@ -127,23 +153,23 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
         return None
     slug = slug_of(path)
     meta, text = front_matter(path, text, problems)
-    env: dict = {}
+    env: dict[str, Any] = {}
     tokens = markup.parser().parse(text, env)
-    builder = _ChapterBuilder(path, slug, problems, env)
+    builder = _ChapterBuilder(path, problems, env)
     builder.walk(tokens)
-    notes = _notes(path, tokens, env, problems)
-    _check_note_use(path, text, builder, notes, problems)
+    notes = builder.notes(tokens)
+    _check_note_use(path, text, notes, problems)
     if builder.title is None:
         problems.error(path, 1, "a chapter file must start with its title as '# Title'")
         return None
-    for section in builder.sections:
-        section.seal()
-    anchors = _anchors(builder.sections, notes)
-    return Chapter(slug=slug, path=path, title=builder.title[0], title_html=builder.title[1],
-                   sections=builder.sections, notes=notes, page_breaks=builder.page_breaks,
+    sections, intro = builder.finish()
+    anchors = _anchors(sections, intro, notes)
+    return Chapter(slug=slug, path=path, title=plain(builder.title), heading=builder.title,
+                   sections=sections, notes=notes, page_breaks=builder.page_breaks,
                    digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
-                   anchors=anchors, links=env.get("links", []), meta=meta,
-                   anchors_digest=hashlib.blake2b(repr((slug, sorted(anchors.items()))).encode(), digest_size=16).hexdigest())
+                   anchors=anchors, links=env.get("links", []), meta=meta, intro=intro,
+                   anchors_digest=hashlib.blake2b(repr((slug, sorted(anchors.items()))).encode(),
+                                                  digest_size=16).hexdigest())
 
 
 FRONT_MATTER = "+++"
@@ -166,58 +192,75 @@ def front_matter(path: Path, text: str, problems: Collector) -> tuple[ChapterMet
     return meta, "\n" * (end + 1) + "\n".join(lines[end + 1:])
 
 
-def _anchors(sections: list[Section], notes: dict[str, Note]) -> dict[str, str]:
-    """Every id a link may point at, and the section page it is on."""
+def _anchors(sections: list[Section], intro: Section | None, notes: dict[str, Note]) -> dict[str, str]:
+    """Every id a link may point at, and the section page it is on ("" for the chapter's page)."""
     found: dict[str, str] = {}
-    for section in sections:
-        found.setdefault(section.id, section.id)
+    for section in ([intro] if intro else []) + sections:
+        page = section.id if section is not intro else ""
+        if section is not intro:
+            found.setdefault(section.id, page)
+        for title_ref in note_refs(section.title):
+            found.setdefault(title_ref.ref_id, page)
         for block in section.blocks:
             for anchor in (block.anchor, *(p.anchor for p in block.pages)):
                 if anchor:
-                    found.setdefault(anchor, section.id)
-            for label, ref in block.note_refs:
-                found.setdefault(ref, section.id)
-                if label in notes:
-                    found.setdefault(f"fn-{notes[label].anchor}", section.id)
+                    found.setdefault(anchor, page)
+            for _, ref_id in block.note_refs:
+                found.setdefault(ref_id, page)
+        for label in _closure(section.note_refs, notes):
+            found.setdefault(f"fn-{notes[label].anchor}", page)
     return found
 
 
-class _ChapterBuilder:
-    """Walks the top-level tokens once: headings open sections, blocks are numbered and paged."""
+def _closure(labels: dict[str, str] | list[str], notes: dict[str, Note]) -> list[str]:
+    """The notes referenced, then the notes those notes refer to, in order, each once."""
+    order = [label for label in labels if label in notes]
+    for label in order:  # grows while it is read: a note in a note in a note
+        order += [inner for inner in notes[label].refs if inner in notes and inner not in order]
+    return order
 
-    def __init__(self, path: Path, slug: str, problems: Collector, env: dict):
-        self.path, self.slug, self.problems, self.env = path, slug, problems, env
-        self.title: tuple[str, Markup] | None = None
+
+class _ChapterBuilder:
+    """Walks the tokens once: headings open sections, blocks are numbered and paged, and every
+    piece of inline text becomes model content (model.py)."""
+
+    def __init__(self, path: Path, problems: Collector, env: dict[str, Any]):
+        self.path, self.problems, self.env = path, problems, env
+        self.title: tuple[Inline, ...] | None = None
         self.sections: list[Section] = []
         self.page_breaks: list[PageBreak] = []
-        self.last_known: int | None = None  # the last numbered print page so far
+        self.last_page: PageBreak | None = None  # the last numbered print page so far
         self.unknown_pages = 0  # page markers without a number so far
         self.paragraphs = 0  # paragraphs in the current section (counted: a book may have 100,000)
         self.current_page: PageBreak | None = None
-        self.pending: list[Block] = []  # page markers standing before the first section
+        self.pending: list[Block] = []  # blocks before the first section heading
         self.ids: dict[str, int] = {}
+        self.note: Note | None = None  # the note being read, if any
 
     def claim_id(self, anchor: str, line: int) -> None:
-        if anchor in self.ids:
+        if anchor in RESERVED_IDS:
+            self.problems.error(self.path, line, f"id '{anchor}' is used by the page itself; choose another")
+        elif anchor in self.ids:
             self.problems.error(self.path, line, f"duplicate id '{anchor}' (first used on line {self.ids[anchor]})")
         else:
             self.ids[anchor] = line
+
+    # ---- the chapter's top-level blocks -----------------------------------------------------
 
     def walk(self, tokens: list[Token]) -> None:
         i = 0
         while i < len(tokens):
             token = tokens[i]
             if token.type == "footnote_block_open":
-                break  # notes are read by _notes()
+                break  # notes are read by notes()
             end = _block_end(tokens, i)
             line = token.map[0] + 1 if token.map else 0
-            self.env["line"] = line  # for links found while rendering this block
             if token.type == "heading_open":
                 self.heading(token, tokens[i + 1], line)
-            elif token.type == "paragraph_open" and token.level == 0:
+            elif token.type == "paragraph_open":
                 self.paragraph(tokens[i + 1], line)
             else:
-                self.add(Block("other", markup.render_blocks(tokens[i:end + 1], self.env), line))
+                self.other(tokens[i:end + 1], line)
             i = end + 1
 
     def heading(self, open_token: Token, inline: Token, line: int) -> None:
@@ -227,109 +270,318 @@ class _ChapterBuilder:
         if children and children[-1].type == "text" and (m := EXPLICIT_ID.search(children[-1].content)):
             explicit = m.group(1)
             children[-1].content = children[-1].content[: m.start()]
-        self.check_markers(children, line, allowed={"add"})
-        text = markup.plain_text(children)
-        html = markup.render_inline(children, self.env)
+        title = self.inlines(children, line, allowed={"add"})
+        text = plain(title)
         if level == 1:
             if self.title is not None or self.sections:
                 self.problems.error(self.path, line, "only one '# Title' per chapter; sections use '##' and deeper")
-            self.title = (text, html)
+            self.title = title
             return
         number_match = NUMBER.match(text + " ")
         number = number_match.group(1) if number_match else ""
         anchor = explicit or ("s" + number.replace(".", "-") if number else "")
         if explicit is not None and not VALID_ID.fullmatch(explicit):
-            self.problems.error(self.path, line, f"invalid id '{{#{explicit}}}': use a letter, then letters, digits, '-' or '_'")
+            self.problems.error(self.path, line,
+                                f"invalid id '{{#{explicit}}}': use a letter, then letters, digits, '-' or '_'")
         if not anchor:
-            self.problems.error(self.path, line, f"heading '{text}' has no number: give it an explicit id, e.g. '{{#vorwort}}'")
-            anchor = f"line-{line}"
+            anchor = slugify(text, prefix="abschnitt")
+            self.problems.warning(self.path, line, f"heading '{text}' has no number: its id '{anchor}' comes from its "
+                                  f"words and changes when they do; to keep it, write '{{#{anchor}}}' after the heading")
         self.claim_id(anchor, line)
-        self.sections.append(Section(id=anchor, number=number, title_html=html, title_text=text,
-                                     level=level, line=line, blocks=self.pending))
-        self.pending = []
+        self.start_section(Section(id=anchor, number=number, title=title, title_text=text, level=level, line=line))
+
+    def start_section(self, section: Section) -> None:
+        if not self.sections and self.pending and all(b.kind == "pagebreak" for b in self.pending):
+            section.blocks, self.pending = self.pending, []  # page markers before it belong to it
+        self.sections.append(section)
         self.paragraphs = 0
 
     def paragraph(self, inline: Token, line: int) -> None:
-        children = inline.children or []
-        self.check_markers(children, line, allowed={"page", "add", "gap"})
         first = self.current_page
+        content = self.inlines(inline.children or [], line, allowed={"page", "add", "gap"})
+        pages = tuple(node.page for node in content if isinstance(node, PageStart))
         seen_text = False
-        pages = []
-        for child in children:
-            if child.type == "edition_marker" and child.meta["kind"] == "page":
-                page = self.page_break(child, line)
-                pages.append(page)
-                if not seen_text:
-                    first = page  # the paragraph begins on the new page
-            seen_text = seen_text or _is_reading_text(child)
-        markers = [c for c in children if c.type == "edition_marker"]
-        notes = tuple((c.meta["label"], markup.ref_id(c.meta)) for c in children if c.type == "footnote_ref")
-        html = markup.render_inline(children, self.env)
+        for node in content:
+            if isinstance(node, PageStart) and not seen_text:
+                first = node.page  # the paragraph begins on the new page
+            seen_text = seen_text or _is_reading_text(node)
+        markers = [n for n in content if isinstance(n, PageStart | Gap | Addition)]
         kind = "paragraph"
-        if not seen_text and markers and all(m.meta["kind"] == "page" for m in markers):
+        if not seen_text and markers and all(isinstance(m, PageStart) for m in markers):
             kind = "pagebreak"
-        elif not seen_text and len(markers) == 1 and markers[0].meta["kind"] == "gap":
-            kind, html = "gap", Markup(markup.escape(markers[0].meta["arg"]))
-        self.add(Block(kind, html, line, first_page=first, last_page=self.current_page, note_refs=notes,
-                       pages=tuple(pages)))
+        elif not seen_text and len(markers) == 1 and isinstance(markers[0], Gap):
+            kind = "gap"
+        refs = tuple((ref.label, ref.ref_id) for ref in note_refs(content))
+        self.add(Block(kind, content, line, first_page=first, last_page=self.current_page, note_refs=refs,
+                       pages=pages))
 
-    def page_break(self, marker: Token, line: int) -> PageBreak:
-        arg = marker.meta["arg"]
-        number = int(arg) if arg.isdigit() else None
-        if number is not None and self.last_known is not None and number <= self.last_known:
-            self.problems.error(self.path, line,
-                                f"page marker {{{{page {number}}}}} out of order (after page {self.last_known})")
-        if number is None:
+    def other(self, tokens: list[Token], line: int) -> None:
+        """A quote, a list, code or a rule: one block of the reading text, not numbered."""
+        first = self.current_page
+        before = len(self.page_breaks)
+        (block,) = self.blocks(tokens) or (Block("rule", line=line),)
+        block.line, block.first_page, block.last_page = line, first, self.current_page
+        block.pages = tuple(self.page_breaks[before:])
+        block.note_refs = tuple((ref.label, ref.ref_id) for ref in _block_refs(block))
+        self.add(block)
+
+    def add(self, block: Block) -> None:
+        if not self.sections:
+            self.pending.append(block)
+            if block.kind == "paragraph":
+                self.number(block, INTRO)
+            return
+        if block.kind == "paragraph":
+            self.number(block, self.sections[-1].id)
+        self.sections[-1].blocks.append(block)
+
+    def number(self, block: Block, section_id: str) -> None:
+        self.paragraphs += 1
+        block.number = self.paragraphs
+        block.anchor = f"{section_id}-p{block.number}"
+        self.claim_id(block.anchor, block.line)
+
+    def finish(self) -> tuple[list[Section], Section | None]:
+        """The sections, and the introduction (text before the first heading), sealed."""
+        intro = None
+        if self.pending:
+            self.claim_id(INTRO, self.pending[0].line)
+            intro = Section(id=INTRO, number="", title=self.title or (), title_text=plain(self.title or ()), level=1,
+                            line=self.pending[0].line, blocks=self.pending)
+        for section in ([intro] if intro else []) + self.sections:
+            section.seal()
+        return self.sections, intro
+
+    # ---- nested blocks: quotes, lists, code, notes ------------------------------------------
+
+    def blocks(self, tokens: list[Token]) -> list[Block]:
+        """The blocks of a token range (inside a quote, a list item, a note)."""
+        out: list[Block] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            end = _block_end(tokens, i)
+            line = token.map[0] + 1 if token.map else 0
+            inner = tokens[i + 1:end]
+            if token.type == "paragraph_open":
+                out.append(Block("paragraph", self.inlines(inner[0].children or [], line,
+                                                           allowed={"page", "add", "gap"}), line))
+            elif token.type == "heading_open":
+                out.append(Block("heading", self.inlines(inner[0].children or [], line, allowed={"add"}), line,
+                                 level=int(token.tag[1])))
+            elif token.type == "blockquote_open":
+                out.append(Block("quote", line=line, children=tuple(self.blocks(inner))))
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                items = []
+                j = 0
+                while j < len(inner):
+                    close = _block_end(inner, j)
+                    items.append(Block("item", line=line, children=tuple(self.blocks(inner[j + 1:close]))))
+                    j = close + 1
+                start = int(token.attrGet("start") or 1) if token.type == "ordered_list_open" else None
+                tight = not any(t.type == "paragraph_open" and not t.hidden for t in inner)
+                out.append(Block("list", line=line, children=tuple(items), start=start, tight=tight))
+            elif token.type in ("code_block", "fence"):
+                out.append(Block("code", line=line, text=token.content, info=token.info.strip().split(" ")[0]))
+            elif token.type == "hr":
+                out.append(Block("rule", line=line))
+            elif token.type not in ("footnote_anchor",):
+                self.problems.error(self.path, line, f"'{token.type}' is not supported in an edition source")
+            i = end + 1
+        return out
+
+    def notes(self, tokens: list[Token]) -> dict[str, Note]:
+        """The footnotes, keyed by their print label."""
+        found: dict[str, Note] = {}
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.type != "footnote_open":
+                i += 1
+                continue
+            end = _block_end(tokens, i)
+            label = token.meta["label"]
+            where = tokens[i + 1].map
+            line = where[0] + 1 if where else 0
+            self.note = Note(label, markup.label_anchor(label), (), "", line)
+            content = tuple(self.blocks(tokens[i + 1:end]))
+            self.note = None
+            refs = tuple(dict.fromkeys(ref.label for b in content for ref in _block_refs(b)))
+            text = " ".join(plain(b.content) for b in _flatten(content))
+            found[label] = Note(label, markup.label_anchor(label), content, text, line, refs)
+            i = end + 1
+        return found
+
+    # ---- inline content -------------------------------------------------------------------
+
+    def inlines(self, children: list[Token], line: int, allowed: set[str]) -> tuple[Inline, ...]:
+        """Inline tokens as model content (edition markers checked against `allowed`)."""
+        stack: list[tuple[Token | None, list[Inline]]] = [(None, [])]
+        for token in children:
+            out = stack[-1][1]
+            kind = token.type
+            if kind == "text":
+                if m := DANGLING_REF.search(token.content):
+                    self.problems.error(self.path, line, f"footnote reference [^{m.group(1)}] has no note '[^{m.group(1)}]: …'")
+                _append_text(out, token.content)
+            elif kind == "softbreak":
+                _append_text(out, "\n")
+            elif kind == "hardbreak":
+                out.append(LineBreak())
+            elif kind == "code_inline":
+                out.append(Code(token.content))
+            elif kind in ("em_open", "strong_open", "link_open"):
+                stack.append((token, []))
+            elif kind in ("em_close", "strong_close", "link_close") and len(stack) > 1:
+                opener, inner = stack.pop()
+                assert opener is not None
+                stack[-1][1].append(self.close(opener, tuple(inner), line))
+            elif kind == "footnote_ref":
+                out.append(NoteRef(token.meta["label"], markup.ref_id(token.meta)))
+            elif kind == "edition_marker":
+                out.append(self.marker(token, line, allowed))
+            elif kind == "footnote_anchor":
+                continue
+            else:
+                self.problems.error(self.path, line, f"'{kind}' is not supported in an edition source")
+        while len(stack) > 1:  # unbalanced (cannot happen with markdown-it): keep the text
+            _, inner = stack.pop()
+            stack[-1][1].extend(inner)
+        return tuple(stack[0][1])
+
+    def close(self, opener: Token, inner: tuple[Inline, ...], line: int) -> Inline:
+        if opener.type == "em_open":
+            return Styled("em", inner)
+        if opener.type == "strong_open":
+            return Styled("strong", inner)
+        href = str(opener.attrGet("href") or "")
+        title = str(opener.attrGet("title") or "")
+        if SCHEME.match(href) or href.startswith("//"):
+            return Link(href, inner, title=title)
+        links = self.env.setdefault("links", [])
+        links.append((href, line))
+        return Link(href, inner, internal=len(links) - 1, title=title)
+
+    def marker(self, token: Token, line: int, allowed: set[str]) -> Inline:
+        kind, arg = token.meta["kind"], token.meta["arg"]
+        if kind == "unknown":
+            self.problems.error(self.path, line, f"unknown edition marker '{token.content}' "
+                                "(known: {{page N}}, {{page XII}}, {{page ?}}, {{gap}}, {{gap: note}}, {{add text}})")
+            return Text(token.content)
+        if kind not in allowed:
+            self.problems.error(self.path, line, f"'{token.content}' is not allowed here")
+            return Text(token.content)
+        if kind == "page":
+            return PageStart(self.page_break(arg, line))
+        if kind == "add":
+            return Addition(arg)
+        return Gap(arg)
+
+    def page_break(self, printed: str, line: int) -> PageBreak:
+        """A print page starting here. Pages run on: roman ones (front matter) first, then arabic
+        ones; in a note (which may run onto the next page), the page is the note's own mark."""
+        number = int(printed) if printed.isdigit() else None
+        roman = roman_value(printed) if number is None and printed != "?" else None
+        printed = "" if printed == "?" else printed
+        if self.note is not None:
+            anchor = f"fn-{self.note.anchor}-seite-{printed.lower() or 'unbekannt'}"
+            self.claim_id(anchor, line)
+            return PageBreak(number, anchor, roman, printed, line)
+        problem = page_order(self.last_page, number, roman)
+        if problem:
+            self.problems.error(self.path, line, f"page marker {{{{page {printed}}}}} out of order ({problem})")
+        if number is None and roman is None:
             self.unknown_pages += 1
-        else:
-            self.last_known = number
-        anchor = f"seite-{number}" if number is not None else f"seite-unbekannt-{self.unknown_pages}"
+        anchor = f"seite-{printed.lower()}" if printed else f"seite-unbekannt-{self.unknown_pages}"
         self.claim_id(anchor, line)
-        marker.meta["anchor"] = anchor
-        page = PageBreak(number, anchor)
+        page = PageBreak(number, anchor, roman, printed, line)
+        if page.known:
+            self.last_page = page
         self.page_breaks.append(page)
         self.current_page = page
         return page
 
-    def check_markers(self, children: list[Token], line: int, allowed: set[str]) -> None:
-        for child in children:
-            if child.type != "edition_marker":
-                continue
-            kind = child.meta["kind"]
-            if kind == "unknown":
-                self.problems.error(self.path, line, f"unknown edition marker '{child.content}' "
-                                    "(known: {{page N}}, {{page ?}}, {{gap}}, {{gap: note}}, {{add text}})")
-            elif kind not in allowed:
-                self.problems.error(self.path, line, f"'{child.content}' is not allowed here")
-        for child in children:
-            if child.type == "text" and (m := DANGLING_REF.search(child.content)):
-                self.problems.error(self.path, line, f"footnote reference [^{m.group(1)}] has no note '[^{m.group(1)}]: …'")
 
-    def add(self, block: Block) -> None:
-        if not self.sections:
-            if block.kind != "pagebreak":
-                self.problems.error(self.path, block.line, "text before the first section heading: "
-                                    "give it a heading (an editorial one if the print has none: '## {{add …}} {#id}')")
-            self.pending.append(block)
-            return
-        section = self.sections[-1]
-        if block.kind == "paragraph":
-            self.paragraphs += 1
-            block.number = self.paragraphs
-            block.anchor = f"{section.id}-p{block.number}"
-            self.claim_id(block.anchor, block.line)
-        section.blocks.append(block)
+def page_order(last: PageBreak | None, number: int | None, roman: int | None) -> str:
+    """Why a page cannot follow `last` ("" if it can): roman pages rise, arabic pages rise, and
+    no roman page follows an arabic one."""
+    if last is None or (number is None and roman is None):
+        return ""
+    if number is not None and last.number is not None and number <= last.number:
+        return f"after page {last.printed}"
+    if roman is not None and last.roman is not None and roman <= last.roman:
+        return f"after page {last.printed}"
+    if roman is not None and last.number is not None:
+        return f"a roman page after page {last.printed}"
+    return ""
 
 
-def _is_reading_text(token: Token) -> bool:
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def roman_value(text: str) -> int | None:
+    """XII → 12, xiv → 14; None unless `text` is a roman numeral written the usual way."""
+    lower = text.lower()
+    if not lower or any(c not in ROMAN for c in lower):
+        return None
+    total = 0
+    for index, char in enumerate(lower):
+        value = ROMAN[char]
+        total += -value if index + 1 < len(lower) and ROMAN[lower[index + 1]] > value else value
+    return total if _to_roman(total) == lower else None
+
+
+def _to_roman(value: int) -> str:
+    out = ""
+    for number, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while value >= number:
+            out, value = out + letters, value - number
+    return out
+
+
+def slugify(text: str, prefix: str = "") -> str:
+    """An id or a file name from words: lower case, ä→ae, ö→oe, ü→ue, ß→ss, other marks
+    dropped, anything else a hyphen ("Vorwort zur 2. Auflage" → "vorwort-zur-2-auflage")."""
+    text = text.lower().translate(TRANSLITERATE)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if prefix and not slug[:1].isalpha():
+        slug = f"{prefix}-{slug}".strip("-")
+    return slug
+
+
+TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o"})
+
+
+def _append_text(out: list[Inline], text: str) -> None:
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text + text)
+    else:
+        out.append(Text(text))
+
+
+def _is_reading_text(node: Inline) -> bool:
     """Anything but an edition marker or blank space: a note reference counts as text."""
-    if token.type == "edition_marker":
+    if isinstance(node, PageStart | Gap):
         return False
-    return not (token.type in ("text", "softbreak") and not token.content.strip())
+    return not (isinstance(node, Text) and not node.text.strip())
+
+
+def _flatten(content: tuple[Block, ...]) -> list[Block]:
+    out: list[Block] = []
+    for block in content:
+        out.append(block)
+        out += _flatten(block.children)
+    return out
+
+
+def _block_refs(block: Block) -> list[NoteRef]:
+    return [ref for inner in _flatten((block,)) for ref in note_refs(inner.content)]
 
 
 def _block_end(tokens: list[Token], start: int) -> int:
-    """Index of the token closing the top-level block that starts at `start`."""
+    """Index of the token closing the block that starts at `start`."""
     if tokens[start].nesting != 1:
         return start
     depth = 0
@@ -340,29 +592,7 @@ def _block_end(tokens: list[Token], start: int) -> int:
     return len(tokens) - 1
 
 
-def _notes(path: Path, tokens: list[Token], env: dict, problems: Collector) -> dict[str, Note]:
-    """The footnotes, keyed by their print label, rendered as inline HTML (one line per paragraph)."""
-    notes: dict[str, Note] = {}
-    label: str | None = None
-    parts: list[Markup] = []
-    texts: list[str] = []
-    line = 0
-    for token in tokens:
-        if token.type == "footnote_open":
-            label, parts, texts, line = token.meta["label"], [], [], 0
-        elif token.type == "inline" and label is not None:
-            line = line or (token.map[0] + 1 if token.map else 0)
-            env["line"] = token.map[0] + 1 if token.map else line
-            children = [c for c in token.children or [] if c.type != "footnote_anchor"]
-            parts.append(markup.render_inline(children, env))
-            texts.append(markup.plain_text(children))
-        elif token.type == "footnote_close" and label is not None:
-            notes[label] = Note(label, markup.label_anchor(label), Markup("<br>").join(parts), " ".join(texts), line)
-            label = None
-    return notes
-
-
-def _check_note_use(path: Path, text: str, builder: _ChapterBuilder, notes: dict[str, Note], problems: Collector) -> None:
+def _check_note_use(path: Path, text: str, notes: dict[str, Note], problems: Collector) -> None:
     defined: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if m := NOTE_DEF.match(line):

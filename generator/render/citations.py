@@ -16,11 +16,11 @@ from generator.model import Block, Chapter, PageBreak, Section
 
 def page_range(first: PageBreak | None, last: PageBreak | None) -> str:
     """German print-page reference: "S. 229", "S. 229–230", or a plain statement of ignorance."""
-    if first is None or first.number is None:
+    if first is None or not first.known:
         return "Seitenzahl der Druckausgabe unbekannt"
-    if last is None or last.number is None or last.number == first.number:
-        return f"S. {first.number}" if last is None or last.number is not None else f"S. {first.number}–?"
-    return f"S. {first.number}–{last.number}"
+    if last is None or not last.known or last.printed == first.printed:
+        return f"S. {first.printed}" if last is None or last.known else f"S. {first.printed}–?"
+    return f"S. {first.printed}–{last.printed}"
 
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
@@ -104,12 +104,12 @@ def citation(reference: str, section: Section | None = None, block: Block | None
     """The German citation text of the chapter (its `chapter_reference`), a section or a
     paragraph, without the URL (the page adds it as a link)."""
     text = reference
-    if section is not None:
-        where = [section_label(section)]
-        if block is not None:
-            where += [page_range(block.first_page, block.last_page), f"Abs. {block.number}"]
-        else:
-            where.append(page_range(section.first_page, section.last_page))
+    where = [section_label(section)] if section is not None else []
+    if block is not None:
+        where += [page_range(block.first_page, block.last_page), f"Abs. {block.number}"]
+    elif section is not None:
+        where.append(page_range(section.first_page, section.last_page))
+    if where:
         text = text.removesuffix(".") + ", hier: " + ", ".join(where) + "."
     return text + " Digitale Edition"
 

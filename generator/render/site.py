@@ -7,7 +7,6 @@ navigation, so the cost of a page does not grow with the size of the edition.
 from __future__ import annotations
 
 import hashlib
-import re
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,16 +14,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
-from markupsafe import escape
+from markupsafe import Markup
 
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
-from generator.markup import INTERNAL_PREFIX
-from generator.model import Chapter, Edition, Section
-from generator.render import citations, reading
+from generator.model import Chapter, Edition, Section, anchor_path
+from generator.render import citations, html, reading
 
-INTERNAL_LINK_HREF = f'href="{INTERNAL_PREFIX}'
-INTERNAL_LINK = re.compile(re.escape(INTERNAL_LINK_HREF) + r'(\d+)"')
 _PACKAGE = Path(__file__).resolve().parent.parent
 # templates/ beside the package in a checkout; inside it in an installed wheel (pyproject.toml).
 TEMPLATES = next((p for p in (_PACKAGE.parent / "templates", _PACKAGE / "templates") if p.is_dir()),
@@ -57,6 +53,7 @@ class Link(NamedTuple):  # a tuple: compared in C when keys are compared
 
 def section_path(chapter: Chapter, section: Section) -> str:
     return f"{chapter.slug}/{section.id}.html"
+
 
 
 def export_paths(chapter: Chapter) -> dict[str, str]:
@@ -139,9 +136,9 @@ def index_lists_sections(chapters: list[Chapter]) -> bool:
 def _toc_key(chapter: Chapter, sections: bool) -> tuple:
     """What the index shows of a chapter: it is re-rendered only when this changes."""
     if not sections:  # a large book's index: title and print pages
-        return (chapter.slug, chapter.title_html, chapter.page_breaks[:1], chapter.page_breaks[-1:])
-    return (chapter.slug, chapter.title_html,
-            tuple((s.id, s.level, s.title_html, s.first_page, s.last_page) for s in chapter.sections))
+        return (chapter.slug, chapter.heading, chapter.page_breaks[:1], chapter.page_breaks[-1:])
+    return (chapter.slug, chapter.heading,
+            tuple((s.id, s.level, s.title, s.first_page, s.last_page) for s in chapter.sections))
 
 
 def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
@@ -162,6 +159,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         cache_size=-1,
     )
     env.filters["page_range"] = citations.page_range
+    env.filters["inline"] = lambda content: Markup(html.inline(content, html.TEXT_ONLY))  # titles: links as text
     env.filters["german_date"] = citations.german_date
     return env
 
@@ -212,19 +210,18 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
         work = citations.item(config, full)
-        context.update(chapter=full, exports=export_paths(full), item=work,
+        text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()))
+                          if full.intro else (Markup(), Markup()))
+        context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work)),
                        json_ld=citations.json_ld(work, config.date))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
-        text, popovers = reading.section_markup(config, full, section, page.path)
-        context.update(chapter=full, section=section, text=text, popovers=popovers)
-    html = template.render(
+        text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()))
+        heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()))))
+        context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading)
+    return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
-        section_path=section_path, search=search, **context,
+        section_path=section_path, anchor_path=anchor_path, search=search, **context,
     )
-    if INTERNAL_LINK_HREF in html:
-        targets = page.nav.get("links", ())
-        html = INTERNAL_LINK.sub(lambda m: f'href="{escape(root + targets[int(m.group(1))])}"', html)
-    return html
