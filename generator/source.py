@@ -112,7 +112,8 @@ def _is_file(entry: os.DirEntry) -> bool:
 
 
 def check_edition(config: Config, chapters: list[Chapter], problems: Collector) -> None:
-    """What no single chapter can know: the book has chapters, order names files, slugs are unique."""
+    """What no single chapter can know: the book has chapters, order names files, slugs are
+    unique, and print pages run on from one chapter to the next."""
     if not chapters and not problems.errors:
         problems.error(config.root, None, "no chapter files (*.md) in the content folder")
     for name in config.content.order:
@@ -126,6 +127,15 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
         if chapter.slug in slugs:
             problems.error(chapter.path, None, f"duplicate chapter slug '{chapter.slug}' (also {slugs[chapter.slug]})")
         slugs.setdefault(chapter.slug, chapter.path)
+    last: tuple[PageBreak, Path] | None = None
+    for chapter in chapters:
+        known = [page for page in chapter.page_breaks if page.known]
+        if known and last is not None and (problem := page_order(last[0], known[0].number, known[0].roman)):
+            problems.error(chapter.path, known[0].line, f"page marker {{{{page {known[0].printed}}}}} out of order: "
+                           f"{problem} in {last[1].name}, the chapter before")
+        if known:  # the chapter's highest page: its last arabic one, else its last roman one
+            arabic = [page for page in known if page.number is not None]
+            last = ((arabic or known)[-1], chapter.path)
 
 
 def slug_of(path: Path) -> str:
@@ -488,14 +498,14 @@ class _ChapterBuilder:
             self.claim_id(anchor, line)
             return PageBreak(number, anchor, roman, printed, line)
         problem = page_order(self.last_page, number, roman)
-        if problem:
+        if problem:  # reported; the pages after it are compared with the last page in order
             self.problems.error(self.path, line, f"page marker {{{{page {printed}}}}} out of order ({problem})")
         if number is None and roman is None:
             self.unknown_pages += 1
         anchor = f"seite-{printed.lower()}" if printed else f"seite-unbekannt-{self.unknown_pages}"
         self.claim_id(anchor, line)
         page = PageBreak(number, anchor, roman, printed, line)
-        if page.known:
+        if page.known and not problem:
             self.last_page = page
         self.page_breaks.append(page)
         self.current_page = page

@@ -17,11 +17,17 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.refs: list[tuple[str, str, str, int]] = []  # tag, attribute, url, line
+        self.duplicates: list[tuple[str, int]] = []
+        self.popovers: list[tuple[str, int]] = []  # popovertarget values
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if values.get("id"):
-            self.ids.add(values["id"])
+        if "id" in values:
+            if not values["id"] or values["id"] in self.ids:
+                self.duplicates.append((values["id"] or "", self.getpos()[0]))
+            self.ids.add(values["id"] or "")
+        if values.get("popovertarget") is not None:
+            self.popovers.append((values["popovertarget"], self.getpos()[0]))
         if tag == "a" and values.get("name"):
             self.ids.add(values["name"])
         for attribute in ("href", "src", "data"):
@@ -44,6 +50,9 @@ def check_site(site: Path) -> list[str]:
         pages[rel] = parser
     problems = []
     for rel, page in pages.items():
+        problems += [f"{rel}:{line}: {'duplicate' if name else 'empty'} id '{name}'" for name, line in page.duplicates]
+        problems += [f"{rel}:{line}: popovertarget '{name}' names no element" for name, line in page.popovers
+                     if name not in page.ids]
         for tag, attribute, url, line in page.refs:
             parts = urlsplit(url)
             where = f"{rel}:{line}"

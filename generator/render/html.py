@@ -34,9 +34,10 @@ class View:
     root: str = ""                        # the way up to the site root ("../")
     links: tuple[str, ...] | None = ()    # the chapter's internal link targets; None: links as text
     ids: bool = True                      # write ids (False in a second copy of the same text)
+    notes: bool = True                    # note references (a title in a table of contents has none)
 
 
-TEXT_ONLY = View(links=None, ids=False)  # titles in tables of contents and breadcrumbs
+TEXT_ONLY = View(links=None, ids=False, notes=False)  # titles in tables of contents
 
 
 def inline(content: tuple[Inline, ...], view: View) -> str:
@@ -53,6 +54,8 @@ def _node(node: Inline, view: View) -> str:
     if isinstance(node, LineBreak):
         return "<br />\n"
     if isinstance(node, NoteRef):
+        if not view.notes:
+            return ""
         anchor, label = label_anchor(node.label), esc(node.label)
         own = f' id="{esc(node.ref_id)}"' if view.ids else ""
         return (f'<button type="button" class="fnref"{own} popovertarget="fnpop-{anchor}" '

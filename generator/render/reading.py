@@ -35,11 +35,14 @@ def _closure(refs: dict[str, str], chapter: Chapter) -> dict[str, str]:
     """Each note to show → the id of its first reference (for a note in a note: in the other
     note's text in the list)."""
     shown = dict(refs)
-    for label in shown:  # grows while it is read
+    order = list(shown)
+    for label in order:  # grows while it is read: a note in a note in a note
         note = chapter.notes.get(label)
         for block in note.content if note else ():
             for ref in _refs(block):
-                shown.setdefault(ref.label, ref.ref_id)
+                if ref.label not in shown:
+                    shown[ref.label] = ref.ref_id
+                    order.append(ref.label)
     return {label: ref for label, ref in shown.items() if label in chapter.notes}
 
 

@@ -1,0 +1,148 @@
+"""The source format real books need: notes anywhere, roman pages and pages in notes, chapter
+introductions, ids from words, links in headings, inline gaps with their notes."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import run_cli
+from sitecheck import check_site
+
+
+def edition(tmp_path: Path, chapters: dict[str, str], config: str = 'title = "Probe"\n') -> Path:
+    content = tmp_path / "content"
+    content.mkdir(parents=True)
+    (content / "edition.toml").write_text(config, encoding="utf-8")
+    for name, text in chapters.items():
+        (content / name).write_text(text, encoding="utf-8")
+    return content
+
+
+def build(content: Path, out: Path):
+    return run_cli("build", "--content", str(content), "--out", str(out), "--no-search")
+
+
+NOTES_ANYWHERE = """# Kapitel
+
+## 1. Erster Abschnitt[^h]
+
+{{page 10}}Ein Absatz.[^1]
+
+> Ein Zitat mit Anmerkung.[^2]
+
+- ein Punkt mit Anmerkung[^3]
+- zweiter Punkt
+
+[^h]: Zur Überschrift.
+[^1]: Erste, mit Verweis auf eine weitere.[^4]
+[^2]: Zum Zitat.
+[^3]: Zur Liste, die auf {{page 11}}der nächsten Seite weiterläuft.
+[^4]: In der Anmerkung.
+"""
+
+
+def test_notes_from_quotes_lists_headings_and_other_notes_are_all_shown(tmp_path):
+    content = edition(tmp_path, {"kapitel.md": NOTES_ANYWHERE})
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.returncode == 0, result.stderr
+    page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    for label, text in (("h", "Zur Überschrift."), ("1", "Erste"), ("2", "Zum Zitat."), ("3", "Zur Liste"),
+                        ("4", "In der Anmerkung.")):
+        assert f'<div popover id="fnpop-{label}"' in page, label
+        assert re.search(rf'<li id="fn-{label}">.*{re.escape(text)}', page), label
+    assert "<blockquote>" in page and "<ul>" in page
+    assert check_site(out) == []  # every popover target exists, no id twice
+
+
+def test_a_page_break_inside_a_note_is_kept_with_an_id_of_its_own(tmp_path):
+    content = edition(tmp_path, {"kapitel.md": NOTES_ANYWHERE})
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert 'id="fn-3-seite-11"' in page and ">S. 11</a>" in page
+    assert 'id=""' not in page and 'href="#"' not in page
+
+
+def test_labels_that_look_alike_get_different_ids_and_page_ids_are_refused(tmp_path):
+    chapter = "# K\n\n## 1. A\n\nText[^*] und[^u2a] und[^_2a_].\n\n[^*]: Stern.\n[^u2a]: Buchstaben.\n[^_2a_]: Unterstrich.\n"
+    content = edition(tmp_path, {"kapitel.md": chapter})
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    assert check_site(out) == []
+    bad = edition(tmp_path / "b", {"kapitel.md": "# K\n\n## Vorwort {#inhalt}\n\nText.\n"})
+    result = run_cli("check", "--content", str(bad))
+    assert result.returncode == 1 and "kapitel.md:3: error: id 'inhalt' is used by the page itself" in result.stderr
+
+
+def test_links_in_headings_and_placeholder_like_links(tmp_path):
+    chapter = "# K\n\n## 1. Zu [Teil 2](#s2)\n\nText [x](edition-link:0).\n\n## 2. Zwei\n\nMehr.\n"
+    content = edition(tmp_path, {"kapitel.md": chapter})
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.returncode == 0, result.stderr
+    section = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert '<h1 id="s1" class="level-2">1. Zu <a href="../kapitel/s2.html#s2">Teil 2</a></h1>' in section
+    assert "[x](edition-link:0)" in section and 'href="edition-link' not in section
+    toc = (out / "index.html").read_text(encoding="utf-8")
+    assert ">1. Zu Teil 2</a>" in toc  # no link inside the table of contents' link
+    assert check_site(out) == []
+
+
+def test_an_inline_gap_keeps_the_editors_note(tmp_path):
+    chapter = "# K\n\n## 1. A\n\nDer Satz {{gap: Zeile unleserlich}} endet hier.\n"
+    content = edition(tmp_path, {"kapitel.md": chapter})
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert re.search(r'class="ed-gap"[^>]*>\[…<span class="ed-gap-note">: Zeile unleserlich</span>\]', page)
+
+
+def test_roman_front_matter_pages_then_arabic_pages_in_order_across_chapters(tmp_path):
+    chapters = {
+        "01-vorwort.md": "# Vorwort\n\n## Vorwort {#vorwort}\n\n{{page IX}}Text. {{page X}}Mehr.\n",
+        "02-kapitel.md": "# Eins\n\n## 1. A\n\n{{page 1}}Text.\n\n{{page 2}}Mehr.\n",
+        "03-kapitel.md": "# Zwei\n\n## 1. B\n\n{{page 3}}Text.\n",
+    }
+    content = edition(tmp_path, chapters)
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.returncode == 0, result.stderr
+    page = (out / "01-vorwort" / "vorwort.html").read_text(encoding="utf-8")
+    assert 'id="seite-ix"' in page and ">S. IX</a>" in page and "S. IX–X, Abs. 1" in page
+    (content / "03-kapitel.md").write_text("# Zwei\n\n## 1. B\n\n{{page 2}}Text.\n", encoding="utf-8")
+    (content / "02-kapitel.md").write_text("# Eins\n\n## 1. A\n\n{{page 1}}Text.\n\n{{page 2}}Mehr.\n\n"
+                                           "{{page III}}Roman nach arabisch.\n", encoding="utf-8")
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 1
+    assert f"{content / '02-kapitel.md'}:9: error: page marker {{{{page III}}}} out of order (a roman page after page 2)" \
+        in result.stderr
+    assert f"{content / '03-kapitel.md'}:5: error: page marker {{{{page 2}}}} out of order: after page 2 in " \
+           "02-kapitel.md, the chapter before" in result.stderr
+
+
+def test_text_before_the_first_heading_is_the_chapters_citable_introduction(tmp_path):
+    chapters = {
+        "kapitel.md": "# Kapitel\n\n{{page 5}}Eine Einleitung vor dem ersten Abschnitt.[^1]\n\nNoch ein Absatz.\n\n"
+                      "## 1. Erster Abschnitt\n\nText.\n\n[^1]: Zur Einleitung.\n",
+        "zweites.md": "# Zweites\n\n## 1. A\n\nSiehe [die Einleitung](kapitel.md#intro-p2).\n",
+    }
+    content = edition(tmp_path, chapters)
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.returncode == 0, result.stderr
+    page = (out / "kapitel" / "index.html").read_text(encoding="utf-8")
+    assert 'id="intro-p1"' in page and 'id="intro-p2"' in page and 'popovertarget="cite-intro-p2"' in page
+    assert '<div popover id="fnpop-1"' in page and "S. 5, Abs. 2" in page
+    assert 'href="../kapitel/index.html#intro-p2"' in (out / "zweites" / "s1.html").read_text(encoding="utf-8")
+    assert check_site(out) == []
+
+
+def test_an_unnumbered_heading_gets_an_id_from_its_words_with_a_warning(tmp_path):
+    content = edition(tmp_path, {"Einführung.md": "# Einführung\n\n## Über Maß und Ziel\n\nText.\n"})
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.returncode == 0, result.stderr
+    assert (out / "einfuehrung" / "ueber-mass-und-ziel.html").is_file()  # file names follow the same rule
+    assert "Einführung.md:3: warning: heading 'Über Maß und Ziel' has no number: its id 'ueber-mass-und-ziel'" \
+        in result.stderr
