@@ -131,8 +131,9 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
     for chapter in chapters:
         known = [page for page in chapter.page_breaks if page.known]
         if known and last is not None and (problem := page_order(last[0], known[0].number, known[0].roman)):
-            problems.error(chapter.path, known[0].line, f"page marker {{{{page {known[0].printed}}}}} out of order: "
-                           f"{problem} in {last[1].name}, the chapter before")
+            # A warning: an edition may order its chapters otherwise than the print (content.order).
+            problems.warning(chapter.path, known[0].line, f"page marker {{{{page {known[0].printed}}}}} out of "
+                             f"order: {problem} in {last[1].name}, the chapter before")
         if known:  # the chapter's highest page: its last arabic one, else its last roman one
             arabic = [page for page in known if page.number is not None]
             last = ((arabic or known)[-1], chapter.path)
