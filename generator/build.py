@@ -33,13 +33,15 @@ from generator.render.site import (
     STATIC_FILES,
     TEMPLATES,
     Page,
+    chapter_files,
     environment,
     export_paths,
     plan,
     render_files,
 )
 from generator.search import SearchParts, index_site
-from generator.source import STATIC_FOLDER, chapter_files, check_edition, load_chapter, slug_of, static_files
+from generator.source import STATIC_FOLDER, check_edition, load_chapter, slug_of, static_files
+from generator.source import chapter_files as chapter_sources
 from generator.stamps import file_stamp, tree_stamp
 
 
@@ -59,7 +61,7 @@ class BuildResult:
 @dataclass
 class _Entry:
     """What the builder remembers of one source file; `full` keeps its text while useful."""
-    stamp: tuple[int, int, int]
+    stamp: tuple[int, ...]  # the file's, then those of the images it shows
     outline: Chapter | None
     diagnostics: list[Diagnostic]
     full: Chapter | None = None
@@ -160,7 +162,7 @@ class Builder:
         result.processes = 1 + len(workers.workers)
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
-            exports = {path for chapter in chapters for path in export_paths(chapter).values()}
+            exports = {path for chapter in chapters for path in chapter_files(chapter)}
             _check_static(config, statics, pages, exports)
             stage = self.site.stage(full=not incremental)
             try:
@@ -185,12 +187,25 @@ class Builder:
 
     # ---- load ----------------------------------------------------------------------------
 
-    def scan(self, config: Config) -> tuple[list[Path], dict[Path, tuple[int, int, int]]]:
+    def scan(self, config: Config) -> tuple[list[Path], dict[Path, tuple[int, ...]]]:
         """The chapter files in reading order, and a stamp of each (cheap change detection)."""
-        files = chapter_files(config)
-        return files, {path: file_stamp(path) for path in files}
+        files = chapter_sources(config)
+        return files, {path: self._stamp(path) for path in files}
 
-    def load(self, config: Config, files: list[Path], stamps: dict[Path, tuple[int, int, int]], search,
+    def _stamp(self, path: Path, outline: Chapter | None = None) -> tuple[int, ...]:
+        """A source's stamp, with those of the images it shows: an image replaced under the same
+        name makes the chapter parsed (and its pages rendered) again."""
+        entry = self.sources.get(path)
+        outline = outline or (entry.outline if entry else None)
+        stamp: tuple[int, ...] = file_stamp(path)
+        for source in sorted(outline.images.values()) if outline else ():
+            try:
+                stamp += file_stamp(Path(source))
+            except OSError:
+                stamp += (0,)
+        return stamp
+
+    def load(self, config: Config, files: list[Path], stamps: dict[Path, tuple[int, ...]], search,
              keep_workers: bool):
         """Parse what changed since the last build (in workers when there is much), then check
         the whole. Returns the chapters' outlines, the warnings, and the workers (which keep
@@ -202,10 +217,11 @@ class Builder:
         with _closing_on_error(workers):
             for done, path in enumerate(p for p in stale if p not in workers.owner):  # while workers parse theirs
                 chapter, diagnostics = load_chapter(path)
-                self.sources[path] = _Entry(stamps[path], chapter and chapter.outline(), diagnostics, chapter)
+                outline = chapter and chapter.outline()
+                self.sources[path] = _Entry(self._stamp(path, outline), outline, diagnostics, chapter)
                 self.progress("parsed", done + 1, len(stale))
             for path, outline, diagnostics in workers.load():
-                self.sources[path] = _Entry(stamps[path], outline, diagnostics)
+                self.sources[path] = _Entry(self._stamp(path, outline), outline, diagnostics)
             for gone in set(self.sources) - set(files):
                 del self.sources[gone]
             problems = Collector()
@@ -320,6 +336,7 @@ class Builder:
 def _check_static(config: Config, statics: dict[str, Path], pages: list[Page], exports: set[str]) -> None:
     """Files from content/static/ go to the site as they are, but never over a generated one."""
     generated = {page.path for page in pages} | exports | {f"static/{name}" for name in STATIC_FILES}
+    # (exports: every chapter's citation files and images)
     problems = Collector()
     for path, source in statics.items():
         if path in generated or path.split("/")[0] == SEARCH_FOLDER:
@@ -327,7 +344,7 @@ def _check_static(config: Config, statics: dict[str, Path], pages: list[Page], e
     problems.raise_if_errors()
 
 
-def _search_parts(config: Config, files: list[Path], stamps: dict[Path, tuple[int, int, int]]) -> SearchParts:
+def _search_parts(config: Config, files: list[Path], stamps: dict[Path, tuple[int, ...]]) -> SearchParts:
     """The search index's parts, from the sources' file names and sizes: known before parsing."""
     return SearchParts({slug_of(path): stamps[path][1] for path in files}, int(config.search.part_mb * 2**20))
 

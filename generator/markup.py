@@ -82,7 +82,5 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
     md.validateLink = is_safe_link  # type: ignore[method-assign] # markdown-it's own check lets `data:image/png` links through
     md.use(footnote_plugin)
-    # Images would load files the edition does not own, possibly from other hosts.
-    md.disable("image")
     md.inline.ruler.before("text", "edition_marker", _marker_rule)
     return md

@@ -93,7 +93,17 @@ class Gap:
     note: str
 
 
-Inline = Text | Styled | Code | LineBreak | NoteRef | PageStart | Link | Addition | Gap
+@dataclass(frozen=True)
+class Image:
+    """A picture of the book: `path` its site path (media/…), `alt` what it shows, in words."""
+    path: str
+    alt: str
+    title: str
+    width: int
+    height: int
+
+
+Inline = Text | Styled | Code | LineBreak | NoteRef | PageStart | Link | Addition | Gap | Image
 
 
 def plain(content: tuple[Inline, ...]) -> str:
@@ -110,6 +120,8 @@ def plain(content: tuple[Inline, ...]) -> str:
             parts.append(f"[{node.text}]")
         elif isinstance(node, Gap):
             parts.append("[…]")
+        elif isinstance(node, Image):
+            parts.append(node.alt)
     return " ".join("".join(parts).split())
 
 
@@ -131,7 +143,8 @@ class Block:
     kind: "paragraph" (numbered, citable), "gap" (missing text, marked editorially),
     "pagebreak" (page markers standing between paragraphs), "quote" (its `children` blocks),
     "list" (`children`: one "item" block per entry; `start` for a numbered list), "code"
-    (`text`, `info` its language), "heading" (a heading inside a quote or a list), "rule".
+    (`text`, `info` its language), "heading" (a heading inside a quote or a list), "rule",
+    "figure" (a paragraph that is one image: `content` the image, `text` its caption).
     """
     kind: str
     content: tuple[Inline, ...] = ()
@@ -225,6 +238,7 @@ class Chapter:
     anchors_digest: str = ""  # changes when an anchor is added, removed or moves to another section
     meta: ChapterMeta = field(default_factory=ChapterMeta)
     intro: Section | None = None  # text before the first section heading, on the chapter's own page
+    images: dict[str, str] = field(default_factory=dict)  # site path (media/…) → source file
 
     def outline(self) -> Chapter:
         """The chapter without its text: what other pages (index, neighbours) may show of it."""

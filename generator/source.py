@@ -11,8 +11,9 @@ import hashlib
 import os
 import re
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
@@ -20,6 +21,7 @@ from generator import markup
 from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic
 from generator.files import read_regular
+from generator.images import KINDS, image_size
 from generator.markup import SCHEME
 from generator.model import (
     INTRO,
@@ -29,6 +31,7 @@ from generator.model import (
     ChapterMeta,
     Code,
     Gap,
+    Image,
     Inline,
     LineBreak,
     Link,
@@ -48,7 +51,8 @@ EXPLICIT_ID = re.compile(r"\s*\{#([^{}\s]*)\}\s*$")
 VALID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 NUMBER = re.compile(r"(\d+(?:\.\d+)*)\.?(?=\s)")
 NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
-RESERVED_SLUGS = {"static", "pagefind"}
+MEDIA = "media"  # the site folder of the chapters' images
+RESERVED_SLUGS = {"static", "pagefind", MEDIA}
 # Ids the pages use themselves (templates/): an explicit id may not take one.
 RESERVED_IDS = {"inhalt", "inhalt-kapitel", "inhaltsverzeichnis", "zitieren", "editionsprinzipien", "main",
                 "suche", "anmerkungen"}
@@ -177,8 +181,10 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
     anchors = _anchors(sections, intro, notes)
     return Chapter(slug=slug, path=path, title=plain(builder.title), heading=builder.title,
                    sections=sections, notes=notes, page_breaks=builder.page_breaks,
-                   digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
+                   digest=hashlib.blake2b(data + "".join(env.get("image_digests", [])).encode(),
+                                          digest_size=16).hexdigest(),  # an image replaced changes its pages
                    anchors=anchors, links=env.get("links", []), meta=meta, intro=intro,
+                   images=env.get("images", {}),
                    anchors_digest=hashlib.blake2b(repr((slug, sorted(anchors.items()))).encode(),
                                                   digest_size=16).hexdigest())
 
@@ -317,7 +323,12 @@ class _ChapterBuilder:
                 first = node.page  # the paragraph begins on the new page
             seen_text = seen_text or _is_reading_text(node)
         markers = [n for n in content if isinstance(n, PageStart | Gap | Addition)]
+        words = [n for n in content if not (isinstance(n, Text) and not n.text.strip())]
         kind = "paragraph"
+        if len(words) == 1 and isinstance(words[0], Image):  # a picture on its own: a figure
+            self.add(Block("figure", (words[0],), line, first_page=first, last_page=self.current_page,
+                           text=words[0].title))
+            return
         if not seen_text and markers and all(isinstance(m, PageStart) for m in markers):
             kind = "pagebreak"
         elif not seen_text and len(markers) == 1 and isinstance(markers[0], Gap):
@@ -451,6 +462,8 @@ class _ChapterBuilder:
                 out.append(NoteRef(token.meta["label"], markup.ref_id(token.meta)))
             elif kind == "edition_marker":
                 out.append(self.marker(token, line, allowed))
+            elif kind == "image":
+                out.append(self.image(token, line))
             elif kind == "footnote_anchor":
                 continue
             else:
@@ -472,6 +485,36 @@ class _ChapterBuilder:
         links = self.env.setdefault("links", [])
         links.append((href, line))
         return Link(href, inner, internal=len(links) - 1, title=title)
+
+    def image(self, token: Token, line: int) -> Inline:
+        """A picture: a file beside the chapter (or below it), described in words, published at
+        media/<chapter>/<its path>, with its size so the page does not jump."""
+        source = str(token.attrGet("src") or "")
+        alt = plain(self.inlines(token.children or [], line, allowed=set()))
+        parts = PurePosixPath(unquote(source)).parts
+        problem = ""
+        if SCHEME.match(source) or source.startswith(("/", "\\")) or not parts or ".." in parts:
+            problem = "must be a file beside the chapter or in a folder below it (no addresses, no '..')"
+        elif not alt:
+            problem = "has no description: write what it shows between the brackets, ![…](…)"
+        size = None
+        file = self.path.parent.joinpath(*parts)
+        if not problem:
+            try:
+                data = read_regular(file, limit=64 * 2**20)
+                size = image_size(data)
+                self.env.setdefault("image_digests", []).append(hashlib.blake2b(data, digest_size=16).hexdigest())
+            except OSError as exc:
+                problem = f"cannot be read ({exc.strerror or exc})"
+            else:
+                if size is None:
+                    problem = f"is not an image a browser shows ({', '.join(KINDS)})"
+        if problem or size is None:
+            self.problems.error(self.path, line, f"image '{source}' {problem}")
+            return Text(alt)
+        site_path = f"{MEDIA}/{slug_of(self.path)}/{'/'.join(parts)}"
+        self.env.setdefault("images", {})[site_path] = str(file)
+        return Image(site_path, alt, str(token.attrGet("title") or ""), *size)
 
     def marker(self, token: Token, line: int, allowed: set[str]) -> Inline:
         kind, arg = token.meta["kind"], token.meta["arg"]

@@ -34,7 +34,7 @@ CODE = Path(__file__).resolve().parent
 @dataclasses.dataclass
 class Source:
     """What a build knows of one source file without reading it again."""
-    stamp: tuple[int, int, int]
+    stamp: tuple[int, ...]
     outline: Chapter | None
     diagnostics: list[Diagnostic]
 

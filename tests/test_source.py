@@ -146,3 +146,57 @@ def test_an_unnumbered_heading_gets_an_id_from_its_words_with_a_warning(tmp_path
     assert (out / "einfuehrung" / "ueber-mass-und-ziel.html").is_file()  # file names follow the same rule
     assert "Einführung.md:3: warning: heading 'Über Maß und Ziel' has no number: its id 'ueber-mass-und-ziel'" \
         in result.stderr
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid PNG of the given size (one gray row, repeated)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+FIGURE = "# K\n\n## 1. A\n\n![Karte der Schweiz um 1900](bilder/karte.png \"Abb. 1: Die Schweiz\")\n\n" \
+         "Text mit ![Signet](signet.png) im Satz.\n"
+
+
+def test_figures_are_copied_with_their_size_description_and_caption(tmp_path):
+    content = edition(tmp_path, {"kapitel.md": FIGURE})
+    (content / "bilder").mkdir()
+    (content / "bilder" / "karte.png").write_bytes(png(40, 30))
+    (content / "signet.png").write_bytes(png(8, 8))
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.returncode == 0, result.stderr
+    page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert ('<figure class="figure"><img src="../media/kapitel/bilder/karte.png" alt="Karte der Schweiz um 1900" '
+            'title="Abb. 1: Die Schweiz" width="40" height="30" loading="lazy"><figcaption>Abb. 1: Die Schweiz'
+            '</figcaption></figure>') in page
+    assert '<img src="../media/kapitel/signet.png" alt="Signet" width="8" height="8" loading="lazy">' in page
+    assert (out / "media" / "kapitel" / "bilder" / "karte.png").read_bytes() == png(40, 30)
+    assert check_site(out) == []
+    (content / "bilder" / "karte.png").write_bytes(png(60, 45))  # replaced under the same name
+    assert build(content, out).stdout.startswith("updated")
+    assert 'width="60" height="45"' in (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert (out / "media" / "kapitel" / "bilder" / "karte.png").read_bytes() == png(60, 45)
+
+
+def test_images_must_be_files_of_the_edition_with_a_description(tmp_path):
+    chapter = ("# K\n\n## 1. A\n\n![](ohne.png)\n\n![Fehlt](fehlt.png)\n\n![Fremd](https://evil.example/x.png)\n\n"
+               "![Oben](../geheim.png)\n\n![Text](text.png)\n")
+    content = edition(tmp_path, {"kapitel.md": chapter})
+    (content / "ohne.png").write_bytes(png(2, 2))
+    (content / "text.png").write_text("kein Bild")
+    result = run_cli("check", "--content", str(content))
+    path = content / "kapitel.md"
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    for line, message in ((5, "image 'ohne.png' has no description"), (7, "image 'fehlt.png' cannot be read"),
+                          (9, "image 'https://evil.example/x.png' must be a file beside the chapter"),
+                          (11, "image '../geheim.png' must be a file beside the chapter"),
+                          (13, "image 'text.png' is not an image a browser shows")):
+        assert f"{path}:{line}: error: {message}" in result.stderr, result.stderr

@@ -18,6 +18,7 @@ from generator.model import (
     Block,
     Code,
     Gap,
+    Image,
     Inline,
     LineBreak,
     Link,
@@ -70,6 +71,10 @@ def _node(node: Inline, view: View) -> str:
         return f'<a href="{esc(href)}"{title}>{inline(node.children, view)}</a>'
     if isinstance(node, Addition):
         return f'<span class="ed-add" title="Ergänzung der Herausgabe">[{esc(node.text)}]</span>'
+    if isinstance(node, Image):
+        title = f' title="{esc(node.title)}"' if node.title else ""
+        return (f'<img src="{esc(view.root + node.path)}" alt="{esc(node.alt)}"{title} width="{node.width}" '
+                f'height="{node.height}" loading="lazy">')
     if isinstance(node, Gap):
         if not node.note:
             return '<span class="ed-gap" title="Textverlust">[…]</span>'
@@ -115,4 +120,7 @@ def block(item: Block, view: View, tight: bool = False) -> str:
         return f"<pre><code{language}>{esc(item.text)}</code></pre>\n"
     if item.kind == "rule":
         return "<hr />\n"
+    if item.kind == "figure":
+        caption = f"<figcaption>{esc(item.text)}</figcaption>" if item.text else ""
+        return f'<figure class="figure">{inline(item.content, view)}{caption}</figure>\n'
     raise TypeError(f"no HTML for a {item.kind!r} block")

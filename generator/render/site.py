@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
+from generator.files import read_regular
 from generator.model import Chapter, Edition, Section, anchor_path
 from generator.render import citations, html, reading
 
@@ -54,6 +55,11 @@ class Link(NamedTuple):  # a tuple: compared in C when keys are compared
 def section_path(chapter: Chapter, section: Section) -> str:
     return f"{chapter.slug}/{section.id}.html"
 
+
+
+def chapter_files(chapter: Chapter) -> set[str]:
+    """The files a chapter has in the site besides its pages: citation files and images."""
+    return set(export_paths(chapter).values()) | set(chapter.images)
 
 
 def export_paths(chapter: Chapter) -> dict[str, str]:
@@ -165,8 +171,10 @@ def environment(templates: Path = TEMPLATES) -> Environment:
 
 
 def render_files(env: Environment, config: Config, chapters: list[Chapter],
-                 items: Iterable[tuple[Page, Chapter | None]], search: tuple[str, ...] | None) -> Iterator[tuple[str, str]]:
-    """(site path, text) of each page and, after a chapter's first page, of its citation files.
+                 items: Iterable[tuple[Page, Chapter | None]],
+                 search: tuple[str, ...] | None) -> Iterator[tuple[str, str | bytes]]:
+    """(site path, content) of each page and, after a chapter's first page, of its other files:
+    citation files and images.
     `items`: each page with its chapter's full text (None for the index). The one render loop
     of the parent process and of the worker processes."""
     exported: set[Path] = set()
@@ -175,6 +183,8 @@ def render_files(env: Environment, config: Config, chapters: list[Chapter],
         if full is not None and full.path not in exported:
             exported.add(full.path)
             yield from chapter_files_text(config, full).items()
+            for path, source in full.images.items():
+                yield path, read_regular(Path(source), limit=64 * 2**20)
 
 
 def render_page(env: Environment, page: Page, config: Config, chapters: list[Chapter],
