@@ -127,11 +127,14 @@ class Builder:
         self.config_problems = Collector()  # reported together with the sources' problems
         self.parts = SearchParts({}, 1)  # how the search index is split (search.py)
         self.start = "fork"  # how worker processes start (workers.py)
+        self.language = "en"  # the edition's, once its config was read
 
     def load_config(self) -> Config:
         """The config; its problems are raised now if it is unusable, else with the sources'."""
         self.config_problems = Collector()
         config = load_config(self.content, self.config_problems)
+        if config is not None:
+            self.language = config.language  # the preview speaks it too
         if config is None:
             self.config_problems.raise_if_errors()
             raise AssertionError("load_config returned no config and no error")

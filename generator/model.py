@@ -26,10 +26,6 @@ class PageBreak:
     line: int = 0
 
     @property
-    def label(self) -> str:
-        return f"S. {self.printed}" if self.printed else "S. ?"
-
-    @property
     def known(self) -> bool:
         return bool(self.printed)
 

@@ -246,6 +246,7 @@ def test_save_rebuilds_error_overlays_and_fix_recovers(preview):
     assert wait_for(lambda: 'id="edition-error"' in get(instance, "/kleinstaaten/s6-1.html")[1])
     page = get(instance, "/kleinstaaten/s6-1.html")[1]
     assert "unknown edition marker &#x27;{{seite 3}}&#x27;" in page and "kleinstaaten.md:" in page
+    assert "Die letzte Änderung liess sich nicht bauen" in page  # in the edition's language
     assert "6.1. Kooperative Sicherheitspolitik" in page  # the last good page is still served
 
     editor_save(source, original)

@@ -200,3 +200,18 @@ def test_images_must_be_files_of_the_edition_with_a_description(tmp_path):
                           (11, "image '../geheim.png' must be a file beside the chapter"),
                           (13, "image 'text.png' is not an image a browser shows")):
         assert f"{path}:{line}: error: {message}" in result.stderr, result.stderr
+
+
+def test_an_english_edition_speaks_english_everywhere(tmp_path):
+    chapter = "# Chapter\n\n## 1. First\n\n{{page 5}}Text with a note.[^1] {{add word}}\n\n{{gap}}\n\n[^1]: The note.\n"
+    content = edition(tmp_path, {"chapter.md": chapter}, 'title = "Essays"\nlanguage = "en-GB"\n')
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    page = (out / "chapter" / "s1.html").read_text(encoding="utf-8")
+    for english in ('lang="en-GB"', ">Notes</h2>", 'aria-label="Note 1"', ">p. 5</a>", "here: Section 1 “First”, p. 5, "
+                    "para. 1. Digital edition", 'title="Editorial addition"', "Text is missing here", ">Cite</button>",
+                    "Version of: <time", "21 November 2025"):
+        assert english in page, english
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    for german in ("Anmerkung", "Zitieren", "Absatz", "Seitenzahl", "Inhalt<", "Stand:", "S. 5"):
+        assert german not in everything, german

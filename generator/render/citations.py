@@ -14,23 +14,16 @@ from generator.config import Config
 from generator.model import Block, Chapter, PageBreak, Section
 
 
-def page_range(first: PageBreak | None, last: PageBreak | None) -> str:
-    """German print-page reference: "S. 229", "S. 229–230", or a plain statement of ignorance."""
+def page_range(first: PageBreak | None, last: PageBreak | None, words: dict[str, str]) -> str:
+    """A print-page reference: "S. 229", "S. 229–230", or a plain statement of ignorance."""
+    page = words["page"]
     if first is None or not first.known:
-        return "Seitenzahl der Druckausgabe unbekannt"
+        return words["page_unknown"]
     if last is None or not last.known or last.printed == first.printed:
-        return f"S. {first.printed}" if last is None or last.known else f"S. {first.printed}–?"
-    return f"S. {first.printed}–{last.printed}"
+        return f"{page} {first.printed}" if last is None or last.known else f"{page} {first.printed}–?"
+    return f"{page} {first.printed}–{last.printed}"
 
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
-
-
-def german_date(iso: str) -> str:
-    """"2026-11-21" → "21. November 2026"."""
-    year, month, day = (int(x) for x in iso.split("-"))
-    return f"{day}. {MONTHS[month - 1]} {year}"
 
 
 @dataclass(frozen=True)
@@ -69,49 +62,51 @@ def _names(names: tuple[str, ...]) -> str:
     return " / ".join(names)
 
 
-def chapter_reference(work: Item) -> str:
+def chapter_reference(work: Item, words: dict[str, str]) -> str:
     """"Autor: Titel. In: Hrsg. (Hrsg.): Buch. Ort: Verlag Jahr, S. x–y" with unknown parts left out."""
     parts = []
     head = f"{_names(work.authors)}: {work.title}" if work.authors else work.title
     parts.append(head + ".")
     if work.book_title:
-        editors = f"{_names(work.editors)} (Hrsg.): " if work.editors else ""
-        parts.append(f"In: {editors}{work.book_title}.")
+        editors = f"{_names(work.editors)} {words['editors_cite']}: " if work.editors else ""
+        parts.append(f"{words['in']}: {editors}{work.book_title}.")
     place = f"{work.place}:" if work.place and work.publisher else work.place
     imprint = " ".join(x for x in (place, work.publisher, work.year) if x)
-    tail = ", ".join(x for x in (imprint, _pages(work)) if x)
+    pages = f"{words['page']} {_pages(work)}" if _pages(work) else ""
+    tail = ", ".join(x for x in (imprint, pages) if x)
     if tail:
         parts.append(tail + ".")
     return " ".join(parts)
 
 
 def _pages(work: Item) -> str:
+    """The chapter's pages, "25–26" or "25" (or "" if unknown)."""
     first, last = work.first_page, work.last_page
-    if first and last:
-        return f"S. {first}–{last}"
-    return f"S. {first or last}" if first or last else ""
+    return f"{first}–{last}" if first and last else first or last
 
 
-def section_label(section: Section) -> str:
-    return f"Abschnitt {section.number} „{_strip_number(section)}“" if section.number else f"Abschnitt „{section.title_text}“"
+def section_label(section: Section, words: dict[str, str]) -> str:
+    title = _strip_number(section) if section.number else section.title_text
+    number = f" {section.number}" if section.number else ""
+    return f"{words['section'].capitalize()}{number} {words['quote_open']}{title}{words['quote_close']}"
 
 
 def _strip_number(section: Section) -> str:
     return re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", section.title_text)
 
 
-def citation(reference: str, section: Section | None = None, block: Block | None = None) -> str:
-    """The German citation text of the chapter (its `chapter_reference`), a section or a
-    paragraph, without the URL (the page adds it as a link)."""
+def citation(reference: str, words: dict[str, str], section: Section | None = None, block: Block | None = None) -> str:
+    """The citation text of the chapter (its `chapter_reference`), a section or a paragraph,
+    without the URL (the page adds it as a link)."""
     text = reference
-    where = [section_label(section)] if section is not None else []
+    where = [section_label(section, words)] if section is not None else []
     if block is not None:
-        where += [page_range(block.first_page, block.last_page), f"Abs. {block.number}"]
+        where += [page_range(block.first_page, block.last_page, words), f"{words['para_short']} {block.number}"]
     elif section is not None:
-        where.append(page_range(section.first_page, section.last_page))
+        where.append(page_range(section.first_page, section.last_page, words))
     if where:
-        text = text.removesuffix(".") + ", hier: " + ", ".join(where) + "."
-    return text + " Digitale Edition"
+        text = text.removesuffix(".") + f", {words['here']}: " + ", ".join(where) + "."
+    return f"{text} {words['digital_edition']}"
 
 
 # ---- files for reference managers (linked with <link rel="alternate"> on the chapter page) ----
@@ -130,7 +125,7 @@ def _csl(work: Item, key: str) -> dict[str, Any]:
         data["publisher-place"] = work.place
     if work.year.isdigit():
         data["issued"] = {"date-parts": [[int(work.year)]]}
-    if pages := _pages(work).removeprefix("S. "):
+    if pages := _pages(work):
         data["page"] = pages
     if work.doi:
         data["DOI"] = work.doi
@@ -157,7 +152,7 @@ def _bibtex_escape(value: str) -> str:
 def bibtex(work: Item, key: str) -> str:
     fields = [("title", work.title), ("author", " and ".join(work.authors)), ("editor", " and ".join(work.editors)),
               ("booktitle", work.book_title), ("publisher", work.publisher), ("address", work.place),
-              ("year", work.year), ("pages", _pages(work).removeprefix("S. ").replace("–", "--")),
+              ("year", work.year), ("pages", _pages(work).replace("–", "--")),
               ("language", "german" if work.language == "de" else work.language), ("doi", work.doi), ("url", work.url)]
     body = ",\n".join(f"  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
     return f"@incollection{{{key},\n{body}\n}}\n"

@@ -8,10 +8,11 @@ an id must stand once on a page).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it.common.utils import escapeHtml as esc
 
+from generator.labels import GERMAN
 from generator.markup import label_anchor
 from generator.model import (
     Addition,
@@ -36,9 +37,12 @@ class View:
     links: tuple[str, ...] | None = ()    # the chapter's internal link targets; None: links as text
     ids: bool = True                      # write ids (False in a second copy of the same text)
     notes: bool = True                    # note references (a title in a table of contents has none)
+    words: dict[str, str] = field(default_factory=lambda: GERMAN)  # the interface's (labels.py)
 
 
-TEXT_ONLY = View(links=None, ids=False, notes=False)  # titles in tables of contents
+def text_only(words: dict[str, str]) -> View:
+    """Titles in tables of contents: no links, no ids, no note references."""
+    return View(links=None, ids=False, notes=False, words=words)
 
 
 def inline(content: tuple[Inline, ...], view: View) -> str:
@@ -59,8 +63,9 @@ def _node(node: Inline, view: View) -> str:
             return ""
         anchor, label = label_anchor(node.label), esc(node.label)
         own = f' id="{esc(node.ref_id)}"' if view.ids else ""
+        name = esc(view.words["note"].format(label=node.label))
         return (f'<button type="button" class="fnref"{own} popovertarget="fnpop-{anchor}" '
-                f'aria-label="Anmerkung {label}" data-pagefind-ignore><sup>{label}</sup></button>')
+                f'aria-label="{name}" data-pagefind-ignore><sup>{label}</sup></button>')
     if isinstance(node, PageStart):
         return page_mark(node.page, view)
     if isinstance(node, Link):
@@ -70,24 +75,30 @@ def _node(node: Inline, view: View) -> str:
         title = f' title="{esc(node.title)}"' if node.title else ""
         return f'<a href="{esc(href)}"{title}>{inline(node.children, view)}</a>'
     if isinstance(node, Addition):
-        return f'<span class="ed-add" title="Ergänzung der Herausgabe">[{esc(node.text)}]</span>'
+        return f'<span class="ed-add" title="{esc(view.words["addition"])}">[{esc(node.text)}]</span>'
     if isinstance(node, Image):
         title = f' title="{esc(node.title)}"' if node.title else ""
         return (f'<img src="{esc(view.root + node.path)}" alt="{esc(node.alt)}"{title} width="{node.width}" '
                 f'height="{node.height}" loading="lazy">')
     if isinstance(node, Gap):
+        lost = esc(view.words["gap"])
         if not node.note:
-            return '<span class="ed-gap" title="Textverlust">[…]</span>'
-        return (f'<span class="ed-gap" title="Textverlust">[…<span class="ed-gap-note">: {esc(node.note)}</span>]'
-                '</span>')
+            return f'<span class="ed-gap" title="{lost}">[…]</span>'
+        return f'<span class="ed-gap" title="{lost}">[…<span class="ed-gap-note">: {esc(node.note)}</span>]</span>'
+
     raise TypeError(f"no HTML for {node!r}")
 
 
+def page_label(page: PageBreak, words: dict[str, str]) -> str:
+    """"S. 229", "S. XII", "S. ?" as the interface's language writes it."""
+    return f"{words['page']} {page.printed or '?'}"
+
+
 def page_mark(page: PageBreak, view: View) -> str:
-    title = "Beginn der Druckseite" if page.known else "Beginn einer Druckseite, Seitenzahl unbekannt"
+    title = view.words["page_start"] if page.known else view.words["page_start_unknown"]
     own = f' id="{page.anchor}"' if view.ids else ""
     return (f'<span class="pb-mark" data-pagefind-ignore><span class="pb-bar" aria-hidden="true"></span>'
-            f'<a class="pb"{own} href="#{page.anchor}" title="{title}">{esc(page.label)}</a></span>')
+            f'<a class="pb"{own} href="#{page.anchor}" title="{esc(title)}">{esc(page_label(page, view.words))}</a></span>')
 
 
 def blocks(content: tuple[Block, ...] | list[Block], view: View) -> str:

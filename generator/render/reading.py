@@ -15,10 +15,9 @@ from dataclasses import replace
 from markupsafe import Markup, escape
 
 from generator.config import Config
+from generator.labels import labels
 from generator.model import INTRO, Block, Chapter, Gap, Note, NoteRef, Section, note_refs
 from generator.render import citations, html
-
-GAP_DEFAULT = "Hier fehlt Text, der in den Quellen nicht überliefert ist."
 
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
@@ -27,7 +26,7 @@ def section_markup(config: Config, chapter: Chapter, section: Section, page_path
     chapter's internal link targets; `page_path` the page's site path."""
     refs = section.note_refs  # each note referenced here → its first reference here
     notes = _closure(refs, chapter)  # and the notes those notes refer to
-    view = html.View(root="../" * page_path.count("/"), links=links)
+    view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language))
     return _text(chapter, section, refs, notes, view), _popovers(config, chapter, section, notes, page_path, view)
 
 
@@ -55,15 +54,17 @@ def _refs(block: Block) -> list[NoteRef]:
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View) -> Markup:
     """The section's blocks in order, then its notes (each with a link back to its first reference)."""
+    words = view.words
     out = [_block(block, view) for block in section.blocks]
     if notes:
-        out.append('<section class="notes" aria-label="Anmerkungen">\n'
-                   '  <h2 class="notes-heading">Anmerkungen</h2>\n  <ol class="notes-list">\n')
+        heading = escape(words["notes"])
+        out.append(f'<section class="notes" aria-label="{heading}">\n'
+                   f'  <h2 class="notes-heading">{heading}</h2>\n  <ol class="notes-list">\n')
         for label, ref_id in notes.items():
             note = chapter.notes[label]
-            number = escape(note.label)
+            number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
             out.append(f'    <li id="fn-{escape(note.anchor)}"><a class="fn-num" href="#{escape(ref_id)}" '
-                       f'aria-label="Anmerkung {number}, zurück zum Text" data-pagefind-ignore>{number}</a> '
+                       f'aria-label="{back}" data-pagefind-ignore>{number}</a> '
                        f'<span class="fn-text">{_note_text(note, view)}</span></li>\n')
         out.append("  </ol>\n</section>\n")
     return Markup("".join(out))
@@ -77,16 +78,19 @@ def _note_text(note: Note, view: html.View) -> str:
 
 
 def _block(block: Block, view: html.View) -> str:
+    words = view.words
     if block.kind == "paragraph":
         anchor, number = escape(block.anchor), block.number
+        link, name = escape(words["paragraph_link"].format(n=number)), escape(words["paragraph"].format(n=number))
+        cite, button = escape(words["paragraph_cite"].format(n=number)), escape(words["cite"])
         return (f'<p class="para" id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
-                f'<a class="para-num" href="#{anchor}" title="Link zu Absatz {number}" aria-label="Absatz {number}">'
+                f'<a class="para-num" href="#{anchor}" title="{link}" aria-label="{name}">'
                 f'{number}</a><button type="button" class="cite-button para-cite" popovertarget="cite-{anchor}" '
-                f'aria-label="Absatz {number} zitieren">Zitieren</button></span>{html.inline(block.content, view)}</p>\n')
+                f'aria-label="{cite}">{button}</button></span>{html.inline(block.content, view)}</p>\n')
     if block.kind == "gap":
         gap = next((node for node in block.content if isinstance(node, Gap)), None)
-        note = escape(gap.note) if gap and gap.note else GAP_DEFAULT
-        return (f'<div class="gap" role="note"><span class="gap-mark" title="Textverlust">[…]</span> '
+        note = escape(gap.note if gap and gap.note else words["gap_default"])
+        return (f'<div class="gap" role="note"><span class="gap-mark" title="{escape(words["gap"])}">[…]</span> '
                 f'<span class="gap-note">{note}</span></div>\n')
     if block.kind == "pagebreak":
         return f'<div class="pb-block">{html.inline(block.content, view)}</div>\n'
@@ -98,26 +102,31 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
     """A popover per note shown on the page, then a citation popover for the section and for
     each paragraph (their text is in the page, so citing works without JavaScript)."""
     out = []
+    words = view.words
     copy = replace(view, ids=False)  # the notes list holds the ids
     for label in notes:
         note = chapter.notes[label]
         anchor, number = escape(note.anchor), escape(note.label)
-        out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="Anmerkung {number}">\n'
+        name = escape(words["note"].format(label=note.label))
+        out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="{name}">\n'
                    f'  <span class="fn-num">{number}</span> {_note_text(note, copy)}\n'
-                   f'  <a class="fn-more" href="#fn-{anchor}">zur Anmerkung</a>\n</div>\n')
-    reference = citations.chapter_reference(citations.item(config, chapter))
+                   f'  <a class="fn-more" href="#fn-{anchor}">{escape(words["to_note"])}</a>\n</div>\n')
+    reference = citations.chapter_reference(citations.item(config, chapter), words)
     page_url = config.url + page_path
     if section.id != INTRO:
-        out.append(_cite_popover(config, page_url, f"cite-{section.id}", f"{section.title_text} zitieren",
-                                 citations.citation(reference, section), f"#{section.id}"))
+        out.append(_cite_popover(config, words, page_url, f"cite-{section.id}",
+                                 words["cite_title"].format(title=section.title_text),
+                                 citations.citation(reference, words, section), f"#{section.id}"))
     for block in section.paragraphs:
-        out.append(_cite_popover(config, page_url, f"cite-{block.anchor}", f"Absatz {block.number} zitieren",
-                                 citations.citation(reference, None if section.id == INTRO else section, block),
+        out.append(_cite_popover(config, words, page_url, f"cite-{block.anchor}",
+                                 words["paragraph_cite"].format(n=block.number),
+                                 citations.citation(reference, words, None if section.id == INTRO else section, block),
                                  f"#{block.anchor}"))
     return Markup("".join(out))
 
 
-def _cite_popover(config: Config, page_url: str, popover_id: str, label: str, text: str, target: str) -> str:
+def _cite_popover(config: Config, words: dict[str, str], page_url: str, popover_id: str, label: str, text: str,
+                  target: str) -> str:
     """The citation text and the URL to cite: absolute when the config knows the site's address,
     else the page's own path (JavaScript then makes it absolute from the reader's address)."""
     popover_id, label, full = escape(popover_id), escape(label), escape(page_url + target)
@@ -125,6 +134,6 @@ def _cite_popover(config: Config, page_url: str, popover_id: str, label: str, te
             f'  <p class="cite-heading">{label}</p>\n'
             f'  <p class="cite-text"><span class="cite-body">{escape(text)}</span>, <a class="cite-url" '
             f'href="{escape(target)}" data-canonical="{full if config.url else ""}">{full}</a></p>\n'
-            f'  <p class="cite-actions"><button type="button" class="cite-copy" hidden>Kopieren</button> '
+            f'  <p class="cite-actions"><button type="button" class="cite-copy" hidden>{escape(words["copy_text"])}</button> '
             f'<button type="button" class="cite-close" popovertarget="{popover_id}" '
-            f'popovertargetaction="hide">Schliessen</button></p>\n</div>\n')
+            f'popovertargetaction="hide">{escape(words["close"])}</button></p>\n</div>\n')

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
 from generator.files import read_regular
+from generator.labels import date, labels
 from generator.model import Chapter, Edition, Section, anchor_path
 from generator.render import citations, html, reading
 
@@ -165,8 +166,9 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         cache_size=-1,
     )
     env.filters["page_range"] = citations.page_range
-    env.filters["inline"] = lambda content: Markup(html.inline(content, html.TEXT_ONLY))  # titles: links as text
-    env.filters["german_date"] = citations.german_date
+    env.filters["edition_date"] = date
+    env.filters["page_label"] = html.page_label
+    env.filters["inline"] = lambda content, words: Markup(html.inline(content, html.text_only(words)))  # titles
     return env
 
 
@@ -213,6 +215,7 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
             full: Chapter | None, search: tuple[str, ...] | None) -> str:
     template = env.get_template(page.template)
     root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
+    words = labels(config.language)
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
         context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
@@ -223,15 +226,15 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()))
                           if full.intro else (Markup(), Markup()))
         context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
-                       citation=citations.citation(citations.chapter_reference(work)),
+                       citation=citations.citation(citations.chapter_reference(work, words), words),
                        json_ld=citations.json_ld(work, config.date))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
         text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()))
-        heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()))))
+        heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words)))
         context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading)
     return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
-        section_path=section_path, anchor_path=anchor_path, search=search, **context,
+        section_path=section_path, anchor_path=anchor_path, search=search, t=words, **context,
     )

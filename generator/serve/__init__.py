@@ -21,6 +21,7 @@ from pathlib import Path
 
 from generator.build import Builder, BuildResult
 from generator.diagnostics import EditionError
+from generator.labels import labels
 from generator.output import OutputError, Site, hold_lock
 from generator.render.site import TEMPLATES
 from generator.search import index_parts
@@ -73,7 +74,10 @@ class Preview:
         start = time.perf_counter()
         try:
             with self.lock:
-                result = self.builder.build()
+                try:
+                    result = self.builder.build()
+                finally:
+                    self.state.words = labels(self.builder.language)
         except Exception as exc:  # noqa: BLE001 - the preview must survive anything a source does
             text = "\n".join(map(str, exc.diagnostics)) if isinstance(exc, EditionError) else f"edition: error: {exc}"
             self.log(f"{text}\nbuild failed: serving the last good version")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from generator.labels import labels
 from generator.serve.paths import resolve_request
 
 EVENTS = "/__edition/events"
@@ -28,7 +29,7 @@ RELOAD_SCRIPT = """<script>/* edition serve: reload when the site changes */
 OVERLAY = """<div id="edition-error" role="alert" style="position:fixed;inset:auto 0 0 0;z-index:2147483647;\
 max-height:50vh;overflow:auto;margin:0;padding:1em 1.5em;background:#3b0a0a;color:#fff;\
 font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;border-top:4px solid #e33">\
-<strong>The last change could not be built; this is the last good version.</strong>
+<strong>%s</strong>
 %s</div>"""
 
 
@@ -41,6 +42,7 @@ class PreviewState:
     error: str | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
     stopping: bool = False
+    words: dict[str, str] = field(default_factory=lambda: labels("en"))  # the edition's language, once known
 
     def publish(self, error: str | None) -> None:
         """A rebuild finished (error None) or failed: bump the counter, wake the event streams."""
@@ -104,7 +106,7 @@ def respond(state: PreviewState, method: str, target: str, host: str | None) -> 
 def _page(status: int, text: str, state: PreviewState) -> Response:
     extra = RELOAD_SCRIPT % (state.counter, EVENTS)
     if state.error:
-        extra = OVERLAY % html.escape(state.error) + extra
+        extra = OVERLAY % (html.escape(state.words["build_failed"]), html.escape(state.error)) + extra
     at = text.rfind("</body>")
     text = text[:at] + extra + text[at:] if at >= 0 else text + extra
     body = text.encode("utf-8")

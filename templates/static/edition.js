@@ -11,8 +11,7 @@
     // Browsers do not let Pagefind load its index from disk: say so instead of searching forever.
     var note = document.createElement("p");
     note.className = "search-note";
-    note.textContent = "Die Volltextsuche funktioniert nur, wenn die Edition über einen Webserver " +
-      "aufgerufen wird (etwa mit »edition serve«), nicht als Datei.";
+    note.textContent = box.getAttribute("data-needs-server");
     box.appendChild(note);
   } else if (box && window.PagefindUI) {
     // Absolute, with the final slash Pagefind expects ("../pagefind/").
@@ -32,7 +31,7 @@
     // Pagefind's input has only a placeholder: give it an accessible name (axe: label-title-only).
     var label = function () {
       var input = box.querySelector("input");
-      if (input) input.setAttribute("aria-label", "Volltextsuche in der Edition");
+      if (input) input.setAttribute("aria-label", box.getAttribute("data-label"));
       return !!input;
     };
     if (!label()) new MutationObserver(function (_, observer) { if (label()) observer.disconnect(); })
@@ -47,8 +46,12 @@
     link.href = href;
   });
 
+  // The interface's words come from the page (generator/labels.py), in the edition's language.
+  var words = document.currentScript ? document.currentScript.dataset : {};
+  var locale = document.documentElement.getAttribute("data-locale") || undefined;
+
   function accessDate() {
-    return new Date().toLocaleDateString("de-CH", { day: "numeric", month: "long", year: "numeric" });
+    return new Date().toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric" });
   }
 
   document.querySelectorAll(".cite-copy").forEach(function (button) {
@@ -56,10 +59,10 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       var text = button.closest(".cite-popover, .cite-box").querySelector(".cite-text").textContent
-        .replace(/\s+/g, " ").trim() + " (abgerufen am " + accessDate() + ").";
+        .replace(/\s+/g, " ").trim() + " (" + words.accessed + " " + accessDate() + ").";
       navigator.clipboard.writeText(text).then(function () {
-        button.textContent = "Kopiert";
-        setTimeout(function () { button.textContent = "Kopieren"; }, 2000);
+        button.textContent = words.copied;
+        setTimeout(function () { button.textContent = words.copyText; }, 2000);
       });
     });
   });

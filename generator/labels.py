@@ -1,0 +1,153 @@
+"""The words of the interface, one table per language: the site's pages, the citation texts,
+the script's messages and the preview's error overlay all take theirs from here. An edition's
+`language` picks the table by its primary tag ("de-CH" → de); a language without one gets the
+English table. The command line speaks English.
+
+Templates read them as `t.name`; code as `labels(language)["name"]`. `{n}`, `{title}` and
+`{label}` are filled in where they are used.
+"""
+from __future__ import annotations
+
+GERMAN = {
+    "skip": "Zum Text springen",
+    "search_label": "Volltextsuche in der Edition",
+    "search_needs_js": "Die Volltextsuche braucht JavaScript.",
+    "search_needs_server": "Die Volltextsuche funktioniert nur, wenn die Edition über einen Webserver aufgerufen "
+                           "wird (etwa mit »edition serve«), nicht als Datei.",
+    "pager": "Blättern",
+    "previous": "Zurück",
+    "next": "Weiter",
+    "breadcrumb": "Pfad",
+    "footer_pages": "Seitenzahlen am Rand nach der Druckausgabe.",
+    "state": "Stand",
+    "contents": "Inhalt",
+    "about": "Zur Edition",
+    "about_text": "Der Text folgt der Druckausgabe; Silbentrennungen und Zeilenfall des Drucks sind aufgehoben. "
+                  "Die Seitenzahlen der Druckausgabe stehen am rechten Rand ({example}) an der Stelle, an der die "
+                  "Seite beginnt; ist eine Seitenzahl nicht überliefert, steht dort »S. ?«. Die Absätze sind je "
+                  "Abschnitt am linken Rand gezählt und einzeln verlinkbar und zitierbar. Anmerkungen tragen die "
+                  "Nummern des Drucks.",
+    "about_additions": "Ergänzungen der Herausgabe stehen in eckigen Klammern; fehlender Text ist mit […] "
+                       "bezeichnet und erläutert.",
+    "authors": "Verfasser",
+    "published_in": "Erschienen in",
+    "editors_short": "Hrsg.",
+    "publisher": "Verlag",
+    "pages": "Seiten",
+    "facts_missing": "Verfasser, Buchtitel, Verlag und Erscheinungsjahr der Druckvorlage sind in den Quellen "
+                     "dieser Edition nicht überliefert und werden daher nicht angegeben.",
+    "pages_present": "In dieser Edition enthaltene Druckseiten:",
+    "page_unknown_note": "(»S. ?«: Seitenzahl nicht überliefert)",
+    "cite": "Zitieren",
+    "cite_title": "{title} zitieren",
+    "copy_text": "Kopieren",
+    "copied": "Kopiert",
+    "accessed": "abgerufen am",
+    "close": "Schliessen",
+    "downloads": "Für Literaturverwaltungen:",
+    "section_link": "Link zu diesem Abschnitt",
+    "notes": "Anmerkungen",
+    "note": "Anmerkung {label}",
+    "note_back": "Anmerkung {label}, zurück zum Text",
+    "to_note": "zur Anmerkung",
+    "paragraph": "Absatz {n}",
+    "paragraph_link": "Link zu Absatz {n}",
+    "paragraph_cite": "Absatz {n} zitieren",
+    "page": "S.",
+    "page_unknown": "Seitenzahl der Druckausgabe unbekannt",
+    "page_start": "Beginn der Druckseite",
+    "page_start_unknown": "Beginn einer Druckseite, Seitenzahl unbekannt",
+    "addition": "Ergänzung der Herausgabe",
+    "gap": "Textverlust",
+    "gap_default": "Hier fehlt Text, der in den Quellen nicht überliefert ist.",
+    "para_short": "Abs.",
+    "here": "hier",
+    "section": "Abschnitt",
+    "in": "In",
+    "editors_cite": "(Hrsg.)",
+    "digital_edition": "Digitale Edition",
+    "quote_open": "„",
+    "quote_close": "“",
+    "months": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "date": "{day}. {month} {year}",
+    "locale": "de-CH",
+    "build_failed": "Die letzte Änderung liess sich nicht bauen; dies ist der letzte gute Stand.",
+}
+
+ENGLISH = {
+    "skip": "Skip to the text",
+    "search_label": "Full-text search in the edition",
+    "search_needs_js": "Full-text search needs JavaScript.",
+    "search_needs_server": "Full-text search works only when the edition is opened through a web server "
+                           "(for example with “edition serve”), not as a file.",
+    "pager": "Pages",
+    "previous": "Previous",
+    "next": "Next",
+    "breadcrumb": "Breadcrumb",
+    "footer_pages": "Page numbers in the margin follow the printed edition.",
+    "state": "Version of",
+    "contents": "Contents",
+    "about": "About this edition",
+    "about_text": "The text follows the printed edition; its hyphenation and line breaks are removed. The printed "
+                  "page numbers stand in the right margin ({example}) where each page begins; where a page "
+                  "number is not known, it says “p. ?”. Paragraphs are numbered in the left margin, per "
+                  "section, and each can be linked to and cited. Notes keep their printed numbers.",
+    "about_additions": "Editorial additions stand in square brackets; missing text is marked […] and explained.",
+    "authors": "Author",
+    "published_in": "Published in",
+    "editors_short": "ed.",
+    "publisher": "Publisher",
+    "pages": "Pages",
+    "facts_missing": "Author, book title, publisher and year of the printed source are not known from the "
+                     "sources of this edition and are therefore not given.",
+    "pages_present": "Printed pages in this edition:",
+    "page_unknown_note": "(“p. ?”: page number not known)",
+    "cite": "Cite",
+    "cite_title": "Cite {title}",
+    "copy_text": "Copy",
+    "copied": "Copied",
+    "accessed": "accessed",
+    "close": "Close",
+    "downloads": "For reference managers:",
+    "section_link": "Link to this section",
+    "notes": "Notes",
+    "note": "Note {label}",
+    "note_back": "Note {label}, back to the text",
+    "to_note": "to the note",
+    "paragraph": "Paragraph {n}",
+    "paragraph_link": "Link to paragraph {n}",
+    "paragraph_cite": "Cite paragraph {n}",
+    "page": "p.",
+    "page_unknown": "printed page unknown",
+    "page_start": "Start of a printed page",
+    "page_start_unknown": "Start of a printed page, number unknown",
+    "addition": "Editorial addition",
+    "gap": "Text lost",
+    "gap_default": "Text is missing here that the sources do not give.",
+    "para_short": "para.",
+    "here": "here",
+    "section": "section",
+    "in": "In",
+    "editors_cite": "(ed.)",
+    "digital_edition": "Digital edition",
+    "quote_open": "“",
+    "quote_close": "”",
+    "months": "January February March April May June July August September October November December",
+    "date": "{day} {month} {year}",
+    "locale": "en-GB",
+    "build_failed": "The last change could not be built; this is the last good version.",
+}
+
+TABLES = {"de": GERMAN, "en": ENGLISH}
+
+
+def labels(language: str) -> dict[str, str]:
+    """The table for a BCP 47 tag ("de-CH" → German); English for any language without one."""
+    return TABLES.get(language.split("-", maxsplit=1)[0].lower(), ENGLISH)
+
+
+def date(iso: str, language: str) -> str:
+    """"2026-11-21" → "21. November 2026" (de), "21 November 2026" (en)."""
+    words = labels(language)
+    year, month, day = (int(x) for x in iso.split("-"))
+    return words["date"].format(day=day, month=words["months"].split()[month - 1], year=year)
