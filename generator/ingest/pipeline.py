@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.config import CONFIG_NAME, load_config
 from generator.diagnostics import Collector
 from generator.ingest import report as report_module
 from generator.ingest.decisions import Decisions, load_decisions
@@ -16,6 +17,7 @@ from generator.ingest.gaps import Repair, Undecided, resolve, tokenize
 from generator.ingest.lexicon import Lexicon, bare
 from generator.ingest.pages import RawPage, read_page, take_footer
 from generator.ingest.structure import REF_CLOSE, REF_OPEN, TO_SUPERSCRIPT, Block, blocks_of, mark_references
+from generator.labels import labels
 
 PAGE_OPEN, PAGE_CLOSE = "\uE002", "\uE003"   # a page marker inside clean text
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
@@ -289,6 +291,14 @@ def clean_text(files: list[Path], decisions_path: Path | None = None) -> str:
     return to_clean_text(result)
 
 
+def _report_words(into: Path) -> dict[str, str]:
+    """The report speaks the edition's language (its edition.toml beside the chapter), German
+    when there is none yet."""
+    problems = Collector()
+    config = load_config(into.parent, problems) if (into.parent / CONFIG_NAME).is_file() else None
+    return labels(config.language if config else "de")
+
+
 def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: str | None) -> str:
     problems = Collector()
     decisions_path = decisions_path or into.parent / "decisions.toml"
@@ -301,7 +311,7 @@ def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: st
     report = report_module.build_report(result, files, into)
     _write_atomic(into, markdown)
     _write_atomic(review / f"{into.stem}.report.json", report_module.to_json(report))
-    _write_atomic(review / f"{into.stem}.report.md", report_module.to_markdown(report))
+    _write_atomic(review / f"{into.stem}.report.md", report_module.to_markdown(report, _report_words(into)))
     return report_module.summary(report, into, review)
 
 

@@ -38,37 +38,39 @@ def _cell(value) -> str:
     return str(value if value is not None else "").replace("|", "\\|").replace("\n", "⏎")
 
 
-def _table(headers: list[str], rows: list[list]) -> list[str]:
+def _table(headers: list[str], rows: list[list], words: dict[str, str]) -> list[str]:
     if not rows:
-        return ["(keine)", ""]
+        return [words["none"], ""]
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines + [""]
 
 
-def to_markdown(report: dict) -> str:
-    out = [f"# Prüfbericht: {report['chapter']}", "",
-           "Jede Änderung am Rohtext ist hier aufgeführt. Entscheidungen gehören in `decisions.toml`.", ""]
-    out += ["## Seiten", ""] + _table(["Datei", "Form", "Seite", "Kolumnentitel"],
-                                      [[p["file"], p["form"], p["page"] or "?", p["running_title"]] for p in report["pages"]])
-    out += ["## Unentschieden (bitte prüfen)", ""] + _table(
-        ["Datei:Zeile", "S.", "Rohtext", "Vorschlag", "Grund"],
-        [[f"{u['file']}:{u['line']}", u["page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]])
-    out += [f"## Reparaturen ({len(report['repairs'])})", ""] + _table(
-        ["Datei:Zeile", "S.", "Rohtext", "Lesetext", "Regel"],
-        [[f"{r['file']}:{r['line']}", r["page"], r["raw"], r["clean"], ", ".join(r["rules"])] for r in report["repairs"]])
-    out += ["## Erkannt und entfernt", ""] + _table(
-        ["Datei:Zeile", "S.", "Art", "Text"],
-        [[f"{e['file']}:{e['line'] or ''}", e["page"], e["kind"], e["detail"]] for e in report["events"]])
-    out += ["## Wörter in keinem Wörterbuch", ""] + _table(
-        ["Wort", "Anzahl"], [[w, n] for w, n in report["unknown_words"].items()])
+def to_markdown(report: dict, words: dict[str, str]) -> str:
+    """The report for the editor, in the edition's language (labels.py)."""
+    w = words
+    out = [f"# {w['report']}: {report['chapter']}", "", w["report_intro"], ""]
+    out += [f"## {w['report_pages']}", ""] + _table(
+        [w["file"], w["form"], w["page_column"], w["running_head"]],
+        [[p["file"], p["form"], p["page"] or "?", p["running_title"]] for p in report["pages"]], w)
+    out += [f"## {w['undecided']}", ""] + _table(
+        [w["file_line"], w["page"], w["raw"], w["suggestion"], w["reason"]],
+        [[f"{u['file']}:{u['line']}", u["page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]], w)
+    out += [f"## {w['repairs']} ({len(report['repairs'])})", ""] + _table(
+        [w["file_line"], w["page"], w["raw"], w["clean"], w["rule"]],
+        [[f"{r['file']}:{r['line']}", r["page"], r["raw"], r["clean"], ", ".join(r["rules"])] for r in report["repairs"]], w)
+    out += [f"## {w['removed']}", ""] + _table(
+        [w["file_line"], w["page"], w["kind"], w["text"]],
+        [[f"{e['file']}:{e['line'] or ''}", e["page"], e["kind"], e["detail"]] for e in report["events"]], w)
+    out += [f"## {w['unknown_words']}", ""] + _table(
+        [w["word"], w["count"]], [[word, n] for word, n in report["unknown_words"].items()], w)
     decisions = report["decisions"]
-    out += ["## Entscheidungen", ""] + _table(
-        ["Art", "Rohtext", "Lesetext", "Treffer", "Notiz"],
-        [[d["kind"], d["raw"], d["clean"], d["used"], d["note"]] for d in decisions["applied"]])
+    out += [f"## {w['decisions']}", ""] + _table(
+        [w["kind"], w["raw"], w["clean"], w["matches"], w["remark"]],
+        [[d["kind"], d["raw"], d["clean"], d["used"], d["note"]] for d in decisions["applied"]], w)
     if decisions["stale"]:
-        out += ["### Entscheidungen ohne Treffer (veraltet?)", ""] + _table(
-            ["Zeile", "Art", "Rohtext"], [[d["line"], d["kind"], d["raw"]] for d in decisions["stale"]])
+        out += [f"### {w['stale']}", ""] + _table(
+            [w["line"], w["kind"], w["raw"]], [[d["line"], d["kind"], d["raw"]] for d in decisions["stale"]], w)
     return "\n".join(out)
 
 
