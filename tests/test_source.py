@@ -215,3 +215,29 @@ def test_an_english_edition_speaks_english_everywhere(tmp_path):
     everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     for german in ("Anmerkung", "Zitieren", "Absatz", "Seitenzahl", "Inhalt<", "Stand:", "S. 5"):
         assert german not in everything, german
+
+
+def test_the_readmes_edited_volume_builds_as_written(tmp_path):
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### Example: an edited volume", 1)[1].split("\n### Many chapters", 1)[0]
+    files = re.findall(r'```\w+ title="([^"]+)"\n(.*?)```', example, re.S)
+    assert len(files) == 5
+    for name, text in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(tmp_path / "content", out)
+    assert result.returncode == 0, result.stderr
+    assert check_site(out) == []
+    preface = (out / "00-vorwort" / "index.html").read_text(encoding="utf-8")
+    assert 'id="intro-p1"' in preface and ">S. IX</a>" in preface
+    first = (out / "01-neutralitaet" / "s1.html").read_text(encoding="utf-8")
+    assert "<blockquote>" in first and '<div popover id="fnpop-1"' in first
+    assert '<figure class="figure"><img src="../media/01-neutralitaet/karte.svg"' in first
+    assert 'width="400" height="300"' in first and 'id="fn-2-seite-26"' in first
+    chapter = (out / "01-neutralitaet" / "index.html").read_text(encoding="utf-8")
+    assert 'citation_author" content="Eins, Anna"' in chapter and 'citation_firstpage" content="25"' in chapter
+    second = (out / "02-buendnisse" / "index.html").read_text(encoding="utf-8")
+    assert 'citation_author" content="Zwei, Zora"' in second and 'citation_lastpage" content="40"' in second
