@@ -27,7 +27,7 @@ from generator.diagnostics import Diagnostic
 from generator.model import Chapter
 from generator.stamps import tree_stamp
 
-FORMAT = 2
+FORMAT = 3
 CODE = Path(__file__).resolve().parent
 
 
@@ -83,9 +83,12 @@ def write(path: Path, state: State) -> None:
 
 # ---- a strict codec between dataclasses and JSON ---------------------------------------------
 
+TAG = "@"  # the class of a dataclass value: inline content is a union of classes with like fields
+
+
 def encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {TAG: type(value).__name__} | {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -102,11 +105,11 @@ def decode(kind: Any, data: Any) -> Any:
     """`data` (parsed JSON) as a value of type `kind`; TypeError if it does not fit exactly."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (typing.Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        named = isinstance(data, dict) and data.get(TAG)
         for option in args:
-            if option is type(None) and data is None:
-                return None
-        for option in args:
-            if option is not type(None):
+            if option is not type(None) and (not named or getattr(option, "__name__", "") == named):
                 try:
                     return decode(option, data)
                 except (TypeError, KeyError, ValueError):
@@ -117,8 +120,8 @@ def decode(kind: Any, data: Any) -> Any:
             raise TypeError(f"{kind.__name__}: not an object")
         hints = _HINTS.get(kind) or _HINTS.setdefault(kind, typing.get_type_hints(kind))
         names = {f.name for f in dataclasses.fields(kind)}
-        if set(data) != names:
-            raise TypeError(f"{kind.__name__}: fields {sorted(set(data) ^ names)}")
+        if data.get(TAG) != kind.__name__ or set(data) - {TAG} != names:
+            raise TypeError(f"{kind.__name__}: fields {sorted((set(data) - {TAG}) ^ names)}")
         return kind(**{name: decode(hints[name], data[name]) for name in names})
     if origin is dict:
         if not isinstance(data, dict):

@@ -241,3 +241,19 @@ def test_the_readmes_edited_volume_builds_as_written(tmp_path):
     assert 'citation_author" content="Eins, Anna"' in chapter and 'citation_firstpage" content="25"' in chapter
     second = (out / "02-buendnisse" / "index.html").read_text(encoding="utf-8")
     assert 'citation_author" content="Zwei, Zora"' in second and 'citation_lastpage" content="40"' in second
+
+
+def test_the_remembered_state_keeps_every_kind_of_content():
+    """What `edition build` stores between runs (state.py) reads back equal: inline content is a
+    union of classes with like fields (Text, Code, Addition), told apart by their tag."""
+    from conftest import CONTENT, FIXTURES
+
+    from generator import state
+    from generator.model import Chapter
+    from generator.source import load_chapter
+
+    for path in (CONTENT / "kleinstaaten.md", FIXTURES / "golden" / "content" / "zweites.md"):
+        chapter, _ = load_chapter(path)
+        assert chapter is not None
+        outline = chapter.outline()
+        assert state.decode(Chapter, state.encode(outline)) == outline
