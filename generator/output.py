@@ -218,11 +218,16 @@ class Site:
     def discard(self, folder: Path) -> None:
         """Delete a folder beside the site in the background (a replaced site, a failed stage):
         unlinking thousands of files would otherwise add a second to every build. Renamed
-        first, so its name is free at once, and a later build removes it if this is cut short."""
-        if not folder.exists():
-            return
-        doomed = Path(tempfile.mkdtemp(prefix=f".{self.name}.old-", dir=self.out.parent))
-        os.replace(folder, doomed / "x")
+        first, so its name is free at once, and a later build removes it if this is cut short
+        (a folder already doomed is removed again where it is: an earlier removal may still run)."""
+        doomed = folder
+        if not folder.name.startswith(f".{self.name}.old-"):
+            doomed = Path(tempfile.mkdtemp(prefix=f".{self.name}.old-", dir=self.out.parent))
+            try:
+                os.replace(folder, doomed / "x")
+            except FileNotFoundError:
+                os.rmdir(doomed)
+                return
         rm = shutil.which("rm")
         if rm is None:
             shutil.rmtree(doomed, ignore_errors=True)
