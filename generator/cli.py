@@ -10,10 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+from generator import DISTRIBUTION, __version__
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="edition", description="Build digital scholarly editions of printed books.")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="build the edition into a static site")
@@ -34,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--open", action="store_true", help="open the preview in the browser")
+
+    new = commands.add_parser("new", help="start a new edition in a folder: sample chapters, config, CI workflow")
+    new.add_argument("folder", type=Path, metavar="DIR")
+    new.add_argument("--language", default="de", choices=("de", "en"), help="language of the sample (default: de)")
 
     clean = commands.add_parser("clean", help="print the cleaned reading text of raw pages")
     clean.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -112,6 +119,15 @@ def _serve(args) -> int:
     return serve(args.content, args.host, args.port, args.open)
 
 
+def _new(args) -> int:
+    from generator.new import new_edition
+
+    written = new_edition(args.folder, args.language)
+    print(f"created an edition in {args.folder} ({len(written)} files). Next:\n"
+          f"  cd {args.folder}\n  edition build     # the site, in site/\n  edition serve     # a live preview")
+    return 0
+
+
 def _clean(args) -> int:
     from generator.ingest.pipeline import clean_text
 
@@ -149,4 +165,4 @@ class _Progress:
         sys.stderr.flush()
 
 
-COMMANDS = {"build": _build, "check": _check, "serve": _serve, "clean": _clean, "ingest": _ingest}
+COMMANDS = {"build": _build, "check": _check, "serve": _serve, "new": _new, "clean": _clean, "ingest": _ingest}

@@ -17,7 +17,7 @@ def test_the_wheel_carries_every_module_and_template_and_builds_the_edition(tmp_
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
                            capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
-    wheel = next(tmp_path.glob("edition-*.whl"))
+    wheel = next(tmp_path.glob("druckedition-*.whl"))  # "edition" on PyPI is someone else's
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator").rglob("*.py")}
     templates = {"generator/" + p.relative_to(ROOT).as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()}
@@ -35,3 +35,16 @@ def test_the_wheel_carries_every_module_and_template_and_builds_the_edition(tmp_
     probe = subprocess.run([sys.executable, "-c", "import generator.render.site as s; print(s.TEMPLATES)"],
                            cwd=work, env=env, capture_output=True, text=True)
     assert probe.stdout.strip() == str(installed / "generator" / "templates")
+
+    # A new user: `edition new`, `cd`, `edition build`: a site with its search index, outside any checkout.
+    assert subprocess.run([sys.executable, "-m", "generator", "new", "my-edition"], cwd=work, env=env,
+                          capture_output=True).returncode == 0
+    started = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=work / "my-edition", env=env,
+                             capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    assert (work / "my-edition" / "site" / "pagefind" / "pagefind.js").is_file()
+    assert '<meta name="generator" content="druckedition ' in (work / "my-edition" / "site" / "index.html").read_text()
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "License-Expression: GPL-3.0-or-later" in text and "Requires-Dist: spylls" in text
+    assert any(n.endswith("licenses/LICENSE") for n in names) and "generator/py.typed" in names

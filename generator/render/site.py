@@ -16,6 +16,7 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup
 
+from generator import DISTRIBUTION, __version__
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
 from generator.files import read_regular
@@ -236,5 +237,6 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
-        section_path=section_path, anchor_path=anchor_path, search=search, t=words, **context,
+        section_path=section_path, anchor_path=anchor_path, search=search, t=words,
+        generator=f"{DISTRIBUTION} {__version__}", **context,
     )
