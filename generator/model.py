@@ -211,7 +211,8 @@ class ChapterMeta:
     Zola): an edited volume's chapters have their own authors, titles and print pages."""
     title: str = setting("", doc="the title to cite (default: the text of the '# ' heading)")
     subtitle: str = setting("", doc="its subtitle")
-    authors: tuple[str, ...] = setting((), doc="the chapter's authors, each 'Family, Given' (default: the book's)")
+    authors: tuple[str, ...] = setting((), doc="the chapter's authors, each 'Family, Given' (default: the book's)",
+                                       formerly=("author",))
     first_page: str = setting("", doc="its first print page (default: the first its page markers give)")
     last_page: str = setting("", doc="its last print page (default: the last its page markers give)")
     language: str = setting("", check=lambda v: check_language(v) if v else None,

@@ -27,9 +27,10 @@ Check = Callable[[Any], "str | None"]
 
 
 def setting(default: Any = dataclasses.MISSING, *, check: Check | None = None, required: bool = False,
-            doc: str = "", factory: Callable[[], Any] | None = None) -> Any:
-    """A field read from a settings file."""
-    metadata = {"check": check, "required": required, "doc": doc}
+            doc: str = "", factory: Callable[[], Any] | None = None, formerly: tuple[str, ...] = ()) -> Any:
+    """A field read from a settings file; `formerly`: names it had in earlier versions (a file
+    that still uses one is told the new name)."""
+    metadata = {"check": check, "required": required, "doc": doc, "formerly": formerly}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -83,6 +84,11 @@ def read_table(kind: type[T], data: dict[str, Any], file: Path, lines: Lines, pr
     for key, value in data.items():
         name = _dotted((*at, key))
         if key not in fields:
+            renamed = next((f for f in fields.values() if key in f.metadata.get("formerly", ())), None)
+            if renamed is not None:
+                problems.error(file, lines.of((*at, key)), f"{noun} '{name}' is called "
+                               f"'{_dotted((*at, renamed.name))}'")
+                continue
             known = ", ".join(sorted(fields)) or "none"
             problems.error(file, lines.of((*at, key)), f"unknown {noun} '{name}' (known keys here: {known})")
             continue

@@ -414,3 +414,23 @@ def test_the_readme_documents_every_settings_key():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for key, _, _ in documentation(Config) + documentation(ChapterMeta):
         assert key.split(".")[-1] in readme, key
+
+
+def test_a_renamed_settings_key_names_its_new_name(tmp_path):
+    from dataclasses import dataclass
+
+    from generator.diagnostics import Collector
+    from generator.schema import Lines, read_table, setting
+
+    @dataclass(frozen=True)
+    class Settings:
+        part_mb: float = setting(4.0, formerly=("index_mb",))
+
+    problems = Collector()
+    text = "index_mb = 8\n"
+    read_table(Settings, {"index_mb": 8}, Path("edition.toml"), Lines(text), problems, noun="config key")
+    assert [str(d) for d in problems.items] == [
+        "edition.toml:1: error: config key 'index_mb' is called 'part_mb'"]
+    chapter = "+++\nauthor = [\"Eins, Anna\"]\n+++\n# K\n\n## 1. A\n\nText.\n"
+    result = run_cli("check", "--content", str(make_edition(tmp_path, chapter)))
+    assert "kapitel.md:2: error: front matter key 'author' is called 'authors'" in result.stderr
