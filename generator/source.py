@@ -2,7 +2,8 @@
 
 A chapter file starts with `# Chapter title`; each `##`/`###` heading opens a section whose id
 comes from its printed number ("6.1." → `s6-1`), never from its wording, so citations survive an
-editor's correction of a heading. An unnumbered heading needs an explicit `{#id}`.
+editor's correction of a heading. An unnumbered heading takes an explicit `{#id}`, or one made
+from its words (with a warning: rewording changes it).
 """
 from __future__ import annotations
 
