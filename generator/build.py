@@ -38,6 +38,7 @@ from generator.render.site import (
     export_paths,
     plan,
     render_files,
+    site_files,
 )
 from generator.search import SearchParts, index_site
 from generator.source import STATIC_FOLDER, check_edition, load_chapter, slug_of, static_files
@@ -171,7 +172,7 @@ class Builder:
             try:
                 with _timed(result.timings, "render"):
                     if incremental:
-                        self._update(config, chapters, pages, exports, search, stage, result)
+                        self._update(config, chapters, pages, exports, search, statics, stage, result)
                     else:
                         self._full(config, chapters, pages, workers, search, statics, stage, result)
                 fault("rendered")
@@ -274,12 +275,13 @@ class Builder:
             stage.copy(TEMPLATES / "static" / name, f"static/{name}")
         for path, source in statics.items():
             stage.copy(source, path)
+        self._site_files(config, pages, statics, stage)
         for entry in self.sources.values():
             entry.full = None  # a full build need not keep the text: memory stays flat
         result.rendered, result.files = len(pages), sum(len(export_paths(c)) for c in chapters)
 
     def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], exports: set[str], search,
-                stage: Stage, result: BuildResult) -> None:
+                statics: dict[str, Path], stage: Stage, result: BuildResult) -> None:
         env = self.env
         assert env is not None
         todo = [page for page in pages if self.written.get(page.path) != page.key]
@@ -289,6 +291,7 @@ class Builder:
             files += 1
             if files == len(todo) // 2:
                 fault("rendering")
+        self._site_files(config, pages, statics, stage)
         removed = (set(self.written) - {page.path for page in pages}) | (self.exports - exports)
         for path in removed:
             stage.remove(path)
@@ -296,6 +299,16 @@ class Builder:
         # Only chapter pages are searchable; each chapter's pages are in one part of the index.
         slugs = {page.chapter.slug for page in todo if page.chapter} | {path.split("/")[0] for path in removed}
         result.search_parts = {self.parts.of(slug) for slug in slugs} & set(self.parts.numbers)
+
+    def _site_files(self, config: Config, pages: list[Page], statics: dict[str, Path], stage: Stage) -> None:
+        """.nojekyll, 404.html, sitemap.xml, robots.txt: those content/static/ does not give,
+        written again only when they changed (an incremental stage has them already)."""
+        for path, text in site_files(config, pages).items():
+            if path in statics:
+                continue
+            if not stage.full and path in stage.files and (stage.root / path).read_text(encoding="utf-8") == text:
+                continue
+            stage.write(path, text)
 
     def _index(self, stage: Stage, result: BuildResult) -> None:
         """Index the stage's pages: all parts after a full build, the changed ones after an update."""

@@ -72,6 +72,8 @@ GERMAN = {
     "date": "{day}. {month} {year}",
     "locale": "de-CH",
     "build_failed": "Die letzte Änderung liess sich nicht bauen; dies ist der letzte gute Stand.",
+    "not_found": "Seite nicht gefunden",
+    "not_found_text": "Diese Adresse gibt es in der Edition nicht (mehr).",
     # the review report of `edition ingest`
     "report": "Prüfbericht",
     "report_intro": "Jede Änderung am Rohtext ist hier aufgeführt. Entscheidungen gehören in `decisions.toml`.",
@@ -164,6 +166,8 @@ ENGLISH = {
     "date": "{day} {month} {year}",
     "locale": "en-GB",
     "build_failed": "The last change could not be built; this is the last good version.",
+    "not_found": "Page not found",
+    "not_found_text": "This address does not exist in the edition (any more).",
     "report": "Review report",
     "report_intro": "Every change to the raw text is listed here. Decisions belong in `decisions.toml`.",
     "none": "(none)",

@@ -155,7 +155,6 @@ def new_edition(folder: Path, language: str = "de") -> list[Path]:
     files: dict[Path, str] = {
         content / "edition.toml": commented_config(title, subtitle, language),
         content / PICTURE[language]: SVG,
-        content / "static" / ".nojekyll": "",  # GitHub Pages: publish the files as they are
         folder / ".gitignore": GITIGNORE,
         folder / "requirements.txt": requirement(),
         folder / ".github" / "workflows" / "publish.yml": WORKFLOW,

@@ -109,7 +109,7 @@ def test_previous_next_breadcrumb_and_skip_link(built_site):
 def test_search_index_is_built_and_ui_is_on_every_page(built_site):
     assert (built_site / "pagefind" / "pagefind.js").is_file()
     for page in built_site.rglob("*.html"):
-        if "pagefind" not in page.parts:
+        if "pagefind" not in page.parts and page.name != "404.html":  # the host's page for a wrong address
             assert 'class="search"' in page.read_text(encoding="utf-8")
 
 
@@ -434,3 +434,27 @@ def test_a_renamed_settings_key_names_its_new_name(tmp_path):
     chapter = "+++\nauthor = [\"Eins, Anna\"]\n+++\n# K\n\n## 1. A\n\nText.\n"
     result = run_cli("check", "--content", str(make_edition(tmp_path, chapter)))
     assert "kapitel.md:2: error: front matter key 'author' is called 'authors'" in result.stderr
+
+
+def test_section_pages_name_their_chapter_for_reference_managers_and_hosts_get_their_files(tmp_path):
+    content = make_edition(tmp_path, GOOD, 'title = "Probe"\nurl = "https://example.org/ed/"\n'
+                                             '[source]\nauthors = ["Muster, Erika"]\n')
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    section = read(out, "kapitel/s1.html")  # the page a reader is on when Zotero is asked
+    assert '<meta name="citation_title" content="Kapitel">' in section
+    assert '<meta name="citation_author" content="Muster, Erika">' in section
+    assert '<meta name="citation_public_url" content="https://example.org/ed/kapitel/index.html">' in section
+    assert 'type="application/x-research-info-systems" href="../kapitel/kapitel.ris"' in section
+    assert "<loc>https://example.org/ed/kapitel/s1.html</loc>" in read(out, "sitemap.xml")
+    assert "Sitemap: https://example.org/ed/sitemap.xml" in read(out, "robots.txt")
+    assert (out / ".nojekyll").is_file()
+    missing = read(out, "404.html")
+    assert "Seite nicht gefunden" in missing and 'href="https://example.org/ed/index.html"' in missing
+    assert "stylesheet" not in missing  # served at any depth: nothing relative to load
+    (content / "static").mkdir()
+    (content / "static" / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    (content / "edition.toml").write_text('title = "Probe"\n', encoding="utf-8")  # no address known
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    assert read(out, "robots.txt") == "User-agent: *\nDisallow: /\n"  # the editor's own wins
+    assert not (out / "sitemap.xml").exists()

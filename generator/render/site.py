@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import DISTRIBUTION, __version__
 from generator.config import Config
@@ -190,6 +190,29 @@ def render_files(env: Environment, config: Config, chapters: list[Chapter],
                 yield path, read_regular(Path(source), limit=64 * 2**20)
 
 
+def site_files(config: Config, pages: list[Page]) -> dict[str, str]:
+    """The files a static host looks for: `.nojekyll` (GitHub Pages publishes the files as they
+    are), `404.html` (self-contained: it is served at any depth), and, when the edition's address
+    is known, `sitemap.xml` and `robots.txt` naming it. A file of the same name in
+    content/static/ takes the place of each."""
+    words = labels(config.language)
+    home = f'<p><a href="{escape(config.url)}index.html">{escape(config.title)}</a></p>' if config.url else ""
+    files = {".nojekyll": "",
+             "404.html": f'<!doctype html>\n<html lang="{escape(config.language)}">\n<head>\n<meta charset="utf-8">\n'
+                         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                         f'<title>{escape(words["not_found"])} · {escape(config.title)}</title>\n'
+                         '<style>body{font:1.1rem/1.5 Georgia,serif;max-width:36rem;margin:4rem auto;padding:0 1rem}'
+                         '@media (prefers-color-scheme:dark){body{background:#1b1b1b;color:#eee}a{color:#9cf}}</style>\n'
+                         f'</head>\n<body>\n<h1>{escape(words["not_found"])}</h1>\n'
+                         f'<p>{escape(words["not_found_text"])}</p>\n{home}\n</body>\n</html>\n'}
+    if config.url:
+        urls = "".join(f"  <url><loc>{escape(config.url + page.path)}</loc></url>\n" for page in pages)
+        files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+        files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.url}sitemap.xml\n"
+    return files
+
+
 def render_page(env: Environment, page: Page, config: Config, chapters: list[Chapter],
                 full: Chapter | None, search: tuple[str, ...] | None) -> str:
     """One page as HTML. `chapters` are outlines (for the index); `full` is the page's chapter with
@@ -233,7 +256,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         section = next(s for s in full.sections if s.id == page.section_id)
         text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()))
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words)))
-        context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading)
+        context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading,
+                       item=citations.item(config, full), exports=export_paths(full))
     return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
