@@ -15,7 +15,7 @@ from generator.schema import setting
 UNKNOWN = None  # a print page whose number the sources do not give
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageBreak:
     """Where a print page begins. `printed`: its number as printed ("229", "XII"; "" when the
     sources do not give it); `number` its value if arabic, `roman` its value if roman."""
@@ -32,42 +32,42 @@ class PageBreak:
 
 # ---- inline content: what a line of text holds, as data (HTML and TEI are renderers of it) ----
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Styled:
     """Emphasis as printed: `style` "em" (italic, *…*) or "strong" (bold, **…**)."""
     style: str
     children: tuple[Inline, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineBreak:
     """A forced line break (two spaces or a backslash at a line's end)."""
     hard: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteRef:
     """A reference to note `label` (its print number); `ref_id` is this reference's own id."""
     label: str
     ref_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageStart:
     page: PageBreak
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link: to another site (`href`), or into the edition (`internal`: the index of its
     target in the chapter's `links`, resolved to a page once every chapter is loaded)."""
@@ -77,19 +77,19 @@ class Link:
     title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Addition:
     """An editorial addition ({{add …}}), shown in square brackets."""
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gap:
     """Missing text ({{gap}}, {{gap: note}}), with the editor's note."""
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """A picture of the book: `path` its site path (media/…), `alt` what it shows, in words."""
     path: str
@@ -132,7 +132,7 @@ def note_refs(content: tuple[Inline, ...]) -> list[NoteRef]:
     return found
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One block of reading text.
 
@@ -159,7 +159,7 @@ class Block:
     level: int = 0  # a heading's level
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     id: str
     number: str          # "6.1" as printed without the final dot; "" for unnumbered headings
@@ -192,7 +192,7 @@ class Section:
         return first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     label: str         # the print number, kept as printed ("8")
     anchor: str        # id-safe form of the label
