@@ -116,3 +116,12 @@ def test_from_disk_notes_and_citations_work_and_search_says_it_needs_a_web_serve
     assert tab.locator("#cite-s6-1-p1 .cite-url").inner_text().startswith("file:///")
     assert errors == []
     context.close()
+
+
+def test_slash_goes_to_the_search_box(page):
+    page.locator(".search input").wait_for(timeout=10000)
+    page.locator("h1#s6-1").click()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.tagName") == "INPUT"
+    assert page.evaluate("document.activeElement.closest('.search') !== null")
+    assert page.locator(".search input").input_value() == ""  # the slash itself is not typed

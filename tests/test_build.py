@@ -458,3 +458,13 @@ def test_section_pages_name_their_chapter_for_reference_managers_and_hosts_get_t
     assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
     assert read(out, "robots.txt") == "User-agent: *\nDisallow: /\n"  # the editor's own wins
     assert not (out / "sitemap.xml").exists()
+
+
+def test_a_chapter_titled_like_the_edition_is_not_named_twice(built_site):
+    chapter = read(built_site, "kleinstaaten/index.html")
+    title = "Sicherheits- und Verteidigungspolitik von Kleinstaaten"
+    assert f"<title>{title}</title>" in chapter  # not "X · X"
+    crumbs = re.search(r'<nav class="breadcrumb".*?</nav>', chapter, re.S).group(0)
+    assert crumbs.count(title) == 1 and ">Inhalt</a>" in crumbs
+    section = read(built_site, "kleinstaaten/s6-1.html")
+    assert re.search(r'<nav class="breadcrumb".*?</nav>', section, re.S).group(0).count(title) == 1

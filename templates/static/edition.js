@@ -36,6 +36,14 @@
     };
     if (!label()) new MutationObserver(function (_, observer) { if (label()) observer.disconnect(); })
       .observe(box, { childList: true, subtree: true });
+    // "/" goes to the search box, as on many sites, unless the reader is typing somewhere.
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || target.isContentEditable ||
+          /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+      var input = box.querySelector("input");
+      if (input) { event.preventDefault(); input.focus(); }
+    });
   }
 
   // Citations: the exact address of what is cited, as the reader sees it now.
