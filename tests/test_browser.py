@@ -125,3 +125,21 @@ def test_slash_goes_to_the_search_box(page):
     assert page.evaluate("document.activeElement.tagName") == "INPUT"
     assert page.evaluate("document.activeElement.closest('.search') !== null")
     assert page.locator(".search input").input_value() == ""  # the slash itself is not typed
+
+
+@pytest.mark.parametrize("width, beside", [(1400, True), (390, False)])
+def test_notes_stand_in_the_margin_beside_their_paragraph_on_wide_screens_only(browser, served_site, width, beside):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(served_site + "kleinstaaten/s6-1.html")
+    sidenote = tab.locator(".sidenotes").first
+    assert sidenote.is_visible() == beside
+    if beside:
+        paragraph, margin = tab.locator("#s6-1-p2").bounding_box(), sidenote.bounding_box()
+        number = tab.locator("#seite-unbekannt-1").bounding_box()
+        assert margin["x"] > number["x"] + number["width"]  # right of the column of page numbers
+        assert abs(margin["y"] - paragraph["y"]) < 30  # level with its paragraph
+        assert margin["x"] + margin["width"] <= width  # inside the window
+        assert "Müller-Brandeck-Bocquet" in sidenote.inner_text()
+    assert tab.locator("#fnref-8").is_visible()  # the popover stays for every screen
+    context.close()

@@ -37,6 +37,7 @@ class View:
     links: tuple[str, ...] | None = ()    # the chapter's internal link targets; None: links as text
     ids: bool = True                      # write ids (False in a second copy of the same text)
     notes: bool = True                    # note references (a title in a table of contents has none)
+    marks: bool = True                    # page marks as links (a sidenote, hidden from assistive tools, has no links)
     words: dict[str, str] = field(default_factory=lambda: GERMAN)  # the interface's (labels.py)
 
 
@@ -97,6 +98,8 @@ def page_label(page: PageBreak, words: dict[str, str]) -> str:
 def page_mark(page: PageBreak, view: View) -> str:
     title = view.words["page_start"] if page.known else view.words["page_start_unknown"]
     own = f' id="{page.anchor}"' if view.ids else ""
+    if not view.marks:
+        return f'<span class="pb-inline">|{esc(page_label(page, view.words))}|</span>'
     return (f'<span class="pb-mark" data-pagefind-ignore><span class="pb-bar" aria-hidden="true"></span>'
             f'<a class="pb"{own} href="#{page.anchor}" title="{esc(title)}">{esc(page_label(page, view.words))}</a></span>')
 

@@ -55,7 +55,8 @@ def _refs(block: Block) -> list[NoteRef]:
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View) -> Markup:
     """The section's blocks in order, then its notes (each with a link back to its first reference)."""
     words = view.words
-    out = [_block(block, view) for block in section.blocks]
+    margin = replace(view, ids=False, links=None, notes=False, marks=False)  # nothing to focus in the margin
+    out = [_sidenotes(block, chapter, margin) + _block(block, view) for block in section.blocks]
     if notes:
         heading = escape(words["notes"])
         out.append(f'<section class="notes" aria-label="{heading}">\n'
@@ -68,6 +69,18 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
                        f'<span class="fn-text">{_note_text(note, view)}</span></li>\n')
         out.append("  </ol>\n</section>\n")
     return Markup("".join(out))
+
+
+def _sidenotes(block: Block, chapter: Chapter, view: html.View) -> str:
+    """The notes a block refers to, set beside it in the margin of a wide screen (CSS floats it
+    there; elsewhere it is not shown). A copy for the eye only: the popover and the notes list
+    carry the note for keyboards, screen readers, print and search."""
+    labels = [label for label in dict.fromkeys(label for label, _ in block.note_refs) if label in chapter.notes]
+    if not labels:
+        return ""
+    notes = "".join(f'<p class="sidenote"><span class="fn-num">{escape(label)}</span> '
+                    f'{_note_text(chapter.notes[label], view)}</p>' for label in labels)
+    return f'<aside class="sidenotes" aria-hidden="true" data-pagefind-ignore>{notes}</aside>\n'
 
 
 def _note_text(note: Note, view: html.View) -> str:
