@@ -143,3 +143,19 @@ def test_notes_stand_in_the_margin_beside_their_paragraph_on_wide_screens_only(b
         assert "Müller-Brandeck-Bocquet" in sidenote.inner_text()
     assert tab.locator("#fnref-8").is_visible()  # the popover stays for every screen
     context.close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_the_chapters_sections_stand_beside_the_text_on_wide_screens(browser, served_site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(served_site + "kleinstaaten/s6-1.html")
+    navigation = tab.locator("nav.chapter-nav")
+    assert navigation.is_visible() == (width >= 1376)
+    if width >= 1376:
+        current = navigation.locator("a[aria-current=page]")
+        assert current.inner_text() == "6.1. Kooperative Verteidigungspolitik"
+        assert navigation.locator("a").count() == 4  # this chapter's sections, not the book's
+        side, text = navigation.bounding_box(), tab.locator("#s6-1-p1").bounding_box()
+        assert side["x"] >= 0 and side["x"] + side["width"] < text["x"] - 16  # left of the paragraph numbers
+    context.close()
