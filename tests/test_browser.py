@@ -159,3 +159,22 @@ def test_the_chapters_sections_stand_beside_the_text_on_wide_screens(browser, se
         side, text = navigation.bounding_box(), tab.locator("#s6-1-p1").bounding_box()
         assert side["x"] >= 0 and side["x"] + side["width"] < text["x"] - 16  # left of the paragraph numbers
     context.close()
+
+
+def test_a_printed_section_looks_like_a_book_page(browser, served_site):
+    context = browser.new_context(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+    tab = context.new_page()
+    tab.goto(served_site + "kleinstaaten/s6-1.html")
+    tab.emulate_media(media="print")
+    number, text = tab.locator("#s6-1-p2 .para-num").bounding_box(), tab.locator("#s6-1-p2").bounding_box()
+    assert number["x"] + number["width"] <= text["x"]  # paragraph numbers in the left margin
+    page_number = tab.locator("#seite-unbekannt-1").bounding_box()
+    assert page_number["x"] >= text["x"] + text["width"]  # print pages in the right one
+    assert tab.locator("#seite-unbekannt-1").evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"
+    citation = tab.locator(".print-citation")
+    assert citation.is_visible() and "Abschnitt 6.1" in citation.inner_text() and "s6-1.html" in citation.inner_text()
+    for hidden in (".site-header", ".pager", ".para-cite", ".sidenotes", ".chapter-nav"):
+        assert not tab.locator(hidden).first.is_visible(), hidden
+    assert tab.locator("#fn-8").is_visible()  # the notes at the end
+    assert tab.pdf(format="A4").startswith(b"%PDF")
+    context.close()

@@ -256,8 +256,10 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         section = next(s for s in full.sections if s.id == page.section_id)
         text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()))
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words)))
+        work = citations.item(config, full)
         context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading,
-                       item=citations.item(config, full), exports=export_paths(full))
+                       item=work, exports=export_paths(full),
+                       citation=citations.citation(citations.chapter_reference(work, words), words, section))
     return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
