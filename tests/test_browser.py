@@ -178,3 +178,24 @@ def test_a_printed_section_looks_like_a_book_page(browser, served_site):
     assert tab.locator("#fn-8").is_visible()  # the notes at the end
     assert tab.pdf(format="A4").startswith(b"%PDF")
     context.close()
+
+
+def test_on_a_phone_notes_open_inside_the_screen_and_paragraphs_stay_quiet(browser, served_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(served_site + "kleinstaaten/s6-1.html")
+    reference = tab.locator("#fnref-8")
+    size = reference.bounding_box()
+    assert size["height"] < 20 and size["width"] < 16  # no gap after "wird.", the line not raised
+    reference.tap()
+    note = tab.locator("#fnpop-8").bounding_box()
+    assert note["x"] >= 8 and note["x"] + note["width"] <= 390 - 8  # a margin on both sides
+    assert tab.locator(".para-cite").first.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"
+    context.close()
+
+
+def test_going_to_the_note_closes_its_popover(page, served_site):
+    page.locator("#fnref-8").click()
+    page.locator("#fnpop-8 .fn-more").click()
+    assert not page.locator("#fnpop-8").is_visible()
+    assert page.evaluate("location.hash") == "#fn-8"

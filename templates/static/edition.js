@@ -46,6 +46,14 @@
     });
   }
 
+  // "zur Anmerkung" goes to the note in the list: the popover over it closes first.
+  document.querySelectorAll(".fn-more").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var popover = link.closest("[popover]");
+      if (popover && popover.hidePopover) popover.hidePopover();
+    });
+  });
+
   // Citations: the exact address of what is cited, as the reader sees it now.
   document.querySelectorAll(".cite-url").forEach(function (link) {
     var canonical = link.getAttribute("data-canonical");
