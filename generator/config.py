@@ -68,6 +68,8 @@ class Config:
     subtitle: str = setting("", doc="the edition's subtitle")
     language: str = setting("de", check=check_language, doc="BCP 47 tag of the text and the interface")
     url: str = setting("", check=_url, doc="the published address; citations then carry absolute links")
+    editors: tuple[str, ...] = setting((), doc="the digital edition's editors, each 'Family, Given' (named in every citation)")
+    doi: str = setting("", doc="the digital edition's DOI, e.g. 10.5281/zenodo.123 (in every citation)")
     source: Source = setting(factory=Source)
     content: Content = setting(factory=Content)
     search: Search = setting(factory=Search)

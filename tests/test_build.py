@@ -468,3 +468,18 @@ def test_a_chapter_titled_like_the_edition_is_not_named_twice(built_site):
     assert crumbs.count(title) == 1 and ">Inhalt</a>" in crumbs
     section = read(built_site, "kleinstaaten/s6-1.html")
     assert re.search(r'<nav class="breadcrumb".*?</nav>', section, re.S).group(0).count(title) == 1
+
+
+def test_every_citation_names_the_digital_editions_editors_version_and_doi(tmp_path):
+    config = 'title = "Probe"\neditors = ["Herausgeberin, Hanna", "Zweiter, Zeno"]\ndoi = "10.5281/zenodo.42"\n'
+    content = make_edition(tmp_path, GOOD, config)
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    note = ("Digitale Edition, hg. von Herausgeberin, Hanna / Zweiter, Zeno, Stand: 21. November 2025, "
+            "https://doi.org/10.5281/zenodo.42")
+    section = read(out, "kapitel/s1.html")
+    assert section.count(note) >= 3  # the section's and the paragraph's popovers, the printed citation
+    assert note in read(out, "kapitel/index.html")
+    assert f"note = {{{note}}}" in read(out, "kapitel/kapitel.bib")
+    assert f"N1  - {note}" in (out / "kapitel" / "kapitel.ris").read_bytes().decode()
+    assert json.loads(read(out, "kapitel/kapitel.json"))[0]["note"] == note

@@ -209,7 +209,7 @@ def test_an_english_edition_speaks_english_everywhere(tmp_path):
     assert build(content, out).returncode == 0
     page = (out / "chapter" / "s1.html").read_text(encoding="utf-8")
     for english in ('lang="en-GB"', ">Notes</h2>", 'aria-label="Note 1"', ">p. 5</a>", "here: Section 1 “First”, p. 5, "
-                    "para. 1. Digital edition", 'title="Editorial addition"', "Text is missing here", ">Cite</button>",
+                    "para. 1. Digital edition, version of 21 November 2025", 'title="Editorial addition"', "Text is missing here", ">Cite</button>",
                     "Version of: <time", "21 November 2025"):
         assert english in page, english
     everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))

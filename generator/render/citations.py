@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.config import Config
+from generator.labels import date
 from generator.model import Block, Chapter, PageBreak, Section
 
 
@@ -95,9 +96,23 @@ def _strip_number(section: Section) -> str:
     return re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", section.title_text)
 
 
-def citation(reference: str, words: dict[str, str], section: Section | None = None, block: Block | None = None) -> str:
+def edition_note(config: Config, words: dict[str, str]) -> str:
+    """What a citation says of the digital edition: its editors, its version ("Stand") and its
+    DOI, as far as they are known: "Digitale Edition, hg. von …, Stand: 21. November 2025"."""
+    parts = [words["digital_edition"]]
+    if config.editors:
+        parts.append(f"{words['edited_by']} {_names(config.editors)}")
+    if config.date:
+        parts.append(f"{words['version_of']} {date(config.date, config.language)}")
+    if config.doi:
+        parts.append(f"https://doi.org/{config.doi}")
+    return ", ".join(parts)
+
+
+def citation(reference: str, words: dict[str, str], section: Section | None = None, block: Block | None = None,
+             edition: str = "") -> str:
     """The citation text of the chapter (its `chapter_reference`), a section or a paragraph,
-    without the URL (the page adds it as a link)."""
+    then the digital edition (`edition_note`), without the URL (the page adds it as a link)."""
     text = reference
     where = [section_label(section, words)] if section is not None else []
     if block is not None:
@@ -106,12 +121,12 @@ def citation(reference: str, words: dict[str, str], section: Section | None = No
         where.append(page_range(section.first_page, section.last_page, words))
     if where:
         text = text.removesuffix(".") + f", {words['here']}: " + ", ".join(where) + "."
-    return f"{text} {words['digital_edition']}"
+    return f"{text} {edition or words['digital_edition']}"
 
 
 # ---- files for reference managers (linked with <link rel="alternate"> on the chapter page) ----
 
-def _csl(work: Item, key: str) -> dict[str, Any]:
+def _csl(work: Item, key: str, note: str = "") -> dict[str, Any]:
     data: dict[str, Any] = {"id": key, "type": "chapter", "title": work.title, "language": work.language}
     if work.authors:
         data["author"] = [_csl_name(n) for n in work.authors]
@@ -131,6 +146,8 @@ def _csl(work: Item, key: str) -> dict[str, Any]:
         data["DOI"] = work.doi
     if work.url:
         data["URL"] = work.url
+    if note:
+        data["note"] = note
     return data
 
 
@@ -141,29 +158,30 @@ def _csl_name(name: str) -> dict[str, str]:
     return {"literal": name}
 
 
-def csl_json(work: Item, key: str) -> str:
-    return json.dumps([_csl(work, key)], ensure_ascii=False, indent=2) + "\n"
+def csl_json(work: Item, key: str, note: str = "") -> str:
+    return json.dumps([_csl(work, key, note)], ensure_ascii=False, indent=2) + "\n"
 
 
 def _bibtex_escape(value: str) -> str:
     return re.sub(r"([{}\\&%$#_])", r"\\\1", value)
 
 
-def bibtex(work: Item, key: str) -> str:
+def bibtex(work: Item, key: str, note: str = "") -> str:
     fields = [("title", work.title), ("author", " and ".join(work.authors)), ("editor", " and ".join(work.editors)),
               ("booktitle", work.book_title), ("publisher", work.publisher), ("address", work.place),
               ("year", work.year), ("pages", _pages(work).replace("–", "--")),
-              ("language", "german" if work.language == "de" else work.language), ("doi", work.doi), ("url", work.url)]
+              ("language", "german" if work.language == "de" else work.language), ("doi", work.doi), ("url", work.url),
+              ("note", note)]
     body = ",\n".join(f"  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
     return f"@incollection{{{key},\n{body}\n}}\n"
 
 
-def ris(work: Item) -> str:
+def ris(work: Item, note: str = "") -> str:
     rows = [("TY", "CHAP"), ("TI", work.title)]
     rows += [("AU", a) for a in work.authors] + [("A2", e) for e in work.editors]
     rows += [("T2", work.book_title), ("PB", work.publisher), ("CY", work.place), ("PY", work.year),
              ("SP", work.first_page), ("EP", work.last_page), ("LA", work.language), ("DO", work.doi),
-             ("UR", work.url), ("ER", "")]
+             ("UR", work.url), ("N1", note), ("ER", "")]
     # One line per field, whatever a value holds: a line break would start a record of its own.
     return "".join(f"{k}  - {' '.join(v.split())}\r\n" for k, v in rows if v or k == "ER")
 

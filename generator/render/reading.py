@@ -125,15 +125,17 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
                    f'  <span class="fn-num">{number}</span> {_note_text(note, copy)}\n'
                    f'  <a class="fn-more" href="#fn-{anchor}">{escape(words["to_note"])}</a>\n</div>\n')
     reference = citations.chapter_reference(citations.item(config, chapter), words)
+    edition = citations.edition_note(config, words)
     page_url = config.url + page_path
     if section.id != INTRO:
         out.append(_cite_popover(config, words, page_url, f"cite-{section.id}",
                                  words["cite_title"].format(title=section.title_text),
-                                 citations.citation(reference, words, section), f"#{section.id}"))
+                                 citations.citation(reference, words, section, edition=edition), f"#{section.id}"))
     for block in section.paragraphs:
         out.append(_cite_popover(config, words, page_url, f"cite-{block.anchor}",
                                  words["paragraph_cite"].format(n=block.number),
-                                 citations.citation(reference, words, None if section.id == INTRO else section, block),
+                                 citations.citation(reference, words, None if section.id == INTRO else section, block,
+                                                    edition=edition),
                                  f"#{block.anchor}"))
     return Markup("".join(out))
 

@@ -152,9 +152,10 @@ def _toc_key(chapter: Chapter, sections: bool) -> tuple:
 def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
     """The chapter's files for reference managers: BibTeX, RIS, CSL-JSON."""
     work, exports = citations.item(config, chapter), export_paths(chapter)
-    return {exports["bib"]: citations.bibtex(work, chapter.slug),
-            exports["ris"]: citations.ris(work),
-            exports["csl"]: citations.csl_json(work, chapter.slug)}
+    note = citations.edition_note(config, labels(config.language))  # the digital edition the item comes from
+    return {exports["bib"]: citations.bibtex(work, chapter.slug, note),
+            exports["ris"]: citations.ris(work, note),
+            exports["csl"]: citations.csl_json(work, chapter.slug, note)}
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
@@ -250,7 +251,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()))
                           if full.intro else (Markup(), Markup()))
         context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
-                       citation=citations.citation(citations.chapter_reference(work, words), words),
+                       citation=citations.citation(citations.chapter_reference(work, words), words,
+                                                   edition=citations.edition_note(config, words)),
                        json_ld=citations.json_ld(work, config.date))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
@@ -259,7 +261,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         work = citations.item(config, full)
         context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading,
                        item=work, exports=export_paths(full),
-                       citation=citations.citation(citations.chapter_reference(work, words), words, section))
+                       citation=citations.citation(citations.chapter_reference(work, words), words, section,
+                                                   edition=citations.edition_note(config, words)))
     return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
