@@ -199,3 +199,15 @@ def test_going_to_the_note_closes_its_popover(page, served_site):
     page.locator("#fnpop-8 .fn-more").click()
     assert not page.locator("#fnpop-8").is_visible()
     assert page.evaluate("location.hash") == "#fn-8"
+
+
+def test_at_1280_px_the_title_stays_on_one_line_beside_the_search_box(browser, served_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.goto(served_site + "kleinstaaten/s6-1.html")
+    title, search = tab.locator(".site-title").bounding_box(), tab.locator(".search").bounding_box()
+    line = tab.locator(".site-title").evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert title["height"] < 1.5 * line  # one line
+    assert search["y"] < title["y"] + title["height"] and title["y"] < search["y"] + search["height"]  # same row
+    assert search["x"] > title["x"] + title["width"]
+    context.close()
