@@ -339,8 +339,8 @@ class Builder:
         its generation is the site's)."""
         if state is None:
             return False
-        if {k: getattr(state, k) for k in saved.identity(self.content, self.out, self.search)} != \
-                saved.identity(self.content, self.out, self.search):
+        identity = saved.identity(self.content, self.out, self.search)  # digests the code: once
+        if {key: getattr(state, key) for key in identity} != identity:
             return False
         self.generation, self.revision, self.written = state.generation, state.revision, state.written
         self.exports = set(state.exports)

@@ -199,7 +199,29 @@ class Note:
     content: tuple[Block, ...]  # its paragraphs
     text: str
     line: int
-    refs: tuple[str, ...] = ()  # the notes this note refers to (a note in a note)
+
+
+def block_refs(block: Block) -> list[NoteRef]:
+    """The note references in a block and in the blocks inside it (quotes, lists), in order."""
+    found = note_refs(block.content)
+    for child in block.children:
+        found += block_refs(child)
+    return found
+
+
+def notes_shown(refs: dict[str, str], notes: dict[str, Note]) -> dict[str, str]:
+    """The notes a page shows: those its text refers to (`refs`: label → id of the first
+    reference), then those these notes refer to (a note in a note), each once, each → the id of
+    its first reference."""
+    shown = dict(refs)
+    order = list(shown)
+    for label in order:  # grows while it is read: a note in a note in a note
+        for block in notes[label].content if label in notes else ():
+            for ref in block_refs(block):
+                if ref.label not in shown:
+                    shown[ref.label] = ref.ref_id
+                    order.append(ref.label)
+    return {label: ref_id for label, ref_id in shown.items() if label in notes}
 
 
 INTRO = "intro"  # the id of a chapter's text before its first section heading (paragraphs intro-p1 …)

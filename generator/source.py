@@ -43,7 +43,9 @@ from generator.model import (
     Section,
     Styled,
     Text,
+    block_refs,
     note_refs,
+    notes_shown,
     plain,
 )
 from generator.schema import Lines, read_table
@@ -225,17 +227,9 @@ def _anchors(sections: list[Section], intro: Section | None, notes: dict[str, No
                     found.setdefault(anchor, page)
             for _, ref_id in block.note_refs:
                 found.setdefault(ref_id, page)
-        for label in _closure(section.note_refs, notes):
+        for label in notes_shown(section.note_refs, notes):
             found.setdefault(f"fn-{notes[label].anchor}", page)
     return found
-
-
-def _closure(labels: dict[str, str] | list[str], notes: dict[str, Note]) -> list[str]:
-    """The notes referenced, then the notes those notes refer to, in order, each once."""
-    order = [label for label in labels if label in notes]
-    for label in order:  # grows while it is read: a note in a note in a note
-        order += [inner for inner in notes[label].refs if inner in notes and inner not in order]
-    return order
 
 
 class _ChapterBuilder:
@@ -345,7 +339,7 @@ class _ChapterBuilder:
         (block,) = self.blocks(tokens) or (Block("rule", line=line),)
         block.line, block.first_page, block.last_page = line, first, self.current_page
         block.pages = tuple(self.page_breaks[before:])
-        block.note_refs = tuple((ref.label, ref.ref_id) for ref in _block_refs(block))
+        block.note_refs = tuple((ref.label, ref.ref_id) for ref in block_refs(block))
         self.add(block)
 
     def add(self, block: Block) -> None:
@@ -429,9 +423,8 @@ class _ChapterBuilder:
             self.note = Note(label, markup.label_anchor(label), (), "", line)
             content = tuple(self.blocks(tokens[i + 1:end]))
             self.note = None
-            refs = tuple(dict.fromkeys(ref.label for b in content for ref in _block_refs(b)))
             text = " ".join(plain(b.content) for b in _flatten(content))
-            found[label] = Note(label, markup.label_anchor(label), content, text, line, refs)
+            found[label] = Note(label, markup.label_anchor(label), content, text, line)
             i = end + 1
         return found
 
@@ -629,10 +622,6 @@ def _flatten(content: tuple[Block, ...]) -> list[Block]:
         out.append(block)
         out += _flatten(block.children)
     return out
-
-
-def _block_refs(block: Block) -> list[NoteRef]:
-    return [ref for inner in _flatten((block,)) for ref in note_refs(inner.content)]
 
 
 def _block_end(tokens: list[Token], start: int) -> int:

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from generator.config import Config
 from generator.labels import labels
-from generator.model import INTRO, Block, Chapter, Gap, Note, NoteRef, Section, note_refs
+from generator.model import INTRO, Block, Chapter, Gap, Note, Section, notes_shown
 from generator.render import citations, html
 
 
@@ -25,31 +25,9 @@ def section_markup(config: Config, chapter: Chapter, section: Section, page_path
     """The reading text, and the popovers that go at the end of the page. `links`: the
     chapter's internal link targets; `page_path` the page's site path."""
     refs = section.note_refs  # each note referenced here → its first reference here
-    notes = _closure(refs, chapter)  # and the notes those notes refer to
+    notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
     view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language))
     return _text(chapter, section, refs, notes, view), _popovers(config, chapter, section, notes, page_path, view)
-
-
-def _closure(refs: dict[str, str], chapter: Chapter) -> dict[str, str]:
-    """Each note to show → the id of its first reference (for a note in a note: in the other
-    note's text in the list)."""
-    shown = dict(refs)
-    order = list(shown)
-    for label in order:  # grows while it is read: a note in a note in a note
-        note = chapter.notes.get(label)
-        for block in note.content if note else ():
-            for ref in _refs(block):
-                if ref.label not in shown:
-                    shown[ref.label] = ref.ref_id
-                    order.append(ref.label)
-    return {label: ref for label, ref in shown.items() if label in chapter.notes}
-
-
-def _refs(block: Block) -> list[NoteRef]:
-    found = note_refs(block.content)
-    for child in block.children:
-        found += _refs(child)
-    return found
 
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View) -> Markup:
