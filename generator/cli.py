@@ -42,13 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("folder", type=Path, metavar="DIR")
     new.add_argument("--language", default="de", choices=("de", "en"), help="language of the sample (default: de)")
 
-    clean = commands.add_parser("clean", help="print the cleaned reading text of raw pages")
-    clean.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    clean.add_argument("--decisions", type=Path, help="editorial decisions file to apply")
+    clean = commands.add_parser("clean", help="print the cleaned reading text of a book's PDF or of raw pages")
+    clean.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
+    clean.add_argument("--decisions", type=Path, help="editorial decisions file to apply (page text)")
+    clean.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
 
-    ingest = commands.add_parser("ingest", help="raw pages → chapter source + review report")
-    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    ingest.add_argument("--into", type=Path, default=Path("content/chapter.md"), help="chapter source to write")
+    ingest = commands.add_parser("ingest", help="a book's PDF (or raw page text) → chapter sources + review report")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
+    ingest.add_argument("--into", type=Path,
+                        help="content folder for a PDF (default: content); chapter source for page text "
+                             "(default: content/chapter.md)")
+    ingest.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
+    ingest.add_argument("--force", action="store_true", help="replace chapters edited by hand or not written by ingest")
     ingest.add_argument("--decisions", type=Path, help="editorial decisions (default: decisions.toml beside --into)")
     ingest.add_argument("--title", help="chapter title (default: the running title found in the pages)")
 
@@ -128,7 +133,40 @@ def _new(args) -> int:
     return 0
 
 
+def _pdf(args) -> Path | None:
+    """The book's PDF, if that is what the command was given (by its first bytes, not its name)."""
+    from generator.diagnostics import Collector
+
+    pdfs = [f for f in args.files if _is_pdf(f)]
+    if not pdfs:
+        if args.pages:
+            problems = Collector()
+            problems.error(args.files[0], None, "--pages counts the pages of a PDF; page text files are pages already")
+            problems.raise_if_errors()
+        return None
+    problems = Collector()
+    if len(args.files) > 1:
+        problems.error(pdfs[0], None, "give one PDF (a whole book, or --pages of it), not several files")
+    if args.decisions and not args.decisions.is_file():
+        problems.error(args.decisions, None, "no such decisions file")
+    problems.raise_if_errors()
+    return pdfs[0]
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(1024).lstrip().startswith(b"%PDF-")
+    except OSError:
+        return False
+
+
 def _clean(args) -> int:
+    if (pdf := _pdf(args)) is not None:
+        from generator.ingest.book import clean_pdf
+
+        sys.stdout.write(clean_pdf(pdf, args.pages))
+        return 0
     from generator.ingest.pipeline import clean_text
 
     sys.stdout.write(clean_text(args.files, args.decisions))
@@ -136,9 +174,14 @@ def _clean(args) -> int:
 
 
 def _ingest(args) -> int:
+    if (pdf := _pdf(args)) is not None:
+        from generator.ingest.book import ingest_pdf
+
+        print(ingest_pdf(pdf, args.pages, args.into or Path("content"), args.force))
+        return 0
     from generator.ingest.pipeline import ingest
 
-    summary = ingest(args.files, args.into, args.decisions, args.title)
+    summary = ingest(args.files, args.into or Path("content/chapter.md"), args.decisions, args.title)
     print(summary)
     return 0
 

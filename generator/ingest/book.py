@@ -1,0 +1,60 @@
+"""PDF ingest, the whole pipeline: read → layout passes → writers.
+
+    pages = read_pdf(...)          pdf.py: characters with their geometry and fonts, per page
+    book = build_book(pages)       layout.py: furniture, regions, blocks, flow, chapters
+    write_edition(book, ...)       writers.py: chapters, edition.toml, review/
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.diagnostics import Collector
+from generator.ingest.layout import Book, build_book
+from generator.ingest.pdf import Page, read_pdf
+from generator.ingest.writers import build_report, clean_text, plan_files, write_edition
+
+
+def page_range(text: str | None, source: Path, problems: Collector) -> tuple[int | None, int | None]:
+    """`--pages A-B` (PDF pages, 1-based, inclusive, as pdftotext -f/-l), or `A`."""
+    if not text:
+        return None, None
+    m = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?", text)
+    if not m:
+        problems.error(source, None, f"--pages '{text}': give PDF pages as A-B, for example 5-32")
+        return None, None
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+def read_book(source: Path, pages_option: str | None) -> tuple[list[Page], Book]:
+    problems = Collector()
+    first, last = page_range(pages_option, source, problems)
+    problems.raise_if_errors()
+    pages = read_pdf(source, first, last, problems)
+    problems.raise_if_errors()
+    return pages, build_book(pages)
+
+
+def clean_pdf(source: Path, pages_option: str | None) -> str:
+    _, book = read_book(source, pages_option)
+    return clean_text(book)
+
+
+def ingest_pdf(source: Path, pages_option: str | None, into: Path, force: bool) -> str:
+    problems = Collector()
+    if into.exists() and not into.is_dir():
+        problems.error(into, None, "--into for a PDF is a content folder, not a file")
+    problems.raise_if_errors()
+    pages, book = read_book(source, pages_option)
+    files = plan_files(book, into)
+    report = build_report(book, source, pages, files)
+    done = write_edition(book, pages, source, into, report, force, problems)
+    warnings = [e for e in book.events if e.kind == "warning"]
+    notes = sum(len(c.notes) for c in book.chapters)
+    lines = [f"{source}: {len(pages)} page(s) → {len(book.chapters)} chapter(s), {notes} note(s), "
+             f"{len(book.changes)} repair(s); {len(book.left_out)} part(s) left out",
+             *(f"  {into / name}" for name in done),
+             f"review report: {into / 'review' / (source.stem + '.report.md')}"]
+    lines += [f"{source}: warning: page {w.page} (S. {w.print_page}): {w.detail}" for w in warnings]
+    return "\n".join(lines)

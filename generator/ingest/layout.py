@@ -1,0 +1,864 @@
+"""The layout passes of PDF ingest: lines with their geometry → the book's structure.
+
+Each pass is a plain function over typed data, runnable alone in a test:
+
+    measure     body size, line pitch, each page's text frame
+    furniture   running heads and feet off every page; folios → print page numbers
+    regions     each page's body lines and footnote lines (below a rule, or smaller at the foot)
+    blocks      body lines → headings, paragraphs, quotes, figures; note lines → notes
+    flow        pages → one stream: paragraphs and notes continued across pages, page markers
+    chapters    the stream cut at the top-level headings; contents and index pages left out
+
+Inline text (words, emphasis, note references, page markers) is data (`Text`, `Ref`, `Mark`),
+never characters hidden in a string. Every decision that changes the printed text is recorded
+as a `Change` for the review report.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from generator.ingest.pdf import Char, Line, Page
+
+CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "wie", "noch", "als", "bis", "u.", "resp.", "and", "or", "to"}
+CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
+INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
+                "personen- und sachregister", "stichwortverzeichnis"}
+ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
+HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s")
+
+
+# ---- the book as data ----
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    style: str = ""          # "", "em", "strong", "spaced"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    label: str               # a note reference, as printed
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    label: str               # a print page begins here ("?" if its number is unknown)
+
+
+Inline = Text | Ref | Mark
+
+
+@dataclass
+class Block:
+    kind: str                # "heading", "para", "quote", "figure"
+    inlines: list[Inline]
+    level: int = 0           # headings: 1 chapter, 2 section, …
+    page: int = 0            # the PDF page it starts on
+    line: int = 0            # its first line on that page (1-based)
+
+
+@dataclass
+class Note:
+    label: str
+    inlines: list[Inline]
+    page: int = 0
+    line: int = 0
+
+
+@dataclass
+class Chapter:
+    title: str
+    blocks: list[Block]
+    notes: list[Note]
+    pages: list[str] = field(default_factory=list)      # the print pages it covers, in order
+
+
+@dataclass
+class Change:
+    """One repair of the printed text, for the report."""
+    page: int                # PDF page
+    line: int
+    print_page: str
+    raw: str
+    clean: str
+    rule: str
+
+
+@dataclass
+class Event:
+    """Something recognised or removed that the editor may want to see."""
+    page: int
+    line: int | None
+    print_page: str
+    kind: str
+    detail: str
+
+
+@dataclass
+class Book:
+    chapters: list[Chapter]
+    left_out: list[Chapter]                  # contents, index
+    folios: dict[int, str]                   # PDF page → print page label
+    changes: list[Change] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    roles: dict[tuple[int, int], str] = field(default_factory=dict)   # (page, line) → head/foot/body/note/…
+
+
+# ---- measure ----
+
+@dataclass
+class Metrics:
+    body: float              # the body text size
+    pitch: float             # baseline to baseline in the body
+    frames: dict[int, tuple[float, float]]   # PDF page → (left, right) of the body text
+    justified: bool
+
+
+def measure(pages: list[Page]) -> Metrics:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            for c in line.chars:
+                if c.text.isalpha():
+                    sizes[round(c.size, 1)] += 1
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    pitches: Counter[float] = Counter()
+    lefts: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
+    rights: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
+    frames: dict[int, tuple[float, float]] = {}
+    for page in pages:
+        body_lines = [line for line in page.lines if _near(line.size, body)]
+        for a, b in zip(body_lines, body_lines[1:], strict=False):
+            if 0 < b.y - a.y < 3 * body:
+                pitches[round(b.y - a.y, 1)] += 1
+        page_lefts = Counter(round(line.left) for line in body_lines)
+        page_rights = Counter(round(line.right) for line in body_lines)
+        lefts[page.index % 2].update(page_lefts)
+        rights[page.index % 2].update(page_rights)
+        if len(body_lines) >= 6:
+            frames[page.index] = (float(page_lefts.most_common(1)[0][0]), float(page_rights.most_common(1)[0][0]))
+    for page in pages:
+        if page.index not in frames:
+            parity = page.index % 2
+            left = lefts[parity].most_common(1)[0][0] if lefts[parity] else 0
+            right = rights[parity].most_common(1)[0][0] if rights[parity] else page.width
+            frames[page.index] = (float(left), float(right))
+    pitch = pitches.most_common(1)[0][0] if pitches else body * 1.2
+    full = sum(1 for page in pages for line in page.lines
+               if _near(line.size, body) and abs(line.right - frames[page.index][1]) < 2.5)
+    total = sum(1 for page in pages for line in page.lines if _near(line.size, body)) or 1
+    return Metrics(body, pitch, frames, justified=full / total > 0.5)
+
+
+def _near(size: float, body: float) -> bool:
+    return abs(size - body) < 0.06 * body
+
+
+# ---- furniture: running heads and feet, folios ----
+
+@dataclass
+class Furniture:
+    heads: dict[int, Line]           # PDF page → the running head taken off
+    feet: dict[int, Line]
+    folios: dict[int, str]           # PDF page → print page label ("?" unknown)
+    inferred: set[int]               # pages whose number comes from their neighbours
+
+
+def _folio_token(text: str) -> tuple[str, str] | None:
+    """(folio, the rest) if the line begins or ends with a page number: arabic, or roman in
+    lower case; a capital roman numeral only alone on its line ("XII", not the "I" of a title)."""
+    words = text.split()
+    if not words:
+        return None
+    for token, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
+        token = token.strip("–-—·•")
+        if re.fullmatch(r"\d{1,4}", token) or (ROMAN.match(token) and (token.islower() or not rest)):
+            return token, " ".join(rest)
+    return None
+
+
+def _shape(text: str) -> str:
+    """A head's text without its folio: what repeats from page to page."""
+    found = _folio_token(text)
+    rest = found[1] if found else text
+    return re.sub(r"\d+", "#", rest).strip().lower()
+
+
+def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
+    body, pitch = metrics.body, metrics.pitch
+    tops: dict[int, Line] = {}
+    bottoms: dict[int, Line] = {}
+    for page in pages:
+        lines = sorted(page.lines, key=lambda line: line.y)
+        if len(lines) >= 2:
+            if lines[1].y - lines[0].y > 1.45 * pitch:
+                tops[page.index] = lines[0]
+            if lines[-1].y - lines[-2].y > 1.3 * pitch:
+                bottoms[page.index] = lines[-1]
+        elif lines:
+            bottoms[page.index] = lines[0]
+    # What repeats at the same place on several pages is furniture; a folio marks it by itself.
+    shapes = Counter((_shape(line.text), round(line.y / 3)) for line in [*tops.values(), *bottoms.values()])
+
+    def is_furniture(line: Line, top: bool) -> bool:
+        if line.size > body * 1.05 or _bold_share(line) > 0.5 or _raised(line.chars[0], line):
+            return False
+        if _folio_token(line.text) is not None:
+            return True
+        shape = _shape(line.text)
+        needed = 2 if top else 3   # a last note line ("Ebd., S. 12.") may repeat twice
+        return bool(shape) and shapes[(shape, round(line.y / 3))] >= needed
+
+    heads = {i: line for i, line in tops.items() if is_furniture(line, top=True)}
+    feet = {i: line for i, line in bottoms.items() if line is not heads.get(i) and is_furniture(line, top=False)}
+    folios: dict[int, str] = {}
+    for page in pages:
+        for line in (heads.get(page.index), feet.get(page.index)):
+            if line is not None and (found := _folio_token(line.text)):
+                folios[page.index] = found[0]
+    for page in pages:
+        drop = {id(heads.get(page.index)), id(feet.get(page.index))}
+        page.lines = [line for line in page.lines if id(line) not in drop]
+    inferred = _infer_folios(pages, folios)
+    return Furniture(heads, feet, folios, inferred)
+
+
+def _infer_folios(pages: list[Page], folios: dict[int, str]) -> set[int]:
+    """Pages without a folio (blank pages, openings without one) numbered from their neighbours,
+    where the pages before and after agree on the numbering."""
+    inferred: set[int] = set()
+    known = [(p.index, _value(folios[p.index])) for p in pages if p.index in folios]
+    for page in pages:
+        if page.index in folios:
+            continue
+        before = next(((i, v) for i, v in reversed(known) if i < page.index), None)
+        after = next(((i, v) for i, v in known if i > page.index), None)
+        guess = None
+        if before and after and before[1][1] == after[1][1] and after[1][0] - before[1][0] == after[0] - before[0]:
+            guess = (before[1][0] + page.index - before[0], before[1][1])
+        elif before and not after:
+            guess = (before[1][0] + page.index - before[0], before[1][1])
+        elif after and not before and after[1][0] - (after[0] - page.index) >= 1:
+            guess = (after[1][0] - (after[0] - page.index), after[1][1])
+        if guess:
+            folios[page.index] = _label(*guess)
+            inferred.add(page.index)
+    return inferred
+
+
+def _value(label: str) -> tuple[int, str]:
+    if label.isdigit():
+        return int(label), "arabic"
+    total, last = 0, 0
+    for ch in reversed(label.lower()):
+        v = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}[ch]
+        total, last = (total - v, last) if v < last else (total + v, v)
+    return total, "roman-upper" if label.isupper() else "roman"
+
+
+def _label(value: int, kind: str) -> str:
+    if kind == "arabic":
+        return str(value)
+    out = ""
+    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+                 (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while value >= v:
+            out, value = out + s, value - v
+    return out.upper() if kind == "roman-upper" else out
+
+
+def _bold_share(line: Line) -> float:
+    letters = [c for c in line.chars if c.text.isalpha()]
+    return sum(c.style.bold for c in letters) / len(letters) if letters else 0.0
+
+
+# ---- regions: body and footnotes ----
+
+@dataclass
+class Regions:
+    body: list[Line]
+    notes: list[Line]
+
+
+def regions(page: Page, metrics: Metrics) -> Regions:
+    lines = sorted(page.lines, key=lambda line: line.y)
+    left, right = metrics.frames[page.index]
+    width = right - left
+    body_lines = [line for line in lines if line.size >= metrics.body * 0.95]
+    lowest_body = max((line.y for line in body_lines), default=0.0)
+    rules = [g for g in page.graphics if g.kind == "path" and g.bottom - g.top < 1.5
+             and 0.1 * width < g.right - g.left < 0.7 * width and g.top > lowest_body and abs(g.left - left) < 0.05 * width + 3]
+    if rules:
+        rule = min(rules, key=lambda g: g.top)
+        notes = [line for line in lines if line.y > rule.bottom and line.size < metrics.body * 0.95]
+    else:
+        notes = []
+        for line in reversed(lines):
+            small = line.size < metrics.body * 0.93
+            flush = line.left < left + 2.5 * line.size and (line.right > right - 2 or line.left < left + 0.5 or
+                                                            _note_start(line) is not None)
+            if not (small and flush) or line.y < lowest_body:
+                break
+            notes.insert(0, line)
+        # the block must begin with a numbered note, or be the rest of one from the page before
+        while notes and _note_start(notes[0]) is None and not any(_note_start(n) for n in notes) and len(notes) > 12:
+            notes.pop(0)
+    chosen = {id(line) for line in notes}
+    return Regions([line for line in lines if id(line) not in chosen], notes)
+
+
+def _raised(char: Char, line: Line) -> bool:
+    return char.text.isdigit() and (char.raised or line.y - char.y > 0.2 * char.size)
+
+
+def _note_start(line: Line) -> str | None:
+    """The note number a footnote line begins with: raised digits, or digits and a space."""
+    chars = line.chars
+    digits = ""
+    for c in chars:
+        if c.text.isdigit() and _raised(c, line):
+            digits += c.text
+        else:
+            break
+    if digits:
+        return digits
+    m = re.match(r"^(\d{1,3})[.)]?\s+\S", line.text)
+    return m.group(1) if m else None
+
+
+# ---- blocks ----
+
+@dataclass
+class RawBlock:
+    kind: str                    # "heading", "para", "quote", "figure", "note"
+    lines: list[Line]
+    page: int
+    indented: bool = False       # its first line is indented (a new paragraph)
+    label: str = ""              # note number
+    style: tuple[float, bool, bool] = (0.0, False, False)   # heading: size, bold, italic
+
+
+def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
+    left, right = metrics.frames[page.index]
+    body, pitch = metrics.body, metrics.pitch
+    out: list[RawBlock] = []
+    figures = [g for g in page.graphics if g.bottom - g.top > 1.5 * pitch and g.right - g.left > 0.15 * (right - left)]
+    previous: Line | None = None
+    for line in region.body:
+        kind = _line_kind(line, metrics, left, right)
+        if kind == "small" and any(-0.5 * pitch < line.y - g.bottom < 2.5 * pitch or -2.5 * pitch < g.top - line.y < 0.5 * pitch
+                                   for g in figures):
+            kind = "caption"
+        elif kind == "small":
+            kind = "quote"
+        gap = line.y - previous.y if previous is not None else 0.0
+        current = out[-1] if out else None
+        indented = left + 0.4 * line.size < line.left < left + 5 * line.size
+        if current is not None and previous is not None and _continues(current, kind, line, previous, gap, metrics, left, right, indented):
+            current.lines.append(line)
+        else:
+            block_kind = {"caption": "figure", "small": "quote"}.get(kind, kind)
+            style = (round(line.size, 1), _bold_share(line) > 0.5, _italic_share(line) > 0.5)
+            out.append(RawBlock(block_kind, [line], page.index, indented, style=style))
+        previous = line
+    out += note_blocks(page, region.notes)
+    return out
+
+
+def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
+    body = metrics.body
+    words = len(line.text.split())
+    if line.size > body * 1.08 and words <= 25:
+        return "heading"
+    if _bold_share(line) > 0.8 and words <= 16 and line.right < right - 2 * body:
+        return "heading"
+    if line.size < body * 0.95:
+        return "small"
+    return "para"
+
+
+def _italic_share(line: Line) -> float:
+    letters = [c for c in line.chars if c.text.isalpha()]
+    return sum(c.style.italic for c in letters) / len(letters) if letters else 0.0
+
+
+def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: float, metrics: Metrics,
+               left: float, right: float, indented: bool) -> bool:
+    """Does `line` go on the block that `previous` ended?"""
+    pitch = metrics.pitch
+    expected = {"heading": "heading", "para": "para", "quote": "quote", "figure": "caption"}[block.kind]
+    if kind != expected:
+        return False
+    if kind == "heading":
+        same = (round(line.size, 1), _bold_share(line) > 0.5, _italic_share(line) > 0.5) == block.style
+        return same and gap < 1.7 * line.size
+    if kind == "caption":
+        return gap < 1.6 * line.size
+    small_pitch = pitch * line.size / metrics.body
+    if gap > 1.3 * small_pitch:
+        return False
+    if kind == "quote":
+        return not (previous.right < right - 3 * line.size and metrics.justified and line.left > previous.left + 0.3 * line.size)
+    if indented:
+        return False
+    return not (metrics.justified and previous.right < right - 1.5 * line.size)
+
+
+def note_blocks(page: Page, lines: list[Line]) -> list[RawBlock]:
+    """Footnote lines → one block per note; lines before the first number go on the page before's
+    last note."""
+    out: list[RawBlock] = []
+    expected: int | None = None
+    for line in lines:
+        label = _note_start(line)
+        numbered = label is not None and (expected is None or int(label) in (expected, 1) or
+                                          _raised(line.chars[0], line))
+        if numbered and label is not None:
+            out.append(RawBlock("note", [line], page.index, label=label))
+            expected = int(label) + 1
+        elif out:
+            out[-1].lines.append(line)
+        else:
+            out.append(RawBlock("note", [line], page.index, label=""))   # continued from the page before
+    return out
+
+
+# ---- inline text ----
+
+@dataclass
+class Vocabulary:
+    """Words the book prints whole (not at a line end): evidence for a line-end hyphen."""
+    words: Counter[str]
+
+    @classmethod
+    def of(cls, pages: list[Page]) -> Vocabulary:
+        words: Counter[str] = Counter()
+        for page in pages:
+            for line in page.lines:
+                tokens = line.text.split()
+                for token in tokens[1:-1] if len(tokens) > 2 else []:
+                    word = token.strip(".,;:!?«»„“”\"'()[]")
+                    if len(word) > 2:
+                        words[word.lower()] += 1
+        return cls(words)
+
+
+def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base_style: str,
+               changes: list[Change], where: tuple[int, int, str], skip_label: bool = False) -> list[Inline]:
+    """A block's lines → inline runs: lines joined (line-end hyphens decided), emphasis from the
+    fonts, raised numbers that match a note on the page → references."""
+    runs: list[Inline] = []
+    page, first_line, print_page = where
+    for n, line in enumerate(lines):
+        chars = list(line.chars)
+        if skip_label and n == 0:
+            while chars and chars[0].text.isdigit():
+                chars.pop(0)
+            while chars and chars[0].text == " ":
+                chars.pop(0)
+        pieces = _pieces(chars, line, labels, base_style)
+        if n > 0:
+            _join(runs, pieces, lines[n - 1], vocabulary, changes, (page, first_line + n - 1, print_page))
+        runs.extend(pieces)
+    return _merge(runs)
+
+
+def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) -> list[Inline]:
+    """A line's characters → runs of one style; raised numbers of notes on the page → references."""
+    out: list[Inline] = []
+    chars = _letter_spaced(chars)
+    text: list[str] = []
+    style = ""
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c.text.isdigit() and _raised(c, line):
+            j = i
+            while j < len(chars) and chars[j].text.isdigit() and _raised(chars[j], line):
+                j += 1
+            label = "".join(ch.text for ch in chars[i:j])
+            if label in labels and i > 0:
+                if text:
+                    out.append(Text("".join(text), style))
+                    text = []
+                out.append(Ref(label))
+                i = j
+                continue
+        current = _char_style(c, base_style) if c.text != " " else style
+        if current != style and text:
+            out.append(Text("".join(text), style))
+            text = []
+        style = current
+        text.append(c.text)
+        i += 1
+    if text:
+        out.append(Text("".join(text), style))
+    return out
+
+
+def _char_style(c: Char, base: str) -> str:
+    if c.style.font == "#spaced":
+        return "spaced"
+    style = "strong" if c.style.bold else "em" if c.style.italic else ""
+    return "" if style == base else style
+
+
+def _letter_spaced(chars: list[Char]) -> list[Char]:
+    """Sperrsatz: "w a r n t e n" (PDFium put a space between letters set apart) → one word
+    styled "spaced". A run of three or more single letters is one; it splits into words where
+    the letters stand further apart than within a word."""
+    from generator.ingest.pdf import Style
+
+    text = "".join(c.text for c in chars)
+    out = list(chars)
+    for m in reversed(list(re.finditer(r"(?<!\S)(?:\w ){2,}\w(?!\S)", text))):
+        letters = [chars[k] for k in range(m.start(), m.end(), 2)]
+        steps = [b.x - a.x for a, b in zip(letters, letters[1:], strict=False)]
+        typical = sorted(steps)[len(steps) // 2]
+        spaced = Style("#spaced", False, False)
+        rebuilt: list[Char] = []
+        for k, letter in enumerate(letters):
+            if k and steps[k - 1] > 1.6 * typical:
+                rebuilt.append(Char(" ", letter.x, letter.y, letter.size, letter.style))
+            rebuilt.append(Char(letter.text, letter.x, letter.y, letter.size, spaced))
+        out[m.start():m.end()] = rebuilt
+    return out
+
+
+def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: Vocabulary,
+          changes: list[Change], where: tuple[int, int, str]) -> None:
+    """Join the next line's pieces onto `runs`: a space, or a line-end hyphen decided."""
+    tail = _last_word(runs)
+    head = _first_word(pieces)
+    printed_hyphen = tail.endswith(("-", "\u00ad", "\u2010"))
+    url = ("://" in tail or tail.startswith("www.")) and not head.startswith("(")
+    if head and ((tail.endswith(("–", "—")) and tail[:-1][-1:].isalnum())                    # "S. 371–|374"
+                 or (url and (tail[-1] in "/._?=&#~" or head[0] in "/._?=&#~"))):        # a URL broken at a "/"
+        return
+    if not (previous.hyphen or printed_hyphen) or not tail.rstrip("-\u00ad\u2010") or not head:
+        runs.append(Text(" "))
+        return
+    if printed_hyphen:
+        _drop_last_char(runs)
+    stem = tail.rstrip("-\u00ad\u2010")
+    word = head.rstrip(".,;:!?»«“”)")
+    page, line, print_page = where
+    if word.lower() in CONJUNCTIONS:                         # "Unterstützungs- und"
+        runs.append(Text("- "))
+        return
+    joined, hyphened = (stem + word).lower(), f"{stem}-{word}".lower()
+    if head[0].isupper() or head[0].isdigit() or not stem[-1].isalpha():   # "EU-Mitgliedstaaten"
+        runs.append(Text("-"))
+        changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}-{head}", "true hyphen kept (capital after it)"))
+        return
+    if vocabulary.words[hyphened] > vocabulary.words[joined]:
+        runs.append(Text("-"))
+        changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}-{head}",
+                              f"true hyphen kept: the book prints '{stem}-{word}' {vocabulary.words[hyphened]}×"))
+        return
+    rule = "line-end hyphen removed (PDF hyphen mark)" if previous.hyphen else "line-end hyphen removed"
+    if vocabulary.words[joined]:
+        rule += f"; the book prints '{stem}{word}' {vocabulary.words[joined]}×"
+    changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}{head}", rule))
+
+
+def _last_word(runs: list[Inline]) -> str:
+    text = ""
+    for run in reversed(runs):
+        if not isinstance(run, Text):
+            break
+        text = run.text + text
+        if " " in run.text:
+            break
+    return text.rsplit(" ", 1)[-1]
+
+
+def _first_word(pieces: list[Inline]) -> str:
+    text = ""
+    for run in pieces:
+        if not isinstance(run, Text):
+            break
+        text += run.text
+        if " " in run.text:
+            break
+    return text.split(" ", 1)[0]
+
+
+def _drop_last_char(runs: list[Inline]) -> None:
+    last = runs[-1]
+    assert isinstance(last, Text)
+    if len(last.text) > 1:
+        runs[-1] = Text(last.text[:-1], last.style)
+    else:
+        runs.pop()
+
+
+def _merge(runs: list[Inline]) -> list[Inline]:
+    """Neighbouring text of one style as one run; a space between two emphasised runs stays
+    inside the emphasis."""
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Text) and out and isinstance(out[-1], Text):
+            last = out[-1]
+            if last.style == run.style or (run.text == " " and last.style):
+                out[-1] = Text(last.text + run.text, last.style)
+                continue
+        out.append(run)
+    # a trailing space inside an emphasis goes outside it
+    fixed: list[Inline] = []
+    for run in out:
+        if isinstance(run, Text) and run.style and run.text != run.text.rstrip():
+            fixed += [Text(run.text.rstrip(), run.style), Text(run.text[len(run.text.rstrip()):])]
+        else:
+            fixed.append(run)
+    return _merge_plain(fixed)
+
+
+def _merge_plain(runs: list[Inline]) -> list[Inline]:
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Text) and not run.text:
+            continue
+        if isinstance(run, Text) and out and isinstance(out[-1], Text) and out[-1].style == run.style:
+            out[-1] = Text(out[-1].text + run.text, run.style)
+        else:
+            out.append(run)
+    return out
+
+
+def plain(inlines: list[Inline]) -> str:
+    return "".join(r.text if isinstance(r, Text) else "" for r in inlines)
+
+
+# ---- flow: pages → one stream ----
+
+@dataclass
+class Flow:
+    """A block of the book's text, possibly running over pages."""
+    kind: str
+    lines: list[Line]
+    pages: list[int]                   # the PDF page of each line
+    marks: dict[int, str]              # line index → print page beginning there
+    label: str = ""
+    level: int = 0
+    style: tuple[float, bool, bool] = (0.0, False, False)
+
+
+def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dict[tuple[int, int], str],
+         events: list[Event]) -> tuple[list[Flow], dict[int, set[str]]]:
+    """Every page's blocks in reading order; a paragraph or note that runs on over a page break
+    is one block with a page mark where the new page begins."""
+    out: list[Flow] = []
+    notes_on: dict[int, set[str]] = {}
+    last_body: Flow | None = None
+    last_note: Flow | None = None
+    for page in pages:
+        region = regions(page, metrics)
+        line_numbers = {id(line): n for n, line in enumerate(sorted(page.lines, key=lambda line: line.y), 1)}
+        for line in region.body:
+            roles[(page.index, line_numbers[id(line)])] = "body"
+        for line in region.notes:
+            roles[(page.index, line_numbers[id(line)])] = "note"
+        raws = blocks(page, region, metrics)
+        notes_on[page.index] = {b.label for b in raws if b.kind == "note" and b.label}
+        label = folios.get(page.index, "?")
+        if not page.lines:
+            events.append(Event(page.index, None, label, "blank page", "no text on this page"))
+            continue
+        marked = False
+        for raw in raws:
+            if raw.kind == "note":
+                if not raw.label and last_note is not None:       # the rest of the page before's last note
+                    last_note.marks[len(last_note.lines)] = label
+                    last_note.lines += raw.lines
+                    last_note.pages += [page.index] * len(raw.lines)
+                    events.append(Event(page.index, line_numbers[id(raw.lines[0])], label, "note continued",
+                                        f"note {last_note.label} runs on from the page before"))
+                    continue
+                last_note = Flow("note", list(raw.lines), [page.index] * len(raw.lines), {0: label}, raw.label)
+                out.append(last_note)
+                continue
+            if not marked and last_body is not None and raw.kind == "para" and not raw.indented \
+                    and last_body.kind == "para" and _runs_on(last_body.lines[-1], metrics,
+                                                                     metrics.frames[last_body.pages[-1]][1]):
+                last_body.marks[len(last_body.lines)] = label
+                last_body.lines += raw.lines
+                last_body.pages += [page.index] * len(raw.lines)
+                events.append(Event(page.index, line_numbers[id(raw.lines[0])], label, "paragraph continued",
+                                    "across the page break"))
+                marked = True
+                continue
+            block = Flow(raw.kind, list(raw.lines), [page.index] * len(raw.lines), {} if marked else {0: label},
+                         style=raw.style)
+            marked = True
+            out.append(block)
+            last_body = block
+    return out, notes_on
+
+
+def _runs_on(last: Line, metrics: Metrics, right: float) -> bool:
+    """Does the paragraph go on after this line, the last on its page?"""
+    text = last.text.rstrip()
+    if last.hyphen or text.endswith("-"):
+        return True
+    if metrics.justified:
+        return last.right > right - 1.5 * last.size
+    return not SENTENCE_END.search(text)
+
+
+# ---- levels, chapters ----
+
+def levels(stream: list[Flow], first_on_page: set[int]) -> None:
+    """Heading levels from their type: the largest style that opens pages is the chapter."""
+    headings = [f for f in stream if f.kind == "heading"]
+    openers = [f.style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page]
+    chapter_size = max(openers) if openers else max((f.style[0] for f in headings), default=0.0)
+    others = sorted({f.style for f in headings if abs(f.style[0] - chapter_size) > 0.5},
+                    key=lambda s: (-s[0], not s[1], s[2]))
+    for f in headings:
+        f.level = 1 if abs(f.style[0] - chapter_size) <= 0.5 else 2 + others.index(f.style)
+
+
+def build_book(pages: list[Page]) -> Book:
+    metrics = measure(pages)
+    found = furniture(pages, metrics)
+    roles: dict[tuple[int, int], str] = {}
+    events: list[Event] = []
+    changes: list[Change] = []
+    for index, line in found.heads.items():
+        events.append(Event(index, 1, found.folios.get(index, "?"), "running head removed", line.text))
+    for index, line in found.feet.items():
+        events.append(Event(index, None, found.folios.get(index, "?"), "running foot removed", line.text))
+    for index in sorted(found.inferred):
+        events.append(Event(index, None, found.folios[index], "page number inferred",
+                            "no folio printed: numbered from the pages around it"))
+    vocabulary = Vocabulary.of(pages)
+    stream, notes_on = flow(pages, metrics, found.folios, roles, events)
+    first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
+    levels(stream, first_on_page)
+
+    chapters: list[Chapter] = []
+    current: Chapter | None = None
+    pending: list[str] = []
+    for f in stream:
+        page = f.pages[0]
+        where = (page, _line_number(pages, page, f.lines[0]), found.folios.get(page, "?"))
+        if f.kind == "heading" and f.level == 1:
+            current = Chapter(" ".join(line.text.strip() for line in f.lines), [], [])
+            chapters.append(current)
+            pending = list(f.marks.values())
+            continue
+        if current is None:
+            current = Chapter("", [], [])
+            chapters.append(current)
+        labels_for = _labels(f, notes_on)
+        if f.kind == "note":
+            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, skip_label=True, pages=pages)
+            current.notes.append(Note(f.label, inlines, page, where[1]))
+            continue
+        base = ""
+        if f.kind == "heading":
+            base = "strong" if f.style[1] else "em" if f.style[2] else ""
+        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where, pages=pages)
+        if pending:
+            inlines = [Mark(p) for p in pending] + inlines
+            pending = []
+        if f.kind == "figure":
+            events.append(Event(page, where[1], where[2], "figure", "a picture, not carried over; its caption: "
+                                + plain(inlines)))
+        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1]))
+    book = Book([], [], found.folios, changes, events, roles)
+    for chapter in chapters:
+        chapter.pages = [m.label for b in chapter.blocks for m in b.inlines if isinstance(m, Mark)]
+        if _is_listing(chapter):
+            book.left_out.append(chapter)
+            first = chapter.blocks[0].page if chapter.blocks else 0
+            events.append(Event(first, None, found.folios.get(first, "?"), "left out",
+                                f"'{chapter.title}': a table of contents or an index, not reading text"))
+        else:
+            book.chapters.append(chapter)
+    _check_references(book)
+    return book
+
+
+def _labels(f: Flow, notes_on: dict[int, set[str]]) -> dict[int, set[str]]:
+    """The notes a raised number on a page may refer to: the page's own, and its neighbours'
+    (a typesetter may set a note a page before or after the line that calls it)."""
+    return {page: notes_on.get(page, set()) | notes_on.get(page - 1, set()) | notes_on.get(page + 1, set())
+            for page in set(f.pages)}
+
+
+def _line_number(pages: list[Page], index: int, line: Line) -> int:
+    page = next(p for p in pages if p.index == index)
+    ordered = sorted(page.lines, key=lambda x: x.y)
+    return next((n for n, x in enumerate(ordered, 1) if x is line), 0)
+
+
+def _with_marks(f: Flow, vocabulary: Vocabulary, labels_for: dict[int, set[str]], base: str, changes: list[Change],
+                where: tuple[int, int, str], pages: list[Page], skip_label: bool = False) -> list[Inline]:
+    """A flow block's inline runs, with a page mark where each page begins (not before its first
+    line: that mark is the block's own, given to it first)."""
+    out: list[Inline] = []
+    cuts = sorted(set(f.marks) | {0, len(f.lines)})
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        page = f.pages[a]
+        part = inlines_of(f.lines[a:b], vocabulary, labels_for.get(page, set()), base, changes,
+                          (page, where[1] if a == 0 else 1, f.marks.get(a, where[2])), skip_label=skip_label and a == 0)
+        if a and a in f.marks and _glued(out, part, f.lines[a - 1], vocabulary, changes, (page, 1, f.marks[a])):
+            head, part = _split_first_word(part)
+            out += head                                        # "Schließ-|lich" → "Schließlich {{page 9}}…"
+            if part and isinstance(part[0], Text) and part[0].text.startswith(" "):
+                out.append(Text(" "))
+                part[0] = Text(part[0].text[1:], part[0].style)
+        if a in f.marks:
+            out.append(Mark(f.marks[a]))
+        out += part
+    return _merge(out)
+
+
+def _glued(out: list[Inline], part: list[Inline], previous: Line, vocabulary: Vocabulary,
+           changes: list[Change], where: tuple[int, int, str]) -> bool:
+    """Join over a page break; True if the two halves of a word were joined (no space)."""
+    before = len(out)
+    _join(out, part, previous, vocabulary, changes, where)
+    if out[before:] == [Text(" ")]:
+        del out[before:]        # the space goes after the page mark's word, as on any line
+        out.append(Text(" "))
+        return False
+    return True
+
+
+def _split_first_word(part: list[Inline]) -> tuple[list[Inline], list[Inline]]:
+    head: list[Inline] = []
+    for k, run in enumerate(part):
+        if not isinstance(run, Text):
+            head.append(run)
+            continue
+        if " " in run.text:
+            cut = run.text.index(" ")
+            return head + [Text(run.text[:cut], run.style)], [Text(run.text[cut:], run.style), *part[k + 1:]]
+        head.append(run)
+    return head, []
+
+
+def _is_listing(chapter: Chapter) -> bool:
+    title = chapter.title.strip().lower()
+    if title in CONTENTS_TITLES or title in INDEX_TITLES:
+        return True
+    texts = [plain(b.inlines) for b in chapter.blocks]
+    leaders = sum(bool(re.search(r"(\. ?){3,}\s*\w+$", t)) for t in texts)
+    return bool(texts) and leaders / len(texts) > 0.5
+
+
+def _check_references(book: Book) -> None:
+    for chapter in book.chapters:
+        referenced = {r.label for b in chapter.blocks for r in b.inlines if isinstance(r, Ref)}
+        referenced |= {r.label for n in chapter.notes for r in n.inlines if isinstance(r, Ref)}
+        for note in chapter.notes:
+            if note.label not in referenced:
+                book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
+                                         f"note {note.label or '(unnumbered)'} in '{chapter.title}': no reference "
+                                         "to it was found in the text"))

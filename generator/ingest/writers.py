@@ -1,0 +1,255 @@
+"""Writers of PDF ingest: the book → chapter sources, the clean reading text, the review files.
+
+Nothing of the editor's is overwritten: every file ingest writes is recorded with its hash in
+`review/ingest.json`; a file is replaced only while it still has the hash ingest gave it (or
+with --force), so a chapter corrected by hand is kept and reported.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict
+from pathlib import Path
+
+from generator.diagnostics import Collector
+from generator.ingest.layout import Block, Book, Chapter, Inline, Mark, Note, Ref, Text, plain
+from generator.ingest.pdf import Page
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|~#])")
+TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+MANIFEST = "ingest.json"
+
+
+# ---- Markdown ----
+
+def _escape(text: str) -> str:
+    return MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _inline(inlines: list[Inline]) -> str:
+    out: list[str] = []
+    for run in inlines:
+        if isinstance(run, Mark):
+            out.append("{{page " + run.label + "}}")
+        elif isinstance(run, Ref):
+            out.append(f"[^{run.label}]")
+        elif run.style:
+            core = run.text.strip()
+            lead, trail = run.text[: len(run.text) - len(run.text.lstrip())], run.text[len(run.text.rstrip()):]
+            marker = "**" if run.style == "strong" else "*"
+            out.append(f"{lead}{marker}{_escape(core)}{marker}{trail}" if core else run.text)
+        else:
+            out.append(_escape(run.text))
+    text = "".join(out).strip()
+    text = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)   # "1990. Es" must not become a list
+    return re.sub(r"^([>+=-])", r"\\\1", text)
+
+
+def _heading(block: Block) -> list[str]:
+    marks = [r for r in block.inlines if isinstance(r, Mark)]
+    title = _inline([r for r in block.inlines if not isinstance(r, Mark)])
+    title = title.replace("\\.", ".", 1) if re.match(r"^\d+\\\.", title) else title
+    return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + ["#" * block.level + " " + title]
+
+
+def chapter_markdown(chapter: Chapter) -> str:
+    front = ["+++", f"title = {json.dumps(chapter.title, ensure_ascii=False)}"]
+    if chapter.pages:
+        numbered = [p for p in chapter.pages if p != "?"]
+        if numbered:
+            front += [f'first_page = "{numbered[0]}"', f'last_page = "{numbered[-1]}"']
+    out = ["\n".join([*front, "+++"]) + "\n# " + _escape(chapter.title)]
+    for block in chapter.blocks:
+        if block.kind == "heading":
+            out.append("\n\n".join(_heading(block)))
+        elif block.kind == "quote":
+            out.append("> " + _inline(block.inlines))
+        elif block.kind == "figure":
+            out.append("{{add Abbildung}} " + _inline(block.inlines))
+        else:
+            out.append(_inline(block.inlines))
+    for note in chapter.notes:
+        out.append(f"[^{note.label}]: " + _inline(note.inlines))
+    return "\n\n".join(out) + "\n"
+
+
+# ---- the clean reading text ----
+
+def _clean(inlines: list[Inline]) -> str:
+    return "".join(r.text if isinstance(r, Text) else r.label.translate(TO_SUPERSCRIPT) if isinstance(r, Ref) else ""
+                   for r in inlines).strip()
+
+
+def clean_text(book: Book) -> str:
+    """Headings as printed, one paragraph per line, references as superscripts, each chapter's
+    notes after it ("⁸ text")."""
+    out: list[str] = []
+    for chapter in book.chapters:
+        out.append(chapter.title)
+        out += [_clean(b.inlines) for b in chapter.blocks]
+        out += [f"{n.label.translate(TO_SUPERSCRIPT)} {_clean(n.inlines)}" for n in chapter.notes]
+    return "\n\n".join(out) + "\n"
+
+
+# ---- files ----
+
+def slug(title: str) -> str:
+    text = title.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "kapitel"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _manifest(into: Path) -> dict:
+    path = into / "review" / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"files": {}, "chapters": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict) or not isinstance(data.get("chapters"), dict):
+        return {"files": {}, "chapters": {}}
+    return data
+
+
+def plan_files(book: Book, into: Path) -> dict[str, Chapter]:
+    """File name → chapter: `NNN-slug.md` in reading order; a re-ingest keeps the names it gave."""
+    known: dict[str, str] = _manifest(into)["chapters"]          # chapter title → file name
+    used: set[str] = set()
+    planned: dict[str, Chapter] = {}
+    for number, chapter in enumerate(book.chapters, 1):
+        name = known.get(chapter.title)
+        if not name or name in used:
+            name = f"{number:03d}-{slug(chapter.title)}.md"
+        while name in used:
+            name = name[:-3] + "-2.md"
+        used.add(name)
+        planned[name] = chapter
+    return planned
+
+
+def write_edition(book: Book, pages: list[Page], source: Path, into: Path, report: dict, force: bool,
+                  problems: Collector) -> list[str]:
+    """Write the chapters, edition.toml (if absent), review/; returns what was kept or written.
+    Refuses (nothing written) to replace a file ingest did not write."""
+    manifest = _manifest(into)
+    planned = plan_files(book, into)
+    texts = {name: chapter_markdown(chapter) for name, chapter in planned.items()}
+    kept: list[str] = []
+    for name in texts:
+        target = into / name
+        if not target.exists() or force:
+            continue
+        recorded = manifest["files"].get(name)
+        if recorded is None:
+            problems.error(target, None, "exists and was not written by ingest: not replaced (move it, or use --force)")
+        elif recorded != _digest(target.read_text(encoding="utf-8", errors="replace")):
+            kept.append(name)
+    problems.raise_if_errors()
+    review = into / "review"
+    written: list[str] = []
+    files = dict(manifest["files"])
+    for name, text in texts.items():
+        if name in kept:
+            continue
+        _write(into / name, text)
+        files[name] = _digest(text)
+        written.append(name)
+    config = into / "edition.toml"
+    if not config.exists():
+        _write(config, _edition_toml(book, source))
+        written.append("edition.toml")
+    stem = source.stem
+    report["kept"] = kept
+    _write(review / f"{stem}.report.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    _write(review / f"{stem}.report.md", report_markdown(report))
+    _write(review / f"{stem}.lines.json", json.dumps(geometry(pages, book), ensure_ascii=False) + "\n")
+    chapters = {chapter.title: name for name, chapter in planned.items()}
+    _write(review / MANIFEST, json.dumps({"source": str(source), "files": files, "chapters": chapters},
+                                         ensure_ascii=False, indent=1) + "\n")
+    return [*written, *(f"{name} (kept: edited by hand)" for name in kept)]
+
+
+def _edition_toml(book: Book, source: Path) -> str:
+    title = source.stem.replace("_", " ").replace("-", " ").strip() or "Edition"
+    return (f"# Written by `edition ingest {source.name}`: fill in what the book says.\n"
+            f"title = {json.dumps(title, ensure_ascii=False)}\nlanguage = \"de\"\n\n[source]\nbook_title = \"\"\n"
+            "authors = []\npublisher = \"\"\nplace = \"\"\nyear = \"\"\n\n[content]\nexclude = [\"review/*\"]\n")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def geometry(pages: list[Page], book: Book) -> dict:
+    """Each line's place on its page and what ingest took it for: what a facsimile view and a
+    diplomatic transcription are built on."""
+    out = []
+    for page in pages:
+        lines = []
+        for n, line in enumerate(sorted(page.lines, key=lambda x: x.y), 1):
+            lines.append({"n": n, "text": line.text, "left": round(line.left, 1), "right": round(line.right, 1),
+                          "baseline": round(line.y, 1), "size": line.size, "hyphen": line.hyphen,
+                          "role": book.roles.get((page.index, n), "")})
+        out.append({"pdf_page": page.index, "page": book.folios.get(page.index, "?"), "width": round(page.width, 1),
+                    "height": round(page.height, 1), "lines": lines})
+    return {"pages": out}
+
+
+# ---- the report ----
+
+def build_report(book: Book, source: Path, pages: list[Page], files: dict[str, Chapter]) -> dict:
+    return {
+        "source": str(source),
+        "pages": [{"pdf_page": p.index, "page": book.folios.get(p.index, "?")} for p in pages],
+        "chapters": [{"file": name, "title": c.title, "pages": f"{c.pages[0]}–{c.pages[-1]}" if c.pages else "",
+                      "sections": sum(b.kind == "heading" for b in c.blocks), "notes": len(c.notes),
+                      "paragraphs": sum(b.kind == "para" for b in c.blocks)} for name, c in files.items()],
+        "left_out": [c.title for c in book.left_out],
+        "changes": [asdict(c) for c in book.changes],
+        "events": [asdict(e) for e in book.events],
+        "emphasis": [{"page": b.page, "style": r.style, "text": r.text.strip()} for c in book.chapters
+                     for b in c.blocks for r in b.inlines if isinstance(r, Text) and r.style],
+    }
+
+
+def report_markdown(report: dict) -> str:
+    def table(headers: list[str], rows: list[list]) -> list[str]:
+        if not rows:
+            return ["(keine)", ""]
+        cell = lambda v: str(v if v is not None else "").replace("|", "\\|").replace("\n", " ")  # noqa: E731
+        return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers),
+                *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows), ""]
+
+    warnings = [e for e in report["events"] if e["kind"] == "warning"]
+    out = [f"# Prüfbericht: {report['source']}", "",
+           "Jede Änderung am gedruckten Text, alles Erkannte und Entfernte. Zuerst prüfen: die Hinweise.", "",
+           f"## Hinweise ({len(warnings)})", ""]
+    out += table(["PDF-Seite", "Seite", "Hinweis"], [[e["page"], e["print_page"], e["detail"]] for e in warnings])
+    out += ["## Kapitel", ""] + table(["Datei", "Titel", "Seiten", "Abschnitte", "Absätze", "Anmerkungen"],
+                                      [[c["file"], c["title"], c["pages"], c["sections"], c["paragraphs"], c["notes"]]
+                                       for c in report["chapters"]])
+    if report.get("kept"):
+        out += ["Von Hand bearbeitet und daher nicht ersetzt: " + ", ".join(report["kept"]), ""]
+    out += ["## Seiten", ""] + table(["PDF-Seite", "Druckseite"], [[p["pdf_page"], p["page"]] for p in report["pages"]])
+    out += [f"## Änderungen am Text ({len(report['changes'])})", ""] + table(
+        ["PDF-Seite:Zeile", "Seite", "gedruckt", "Lesetext", "Regel"],
+        [[f"{c['page']}:{c['line']}", c["print_page"], c["raw"], c["clean"], c["rule"]] for c in report["changes"]])
+    out += ["## Erkannt und entfernt", ""] + table(
+        ["PDF-Seite:Zeile", "Seite", "Art", "Text"],
+        [[f"{e['page']}:{e['line'] or ''}", e["print_page"], e["kind"], e["detail"]] for e in report["events"]
+         if e["kind"] != "warning"])
+    out += [f"## Hervorhebungen ({len(report['emphasis'])})", ""] + table(
+        ["PDF-Seite", "Art", "Text"], [[e["page"], e["style"], e["text"]] for e in report["emphasis"]])
+    return "\n".join(out) + "\n"
+
+
+def note_text(note: Note) -> str:
+    return plain(note.inlines)
