@@ -121,9 +121,7 @@ def measure(pages: list[Page]) -> Metrics:
     sizes: Counter[float] = Counter()
     for page in pages:
         for line in page.lines:
-            for c in line.chars:
-                if c.text.isalpha():
-                    sizes[round(c.size, 1)] += 1
+            sizes[line.size] += len(line.chars)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     pitches: Counter[float] = Counter()
     lefts: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}

@@ -48,12 +48,12 @@ class Line:
         self.text = "".join(c.text for c in self.chars)
         baselines: dict[float, int] = {}
         sizes: dict[float, int] = {}
-        for c in self.chars:
-            baselines[round(c.y, 1)] = baselines.get(round(c.y, 1), 0) + 1
+        for c in self.chars:  # the characters of one line share exact values: no rounding needed
+            baselines[c.y] = baselines.get(c.y, 0) + 1
             if c.text.isalpha():
-                sizes[round(c.size, 1)] = sizes.get(round(c.size, 1), 0) + 1
-        self.y = max(baselines, key=baselines.__getitem__)
-        self.size = max(sizes, key=sizes.__getitem__) if sizes else round(self.chars[0].size, 1)
+                sizes[c.size] = sizes.get(c.size, 0) + 1
+        self.y = round(max(baselines, key=baselines.__getitem__), 1)
+        self.size = round(max(sizes, key=sizes.__getitem__) if sizes else self.chars[0].size, 1)
 
     @property
     def left(self) -> float:
@@ -141,6 +141,8 @@ def _lines(textpage, height: float) -> list[Line]:
     if len(text) != count:  # characters beyond the BMP: index by PDFium's own count
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
     x, y = ctypes.c_double(), ctypes.c_double()
+    text_object = _text_object(handle)
+    origin = raw.FPDFText_GetCharOrigin
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     styles: dict[int | None, tuple[Style, float]] = {}
     lines: list[Line] = []
@@ -168,12 +170,11 @@ def _lines(textpage, height: float) -> list[Line]:
         if ch == HYPHEN_MARK or ch == "\x02":
             hyphen = True
             continue
-        raw.FPDFText_GetCharOrigin(handle, i, x, y)
-        obj = raw.FPDFText_GetTextObject(handle, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
+        origin(handle, i, x, y)
+        key = text_object(i)
         known = styles.get(key)
         if known is None:  # a text object's characters share one font and size
-            known = styles[key] = (_style(obj), raw.FPDFText_GetFontSize(handle, i))
+            known = styles[key] = (_style(raw.FPDFText_GetTextObject(handle, i)), raw.FPDFText_GetFontSize(handle, i))
         style, size = known
         if ch == " " and (not current or current[-1].text == " "):
             continue
@@ -208,6 +209,22 @@ def _rejoin(lines: list[Line]) -> list[Line]:
         else:
             out.append(line)
     return out
+
+
+_TEXT_OBJECT = []
+
+
+def _text_object(handle):
+    """FPDFText_GetTextObject answering a plain int, the object's address: a cache key (the
+    binding's typed pointer costs a ctypes.cast per character, most of the reading time)."""
+    if not _TEXT_OBJECT:
+        import pypdfium2.raw as raw
+
+        address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+        _TEXT_OBJECT.append(ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address))
+    function = _TEXT_OBJECT[0]
+    page = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
+    return lambda i: function(page, i)
 
 
 def _style(obj) -> Style:
