@@ -209,8 +209,8 @@ def typst_source(book: Book, layout: Layout) -> str:
     set text(size: {small}pt)
     align(center, chapter-title())
   }}""")
-    foot = ("context { if opening() { align(center, text(size: %spt, counter(page).display())) } }" % small
-            if layout.heads == "versorecto" else "context align(center, text(size: %spt, counter(page).display()))" % small)
+    folio = f"align(center, text(size: {small}pt, counter(page).display()))"
+    foot = f"context {{ if opening() {{ {folio} }} }}" if layout.heads == "versorecto" else f"context {folio}"
     out = [f"""#let opening() = query(heading.where(level: 1)).any(h => h.location().page() == here().page())
 #let chapter-title() = {{
   let hs = query(heading.where(level: 1).before(here()))

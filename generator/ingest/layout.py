@@ -15,11 +15,12 @@ as a `Change` for the review report.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.ingest.pdf import Char, Line, Page
+from generator.ingest.pdf import Char, Line, Page, Style
 
 CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "wie", "noch", "als", "bis", "u.", "resp.", "and", "or", "to"}
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
@@ -129,7 +130,7 @@ def measure(pages: list[Page]) -> Metrics:
     frames: dict[int, tuple[float, float]] = {}
     for page in pages:
         body_lines = [line for line in page.lines if _near(line.size, body)]
-        for a, b in zip(body_lines, body_lines[1:], strict=False):
+        for a, b in itertools.pairwise(body_lines):
             if 0 < b.y - a.y < 3 * body:
                 pitches[round(b.y - a.y, 1)] += 1
         page_lefts = Counter(round(line.left) for line in body_lines)
@@ -171,8 +172,8 @@ def _folio_token(text: str) -> tuple[str, str] | None:
     words = text.split()
     if not words:
         return None
-    for token, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
-        token = token.strip("–-—·•")
+    for word, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
+        token = word.strip("–-—·•")
         if re.fullmatch(r"\d{1,4}", token) or (ROMAN.match(token) and (token.islower() or not rest)):
             return token, " ".join(rest)
     return None
@@ -341,21 +342,23 @@ class RawBlock:
 
 def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
     left, right = metrics.frames[page.index]
-    body, pitch = metrics.body, metrics.pitch
+    pitch = metrics.pitch
     out: list[RawBlock] = []
     figures = [g for g in page.graphics if g.bottom - g.top > 1.5 * pitch and g.right - g.left > 0.15 * (right - left)]
     previous: Line | None = None
     for line in region.body:
         kind = _line_kind(line, metrics, left, right)
-        if kind == "small" and any(-0.5 * pitch < line.y - g.bottom < 2.5 * pitch or -2.5 * pitch < g.top - line.y < 0.5 * pitch
-                                   for g in figures):
+        beside_figure = any(-0.5 * pitch < line.y - g.bottom < 2.5 * pitch or -2.5 * pitch < g.top - line.y < 0.5 * pitch
+                            for g in figures)
+        if kind == "small" and beside_figure:
             kind = "caption"
         elif kind == "small":
             kind = "quote"
         gap = line.y - previous.y if previous is not None else 0.0
         current = out[-1] if out else None
         indented = left + 0.4 * line.size < line.left < left + 5 * line.size
-        if current is not None and previous is not None and _continues(current, kind, line, previous, gap, metrics, left, right, indented):
+        if current is not None and previous is not None and _continues(current, kind, line, previous, gap, metrics,
+                                                                       right, indented):
             current.lines.append(line)
         else:
             block_kind = {"caption": "figure", "small": "quote"}.get(kind, kind)
@@ -384,7 +387,7 @@ def _italic_share(line: Line) -> float:
 
 
 def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: float, metrics: Metrics,
-               left: float, right: float, indented: bool) -> bool:
+               right: float, indented: bool) -> bool:
     """Does `line` go on the block that `previous` ended?"""
     pitch = metrics.pitch
     expected = {"heading": "heading", "para": "para", "quote": "quote", "figure": "caption"}[block.kind]
@@ -508,13 +511,11 @@ def _letter_spaced(chars: list[Char]) -> list[Char]:
     """Sperrsatz: "w a r n t e n" (PDFium put a space between letters set apart) → one word
     styled "spaced". A run of three or more single letters is one; it splits into words where
     the letters stand further apart than within a word."""
-    from generator.ingest.pdf import Style
-
     text = "".join(c.text for c in chars)
     out = list(chars)
     for m in reversed(list(re.finditer(r"(?<!\S)(?:\w ){2,}\w(?!\S)", text))):
         letters = [chars[k] for k in range(m.start(), m.end(), 2)]
-        steps = [b.x - a.x for a, b in zip(letters, letters[1:], strict=False)]
+        steps = [b.x - a.x for a, b in itertools.pairwise(letters)]
         typical = sorted(steps)[len(steps) // 2]
         spaced = Style("#spaced", False, False)
         rebuilt: list[Char] = []
@@ -801,7 +802,7 @@ def _with_marks(f: Flow, vocabulary: Vocabulary, labels_for: dict[int, set[str]]
     line: that mark is the block's own, given to it first)."""
     out: list[Inline] = []
     cuts = sorted(set(f.marks) | {0, len(f.lines)})
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         page = f.pages[a]
         part = inlines_of(f.lines[a:b], vocabulary, labels_for.get(page, set()), base, changes,
                           (page, where[1] if a == 0 else 1, f.marks.get(a, where[2])), skip_label=skip_label and a == 0)

@@ -9,8 +9,12 @@ y growing downwards from the top of the page, as a reader looks at it.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs; this module is its only user
+from pypdfium2 import raw
 
 from generator.diagnostics import Collector
 
@@ -52,8 +56,8 @@ class Line:
             baselines[c.y] = baselines.get(c.y, 0) + 1
             if c.text.isalpha():
                 sizes[c.size] = sizes.get(c.size, 0) + 1
-        self.y = round(max(baselines, key=baselines.__getitem__), 1)
-        self.size = round(max(sizes, key=sizes.__getitem__) if sizes else self.chars[0].size, 1)
+        self.y = round(max(baselines.items(), key=lambda item: item[1])[0], 1)
+        self.size = round(max(sizes.items(), key=lambda item: item[1])[0] if sizes else self.chars[0].size, 1)
 
     @property
     def left(self) -> float:
@@ -78,14 +82,8 @@ class Page:
     graphics: list[Graphic] = field(default_factory=list)
 
 
-class PdfError(Exception):
-    pass
-
-
 def read_pdf(path: Path, first: int | None, last: int | None, problems: Collector) -> list[Page]:
     """The PDF's pages first..last (1-based, inclusive); errors go to `problems`."""
-    import pypdfium2 as pdfium
-
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -104,19 +102,17 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
         pages = [_read_page(document, index) for index in range(first, last + 1)]
     finally:
         document.close()
-    textless = [p.index for p in pages if not p.lines and any(g.kind == "image" for g in p.graphics)]
-    if textless and len(textless) == len([p for p in pages if not p.lines]):
-        shown = ", ".join(map(str, textless[:10])) + (" …" if len(textless) > 10 else "")
+    pictures = [p.index for p in pages if not p.lines and any(g.kind == "image" for g in p.graphics)]
+    if not any(p.lines for p in pages) and not pictures:
+        problems.error(path, None, "no text on any page")
+    elif len(pictures) * 2 >= len(pages):  # a scan: a plate or two in a printed book is not
+        shown = ", ".join(map(str, pictures[:10])) + (" …" if len(pictures) > 10 else "")
         problems.error(path, None, f"page {shown} has no text layer, only a picture: run OCR first (for example "
                                    "ocrmypdf), then ingest the result")
-    if pages and not any(p.lines for p in pages):
-        problems.error(path, None, "no text on any page: a scanned PDF needs OCR first")
     return pages
 
 
-def _read_page(document, index: int) -> Page:
-    import pypdfium2.raw as raw
-
+def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
     page = document[index - 1]
     try:
         width, height = page.get_size()
@@ -128,25 +124,24 @@ def _read_page(document, index: int) -> Page:
         graphics = _graphics(page, height)
     finally:
         page.close()
-    del raw
     return Page(index, width, height, lines, graphics)
 
 
-def _lines(textpage, height: float) -> list[Line]:
-    import pypdfium2.raw as raw
-
+def _lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
+    """PDFium's characters in its order, cut into lines where it puts a line break or where the
+    baseline jumps; spaces as PDFium gives or generates them (one between words)."""
     handle = textpage.raw
     count = textpage.count_chars()
     text = textpage.get_text_range() if count else ""
     if len(text) != count:  # characters beyond the BMP: index by PDFium's own count
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
     x, y = ctypes.c_double(), ctypes.c_double()
-    text_object = _text_object(handle)
-    origin = raw.FPDFText_GetCharOrigin
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    box = [ctypes.c_double() for _ in range(4)]
+    origin, text_object = raw.FPDFText_GetCharOrigin, _text_object(handle)
     styles: dict[int | None, tuple[Style, float]] = {}
     lines: list[Line] = []
     current: list[Char] = []
+    last_index = 0
     hyphen = False
 
     def close() -> None:
@@ -154,21 +149,19 @@ def _lines(textpage, height: float) -> list[Line]:
         while current and current[-1].text == " ":
             current.pop()
         if current:
-            last = len(current) - 1
-            raw.FPDFText_GetCharBox(handle, _index_of[last], left, right, bottom, top)
-            lines.append(Line(current, max(right.value, current[-1].x), hyphen))
+            raw.FPDFText_GetCharBox(handle, last_index, *box)
+            lines.append(Line(current, max(box[1].value, current[-1].x), hyphen))
         current, hyphen = [], False
 
-    _index_of: list[int] = []
     for i in range(count):
         ch = text[i]
         if ch in "\r\n":
-            if current:
-                close()
-                _index_of.clear()
+            close()
             continue
-        if ch == HYPHEN_MARK or ch == "\x02":
+        if ch in (HYPHEN_MARK, "\x02"):
             hyphen = True
+            continue
+        if ch == " " and (not current or current[-1].text == " "):
             continue
         origin(handle, i, x, y)
         key = text_object(i)
@@ -176,60 +169,54 @@ def _lines(textpage, height: float) -> list[Line]:
         if known is None:  # a text object's characters share one font and size
             known = styles[key] = (_style(raw.FPDFText_GetTextObject(handle, i)), raw.FPDFText_GetFontSize(handle, i))
         style, size = known
-        if ch == " " and (not current or current[-1].text == " "):
-            continue
-        if current and abs(height - y.value - current[-1].y) > max(size, current[-1].size) * 0.6 and ch != " ":
+        baseline = height - y.value
+        if current and ch != " " and abs(baseline - current[-1].y) > max(size, current[-1].size) * 0.6:
             close()  # the baseline jumped: a new line PDFium did not mark
-            _index_of.clear()
         raised = False
-        if ch.isdigit():  # a superscript glyph (Typst) or a raised smaller digit (LaTeX): its box floats
-            raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
-            raised = bottom.value > y.value + 0.2 * size
-        current.append(Char(ch, x.value, height - y.value, size, style, raised))
-        _index_of.append(i)
+        if ch.isdigit():  # a superscript glyph (Typst) floats above its baseline: its box tells
+            raw.FPDFText_GetCharBox(handle, i, *box)
+            raised = box[2].value > y.value + 0.2 * size
+        current.append(Char(ch, x.value, baseline, size, style, raised))
+        if ch != " ":
+            last_index = i
     close()
     return _rejoin(lines)
 
 
 def _rejoin(lines: list[Line]) -> list[Line]:
-    """One printed line that PDFium broke in two (after a raised note number): joined again."""
+    """One printed line that PDFium broke in two: joined again. A note's number set raised
+    before its first line, and the rest of a line after a raised note number."""
     out: list[Line] = []
     for line in lines:
         previous = out[-1] if out else None
         if (previous is not None and previous.text.isdigit() and previous.size < 0.8 * line.size
                 and 0 < line.y - previous.y < line.size and -1 < line.left - previous.right < line.size):
-            # a note's number set raised before its first line: part of that line
             raised = [Char(c.text, c.x, c.y, c.size, c.style, True) for c in previous.chars]
             out[-1] = Line(raised + line.chars, line.right, line.hyphen)
-            continue
-        if (previous is not None and not previous.hyphen and abs(previous.y - line.y) < 0.3 * line.size
+        elif (previous is not None and not previous.hyphen and abs(previous.y - line.y) < 0.3 * line.size
                 and line.left > previous.right - 1):
             space = Char(" ", previous.right, previous.y, previous.chars[-1].size, previous.chars[-1].style)
-            out[-1] = Line(previous.chars + [space] + line.chars, line.right, line.hyphen)
+            out[-1] = Line([*previous.chars, space, *line.chars], line.right, line.hyphen)
         else:
             out.append(line)
     return out
 
 
-_TEXT_OBJECT = []
+_TEXT_OBJECT: list[Callable[[ctypes.c_void_p, int], int | None]] = []
 
 
-def _text_object(handle):
+def _text_object(handle: ctypes.c_void_p) -> Callable[[int], int | None]:
     """FPDFText_GetTextObject answering a plain int, the object's address: a cache key (the
     binding's typed pointer costs a ctypes.cast per character, most of the reading time)."""
     if not _TEXT_OBJECT:
-        import pypdfium2.raw as raw
-
-        address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+        address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
         _TEXT_OBJECT.append(ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address))
     function = _TEXT_OBJECT[0]
     page = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
     return lambda i: function(page, i)
 
 
-def _style(obj) -> Style:
-    import pypdfium2.raw as raw
-
+def _style(obj: object) -> Style:
     if not obj:
         return Style("", False, False)
     font = raw.FPDFTextObj_GetFont(obj)
@@ -239,24 +226,18 @@ def _style(obj) -> Style:
     angle = ctypes.c_int()
     raw.FPDFFont_GetItalicAngle(font, ctypes.byref(angle))
     lowered = name.lower()
-    bold = raw.FPDFFont_GetWeight(font) >= 600 or any(w in lowered for w in ("bold", "black", "heavy", "semibold")) \
-        or _tex_bold(lowered)
-    italic = angle.value != 0 or any(w in lowered for w in ("italic", "oblique")) or _tex_italic(lowered)
+    bold = (raw.FPDFFont_GetWeight(font) >= 600 or any(w in lowered for w in ("bold", "black", "heavy", "semibold"))
+            or any(t in lowered for t in TEX_BOLD))
+    italic = angle.value != 0 or any(w in lowered for w in ("italic", "oblique")) or any(t in lowered for t in TEX_ITALIC)
     return Style(name, bold, italic)
 
 
-def _tex_bold(name: str) -> bool:
-    """TeX font names: lmbx10, cmbx12, LMRoman10-Bold, ec-lmbx10."""
-    return any(t in name for t in ("lmbx", "cmbx", "lmb10", "cmb10"))
+# TeX's font names say what their flags may not: lmbx10 (bold), lmri10 (italic), cmsl (slanted).
+TEX_BOLD = ("lmbx", "cmbx", "lmb10", "cmb10")
+TEX_ITALIC = ("lmri", "cmti", "lmti", "cmsl", "lmsl", "lmbxi", "cmbxti")
 
 
-def _tex_italic(name: str) -> bool:
-    return any(t in name for t in ("lmri", "cmti", "lmti", "cmsl", "lmsl", "lmbxi", "cmbxti"))
-
-
-def _graphics(page, height: float) -> list[Graphic]:
-    import pypdfium2.raw as raw
-
+def _graphics(page: pdfium.PdfPage, height: float) -> list[Graphic]:
     found = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for i in range(raw.FPDFPage_CountObjects(page.raw)):

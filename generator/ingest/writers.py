@@ -20,6 +20,7 @@ from generator.ingest.pdf import Page
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|~#])")
 TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 MANIFEST = "ingest.json"
+UMLAUTS = {ord("ä"): "ae", ord("ö"): "oe", ord("ü"): "ue", ord("ß"): "ss"}
 
 
 # ---- Markdown ----
@@ -96,7 +97,7 @@ def clean_text(book: Book) -> str:
 # ---- files ----
 
 def slug(title: str) -> str:
-    text = title.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    text = title.lower().translate(UMLAUTS)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "kapitel"
 
