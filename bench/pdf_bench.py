@@ -87,7 +87,7 @@ def main() -> None:
             print(f"| {name} | (no pdflatex) | | | | | | | |")
             continue
         pdf, gold = books.typeset(name, args.out)
-        label = name + (" (held out)" if name.startswith("heldout") else "")
+        label = name + (" (held out)" if name.startswith(("heldout", "unseen")) else "")
         chapters, speed = tool(pdf, args.repeat)
         print(row(label, "edition ingest (PDF)", books.score_text(gold, chapters), f"{speed:.0f}"))
         if shutil.which("pdftotext"):

@@ -234,6 +234,13 @@ def test_pages_outside_the_book_are_refused(typeset, tmp_path):
              "give PDF pages as A-B", tmp_path / "c")
 
 
+def test_two_columns_are_refused_not_read_across(tmp_path):
+    prose = " ".join((books.BANKS / "prose-heldout.txt").read_text(encoding="utf-8").split("\n")[:20])
+    pdf = _typst(tmp_path, f'#set page(paper: "a4", columns: 2)\n#set text(lang: "de")\n= Kapitel\n{prose}\n\n{prose}\n',
+                 "columns")
+    _refused(run_cli("ingest", str(pdf), "--into", str(tmp_path / "c")), pdf, "two columns", tmp_path / "c")
+
+
 def test_a_missing_decisions_file_is_an_error(typeset, tmp_path):
     pdf, _ = typeset("tuning-typst")
     missing = tmp_path / "nowhere.toml"

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from generator.diagnostics import Collector
-from generator.ingest.layout import Book, build_book
+from generator.ingest.layout import Book, build_book, measure, two_column_pages
 from generator.ingest.pdf import Page, read_pdf
 from generator.ingest.writers import build_report, clean_text, plan_files, write_edition
 
@@ -32,6 +32,11 @@ def read_book(source: Path, pages_option: str | None) -> tuple[list[Page], Book]
     first, last = page_range(pages_option, source, problems)
     problems.raise_if_errors()
     pages = read_pdf(source, first, last, problems)
+    problems.raise_if_errors()
+    if columns := two_column_pages(pages, measure(pages)):
+        shown = ", ".join(map(str, columns[:10])) + (" …" if len(columns) > 10 else "")
+        problems.error(source, None, f"page {shown} is set in two columns, which ingest cannot read in order yet: "
+                                     "give --pages for the one-column part, or extract those pages' text another way")
     problems.raise_if_errors()
     return pages, build_book(pages)
 

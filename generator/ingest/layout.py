@@ -152,6 +152,19 @@ def measure(pages: list[Page]) -> Metrics:
     return Metrics(body, pitch, frames, justified=full / total > 0.5)
 
 
+def two_column_pages(pages: list[Page], metrics: Metrics) -> list[int]:
+    """Pages set in two columns: most body lines end before the middle or begin after it."""
+    found = []
+    for page in pages:
+        lines = [line for line in page.lines if _near(line.size, metrics.body)]
+        middle = page.width / 2
+        left = sum(line.right < middle for line in lines)
+        right = sum(line.left > middle for line in lines)
+        if len(lines) >= 10 and left >= 0.3 * len(lines) and right >= 0.3 * len(lines):
+            found.append(page.index)
+    return found
+
+
 def _near(size: float, body: float) -> bool:
     return abs(size - body) < 0.06 * body
 
@@ -203,13 +216,14 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
     shapes = Counter((_shape(line.text), round(line.y / 3)) for line in [*tops.values(), *bottoms.values()])
 
     def is_furniture(line: Line, top: bool) -> bool:
-        if line.size > body * 1.05 or _bold_share(line) > 0.5 or _raised(line.chars[0], line):
+        if line.size > body * 1.05 or _raised(line.chars[0], line):
             return False
-        if _folio_token(line.text) is not None:
-            return True
         shape = _shape(line.text)
         needed = 2 if top else 3   # a last note line ("Ebd., S. 12.") may repeat twice
-        return bool(shape) and shapes[(shape, round(line.y / 3))] >= needed
+        repeated = bool(shape) and shapes[(shape, round(line.y / 3))] >= needed
+        if _bold_share(line) > 0.5:  # a bold head must repeat: a heading "3 Ergebnisse" on top of a page does not
+            return repeated
+        return repeated or _folio_token(line.text) is not None
 
     heads = {i: line for i, line in tops.items() if is_furniture(line, top=True)}
     feet = {i: line for i, line in bottoms.items() if line is not heads.get(i) and is_furniture(line, top=False)}
@@ -515,12 +529,14 @@ def _letter_spaced(chars: list[Char]) -> list[Char]:
     out = list(chars)
     for m in reversed(list(re.finditer(r"(?<!\S)(?:\w ){2,}\w(?!\S)", text))):
         letters = [chars[k] for k in range(m.start(), m.end(), 2)]
-        steps = [b.x - a.x for a, b in itertools.pairwise(letters)]
+        # the gap after each letter: from where PDFium's space starts (the letter's end) to the
+        # next letter; between words it holds a word space besides the tracking
+        steps = [chars[k + 2].x - chars[k + 1].x for k in range(m.start(), m.end() - 1, 2)]
         typical = sorted(steps)[len(steps) // 2]
         spaced = Style("#spaced", False, False)
         rebuilt: list[Char] = []
         for k, letter in enumerate(letters):
-            if k and steps[k - 1] > 1.6 * typical:
+            if k and steps[k - 1] > 1.6 * typical + 0.1 * letter.size:
                 rebuilt.append(Char(" ", letter.x, letter.y, letter.size, letter.style))
             rebuilt.append(Char(letter.text, letter.x, letter.y, letter.size, spaced))
         out[m.start():m.end()] = rebuilt
@@ -713,8 +729,9 @@ def _runs_on(last: Line, metrics: Metrics, right: float) -> bool:
 def levels(stream: list[Flow], first_on_page: set[int]) -> None:
     """Heading levels from their type: the largest style that opens pages is the chapter."""
     headings = [f for f in stream if f.kind == "heading"]
-    openers = [f.style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page]
-    chapter_size = max(openers) if openers else max((f.style[0] for f in headings), default=0.0)
+    openers = Counter(f.style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page)
+    recurring = [size for size, n in openers.items() if n >= 2]   # a title page's display type opens one page
+    chapter_size = max(recurring or openers or [max((f.style[0] for f in headings), default=0.0)])
     others = sorted({f.style for f in headings if abs(f.style[0] - chapter_size) > 0.5},
                     key=lambda s: (-s[0], not s[1], s[2]))
     for f in headings:

@@ -137,7 +137,7 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
     x, y = ctypes.c_double(), ctypes.c_double()
     box = [ctypes.c_double() for _ in range(4)]
-    origin, text_object = raw.FPDFText_GetCharOrigin, _text_object(handle)
+    origin, (text_object, page_handle) = raw.FPDFText_GetCharOrigin, _text_object(handle)
     styles: dict[int | None, tuple[Style, float]] = {}
     lines: list[Line] = []
     current: list[Char] = []
@@ -153,6 +153,7 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
             lines.append(Line(current, max(box[1].value, current[-1].x), hyphen))
         current, hyphen = [], False
 
+    last_y = None
     for i in range(count):
         ch = text[i]
         if ch in "\r\n":
@@ -164,14 +165,15 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
         if ch == " " and (not current or current[-1].text == " "):
             continue
         origin(handle, i, x, y)
-        key = text_object(i)
+        key = text_object(page_handle, i)
         known = styles.get(key)
         if known is None:  # a text object's characters share one font and size
             known = styles[key] = (_style(raw.FPDFText_GetTextObject(handle, i)), raw.FPDFText_GetFontSize(handle, i))
         style, size = known
         baseline = height - y.value
-        if current and ch != " " and abs(baseline - current[-1].y) > max(size, current[-1].size) * 0.6:
+        if baseline != last_y and current and ch != " " and abs(baseline - current[-1].y) > max(size, current[-1].size) * 0.6:
             close()  # the baseline jumped: a new line PDFium did not mark
+        last_y = baseline
         raised = False
         if ch.isdigit():  # a superscript glyph (Typst) floats above its baseline: its box tells
             raw.FPDFText_GetCharBox(handle, i, *box)
@@ -205,15 +207,13 @@ def _rejoin(lines: list[Line]) -> list[Line]:
 _TEXT_OBJECT: list[Callable[[ctypes.c_void_p, int], int | None]] = []
 
 
-def _text_object(handle: ctypes.c_void_p) -> Callable[[int], int | None]:
+def _text_object(handle: ctypes.c_void_p) -> tuple[Callable[[ctypes.c_void_p, int], int | None], ctypes.c_void_p]:
     """FPDFText_GetTextObject answering a plain int, the object's address: a cache key (the
     binding's typed pointer costs a ctypes.cast per character, most of the reading time)."""
     if not _TEXT_OBJECT:
         address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
         _TEXT_OBJECT.append(ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address))
-    function = _TEXT_OBJECT[0]
-    page = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
-    return lambda i: function(page, i)
+    return _TEXT_OBJECT[0], ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
 
 
 def _style(obj: object) -> Style:
