@@ -30,7 +30,7 @@ Run = tuple[str, str]
 
 @dataclass
 class Block:
-    kind: str                        # "para", "heading", "quote", "figure"
+    kind: str                        # "para", "heading", "quote", "figure", "item" (of a bulleted list)
     runs: list[Run] = field(default_factory=list)
     level: int = 2                   # headings: 2 section, 3 subsection
 
@@ -59,6 +59,7 @@ class Layout:
     heads: str = "versorecto"        # "versorecto": "12 Book" / "Chapter 13"; "centered": title above, folio below
     front: bool = True               # roman-numbered preface and contents
     separator: bool = True           # a rule above the footnotes
+    endnotes: bool = False           # notes at the chapter's end ("Anmerkungen"), numbers raised in the text
 
 
 LAYOUTS = {
@@ -70,6 +71,8 @@ LAYOUTS = {
                               front=False),
     "typst-letter": Layout("typst-letter", "typst", paper="us-letter", size=11, heads="centered", front=False),
     "latex-b5": Layout("latex-b5", "latex", paper="b5", size=10, indent=True),
+    "typst-endnotes": Layout("typst-endnotes", "typst", front=False, endnotes=True),
+    "latex-endnotes": Layout("latex-endnotes", "latex", paper="a4", size=11, front=False, endnotes=True),
 }
 # name → (sentence bank, seed, layout): the held-out books are never tuned on.
 BOOKS = {
@@ -80,6 +83,8 @@ BOOKS = {
     # Added after the rules were written and measured once, never looked at page by page.
     "unseen-typst": ("heldout", 21, "typst-letter"),
     "unseen-latex": ("heldout", 22, "latex-b5"),
+    "tuning-endnotes": ("tuning", 3, "typst-endnotes"),
+    "heldout-endnotes": ("heldout", 9, "latex-endnotes"),
 }
 
 AUTHORS = ["Meier", "Keller", "Brunner", "Baumann", "Huber", "Frei", "Zürcher", "Gross", "Weiß", "Schäfer"]
@@ -139,6 +144,8 @@ def make_book(name: str) -> tuple[Book, Layout]:
         blocks = [Block("heading", [("text", f"{number} {rng.choice(SECTION_TITLES)}")], level=number.count(".") + 1)]
         for _ in range(rng.randint(2, 4)):
             blocks.append(Block("para", paragraph(rng.randint(60, 160))))
+            if rng.random() < 0.1:
+                blocks += [Block("item", paragraph(rng.randint(8, 40))) for _ in range(rng.randint(2, 4))]
             if rng.random() < 0.12:
                 blocks.append(Block("quote", [("text", " ".join(rng.choice(sentences) for _ in range(2)))]))
             elif rng.random() < 0.06:
@@ -192,10 +199,14 @@ def _typst_escape(text: str) -> str:
     return re.sub(r"([\\#*_$<>@\[\]`~/=+\-\"'.:])", r"\\\1", text)
 
 
-def _typst_runs(runs: list[Run]) -> str:
+def _typst_runs(runs: list[Run], endnotes: list[str] | None = None) -> str:
     out = []
     for kind, text in runs:
         t = _typst_escape(text)
+        if kind == "note" and endnotes is not None:
+            endnotes.append(t)
+            out.append(f"#super[{len(endnotes)}]")
+            continue
         out.append({"text": t, "em": f"#emph[{t}]", "strong": f"#strong[{t}]",
                     "spaced": f"#text(tracking: 0.18em)[{t}]", "note": f"#footnote[{t}]"}[kind])
     return "".join(out)
@@ -238,16 +249,23 @@ def typst_source(book: Book, layout: Layout) -> str:
     out.append("#pagebreak(weak: true)\n#set page(numbering: \"1\")\n#counter(page).update(1)\n")
     for chapter in book.chapters:
         out.append(f"= {_typst_escape(chapter.title)}\n#counter(footnote).update(0)\n")
+        endnotes: list[str] | None = [] if layout.endnotes else None
         for block in chapter.blocks:
+            runs = _typst_runs(block.runs, endnotes)
             if block.kind == "heading":
-                out.append("=" * block.level + " " + _typst_runs(block.runs) + "\n")
+                out.append("=" * block.level + " " + runs + "\n")
             elif block.kind == "para":
-                out.append(_typst_runs(block.runs) + "\n")
+                out.append(runs + "\n")
+            elif block.kind == "item":
+                out.append("- " + runs + "\n")
             elif block.kind == "quote":
-                out.append(f"#pad(left: 2em, right: 2em, text(size: {small}pt)[{_typst_runs(block.runs)}])\n")
+                out.append(f"#pad(left: 2em, right: 2em, text(size: {small}pt)[{runs}])\n")
             elif block.kind == "figure":
                 out.append(f"#align(center)[#rect(width: 60%, height: 2.5cm, fill: luma(210)) "
-                           f"#text(size: {small}pt)[{_typst_runs(block.runs)}]]\n")
+                           f"#text(size: {small}pt)[{runs}]]\n")
+        if endnotes:
+            out.append("== Anmerkungen\n")
+            out += [f"#par(first-line-indent: 0pt)[#text(size: {small}pt)[{n}\\. {t}]]\n" for n, t in enumerate(endnotes, 1)]
     return "\n".join(out)
 
 
@@ -262,10 +280,14 @@ def _latex_escape(text: str) -> str:
     return re.sub(r"(https://\S+?)(?=\)?\s|\)?$)", r"\\url{\1}", text)
 
 
-def _latex_runs(runs: list[Run]) -> str:
+def _latex_runs(runs: list[Run], endnotes: list[str] | None = None) -> str:
     out = []
     for kind, text in runs:
         t = _latex_escape(text)
+        if kind == "note" and endnotes is not None:
+            endnotes.append(t)
+            out.append(f"\\textsuperscript{{{len(endnotes)}}}")
+            continue
         out.append({"text": t, "em": f"\\emph{{{t}}}", "strong": f"\\textbf{{{t}}}",
                     "spaced": f"\\textls[180]{{{t}}}", "note": f"\\footnote{{{t}}}"}[kind])
     return "".join(out)
@@ -299,16 +321,31 @@ def latex_source(book: Book, layout: Layout) -> str:
     for chapter in book.chapters:
         title = _latex_escape(chapter.title)
         out.append(rf"\chapter*{{{title}}}\markboth{{{title}}}{{{title}}}\setcounter{{footnote}}{{0}}" + "\n")
+        endnotes: list[str] | None = [] if layout.endnotes else None
+        in_list = False
         for block in chapter.blocks:
+            runs = _latex_runs(block.runs, endnotes)
+            if in_list and block.kind != "item":
+                out.append(r"\end{itemize}" + "\n")
+                in_list = False
             if block.kind == "heading":
                 command = "section" if block.level == 2 else "subsection"
-                out.append(rf"\{command}*{{{_latex_runs(block.runs)}}}" + "\n")
+                out.append(rf"\{command}*{{{runs}}}" + "\n")
             elif block.kind == "para":
-                out.append(_latex_runs(block.runs) + "\n")
+                out.append(runs + "\n")
+            elif block.kind == "item":
+                out.append(("" if in_list else r"\begin{itemize}") + r"\item " + runs + "\n")
+                in_list = True
             elif block.kind == "quote":
-                out.append(r"\begin{quote}\small " + _latex_runs(block.runs) + r"\end{quote}" + "\n")
+                out.append(r"\begin{quote}\small " + runs + r"\end{quote}" + "\n")
             elif block.kind == "figure":
-                out.append(r"\begin{center}\rule{5cm}{2.5cm}\\[4pt]{\small " + _latex_runs(block.runs) + r"}\end{center}" + "\n")
+                out.append(r"\begin{center}\rule{5cm}{2.5cm}\\[4pt]{\small " + runs + r"}\end{center}" + "\n")
+        if in_list:
+            out.append(r"\end{itemize}" + "\n")
+        if endnotes:
+            out.append(r"\section*{Anmerkungen}{\small\setlength{\parindent}{0pt}" + "\n")
+            out += [f"{n}. {t}\n" for n, t in enumerate(endnotes, 1)]
+            out.append("}\n")
     out.append(r"\end{document}" + "\n")
     return "\n".join(out)
 
@@ -332,7 +369,7 @@ def typeset(name: str, out: Path) -> tuple[Path, dict]:
         with tempfile.TemporaryDirectory() as work:
             for _ in range(2):
                 done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"-output-directory={work}",
-                                       str(source)], capture_output=True, text=True, check=False)
+                                       str(source)], capture_output=True, text=True, errors="replace", check=False)
                 if done.returncode:
                     raise RuntimeError(f"pdflatex failed on {source}:\n{done.stdout[-3000:]}")
             shutil.copy(Path(work) / f"{name}.pdf", pdf)

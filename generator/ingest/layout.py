@@ -20,10 +20,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from generator.ingest.pdf import Char, Line, Page, Style
+from generator.ingest.pdf import SPACED, Char, Line, Page
 
 CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "wie", "noch", "als", "bis", "u.", "resp.", "and", "or", "to"}
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
+ENDNOTE_TITLES = {"anmerkungen", "endnoten", "fußnoten", "fussnoten", "anmerkungen und belege", "belege", "notes",
+                  "endnotes"}
+BULLET = re.compile(r"^(?:[•◦▪‣·∙●○■□–—-]|\(?\d{1,2}[.)]|[a-z]\))\s+")
+NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
                 "personen- und sachregister", "stichwortverzeichnis"}
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
@@ -128,6 +132,7 @@ def measure(pages: list[Page]) -> Metrics:
     lefts: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
     rights: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
     frames: dict[int, tuple[float, float]] = {}
+    own: dict[int, tuple[float, float]] = {}
     for page in pages:
         body_lines = [line for line in page.lines if _near(line.size, body)]
         for a, b in itertools.pairwise(body_lines):
@@ -137,14 +142,19 @@ def measure(pages: list[Page]) -> Metrics:
         page_rights = Counter(round(line.right) for line in body_lines)
         lefts[page.index % 2].update(page_lefts)
         rights[page.index % 2].update(page_rights)
-        if len(body_lines) >= 6:
-            frames[page.index] = (float(page_lefts.most_common(1)[0][0]), float(page_rights.most_common(1)[0][0]))
+        frequent_lefts = [x for x, n in page_lefts.items() if n >= 2]
+        frequent_rights = [x for x, n in page_rights.items() if n >= 2]
+        if frequent_lefts and frequent_rights:
+            own[page.index] = (float(min(frequent_lefts)), float(max(frequent_rights)))
+    # The text frame of verso and recto pages, from the whole book: one page of a list or a quote
+    # (all its lines indented) would mislead a page's own count. A page whose text reaches further
+    # out (a different layout) keeps its own.
     for page in pages:
-        if page.index not in frames:
-            parity = page.index % 2
-            left = lefts[parity].most_common(1)[0][0] if lefts[parity] else 0
-            right = rights[parity].most_common(1)[0][0] if rights[parity] else page.width
-            frames[page.index] = (float(left), float(right))
+        parity = page.index % 2
+        left = float(lefts[parity].most_common(1)[0][0]) if lefts[parity] else 0.0
+        right = float(rights[parity].most_common(1)[0][0]) if rights[parity] else page.width
+        mine = own.get(page.index)
+        frames[page.index] = mine if mine and (mine[0] < left - 3 or mine[1] > right + 3) else (left, right)
     pitch = pitches.most_common(1)[0][0] if pitches else body * 1.2
     full = sum(1 for page in pages for line in page.lines
                if _near(line.size, body) and abs(line.right - frames[page.index][1]) < 2.5)
@@ -372,7 +382,7 @@ def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
         current = out[-1] if out else None
         indented = left + 0.4 * line.size < line.left < left + 5 * line.size
         if current is not None and previous is not None and _continues(current, kind, line, previous, gap, metrics,
-                                                                       right, indented):
+                                                                       left, right, indented):
             current.lines.append(line)
         else:
             block_kind = {"caption": "figure", "small": "quote"}.get(kind, kind)
@@ -392,6 +402,9 @@ def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
         return "heading"
     if line.size < body * 0.95:
         return "small"
+    numbered = line.text[0].isalnum() or line.text[0] == "("
+    if BULLET.match(line.text) and (not numbered or line.left > left + 0.3 * line.size):
+        return "item"   # a numbered item only where it is indented: "2. Juni 1990 …" may open a paragraph
     return "para"
 
 
@@ -401,10 +414,12 @@ def _italic_share(line: Line) -> float:
 
 
 def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: float, metrics: Metrics,
-               right: float, indented: bool) -> bool:
+               left: float, right: float, indented: bool) -> bool:
     """Does `line` go on the block that `previous` ended?"""
     pitch = metrics.pitch
-    expected = {"heading": "heading", "para": "para", "quote": "quote", "figure": "caption"}[block.kind]
+    if block.kind == "item":  # an item's lines hang under its text, right of the bullet
+        return kind == "para" and line.left > left + 0.5 * line.size and gap < 1.3 * pitch
+    expected = {"heading": "heading", "para": "para", "quote": "quote", "figure": "caption"}.get(block.kind)
     if kind != expected:
         return False
     if kind == "heading":
@@ -417,7 +432,7 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
         return False
     if kind == "quote":
         return not (previous.right < right - 3 * line.size and metrics.justified and line.left > previous.left + 0.3 * line.size)
-    if indented:
+    if indented and line.left > previous.left + 0.4 * line.size:   # a first-line indent: a new paragraph
         return False
     return not (metrics.justified and previous.right < right - 1.5 * line.size)
 
@@ -469,8 +484,10 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
     page, first_line, print_page = where
     for n, line in enumerate(lines):
         chars = list(line.chars)
-        if skip_label and n == 0:
+        if skip_label and n == 0:  # the note's own number ("8", "8.", "8)") is its label
             while chars and chars[0].text.isdigit():
+                chars.pop(0)
+            if chars and chars[0].text in ".)":
                 chars.pop(0)
             while chars and chars[0].text == " ":
                 chars.pop(0)
@@ -484,7 +501,6 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
 def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) -> list[Inline]:
     """A line's characters → runs of one style; raised numbers of notes on the page → references."""
     out: list[Inline] = []
-    chars = _letter_spaced(chars)
     text: list[str] = []
     style = ""
     i = 0
@@ -515,32 +531,10 @@ def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) ->
 
 
 def _char_style(c: Char, base: str) -> str:
-    if c.style.font == "#spaced":
+    if c.style.font == SPACED:
         return "spaced"
     style = "strong" if c.style.bold else "em" if c.style.italic else ""
     return "" if style == base else style
-
-
-def _letter_spaced(chars: list[Char]) -> list[Char]:
-    """Sperrsatz: "w a r n t e n" (PDFium put a space between letters set apart) → one word
-    styled "spaced". A run of three or more single letters is one; it splits into words where
-    the letters stand further apart than within a word."""
-    text = "".join(c.text for c in chars)
-    out = list(chars)
-    for m in reversed(list(re.finditer(r"(?<!\S)(?:\w ){2,}\w(?!\S)", text))):
-        letters = [chars[k] for k in range(m.start(), m.end(), 2)]
-        # the gap after each letter: from where PDFium's space starts (the letter's end) to the
-        # next letter; between words it holds a word space besides the tracking
-        steps = [chars[k + 2].x - chars[k + 1].x for k in range(m.start(), m.end() - 1, 2)]
-        typical = sorted(steps)[len(steps) // 2]
-        spaced = Style("#spaced", False, False)
-        rebuilt: list[Char] = []
-        for k, letter in enumerate(letters):
-            if k and steps[k - 1] > 1.6 * typical + 0.1 * letter.size:
-                rebuilt.append(Char(" ", letter.x, letter.y, letter.size, letter.style))
-            rebuilt.append(Char(letter.text, letter.x, letter.y, letter.size, spaced))
-        out[m.start():m.end()] = rebuilt
-    return out
 
 
 def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: Vocabulary,
@@ -561,10 +555,10 @@ def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: 
     stem = tail.rstrip("-\u00ad\u2010")
     word = head.rstrip(".,;:!?»«“”)")
     page, line, print_page = where
-    if word.lower() in CONJUNCTIONS:                         # "Unterstützungs- und"
+    joined, hyphened = (stem + word).lower(), f"{stem}-{word}".lower()
+    if word.lower() in CONJUNCTIONS and not vocabulary.words[joined]:   # "Unterstützungs- und", not "Den-|noch"
         runs.append(Text("- "))
         return
-    joined, hyphened = (stem + word).lower(), f"{stem}-{word}".lower()
     if head[0].isupper() or head[0].isdigit() or not stem[-1].isalpha():   # "EU-Mitgliedstaaten"
         runs.append(Text("-"))
         changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}-{head}", "true hyphen kept (capital after it)"))
@@ -696,9 +690,7 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
                 last_note = Flow("note", list(raw.lines), [page.index] * len(raw.lines), {0: label}, raw.label)
                 out.append(last_note)
                 continue
-            if not marked and last_body is not None and raw.kind == "para" and not raw.indented \
-                    and last_body.kind == "para" and _runs_on(last_body.lines[-1], metrics,
-                                                                     metrics.frames[last_body.pages[-1]][1]):
+            if not marked and last_body is not None and raw.kind in ("para", "quote") and _goes_on(last_body, raw, metrics):
                 last_body.marks[len(last_body.lines)] = label
                 last_body.lines += raw.lines
                 last_body.pages += [page.index] * len(raw.lines)
@@ -712,6 +704,20 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
             out.append(block)
             last_body = block
     return out, notes_on
+
+
+def _goes_on(last: Flow, raw: RawBlock, metrics: Metrics) -> bool:
+    """Is a page's first block the rest of the page before's last one? A paragraph goes on where
+    its new page starts without an indent, a list item where its line hangs under the item."""
+    right = metrics.frames[last.pages[-1]][1]
+    if not _runs_on(last.lines[-1], metrics, right):
+        return False
+    if last.kind == "para":
+        return raw.kind == "para" and not raw.indented
+    if last.kind == "quote":
+        return raw.kind == "quote"
+    left = metrics.frames[raw.page][0]
+    return last.kind == "item" and raw.kind == "para" and raw.lines[0].left > left + 0.5 * raw.lines[0].size
 
 
 def _runs_on(last: Line, metrics: Metrics, right: float) -> bool:
@@ -755,6 +761,7 @@ def build_book(pages: list[Page]) -> Book:
     stream, notes_on = flow(pages, metrics, found.folios, roles, events)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page)
+    stream, endnote_labels = endnotes(stream, events, found.folios)
 
     chapters: list[Chapter] = []
     current: Chapter | None = None
@@ -770,7 +777,8 @@ def build_book(pages: list[Page]) -> Book:
         if current is None:
             current = Chapter("", [], [])
             chapters.append(current)
-        labels_for = _labels(f, notes_on)
+        extra = endnote_labels.get(len(chapters), set())
+        labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
         if f.kind == "note":
             inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, skip_label=True, pages=pages)
             current.notes.append(Note(f.label, inlines, page, where[1]))
@@ -779,6 +787,8 @@ def build_book(pages: list[Page]) -> Book:
         if f.kind == "heading":
             base = "strong" if f.style[1] else "em" if f.style[2] else ""
         inlines = _with_marks(f, vocabulary, labels_for, base, changes, where, pages=pages)
+        if f.kind == "item":
+            inlines = _without_bullet(inlines)
         if pending:
             inlines = [Mark(p) for p in pending] + inlines
             pending = []
@@ -798,6 +808,61 @@ def build_book(pages: list[Page]) -> Book:
             book.chapters.append(chapter)
     _check_references(book)
     return book
+
+
+def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str]) -> tuple[list[Flow], dict[int, set[str]]]:
+    """Notes set at a chapter's end under a heading such as "Anmerkungen": each numbered entry
+    becomes a note of that chapter; returns the stream without that section and, per chapter
+    (counted from 1), the note numbers its text may call."""
+    out: list[Flow] = []
+    labels: dict[int, set[str]] = {}
+    chapter = 0
+    i = 0
+    while i < len(stream):
+        f = stream[i]
+        chapter += f.kind == "heading" and f.level == 1
+        title = re.sub(r"^[\d.]+\s*", "", " ".join(line.text for line in f.lines)).strip().lower()
+        if f.kind != "heading" or f.level == 1 or title not in ENDNOTE_TITLES:
+            out.append(f)
+            i += 1
+            continue
+        end = i + 1
+        while end < len(stream) and not (stream[end].kind == "heading" and stream[end].level <= f.level):
+            end += 1
+        entries: list[Flow] = []
+        for g in [f, *stream[i + 1:end]]:
+            for k, line in enumerate(g.lines):
+                start = NOTE_ENTRY.match(line.text) or (line.chars and _raised(line.chars[0], line))
+                mark = g.marks.get(k)
+                if g is f:  # the heading: its page mark goes to the first entry
+                    pending = mark
+                    continue
+                if start or not entries:
+                    label = _note_start(line) or ""
+                    entries.append(Flow("note", [line], [g.pages[k]], {}, label))
+                    if pending:
+                        entries[-1].marks[0], pending = pending, None
+                else:
+                    entries[-1].lines.append(line)
+                    entries[-1].pages.append(g.pages[k])
+                if mark:
+                    entries[-1].marks[len(entries[-1].lines) - 1] = mark
+        out += entries
+        labels.setdefault(chapter, set()).update(e.label for e in entries if e.label)
+        events.append(Event(f.pages[0], None, folios.get(f.pages[0], "?"), "endnotes",
+                            f"'{title}': {len(entries)} notes at the chapter's end, taken as its notes"))
+        i = end
+    return out, labels
+
+
+def _without_bullet(inlines: list[Inline]) -> list[Inline]:
+    """An item's text without its bullet: the source marks an item by its own syntax."""
+    for k, run in enumerate(inlines):
+        if isinstance(run, Text):
+            inlines[k] = Text(BULLET.sub("", run.text, count=1) if run.text.lstrip()[:1] in "•◦▪‣·∙●○■□–—-" else run.text,
+                              run.style)
+            break
+    return inlines
 
 
 def _labels(f: Flow, notes_on: dict[int, set[str]]) -> dict[int, set[str]]:

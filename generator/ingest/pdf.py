@@ -9,6 +9,8 @@ y growing downwards from the top of the page, as a reader looks at it.
 from __future__ import annotations
 
 import ctypes
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ class Char:
     size: float
     style: Style
     raised: bool = False   # a digit set above the baseline: a note number
+    index: int = -1        # PDFium's index of the character on its page
 
 
 @dataclass(slots=True)
@@ -159,7 +162,7 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
         if ch in "\r\n":
             close()
             continue
-        if ch in (HYPHEN_MARK, "\x02"):
+        if ch in (HYPHEN_MARK, "\x02", "\u00ad"):  # a soft hyphen is visible only where a line breaks
             hyphen = True
             continue
         if ch == " " and (not current or current[-1].text == " "):
@@ -178,11 +181,98 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
         if ch.isdigit():  # a superscript glyph (Typst) floats above its baseline: its box tells
             raw.FPDFText_GetCharBox(handle, i, *box)
             raised = box[2].value > y.value + 0.2 * size
-        current.append(Char(ch, x.value, baseline, size, style, raised))
+        current.append(Char(ch, x.value, baseline, size, style, raised, i))
         if ch != " ":
             last_index = i
     close()
+    for line in lines:
+        if SPACED_HINT.search(line.text):
+            _letter_spacing(line, handle)
     return _rejoin(lines)
+
+
+SPACED_HINT = re.compile(r"(?<!\S)\w{1,2} \w{1,2} \w{1,2}(?!\S)")   # PDFium puts spaces into letter-spaced words
+SPACED = "#spaced"
+
+
+def _letter_spacing(line: Line, handle: object) -> None:
+    """Sperrsatz: letters set apart by tracking. A typesetter sets a line's word spaces all alike
+    and its tracked letters all alike, to a hundredth of a point; in plain text neighbours touch.
+    So: the gaps between letters that stand alone between touching neighbours are the line's
+    word space; gaps wider than touching but unlike the word space, three letters or more in a
+    row, are tracking. PDFium's spaces inside such a word go; the letters are styled "spaced"."""
+    rect = raw.FS_RECTF()
+    glyphs = [c for c in line.chars if c.text != " "]
+    if len(glyphs) < 4:
+        return
+    gaps: list[float] = []
+    for a, b in itertools.pairwise(glyphs):
+        raw.FPDFText_GetLooseCharBox(handle, a.index, ctypes.byref(rect))
+        gaps.append(b.x - rect.right)
+    size = glyphs[0].size
+    plain = sorted(gaps)[len(gaps) // 2]      # what touching neighbours leave between their loose boxes
+    wide = [g - plain > 0.07 * size for g in gaps]
+    for k in range(1, len(gaps) - 1):  # a kerned pair inside a spaced word ("f|s") is narrower, yet not touching
+        wide[k] = wide[k] or (wide[k - 1] and wide[k + 1] and gaps[k] - plain > 0.03 * size)
+    ligature = [g < -0.2 * size for g in gaps]   # a ligature's second letter starts inside the first one's box
+    lone = [gaps[j] for j in range(len(gaps)) if wide[j] and not (j and wide[j - 1]) and not (j + 1 < len(gaps) and wide[j + 1])]
+    word_space = sorted(lone)[len(lone) // 2] if lone else None
+    same = 0.012 * size
+    joined: set[int] = set()
+    j = 0
+    while j < len(gaps):
+        end = j
+        while end < len(gaps) and (wide[end] or (ligature[end] and end > j)):
+            end += 1
+        run = [gaps[k] for k in range(j, end) if wide[k]]
+        if len(run) >= 2:
+            tracking = max(run, key=lambda g: (sum(abs(h - g) <= same for h in run), -g))   # most shared; the narrower
+            if sum(abs(h - tracking) <= same for h in run) >= 2:
+                if word_space is None or abs(tracking - word_space) > same:
+                    # a gap narrower than the tracking and unlike the word space is a kerned pair ("f|s")
+                    joined.update(id(glyphs[k]) for k in range(j, end) if abs(gaps[k] - tracking) <= same or ligature[k]
+                                  or (gaps[k] < tracking and (word_space is None or abs(gaps[k] - word_space) > same)))
+                else:  # the line's word spaces are as wide as the tracking: PDFium's single letters tell
+                    joined.update(_single_letters(line, {id(glyphs[k]) for k in range(j, end + 1)}))
+        j = max(end, j + 1)
+    if not joined:
+        return
+    styled = joined | {id(glyphs[k + 1]) for k in range(len(gaps)) if id(glyphs[k]) in joined}
+    rebuilt: list[Char] = []
+    for c in line.chars:
+        if c.text == " " and rebuilt and id(rebuilt[-1]) in joined:
+            continue   # a space PDFium put between two letters of one spaced word
+        if id(c) in styled and c.text.isalnum():
+            c.style = Style(SPACED, c.style.bold, c.style.italic)
+        rebuilt.append(c)
+    line.chars[:] = rebuilt
+    line.text = "".join(c.text for c in line.chars)
+
+
+def _single_letters(line: Line, among: set[int]) -> set[int]:
+    """Letters standing alone between spaces, three or more in a row ("G e w e r k s c h a ft e n";
+    a ligature's two letters count as one): all but the last of each row, to be joined."""
+    tokens: list[list[Char]] = [[]]
+    for c in line.chars:
+        if c.text == " ":
+            tokens.append([])
+        else:
+            tokens[-1].append(c)
+    single = [bool(t) and id(t[0]) in among and (len(t) == 1 or "".join(c.text for c in t) in LIGATURES) for t in tokens]
+    found: set[int] = set()
+    k = 0
+    while k < len(tokens):
+        end = k
+        while end < len(tokens) and single[end]:
+            end += 1
+        if end - k >= 3:
+            found.update(id(c) for t in tokens[k:end - 1] for c in t)
+            found.update(id(c) for c in tokens[end - 1][:-1])
+        k = max(end, k + 1)
+    return found
+
+
+LIGATURES = {"ff", "fi", "fl", "ft", "ffi", "ffl", "st", "ck", "ch"}
 
 
 def _rejoin(lines: list[Line]) -> list[Line]:

@@ -67,8 +67,12 @@ def chapter_markdown(chapter: Chapter) -> str:
             out.append("\n\n".join(_heading(block)))
         elif block.kind == "quote":
             out.append("> " + _inline(block.inlines))
-        elif block.kind == "figure":
-            out.append("{{add Abbildung}} " + _inline(block.inlines))
+        elif block.kind == "item":
+            out.append("- " + _inline(block.inlines))
+        elif block.kind == "figure":   # the page's mark first: the picture stands on that page
+            marks: list[Inline] = [r for r in block.inlines if isinstance(r, Mark)]
+            rest: list[Inline] = [r for r in block.inlines if not isinstance(r, Mark)]
+            out.append(_inline(marks) + "{{add Abbildung}} " + _inline(rest))
         else:
             out.append(_inline(block.inlines))
     for note in chapter.notes:
