@@ -227,7 +227,8 @@ def typst_source(book: Book, layout: Layout) -> str:
   }}""")
     folio = f"align(center, text(size: {small}pt, counter(page).display()))"
     foot = f"context {{ if opening() {{ {folio} }} }}" if layout.heads == "versorecto" else f"context {folio}"
-    out = [f"""#let opening() = query(heading.where(level: 1)).any(h => h.location().page() == here().page())
+    out = [f"""#set document(title: "{book.title}", author: "Beispiel, Hanna")
+#let opening() = query(heading.where(level: 1)).any(h => h.location().page() == here().page())
 #let chapter-title() = {{
   let hs = query(heading.where(level: 1).before(here()))
   if hs.len() > 0 {{ hs.last().body }}

@@ -108,6 +108,8 @@ def test_ingest_then_build_gives_the_edition(typeset, tmp_path):
     text = "".join(f.read_text(encoding="utf-8") for f in chapters)
     assert not re.search(r"[a-zäöüß]\{\{page [^}]+\}\}[a-zäöüß]", text)        # no word cut by a page marker
     assert re.search(r"^(\{\{page \d+\}\})?\{\{add Abbildung\}\} Abb\. 1:", text, re.M) and any(e["kind"] == "figure" for e in report["events"])
+    config = (content / "edition.toml").read_text(encoding="utf-8")
+    assert f'title = "{gold["title"]}"' in config and 'authors = ["Beispiel, Hanna"]' in config   # from the PDF's own facts
     site = tmp_path / "site"
     built = run_cli("build", "--content", str(content), "--out", str(site), "--no-search")
     assert built.returncode == 0, built.stderr
@@ -143,13 +145,13 @@ def test_reingest_keeps_names_and_the_editors_work(typeset, tmp_path):
     edited = content / "002-einleitung-und-fragestellung.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nVom Herausgeber ergänzt.\n", encoding="utf-8")
     config = content / "edition.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace('book_title = ""', 'book_title = "Mein Buch"'),
+    config.write_text(config.read_text(encoding="utf-8").replace('publisher = ""', 'publisher = "Musterverlag"'),
                       encoding="utf-8")
     again = run_cli("ingest", str(pdf), "--into", str(content))
     assert again.returncode == 0, again.stderr
     assert "Vom Herausgeber ergänzt." in edited.read_text(encoding="utf-8")
     assert "kept: edited by hand" in again.stdout
-    assert 'book_title = "Mein Buch"' in config.read_text(encoding="utf-8")
+    assert 'publisher = "Musterverlag"' in config.read_text(encoding="utf-8")
     assert sorted(p.name for p in content.glob("*.md"))[0] == "001-vorwort.md"
     forced = run_cli("ingest", str(pdf), "--into", str(content), "--force")
     assert forced.returncode == 0 and "Vom Herausgeber" not in edited.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.diagnostics import Collector
 from generator.ingest.layout import Book, build_book, measure, two_column_pages
-from generator.ingest.pdf import Page, read_pdf
+from generator.ingest.pdf import Page, metadata, read_pdf
 from generator.ingest.writers import build_report, clean_text, plan_files, write_edition
 
 
@@ -54,7 +54,7 @@ def ingest_pdf(source: Path, pages_option: str | None, into: Path, force: bool) 
     pages, book = read_book(source, pages_option)
     files = plan_files(book, into)
     report = build_report(book, source, pages, files)
-    done = write_edition(book, pages, source, into, report, force, problems)
+    done = write_edition(book, pages, source, into, report, force, problems, metadata(source))
     warnings = [e for e in book.events if e.kind == "warning"]
     notes = sum(len(c.notes) for c in book.chapters)
     lines = [f"{source}: {len(pages)} page(s) → {len(book.chapters)} chapter(s), {notes} note(s), "

@@ -115,6 +115,19 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
     return pages
 
 
+def metadata(path: Path) -> dict[str, str]:
+    """The PDF's own title and author, if it names them (for a first edition.toml)."""
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return {}
+    try:
+        found = document.get_metadata_dict(skip_empty=True)
+    finally:
+        document.close()
+    return {key: " ".join(str(value).split()) for key, value in found.items() if key in ("Title", "Author")}
+
+
 def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
     page = document[index - 1]
     try:

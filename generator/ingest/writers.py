@@ -138,7 +138,7 @@ def plan_files(book: Book, into: Path) -> dict[str, Chapter]:
 
 
 def write_edition(book: Book, pages: list[Page], source: Path, into: Path, report: dict, force: bool,
-                  problems: Collector) -> list[str]:
+                  problems: Collector, facts: dict[str, str] | None = None) -> list[str]:
     """Write the chapters, edition.toml (if absent), review/; returns what was kept or written.
     Refuses (nothing written) to replace a file ingest did not write."""
     manifest = _manifest(into)
@@ -166,7 +166,7 @@ def write_edition(book: Book, pages: list[Page], source: Path, into: Path, repor
         written.append(name)
     config = into / "edition.toml"
     if not config.exists():
-        _write(config, _edition_toml(book, source))
+        _write(config, _edition_toml(source, facts or {}))
         written.append("edition.toml")
     stem = source.stem
     report["kept"] = kept
@@ -179,11 +179,16 @@ def write_edition(book: Book, pages: list[Page], source: Path, into: Path, repor
     return [*written, *(f"{name} (kept: edited by hand)" for name in kept)]
 
 
-def _edition_toml(book: Book, source: Path) -> str:
-    title = source.stem.replace("_", " ").replace("-", " ").strip() or "Edition"
-    return (f"# Written by `edition ingest {source.name}`: fill in what the book says.\n"
-            f"title = {json.dumps(title, ensure_ascii=False)}\nlanguage = \"de\"\n\n[source]\nbook_title = \"\"\n"
-            "authors = []\npublisher = \"\"\nplace = \"\"\nyear = \"\"\n\n[content]\nexclude = [\"review/*\"]\n")
+def _edition_toml(source: Path, facts: dict[str, str]) -> str:
+    """A first edition.toml: the PDF's own title (or its file name); what the PDF does not say
+    is left empty for the editor, never guessed."""
+    title = facts.get("Title") or source.stem.replace("_", " ").replace("-", " ").strip() or "Edition"
+    author = facts.get("Author", "")
+    return (f"# Written by `edition ingest {source.name}`: check it and fill in what the book says.\n"
+            f"title = {json.dumps(title, ensure_ascii=False)}\nlanguage = \"de\"\n\n[source]\n"
+            f"book_title = {json.dumps(facts.get('Title', ''), ensure_ascii=False)}\n"
+            f"authors = {json.dumps([author] if author else [], ensure_ascii=False)}   # each \"Family, Given\"\n"
+            "publisher = \"\"\nplace = \"\"\nyear = \"\"\n\n[content]\nexclude = [\"review/*\"]\n")
 
 
 def _write(path: Path, text: str) -> None:
