@@ -177,7 +177,7 @@ def _ingest(args) -> int:
     if (pdf := _pdf(args)) is not None:
         from generator.ingest.book import ingest_pdf
 
-        print(ingest_pdf(pdf, args.pages, args.into or Path("content"), args.force))
+        print(ingest_pdf(pdf, args.pages, args.into or Path("content"), args.force, args.decisions))
         return 0
     from generator.ingest.pipeline import ingest
 

@@ -157,6 +157,22 @@ def test_reingest_keeps_names_and_the_editors_work(typeset, tmp_path):
     assert forced.returncode == 0 and "Vom Herausgeber" not in edited.read_text(encoding="utf-8")
 
 
+def test_the_editors_decisions_apply_at_every_ingest(typeset, tmp_path):
+    pdf, _ = typeset("tuning-typst")
+    content = tmp_path / "content"
+    assert run_cli("ingest", str(pdf), "--into", str(content)).returncode == 0
+    assert "[[replace]]" in (content / "decisions.toml").read_text(encoding="utf-8")   # a template, explained
+    (content / "decisions.toml").write_text('[[replace]]\nraw = "Großmächte"\nclean = "Grossmächte"\n'
+                                            '[[replace]]\nraw = "Nirgendwo"\nclean = "Irgendwo"\n', encoding="utf-8")
+    again = run_cli("ingest", str(pdf), "--into", str(content))
+    assert again.returncode == 0, again.stderr
+    text = "".join(f.read_text(encoding="utf-8") for f in content.glob("*.md"))
+    assert "Grossmächte" in text and "Großmächte" not in text
+    assert "decision matches nothing: replace 'Nirgendwo'" in again.stdout
+    report = json.loads((content / "review" / "tuning-typst.report.json").read_text(encoding="utf-8"))
+    assert any(c["rule"] == "editor's decision (decisions.toml)" for c in report["changes"])
+
+
 def test_a_file_ingest_did_not_write_is_refused(typeset, tmp_path):
     pdf, _ = typeset("tuning-typst")
     content = tmp_path / "content"

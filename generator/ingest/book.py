@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 from generator.diagnostics import Collector
-from generator.ingest.layout import Book, build_book, measure, two_column_pages
+from generator.ingest.decisions import Decisions, load_decisions
+from generator.ingest.layout import Book, Change, Event, Mark, Text, build_book, measure, two_column_pages
 from generator.ingest.pdf import Page, metadata, read_pdf
 from generator.ingest.writers import build_report, clean_text, plan_files, write_edition
 
@@ -46,15 +47,50 @@ def clean_pdf(source: Path, pages_option: str | None) -> str:
     return clean_text(book)
 
 
-def ingest_pdf(source: Path, pages_option: str | None, into: Path, force: bool) -> str:
+DECISIONS_TEMPLATE = """# The editor's decisions for `edition ingest`: applied at every re-ingest, and every one that
+# no longer matches anything is reported. For a PDF:
+#
+# [[replace]]                 # correct the text as printed ("Mueller" → "Müller")
+# raw = "Mueller"
+# clean = "Müller"
+# page = 12                   # optional: only on this print page
+# note = "Druckfehler"
+"""
+
+
+def apply_decisions(book: Book, decisions: Decisions) -> None:
+    """The editor's `[[replace]]` decisions, in the text and the notes, each change reported."""
+    for chapter in book.chapters:
+        for inlines, page in [(b.inlines, b.page) for b in chapter.blocks] + [(n.inlines, n.page) for n in chapter.notes]:
+            label = book.folios.get(page, "?")
+            for k, run in enumerate(inlines):
+                if isinstance(run, Mark):
+                    label = run.label
+                elif isinstance(run, Text):
+                    clean = decisions.apply_replacements(run.text, label)
+                    if clean != run.text:
+                        book.changes.append(Change(page, 0, label, run.text.strip(), clean.strip(),
+                                                   "editor's decision (decisions.toml)"))
+                        inlines[k] = Text(clean, run.style)
+
+
+def ingest_pdf(source: Path, pages_option: str | None, into: Path, force: bool, decisions_path: Path | None = None) -> str:
     problems = Collector()
     if into.exists() and not into.is_dir():
         problems.error(into, None, "--into for a PDF is a content folder, not a file")
+    decisions = load_decisions(decisions_path or into / "decisions.toml", problems)
     problems.raise_if_errors()
     pages, book = read_book(source, pages_option)
+    apply_decisions(book, decisions)
+    for stale in decisions.stale():
+        book.events.append(Event(0, None, "", "warning", f"{decisions.path}:{stale.line}: decision matches nothing: "
+                                                         f"{stale.kind} '{stale.raw}'"))
     files = plan_files(book, into)
     report = build_report(book, source, pages, files)
     done = write_edition(book, pages, source, into, report, force, problems, metadata(source))
+    if not (into / "decisions.toml").exists() and decisions_path is None:
+        (into / "decisions.toml").write_text(DECISIONS_TEMPLATE, encoding="utf-8")
+        done.append("decisions.toml")
     warnings = [e for e in book.events if e.kind == "warning"]
     notes = sum(len(c.notes) for c in book.chapters)
     lines = [f"{source}: {len(pages)} page(s) → {len(book.chapters)} chapter(s), {notes} note(s), "
