@@ -687,7 +687,9 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
                     events.append(Event(page.index, line_numbers[id(raw.lines[0])], label, "note continued",
                                         f"note {last_note.label} runs on from the page before"))
                     continue
-                last_note = Flow("note", list(raw.lines), [page.index] * len(raw.lines), {0: label}, raw.label)
+                # a footnote stands on its reference's page, marked in the text: it needs a mark only
+                # where it runs onto the next page
+                last_note = Flow("note", list(raw.lines), [page.index] * len(raw.lines), {}, raw.label)
                 out.append(last_note)
                 continue
             if not marked and last_body is not None and raw.kind in ("para", "quote") and _goes_on(last_body, raw, metrics):
