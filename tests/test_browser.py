@@ -76,6 +76,24 @@ def test_search_box_finds_a_word_and_links_to_its_section(page, served_site):
     assert page.locator("h1#s6-1").is_visible()
 
 
+def test_a_compounds_later_part_finds_it_and_the_page_reads_and_copies_it_whole(page):
+    page.locator(".search input").fill("Politik")
+    results = page.locator(".pagefind-ui__result")
+    results.first.wait_for(timeout=10000)
+    shown = page.locator(".pagefind-ui__results").inner_text()
+    assert "Verteidigungspolitik" in shown and "^" not in shown and "\u00ad" not in shown
+    # On the page the word is whole: to the eye, in a copied selection, to find-in-page.
+    title = page.locator("h1#s6-1")
+    assert title.inner_text().endswith("Kooperative Verteidigungspolitik")
+    copied = page.evaluate("""() => {
+        const paragraph = [...document.querySelectorAll('.reading p:not(.sidenote)')].find(p => p.textContent.includes('Sicherheits'));
+        const range = document.createRange(); range.selectNodeContents(paragraph);
+        const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
+        return selection.toString(); }""")
+    assert "Sicherheitspolitik" in copied and "^" not in copied and "\u00ad" not in copied
+    assert page.evaluate("() => window.find('Verteidigungspolitik')")
+
+
 def test_search_box_merges_the_parts_of_a_large_editions_index(browser, tmp_path):
     from conftest import run_cli, serve_static
     from test_search import keyword, parted_edition

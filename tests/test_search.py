@@ -45,6 +45,22 @@ def test_notes_are_indexed_but_page_and_note_numbers_are_not(built_site):
     assert hits["Absatz"] == []  # margin controls ("Absatz 1 zitieren") are not reading text
 
 
+def test_a_later_part_of_a_compound_finds_it(built_site):
+    """Pagefind matches words from their start: the build marks compound boundaries for it."""
+    hits = search(built_site, "Politik", "Bündnisse", "Staaten", "tik", "Sicherheitspolitik", "Instanz")
+    pages = {q: {h["url"] for h in found} for q, found in hits.items()}
+    # "Verteidigungspolitik" (6.1), "Sicherheitspolitik" (6.2, before 6), "Militärbündnisse" (6)
+    assert pages["Politik"] >= {"/kleinstaaten/s6-1.html", "/kleinstaaten/s6-2.html", "/kleinstaaten/vor-6.html"}
+    assert "/kleinstaaten/s6.html" in pages["Bündnisse"]
+    assert pages["Staaten"] >= {"/kleinstaaten/s6.html", "/kleinstaaten/s6-1.html"}     # "Kleinstaaten", "Mitgliedstaaten"
+    assert pages["Instanz"] == {"/kleinstaaten/vor-6.html"}                          # "Koordinationsinstanz"
+    assert pages["tik"] == set()                                                       # syllables are no words
+    assert pages["Sicherheitspolitik"] >= pages["Politik"] - {"/kleinstaaten/s6-1.html"}  # the whole word still
+    # the hit is on the word where it stands: its excerpt marks it whole
+    excerpt = next(s["excerpt"] for h in hits["Politik"] for s in h["sub_results"] if h["url"].endswith("s6-1.html"))
+    assert re.search(r"<mark>\w*\^?politik", excerpt, re.I)
+
+
 # ---- a large edition: the index in parts, searched as one --------------------------------------
 
 LETTERS = "bdfgkpvwxz"  # no German suffix letters: the stemmer leaves these keywords whole

@@ -8,10 +8,12 @@ an id must stand once on a page).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it.common.utils import escapeHtml as esc
 
+from generator.compounds import SOFT_HYPHEN
 from generator.labels import GERMAN
 from generator.markup import label_anchor
 from generator.model import (
@@ -39,6 +41,16 @@ class View:
     notes: bool = True                    # note references (a title in a table of contents has none)
     marks: bool = True                    # page marks as links (a sidenote, hidden from assistive tools, has no links)
     words: dict[str, str] = field(default_factory=lambda: GERMAN)  # the interface's (labels.py)
+    split: Callable[[str], str] | None = None  # marks compound boundaries for search (compounds.py)
+
+
+# Where a compound's parts meet, for the search index only: Pagefind splits a word at ASCII
+# punctuation and indexes the parts and the whole ("Sicherheits^politik": sicherheits, politik,
+# sicherheitspolitik). The element is `hidden`: not shown, not copied, not read aloud, and the
+# line still breaks as the browser's hyphenation wants. (A soft hyphen, which Pagefind 1.5 does
+# not split at, would be copied and would switch that hyphenation off.) The search script takes
+# the "^" out of result excerpts.
+COMPOUND_JOINT = '<span hidden>^</span>'
 
 
 def text_only(words: dict[str, str]) -> View:
@@ -52,7 +64,7 @@ def inline(content: tuple[Inline, ...], view: View) -> str:
 
 def _node(node: Inline, view: View) -> str:
     if isinstance(node, Text):
-        return esc(node.text)
+        return esc(view.split(node.text)).replace(SOFT_HYPHEN, COMPOUND_JOINT) if view.split else esc(node.text)
     if isinstance(node, Styled):
         return f"<{node.style}>{inline(node.children, view)}</{node.style}>"
     if isinstance(node, Code):

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from markupsafe import Markup, escape
 
+from generator import compounds
 from generator.config import Config
 from generator.labels import labels
 from generator.model import INTRO, Block, Chapter, Gap, Note, Section, notes_shown
@@ -26,14 +27,16 @@ def section_markup(config: Config, chapter: Chapter, section: Section, page_path
     chapter's internal link targets; `page_path` the page's site path."""
     refs = section.note_refs  # each note referenced here → its first reference here
     notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
-    view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language))
+    view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language),
+                     split=compounds.splitter(config.language))
     return _text(chapter, section, refs, notes, view), _popovers(config, chapter, section, notes, page_path, view)
 
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View) -> Markup:
     """The section's blocks in order, then its notes (each with a link back to its first reference)."""
     words = view.words
-    margin = replace(view, ids=False, links=None, notes=False, marks=False)  # nothing to focus in the margin
+    # nothing to focus in the margin; not indexed either (search finds the notes list)
+    margin = replace(view, ids=False, links=None, notes=False, marks=False, split=None)
     out = [_sidenotes(block, chapter, margin) + _block(block, view) for block in section.blocks]
     if notes:
         heading = escape(words["notes"])
@@ -94,7 +97,7 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
     each paragraph (their text is in the page, so citing works without JavaScript)."""
     out = []
     words = view.words
-    copy = replace(view, ids=False)  # the notes list holds the ids
+    copy = replace(view, ids=False, split=None)  # the notes list holds the ids and is what search indexes
     for label in notes:
         note = chapter.notes[label]
         anchor, number = escape(note.anchor), escape(note.label)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
 
-from generator import DISTRIBUTION, __version__
+from generator import DISTRIBUTION, __version__, compounds
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
 from generator.files import read_regular
@@ -257,7 +257,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
         text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()))
-        heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words)))
+        heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
+                                                              split=compounds.splitter(config.language))))
         work = citations.item(config, full)
         context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading,
                        item=work, exports=export_paths(full),

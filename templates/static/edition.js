@@ -27,6 +27,15 @@
       showImages: false,
       showSubResults: true,
       resetStyles: false,
+      // The page marks where a compound's parts meet ("Sicherheits^politik", hidden there) so
+      // that "Politik" finds it; the excerpts show the word whole.
+      processResult: function (result) {
+        var whole = function (text) { return (text || "").replace(/([\p{L}>])\^(?=[\p{L}<])/gu, "$1"); };
+        result.excerpt = whole(result.excerpt);
+        if (result.meta) result.meta.title = whole(result.meta.title);
+        (result.sub_results || []).forEach(function (sub) { sub.excerpt = whole(sub.excerpt); sub.title = whole(sub.title); });
+        return result;
+      },
     });
     // Pagefind's input has only a placeholder: give it an accessible name (axe: label-title-only).
     var label = function () {
