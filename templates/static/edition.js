@@ -5,6 +5,28 @@
   "use strict";
   var root = new URL(document.documentElement.getAttribute("data-root") || "./", location.href);
 
+  // The interface's words come from the page (generator/labels.py), in the edition's language.
+  var words = document.currentScript ? document.currentScript.dataset : {};
+
+  // The page marks where a compound's parts meet ("Sicherheits^politik", hidden there) so that
+  // "Politik" finds it (compounds.py); what a reader sees of a result shows the word whole.
+  function whole(text) { return (text || "").replace(/([\p{L}>])\^(?=[\p{L}<])/gu, "$1"); }
+
+  // Where a result's first hit stands: the last paragraph and print page beginning before it.
+  function where(result) {
+    var hit = (result.locations || [])[0], paragraph = null, page = null;
+    (result.anchors || []).forEach(function (anchor) {
+      if (hit === undefined || anchor.location > hit) return;
+      if (/-p\d+$/.test(anchor.id) && (!paragraph || anchor.location >= paragraph.location)) paragraph = anchor;
+      if (/^seite-/.test(anchor.id) && (!page || anchor.location >= page.location)) page = anchor;
+    });
+    var parts = [];
+    var printed = page ? page.text.trim() : (result.meta && result.meta.first_page ? words.page + " " + result.meta.first_page : "");
+    if (printed) parts.push(printed);
+    if (paragraph) parts.push(words.paraShort + " " + paragraph.id.replace(/^.*-p/, ""));
+    return { id: paragraph ? paragraph.id : null, label: parts.join(", ") };
+  }
+
   // Search: Pagefind's UI; result URLs are made relative to wherever the site is served from.
   var box = document.querySelector(".search[data-bundle]");
   if (box && location.protocol === "file:") {
@@ -27,13 +49,15 @@
       showImages: false,
       showSubResults: true,
       resetStyles: false,
-      // The page marks where a compound's parts meet ("Sicherheits^politik", hidden there) so
-      // that "Politik" finds it; the excerpts show the word whole.
+      // One entry per section, linked to the paragraph of the first hit, which opens with the
+      // words marked (pagefind-highlight.js); its print page and paragraph in the title.
+      highlightParam: "pagefind-highlight",
       processResult: function (result) {
-        var whole = function (text) { return (text || "").replace(/([\p{L}>])\^(?=[\p{L}<])/gu, "$1"); };
+        var place = where(result);
         result.excerpt = whole(result.excerpt);
-        if (result.meta) result.meta.title = whole(result.meta.title);
-        (result.sub_results || []).forEach(function (sub) { sub.excerpt = whole(sub.excerpt); sub.title = whole(sub.title); });
+        if (result.meta) result.meta.title = whole(result.meta.title) + (place.label ? " (" + place.label + ")" : "");
+        if (place.id) result.url = result.url.split("#")[0] + "#" + place.id;
+        result.sub_results = [];
         return result;
       },
     });
@@ -55,6 +79,18 @@
     });
   }
 
+  // Arriving from a search result: its words marked where they stand (Pagefind's own script).
+  if (box && /[?&]pagefind-highlight=/.test(location.search) && location.protocol !== "file:") {
+    var highlighter = new URL(box.getAttribute("data-bundle").replace(/\/?$/, "/") + "pagefind-highlight.js", location.href);
+    import(highlighter.href).then(function () {
+      // Pagefind's terms drop the "-" of "Burden-Sharings", and a compound's parts meet at the
+      // hidden "^": matched across them, the whole word is marked.
+      new window.PagefindHighlight({ highlightParam: "pagefind-highlight", markOptions: {
+        className: "pagefind-highlight", acrossElements: true, ignorePunctuation: ["^", "-", "\u00ad"],
+        exclude: ["[data-pagefind-ignore]", "[data-pagefind-ignore] *", "[hidden]"] } });
+    }).catch(function () { /* an older index without the script: the page works unmarked */ });
+  }
+
   // "zur Anmerkung" goes to the note in the list: the popover over it closes first.
   document.querySelectorAll(".fn-more").forEach(function (link) {
     link.addEventListener("click", function () {
@@ -71,8 +107,6 @@
     link.href = href;
   });
 
-  // The interface's words come from the page (generator/labels.py), in the edition's language.
-  var words = document.currentScript ? document.currentScript.dataset : {};
   var locale = document.documentElement.getAttribute("data-locale") || undefined;
 
   function accessDate() {
