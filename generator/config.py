@@ -70,6 +70,8 @@ class Config:
     url: str = setting("", check=_url, doc="the published address; citations then carry absolute links")
     editors: tuple[str, ...] = setting((), doc="the digital edition's editors, each 'Family, Given' (named in every citation)")
     doi: str = setting("", doc="the digital edition's DOI, e.g. 10.5281/zenodo.123 (in every citation)")
+    about: tuple[str, ...] = setting((), doc="the home page's 'About this edition', one string per paragraph "
+                                             "(default: how the edition renders the print)")
     source: Source = setting(factory=Source)
     content: Content = setting(factory=Content)
     search: Search = setting(factory=Search)

@@ -483,3 +483,19 @@ def test_every_citation_names_the_digital_editions_editors_version_and_doi(tmp_p
     assert f"note = {{{note}}}" in read(out, "kapitel/kapitel.bib")
     assert f"N1  - {note}" in (out / "kapitel" / "kapitel.ris").read_bytes().decode()
     assert json.loads(read(out, "kapitel/kapitel.json"))[0]["note"] == note
+
+
+def test_the_home_pages_about_text_comes_from_the_edition(tmp_path):
+    chapter = "# Kapitel\n\n## 1. Teil\n\n{{page 41}}Text.\n"
+    content = make_edition(tmp_path, chapter)
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<span class="example-pb">S. 41</span>' in home and "229" not in home   # this edition's page, not another's
+    config = content / "edition.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'title = ', 'about = ["Eine Edition für <Leser>.", "Zweiter Absatz."]\ntitle = ', 1), encoding="utf-8")
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "<p>Eine Edition für &lt;Leser&gt;.</p>" in home and "<p>Zweiter Absatz.</p>" in home
+    assert "example-pb" not in home
