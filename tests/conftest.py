@@ -31,6 +31,14 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
                           cwd=cwd or ROOT, timeout=300, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
 
 
+def page_words(path: Path) -> str:
+    """A built page's HTML with the search index's hidden compound joints taken out (the words
+    as a reader sees them: "Über<span hidden>^</span>schrift" → "Überschrift")."""
+    from generator.render.html import COMPOUND_JOINT
+
+    return path.read_text(encoding="utf-8").replace(COMPOUND_JOINT, "")
+
+
 def debris(folder: Path, name: str = "site", wait: float = 10.0) -> list[str]:
     """What a build left beside its output folder besides what it keeps there (its lock, its
     state and the spare copy of the site): stages, indexer scratch, replaced sites. Replaced

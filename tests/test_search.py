@@ -59,6 +59,14 @@ def test_a_later_part_of_a_compound_finds_it(built_site):
     # the hit is on the word where it stands: its excerpt marks it whole
     excerpt = next(s["excerpt"] for h in hits["Politik"] for s in h["sub_results"] if h["url"].endswith("s6-1.html"))
     assert re.search(r"<mark>\w*\^?politik", excerpt, re.I)
+    # the joint is for the index only: citations and exports carry the words whole
+    for export in built_site.rglob("*"):
+        if export.suffix in (".bib", ".ris", ".json") and export.parent.name != "pagefind":
+            text = export.read_text(encoding="utf-8")
+            assert "^" not in text and "\u00ad" not in text and "<span" not in text, export
+    page = (built_site / "kleinstaaten" / "s6-1.html").read_text(encoding="utf-8")
+    citation = re.search(r'<p class="print-citation">(.*?)</p>', page, re.S).group(1)
+    assert "<span hidden>" not in citation and "Verteidigungspolitik" in citation
 
 
 # ---- a large edition: the index in parts, searched as one --------------------------------------

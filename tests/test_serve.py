@@ -381,7 +381,7 @@ def test_open_page_reloads_after_save(browser, preview):
         page.wait_for_timeout(300)  # the event stream connects
         editor_save(source, source.read_text(encoding="utf-8").replace("Kooperative Verteidigungspolitik",
                                                                        "Kooperative Friedenspolitik"))
-        page.wait_for_function("document.querySelector('h1').textContent.includes('Friedenspolitik')", timeout=10000)
+        page.wait_for_function("document.querySelector('h1').innerText.includes('Friedenspolitik')", timeout=10000)
         assert page.evaluate("window.__notReloaded") is None  # a real reload, not a patch
         assert page.evaluate("location.hash") == "#s6-1-p1"
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import page_words, run_cli
 from sitecheck import check_site
 
 
@@ -46,7 +46,7 @@ def test_notes_from_quotes_lists_headings_and_other_notes_are_all_shown(tmp_path
     out = tmp_path / "site"
     result = build(content, out)
     assert result.returncode == 0, result.stderr
-    page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    page = page_words(out / "kapitel" / "s1.html")
     for label, text in (("h", "Zur Überschrift."), ("1", "Erste"), ("2", "Zum Zitat."), ("3", "Zur Liste"),
                         ("4", "In der Anmerkung.")):
         assert f'<div popover id="fnpop-{label}"' in page, label
