@@ -81,10 +81,13 @@ def test_a_search_hit_opens_its_paragraph_with_the_words_marked(page, served_sit
     result = page.locator(".pagefind-ui__result").first
     result.wait_for(timeout=10000)
     assert page.locator(".pagefind-ui__result").count() == 1                  # one entry per section
-    assert page.locator(".pagefind-ui__result-nested").count() == 0           # its title not repeated below it
-    title = result.locator(".pagefind-ui__result-title").inner_text()
-    assert title.endswith("(S. 229, Abs. 1)"), title                           # where the hit stands
-    link = result.locator(".pagefind-ui__result-link")
+    assert result.locator(".pagefind-ui__result-title").first.inner_text().startswith("[Schluss eines")
+    nested = result.locator(".pagefind-ui__result-nested")
+    assert nested.count() == 1                                                # its title not repeated below it
+    assert nested.locator(".pagefind-ui__result-title").inner_text() == "S. 229, Abs. 1"   # where the hit stands
+    assert "<mark>" in nested.locator(".pagefind-ui__result-excerpt").inner_html()
+    assert result.locator(".pagefind-ui__result-tag").count() == 0
+    link = nested.locator(".pagefind-ui__result-link")
     assert link.get_attribute("href").endswith("#vor-6-p1")
     link.click()
     page.wait_for_url(served_site + "kleinstaaten/vor-6.html?*#vor-6-p1")

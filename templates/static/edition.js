@@ -49,15 +49,20 @@
       showImages: false,
       showSubResults: true,
       resetStyles: false,
-      // One entry per section, linked to the paragraph of the first hit, which opens with the
-      // words marked (pagefind-highlight.js); its print page and paragraph in the title.
+      // One entry per section (Pagefind's own sub-results repeat its heading): under its title,
+      // where the first hit stands ("S. 229, Abs. 1") and the excerpt, linked to that paragraph,
+      // which opens with the words marked (pagefind-highlight.js).
       highlightParam: "pagefind-highlight",
       processResult: function (result) {
-        var place = where(result);
+        var place = where(result), meta = result.meta || {};
+        meta.title = whole(meta.title);
+        delete meta.first_page;  // read by where(); not a tag to show
+        result.url = result.url.split("#")[0];
         result.excerpt = whole(result.excerpt);
-        if (result.meta) result.meta.title = whole(result.meta.title) + (place.label ? " (" + place.label + ")" : "");
-        if (place.id) result.url = result.url.split("#")[0] + "#" + place.id;
-        result.sub_results = [];
+        // a sub-result at another address than the page's is shown nested under its title
+        result.sub_results = [{ title: place.label || meta.title, url: result.url + (place.id ? "#" + place.id : ""),
+                                excerpt: result.excerpt, locations: result.locations,
+                                weighted_locations: result.weighted_locations }];
         return result;
       },
     });
