@@ -60,6 +60,7 @@ class Layout:
     front: bool = True               # roman-numbered preface and contents
     separator: bool = True           # a rule above the footnotes
     endnotes: bool = False           # notes at the chapter's end ("Anmerkungen"), numbers raised in the text
+    numbered: bool = False           # the typesetter's own numbering and heading styles ("Kapitel 1", "1.1")
 
 
 LAYOUTS = {
@@ -71,6 +72,9 @@ LAYOUTS = {
                               front=False),
     "typst-letter": Layout("typst-letter", "typst", paper="us-letter", size=11, heads="centered", front=False),
     "latex-b5": Layout("latex-b5", "latex", paper="b5", size=10, indent=True),
+    "latex-defaults": Layout("latex-defaults", "latex", heads="defaults", numbered=True),
+    "typst-defaults": Layout("typst-defaults", "typst", paper="a4", size=11, heads="centered", front=False,
+                             numbered=True),
     "typst-endnotes": Layout("typst-endnotes", "typst", front=False, endnotes=True),
     "latex-endnotes": Layout("latex-endnotes", "latex", paper="a4", size=11, front=False, endnotes=True),
 }
@@ -84,6 +88,10 @@ BOOKS = {
     "unseen-typst": ("heldout", 21, "typst-letter"),
     "unseen-latex": ("heldout", 22, "latex-b5"),
     "tuning-endnotes": ("tuning", 3, "typst-endnotes"),
+    # The typesetters' defaults: LaTeX's book class with \chapter and \section numbered by LaTeX and its
+    # own running heads ("KAPITEL 1. TITEL"); Typst's numbered headings.
+    "unseen-latex-defaults": ("heldout", 31, "latex-defaults"),
+    "unseen-typst-defaults": ("heldout", 32, "typst-defaults"),
     "heldout-endnotes": ("heldout", 9, "latex-endnotes"),
 }
 
@@ -227,6 +235,11 @@ def typst_source(book: Book, layout: Layout) -> str:
   }}""")
     folio = f"align(center, text(size: {small}pt, counter(page).display()))"
     foot = f"context {{ if opening() {{ {folio} }} }}" if layout.heads == "versorecto" else f"context {folio}"
+    heading_rules = ("#show heading.where(level: 1): it => { pagebreak(weak: true); v(18mm); it; v(8mm) }"
+                     if layout.numbered else
+                     f"""#show heading.where(level: 1): it => {{ pagebreak(weak: true); v(18mm); text(size: {layout.size * 1.6}pt, weight: "bold", it.body); v(10mm) }}
+#show heading.where(level: 2): it => block(above: 1.4em, below: 0.8em, text(size: {layout.size * 1.2}pt, weight: "bold", it.body))
+#show heading.where(level: 3): it => block(above: 1.2em, below: 0.6em, text(size: {layout.size}pt, weight: "bold", style: "italic", it.body))""")
     out = [f"""#set document(title: "{book.title}", author: "Beispiel, Hanna")
 #let opening() = query(heading.where(level: 1)).any(h => h.location().page() == here().page())
 #let chapter-title() = {{
@@ -238,13 +251,11 @@ def typst_source(book: Book, layout: Layout) -> str:
 #set page(paper: "{layout.paper}", margin: (inside: 22mm, outside: 16mm, top: 22mm, bottom: 22mm),
   numbering: "i", header: {head}, footer: {foot})
 {"" if layout.separator else "#set footnote.entry(separator: none)"}
-#show heading.where(level: 1): it => {{ pagebreak(weak: true); v(18mm); text(size: {layout.size * 1.6}pt, weight: "bold", it.body); v(10mm) }}
-#show heading.where(level: 2): it => block(above: 1.4em, below: 0.8em, text(size: {layout.size * 1.2}pt, weight: "bold", it.body))
-#show heading.where(level: 3): it => block(above: 1.2em, below: 0.6em, text(size: {layout.size}pt, weight: "bold", style: "italic", it.body))
-#set heading(outlined: true)
+{heading_rules}
+#set heading(outlined: true{', numbering: "1.1"' if layout.numbered else ''})
 """]
     if layout.front:
-        out.append("= Vorwort\n")
+        out.append("#heading(numbering: none)[Vorwort]\n" if layout.numbered else "= Vorwort\n")
         out += [_typst_runs(b.runs) + "\n" for b in book.preface]
         out.append('#pagebreak()\n#outline(title: "Inhalt", depth: 1)\n')
     out.append("#pagebreak(weak: true)\n#set page(numbering: \"1\")\n#counter(page).update(1)\n")
@@ -254,7 +265,7 @@ def typst_source(book: Book, layout: Layout) -> str:
         for block in chapter.blocks:
             runs = _typst_runs(block.runs, endnotes)
             if block.kind == "heading":
-                out.append("=" * block.level + " " + runs + "\n")
+                out.append("=" * block.level + " " + (_unnumbered(runs) if layout.numbered else runs) + "\n")
             elif block.kind == "para":
                 out.append(runs + "\n")
             elif block.kind == "item":
@@ -268,6 +279,11 @@ def typst_source(book: Book, layout: Layout) -> str:
             out.append("== Anmerkungen\n")
             out += [f"#par(first-line-indent: 0pt)[#text(size: {small}pt)[{n}\\. {t}]]\n" for n, t in enumerate(endnotes, 1)]
     return "\n".join(out)
+
+
+def _unnumbered(text: str) -> str:
+    """A heading's text without the number the typesetter prints itself ("1\\.2 Title" → "Title")."""
+    return re.sub(r"^[\d\\.]+ ", "", text)
 
 
 # ---- LaTeX ----
@@ -296,11 +312,15 @@ def _latex_runs(runs: list[Run], endnotes: list[str] | None = None) -> str:
 
 def latex_source(book: Book, layout: Layout) -> str:
     paper = {"a5": "a5paper", "a4": "a4paper", "b5": "b5paper"}[layout.paper]
-    if layout.heads == "versorecto":
+    if layout.heads == "defaults":
+        heads = ""   # the book class's own running heads: "12 KAPITEL 1. TITEL" and "1.1. ABSCHNITT 13"
+    elif layout.heads == "versorecto":
         heads = (r"\fancyhead[LE]{\thepage\quad " + _latex_escape(book.title) + r"}\fancyhead[RO]{\leftmark\quad\thepage}"
                  r"\fancypagestyle{plain}{\fancyhf{}\fancyfoot[C]{\thepage}}")
     else:
         heads = r"\fancyhead[C]{\leftmark}\fancyfoot[C]{\thepage}\fancypagestyle{plain}{\fancyhf{}\fancyfoot[C]{\thepage}}"
+    fancy = "" if layout.heads == "defaults" else (
+        "\\usepackage{fancyhdr}\n\\pagestyle{fancy}\\fancyhf{}\\renewcommand{\\headrulewidth}{0pt}")
     spacing = "" if layout.indent else r"\setlength{\parindent}{0pt}\setlength{\parskip}{6pt plus 2pt}"
     out = [rf"""\documentclass[{paper},{int(layout.size)}pt,twoside]{{book}}
 \usepackage[T1]{{fontenc}}
@@ -309,8 +329,7 @@ def latex_source(book: Book, layout: Layout) -> str:
 \usepackage[ngerman]{{babel}}
 \usepackage{{microtype}}
 \usepackage{{url}}
-\usepackage{{fancyhdr}}
-\pagestyle{{fancy}}\fancyhf{{}}\renewcommand{{\headrulewidth}}{{0pt}}
+{fancy}
 {heads}
 {spacing}
 \begin{{document}}
@@ -321,7 +340,8 @@ def latex_source(book: Book, layout: Layout) -> str:
         out.append(r"\mainmatter" + "\n")
     for chapter in book.chapters:
         title = _latex_escape(chapter.title)
-        out.append(rf"\chapter*{{{title}}}\markboth{{{title}}}{{{title}}}\setcounter{{footnote}}{{0}}" + "\n")
+        out.append(rf"\chapter{{{title}}}" + "\n" if layout.numbered else
+                   rf"\chapter*{{{title}}}\markboth{{{title}}}{{{title}}}\setcounter{{footnote}}{{0}}" + "\n")
         endnotes: list[str] | None = [] if layout.endnotes else None
         in_list = False
         for block in chapter.blocks:
@@ -331,7 +351,10 @@ def latex_source(book: Book, layout: Layout) -> str:
                 in_list = False
             if block.kind == "heading":
                 command = "section" if block.level == 2 else "subsection"
-                out.append(rf"\{command}*{{{runs}}}" + "\n")
+                if layout.numbered:
+                    out.append(rf"\{command}{{{_unnumbered(runs)}}}" + "\n")
+                else:
+                    out.append(rf"\{command}*{{{runs}}}" + "\n")
             elif block.kind == "para":
                 out.append(runs + "\n")
             elif block.kind == "item":
@@ -399,6 +422,11 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+def _title(title: str) -> str:
+    """A chapter title without the number a typesetter may print with it ("1 Einleitung")."""
+    return re.sub(r"^(?:(?:Kapitel|Chapter)\s+\S+\s+)?\d+\.?\s+(?=\D)", "", title)
+
+
 def score_text(gold_answer: dict, chapters: list[dict]) -> dict:
     """Figures for one book. `chapters`: what a tool made, each {"title", "blocks": [{"kind",
     "text"}], "notes": {label: text}} with references as superscripts in the text."""
@@ -409,7 +437,7 @@ def score_text(gold_answer: dict, chapters: list[dict]) -> dict:
         starts: list[int] = []
         for ch in chs:
             starts.append(len(words))
-            words += _words(ch["title"])
+            words += _words(_title(ch["title"]))
             for block in ch["blocks"]:
                 starts.append(len(words))
                 words += _words(block["text"])
@@ -432,16 +460,16 @@ def score_text(gold_answer: dict, chapters: list[dict]) -> dict:
     reverse = {v: k for k, v in mapping.items()}
     right = sum(1 for t in tool_breaks if reverse.get(t) in gold_breaks)
 
-    gold_headings = [ch["title"] for ch in gold_answer["chapters"]] + [
+    gold_headings = [_title(ch["title"]) for ch in gold_answer["chapters"]] + [
         b["text"] for ch in gold_answer["chapters"] for b in ch["blocks"] if b["kind"] == "heading"]
-    tool_headings = [ch["title"] for ch in chapters] + [
+    tool_headings = [_title(ch["title"]) for ch in chapters] + [
         b["text"] for ch in chapters for b in ch["blocks"] if b["kind"] == "heading"]
     headings_found = sum(1 for h in gold_headings if h in tool_headings)
 
     notes_total = refs_total = notes_right = refs_right = 0
-    tool_by_title = {ch["title"]: ch for ch in chapters}
+    tool_by_title = {_title(ch["title"]): ch for ch in chapters}
     for ch in gold_answer["chapters"]:
-        mine = tool_by_title.get(ch["title"], {"notes": {}, "blocks": []})
+        mine = tool_by_title.get(_title(ch["title"]), {"notes": {}, "blocks": []})
         refs_gold = re.findall(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", " ".join(b["text"] for b in ch["blocks"]))
         refs_mine = re.findall(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", " ".join(b["text"] for b in mine["blocks"]))
         refs_total += len(refs_gold)

@@ -734,6 +734,28 @@ def _runs_on(last: Line, metrics: Metrics, right: float) -> bool:
 
 # ---- levels, chapters ----
 
+CHAPTER_LABEL = re.compile(r"^(?:kapitel|chapter|teil|part|buch|book|abschnitt)\s+(?:\d+|[ivxlc]+|[a-z])\.?$", re.I)
+
+
+def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, str]) -> list[Flow]:
+    """"Kapitel 1" set on its own line above the chapter's title (LaTeX's \\chapter, many books):
+    one heading, its title the title, opening the page as the label did."""
+    out: list[Flow] = []
+    for f in stream:
+        previous = out[-1] if out else None
+        if (f.kind == "heading" and previous is not None and previous.kind == "heading" and previous.pages[-1] == f.pages[0]
+                and CHAPTER_LABEL.match(" ".join(line.text.strip() for line in previous.lines))):
+            label = " ".join(line.text.strip() for line in previous.lines)
+            f.marks = {**previous.marks, **{k + 0: v for k, v in f.marks.items()}}
+            f.style = max(f.style, previous.style)
+            out[-1] = f
+            events.append(Event(f.pages[0], None, folios.get(f.pages[0], "?"), "chapter label",
+                                f"'{label}' above the title '{' '.join(line.text.strip() for line in f.lines)}': one heading"))
+            continue
+        out.append(f)
+    return out
+
+
 def levels(stream: list[Flow], first_on_page: set[int]) -> None:
     """Heading levels from their type: the largest style that opens pages is the chapter."""
     headings = [f for f in stream if f.kind == "heading"]
@@ -761,6 +783,7 @@ def build_book(pages: list[Page]) -> Book:
                             "no folio printed: numbered from the pages around it"))
     vocabulary = Vocabulary.of(pages)
     stream, notes_on = flow(pages, metrics, found.folios, roles, events)
+    stream = chapter_labels(stream, events, found.folios)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page)
     stream, endnote_labels = endnotes(stream, events, found.folios)
