@@ -186,3 +186,19 @@ def test_decisions_are_checked_by_the_same_schema_with_lines(tmp_path):
                      f"{decisions}:11: error: decision key 'opening.label' must be text in quotes"):
         assert expected in result.stderr, result.stderr
     assert not (tmp_path / "k.md").exists()
+
+
+def test_hyphens_at_line_ends_from_other_typesetters_are_decided_by_the_words(tmp_path):
+    """LaTeX prints its break hyphen as "-", Typst as a soft hyphen: joined where the joined form
+    is a word; kept before a capital and where the book prints the hyphenated form."""
+    page = tmp_path / "p1.txt"
+    page.write_text("Die historisch-kritischen Ausgaben sind voraus-\n"
+                    "sichtlich selten. Eine historisch-\n"
+                    "kritischen Arbeit der EU-\n"
+                    "Mitgliedstaaten bleibt Verteidigungs\u00ad\n"
+                    "politik, die HTML\u00adSeiten auch.\n", encoding="utf-8")
+    result = run_cli("clean", str(page))
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "voraussichtlich" in text and "Verteidigungspolitik" in text
+    assert text.count("historisch-kritischen") == 2 and "EU-Mitgliedstaaten" in text and "HTML-Seiten" in text

@@ -38,6 +38,7 @@ class Gap:
     join: str | None = None   # decided joiner: "" closes, " " keeps a space, "-" adds a hyphen
     rule: str = ""
     locked: bool = False      # an editor's decision fixed this gap
+    drop: bool = False        # the hyphen before it was the typesetter's: "voraus-⏎sichtlich" → "voraussichtlich"
 
 
 @dataclass
@@ -101,7 +102,7 @@ def tokenize(lines: list[tuple[int, str]], flattened: bool, file: str = "", page
 
 
 def resolve(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> Resolution:
-    _decide_hyphens(tokens, gaps)
+    _decide_hyphens(tokens, gaps, lexicon)
     undecided = _decide_spaces(tokens, gaps, lexicon)
     for gap in gaps:
         if gap.join is None:
@@ -109,7 +110,7 @@ def resolve(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> Resolutio
     return Resolution(_assemble(tokens, gaps), _repairs(tokens, gaps), undecided)
 
 
-def _decide_hyphens(tokens: list[Token], gaps: list[Gap]) -> None:
+def _decide_hyphens(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> None:
     for i, gap in enumerate(gaps):
         if gap.locked:
             continue
@@ -122,8 +123,24 @@ def _decide_hyphens(tokens: list[Token], gaps: list[Gap]) -> None:
         elif gap.kind == "hyphen":
             if right in CONJUNCTIONS or bare(right) in CONJUNCTIONS:
                 gap.join = " "  # "Unterstützungs- und": a suspended compound, kept as printed
+            elif gap.raw == "-⏎" and _typesetters_hyphen(tokens[i].text[:-1], right, lexicon):
+                gap.join, gap.drop, gap.rule = "", True, "line-end hyphen removed (the joined word is a word)"
             else:
                 gap.join, gap.rule = "", "true hyphen at a line end, kept"
+
+
+def _typesetters_hyphen(stem: str, right: str, lexicon: Lexicon) -> bool:
+    """A hyphen at a line end before a lower-case letter is the typesetter's (LaTeX prints it as
+    a plain "-"), unless the hyphenated form is the word: the joined form must be a dictionary
+    word or one the book prints whole, and the hyphenated one not ("voraus-⏎sichtlich", but
+    "historisch-⏎kritischen" stays when the book prints it so)."""
+    word = bare(right)
+    if not (stem[-1:].isalpha() and word[:1].islower()):
+        return False
+    joined, hyphened = bare(stem) + word, f"{bare(stem)}-{word}"
+    if hyphened in lexicon.vocabulary:
+        return False
+    return lexicon.is_word(joined) or lexicon.is_word(joined.capitalize())
 
 
 def _decide_spaces(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> list[Undecided]:
@@ -163,7 +180,7 @@ def _decide_spaces(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> li
 def _unit_text(tokens, gaps, a, b) -> str:
     out = tokens[a].text
     for i in range(a, b):
-        out += gaps[i].join + tokens[i + 1].text
+        out = (out[:-1] if gaps[i].drop else out) + gaps[i].join + tokens[i + 1].text
     return out
 
 
@@ -228,7 +245,7 @@ def _assemble(tokens: list[Token], gaps: list[Gap]) -> str:
                 out.append(token.mark)
             else:
                 deferred += token.mark
-        out.append(token.text)
+        out.append(token.text[:-1] if i < len(gaps) and gaps[i].drop else token.text)
     return "".join(out) + deferred
 
 

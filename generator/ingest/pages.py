@@ -64,7 +64,10 @@ def read_page(path: Path, problems: Collector, known_titles: tuple[str, ...] = (
 def normalise(text: str) -> str:
     """CRLF/CR → LF; no-break and other odd spaces → space; soft hyphens out; trailing blanks off."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00ad", "")  # soft hyphen: invisible in print, never part of the text
+    # A soft hyphen (U+00AD) is visible in print only where a line breaks: there it is a hyphen
+    # at a line end, decided like any other (Typst's break hyphens come out so); inside a line
+    # some extractors (pypdf, pdfminer) give a true hyphen so ("HTML\u00adSeiten").
+    text = re.sub("\u00ad[ \t]*(?=\n|$)", "-", text).replace("\u00ad", "-")
     text = re.sub(r"[\u00a0\u2007\u202f\u2009\u2002\u2003\t]", " ", text)
     return "\n".join(line.rstrip() for line in text.split("\n"))
 

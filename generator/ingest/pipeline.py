@@ -171,16 +171,21 @@ def _letters(page: RawPage) -> str:
 
 
 def _vocabulary(pages: list[RawPage]) -> set[str]:
-    """Long words the book prints intact (not next to a break): "friedensfördernder"."""
+    """Long words the book prints intact (not next to a break): "friedensfördernder", and
+    hyphenated ones ("historisch-kritischen"), the evidence for a hyphen at a line end."""
     seen: set[str] = set()
     for page in pages:
         tokens, gaps = tokenize(page.lines, page.form == "flattened")
         for i, token in enumerate(tokens):
             word = bare(token.text)
             beside = [g for g in (gaps[i - 1] if i else None, gaps[i] if i < len(gaps) else None) if g]
-            if len(word) >= 8 and word.isalpha() and all(g.kind in ("space", "eol") for g in beside):
+            whole = word.isalpha() or bool(HYPHENATED.fullmatch(word))
+            if len(word) >= 8 and whole and all(g.kind in ("space", "eol") for g in beside):
                 seen.add(word)
     return seen
+
+
+HYPHENATED = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-zÄÖÜäöüß]+)+")
 
 
 def _unknown_words(result: Ingested, lexicon: Lexicon) -> None:
