@@ -15,7 +15,7 @@ from pathlib import Path
 
 import books
 import pytest
-from conftest import run_cli
+from conftest import jing, run_cli
 
 from generator.diagnostics import Collector
 from generator.ingest.layout import Mark, build_book
@@ -115,6 +115,11 @@ def test_ingest_then_build_gives_the_edition(typeset, tmp_path):
     assert built.returncode == 0, built.stderr
     page = (site / chapters[1].stem / "index.html").read_text(encoding="utf-8")
     assert "popover" in page and 'class="page' in page
+    # its TEI is valid too: lists, quotes and figure placeholders from a real layout
+    teis = sorted(site.rglob("*.tei.xml"))
+    checked = jing(*teis)
+    assert checked.returncode == 0, checked.stdout
+    assert "<list" in "".join(t.read_text(encoding="utf-8") for t in teis)
 
 
 def test_emphasis_comes_through_as_markdown(typeset, tmp_path):
