@@ -104,6 +104,8 @@ def test_ingest_then_build_gives_the_edition(typeset, tmp_path):
     assert not any("inhalt" in f.name for f in chapters)                    # the contents page is left out
     report = json.loads((content / "review" / "heldout-typst.report.json").read_text(encoding="utf-8"))
     assert "Inhalt" in report["left_out"]
+    summary = (content / "review" / "heldout-typst.report.md").read_text(encoding="utf-8")
+    assert re.search(r"^\| \d+–\d+ \| 1–\d+ \|$", summary, re.M)     # pages in runs, not a row each
     assert (content / "review" / "heldout-typst.lines.json").is_file()
     text = "".join(f.read_text(encoding="utf-8") for f in chapters)
     assert not re.search(r"[a-zäöüß]\{\{page [^}]+\}\}[a-zäöüß]", text)        # no word cut by a page marker

@@ -248,7 +248,7 @@ def report_markdown(report: dict) -> str:
                                        for c in report["chapters"]])
     if report.get("kept"):
         out += ["Von Hand bearbeitet und daher nicht ersetzt: " + ", ".join(report["kept"]), ""]
-    out += ["## Seiten", ""] + table(["PDF-Seite", "Druckseite"], [[p["pdf_page"], p["page"]] for p in report["pages"]])
+    out += ["## Seiten", ""] + table(["PDF-Seiten", "Druckseiten"], page_runs(report["pages"]))
     out += [f"## Änderungen am Text ({len(report['changes'])})", ""] + table(
         ["PDF-Seite:Zeile", "Seite", "gedruckt", "Lesetext", "Regel"],
         [[f"{c['page']}:{c['line']}", c["print_page"], c["raw"], c["clean"], c["rule"]] for c in report["changes"]])
@@ -259,6 +259,26 @@ def report_markdown(report: dict) -> str:
     out += [f"## Hervorhebungen ({len(report['emphasis'])})", ""] + table(
         ["PDF-Seite", "Art", "Text"], [[e["page"], e["style"], e["text"]] for e in report["emphasis"]])
     return "\n".join(out) + "\n"
+
+
+def page_runs(pages: list[dict]) -> list[list[str]]:
+    """PDF pages and their print pages in runs ("3–40", "1–38"), not a row per page: a 600-page
+    book's table stays short; a break in the numbering starts a new row."""
+    runs: list[list[str]] = []
+    start: dict | None = None
+    previous: dict | None = None
+    for page in [*pages, None]:
+        follows = (page is not None and previous is not None and str(previous["page"]).isdigit()
+                   and str(page["page"]).isdigit() and int(page["page"]) == int(previous["page"]) + 1)
+        if start is not None and previous is not None and not follows:
+            same = start is previous
+            runs.append([str(start["pdf_page"]) if same else f"{start['pdf_page']}–{previous['pdf_page']}",
+                         str(start["page"]) if same else f"{start['page']}–{previous['page']}"])
+            start = None
+        if page is not None and start is None:
+            start = page
+        previous = page
+    return runs
 
 
 def note_text(note: Note) -> str:
