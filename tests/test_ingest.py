@@ -202,3 +202,20 @@ def test_hyphens_at_line_ends_from_other_typesetters_are_decided_by_the_words(tm
     text = result.stdout
     assert "voraussichtlich" in text and "Verteidigungspolitik" in text
     assert text.count("historisch-kritischen") == 2 and "EU-Mitgliedstaaten" in text and "HTML-Seiten" in text
+
+
+def test_the_lazily_read_dictionary_answers_as_the_whole_one():
+    """The lexicon lets spylls read a stem's entries only when a lookup asks for it: its answers
+    must be spylls's own on the whole dictionary (words of the seeds and the test books, their
+    halves, other cases, endings)."""
+    from spylls.hunspell import Dictionary
+
+    from generator.ingest import lexicon
+
+    whole = Dictionary.from_files(str(lexicon._dictionary_path()))
+    lazy = lexicon._hunspell()
+    text = " ".join(p.read_text(encoding="utf-8") for p in (WRAPPED, LATER, FIXTURES / "books" / "prose-tuning.txt"))
+    words = set(re.findall(r"[A-Za-zÄÖÜäöüß]+", text))
+    asked = sorted({v for w in words for v in (w, w.lower(), w.upper(), w[: len(w) // 2], w[len(w) // 2:], w + "en")} - {""})
+    assert len(asked) > 2000
+    assert [w for w in asked if whole.lookup(w) != lazy.lookup(w)] == []

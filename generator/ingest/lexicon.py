@@ -34,13 +34,69 @@ def _dictionary_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _hunspell():
-    """Load de_CH once per process (about 3 s: spylls parses the .aff/.dic files in Python).
-
-    A pickled copy was measured at 2.3 s to load and 34 MB on disk: not worth a cache folder.
+    """de_CH with spylls (pure-Python hunspell), loaded lazily: spylls parses all 258,000 .dic
+    entries into objects at start (3–4.5 s measured), but a lookup only ever asks for the few
+    stems its affix rules derive from the word. So the .dic lines are only indexed by stem at
+    start (a fraction of a second) and parsed by spylls's own reader when a stem is asked for.
     """
     from spylls.hunspell import Dictionary  # noqa: PLC0415 - only ingest needs it
+    from spylls.hunspell.readers import FileReader, read_aff  # noqa: PLC0415
 
-    return Dictionary.from_files(str(_dictionary_path()))
+    path = str(_dictionary_path())
+    aff, context = read_aff(FileReader(path + ".aff"))
+    return Dictionary(aff, _lazy_dic(path + ".dic", aff, context))
+
+
+def _lazy_dic(path: str, aff, context):
+    from spylls.hunspell.data import dic  # noqa: PLC0415
+    from spylls.hunspell.readers import read_dic  # noqa: PLC0415
+
+    with open(path, encoding=context.encoding) as handle:
+        text = handle.read().split("\n")
+    stems = [line.partition("/")[0] for line in text]   # a "\\/" inside a stem: see below
+    positions: dict[str, list[int]] = {}
+    for index, stem in enumerate(stems):
+        found = positions.get(stem)
+        if found is None:
+            positions[stem] = [index]
+        else:
+            found.append(index)
+    for index, line in enumerate(text):
+        if "\\/" in line:  # an escaped slash belongs to the stem
+            positions.setdefault(_DIC_STEM.split(line, 1)[0].replace("\\/", "/"), []).append(index)
+    lowered: dict[str, set[str]] = {}
+
+    def entries(stem: str) -> list[tuple[int, str]]:
+        return [(i + 1, text[i]) for i in positions.pop(stem, ()) if i or not text[0].strip().isdigit()]
+
+    class LazyDic(dic.Dic):
+        """The stems' entries, parsed on first use by spylls's reader (so exactly as it would)."""
+
+        def _load(self, stem: str) -> None:
+            found = entries(stem)
+            if found:  # spylls reads them as it reads the whole file; its indexes are merged in
+                read = read_dic(found, aff=aff, context=context)
+                self.words += read.words
+                for key, words in read.index.items():
+                    self.index[key] += words
+                for key, words in read.lowercase_index.items():
+                    self.lowercase_index[key] += words
+
+        def homonyms(self, stem: str, *, ignorecase: bool = False):
+            if ignorecase:  # rare (a word in capitals): the lower-case map is made on first use
+                if not lowered:
+                    for original in positions:
+                        lowered.setdefault(original.lower(), set()).add(original)
+                for original in lowered.get(stem, ()):
+                    self._load(original)
+            else:
+                self._load(stem)
+            return super().homonyms(stem, ignorecase=ignorecase)
+
+    return LazyDic(words=[])
+
+
+_DIC_STEM = re.compile(r"(?<!\\)/")
 
 
 @lru_cache(maxsize=1)
