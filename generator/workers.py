@@ -96,7 +96,13 @@ class _Worker:
         parent = os.getpid() if start == "fork" else None  # a fork server's children have another parent
         self.process = context.Process(  # type: ignore[attr-defined]
             target=_work, args=(child, files, config, search, parent), daemon=True)
-        self.process.start()
+        # A Ctrl+C between the fork and the child's ignoring it would print the child's
+        # traceback: the child starts with SIGINT blocked, and unblocks it once it ignores it.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
 
     def receive(self, expected: str):
@@ -119,6 +125,7 @@ def _work(connection, files: list[Path], config: Config, search: tuple[str, ...]
     # Ctrl+C reaches the whole process group: the parent stops the build and ends the workers,
     # which must not print a traceback each. A parent killed outright takes them along.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent(parent)
     try:
         chapters, outlines = {}, []
