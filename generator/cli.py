@@ -165,7 +165,13 @@ def _clean(args) -> int:
     if (pdf := _pdf(args)) is not None:
         from generator.ingest.book import clean_pdf
 
-        sys.stdout.write(clean_pdf(pdf, args.pages))
+        progress = _Progress() if sys.stderr.isatty() else None
+        try:
+            text = clean_pdf(pdf, args.pages, progress)
+        finally:
+            if progress:
+                progress.clear()
+        sys.stdout.write(text)
         return 0
     from generator.ingest.pipeline import clean_text
 
@@ -177,7 +183,13 @@ def _ingest(args) -> int:
     if (pdf := _pdf(args)) is not None:
         from generator.ingest.book import ingest_pdf
 
-        print(ingest_pdf(pdf, args.pages, args.into or Path("content"), args.force, args.decisions))
+        progress = _Progress() if sys.stderr.isatty() else None
+        try:
+            summary = ingest_pdf(pdf, args.pages, args.into or Path("content"), args.force, args.decisions, progress)
+        finally:
+            if progress:
+                progress.clear()
+        print(summary)
         return 0
     from generator.ingest.pipeline import ingest
 

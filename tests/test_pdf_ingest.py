@@ -280,3 +280,31 @@ def test_a_missing_decisions_file_is_an_error(typeset, tmp_path):
 def test_typesetters_are_there_in_ci():
     if os.environ.get("CI"):
         assert shutil.which("pdflatex"), ".ci/run must install texlive"
+
+
+def test_a_terminal_sees_the_pages_being_read_and_a_pipe_does_not(typeset, tmp_path):
+    import pty
+    import subprocess
+    import sys
+
+    pdf, _ = typeset("tuning-typst")
+    leader, follower = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "generator", "clean", str(pdf)], stdout=subprocess.PIPE,
+                          stderr=follower) as running:
+        os.close(follower)
+        out, _ = running.communicate(timeout=120)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    os.close(leader)
+    assert running.returncode == 0
+    assert b"reading the PDF: page" in shown and shown.endswith(b"\r\x1b[K")   # the line is cleared at the end
+    assert b"reading the PDF" not in out                                          # the text itself stays clean
+    piped = run_cli("clean", str(pdf))
+    assert "reading the PDF" not in piped.stderr

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.diagnostics import Collector
@@ -28,11 +29,11 @@ def page_range(text: str | None, source: Path, problems: Collector) -> tuple[int
     return first, int(m.group(2) or first)
 
 
-def read_book(source: Path, pages_option: str | None) -> tuple[list[Page], Book]:
+def read_book(source: Path, pages_option: str | None, progress: Progress | None = None) -> tuple[list[Page], Book]:
     problems = Collector()
     first, last = page_range(pages_option, source, problems)
     problems.raise_if_errors()
-    pages = read_pdf(source, first, last, problems)
+    pages = read_pdf(source, first, last, problems, progress)
     problems.raise_if_errors()
     if columns := two_column_pages(pages, measure(pages)):
         shown = ", ".join(map(str, columns[:10])) + (" …" if len(columns) > 10 else "")
@@ -42,10 +43,12 @@ def read_book(source: Path, pages_option: str | None) -> tuple[list[Page], Book]
     return pages, build_book(pages)
 
 
-def clean_pdf(source: Path, pages_option: str | None) -> str:
-    _, book = read_book(source, pages_option)
+def clean_pdf(source: Path, pages_option: str | None, progress: Progress | None = None) -> str:
+    _, book = read_book(source, pages_option, progress)
     return clean_text(book)
 
+
+Progress = Callable[[str, int, int], None]   # (what, done, total): the CLI's status line
 
 DECISIONS_TEMPLATE = """# The editor's decisions for `edition ingest`: applied at every re-ingest, and every one that
 # no longer matches anything is reported. For a PDF:
@@ -74,13 +77,14 @@ def apply_decisions(book: Book, decisions: Decisions) -> None:
                         inlines[k] = Text(clean, run.style)
 
 
-def ingest_pdf(source: Path, pages_option: str | None, into: Path, force: bool, decisions_path: Path | None = None) -> str:
+def ingest_pdf(source: Path, pages_option: str | None, into: Path, force: bool, decisions_path: Path | None = None,
+               progress: Progress | None = None) -> str:
     problems = Collector()
     if into.exists() and not into.is_dir():
         problems.error(into, None, "--into for a PDF is a content folder, not a file")
     decisions = load_decisions(decisions_path or into / "decisions.toml", problems)
     problems.raise_if_errors()
-    pages, book = read_book(source, pages_option)
+    pages, book = read_book(source, pages_option, progress)
     apply_decisions(book, decisions)
     for stale in decisions.stale():
         book.events.append(Event(0, None, "", "warning", f"{decisions.path}:{stale.line}: decision matches nothing: "

@@ -85,8 +85,10 @@ class Page:
     graphics: list[Graphic] = field(default_factory=list)
 
 
-def read_pdf(path: Path, first: int | None, last: int | None, problems: Collector) -> list[Page]:
-    """The PDF's pages first..last (1-based, inclusive); errors go to `problems`."""
+def read_pdf(path: Path, first: int | None, last: int | None, problems: Collector,
+             progress: Callable[[str, int, int], None] | None = None) -> list[Page]:
+    """The PDF's pages first..last (1-based, inclusive); errors go to `problems`; `progress`
+    hears of every page read (a status line on a terminal)."""
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -102,7 +104,11 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
         if not 1 <= first <= last <= count:
             problems.error(path, None, f"--pages {first}-{last} is outside the book: it has {count} page(s)")
             return []
-        pages = [_read_page(document, index) for index in range(first, last + 1)]
+        pages = []
+        for index in range(first, last + 1):
+            pages.append(_read_page(document, index))
+            if progress:
+                progress("reading the PDF: page", index - first + 1, last - first + 1)
     finally:
         document.close()
     pictures = [p.index for p in pages if not p.lines and any(g.kind == "image" for g in p.graphics)]
