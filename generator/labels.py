@@ -87,6 +87,8 @@ GERMAN = {
     "page_column": "Seite",
     "running_head": "Kolumnentitel",
     "undecided": "Unentschieden (bitte prüfen)",
+    "paste_decisions": "Zum Einfügen in `decisions.toml` (je Fall: so lassen, um zu verbinden; `[[keep]]` statt "
+                       "`[[join]]`, um getrennt zu lassen):",
     "file_line": "Datei:Zeile",
     "raw": "Rohtext",
     "suggestion": "Vorschlag",
@@ -183,6 +185,8 @@ ENGLISH = {
     "page_column": "Page",
     "running_head": "Running head",
     "undecided": "Undecided (please check)",
+    "paste_decisions": "To paste into `decisions.toml` (each case: as it is to join; `[[keep]]` instead of "
+                       "`[[join]]` to keep apart):",
     "file_line": "File:line",
     "raw": "Raw text",
     "suggestion": "Suggestion",

@@ -219,3 +219,22 @@ def test_the_lazily_read_dictionary_answers_as_the_whole_one():
     asked = sorted({v for w in words for v in (w, w.lower(), w.upper(), w[: len(w) // 2], w[len(w) // 2:], w + "en")} - {""})
     assert len(asked) > 2000
     assert [w for w in asked if whole.lookup(w) != lazy.lookup(w)] == []
+
+
+def test_the_report_gives_decisions_to_paste_and_they_match_before_punctuation(tmp_path):
+    page = tmp_path / "p1.txt"
+    page.write_text("Sie handelten rasch, in dem sie sich einigten.\nSie handelten rasch, in dem, was sie taten.\n",
+                    encoding="utf-8")
+    into = tmp_path / "content" / "kapitel.md"
+    first = run_cli("ingest", str(page), "--into", str(into))
+    assert first.returncode == 0, first.stderr
+    report = (into.parent / "review" / "kapitel.report.md").read_text(encoding="utf-8")
+    block = report.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert "[[join]]  # p1.txt:1: 'in dem' → 'indem'" in block and 'raw = "in dem"' in block
+    # pasted as it is: both places are joined, the one before a comma too, and nothing is stale
+    (into.parent / "decisions.toml").write_text('[[join]]\nraw = "in dem"\n', encoding="utf-8")
+    again = run_cli("ingest", str(page), "--into", str(into))
+    assert again.returncode == 0, again.stderr
+    text = into.read_text(encoding="utf-8")
+    assert "indem sie sich einigten" in text and "indem, was sie taten" in text
+    assert "matches nothing" not in again.stdout

@@ -59,7 +59,7 @@ class Decisions:
                 continue
             words = entry.raw.split()
             for start in range(len(tokens) - len(words) + 1):
-                if [t.text for t in tokens[start:start + len(words)]] != words:
+                if not _matches([t.text for t in tokens[start:start + len(words)]], words):
                     continue
                 if entry.page is not None and tokens[start].page != str(entry.page):
                     continue
@@ -80,6 +80,22 @@ class Decisions:
 
     def stale(self) -> list[Decision]:
         return [e for e in self.entries if e.used == 0]
+
+
+EDGE_PUNCTUATION = "«»„“”‚‘’\"'()[].,;:!?…"
+
+
+def _matches(texts: list[str], words: list[str]) -> bool:
+    """The decision's words as the raw tokens have them, whatever punctuation stands before the
+    first or after the last ("in dem" matches "in dem,"; never across a comma inside)."""
+    if len(texts) != len(words):
+        return False
+    if texts == words:
+        return True
+    first, last = texts[0].lstrip(EDGE_PUNCTUATION), texts[-1].rstrip(EDGE_PUNCTUATION)
+    if len(texts) == 1:
+        return texts[0].strip(EDGE_PUNCTUATION) == words[0].strip(EDGE_PUNCTUATION)
+    return first == words[0] and last == words[-1].rstrip(EDGE_PUNCTUATION) and texts[1:-1] == words[1:-1]
 
 
 @dataclass(frozen=True)

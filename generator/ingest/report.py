@@ -56,6 +56,8 @@ def to_markdown(report: dict, words: dict[str, str]) -> str:
     out += [f"## {w['undecided']}", ""] + _table(
         [w["file_line"], w["page"], w["raw"], w["suggestion"], w["reason"]],
         [[f"{u['file']}:{u['line']}", u["page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]], w)
+    if report["undecided"]:
+        out += [w["paste_decisions"], "", "```toml", *paste_lines(report["undecided"]), "```", ""]
     out += [f"## {w['repairs']} ({len(report['repairs'])})", ""] + _table(
         [w["file_line"], w["page"], w["raw"], w["clean"], w["rule"]],
         [[f"{r['file']}:{r['line']}", r["page"], r["raw"], r["clean"], ", ".join(r["rules"])] for r in report["repairs"]], w)
@@ -72,6 +74,19 @@ def to_markdown(report: dict, words: dict[str, str]) -> str:
         out += [f"### {w['stale']}", ""] + _table(
             [w["line"], w["kind"], w["raw"]], [[d["line"], d["kind"], d["raw"]] for d in decisions["stale"]], w)
     return "\n".join(out)
+
+
+def paste_lines(undecided: list[dict]) -> list[str]:
+    """A ready-to-paste decisions.toml entry for each undecided case: join as suggested (change
+    [[join]] to [[keep]] to keep the words apart)."""
+    lines: list[str] = []
+    for case in undecided:
+        lines += [f"[[join]]  # {case['file']}:{case['line']}: {case['raw']!r} → {case['suggestion']!r}",
+                  f"raw = {json.dumps(case['raw'], ensure_ascii=False)}"]
+        if str(case["page"]).isdigit():
+            lines.append(f"page = {case['page']}")
+        lines.append("")
+    return lines[:-1]
 
 
 def summary(report: dict, into: Path, review: Path) -> str:
