@@ -576,10 +576,11 @@ def roman_value(text: str) -> int | None:
     for index, char in enumerate(lower):
         value = ROMAN[char]
         total += -value if index + 1 < len(lower) and ROMAN[lower[index + 1]] > value else value
-    return total if _to_roman(total) == lower else None
+    return total if to_roman(total) == lower else None
 
 
-def _to_roman(value: int) -> str:
+def to_roman(value: int) -> str:
+    """12 → xii (lower case, as front matter prints it)."""
     out = ""
     for number, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
                             (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):

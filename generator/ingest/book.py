@@ -35,12 +35,13 @@ def read_book(source: Path, pages_option: str | None, progress: Progress | None 
     problems.raise_if_errors()
     pages = read_pdf(source, first, last, problems, progress)
     problems.raise_if_errors()
-    if columns := two_column_pages(pages, measure(pages)):
+    metrics = measure(pages)
+    if columns := two_column_pages(pages, metrics):
         shown = ", ".join(map(str, columns[:10])) + (" …" if len(columns) > 10 else "")
         problems.error(source, None, f"page {shown} is set in two columns, which ingest cannot read in order yet: "
                                      "give --pages for the one-column part, or extract those pages' text another way")
     problems.raise_if_errors()
-    return pages, build_book(pages)
+    return pages, build_book(pages, metrics)
 
 
 def clean_pdf(source: Path, pages_option: str | None, progress: Progress | None = None) -> str:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from generator.ingest.lexicon import Lexicon, bare
 
-CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "wie", "noch", "als", "bis", "u.", "resp."}
+# After a hyphen, these words mean the hyphen is a suspended compound's ("Unterstützungs- und").
+CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "wie", "noch", "als", "bis", "u.", "resp.", "and", "or", "to"}
 MAX_PIECES = 6
 
 

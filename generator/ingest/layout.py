@@ -20,9 +20,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.pdf import SPACED, Char, Line, Page
+from generator.source import roman_value, to_roman
 
-CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "wie", "noch", "als", "bis", "u.", "resp.", "and", "or", "to"}
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
 ENDNOTE_TITLES = {"anmerkungen", "endnoten", "fußnoten", "fussnoten", "anmerkungen und belege", "belege", "notes",
                   "endnotes"}
@@ -30,9 +31,7 @@ BULLET = re.compile(r"^(?:[•◦▪‣·∙●○■□–—-]|\(?\d{1,2}[.)]|
 NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
                 "personen- und sachregister", "stichwortverzeichnis"}
-ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
-HEADING_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s")
 
 
 # ---- the book as data ----
@@ -197,7 +196,7 @@ def _folio_token(text: str) -> tuple[str, str] | None:
         return None
     for word, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
         token = word.strip("–-—·•")
-        if re.fullmatch(r"\d{1,4}", token) or (ROMAN.match(token) and (token.islower() or not rest)):
+        if re.fullmatch(r"\d{1,4}", token) or (roman_value(token) is not None and (token.islower() or not rest)):
             return token, " ".join(rest)
     return None
 
@@ -231,7 +230,7 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
         shape = _shape(line.text)
         needed = 2 if top else 3   # a last note line ("Ebd., S. 12.") may repeat twice
         repeated = bool(shape) and shapes[(shape, round(line.y / 3))] >= needed
-        if _bold_share(line) > 0.5:  # a bold head must repeat: a heading "3 Ergebnisse" on top of a page does not
+        if _share(line, "bold") > 0.5:  # a bold head must repeat: a heading "3 Ergebnisse" on top of a page does not
             return repeated
         return repeated or _folio_token(line.text) is not None
 
@@ -273,29 +272,22 @@ def _infer_folios(pages: list[Page], folios: dict[int, str]) -> set[int]:
 
 
 def _value(label: str) -> tuple[int, str]:
+    """A folio's value and how it is written: "12" (arabic), "xii" (roman), "XII" (roman-upper)."""
     if label.isdigit():
         return int(label), "arabic"
-    total, last = 0, 0
-    for ch in reversed(label.lower()):
-        v = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}[ch]
-        total, last = (total - v, last) if v < last else (total + v, v)
-    return total, "roman-upper" if label.isupper() else "roman"
+    return roman_value(label) or 0, "roman-upper" if label.isupper() else "roman"
 
 
 def _label(value: int, kind: str) -> str:
     if kind == "arabic":
         return str(value)
-    out = ""
-    for v, s in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-                 (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while value >= v:
-            out, value = out + s, value - v
-    return out.upper() if kind == "roman-upper" else out
+    return to_roman(value).upper() if kind == "roman-upper" else to_roman(value)
 
 
-def _bold_share(line: Line) -> float:
+def _share(line: Line, style: str) -> float:
+    """How much of a line's letters are set bold (or italic)."""
     letters = [c for c in line.chars if c.text.isalpha()]
-    return sum(c.style.bold for c in letters) / len(letters) if letters else 0.0
+    return sum(getattr(c.style, style) for c in letters) / len(letters) if letters else 0.0
 
 
 # ---- regions: body and footnotes ----
@@ -326,9 +318,6 @@ def regions(page: Page, metrics: Metrics) -> Regions:
             if not (small and flush) or line.y < lowest_body:
                 break
             notes.insert(0, line)
-        # the block must begin with a numbered note, or be the rest of one from the page before
-        while notes and _note_start(notes[0]) is None and not any(_note_start(n) for n in notes) and len(notes) > 12:
-            notes.pop(0)
     chosen = {id(line) for line in notes}
     return Regions([line for line in lines if id(line) not in chosen], notes)
 
@@ -386,7 +375,7 @@ def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
             current.lines.append(line)
         else:
             block_kind = {"caption": "figure", "small": "quote"}.get(kind, kind)
-            style = (round(line.size, 1), _bold_share(line) > 0.5, _italic_share(line) > 0.5)
+            style = (round(line.size, 1), _share(line, "bold") > 0.5, _share(line, "italic") > 0.5)
             out.append(RawBlock(block_kind, [line], page.index, indented, style=style))
         previous = line
     out += note_blocks(page, region.notes)
@@ -398,7 +387,7 @@ def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
     words = len(line.text.split())
     if line.size > body * 1.08 and words <= 25:
         return "heading"
-    if _bold_share(line) > 0.8 and words <= 16 and line.right < right - 2 * body:
+    if _share(line, "bold") > 0.8 and words <= 16 and line.right < right - 2 * body:
         return "heading"
     if line.size < body * 0.95:
         return "small"
@@ -406,11 +395,6 @@ def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
     if BULLET.match(line.text) and (not numbered or line.left > left + 0.3 * line.size):
         return "item"   # a numbered item only where it is indented: "2. Juni 1990 …" may open a paragraph
     return "para"
-
-
-def _italic_share(line: Line) -> float:
-    letters = [c for c in line.chars if c.text.isalpha()]
-    return sum(c.style.italic for c in letters) / len(letters) if letters else 0.0
 
 
 def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: float, metrics: Metrics,
@@ -423,7 +407,7 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     if kind != expected:
         return False
     if kind == "heading":
-        same = (round(line.size, 1), _bold_share(line) > 0.5, _italic_share(line) > 0.5) == block.style
+        same = (round(line.size, 1), _share(line, "bold") > 0.5, _share(line, "italic") > 0.5) == block.style
         return same and gap < 1.7 * line.size
     if kind == "caption":
         return gap < 1.6 * line.size
@@ -656,8 +640,14 @@ class Flow:
     style: tuple[float, bool, bool] = (0.0, False, False)
 
 
+def number_lines(pages: list[Page]) -> dict[int, int]:
+    """Each line's number on its page, from the top (1-based), by the line's identity: the
+    page:line the report and the review geometry give."""
+    return {id(line): n for page in pages for n, line in enumerate(sorted(page.lines, key=lambda x: x.y), 1)}
+
+
 def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dict[tuple[int, int], str],
-         events: list[Event]) -> tuple[list[Flow], dict[int, set[str]]]:
+         events: list[Event], line_numbers: dict[int, int]) -> tuple[list[Flow], dict[int, set[str]]]:
     """Every page's blocks in reading order; a paragraph or note that runs on over a page break
     is one block with a page mark where the new page begins."""
     out: list[Flow] = []
@@ -666,7 +656,6 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
     last_note: Flow | None = None
     for page in pages:
         region = regions(page, metrics)
-        line_numbers = {id(line): n for n, line in enumerate(sorted(page.lines, key=lambda line: line.y), 1)}
         for line in region.body:
             roles[(page.index, line_numbers[id(line)])] = "body"
         for line in region.notes:
@@ -746,7 +735,7 @@ def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, st
         if (f.kind == "heading" and previous is not None and previous.kind == "heading" and previous.pages[-1] == f.pages[0]
                 and CHAPTER_LABEL.match(" ".join(line.text.strip() for line in previous.lines))):
             label = " ".join(line.text.strip() for line in previous.lines)
-            f.marks = {**previous.marks, **{k + 0: v for k, v in f.marks.items()}}
+            f.marks = {**previous.marks, **f.marks}
             f.style = max(f.style, previous.style)
             out[-1] = f
             events.append(Event(f.pages[0], None, folios.get(f.pages[0], "?"), "chapter label",
@@ -768,8 +757,9 @@ def levels(stream: list[Flow], first_on_page: set[int]) -> None:
         f.level = 1 if abs(f.style[0] - chapter_size) <= 0.5 else 2 + others.index(f.style)
 
 
-def build_book(pages: list[Page]) -> Book:
-    metrics = measure(pages)
+def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
+    """The passes in order; `metrics`: the pages' measures if the caller has them already."""
+    metrics = metrics or measure(pages)
     found = furniture(pages, metrics)
     roles: dict[tuple[int, int], str] = {}
     events: list[Event] = []
@@ -782,7 +772,8 @@ def build_book(pages: list[Page]) -> Book:
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             "no folio printed: numbered from the pages around it"))
     vocabulary = Vocabulary.of(pages)
-    stream, notes_on = flow(pages, metrics, found.folios, roles, events)
+    numbers = number_lines(pages)
+    stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     stream = chapter_labels(stream, events, found.folios)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page)
@@ -793,7 +784,7 @@ def build_book(pages: list[Page]) -> Book:
     pending: list[str] = []
     for f in stream:
         page = f.pages[0]
-        where = (page, _line_number(pages, page, f.lines[0]), found.folios.get(page, "?"))
+        where = (page, numbers[id(f.lines[0])], found.folios.get(page, "?"))
         if f.kind == "heading" and f.level == 1:
             current = Chapter(" ".join(line.text.strip() for line in f.lines), [], [])
             chapters.append(current)
@@ -805,13 +796,13 @@ def build_book(pages: list[Page]) -> Book:
         extra = endnote_labels.get(len(chapters), set())
         labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
         if f.kind == "note":
-            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, skip_label=True, pages=pages)
+            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, skip_label=True)
             current.notes.append(Note(f.label, inlines, page, where[1]))
             continue
         base = ""
         if f.kind == "heading":
             base = "strong" if f.style[1] else "em" if f.style[2] else ""
-        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where, pages=pages)
+        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where)
         if f.kind == "item":
             inlines = _without_bullet(inlines)
         if pending:
@@ -897,14 +888,8 @@ def _labels(f: Flow, notes_on: dict[int, set[str]]) -> dict[int, set[str]]:
             for page in set(f.pages)}
 
 
-def _line_number(pages: list[Page], index: int, line: Line) -> int:
-    page = next(p for p in pages if p.index == index)
-    ordered = sorted(page.lines, key=lambda x: x.y)
-    return next((n for n, x in enumerate(ordered, 1) if x is line), 0)
-
-
 def _with_marks(f: Flow, vocabulary: Vocabulary, labels_for: dict[int, set[str]], base: str, changes: list[Change],
-                where: tuple[int, int, str], pages: list[Page], skip_label: bool = False) -> list[Inline]:
+                where: tuple[int, int, str], skip_label: bool = False) -> list[Inline]:
     """A flow block's inline runs, with a page mark where each page begins (not before its first
     line: that mark is the block's own, given to it first)."""
     out: list[Inline] = []
