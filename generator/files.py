@@ -1,4 +1,4 @@
-"""Reading the editor's files: only regular files, and only of a sane size.
+"""The editor's files: read only if regular and of a sane size; written whole or not at all.
 
 A FIFO, a device or a link to one named like a source (`x.md` → `/dev/zero`) would make a
 plain `read()` wait forever or fill the memory; such a file is refused with a message instead.
@@ -24,3 +24,12 @@ def read_regular(path: Path, limit: int = 256 * 2**20) -> bytes:
             return file.read(limit + 1)
     finally:
         os.close(fd)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """A file the editor keeps (a chapter ingest wrote, a report): written beside it, then put
+    in its place in one rename, so a killed run leaves the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(path)

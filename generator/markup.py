@@ -23,6 +23,22 @@ from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.footnote import footnote_plugin
 
 MARKER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+LITERAL = re.compile(r"([\\`*_\[\]<>{}|~#])")
+
+
+def literal(text: str) -> str:
+    """Text written into a source so that it reads as itself: no emphasis, links, HTML, ids or
+    edition markers from a printed page (what ingest writes)."""
+    return LITERAL.sub(r"\\\1", text)
+
+
+def literal_start(text: str) -> str:
+    """A paragraph's text that must not open a list, a quote, a heading or a rule ("6. Neue",
+    "- Ende", "> x"): its first mark escaped."""
+    text = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)
+    return re.sub(r"^([#>+=-])", r"\\\1", text)
+
+
 PAGE_ARG = re.compile(r"(\d{1,5}|[IVXLCDM]{1,12}|[ivxlcdm]{1,12}|\?)")  # arabic, roman, or unknown
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.diagnostics import Collector
+from generator.files import write_text_atomic
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.layout import Book, Change, Event, Mark, Text, build_book, measure, two_column_pages
 from generator.ingest.pdf import Page, metadata, read_pdf
@@ -94,7 +95,7 @@ def ingest_pdf(source: Path, pages_option: str | None, into: Path, force: bool, 
     report = build_report(book, source, pages, files)
     done = write_edition(book, pages, source, into, report, force, problems, metadata(source))
     if not (into / "decisions.toml").exists() and decisions_path is None:
-        (into / "decisions.toml").write_text(DECISIONS_TEMPLATE, encoding="utf-8")
+        write_text_atomic(into / "decisions.toml", DECISIONS_TEMPLATE)
         done.append("decisions.toml")
     warnings = [e for e in book.events if e.kind == "warning"]
     notes = sum(len(c.notes) for c in book.chapters)

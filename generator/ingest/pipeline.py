@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.config import CONFIG_NAME, load_config
 from generator.diagnostics import Collector
+from generator.files import write_text_atomic
 from generator.ingest import report as report_module
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.gaps import Repair, Undecided, resolve, tokenize
@@ -18,6 +19,7 @@ from generator.ingest.lexicon import Lexicon, bare
 from generator.ingest.pages import RawPage, read_page, take_footer
 from generator.ingest.structure import REF_CLOSE, REF_OPEN, TO_SUPERSCRIPT, Block, blocks_of, mark_references
 from generator.labels import labels
+from generator.markup import literal, literal_start
 
 PAGE_OPEN, PAGE_CLOSE = "\uE002", "\uE003"   # a page marker inside clean text
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
@@ -244,14 +246,8 @@ def to_clean_text(result: Ingested) -> str:
     return "\n\n".join(out) + "\n"
 
 
-MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|~])")
-
-
 def _md_escape(text: str) -> str:
-    """Make clean text literal in Markdown: no emphasis, links, HTML or markers from the print."""
-    text = MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)   # "6. Neue" must not become a list
-    return re.sub(r"^([#>+=-])", r"\\\1", text)
+    return literal_start(literal(text))
 
 
 def _md_inline(text: str) -> str:
@@ -263,7 +259,7 @@ def _md_inline(text: str) -> str:
         elif part.startswith(REF_OPEN):
             out.append(f"[^{part[1:-1]}]")
         else:
-            out.append(_md_escape(part) if not out else MD_SPECIAL.sub(r"\\\1", part))
+            out.append(_md_escape(part) if not out else literal(part))
     return "".join(out)
 
 
@@ -278,7 +274,7 @@ def to_markdown(result: Ingested) -> str:
             if marks:  # a page that begins with a heading: the marker stands before it
                 out.append(_md_inline(marks))
             heading = re.sub(f"{PAGE_OPEN}[^{PAGE_CLOSE}]*{PAGE_CLOSE}", "", block.text)
-            title = MD_SPECIAL.sub(r"\\\1", _strip_marks(heading))
+            title = literal(_strip_marks(heading))
             out.append(f"{level} {title} {{#{block.anchor}}}")
         elif block.kind == "para":
             out.append(_md_inline(block.text))
@@ -314,15 +310,10 @@ def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: st
     markdown = to_markdown(result)
     review = into.parent / "review"
     report = report_module.build_report(result, files, into)
-    _write_atomic(into, markdown)
-    _write_atomic(review / f"{into.stem}.report.json", report_module.to_json(report))
-    _write_atomic(review / f"{into.stem}.report.md", report_module.to_markdown(report, _report_words(into)))
+    write_text_atomic(into, markdown)
+    write_text_atomic(review / f"{into.stem}.report.json", report_module.to_json(report))
+    write_text_atomic(review / f"{into.stem}.report.md", report_module.to_markdown(report, _report_words(into)))
     return report_module.summary(report, into, review)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 

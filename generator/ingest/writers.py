@@ -8,28 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 
 from generator.diagnostics import Collector
-from generator.ingest.layout import Block, Book, Chapter, Inline, Mark, Note, Ref, Text, plain
+from generator.files import write_text_atomic
+from generator.ingest.layout import Block, Book, Chapter, Inline, Mark, Ref, Text
 from generator.ingest.pdf import Page
+from generator.ingest.structure import TO_SUPERSCRIPT
+from generator.markup import literal, literal_start
+from generator.source import slugify
 
-MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|~#])")
-TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 MANIFEST = "ingest.json"
-UMLAUTS = {ord("ä"): "ae", ord("ö"): "oe", ord("ü"): "ue", ord("ß"): "ss"}
 
 
 # ---- Markdown ----
 
-def _escape(text: str) -> str:
-    return MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _inline(inlines: list[Inline]) -> str:
+def _inline(inlines: list[Inline], start: bool = True) -> str:
+    """Inline runs as the source's Markdown; `start`: the text opens a paragraph (so "1990. Es"
+    must not become a list)."""
     out: list[str] = []
     for run in inlines:
         if isinstance(run, Mark):
@@ -40,18 +37,16 @@ def _inline(inlines: list[Inline]) -> str:
             core = run.text.strip()
             lead, trail = run.text[: len(run.text) - len(run.text.lstrip())], run.text[len(run.text.rstrip()):]
             marker = "**" if run.style == "strong" else "*"
-            out.append(f"{lead}{marker}{_escape(core)}{marker}{trail}" if core else run.text)
+            out.append(f"{lead}{marker}{literal(core)}{marker}{trail}" if core else run.text)
         else:
-            out.append(_escape(run.text))
+            out.append(literal(run.text))
     text = "".join(out).strip()
-    text = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)   # "1990. Es" must not become a list
-    return re.sub(r"^([>+=-])", r"\\\1", text)
+    return literal_start(text) if start else text
 
 
 def _heading(block: Block) -> list[str]:
     marks = [r for r in block.inlines if isinstance(r, Mark)]
-    title = _inline([r for r in block.inlines if not isinstance(r, Mark)])
-    title = title.replace("\\.", ".", 1) if re.match(r"^\d+\\\.", title) else title
+    title = _inline([r for r in block.inlines if not isinstance(r, Mark)], start=False)
     return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + ["#" * block.level + " " + title]
 
 
@@ -61,7 +56,7 @@ def chapter_markdown(chapter: Chapter) -> str:
         numbered = [p for p in chapter.pages if p != "?"]
         if numbered:
             front += [f'first_page = "{numbered[0]}"', f'last_page = "{numbered[-1]}"']
-    out = ["\n".join([*front, "+++"]) + "\n# " + _escape(chapter.title)]
+    out = ["\n".join([*front, "+++"]) + "\n# " + literal(chapter.title)]
     for block in chapter.blocks:
         if block.kind == "heading":
             out.append("\n\n".join(_heading(block)))
@@ -101,9 +96,7 @@ def clean_text(book: Book) -> str:
 # ---- files ----
 
 def slug(title: str) -> str:
-    text = title.lower().translate(UMLAUTS)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "kapitel"
+    return slugify(title)[:60].strip("-") or "kapitel"
 
 
 def _digest(text: str) -> str:
@@ -161,20 +154,20 @@ def write_edition(book: Book, pages: list[Page], source: Path, into: Path, repor
     for name, text in texts.items():
         if name in kept:
             continue
-        _write(into / name, text)
+        write_text_atomic(into / name, text)
         files[name] = _digest(text)
         written.append(name)
     config = into / "edition.toml"
     if not config.exists():
-        _write(config, _edition_toml(source, facts or {}))
+        write_text_atomic(config, _edition_toml(source, facts or {}))
         written.append("edition.toml")
     stem = source.stem
     report["kept"] = kept
-    _write(review / f"{stem}.report.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
-    _write(review / f"{stem}.report.md", report_markdown(report))
-    _write(review / f"{stem}.lines.json", json.dumps(geometry(pages, book), ensure_ascii=False) + "\n")
+    write_text_atomic(review / f"{stem}.report.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(review / f"{stem}.report.md", report_markdown(report))
+    write_text_atomic(review / f"{stem}.lines.json", json.dumps(geometry(pages, book), ensure_ascii=False) + "\n")
     chapters = {chapter.title: name for name, chapter in planned.items()}
-    _write(review / MANIFEST, json.dumps({"source": str(source), "files": files, "chapters": chapters},
+    write_text_atomic(review / MANIFEST, json.dumps({"source": str(source), "files": files, "chapters": chapters},
                                          ensure_ascii=False, indent=1) + "\n")
     return [*written, *(f"{name} (kept: edited by hand)" for name in kept)]
 
@@ -189,13 +182,6 @@ def _edition_toml(source: Path, facts: dict[str, str]) -> str:
             f"book_title = {json.dumps(facts.get('Title', ''), ensure_ascii=False)}\n"
             f"authors = {json.dumps([author] if author else [], ensure_ascii=False)}   # each \"Family, Given\"\n"
             "publisher = \"\"\nplace = \"\"\nyear = \"\"\n\n[content]\nexclude = [\"review/*\"]\n")
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def geometry(pages: list[Page], book: Book) -> dict:
@@ -281,5 +267,3 @@ def page_runs(pages: list[dict]) -> list[list[str]]:
     return runs
 
 
-def note_text(note: Note) -> str:
-    return plain(note.inlines)
