@@ -106,7 +106,14 @@ def test_ingest_then_build_gives_the_edition(typeset, tmp_path):
     assert "Inhalt" in report["left_out"]
     summary = (content / "review" / "heldout-typst.report.md").read_text(encoding="utf-8")
     assert re.search(r"^\| \d+–\d+ \| 1–\d+ \|$", summary, re.M)     # pages in runs, not a row each
-    assert (content / "review" / "heldout-typst.lines.json").is_file()
+    # every printed line with its place and what it was taken for, the running heads too (the
+    # text as printed, for a diplomatic view)
+    geometry = json.loads((content / "review" / "heldout-typst.lines.json").read_text(encoding="utf-8"))
+    assert [p["pdf_page"] for p in geometry["pages"]] == [p["pdf_page"] for p in report["pages"]]
+    lines = [line for p in geometry["pages"] for line in p["lines"]]
+    heads = {e["detail"] for e in report["events"] if e["kind"] == "running head removed"}
+    assert heads and {line["text"] for line in lines if line["role"] == "head"} == heads
+    assert {"body", "note"} <= {line["role"] for line in lines} and all(line["baseline"] > 0 for line in lines)
     text = "".join(f.read_text(encoding="utf-8") for f in chapters)
     assert not re.search(r"[a-zäöüß]\{\{page [^}]+\}\}[a-zäöüß]", text)        # no word cut by a page marker
     assert re.search(r"^(\{\{page \d+\}\})?\{\{add Abbildung\}\} Abb\. 1:", text, re.M) and any(e["kind"] == "figure" for e in report["events"])

@@ -109,6 +109,7 @@ class Book:
     changes: list[Change] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     roles: dict[tuple[int, int], str] = field(default_factory=dict)   # (page, line) → head/foot/body/note/…
+    printed: dict[int, list[Line]] = field(default_factory=dict)     # PDF page → every line on it, heads too
 
 
 # ---- measure ----
@@ -760,19 +761,21 @@ def levels(stream: list[Flow], first_on_page: set[int]) -> None:
 def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     """The passes in order; `metrics`: the pages' measures if the caller has them already."""
     metrics = metrics or measure(pages)
+    printed = {page.index: list(page.lines) for page in pages}   # before the furniture comes off
+    numbers = number_lines(pages)   # page:line counts every printed line, a running head too
     found = furniture(pages, metrics)
     roles: dict[tuple[int, int], str] = {}
     events: list[Event] = []
     changes: list[Change] = []
-    for index, line in found.heads.items():
-        events.append(Event(index, 1, found.folios.get(index, "?"), "running head removed", line.text))
-    for index, line in found.feet.items():
-        events.append(Event(index, None, found.folios.get(index, "?"), "running foot removed", line.text))
+    for role, removed in (("head", found.heads), ("foot", found.feet)):
+        for index, line in removed.items():
+            roles[(index, numbers[id(line)])] = role
+            events.append(Event(index, numbers[id(line)], found.folios.get(index, "?"), f"running {role} removed",
+                                line.text))
     for index in sorted(found.inferred):
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             "no folio printed: numbered from the pages around it"))
     vocabulary = Vocabulary.of(pages)
-    numbers = number_lines(pages)
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     stream = chapter_labels(stream, events, found.folios)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
@@ -812,7 +815,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
             events.append(Event(page, where[1], where[2], "figure", "a picture, not carried over; its caption: "
                                 + plain(inlines)))
         current.blocks.append(Block(f.kind, inlines, f.level, page, where[1]))
-    book = Book([], [], found.folios, changes, events, roles)
+    book = Book([], [], found.folios, changes, events, roles, printed)
     for chapter in chapters:
         chapter.pages = [m.label for b in chapter.blocks for m in b.inlines if isinstance(m, Mark)]
         if _is_listing(chapter):

@@ -190,7 +190,7 @@ def geometry(pages: list[Page], book: Book) -> dict:
     out = []
     for page in pages:
         lines = []
-        for n, line in enumerate(sorted(page.lines, key=lambda x: x.y), 1):
+        for n, line in enumerate(sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y), 1):
             lines.append({"n": n, "text": line.text, "left": round(line.left, 1), "right": round(line.right, 1),
                           "baseline": round(line.y, 1), "size": line.size, "hyphen": line.hyphen,
                           "role": book.roles.get((page.index, n), "")})
