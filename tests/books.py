@@ -207,17 +207,28 @@ def _typst_escape(text: str) -> str:
     return re.sub(r"([\\#*_$<>@\[\]`~/=+\-\"'.:])", r"\\\1", text)
 
 
-def _typst_runs(runs: list[Run], endnotes: list[str] | None = None) -> str:
+def _runs(runs: list[Run], escape, forms: dict[str, str], superscript: str, endnotes: list[str] | None) -> str:
+    """Runs in a typesetter's markup: `forms` per kind (TEXT the escaped text); with `endnotes`,
+    a note is collected there and called by its number as `superscript`."""
     out = []
     for kind, text in runs:
-        t = _typst_escape(text)
+        t = escape(text)
         if kind == "note" and endnotes is not None:
             endnotes.append(t)
-            out.append(f"#super[{len(endnotes)}]")
-            continue
-        out.append({"text": t, "em": f"#emph[{t}]", "strong": f"#strong[{t}]",
-                    "spaced": f"#text(tracking: 0.18em)[{t}]", "note": f"#footnote[{t}]"}[kind])
+            out.append(superscript.format(len(endnotes)))
+        else:
+            out.append(forms[kind].replace("TEXT", t))
     return "".join(out)
+
+
+TYPST_FORMS = {"text": "TEXT", "em": "#emph[TEXT]", "strong": "#strong[TEXT]",
+               "spaced": "#text(tracking: 0.18em)[TEXT]", "note": "#footnote[TEXT]"}
+LATEX_FORMS = {"text": "TEXT", "em": "\\emph{TEXT}", "strong": "\\textbf{TEXT}", "spaced": "\\textls[180]{TEXT}",
+               "note": "\\footnote{TEXT}"}
+
+
+def _typst_runs(runs: list[Run], endnotes: list[str] | None = None) -> str:
+    return _runs(runs, _typst_escape, TYPST_FORMS, "#super[{}]", endnotes)
 
 
 def typst_source(book: Book, layout: Layout) -> str:
@@ -298,16 +309,7 @@ def _latex_escape(text: str) -> str:
 
 
 def _latex_runs(runs: list[Run], endnotes: list[str] | None = None) -> str:
-    out = []
-    for kind, text in runs:
-        t = _latex_escape(text)
-        if kind == "note" and endnotes is not None:
-            endnotes.append(t)
-            out.append(f"\\textsuperscript{{{len(endnotes)}}}")
-            continue
-        out.append({"text": t, "em": f"\\emph{{{t}}}", "strong": f"\\textbf{{{t}}}",
-                    "spaced": f"\\textls[180]{{{t}}}", "note": f"\\footnote{{{t}}}"}[kind])
-    return "".join(out)
+    return _runs(runs, _latex_escape, LATEX_FORMS, "\\textsuperscript{{{}}}", endnotes)
 
 
 def latex_source(book: Book, layout: Layout) -> str:

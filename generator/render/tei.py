@@ -1,8 +1,7 @@
 """TEI P5 of a chapter, from the same model as the HTML pages (render/html.py).
 
 One TEI document per chapter (ids are unique within a chapter only: the HTML anchors `s6-1`,
-`s6-1-p2`, `fn-8` are the TEI `xml:id`s, so a citation's anchor points into both), and a
-`teiCorpus` of the edition. The text as the edition reads it: print pages as `<pb n="229"/>`,
+`s6-1-p2`, `fn-8` are the TEI `xml:id`s, so a citation's anchor points into both). The text as the edition reads it: print pages as `<pb n="229"/>`,
 notes where they are first referred to (`<note n="8" place="bottom">`, later references as
 `<ref>`), gaps with the editor's note, editorial additions as `<supplied>`, emphasis as `<hi>`.
 The header names the chapter in its printed book (`biblStruct` with `biblScope unit="page"`),
@@ -173,15 +172,3 @@ def chapter_body(config: Config, chapter: Chapter) -> str:
 
 def chapter_tei(config: Config, chapter: Chapter) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + chapter_body(config, chapter) + "\n"
-
-
-def corpus_tei(config: Config, chapters: list[Chapter]) -> str:
-    """The edition as a teiCorpus: its own header, then each chapter's TEI whole."""
-    editors = _names("editor", config.editors, DIGITAL)
-    head = (f"<teiHeader><fileDesc><titleStmt><title>{escape(config.title)}</title>{editors}</titleStmt>"
-            f"<publicationStmt><publisher>{escape(config.title)}</publisher>"
-            f"<date when={quoteattr(config.date)}>{escape(config.date)}</date></publicationStmt>"
-            f"<sourceDesc><p>{escape(config.source.book_title or config.title)}</p></sourceDesc></fileDesc></teiHeader>")
-    body = "".join(chapter_body(config, chapter) for chapter in chapters)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<teiCorpus xmlns="{NS}" xml:lang={quoteattr(config.language)}>'
-            f"{head}{body}</teiCorpus>\n")
