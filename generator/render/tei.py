@@ -1,11 +1,12 @@
 """TEI P5 of a chapter, from the same model as the HTML pages (render/html.py).
 
 One TEI document per chapter (ids are unique within a chapter only: the HTML anchors `s6-1`,
-`s6-1-p2`, `fn-8` are the TEI `xml:id`s, so a citation's anchor points into both). The text
-as the edition reads it: print pages as `<pb n="229"/>`, notes where they are first referred to (`<note n="8" place="bottom">`, later references as
-`<ref>`), gaps with the editor's note, editorial additions as `<supplied>`, emphasis as `<hi>`.
-The header names the chapter in its printed book (`biblStruct` with `biblScope unit="page"`),
-the digital edition as publisher, and its date.
+`s6-1-p2`, `fn-8` are the TEI `xml:id`s, so a citation's anchor points into both). The text as
+the edition reads it: print pages as `<pb n="229"/>`, notes where they are first referred to
+(`<note n="8" place="bottom">`, later references as `<ref>`), gaps with the editor's note,
+editorial additions as `<supplied>`, emphasis as `<hi>`. The header names the chapter in its
+printed book (`biblStruct` with `biblScope unit="page"`), the digital edition as publisher, and
+its date.
 """
 from __future__ import annotations
 
