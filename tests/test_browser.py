@@ -253,3 +253,22 @@ def test_at_1280_px_the_title_stays_on_one_line_beside_the_search_box(browser, s
     assert search["y"] < title["y"] + title["height"] and title["y"] < search["y"] + search["height"]  # same row
     assert search["x"] > title["x"] + title["width"]
     context.close()
+
+
+def test_a_page_number_never_breaks_across_lines(page, served_site):
+    """"S. 229" stays on one line wherever the text wraps (the home page's example, the
+    contents' page ranges): narrowed step by step, each keeps one line box."""
+    page.goto(served_site + "index.html")
+    broken = page.evaluate("""() => {
+        const found = [];
+        for (const element of document.querySelectorAll('.example-pb, .toc-page')) {
+            const box = element.parentElement;
+            for (let width = 420; width >= 60; width -= 3) {
+                box.style.width = width + 'px';
+                if (element.getClientRects().length > 1) { found.push(element.textContent + ' at ' + width); break; }
+            }
+            box.style.width = '';
+        }
+        return found; }""")
+    assert broken == []
+    assert page.locator(".example-pb").count() == 1 and page.locator(".toc-page").count() >= 1
