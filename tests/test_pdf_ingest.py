@@ -315,3 +315,21 @@ def test_a_terminal_sees_the_pages_being_read_and_a_pipe_does_not(typeset, tmp_p
     assert b"reading the PDF" not in out                                          # the text itself stays clean
     piped = run_cli("clean", str(pdf))
     assert "reading the PDF" not in piped.stderr
+
+
+def test_a_chapter_opening_without_a_folio_is_numbered_from_its_neighbours(tmp_path):
+    """Many books print no page number on a chapter's first page: it is counted from the pages
+    around it, and the report says so."""
+    prose = " ".join((books.BANKS / "prose-tuning.txt").read_text(encoding="utf-8").split("\n")[:30])
+    chapters = "".join(f"= Kapitel {n}\n\n{prose}\n\n{prose}\n\n" for n in ("Eins", "Zwei", "Drei"))
+    pdf = _typst(tmp_path, '#let opening() = query(heading.where(level: 1)).any(h => h.location().page() == here().page())\n'
+                           '#set page(paper: "a6", margin: (top: 22mm), numbering: "1", footer: none, header: context {\n'
+                           '  if not opening() { [Probe #h(1fr) #counter(page).display()] } })\n'
+                           '#show heading.where(level: 1): it => { pagebreak(weak: true); text(size: 16pt, it.body) }\n'
+                           '#set text(lang: "de")\n#set par(justify: true)\n' + chapters, "openings")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    inferred = [e for e in book.events if e.kind == "page number inferred"]
+    openings = [c.blocks[0].inlines[0] for c in book.chapters]
+    assert len(inferred) == 3 and [m.label for m in openings if isinstance(m, Mark)] == [e.print_page for e in inferred]
+    marks = [m.label for c in book.chapters for b in c.blocks for m in b.inlines if isinstance(m, Mark)]
+    assert marks == [str(n) for n in range(1, len(marks) + 1)]      # every page, in order, none missing
