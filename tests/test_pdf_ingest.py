@@ -333,3 +333,14 @@ def test_a_chapter_opening_without_a_folio_is_numbered_from_its_neighbours(tmp_p
     assert len(inferred) == 3 and [m.label for m in openings if isinstance(m, Mark)] == [e.print_page for e in inferred]
     marks = [m.label for c in book.chapters for b in c.blocks for m in b.inlines if isinstance(m, Mark)]
     assert marks == [str(n) for n in range(1, len(marks) + 1)]      # every page, in order, none missing
+
+
+def test_a_hyphen_the_book_prints_elsewhere_stays_at_a_line_end(tmp_path):
+    """'historisch-' at a line end stays when the book prints 'historisch-kritischen' whole;
+    'voraus-', which it never prints so, is the typesetter's and goes."""
+    pdf = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n'
+                           "Die historisch-kritischen Ausgaben und die historisch-kritischen Kommentare sind da.\n\n"
+                           "Eine historisch-\\\nkritischen Arbeit ist voraus-\\\nsichtlich selten.\n", "hyphens")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
+    assert "Eine historisch-kritischen Arbeit ist voraussichtlich selten." in text
