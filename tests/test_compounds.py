@@ -32,3 +32,9 @@ def test_simple_words_and_syllables_stay_whole():
         assert compounds.boundaries(word) == (), word
     assert compounds.mark("Die Sicherheitspolitik der Kleinstaaten.") == "Die Sicherheits\u00adpolitik der Klein\u00adstaaten."
     assert compounds.splitter("en") is None and compounds.splitter("de-CH") is compounds.mark
+
+
+def test_words_in_german_spelling_split_with_the_swiss_dictionary():
+    """The dictionary is Swiss ("Aussen"); a book in German spelling ("Außen") splits the same."""
+    assert compounds.boundaries("Außenpolitik") == (5,) and compounds.boundaries("Aussenpolitik") == (6,)
+    assert compounds.boundaries("Großmächte") == (4,)
