@@ -257,3 +257,14 @@ def test_the_remembered_state_keeps_every_kind_of_content():
         assert chapter is not None
         outline = chapter.outline()
         assert state.decode(Chapter, state.encode(outline)) == outline
+
+
+def test_a_soft_hyphen_in_the_source_stays_one(tmp_path):
+    """The search's compound joints do not take the place of the editor's own soft hyphens."""
+    content = edition(tmp_path, {"kapitel.md": "# Kapitel\n\n## 1. Teil\n\n{{page 1}}Die Verteidigungs\u00adpolitik "
+                                                "der Kleinstaaten.\n"})
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert "Verteidigungs\u00adpolitik" in page                                   # as the editor wrote it
+    assert "Klein<span hidden>^</span>staaten" in page                            # the search's joint elsewhere

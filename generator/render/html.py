@@ -64,7 +64,11 @@ def inline(content: tuple[Inline, ...], view: View) -> str:
 
 def _node(node: Inline, view: View) -> str:
     if isinstance(node, Text):
-        return esc(view.split(node.text)).replace(SOFT_HYPHEN, COMPOUND_JOINT) if view.split else esc(node.text)
+        if not view.split:
+            return esc(node.text)
+        # the splitter marks boundaries with soft hyphens; a soft hyphen of the source's own stays one
+        return SOFT_HYPHEN.join(esc(view.split(part)).replace(SOFT_HYPHEN, COMPOUND_JOINT)
+                                for part in node.text.split(SOFT_HYPHEN))
     if isinstance(node, Styled):
         return f"<{node.style}>{inline(node.children, view)}</{node.style}>"
     if isinstance(node, Code):
