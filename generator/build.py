@@ -23,12 +23,14 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from generator import facsimile, printed
 from generator import state as saved
 from generator.config import Config, load_config
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.links import resolve_links
 from generator.model import Chapter
 from generator.output import SEARCH_FOLDER, Site, Stage, fault, link_tree
+from generator.render import tei
 from generator.render.site import (
     STATIC_FILES,
     TEMPLATES,
@@ -37,11 +39,12 @@ from generator.render.site import (
     environment,
     export_paths,
     plan,
+    printed_pages,
     render_files,
     site_files,
 )
 from generator.search import SearchParts, index_site
-from generator.source import STATIC_FOLDER, check_edition, load_chapter, slug_of, static_files
+from generator.source import STATIC_FOLDER, check_edition, load_chapter, read_chapter, slug_of, static_files
 from generator.source import chapter_files as chapter_sources
 from generator.stamps import file_stamp, tree_stamp
 
@@ -55,6 +58,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     search_summary: str = ""
     search_parts: set[int] | None = None  # the index parts whose pages changed (None: all)
+    drawn: int = 0  # facsimile pages drawn by this build (the others came from the cache)
     processes: int = 1  # processes that parsed and rendered
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -149,11 +153,13 @@ class Builder:
         result = BuildResult()
         with _timed(result.timings, "load"):
             config = self.load_config()
+            record = printed.load(config.root, self.config_problems)  # its problems come with the sources'
+            pictures = facsimile.plan(config, record, self.config_problems)
             files, stamps = self.scan(config)
             statics = static_files(config)
             parts = _search_parts(config, files, stamps)
             search = parts.merged if self.search else None  # the search box, and the parts it merges
-            revision = _digest((config, search, parts.key(), tree_stamp(TEMPLATES),
+            revision = _digest((config, search, parts.key(), tree_stamp(TEMPLATES), record and record.digest, pictures.digest,
                                 sorted((path, file_stamp(source)) for path, source in statics.items())))
             live = self.site.live()
             incremental = bool(revision == self.revision and live and live.generation == self.generation)
@@ -166,15 +172,16 @@ class Builder:
         result.processes = 1 + len(workers.workers)
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
+            pages += printed_pages(config, record, pictures, chapters)
             exports = {path for chapter in chapters for path in chapter_files(chapter)}
-            _check_static(config, statics, pages, exports)
+            _check_static(config, statics, pages, exports | {path for page in pictures.pages for path in page.files.values()})
             stage = self.site.stage(full=not incremental)
             try:
                 with _timed(result.timings, "render"):
                     if incremental:
-                        self._update(config, chapters, pages, exports, search, statics, stage, result)
+                        self._update(config, chapters, pages, exports, search, statics, stage, result, pictures)
                     else:
-                        self._full(config, chapters, pages, workers, search, statics, stage, result)
+                        self._full(config, chapters, pages, workers, search, statics, stage, result, pictures)
                 fault("rendered")
                 self._index(stage, result)
                 fault("indexed")
@@ -220,7 +227,7 @@ class Builder:
         workers = Workers(stale if len(stale) >= 64 else [], self.jobs, config, search, self.progress, self.start)
         with _closing_on_error(workers):
             for done, path in enumerate(p for p in stale if p not in workers.owner):  # while workers parse theirs
-                chapter, diagnostics = load_chapter(path)
+                chapter, diagnostics = read_chapter(config, path)
                 outline = chapter and chapter.outline()
                 self.sources[path] = _Entry(self._stamp(path, outline), outline, diagnostics, chapter)
                 self.progress("parsed", done + 1, len(stale))
@@ -257,7 +264,7 @@ class Builder:
             yield page, self._full_chapter(page.chapter) if page.chapter else None
 
     def _full(self, config: Config, chapters: list[Chapter], pages: list[Page], workers, search,
-              statics: dict[str, Path], stage: Stage, result: BuildResult) -> None:
+              statics: dict[str, Path], stage: Stage, result: BuildResult, pictures: facsimile.Facsimile) -> None:
         env = self.env
         assert env is not None
         mine = [page for page in pages if page.chapter is None or page.chapter.path not in workers.owner]
@@ -275,13 +282,19 @@ class Builder:
             stage.copy(TEMPLATES / "static" / name, f"static/{name}")
         for path, source in statics.items():
             stage.copy(source, path)
-        self._site_files(config, pages, statics, stage)
+        if pictures.pages:
+            with _timed(result.timings, "facsimile"):
+                # drawn once into a cache beside the site (PDF pages); a build links them in
+                drawn, result.drawn = facsimile.files(pictures, self.site.beside("facsimile"), self.jobs)
+                for path, source in drawn.items():
+                    stage.link(source, path)
+        self._site_files(config, pages, statics, stage, pictures)
         for entry in self.sources.values():
             entry.full = None  # a full build need not keep the text: memory stays flat
         result.rendered, result.files = len(pages), sum(len(export_paths(c)) for c in chapters)
 
     def _update(self, config: Config, chapters: list[Chapter], pages: list[Page], exports: set[str], search,
-                statics: dict[str, Path], stage: Stage, result: BuildResult) -> None:
+                statics: dict[str, Path], stage: Stage, result: BuildResult, pictures: facsimile.Facsimile) -> None:
         env = self.env
         assert env is not None
         todo = [page for page in pages if self.written.get(page.path) != page.key]
@@ -291,7 +304,7 @@ class Builder:
             files += 1
             if files == len(todo) // 2:
                 fault("rendering")
-        self._site_files(config, pages, statics, stage)
+        self._site_files(config, pages, statics, stage, pictures)
         removed = (set(self.written) - {page.path for page in pages}) | (self.exports - exports)
         for path in removed:
             stage.remove(path)
@@ -300,10 +313,16 @@ class Builder:
         slugs = {page.chapter.slug for page in todo if page.chapter} | {path.split("/")[0] for path in removed}
         result.search_parts = {self.parts.of(slug) for slug in slugs} & set(self.parts.numbers)
 
-    def _site_files(self, config: Config, pages: list[Page], statics: dict[str, Path], stage: Stage) -> None:
-        """.nojekyll, 404.html, sitemap.xml, robots.txt: those content/static/ does not give,
-        written again only when they changed (an incremental stage has them already)."""
-        for path, text in site_files(config, pages).items():
+    def _site_files(self, config: Config, pages: list[Page], statics: dict[str, Path], stage: Stage,
+                    pictures: facsimile.Facsimile) -> None:
+        """.nojekyll, 404.html, sitemap.xml, robots.txt, the IIIF manifest and the TEI corpus:
+        those content/static/ does not give, written again only when they changed (an
+        incremental stage has them already)."""
+        files = site_files(config, pages, pictures)
+        slugs = dict.fromkeys(page.chapter.slug for page in pages if page.chapter)
+        files[tei.CORPUS] = tei.corpus(config, [(slug, (stage.root / slug / f"{slug}.tei.xml").read_text(encoding="utf-8"))
+                                                for slug in slugs])
+        for path, text in files.items():
             if path in statics:
                 continue
             if not stage.full and path in stage.files and (stage.root / path).read_text(encoding="utf-8") == text:

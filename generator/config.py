@@ -37,6 +37,23 @@ def _part_mb(value: float) -> str | None:
     return None if math.isfinite(value) and value > 0 else f"search.part_mb must be more than 0, not {value:g}"
 
 
+def _inside(value: str) -> str | None:
+    """A path the build reads from the content folder: relative, and never out of it."""
+    if not value:
+        return None
+    parts = Path(value).parts
+    if Path(value).is_absolute() or ".." in parts or "\\" in value:
+        return f"{value!r} must be a path inside the content folder (relative, without '..')"
+    return None
+
+
+def _rights(value: str) -> str | None:
+    if not value or re.match(r"https?://(creativecommons\.org/|rightsstatements\.org/)\S+$", value):
+        return None
+    return (f"rights {value!r} must be the address of a Creative Commons license or a rightsstatements.org "
+            "statement (IIIF allows only those)")
+
+
 @dataclass(frozen=True)
 class Source:
     """The printed book the edition reproduces."""
@@ -48,6 +65,10 @@ class Source:
     year: str = setting("", doc='its year, in quotes ("2004", "2004/05")')
     first_page: str = setting("", doc="the first print page the edition covers")
     last_page: str = setting("", doc="the last print page the edition covers")
+    pdf: str = setting("", check=_inside, doc="the book's PDF in the content folder: its pages are shown beside "
+                                               "the text (the facsimile)")
+    page_images: str = setting("", check=_inside, doc="or a folder of page images named by print page "
+                                                       "(229.png, 230.jpg …)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,8 @@ class Config:
     url: str = setting("", check=_url, doc="the published address; citations then carry absolute links")
     editors: tuple[str, ...] = setting((), doc="the digital edition's editors, each 'Family, Given' (named in every citation)")
     doi: str = setting("", doc="the digital edition's DOI, e.g. 10.5281/zenodo.123 (in every citation)")
+    rights: str = setting("", check=_rights, doc="the license of the edition's page images and text: a Creative "
+                                                 "Commons or rightsstatements.org address (in the IIIF manifest)")
     about: tuple[str, ...] = setting((), doc="the home page's 'About this edition', one string per paragraph "
                                              "(default: how the edition renders the print)")
     source: Source = setting(factory=Source)

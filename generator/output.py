@@ -101,6 +101,17 @@ class Stage:
     def copy(self, source: Path, path: str) -> None:
         self.write(path, source.read_bytes())
 
+    def link(self, source: Path, path: str) -> None:
+        """A large file that does not change (a facsimile picture from the cache): a hard link,
+        a copy where the cache is on another file system."""
+        try:
+            target = site_file(self.root, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target, follow_symlinks=False)
+            self.wrote(path)
+        except OSError:
+            self.copy(source, path)
+
     def wrote(self, path: str) -> None:
         """`path` was written into the stage (here, or by a worker process)."""
         self.changed.add(path)

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from generator import markup
+from generator import markup, printed
 from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic
 from generator.files import read_regular
@@ -150,6 +150,15 @@ def slug_of(path: Path) -> str:
     """The chapter's folder in the site, from its file name alone ("Kapitel 1.md" → "kapitel-1",
     "Einführung.md" → "einfuehrung": the same rule as ids from words)."""
     return slugify(path.stem) or "kapitel"
+
+
+def read_chapter(config: Config, path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
+    """A chapter and its problems, with what the print ingest recorded says of it (blocks
+    edited since no longer match their printed lines). The build's parse step."""
+    chapter, diagnostics = load_chapter(path)
+    if chapter is not None:
+        diagnostics = diagnostics + printed.warnings(chapter, printed.cached(config.root))
+    return chapter, diagnostics
 
 
 def load_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.config import Config
 from generator.output import die_with_parent, write_into
 from generator.render.site import Page, environment, render_files
-from generator.source import load_chapter
+from generator.source import read_chapter
 
 
 class Workers:
@@ -130,7 +130,7 @@ def _work(connection, files: list[Path], config: Config, search: tuple[str, ...]
     try:
         chapters, outlines = {}, []
         for path in files:
-            chapter, diagnostics = load_chapter(path)
+            chapter, diagnostics = read_chapter(config, path)
             chapters[path] = chapter
             outlines.append((path, chapter and chapter.outline(), diagnostics))
         connection.send(("loaded", outlines))

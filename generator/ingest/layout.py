@@ -226,7 +226,7 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
     shapes = Counter((_shape(line.text), round(line.y / 3)) for line in [*tops.values(), *bottoms.values()])
 
     def is_furniture(line: Line, top: bool) -> bool:
-        if line.size > body * 1.05 or _raised(line.chars[0], line):
+        if line.size > body * 1.05 or raised(line.chars[0], line):
             return False
         shape = _shape(line.text)
         needed = 2 if top else 3   # a last note line ("Ebd., S. 12.") may repeat twice
@@ -323,7 +323,7 @@ def regions(page: Page, metrics: Metrics) -> Regions:
     return Regions([line for line in lines if id(line) not in chosen], notes)
 
 
-def _raised(char: Char, line: Line) -> bool:
+def raised(char: Char, line: Line) -> bool:
     return char.text.isdigit() and (char.raised or line.y - char.y > 0.2 * char.size)
 
 
@@ -332,7 +332,7 @@ def _note_start(line: Line) -> str | None:
     chars = line.chars
     digits = ""
     for c in chars:
-        if c.text.isdigit() and _raised(c, line):
+        if c.text.isdigit() and raised(c, line):
             digits += c.text
         else:
             break
@@ -430,7 +430,7 @@ def note_blocks(page: Page, lines: list[Line]) -> list[RawBlock]:
     for line in lines:
         label = _note_start(line)
         numbered = label is not None and (expected is None or int(label) in (expected, 1) or
-                                          _raised(line.chars[0], line))
+                                          raised(line.chars[0], line))
         if numbered and label is not None:
             out.append(RawBlock("note", [line], page.index, label=label))
             expected = int(label) + 1
@@ -491,9 +491,9 @@ def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) ->
     i = 0
     while i < len(chars):
         c = chars[i]
-        if c.text.isdigit() and _raised(c, line):
+        if c.text.isdigit() and raised(c, line):
             j = i
-            while j < len(chars) and chars[j].text.isdigit() and _raised(chars[j], line):
+            while j < len(chars) and chars[j].text.isdigit() and raised(chars[j], line):
                 j += 1
             label = "".join(ch.text for ch in chars[i:j])
             if label in labels and i > 0:
@@ -851,7 +851,7 @@ def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str]) ->
         entries: list[Flow] = []
         for g in [f, *stream[i + 1:end]]:
             for k, line in enumerate(g.lines):
-                start = NOTE_ENTRY.match(line.text) or (line.chars and _raised(line.chars[0], line))
+                start = NOTE_ENTRY.match(line.text) or (line.chars and raised(line.chars[0], line))
                 mark = g.marks.get(k)
                 if g is f:  # the heading: its page mark goes to the first entry
                     pending = mark

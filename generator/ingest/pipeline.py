@@ -5,6 +5,7 @@ chapter source in the build's Markdown and the review report, both atomically.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ class Ingested:
     events: list[dict] = field(default_factory=list)   # footers, headings, notes, merges, gaps
     unknown_words: dict[str, int] = field(default_factory=dict)
     decisions: Decisions = field(default_factory=Decisions)
+    roles: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) → "body"/"note"
 
 
 def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> Ingested:
@@ -106,6 +108,8 @@ def _recognise(page: RawPage, lexicon: Lexicon, result: Ingested) -> list[Block]
     blocks = blocks_of(page, lexicon)
     labels = {b.label for b in blocks if b.kind == "note"}
     for block in blocks:
+        for number, _ in block.lines:
+            result.roles[(page.path.name, number)] = "note" if block.kind == "note" else "body"
         if block.kind in ("heading", "note"):
             detail = block.lines[0][1].strip() if block.kind == "heading" else block.label
             result.events.append(_event(page, "heading" if block.kind == "heading" else "footnote",
@@ -300,6 +304,27 @@ def _report_words(into: Path) -> dict[str, str]:
     return labels(config.language if config else "de")
 
 
+def printed_lines(result: Ingested) -> dict:
+    """The pages as printed, line by line, in the form PDF ingest records them (printed.py reads
+    both): the diplomatic view is made from it. The running head or folio line is there whole,
+    as printed, with its role."""
+    pages = []
+    for page in result.pages:
+        content = [i for i, text in page.lines if text.strip()] + ([page.removed_line] if page.removed_line else [])
+        lines = []
+        for number, kept in page.lines:
+            role = result.roles.get((page.path.name, number), "")
+            text = kept.strip()
+            if number == page.removed_line:
+                text = f"{text} {page.removed}".strip()
+                role = "foot" if number == max(content) else "head"
+            if text:
+                lines.append({"n": number, "text": text, "role": role})
+        pages.append({"page": str(page.number) if page.number is not None else "?", "file": page.path.name,
+                      "lines": lines})
+    return {"pages": pages}
+
+
 def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: str | None) -> str:
     problems = Collector()
     decisions_path = decisions_path or into.parent / "decisions.toml"
@@ -313,6 +338,7 @@ def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: st
     write_text_atomic(into, markdown)
     write_text_atomic(review / f"{into.stem}.report.json", report_module.to_json(report))
     write_text_atomic(review / f"{into.stem}.report.md", report_module.to_markdown(report, _report_words(into)))
+    write_text_atomic(review / f"{into.stem}.lines.json", json.dumps(printed_lines(result), ensure_ascii=False) + "\n")
     return report_module.summary(report, into, review)
 
 

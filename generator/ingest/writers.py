@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
 from generator.diagnostics import Collector
 from generator.files import write_text_atomic
-from generator.ingest.layout import Block, Book, Chapter, Inline, Mark, Ref, Text
+from generator.ingest.layout import Block, Book, Chapter, Inline, Mark, Ref, Text, raised
 from generator.ingest.pdf import Page
 from generator.ingest.structure import TO_SUPERSCRIPT
 from generator.markup import literal, literal_start
@@ -157,9 +159,14 @@ def write_edition(book: Book, pages: list[Page], source: Path, into: Path, repor
         write_text_atomic(into / name, text)
         files[name] = _digest(text)
         written.append(name)
+    picture_source = _facsimile_source(source, into)
+    if picture_source is not None and not (into / picture_source).exists():
+        shutil.copyfile(source, into / f".{picture_source}.part")
+        os.replace(into / f".{picture_source}.part", into / picture_source)
+        written.append(f"{picture_source} (a copy of the PDF: the facsimile)")
     config = into / "edition.toml"
     if not config.exists():
-        write_text_atomic(config, _edition_toml(source, facts or {}))
+        write_text_atomic(config, _edition_toml(source, facts or {}, picture_source))
         written.append("edition.toml")
     stem = source.stem
     report["kept"] = kept
@@ -172,16 +179,42 @@ def write_edition(book: Book, pages: list[Page], source: Path, into: Path, repor
     return [*written, *(f"{name} (kept: edited by hand)" for name in kept)]
 
 
-def _edition_toml(source: Path, facts: dict[str, str]) -> str:
+def _facsimile_source(source: Path, into: Path) -> str | None:
+    """The PDF's path inside the content folder, where the build draws the facsimile from: the
+    PDF itself when it is there already, else a copy beside the chapters (made once; a file of
+    that name that is another PDF is left alone, and the edition gets no facsimile)."""
+    try:
+        inside = source.resolve().relative_to(into.resolve())
+        return inside.as_posix()
+    except ValueError:
+        pass
+    copy = into / source.name
+    if copy.exists() and (not copy.is_file() or copy.stat().st_size != source.stat().st_size
+                          or copy.read_bytes() != source.read_bytes()):
+        return None
+    return source.name
+
+
+def _edition_toml(source: Path, facts: dict[str, str], pdf: str | None = None) -> str:
     """A first edition.toml: the PDF's own title (or its file name); what the PDF does not say
-    is left empty for the editor, never guessed."""
+    is left empty for the editor, never guessed. `pdf`: the book's PDF in the content folder,
+    its pages the facsimile."""
     title = facts.get("Title") or source.stem.replace("_", " ").replace("-", " ").strip() or "Edition"
     author = facts.get("Author", "")
     return (f"# Written by `edition ingest {source.name}`: check it and fill in what the book says.\n"
             f"title = {json.dumps(title, ensure_ascii=False)}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {json.dumps(facts.get('Title', ''), ensure_ascii=False)}\n"
             f"authors = {json.dumps([author] if author else [], ensure_ascii=False)}   # each \"Family, Given\"\n"
-            "publisher = \"\"\nplace = \"\"\nyear = \"\"\n\n[content]\nexclude = [\"review/*\"]\n")
+            "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
+            + (f"pdf = {json.dumps(pdf, ensure_ascii=False)}   # its pages are shown beside the text\n" if pdf else "")
+            + "\n[content]\nexclude = [\"review/*\"]\n")
+
+
+def _as_printed(line) -> str:
+    """A line's text as the reader of the page sees it: raised numbers raised (⁸), and the break
+    hyphen PDFium takes out of the characters put back."""
+    text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
+    return text + "-" if line.hyphen and not text.endswith(("-", "\u00ad")) else text
 
 
 def geometry(pages: list[Page], book: Book) -> dict:
@@ -191,7 +224,7 @@ def geometry(pages: list[Page], book: Book) -> dict:
     for page in pages:
         lines = []
         for n, line in enumerate(sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y), 1):
-            lines.append({"n": n, "text": line.text, "left": round(line.left, 1), "right": round(line.right, 1),
+            lines.append({"n": n, "text": _as_printed(line), "left": round(line.left, 1), "right": round(line.right, 1),
                           "baseline": round(line.y, 1), "size": line.size, "hyphen": line.hyphen,
                           "role": book.roles.get((page.index, n), "")})
         out.append({"pdf_page": page.index, "page": book.folios.get(page.index, "?"), "width": round(page.width, 1),

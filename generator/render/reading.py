@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from markupsafe import Markup, escape
 
-from generator import compounds
+from generator import compounds, printed
 from generator.config import Config
 from generator.labels import labels
 from generator.model import INTRO, Block, Chapter, Gap, Note, Section, notes_shown
@@ -29,15 +29,28 @@ def section_markup(config: Config, chapter: Chapter, section: Section, page_path
     notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
     view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language),
                      split=compounds.splitter(config.language))
-    return _text(chapter, section, refs, notes, view), _popovers(config, chapter, section, notes, page_path, view)
+    form = printed_form(config, chapter)
+    return (_text(chapter, section, refs, notes, view, form),
+            _popovers(config, chapter, section, notes, page_path, view))
 
 
-def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View) -> Markup:
+def printed_form(config: Config, chapter: Chapter) -> tuple[printed.Printed, printed.Alignment] | None:
+    """The print ingest recorded and where this chapter's blocks stand in it; None for a
+    chapter the record does not hold (its pages then have no diplomatic view)."""
+    record = printed.cached(config.root)
+    if record is None or not any(p.known and record.page(p.printed) for p in chapter.page_breaks):
+        return None
+    alignment = printed.aligned(chapter, record)
+    return (record, alignment) if alignment.placed else None
+
+
+def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View,
+          form: tuple[printed.Printed, printed.Alignment] | None) -> Markup:
     """The section's blocks in order, then its notes (each with a link back to its first reference)."""
     words = view.words
     # nothing to focus in the margin; not indexed either (search finds the notes list)
     margin = replace(view, ids=False, links=None, notes=False, marks=False, split=None)
-    out = [_sidenotes(block, chapter, margin) + _block(block, view) for block in section.blocks]
+    out = [_sidenotes(block, chapter, margin) + _block(block, view, form) for block in section.blocks]
     if notes:
         heading = escape(words["notes"])
         out.append(f'<section class="notes" aria-label="{heading}">\n'
@@ -47,7 +60,8 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
             number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
             out.append(f'    <li id="fn-{escape(note.anchor)}"><a class="fn-num" href="#{escape(ref_id)}" '
                        f'aria-label="{back}" data-pagefind-ignore>{number}</a> '
-                       f'<span class="fn-text">{_note_text(note, view)}</span></li>\n')
+                       f'<span class="fn-text">{_with_printed(_note_text(note, view), _placed(note.content, form), form, words)}'
+                       '</span></li>\n')
         out.append("  </ol>\n</section>\n")
     return Markup("".join(out))
 
@@ -71,16 +85,73 @@ def _note_text(note: Note, view: html.View) -> str:
     return "<br>".join(parts)
 
 
-def _block(block: Block, view: html.View) -> str:
+def _placed(blocks: tuple[Block, ...] | list[Block], form) -> list[printed.Placed]:
+    """The printed form of each text in `blocks` (a paragraph, a quote's, a list's, a note's)."""
+    if form is None:
+        return []
+    found = []
+    for block in blocks:
+        if block.kind in ("paragraph", "heading") and (place := form[1].of(block.content)):
+            found.append(place)
+        found += _placed(block.children, form)
+    return found
+
+
+def _with_printed(reading: str, placed: list[printed.Placed], form, words: dict[str, str], tag: str = "span") -> str:
+    """The reading text and, beside it, the same text as printed: its lines, its break
+    hyphens, its page breaks; each word printed otherwise than it reads (a repair of the
+    review report) is marked with its reading form. The page's view switch shows one or both;
+    search indexes only the reading text."""
+    if not placed or form is None:
+        return reading
+    record = form[0]
+    out, page = [], None
+    for place in placed:
+        for piece in place.pieces:
+            if page is not None and piece.page != page:
+                label = escape(words["page"] + " " + record.pages[piece.page].label)
+                out.append(f'<span class="dl-pb">{label}</span>')
+            page = piece.page
+            out.append(f'<span class="dl">{_marked(piece.segments, words)}</span>')
+    return (f'<{tag} class="rt">{reading}</{tag}><{tag} class="dipl" data-pagefind-ignore>'
+            f'{"".join(out)}</{tag}>')
+
+
+def _marked(segments: tuple[tuple[str, str | None], ...], words: dict[str, str]) -> str:
+    """A printed line's words; the pieces of one repaired word ("Koordina -") in one mark."""
+    out: list[str] = []
+    index = 0
+    while index < len(segments):
+        token, word = segments[index]
+        if word is None:
+            out.append(str(escape(token)))
+            index += 1
+            continue
+        end = index + 1
+        while end + 1 < len(segments) and segments[end][0].isspace() and segments[end + 1][1] == word:
+            end += 2
+        printed_text = "".join(token for token, _ in segments[index:end])
+        out.append(f'<span class="dl-fix" title="{escape(words["printed_as"].format(word=word))}">'
+                   f'{escape(printed_text)}</span>')
+        index = end
+    return "".join(out)
+
+
+def _block(block: Block, view: html.View, form=None) -> str:
     words = view.words
     if block.kind == "paragraph":
         anchor, number = escape(block.anchor), block.number
         link, name = escape(words["paragraph_link"].format(n=number)), escape(words["paragraph"].format(n=number))
         cite, button = escape(words["paragraph_cite"].format(n=number)), escape(words["cite"])
-        return (f'<p class="para" id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
+        placed = _placed([block], form)
+        edited = ' class="para"'
+        if form is not None and any(missing is block for missing in form[1].missing):
+            edited = f' class="para unprinted" data-unprinted="{escape(words["unprinted"])}"'
+        return (f'<p{edited} id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
                 f'<a class="para-num" href="#{anchor}" title="{link}" aria-label="{name}">'
                 f'{number}</a><button type="button" class="cite-button para-cite" popovertarget="cite-{anchor}" '
-                f'aria-label="{cite}">{button}</button></span>{html.inline(block.content, view)}</p>\n')
+                f'aria-label="{cite}">{button}</button></span>'
+                f'{_with_printed(html.inline(block.content, view), placed, form, words)}</p>\n')
     if block.kind == "gap":
         gap = next((node for node in block.content if isinstance(node, Gap)), None)
         note = escape(gap.note if gap and gap.note else words["gap_default"])
@@ -88,7 +159,8 @@ def _block(block: Block, view: html.View) -> str:
                 f'<span class="gap-note">{note}</span></div>\n')
     if block.kind == "pagebreak":
         return f'<div class="pb-block">{html.inline(block.content, view)}</div>\n'
-    return f'<div class="other-block">{html.block(block, view)}</div>\n'
+    text = _with_printed(html.block(block, view), _placed([block], form), form, words, "div")
+    return f'<div class="other-block">{text}</div>\n'
 
 
 def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[str, str], page_path: str,

@@ -16,13 +16,13 @@ from typing import NamedTuple
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
 
-from generator import DISTRIBUTION, __version__, compounds
+from generator import DISTRIBUTION, __version__, compounds, facsimile, printed
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
 from generator.files import read_regular
 from generator.labels import date, labels
 from generator.model import Chapter, Edition, Section, anchor_path
-from generator.render import citations, html, reading, tei
+from generator.render import citations, html, iiif, reading, tei
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # templates/ beside the package in a checkout; inside it in an installed wheel (pyproject.toml).
@@ -137,6 +137,30 @@ def _digest(value: tuple) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
+def printed_pages(config: Config, record: printed.Printed | None, pictures: facsimile.Facsimile,
+                  chapters: list[Chapter]) -> list[Page]:
+    """A page of its own for each print page (pages/229.html): its picture when the edition has
+    a facsimile, its text as printed, and the way into the reading text where it begins."""
+    sheets = [(page.name, page.label) for page in record.pages] if record else [(p.name, p.label) for p in pictures.pages]
+    if not sheets:
+        return []
+    words = labels(config.language)
+    targets: dict[str, Link] = {}
+    for chapter in chapters:
+        for mark in chapter.page_breaks:
+            if mark.known:
+                targets.setdefault(mark.printed, Link(chapter.title, anchor_path(chapter, mark.anchor)))
+    pages = []
+    for name, label in sheets:
+        title = words["printed_page"].format(label=label)
+        nav = {"sheet": name, "target": targets.get(label)}
+        pages.append(Page(f"{facsimile.FOLDER}/{name}.html", "printed_page.html", title, nav=nav,
+                          base_key=(record and record.digest, pictures.digest, name, nav["target"])))
+    for index in range(len(pages)):
+        _link(pages, index)
+    return pages
+
+
 def index_lists_sections(chapters: list[Chapter]) -> bool:
     """Whether the index lists each chapter's sections or, for a large book, the chapters only."""
     return len(chapters) <= INDEX_SECTIONS_UP_TO
@@ -150,6 +174,24 @@ def _toc_key(chapter: Chapter, sections: bool) -> tuple:
             tuple((s.id, s.level, s.title, s.first_page, s.last_page) for s in chapter.sections))
 
 
+def section_pictures(section: Section, pictures: facsimile.Facsimile) -> list[tuple[str, facsimile.PageImage]]:
+    """(anchor of its page mark, picture) of each print page the section shows, the page it
+    begins on first (its mark may stand in the section before: anchor "")."""
+    if not pictures.pages:
+        return []
+    marks = [section.first_page] if section.first_page else []
+    for block in section.blocks:
+        marks += block.pages
+    found: list[tuple[str, facsimile.PageImage]] = []
+    seen: set[str] = set()
+    for mark in marks:
+        image = pictures.by_label(mark.printed) if mark and mark.known else None
+        if image is not None and image.name not in seen:
+            seen.add(image.name)
+            found.append(("" if mark is section.first_page and not found else mark.anchor, image))
+    return found
+
+
 def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
     """The chapter's files for reference managers (BibTeX, RIS, CSL-JSON) and its text as TEI P5."""
     work, exports = citations.item(config, chapter), export_paths(chapter)
@@ -157,7 +199,16 @@ def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
     return {exports["bib"]: citations.bibtex(work, chapter.slug, note),
             exports["ris"]: citations.ris(work, note),
             exports["csl"]: citations.csl_json(work, chapter.slug, note),
-            exports["tei"]: tei.chapter_tei(config, chapter)}
+            exports["tei"]: tei.chapter_tei(config, chapter, *_tei_print(config, chapter))}
+
+
+def _tei_print(config: Config, chapter: Chapter) -> tuple[printed.Alignment | None, dict[str, str]]:
+    """Where the chapter stands in the recorded print, and each print page's picture (as
+    seen from the chapter's TEI file), for its `<lb/>`s and `<pb facs>`."""
+    form = reading.printed_form(config, chapter)
+    pictures = facsimile.cached(config, printed.cached(config.root))
+    return (form[1] if form else None,
+            {page.label: "../" + page.files[max(page.files)] for page in pictures.pages if page.label != "?"})
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
@@ -193,7 +244,7 @@ def render_files(env: Environment, config: Config, chapters: list[Chapter],
                 yield path, read_regular(Path(source), limit=64 * 2**20)
 
 
-def site_files(config: Config, pages: list[Page]) -> dict[str, str]:
+def site_files(config: Config, pages: list[Page], pictures: facsimile.Facsimile | None = None) -> dict[str, str]:
     """The files a static host looks for: `.nojekyll` (GitHub Pages publishes the files as they
     are), `404.html` (self-contained: it is served at any depth), and, when the edition's address
     is known, `sitemap.xml` and `robots.txt` naming it. A file of the same name in
@@ -213,6 +264,8 @@ def site_files(config: Config, pages: list[Page]) -> dict[str, str]:
         files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
         files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.url}sitemap.xml\n"
+        if pictures and pictures.pages:
+            files[iiif.MANIFEST] = iiif.manifest(config, pictures, words)
     return files
 
 
@@ -246,12 +299,19 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
         context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
+    elif page.template == "printed_page.html":
+        record = printed.cached(config.root)
+        pictures = facsimile.cached(config, record)
+        name = page.nav["sheet"]
+        context.update(sheet=next((p for p in record.pages if p.name == name), None) if record else None,
+                       image=pictures.of(name), manifest=iiif.MANIFEST if config.url and pictures.pages else "")
     elif full is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
         work = citations.item(config, full)
         text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()))
                           if full.intro else (Markup(), Markup()))
+        context.update(views=False, pictures=[])
         context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
                                                    edition=citations.edition_note(config, words)),
@@ -259,6 +319,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
         text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()))
+        context.update(views=reading.printed_form(config, full) is not None,
+                       pictures=section_pictures(section, facsimile.cached(config, printed.cached(config.root))))
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language))))
         work = citations.item(config, full)

@@ -10,9 +10,11 @@ its date.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
+from generator import printed
 from generator.config import Config
 from generator.model import (
     INTRO,
@@ -39,29 +41,60 @@ DIGITAL = ' role="digital"'   # the digital edition's editors, beside the printe
 
 
 class _Writer:
-    """One chapter's text: notes go inline at their first reference, each once."""
+    """One chapter's text: notes go inline at their first reference, each once. Where ingest
+    recorded the print (`alignment`), each printed line of a block begins with `<lb/>`, and
+    `<lb break="no"/>` where a word runs on over the line end (a break hyphen repaired, or a
+    hyphen kept); `pictures`: print page → its picture, for `<pb facs>`."""
 
-    def __init__(self, chapter: Chapter) -> None:
+    def __init__(self, chapter: Chapter, alignment: printed.Alignment | None = None,
+                 pictures: dict[str, str] | None = None) -> None:
         self.chapter = chapter
         self.placed: set[str] = set()
+        self.alignment = alignment
+        self.pictures = pictures or {}
+        self.offset = 0        # characters of the block's printed text written so far (printed.stream)
+        self.breaks: list[tuple[int, bool]] = []  # its line beginnings still to write
 
     def inline(self, content: tuple[Inline, ...]) -> str:
-        return "".join(self._node(node) for node in content)
+        place = self.alignment.of(content) if self.alignment else None
+        if place is None:
+            return "".join(self._node(node) for node in content)
+        saved = self.offset, self.breaks  # a note inside a paragraph has lines of its own
+        self.offset, self.breaks = 0, list(place.breaks)
+        try:
+            return "".join(self._node(node) for node in content)
+        finally:
+            self.offset, self.breaks = saved
+
+    def _text(self, text: str) -> str:
+        """Text, with the line beginnings that fall inside it."""
+        start, out, at = self.offset, [], 0
+        self.offset += len(text)
+        while self.breaks and self.breaks[0][0] < self.offset:
+            where, joined = self.breaks.pop(0)
+            cut = max(where - start, at)
+            out.append(escape(text[at:cut]) + ('<lb break="no"/>' if joined else "<lb/>"))
+            at = cut
+        out.append(escape(text[at:]))
+        return "".join(out)
 
     def _node(self, node: Inline) -> str:
         if isinstance(node, Text):
-            return escape(node.text)
+            return self._text(node.text)
         if isinstance(node, Styled):
             return f'<hi rend="{REND.get(node.style, node.style)}">{self.inline(node.children)}</hi>'
         if isinstance(node, Code):
-            return f"<code>{escape(node.text)}</code>"
+            return f"<code>{self._text(node.text)}</code>"
         if isinstance(node, LineBreak):
+            self.offset += 1
             return "<lb/>"
         if isinstance(node, NoteRef):
+            self.offset += len(node.label)  # printed as a raised number in the line
             return self._note(node.label)
         if isinstance(node, PageStart):
             page = node.page
-            return f"<pb n={quoteattr(page.printed)}/>" if page.printed else '<pb n="?"/>'
+            facs = f" facs={quoteattr(self.pictures[page.printed])}" if page.printed in self.pictures else ""
+            return f"<pb n={quoteattr(page.printed)}{facs}/>" if page.printed else '<pb n="?"/>'
         if isinstance(node, Link):
             return f"<ref target={quoteattr(node.href)}>{self.inline(node.children)}</ref>" if node.internal is None \
                 else self.inline(node.children)
@@ -157,8 +190,9 @@ def header(config: Config, chapter: Chapter) -> str:
             f"{imprint}</monogr></biblStruct></sourceDesc></fileDesc></teiHeader>")
 
 
-def chapter_body(config: Config, chapter: Chapter) -> str:
-    writer = _Writer(chapter)
+def chapter_body(config: Config, chapter: Chapter, alignment: printed.Alignment | None = None,
+                 pictures: dict[str, str] | None = None) -> str:
+    writer = _Writer(chapter, alignment, pictures)
     parts = [f"<head>{writer.inline(chapter.heading)}</head>"]
     if chapter.intro:
         parts.append(f'<div xml:id="{INTRO}">' + "".join(writer.block(b) for b in chapter.intro.blocks) + "</div>")
@@ -171,5 +205,39 @@ def chapter_body(config: Config, chapter: Chapter) -> str:
             f"<text><body><div type=\"chapter\">{''.join(parts)}</div></body></text></TEI>")
 
 
-def chapter_tei(config: Config, chapter: Chapter) -> str:
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + chapter_body(config, chapter) + "\n"
+def chapter_tei(config: Config, chapter: Chapter, alignment: printed.Alignment | None = None,
+                pictures: dict[str, str] | None = None) -> str:
+    """`alignment`: where the chapter stands in the print ingest recorded (its line breaks);
+    `pictures`: print page → the address of its picture, relative to the TEI file."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + chapter_body(config, chapter, alignment, pictures) + "\n"
+
+
+CORPUS = "edition.tei.xml"
+_IDS = re.compile(r'(xml:id="|target="#)([^"]+)"')
+
+
+def corpus(config: Config, chapters: list[tuple[str, str]]) -> str:
+    """The edition as one `teiCorpus`: each chapter's TEI document (`chapters`: slug, its TEI
+    file's text) with its ids made unique in the whole (`s6-1` → `kleinstaaten.s6-1`: the
+    chapters' own files keep the ids of the HTML anchors). Made from the chapter files, so an
+    incremental build need not read every chapter's source again."""
+    book = config.source
+    parts = []
+    for slug, text in chapters:
+        prefix = slug if slug[:1].isalpha() else f"_{slug}"  # an xml:id starts with a letter or "_"
+        body = text.split("?>", 1)[1].strip() if text.startswith("<?xml") else text.strip()
+        body = body.replace(f' xmlns="{NS}"', "", 1)
+        parts.append(_IDS.sub(rf'\g<1>{prefix}.\g<2>"', body))
+    title = f'<title level="m">{escape(book.book_title)}</title>' if book.book_title else ""
+    url = f'<idno type="URL">{escape(config.url)}</idno>' if config.url else ""
+    doi = f'<idno type="DOI">{escape(config.doi)}</idno>' if config.doi else ""
+    header = (f"<teiHeader><fileDesc><titleStmt><title>{escape(config.title)}</title>"
+              f"{_names('editor', config.editors, DIGITAL)}</titleStmt>"
+              f"<publicationStmt><publisher>{escape(config.title)}</publisher>{doi}{url}"
+              f"<date when={quoteattr(config.date)}>{escape(config.date)}</date></publicationStmt>"
+              f"<sourceDesc><bibl>{title}{_names('author', book.authors)}{_names('editor', book.editors)}"
+              f"{f'<pubPlace>{escape(book.place)}</pubPlace>' if book.place else ''}"
+              f"{f'<publisher>{escape(book.publisher)}</publisher>' if book.publisher else ''}"
+              f"{f'<date>{escape(book.year)}</date>' if book.year else ''}</bibl></sourceDesc></fileDesc></teiHeader>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<teiCorpus xmlns="{NS}" xml:lang={quoteattr(config.language)}>'
+            f"{header}{''.join(parts)}</teiCorpus>\n")

@@ -130,4 +130,63 @@
       });
     });
   });
+
+  // The reading text, the text as printed, or both: the reader's choice, kept between pages.
+  var html = document.documentElement;
+  function remembered(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
+  function remember(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
+  var switcher = document.querySelector(".view-switch");
+  if (switcher) {
+    switcher.hidden = false;
+    var views = Array.prototype.slice.call(switcher.querySelectorAll("[data-view]"));
+    var setView = function (view) {
+      html.setAttribute("data-view", view);
+      views.forEach(function (button) { button.setAttribute("aria-pressed", String(button.dataset.view === view)); });
+    };
+    views.forEach(function (button) {
+      button.addEventListener("click", function () { setView(button.dataset.view); remember("edition-view", button.dataset.view); });
+    });
+    var savedView = remembered("edition-view");
+    if (savedView && views.some(function (button) { return button.dataset.view === savedView; })) setView(savedView);
+  }
+
+  // The facsimile beside the text (a wide screen, CSS decides): the print page whose mark was
+  // passed last, or whose number ("S. 229") was clicked.
+  var panel = document.querySelector(".facsimile");
+  if (panel) {
+    html.classList.add("has-facs");
+    panel.open = true;
+    var figures = Array.prototype.slice.call(panel.querySelectorAll(".facs-page"));
+    var toggle = document.querySelector(".facs-toggle");
+    var setFacs = function (on) {
+      html.setAttribute("data-facs", on ? "on" : "off");
+      if (toggle) toggle.setAttribute("aria-pressed", String(on));
+    };
+    setFacs(remembered("edition-facsimile") !== "off");
+    if (toggle) toggle.addEventListener("click", function () {
+      var on = html.getAttribute("data-facs") === "off";
+      setFacs(on);
+      remember("edition-facsimile", on ? "on" : "off");
+    });
+    var show = function (figure) {
+      figures.forEach(function (other) { other.classList.toggle("current", other === figure); });
+    };
+    var reading = function () {
+      var line = window.innerHeight * 0.35, found = figures[0];
+      figures.forEach(function (figure) {
+        var mark = figure.dataset.anchor && document.getElementById(figure.dataset.anchor);
+        if (mark && mark.getBoundingClientRect().top <= line) found = figure;
+      });
+      return found;
+    };
+    var pinned = 0;  // a clicked page stays while the jump to its mark scrolls
+    window.addEventListener("scroll", function () { if (performance.now() > pinned) show(reading()); }, { passive: true });
+    var byAnchor = function (id) { return figures.filter(function (figure) { return figure.dataset.anchor === id; })[0]; };
+    document.addEventListener("click", function (event) {
+      var mark = event.target.closest && event.target.closest("a.pb");
+      var figure = mark && byAnchor(mark.getAttribute("href").slice(1));
+      if (figure) { show(figure); pinned = performance.now() + 1000; }
+    });
+    show(byAnchor(location.hash.slice(1)) || reading());
+  }
 })();

@@ -1,0 +1,208 @@
+"""The printed pages as pictures (the facsimile): rendered from the book's PDF, or taken from a
+folder of page images, for the page beside the text, each print page's own view and the IIIF
+manifest.
+
+Opt-in (`[source] pdf` or `[source] page_images` in edition.toml): an edition without them
+builds as before, at no cost. Rendering is the slow part (PDFium draws, Pillow encodes WebP),
+so each picture is made once: in a cache beside the site, named by the PDF's hash and the
+sizes, and a later build only links the files into the site.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from generator.config import Config
+from generator.diagnostics import Collector
+from generator.files import read_regular
+from generator.images import image_size
+from generator.printed import Printed
+
+FOLDER = "pages"          # the page views: pages/229.html; their pictures: pages/img/
+SIZES = (800, 1600)       # pixels wide: beside the text; the larger view (zoom, IIIF)
+QUALITY = 80              # WebP: a text page stays sharp at 1600 px, ~0.1–0.2 MB
+IMAGE_KINDS = (".png", ".jpg", ".jpeg", ".webp")
+_VERSION = "1"            # of the rendering: a change here renders every page again
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One print page's picture: `files` width → site path (smallest first), the size of the
+    largest; made from page `pdf_page` of the PDF, or the editor's own `picture`."""
+    name: str
+    label: str
+    files: dict[int, str]
+    width: int
+    height: int
+    pdf_page: int = 0
+    picture: Path | None = None
+
+
+@dataclass
+class Facsimile:
+    pages: list[PageImage] = field(default_factory=list)
+    pdf: Path | None = None
+    digest: str = ""     # what the pictures are made from: part of the build's revision
+
+    def of(self, name: str) -> PageImage | None:
+        return next((page for page in self.pages if page.name == name), None)
+
+    def by_label(self, label: str) -> PageImage | None:
+        return next((page for page in self.pages if page.label == label), None)
+
+
+def source_of(config: Config, problems: Collector) -> Path | None:
+    """The configured PDF or image folder, checked; None when the edition has no facsimile."""
+    value = config.source.pdf or config.source.page_images
+    if not value:
+        return None
+    path = config.root / value
+    if config.source.pdf and config.source.page_images:
+        problems.error(config.path, None, "give [source] pdf or [source] page_images, not both")
+    elif config.source.pdf and not path.is_file():
+        problems.error(config.path, None, f"[source] pdf: {value!r} not found in the content folder")
+    elif config.source.page_images and not path.is_dir():
+        problems.error(config.path, None, f"[source] page_images: folder {value!r} not found in the content folder")
+    else:
+        return path
+    return None
+
+
+def plan(config: Config, record: Printed | None, problems: Collector) -> Facsimile:
+    """Which print pages have a picture, and their files in the site (nothing is drawn here)."""
+    source = source_of(config, problems)
+    if source is None:
+        return Facsimile()
+    if source.is_dir():
+        return _from_folder(source, record, problems)
+    return _from_pdf(source, record, problems)
+
+
+_CACHE: dict[tuple, Facsimile] = {}
+
+
+def cached(config: Config, record: Printed | None) -> Facsimile:
+    """`plan`, once per process while the source stays the same (problems were reported by the build)."""
+    source = config.root / (config.source.pdf or config.source.page_images or "-")
+    try:
+        stamp = (source, source.stat().st_mtime_ns, source.stat().st_size, record and record.digest)
+    except OSError:
+        return Facsimile()
+    if stamp not in _CACHE:
+        _CACHE.clear()
+        _CACHE[stamp] = plan(config, record, Collector())
+    return _CACHE[stamp]
+
+
+def _pairs(record: Printed | None, count: int) -> list[tuple[int, str, str]]:
+    """(PDF page, label, name) of each print page: as ingest recorded them, else the PDF's
+    pages numbered from 1 (a PDF that is the book's pages from the first)."""
+    if record and all(page.pdf_page for page in record.pages):
+        return [(page.pdf_page or 0, page.label, page.name) for page in record.pages if (page.pdf_page or 0) <= count]
+    if record and len(record.pages) == count:
+        return [(page.index + 1, page.label, page.name) for page in record.pages]
+    return [(index, str(index), str(index)) for index in range(1, count + 1)]
+
+
+def _from_pdf(path: Path, record: Printed | None, problems: Collector) -> Facsimile:
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # noqa: PLC0415 (only a facsimile needs it)
+
+    data = read_regular(path, limit=2**31)
+    digest = hashlib.blake2b(data + repr((SIZES, QUALITY, _VERSION)).encode(), digest_size=12).hexdigest()
+    try:
+        document = pdfium.PdfDocument(data)
+        sizes = [document.get_page_size(index) for index in range(len(document))]
+        document.close()
+    except pdfium.PdfiumError as exc:
+        problems.error(path, None, f"cannot read the PDF: {exc}")
+        return Facsimile()
+    result = Facsimile(pdf=path, digest=digest)
+    for pdf_page, label, name in _pairs(record, len(sizes)):
+        width, height = sizes[pdf_page - 1]
+        files = {size: f"{FOLDER}/img/{name}-{size}.webp" for size in SIZES}
+        result.pages.append(PageImage(name, label, files, SIZES[-1], round(SIZES[-1] * height / width), pdf_page))
+    return result
+
+
+def files(facsimile: Facsimile, cache: Path, jobs: int) -> tuple[dict[str, Path], int]:
+    """Each picture's site path → its file, drawn now where the cache lacks it; and how many
+    pages had to be drawn (the rest came from the cache)."""
+    out: dict[str, Path] = {}
+    todo: list[int] = []
+    folder = cache / facsimile.digest
+    for page in facsimile.pages:
+        if page.picture is not None:
+            out[page.files[page.width]] = page.picture
+            continue
+        for size, site in page.files.items():
+            out[site] = folder / f"{page.pdf_page}-{size}.webp"
+        if not all(out[site].is_file() for site in page.files.values()):
+            todo.append(page.pdf_page)
+    if todo and facsimile.pdf is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in cache.iterdir():  # pictures of an earlier PDF: the cache keeps one book's
+            if old != folder and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        chunks = [todo[i::jobs] for i in range(max(1, min(jobs, len(todo))))]
+        if len(chunks) == 1:
+            _render(facsimile.pdf, chunks[0], folder)
+        else:
+            with ProcessPoolExecutor(len(chunks), mp_context=get_context("fork")) as pool:
+                list(pool.map(_render, [facsimile.pdf] * len(chunks), chunks, [folder] * len(chunks)))
+    return out, len(todo)
+
+
+def _render(path: Path, pages: list[int], folder: Path) -> int:
+    """Draw PDF pages at each size and write them as WebP, each file whole or not at all."""
+    import pypdfium2 as pdfium  # noqa: PLC0415
+
+    document = pdfium.PdfDocument(path)
+    try:
+        for pdf_page in pages:
+            page = document[pdf_page - 1]
+            width = page.get_width()
+            bitmap = page.render(scale=SIZES[-1] / width)
+            large = bitmap.to_pil()
+            for size in SIZES:
+                picture = large if size == SIZES[-1] else large.resize(
+                    (size, round(large.height * size / large.width)), resample=1)  # LANCZOS
+                handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+                with os.fdopen(handle, "wb") as out:
+                    picture.save(out, "WEBP", quality=QUALITY, method=4)
+                os.replace(temporary, folder / f"{pdf_page}-{size}.webp")
+            page.close()
+    finally:
+        document.close()
+    return len(pages)
+
+
+def _from_folder(folder: Path, record: Printed | None, problems: Collector) -> Facsimile:
+    """Pictures the editor made (a scan): used as they are, one size, named by print page."""
+    found = {file.stem: file for file in sorted(folder.iterdir())
+             if file.suffix.lower() in IMAGE_KINDS and file.is_file() and not file.is_symlink()}
+    if record:
+        pairs = [(page.label, page.name) for page in record.pages if page.label in found]
+    else:
+        pairs = [(label, label) for label in sorted(found, key=lambda x: (len(x), x))
+                 if re.fullmatch(r"[0-9A-Za-z]{1,12}", label)]
+    result = Facsimile()
+    digest = hashlib.blake2b(digest_size=12)
+    for label, name in pairs:
+        file = found[label]
+        data = read_regular(file, limit=64 * 2**20)
+        digest.update(data)
+        size = image_size(data)
+        if size is None:
+            problems.error(file, None, "not a PNG, JPEG or WebP picture")
+            continue
+        site = f"{FOLDER}/img/{name}{file.suffix.lower()}"
+        result.pages.append(PageImage(name, label, {size[0]: site}, size[0], size[1], picture=file))
+    result.digest = digest.hexdigest()
+    return result
