@@ -15,14 +15,16 @@ import re
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from generator.config import Config
-from generator.diagnostics import Collector
+from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import read_regular
 from generator.images import image_size
+from generator.output import fault
 from generator.printed import Printed
 
 FOLDER = "pages"          # the page views: pages/229.html; their pictures: pages/img/
@@ -114,7 +116,11 @@ def _pairs(record: Printed | None, count: int) -> list[tuple[int, str, str]]:
 def _from_pdf(path: Path, record: Printed | None, problems: Collector) -> Facsimile:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]  # noqa: PLC0415 (only a facsimile needs it)
 
-    data = read_regular(path, limit=2**31)
+    try:
+        data = read_regular(path, limit=2**31)
+    except OSError as exc:
+        problems.error(path, None, f"cannot read: {exc.strerror or exc}")
+        return Facsimile()
     digest = hashlib.blake2b(data + repr((SIZES, QUALITY, _VERSION)).encode(), digest_size=12).hexdigest()
     try:
         document = pdfium.PdfDocument(data)
@@ -147,15 +153,21 @@ def files(facsimile: Facsimile, cache: Path, jobs: int) -> tuple[dict[str, Path]
             todo.append(page.pdf_page)
     if todo and facsimile.pdf is not None:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in cache.iterdir():  # pictures of an earlier PDF: the cache keeps one book's
-            if old != folder and old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
+        for old in cache.iterdir():  # pictures of an earlier PDF, a killed build's parts: one book's kept
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+        for part in folder.glob("*.part"):
+            part.unlink(missing_ok=True)
         chunks = [todo[i::jobs] for i in range(max(1, min(jobs, len(todo))))]
-        if len(chunks) == 1:
-            _render(facsimile.pdf, chunks[0], folder)
-        else:
-            with ProcessPoolExecutor(len(chunks), mp_context=get_context("fork")) as pool:
-                list(pool.map(_render, [facsimile.pdf] * len(chunks), chunks, [folder] * len(chunks)))
+        try:
+            if len(chunks) == 1:
+                _render(facsimile.pdf, chunks[0], folder)
+            else:
+                with ProcessPoolExecutor(len(chunks), mp_context=get_context("fork")) as pool:
+                    list(pool.map(_render, [facsimile.pdf] * len(chunks), chunks, [folder] * len(chunks)))
+        except (BrokenProcessPool, OSError, ValueError, RuntimeError) as exc:  # PdfiumError is a RuntimeError
+            raise EditionError([Diagnostic(str(facsimile.pdf), None, "error",
+                                           f"drawing its pages for the facsimile failed: {exc or type(exc).__name__}")]) from exc
     return out, len(todo)
 
 
@@ -177,6 +189,7 @@ def _render(path: Path, pages: list[int], folder: Path) -> int:
                 with os.fdopen(handle, "wb") as out:
                     picture.save(out, "WEBP", quality=QUALITY, method=4)
                 os.replace(temporary, folder / f"{pdf_page}-{size}.webp")
+                fault("drawing")
             page.close()
     finally:
         document.close()

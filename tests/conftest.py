@@ -164,3 +164,30 @@ def browser():
         instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
+
+
+def need_book(name: str) -> None:
+    """A test book's typesetter must be there (in CI always)."""
+    import books
+
+    if not books.available(name):
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but pdflatex is missing: .ci/run must install texlive")
+        pytest.skip("pdflatex missing (apt-get install texlive-latex-base texlive-lang-german "
+                    "texlive-latex-recommended lmodern)")
+
+
+@pytest.fixture(scope="session")
+def typeset(tmp_path_factory):
+    """name → (PDF, gold) of a test book from tests/books.py, typeset once per session."""
+    import books
+
+    folder = tmp_path_factory.mktemp("books")
+    made: dict[str, tuple[Path, dict]] = {}
+
+    def get(name: str) -> tuple[Path, dict]:
+        need_book(name)
+        if name not in made:
+            made[name] = books.typeset(name, folder)
+        return made[name]
+    return get

@@ -22,26 +22,6 @@ from generator.ingest.layout import Mark, build_book
 from generator.ingest.pdf import read_pdf
 
 
-def _need(name: str) -> None:
-    if not books.available(name):
-        if os.environ.get("CI"):
-            pytest.fail("CI=true but pdflatex is missing: .ci/run must install texlive")
-        pytest.skip("pdflatex missing (apt-get install texlive-latex-base texlive-lang-german texlive-latex-recommended lmodern)")
-
-
-@pytest.fixture(scope="session")
-def typeset(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("books")
-    made: dict[str, tuple[Path, dict]] = {}
-
-    def get(name: str) -> tuple[Path, dict]:
-        _need(name)
-        if name not in made:
-            made[name] = books.typeset(name, folder)
-        return made[name]
-    return get
-
-
 @pytest.fixture(scope="session")
 def ingested(typeset):
     done: dict[str, object] = {}

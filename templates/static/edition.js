@@ -155,11 +155,11 @@
   var panel = document.querySelector(".facsimile");
   if (panel) {
     html.classList.add("has-facs");
-    panel.open = true;
     var figures = Array.prototype.slice.call(panel.querySelectorAll(".facs-page"));
     var toggle = document.querySelector(".facs-toggle");
-    var setFacs = function (on) {
+    var setFacs = function (on) {  // off: the sidenotes again, the pages folded up under the text
       html.setAttribute("data-facs", on ? "on" : "off");
+      panel.open = on;
       if (toggle) toggle.setAttribute("aria-pressed", String(on));
     };
     setFacs(remembered("edition-facsimile") !== "off");
@@ -172,20 +172,28 @@
       figures.forEach(function (other) { other.classList.toggle("current", other === figure); });
     };
     var reading = function () {
-      var line = window.innerHeight * 0.35, found = figures[0];
+      // A mark counts once it is above the reading line; at the top of the page, the section's first page.
+      var line = window.scrollY < 8 ? -1 : window.innerHeight * 0.35, found = figures[0];
       figures.forEach(function (figure) {
         var mark = figure.dataset.anchor && document.getElementById(figure.dataset.anchor);
         if (mark && mark.getBoundingClientRect().top <= line) found = figure;
       });
       return found;
     };
-    var pinned = 0;  // a clicked page stays while the jump to its mark scrolls
-    window.addEventListener("scroll", function () { if (performance.now() > pinned) show(reading()); }, { passive: true });
+    // A clicked page stays while the jump to its mark scrolls (its mark may stand too low to
+    // reach the reading line); the reader's next scroll decides again.
+    var pinned = false, pinnedAt = null;
+    window.addEventListener("scroll", function () {
+      if (pinned && pinnedAt === null) { pinnedAt = window.scrollY; return; }
+      if (pinned && Math.abs(window.scrollY - pinnedAt) < 40) return;
+      pinned = false;
+      show(reading());
+    }, { passive: true });
     var byAnchor = function (id) { return figures.filter(function (figure) { return figure.dataset.anchor === id; })[0]; };
     document.addEventListener("click", function (event) {
       var mark = event.target.closest && event.target.closest("a.pb");
       var figure = mark && byAnchor(mark.getAttribute("href").slice(1));
-      if (figure) { show(figure); pinned = performance.now() + 1000; }
+      if (figure) { show(figure); pinned = true; pinnedAt = null; }
     });
     show(byAnchor(location.hash.slice(1)) || reading());
   }

@@ -1,0 +1,286 @@
+"""Beside the reading text: the text as printed (diplomatic view), a page of its own per print
+page, the facsimile drawn from the book's PDF, the IIIF manifest, and TEI's line breaks.
+
+The default edition has its print from its raw pages; a test book typeset by Typst (books.py)
+is ingested from its PDF, with a facsimile, once per session.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, jing, run_cli, serve_static
+
+from generator.build import build
+
+IIIF = Path(__file__).with_name("iiif.mjs")
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def fixes(page: str) -> dict[str, str]:
+    """The words the diplomatic view marks as printed otherwise: printed form → reading form."""
+    return {re.sub(r"\s+", " ", printed): reading for reading, printed in
+            re.findall(r'<span class="dl-fix" title="[^:"]+: ([^"]+)">([^<]+)</span>', page)}
+
+
+# ---- the default edition: its print from its raw pages ----
+
+def test_every_repair_of_the_report_is_a_visible_difference(built_site):
+    report = json.loads((CONTENT / "review" / "kleinstaaten.report.json").read_text(encoding="utf-8"))
+    marked: dict[str, str] = {}
+    for page in (built_site / "kleinstaaten").glob("*.html"):
+        marked |= fixes(page.read_text(encoding="utf-8"))
+    readings = set(marked.values())
+    repairs = [r for r in report["repairs"] if "hyphen" in " ".join(r["rules"]) or "space" in " ".join(r["rules"])]
+    assert repairs
+    for repair in repairs:
+        # each repaired word is marked in the text as printed and names its reading form
+        assert any(repair["clean"].strip(".,;:") in reading for reading in readings), repair
+    assert marked["Koordina -"] == marked["tions instanz"] == "Koordinationsinstanz"   # one mark per line
+    page = read(built_site, "kleinstaaten/vor-6.html")
+    # the printed lines as printed: the line break and the break hyphen are there
+    assert '<span class="dl">etwa die NATO zu einer umfassenden sicherheitspolitischen <span class="dl-fix"' in page
+    # a true hyphen is no repair
+    assert "Unterstützungs-" in page and "Unterstützungs-" not in marked
+
+
+def test_the_view_switch_is_on_every_section_page_the_print_holds(built_site):
+    for name in ("vor-6", "s6", "s6-1", "s6-2"):
+        page = read(built_site, f"kleinstaaten/{name}.html")
+        assert 'data-view="printed"' in page and '<span class="dipl" data-pagefind-ignore>' in page, name
+
+
+def test_search_finds_the_reading_text_not_the_printed_forms(built_site):
+    from test_search import search
+
+    hits = search(built_site, "barkeit", "Durchführbarkeit")
+    assert hits["barkeit"] == []            # "führ barkeit" is printed so; the reading text has no such word
+    assert hits["Durchführbarkeit"]
+
+
+def test_each_print_page_has_a_page_of_its_own(built_site):
+    page = read(built_site, "pages/229.html")
+    assert "<h1>Druckseite 229</h1>" in page
+    assert '<a href="../kleinstaaten/vor-6.html#seite-229">Im Lesetext' in page
+    # every line as printed
+    assert '<span class="dl dl-body" data-line="2">Bündnisse können jedoch, ergänzend zu ihrer verteidigungs po li ti -</span>' in page
+    assert "data-pagefind-body" not in page                              # not searched: the reading text is
+    unknown = read(built_site, "pages/p2.html")                          # a page whose number is not known
+    assert "Druckseite ?" in unknown and "aber die Hoffnung" in unknown
+    # no facsimile: no pictures, no manifest
+    assert not (built_site / "pages" / "img").exists() and not (built_site / "iiif").exists()
+    assert 'class="facsimile"' not in read(built_site, "kleinstaaten/vor-6.html")
+
+
+def test_a_paragraph_edited_after_ingest_is_reported_and_shown_as_it_reads(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    source = content / "kleinstaaten.md"
+    text = source.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.split("\n"), 1) if row.startswith("Militärbündnisse können"))
+    source.write_text(text.replace("Militärbündnisse können für Kleinstaaten", "Bündnisse können für Kleinstaaten"),
+                      encoding="utf-8")
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert f"kleinstaaten.md:{line}: warning: 1 block(s) no longer match the printed lines" in result.stderr
+    page = read(tmp_path / "site", "kleinstaaten/vor-6.html")
+    edited = re.search(r'<p class="para unprinted" data-unprinted="[^"]+" id="vor-6-p2">(.*?)</p>', page, re.S)
+    assert edited and "dipl" not in edited.group(1)                      # no printed form for it
+    assert '<p class="para" id="vor-6-p1">' in page and "Koordina" in page   # the others keep theirs
+
+
+def test_a_facsimile_source_outside_the_content_folder_is_refused(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    config = content / "edition.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[source]\n", '[source]\npdf = "../book.pdf"\n'),
+                      encoding="utf-8")
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"edition\.toml:\d+: error: .*'\.\./book\.pdf' must be a path inside the content folder", result.stderr)
+    config.write_text(config.read_text(encoding="utf-8").replace('"../book.pdf"', '"book.pdf"'), encoding="utf-8")
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert result.returncode == 1 and "[source] pdf: 'book.pdf' not found in the content folder" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_folder_of_page_pictures_is_the_facsimile(tmp_path):
+    from PIL import Image
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "scans").mkdir()
+    Image.new("RGB", (600, 900), "white").save(content / "scans" / "229.png")
+    config = content / "edition.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[source]\n", '[source]\npage_images = "scans"\n'),
+                      encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_cli("build", "--content", str(content), "--out", str(site), "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert (site / "pages" / "img" / "229.png").read_bytes() == (content / "scans" / "229.png").read_bytes()
+    page = read(site, "kleinstaaten/vor-6.html")
+    assert re.search(r'<figure class="facs-page" data-anchor="[^"]*" data-label="229">\s*<a href="../pages/229.html">'
+                     r'<img src="../pages/img/229.png" width="600" height="900" loading="lazy"', page)
+    assert '<img src="../pages/img/229.png" width="600" height="900"' in read(site, "pages/229.html")
+    assert '<pb n="229" facs="../pages/img/229.png"/>' in read(site, "kleinstaaten/kleinstaaten.tei.xml")
+
+
+# ---- a book from its PDF ----
+
+@pytest.fixture(scope="session")
+def pdf_edition(typeset, tmp_path_factory):
+    """A Typst book ingested from its PDF (a copy of the PDF goes into the content folder: the
+    facsimile), with an address and a license, built once; (content, site, first build's result)."""
+    pdf, _ = typeset("heldout-typst")
+    folder = tmp_path_factory.mktemp("pdf-edition")
+    content = folder / "content"
+    result = run_cli("ingest", str(pdf), "--into", str(content))
+    assert result.returncode == 0, result.stderr
+    config = content / "edition.toml"
+    assert 'pdf = "heldout-typst.pdf"' in config.read_text(encoding="utf-8")
+    config.write_text('url = "https://edition.example.org/fluss/"\nrights = "http://creativecommons.org/licenses/by/4.0/"\n'
+                      + config.read_text(encoding="utf-8"), encoding="utf-8")
+    site = folder / "site"
+    return content, site, build(content, site)
+
+
+def _sheets(content: Path) -> list[dict]:
+    return json.loads((content / "review" / "heldout-typst.lines.json").read_text(encoding="utf-8"))["pages"]
+
+
+def test_each_print_page_is_drawn_and_shown_beside_its_text(pdf_edition):
+    from PIL import Image
+
+    content, site, result = pdf_edition
+    sheets = _sheets(content)
+    assert result.drawn == len(sheets) > 20
+    for sheet in sheets:
+        label = str(sheet["page"])
+        for width in (800, 1600):
+            with Image.open(site / "pages" / "img" / f"{label}-{width}.webp") as picture:
+                assert picture.format == "WEBP" and picture.width == width
+                assert abs(picture.height / picture.width - sheet["height"] / sheet["width"]) < 0.01
+        view = read(site, f"pages/{label}.html")
+        assert f'<img src="../pages/img/{label}-800.webp" srcset="../pages/img/{label}-800.webp 800w, ' \
+               f'../pages/img/{label}-1600.webp 1600w"' in view
+        heads = [line["text"] for line in sheet["lines"] if line["role"] in ("head", "foot")]
+        assert all(f'title="Kolumnentitel">{text}</span>' in view.replace("&amp;", "&") for text in heads)   # the running head too
+        body = [line["text"] for line in sheet["lines"] if line["role"] == "body"]
+        assert all(f">{text}</span>" in view.replace("&amp;", "&") for text in body[:3])
+    # a section page: a picture for each print page it stands on, each tied to its page mark
+    chapter = sorted(p for p in site.iterdir() if p.name.startswith("002-"))[0]
+    for page in chapter.glob("s*.html"):
+        html = page.read_text(encoding="utf-8")
+        anchors = re.findall(r'<figure class="facs-page" data-anchor="([^"]*)"', html)
+        assert anchors, page.name
+        assert all(not anchor or f'id="{anchor}"' in html for anchor in anchors)
+    # TEI: <pb facs> names the picture of its page, and the text keeps its printed line breaks
+    tei = read(site, f"{chapter.name}/{chapter.name}.tei.xml")
+    for label in re.findall(r'<pb n="([^"?]+)" facs="\.\./pages/img/\1-1600\.webp"/>', tei):
+        assert (site / "pages" / "img" / f"{label}-1600.webp").is_file()
+    assert '<lb break="no"/>' in tei and "<lb/>" in tei
+    checked = jing(*sorted(site.rglob("*.tei.xml")))
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_a_rebuild_draws_no_page_again(pdf_edition):
+    content, site, first = pdf_edition
+    again = build(content, site, full=True)
+    assert first.drawn > 0 and again.drawn == 0
+
+
+def test_the_iiif_manifest_is_read_by_the_iiif_parser(pdf_edition):
+    content, site, _ = pdf_edition
+    node = shutil.which("node")
+    assert node, "node ships with this machine image"
+    result = subprocess.run([node, str(IIIF), str(site / "iiif" / "manifest.json")], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["warnings"] == [] and found["type"] == "Manifest"
+    assert found["rights"] == "http://creativecommons.org/licenses/by/4.0/"
+    sheets = _sheets(content)
+    assert [c["label"]["none"][0] for c in found["canvases"]] == [f"S. {s['page']}" for s in sheets]
+    for canvas in found["canvases"]:
+        local = site / canvas["image"].removeprefix("https://edition.example.org/fluss/")
+        assert local.is_file() and canvas["format"] == "image/webp" and canvas["width"] == 1600
+    assert 'href="../iiif/manifest.json"' in read(site, f"pages/{sheets[3]['page']}.html")
+
+
+def test_a_damaged_pdf_fails_the_build_and_the_site_stays(pdf_edition, tmp_path):
+    content, _, _ = pdf_edition
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(copy), "--out", str(out), "--no-search").returncode == 0
+    before = read(out, "index.html")
+    (copy / "heldout-typst.pdf").write_bytes(b"%PDF-1.7\nnot a PDF at all\n")
+    result = run_cli("build", "--content", str(copy), "--out", str(out), "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "heldout-typst.pdf: error: cannot read the PDF" in result.stderr
+    assert read(out, "index.html") == before and (out / "pages" / "img").is_dir()
+
+
+def test_the_reader_follows_the_page_marks_and_switches_views(pdf_edition, browser):
+    _, site, _ = pdf_edition
+    chapter = sorted(p for p in site.iterdir() if p.name.startswith("002-"))[0]
+    # the section that stands on the most print pages
+    name = max(chapter.glob("s*.html"), key=lambda p: p.read_text(encoding="utf-8").count('class="facs-page"')).name
+    with serve_static(site) as url:
+        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        page.goto(f"{url}{chapter.name}/{name}")
+        current = 'document.querySelector(".facs-page.current")'
+        labels = page.eval_on_selector_all(".facs-page", "els => els.map(e => e.dataset.label)")
+        assert len(labels) >= 2
+        assert page.evaluate(f"{current}.dataset.label") == labels[0]            # the page the section begins on
+        assert page.is_visible(".facsimile img") and not page.is_visible(".sidenotes")
+        # "S. n" in the margin brings page n, drawn and loaded
+        anchor = page.eval_on_selector_all(".facs-page", "els => els[1].dataset.anchor")
+        page.locator(f'a.pb[id="{anchor}"]').click()
+        page.wait_for_function(f'{current} && {current}.dataset.label === "{labels[1]}"')
+        page.wait_for_function(f'{current}.querySelector("img").naturalWidth > 0')
+        # reading back up brings the first page again
+        page.mouse.wheel(0, -20000)
+        page.wait_for_function(f'{current}.dataset.label === "{labels[0]}"')
+        # the text as printed instead of the reading text, kept on the next page
+        assert page.is_visible(".para .rt") and not page.is_visible(".para .dipl")
+        page.click('button[data-view="printed"]')
+        assert not page.is_visible(".para .rt") and page.is_visible(".para .dipl")
+        assert page.get_attribute('button[data-view="printed"]', "aria-pressed") == "true"
+        page.reload()
+        assert page.is_visible(".para .dipl") and not page.is_visible(".para .rt")
+        # the facsimile switched off gives the margin back to the sidenotes
+        page.click(".facs-toggle")
+        assert not page.is_visible(".facsimile img") and page.is_visible(".sidenotes")
+        page.close()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_killed_while_drawing_pages_changes_nothing_and_the_next_draws_them(pdf_edition, tmp_path, jobs):
+    """Killed with SIGKILL while it draws (one process: the build itself; several: a drawing
+    process, which fails the build with one line): the site stays, the next build completes."""
+    content, _, _ = pdf_edition
+    out = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(out), "--no-search").returncode == 0
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    shutil.rmtree(tmp_path / ".site.facsimile")  # nothing drawn yet
+    killed = run_cli("build", "--content", str(content), "--out", str(out), "--no-search", "--full", "--jobs", jobs,
+                     env={"EDITION_FAULT": "drawing"})
+    if jobs == "1":
+        assert killed.returncode == -9
+    else:
+        assert killed.returncode == 1 and "Traceback" not in killed.stderr
+        assert "heldout-typst.pdf: error: drawing its pages for the facsimile failed" in killed.stderr
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()} == before
+    again = run_cli("build", "--content", str(content), "--out", str(out), "--no-search", "--full")
+    assert again.returncode == 0, again.stderr
+    sheets = _sheets(content)
+    assert len(list((out / "pages" / "img").glob("*.webp"))) == 2 * len(sheets)
+    assert not list((tmp_path / ".site.facsimile").rglob("*.part"))
