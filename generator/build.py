@@ -35,6 +35,7 @@ from generator.render.site import (
     STATIC_FILES,
     TEMPLATES,
     Page,
+    add_printed_pages,
     chapter_files,
     environment,
     export_paths,
@@ -95,6 +96,7 @@ def check(content: Path, strict: bool = False, jobs: int | None = None) -> tuple
     """Load and validate the whole edition without writing; raise EditionError listing every problem."""
     builder = Builder(content, Path(os.devnull), strict=strict, jobs=jobs)
     config = builder.load_config()
+    facsimile.plan(config, printed.load(config.root, builder.config_problems), builder.config_problems)
     chapters, warnings, _ = builder.load(config, *builder.scan(config), search=None, keep_workers=False)
     return chapters, warnings
 
@@ -172,7 +174,8 @@ class Builder:
         result.processes = 1 + len(workers.workers)
         with workers:
             pages = plan(config.title, chapters, self.links, self.plans)
-            pages += printed_pages(config, record, pictures, chapters)
+            add_printed_pages(pages, printed_pages(config, record, pictures, chapters),
+                              manifest=bool(config.url and pictures.pages))
             exports = {path for chapter in chapters for path in chapter_files(chapter)}
             _check_static(config, statics, pages, exports | {path for page in pictures.pages for path in page.files.values()})
             stage = self.site.stage(full=not incremental)

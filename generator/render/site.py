@@ -161,6 +161,17 @@ def printed_pages(config: Config, record: printed.Printed | None, pictures: facs
     return pages
 
 
+def add_printed_pages(pages: list[Page], sheets: list[Page], manifest: bool) -> None:
+    """Append the print pages' views; the home page links to the first of them (and to the IIIF
+    manifest), which is part of its key."""
+    if not sheets:
+        return
+    home = pages[0]
+    home.nav["sheets"] = (Link(sheets[0].title, sheets[0].path), iiif.MANIFEST if manifest else "")
+    home.key = _digest((home.key, home.nav["sheets"]))
+    pages += sheets
+
+
 def index_lists_sections(chapters: list[Chapter]) -> bool:
     """Whether the index lists each chapter's sections or, for a large book, the chapters only."""
     return len(chapters) <= INDEX_SECTIONS_UP_TO
@@ -299,6 +310,7 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
         context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
+        context.setdefault("sheets", None)
     elif page.template == "printed_page.html":
         record = printed.cached(config.root)
         pictures = facsimile.cached(config, record)
