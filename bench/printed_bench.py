@@ -39,17 +39,19 @@ from generator.render import tei  # noqa: E402
 @contextmanager
 def without_tei():
     """The build as it was before TEI: no chapter TEI files, no corpus (forked workers inherit it)."""
-    saved = site_module.chapter_files_text, tei.corpus
+    saved = site_module.chapter_files_text, tei.corpus, tei.chapter_tei, site_module._tei_print
 
     def no_tei(config, chapter):
         files = saved[0](config, chapter)
         return {path: text for path, text in files.items() if not path.endswith(".tei.xml")}
     site_module.chapter_files_text = no_tei
+    tei.chapter_tei = lambda *args: ""
+    site_module._tei_print = lambda config, chapter: (None, {})
     tei.corpus = lambda config, chapters: ""
     try:
         yield
     finally:
-        site_module.chapter_files_text, tei.corpus = saved
+        site_module.chapter_files_text, tei.corpus, tei.chapter_tei, site_module._tei_print = saved
 
 
 def timed(action) -> float:

@@ -185,6 +185,12 @@ class Builder:
                         self._update(config, chapters, pages, exports, search, statics, stage, result, pictures)
                     else:
                         self._full(config, chapters, pages, workers, search, statics, stage, result, pictures)
+                if pictures.pages and not incremental:  # (an incremental stage has them)
+                    with _timed(result.timings, "facsimile"):
+                        # drawn once into a cache beside the site; a build links them in
+                        drawn, result.drawn = facsimile.files(pictures, self.site.beside("facsimile"), self.jobs)
+                        for path, source in drawn.items():
+                            stage.link(source, path)
                 fault("rendered")
                 self._index(stage, result)
                 fault("indexed")
@@ -285,12 +291,6 @@ class Builder:
             stage.copy(TEMPLATES / "static" / name, f"static/{name}")
         for path, source in statics.items():
             stage.copy(source, path)
-        if pictures.pages:
-            with _timed(result.timings, "facsimile"):
-                # drawn once into a cache beside the site (PDF pages); a build links them in
-                drawn, result.drawn = facsimile.files(pictures, self.site.beside("facsimile"), self.jobs)
-                for path, source in drawn.items():
-                    stage.link(source, path)
         self._site_files(config, pages, statics, stage, pictures)
         for entry in self.sources.values():
             entry.full = None  # a full build need not keep the text: memory stays flat
@@ -323,8 +323,7 @@ class Builder:
         incremental stage has them already)."""
         files = site_files(config, pages, pictures)
         slugs = dict.fromkeys(page.chapter.slug for page in pages if page.chapter)
-        files[tei.CORPUS] = tei.corpus(config, [(slug, (stage.root / slug / f"{slug}.tei.xml").read_text(encoding="utf-8"))
-                                                for slug in slugs])
+        files[tei.CORPUS] = tei.corpus(config, [(slug, stage.root / slug / f"{slug}.tei.xml") for slug in slugs])
         for path, text in files.items():
             if path in statics:
                 continue

@@ -164,6 +164,7 @@ def test_each_print_page_is_drawn_and_shown_beside_its_text(pdf_edition):
     for sheet in sheets:
         label = str(sheet["page"])
         for width in (800, 1600):
+            assert (site / "pages" / "img" / f"{label}-{width}.webp").stat().st_mode & 0o004   # a web server reads it
             with Image.open(site / "pages" / "img" / f"{label}-{width}.webp") as picture:
                 assert picture.format == "WEBP" and picture.width == width
                 assert abs(picture.height / picture.width - sheet["height"] / sheet["width"]) < 0.01

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import printed
@@ -216,18 +217,32 @@ CORPUS = "edition.tei.xml"
 _IDS = re.compile(r'(xml:id="|target="#)([^"]+)"')
 
 
-def corpus(config: Config, chapters: list[tuple[str, str]]) -> str:
+_MEMBERS: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
+def _member(slug: str, path: Path) -> str:
+    """A chapter's TEI as a member of the corpus, kept while its file stays the same (a preview
+    edit changes one chapter: the others are not read and rewritten again)."""
+    info = path.stat()
+    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+    if slug not in _MEMBERS or _MEMBERS[slug][0] != stamp:
+        text = path.read_text(encoding="utf-8")
+        prefix = slug if slug[:1].isalpha() else f"_{slug}"  # an xml:id starts with a letter or "_"
+        body = text.split("?>", 1)[1].strip() if text.startswith("<?xml") else text.strip()
+        body = body.replace(f' xmlns="{NS}"', "", 1)
+        _MEMBERS[slug] = (stamp, _IDS.sub(rf'\g<1>{prefix}.\g<2>"', body))
+    return _MEMBERS[slug][1]
+
+
+def corpus(config: Config, chapters: list[tuple[str, Path]]) -> str:
     """The edition as one `teiCorpus`: each chapter's TEI document (`chapters`: slug, its TEI
-    file's text) with its ids made unique in the whole (`s6-1` → `kleinstaaten.s6-1`: the
+    file in the stage) with its ids made unique in the whole (`s6-1` → `kleinstaaten.s6-1`: the
     chapters' own files keep the ids of the HTML anchors). Made from the chapter files, so an
     incremental build need not read every chapter's source again."""
     book = config.source
     parts = []
-    for slug, text in chapters:
-        prefix = slug if slug[:1].isalpha() else f"_{slug}"  # an xml:id starts with a letter or "_"
-        body = text.split("?>", 1)[1].strip() if text.startswith("<?xml") else text.strip()
-        body = body.replace(f' xmlns="{NS}"', "", 1)
-        parts.append(_IDS.sub(rf'\g<1>{prefix}.\g<2>"', body))
+    for slug, path in chapters:
+        parts.append(_member(slug, path))
     title = f'<title level="m">{escape(book.book_title)}</title>' if book.book_title else ""
     url = f'<idno type="URL">{escape(config.url)}</idno>' if config.url else ""
     doi = f'<idno type="DOI">{escape(config.doi)}</idno>' if config.doi else ""

@@ -98,6 +98,12 @@ class _Reappearing(FileSystemEventHandler):
             if folder in self.watcher.watches:
                 self.watcher.rewatch(folder)
                 self.watcher.handler.on_change()
+                # What was written into the new folder before its watch was in place made no
+                # event (a copy of a whole folder, on a loaded machine): look once more when
+                # it has settled (a rebuild that finds nothing changed costs a few ms).
+                later = threading.Timer(1.0, self.watcher.handler.on_change)
+                later.daemon = True
+                later.start()
 
 
 class Watcher:
