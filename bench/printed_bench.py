@@ -10,7 +10,8 @@ In the same run, taking turns (these machines are noisy: compare ratios and medi
     then one edit in a warm builder (what `edition serve` does on save), with and without;
   - a book typeset by Typst (tests/books.py) ingested from its PDF: a full build without a
     facsimile, with one drawn from nothing, and with the drawn pages cached; per print page:
-    drawing time, bytes of pictures, bytes of its page view.
+    drawing time, bytes of pictures, bytes of its page view;
+  - every test book: how much of its reading text is found in its printed lines.
 """
 from __future__ import annotations
 
@@ -138,14 +139,55 @@ def facsimile(runs: int, scratch: Path) -> None:
           f"{view_bytes / pages / 1024:.1f} KB per page; whole site {site_bytes / 2**20:.1f} MB")
 
 
+def coverage(scratch: Path) -> None:
+    """How much of each test book's reading text is found in its printed lines (the rest gets
+    no diplomatic form): blocks placed, body and note lines covered, break hyphens as <lb break="no"/>."""
+    import books
+
+    from generator import printed
+    from generator.cli import main as cli
+    from generator.diagnostics import Collector
+    from generator.source import load_chapter
+
+    print("\nThe reading text found in the print (diplomatic view, TEI <lb/>), every test book:")
+    print(f"  {'book':24} {'blocks placed':>14} {'body lines':>11} {'note lines':>11} {'joined breaks':>14}")
+    for name in books.BOOKS:
+        if not books.available(name):
+            continue
+        pdf, _ = books.typeset(name, scratch)
+        content = scratch / f"cover-{name}"
+        if cli(["ingest", str(pdf), "--into", str(content)]) != 0:
+            raise SystemExit(f"ingest of {name} failed")
+        record = printed.load(content, Collector())
+        assert record is not None
+        placed = total = joined = 0
+        covered: set[tuple[int, int]] = set()
+        for source in sorted(content.glob("*.md")):
+            chapter, _ = load_chapter(source)
+            assert chapter is not None
+            alignment = printed.align(chapter, record)
+            placed += len(alignment.placed)
+            total += len(alignment.placed) + len(alignment.missing)
+            for _, place in alignment.placed.values():
+                covered |= {(piece.page, piece.line) for piece in place.pieces}
+                joined += sum(1 for _, runs_on in place.breaks if runs_on)
+        lines = {(page.index, line.number): line.role for page in record.pages for line in page.lines}
+        share = {role: sum(1 for key, r in lines.items() if r == role and key in covered)
+                 / max(1, sum(1 for r in lines.values() if r == role)) for role in ("body", "note")}
+        print(f"  {name:24} {placed:>6}/{total:<6} {share['body']:>10.1%} {share['note']:>10.1%} {joined:>14}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapters", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--coverage-only", action="store_true", help="only how much of the test books is found in their print")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="printed-bench-") as scratch:
-        tei_budget(args.chapters, args.runs, Path(scratch))
-        facsimile(args.runs, Path(scratch))
+        if not args.coverage_only:
+            tei_budget(args.chapters, args.runs, Path(scratch))
+            facsimile(args.runs, Path(scratch))
+        coverage(Path(scratch))
 
 
 if __name__ == "__main__":
