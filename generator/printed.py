@@ -239,13 +239,21 @@ def align(chapter: Chapter, printed: Printed) -> Alignment:
     for content, block in _units(chapter):
         cursor = _place(content, block, body, cursor, result, window=_WINDOW)
     note_start = notes.page_start.get(start_page.index, 0) if start_page else 0
+    body_start = body.page_start.get(start_page.index, 0) if start_page else 0
     for note in chapter.notes.values():
         for block in note.content:
             if block.kind == "paragraph":
                 # A note is printed with its number first; notes are looked for independently of
-                # each other (their order in the source need not be the print's).
-                label = (Text(note.label),) if block is note.content[0] else ()
-                _place(block.content, block, notes, note_start, result, window=len(notes.text), prefix=label)
+                # each other (their order in the source need not be the print's): at the foot of
+                # the pages, else among the body lines (endnotes under "Anmerkungen").
+                first = block is note.content[0]
+                prefixes = [(Text(note.label),), (Text(note.label + "."),)] if first else [()]  # "8 …", "8. …"
+                tries = [(printed_notes, start, prefix) for printed_notes, start in ((notes, note_start), (body, body_start))
+                         for prefix in prefixes]
+                for number, (lines, start, prefix) in enumerate(tries, 1):
+                    if _place(block.content, block, lines, start, result, window=len(lines.text), prefix=prefix,
+                              report=number == len(tries)) >= 0:
+                        break
     return result
 
 
@@ -273,7 +281,9 @@ def _units(chapter: Chapter):
 
 
 def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: int, result: Alignment,
-           window: int, prefix: tuple[Inline, ...] = ()) -> int:
+           window: int, prefix: tuple[Inline, ...] = (), report: bool = True) -> int:
+    """Find one block from `cursor` on; returns where its text ends in the print (the cursor
+    unchanged for a block without printed text; -1 for one not found if not `report`ed)."""
     text = stream(content)
     full = stream(prefix) + text
     skeleton, where = _skeleton(full)
@@ -281,6 +291,8 @@ def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: 
         return cursor
     at = printed.text.find(skeleton, cursor, cursor + len(skeleton) + window)
     if at < 0:
+        if not report:
+            return -1
         if any(not isinstance(node, PageStart) for node in content):
             result.missing.append(block)
         return cursor

@@ -285,3 +285,23 @@ def test_a_build_killed_while_drawing_pages_changes_nothing_and_the_next_draws_t
     sheets = _sheets(content)
     assert len(list((out / "pages" / "img").glob("*.webp"))) == 2 * len(sheets)
     assert not list((tmp_path / ".site.facsimile").rglob("*.part"))
+
+
+def test_every_block_of_a_book_with_endnotes_is_found_in_its_print(typeset, tmp_path):
+    """Endnotes stand among the body lines ("Anmerkungen", numbered "12."), not at the page foot."""
+    from generator import printed
+    from generator.diagnostics import Collector
+    from generator.source import load_chapter
+
+    pdf, _ = typeset("tuning-endnotes")
+    content = tmp_path / "content"
+    assert run_cli("ingest", str(pdf), "--into", str(content)).returncode == 0
+    record = printed.load(content, Collector())
+    assert record is not None
+    for source in sorted(content.glob("*.md")):
+        chapter, _ = load_chapter(source)
+        assert chapter is not None and chapter.notes
+        alignment = printed.align(chapter, record)
+        assert alignment.missing == [] and len(alignment.placed) > len(chapter.notes), source.name
+    built = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert built.returncode == 0 and "no longer match" not in built.stderr
