@@ -246,8 +246,8 @@ def align(chapter: Chapter, printed: Printed) -> Alignment:
                 # A note is printed with its number first; notes are looked for independently of
                 # each other (their order in the source need not be the print's): at the foot of
                 # the pages, else among the body lines (endnotes under "Anmerkungen").
-                first = block is note.content[0]
-                prefixes = [(Text(note.label),), (Text(note.label + "."),)] if first else [()]  # "8 …", "8. …"
+                opening = block is note.content[0]
+                prefixes = [(Text(note.label),), (Text(note.label + "."),)] if opening else [()]  # "8 …", "8. …"
                 tries = [(printed_notes, start, prefix) for printed_notes, start in ((notes, note_start), (body, body_start))
                          for prefix in prefixes]
                 for number, (lines, start, prefix) in enumerate(tries, 1):

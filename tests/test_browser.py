@@ -102,8 +102,8 @@ def test_a_search_hit_opens_its_paragraph_with_the_words_marked(page, served_sit
 
 def test_a_compounds_later_part_finds_it_and_the_page_reads_and_copies_it_whole(page):
     page.locator(".search input").fill("Politik")
-    results = page.locator(".pagefind-ui__result")
-    results.first.wait_for(timeout=10000)
+    # a result shows ". . ." while its fragment loads: wait for its link
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)
     shown = page.locator(".pagefind-ui__results").inner_text()
     assert "Verteidigungspolitik" in shown and "^" not in shown and "\u00ad" not in shown
     # On the page the word is whole: to the eye, in a copied selection, to find-in-page.
