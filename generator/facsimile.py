@@ -31,6 +31,7 @@ from generator.printed import Printed
 FOLDER = "pages"          # the page views: pages/229.html; their pictures: pages/img/
 SIZES = (800, 1600)       # pixels wide: beside the text; the larger view (zoom, IIIF)
 QUALITY = 80              # WebP, when lossy is the smaller
+LOSSLESS_SURELY = 0.05    # bytes per pixel: a lossless picture this small is kept without trying lossy
 IMAGE_KINDS = (".png", ".jpg", ".jpeg", ".webp")
 _VERSION = "4"            # of the rendering: a change here renders every page again
 
@@ -205,8 +206,11 @@ def _webp(picture) -> bytes:
     """The smaller of lossless and lossy WebP: a page of type drawn at 1600 px is smaller
     lossless, and sharp (measured: 119 KB against 304 KB lossy); scaled down to 800 px, or a
     photograph, it is smaller lossy (126 KB against 166 KB)."""
-    lossless, lossy = io.BytesIO(), io.BytesIO()
+    lossless = io.BytesIO()
     picture.save(lossless, "WEBP", lossless=True, quality=50, method=4)
+    if lossless.tell() < LOSSLESS_SURELY * picture.width * picture.height:
+        return lossless.getvalue()  # type at full size: lossy would be larger (and take as long again)
+    lossy = io.BytesIO()
     picture.save(lossy, "WEBP", quality=QUALITY, method=4)
     return min(lossless.getvalue(), lossy.getvalue(), key=len)
 
