@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Collector
+from generator.source import roman_value
 
 # "229 Running Title" or "Running Title 229" at the very start or end of a page.
 FOOTER_NUMBER_FIRST = re.compile(r"(?:^|\s)(\d{1,4})\s+([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s*$")
 FOOTER_NUMBER_LAST = re.compile(r"^\s*([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s+(\d{1,4})\s*$")
 LONE_NUMBER = re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$")
+LONE_ROMAN = re.compile(r"^\s*([ivxlc]{1,7}|[IVXLC]{1,7})\s*$")
 
 
 @dataclass
@@ -25,9 +27,12 @@ class RawPage:
     lines: list[tuple[int, str]]     # (line number in the file, text), footer removed
     form: str                        # "wrapped" or "flattened"
     number: int | None = None        # print page number, from the footer or a decision
+    roman: str = ""                  # a roman folio as printed ("xii"): front matter
     running_title: str = ""
     removed: str = ""                # the header/footer text taken off
     removed_line: int | None = None
+    removed_also: str = ""           # a running head above a folio at the foot: both are taken off
+    removed_also_line: int | None = None
 
 
 def read_page(path: Path, problems: Collector, known_titles: tuple[str, ...] = ()) -> RawPage | None:
@@ -73,35 +78,87 @@ def normalise(text: str) -> str:
 
 
 def take_footer(page: RawPage, known_titles: tuple[str, ...]) -> None:
-    """Remove a running header/footer: first or last non-blank line, or the tail of a flat page."""
+    """Remove a running header/footer: first or last non-blank line, or the tail of a flat page;
+    or, where an extractor glued it to the first line of text ("4 Title Der Text …", as pypdf
+    does), that line's head."""
     content = [(i, line) for i, line in page.lines if line.strip()]
-    for index, line in (content[-1], content[0]) if content else ():
-        if m := _match_running_line(line, known_titles, whole_line=page.form == "wrapped"):
-            number, title, start = m
-            page.number, page.running_title = number, title
-            page.removed, page.removed_line = line[start:].strip(), index
-            page.lines = [(i, (text[:start].rstrip() if i == index else text)) for i, text in page.lines]
-            return
+    if not content:
+        return
+    candidates = [(content[-1], False), (content[0], True)] if len(content) > 1 else [(content[0], True)]
+    for (index, line), first in candidates:
+        if index == page.removed_line:
+            continue
+        # A second running line (a head above a folio at the foot) only by a title known from other pages
+        if m := _match_running_line(line, known_titles, whole_line=page.form == "wrapped", first=first,
+                                    known_only=bool(page.removed)):
+            number, title, start, end = m
+            if isinstance(number, str):
+                page.roman = number  # a roman folio: the front matter's
+            elif number is not None:
+                page.number = number
+            page.running_title = page.running_title or title
+            if page.removed:  # a head and a foot: both go, the report names both
+                page.removed_also, page.removed_also_line = page.removed, page.removed_line
+            page.removed, page.removed_line = line[start:end].strip(), index
+            page.lines = [(i, (f"{text[:start].rstrip()} {text[end:].lstrip()}".strip() if i == index else text))
+                          for i, text in page.lines]
 
 
-def _match_running_line(line: str, known_titles: tuple[str, ...], whole_line: bool):
-    """(page number, running title, start offset) if `line` ends (or is) a running header/footer."""
+def _match_running_line(line: str, known_titles: tuple[str, ...], whole_line: bool, first: bool = False,
+                        known_only: bool = False):
+    """(page number, running title, start, end) if `line` ends (or is) a running header/footer,
+    or, on a page's first line, begins with one followed by text."""
     for title in known_titles:  # titles learned from other pages of the book are the surest cue
         for pattern in (rf"(?:^|\s)(\d{{1,4}})\s+({re.escape(title)})\s*$", rf"(?:^|\s)({re.escape(title)})\s+(\d{{1,4}})\s*$"):
             if m := re.search(pattern, line):
                 number = m.group(1) if m.group(1).isdigit() else m.group(2)
-                return int(number), title, m.start() if m.start() == 0 else m.start() + 1
+                return int(number), title, (m.start() if m.start() == 0 else m.start() + 1), len(line)
+        if first and re.fullmatch(rf"\s*{re.escape(title)}\s*", line):
+            return None, title, 0, len(line)  # the running head alone; the folio is at the foot
+        if first:
+            for pattern in (rf"^\s*(\d{{1,4}})\s+({re.escape(title)})\s+(?=\S)",
+                            rf"^\s*({re.escape(title)})\s+(\d{{1,4}})\s+(?=\S)"):
+                if m := re.match(pattern, line):
+                    number = m.group(1) if m.group(1).isdigit() else m.group(2)
+                    return int(number), title, 0, m.end()
+    if known_only:
+        return None
     if whole_line:
         if m := LONE_NUMBER.match(line):
-            return int(m.group(1)), "", 0
+            return int(m.group(1)), "", 0, len(line)
+        if (m := LONE_ROMAN.match(line)) and roman_value(m.group(1)):
+            return m.group(1), "", 0, len(line)
         if m := FOOTER_NUMBER_LAST.match(line):
-            return int(m.group(2)), m.group(1).strip(), 0
+            return int(m.group(2)), m.group(1).strip(), 0, len(line)
         m = re.match(r"^\s*(\d{1,4})\s+([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s*$", line)
     else:
         m = FOOTER_NUMBER_FIRST.search(line)
     if m and _looks_like_title(m.group(2)):
-        return int(m.group(1)), m.group(2).strip(), m.start(1)
+        return int(m.group(1)), m.group(2).strip(), m.start(1), len(line)
     return None
+
+
+def repeated_heads(pages: list[RawPage]) -> set[str]:
+    """Running titles known by repetition: the words that follow (or precede) a page number at
+    the start of the first line of three pages or more. An extractor that glues the running head
+    to the text ("4 Kleine Staaten, große Fragen Debatte darüber …") leaves no line of its own."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        first = next((text for _, text in page.lines if text.strip()), "")
+        found: set[str] = set()
+        if m := re.match(r"^\s*\d{1,4}\s+(.+)$", first):
+            words = m.group(1).split()
+            found |= {" ".join(words[:k]) for k in range(2, min(len(words), 12) + 1)}
+        if m := re.match(r"^\s*(\S.{3,120}?)\s+\d{1,4}(?:\s|$)", first):
+            found.add(m.group(1).strip())
+        if 1 < len(first.split()) <= 12 and not re.search(r"\d", first):
+            found.add(first.strip())  # a running head alone on its line (the folio at the foot)
+        for prefix in found:
+            counts[prefix] = counts.get(prefix, 0) + 1
+    often = {prefix for prefix, count in counts.items() if count >= max(3, len(pages) // 8)}
+    # the longest: "Kleine Staaten, große Fragen" stands on every verso, not "Kleine Staaten,"
+    return {prefix for prefix in often if not any(other != prefix and other.startswith(prefix + " ") and
+                                                  counts[other] == counts[prefix] for other in often)}
 
 
 TITLE_SMALL_WORDS = {"und", "von", "der", "die", "das", "des", "dem", "den", "im", "in", "für", "zur", "zum", "mit",

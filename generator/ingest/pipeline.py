@@ -17,10 +17,11 @@ from generator.ingest import report as report_module
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.gaps import Repair, Undecided, resolve, tokenize
 from generator.ingest.lexicon import Lexicon, bare
-from generator.ingest.pages import RawPage, read_page, take_footer
+from generator.ingest.pages import RawPage, read_page, repeated_heads, take_footer
 from generator.ingest.structure import REF_CLOSE, REF_OPEN, TO_SUPERSCRIPT, Block, blocks_of, mark_references
 from generator.labels import labels
 from generator.markup import literal, literal_start
+from generator.source import roman_value
 
 PAGE_OPEN, PAGE_CLOSE = "\uE002", "\uE003"   # a page marker inside clean text
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
@@ -59,6 +60,7 @@ def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> 
             page.number = decisions.pages[page.path.name]
             result.events.append(_event(page, "page number", f"S. {page.number} (decisions.toml)"))
     pages = _merge_variants(pages, result)
+    pages = _without_contents(pages, result)
     result.pages = pages
     lexicon = Lexicon(_vocabulary(pages))
     result.title = decisions.title or next((p.running_title for p in pages if p.running_title), "") or "Kapitel"
@@ -69,15 +71,17 @@ def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> 
     for page in pages:
         blocks = _recognise(page, lexicon, result)
         if previous is not None:
-            contiguous = (previous.number is not None and page.number is not None
-                          and page.number == previous.number + 1)
+            contiguous = ((previous.number is not None and page.number is not None
+                           and page.number == previous.number + 1)
+                          or (bool(previous.roman and page.roman)
+                              and roman_value(page.roman) == (roman_value(previous.roman) or 0) + 1))
             if not contiguous:
                 pending.append((Block("gap", [], label=_page_label(previous)), page))
                 result.events.append(_event(page, "gap", _gap_reason(previous, page)))
                 paragraph_open = False
-            elif paragraph_open and blocks and blocks[0].kind == "para":
-                body = blocks.pop(0)
-                last = pending[-1][0]
+            elif paragraph_open and blocks and blocks[0].kind == "para" and \
+                    (last := next((b for b, _ in reversed(pending) if b.kind != "note"), None)) is not None:
+                body = blocks.pop(0)  # joins the page before's last paragraph (not the notes below it)
                 last.starts[len(last.lines)] = (page.path.name, _page_label(page), _page_marker(page))
                 last.lines = last.lines + body.lines
                 result.events.append(_event(page, "paragraph continued", "across the page break"))
@@ -128,6 +132,7 @@ def _resolve_block(block: Block, page: RawPage, lexicon: Lexicon, decisions: Dec
         note = decisions.gap_notes.get(f"after-{block.label}", "")
         result.blocks.append(OutBlock("gap", note or _default_gap_note(block.label, page)))
         return
+    block.lines = [(number, _close_letter_spacing(text, number, page, result)) for number, text in block.lines]
     tokens, gaps = tokenize(block.lines, page.form == "flattened", page.path.name, _page_label(page), block.starts)
     decisions.lock_gaps(tokens, gaps)
     resolution = resolve(tokens, gaps, lexicon)
@@ -143,14 +148,76 @@ def _resolve_block(block: Block, page: RawPage, lexicon: Lexicon, decisions: Dec
         result.blocks.append(OutBlock("para", text))
 
 
+# Three letters or more, each alone between single spaces: a word set letter-spaced (Sperrsatz,
+# German print's emphasis), which extractors give letter by letter ("F r ü h l i n g").
+LETTER_SPACED = re.compile(r"(?<!\S)((?:[^\W\d_] ){2,}[^\W\d_])(?=[\s.,;:!?»«“”)]|$)")
+
+
+def _close_letter_spacing(text: str, number: int, page: RawPage, result: Ingested) -> str:
+    def close(match: re.Match) -> str:
+        word = match.group(1).replace(" ", "")
+        result.repairs.append(Repair(page.path.name, number, _page_label(page), match.group(1), word,
+                                     ["letter-spaced word (Sperrsatz, emphasis in print) closed"]))
+        return word
+    return LETTER_SPACED.sub(close, text)
+
+
 def _learn_running_titles(pages: list[RawPage], result: Ingested) -> None:
     """Pass one: running titles found on some pages help find them on the others."""
-    titles = tuple(sorted({p.running_title for p in pages if p.running_title}, key=len, reverse=True))
+    titles = tuple(sorted({p.running_title for p in pages if p.running_title} | repeated_heads(pages),
+                          key=len, reverse=True))
+    seen: dict[str, int] = {}  # a running head alone on its line → the last page it headed
+    for index, page in enumerate(pages):
+        lines = [text.strip() for _, text in page.lines if text.strip()]
+        first = lines[0] if lines else ""
+        known = titles
+        if first in titles:
+            # The first page of a run may open the chapter: its title there is the heading, unless
+            # the book prints that heading with its number elsewhere, or a sentence runs on under it.
+            opens = (index - seen.get(first, -9) > 2 and not _numbered_heading(pages, first)
+                     and len(lines) > 1 and lines[1][:1].isupper())
+            if opens:
+                known = tuple(t for t in titles if t != first)
+            seen[first] = index
+        if titles and page.removed_also_line is None:
+            take_footer(page, known)
+        _take_stray_heads(page, titles, result)
+        for removed, line in ((page.removed_also, page.removed_also_line), (page.removed, page.removed_line)):
+            if removed:
+                result.events.append(_event(page, "header/footer removed", removed, line))
+
+
+def _numbered_heading(pages: list[RawPage], title: str) -> bool:
+    heading = re.compile(rf"\s*(?:Kapitel\s+|Chapter\s+)?\d{{1,2}}\.?\s+{re.escape(title)}\s*")
+    return any(heading.fullmatch(text) for page in pages for _, text in page.lines)
+
+
+def _take_stray_heads(page: RawPage, titles: tuple[str, ...], result: Ingested) -> None:
+    """A running head an extractor put into the middle of the page, at the end of a line of
+    running text ("… die Löhne Netzwerke, Märkte und Verträge⏎knapp bemessen", pdfminer.six):
+    after a word that ends no sentence, a known title of three words or more is no text."""
+    for title in (t for t in titles if len(t.split()) >= 3):
+        pattern = re.compile(rf"(?<=[^\W\d][a-zäöüß,]) {re.escape(title)}\s*$")
+        for index, (number, text) in enumerate(page.lines):
+            if (m := pattern.search(text)) and not re.search(r"[.!?:]$", text[:m.start()]):
+                page.lines[index] = (number, text[:m.start()])
+                result.events.append(_event(page, "header/footer removed", title + " (inside the text)", number))
+
+
+# A line of a table of contents: a title, dot leaders, a page number ("Einleitung . . . . 12").
+CONTENTS_LINE = re.compile(r"(?:\.\s?){4,}[\s\u2060]*(\d{1,4}|[ivxlc]{1,7})\s*$")
+
+
+def _without_contents(pages: list[RawPage], result: Ingested) -> list[RawPage]:
+    """A contents page is the book's, not the text's: left out (and reported) as PDF ingest does."""
+    kept = []
     for page in pages:
-        if page.number is None and titles:
-            take_footer(page, titles)
-        if page.removed:
-            result.events.append(_event(page, "header/footer removed", page.removed, page.removed_line))
+        lines = [text for _, text in page.lines if text.strip()]
+        if sum(bool(CONTENTS_LINE.search(text)) for text in lines) >= max(3, len(lines) // 3):
+            result.events.append(_event(page, "contents page left out", lines[0][:80] if lines else ""))
+            continue
+        kept.append(page)
+    return kept or pages
 
 
 def _merge_variants(pages: list[RawPage], result: Ingested) -> list[RawPage]:
@@ -205,7 +272,7 @@ def _unknown_words(result: Ingested, lexicon: Lexicon) -> None:
 
 
 def _page_label(page: RawPage) -> str:
-    return str(page.number) if page.number is not None else "?"
+    return str(page.number) if page.number is not None else page.roman or "?"
 
 
 def _page_marker(page: RawPage) -> str:
@@ -310,17 +377,20 @@ def printed_lines(result: Ingested) -> dict:
     as printed, with its role."""
     pages = []
     for page in result.pages:
-        content = [i for i, text in page.lines if text.strip()] + ([page.removed_line] if page.removed_line else [])
+        furniture = {line: text for line, text in ((page.removed_line, page.removed),
+                                                   (page.removed_also_line, page.removed_also)) if line}
+        content = [i for i, text in page.lines if text.strip()] + list(furniture)
         lines = []
         for number, kept in page.lines:
             role = result.roles.get((page.path.name, number), "")
             text = kept.strip()
-            if number == page.removed_line:
-                text = f"{text} {page.removed}".strip()
+            if number in furniture:
+                text = f"{text} {furniture[number]}".strip() if number == max(content) else \
+                    f"{furniture[number]} {text}".strip()
                 role = "foot" if number == max(content) else "head"
             if text:
                 lines.append({"n": number, "text": text, "role": role})
-        pages.append({"page": str(page.number) if page.number is not None else "?", "file": page.path.name,
+        pages.append({"page": _page_label(page), "file": page.path.name,
                       "lines": lines})
     return {"pages": pages}
 

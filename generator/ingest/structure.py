@@ -58,7 +58,55 @@ def _wrapped_blocks(page: RawPage) -> list[Block]:
         if block.kind != "para" or not m:
             break
         block.kind, block.label = "note", m.group(1).translate(SUPERSCRIPT)
+    if not any(block.kind == "note" for block in blocks):
+        blocks = _run_in_notes(blocks)
     return blocks
+
+
+# A note's first line as some extractors give it: no blank line before it, its number glued to
+# its text ("11Auch die Fotografie …") or followed by a space.
+NOTE_LINE = re.compile(r"^(\d{1,3})\s?(?=[A-ZÄÖÜ„«\"(]|[a-zäöüß]{2,}\.?\s)")
+
+
+def _run_in_notes(blocks: list[Block]) -> list[Block]:
+    """Notes at the foot of a page that stand in the last paragraph: the last lines that begin
+    with note numbers counting up one by one (11, 12, 13 …), each number referred to in the text
+    above it, take the rest of the page from the first of them."""
+    lines = [(index, line) for index, block in enumerate(blocks) for line in block.lines]
+    # A note's number alone on the line above its text (pdftotext -layout): one line again.
+    merged: list[tuple[int, tuple[int, str]]] = []
+    for index, (number, text) in lines:
+        if merged and re.fullmatch(r"\s*\d{1,3}\s*", merged[-1][1][1]) and merged[-1][0] == index:
+            merged[-1] = (index, (merged[-1][1][0], f"{merged[-1][1][1].strip()} {text.strip()}"))
+        else:
+            merged.append((index, (number, text)))
+    lines = merged
+    starts = [(k, m.group(1)) for k, (_, (_, text)) in enumerate(lines) if (m := NOTE_LINE.match(text.strip()))]
+    chain: list[tuple[int, str]] = []
+    for k, label in reversed(starts):
+        if not chain or int(label) == int(chain[0][1]) - 1:
+            chain.insert(0, (k, label))
+        elif chain:
+            break
+    while chain:
+        above = " ".join(text for _, (_, text) in lines[:chain[0][0]])
+        referred = [label for _, label in chain if re.search(rf"(?<=[^\s\d]){label}(?=[\s.,;:!?)»]|$)", above)]
+        if len(referred) == len(chain) and blocks[lines[chain[0][0]][0]].kind == "para":
+            break
+        chain.pop(0)  # the first "note" may be a line of text that begins with a number
+    if not chain:
+        return blocks
+    first = chain[0][0]
+    kept: dict[int, list[tuple[int, str]]] = {}
+    for index, line in lines[:first]:
+        kept.setdefault(index, []).append(line)
+    out = [Block(block.kind, kept[index], block.label, block.starts) for index, block in enumerate(blocks) if index in kept]
+    bounds = [k for k, _ in chain] + [len(lines)]
+    for (k, label), end in zip(chain, bounds[1:], strict=True):
+        number, text = lines[k][1]
+        note_lines = [(number, re.sub(r"^\s*(\d{1,3})\s?", r"\1 ", text))] + [line for _, line in lines[k + 1:end]]
+        out.append(Block("note", note_lines, label))
+    return out
 
 
 def _flattened_blocks(page: RawPage, lexicon: Lexicon) -> list[Block]:
