@@ -84,7 +84,7 @@ def test_an_extractors_pages_come_out_at_least_as_well_as_the_naive_baseline(nam
 
 
 def test_letter_spaced_words_are_closed_and_reported(typeset, tmp_path):
-    pdf, gold = typeset("heldout-typst")
+    pdf, _ = typeset("heldout-typst")
     files = extract(pdf, "pdftotext", tmp_path / "pages")
     assert re.search(r"(?<!\S)(\w ){3,}\w(?!\S)", naive(files))        # the extractor gives them letter by letter
     result = run(files, None, Collector())
