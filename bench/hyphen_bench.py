@@ -185,6 +185,26 @@ def main() -> None:
                 print(f"| {label} | {extractor} | edition clean | {mine['found']:.2%} | {mine['wrong'] * per:.1f} | "
                       f"{mine['missed'] * per:.1f} | {mine['spaced']} | {mine['furniture']} | {undecided * per:.1f} | "
                       f"{len(files) / seconds:.0f} |")
+    throughput(list(books.BOOKS), args.out)
+
+
+def throughput(names: list[str], out: Path) -> None:
+    """Pages per second of `edition clean` on many pages at once (every book's pdftotext pages,
+    one run after another in one process: a book of that many pages), after start-up."""
+    with tempfile.TemporaryDirectory() as folder:
+        files: list[Path] = []
+        for name in names:
+            if books.available(name):
+                pdf, _ = books.typeset(name, out)
+                files += extract(pdf, "pdftotext", Path(folder) / name)
+        _, _, seconds = tool(files[:5])  # the lexicon's first lookups
+        runs = []
+        for _ in range(3):
+            _, _, seconds = tool(files)
+            runs.append(seconds)
+        runs.sort()
+        print(f"\nthroughput: {len(files)} pages of pdftotext text in one run: {runs[1]:.2f} s, "
+              f"{len(files) / runs[1]:.0f} pages/s (median of 3, one process, after start-up)")
 
 
 if __name__ == "__main__":

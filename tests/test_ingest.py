@@ -223,8 +223,9 @@ def test_the_lazily_read_dictionary_answers_as_the_whole_one():
 
 def test_the_report_gives_decisions_to_paste_and_they_match_before_punctuation(tmp_path):
     page = tmp_path / "p1.txt"
-    page.write_text("Sie handelten rasch, in dem sie sich einigten.\nSie handelten rasch, in dem, was sie taten.\n",
-                    encoding="utf-8")
+    # an extraction with spaces at hyphenation points (its sign: " -" at a line end), as the seeds'
+    page.write_text("Sie handelten rasch, in dem sie sich einigten.\nSie handelten rasch, in dem, was sie taten.\n"
+                    "Die Koordina -\ntion gelang.\n", encoding="utf-8")
     into = tmp_path / "content" / "kapitel.md"
     first = run_cli("ingest", str(page), "--into", str(into))
     assert first.returncode == 0, first.stderr
@@ -238,3 +239,29 @@ def test_the_report_gives_decisions_to_paste_and_they_match_before_punctuation(t
     text = into.read_text(encoding="utf-8")
     assert "indem sie sich einigten" in text and "indem, was sie taten" in text
     assert "matches nothing" not in again.stdout
+
+
+def test_text_without_spaces_at_hyphenation_points_asks_nothing_about_them(tmp_path):
+    """An extractor that keeps spaces as printed (no " -" at any line end) gives no "in dem" or
+    "indem" to doubt: the report asks only where the evidence is split."""
+    page = tmp_path / "p1.txt"
+    page.write_text("Sie handelten rasch, in dem sie sich einigten, und zu hören war nichts. Die Verhand-\n"
+                    "lungen dauerten an.\n", encoding="utf-8")
+    into = tmp_path / "content" / "kapitel.md"
+    result = run_cli("ingest", str(page), "--into", str(into))
+    assert result.returncode == 0, result.stderr
+    assert "undecided" not in result.stderr and "0 undecided" in result.stdout
+    text = into.read_text(encoding="utf-8")
+    assert "in dem sie sich einigten, und zu hören" in text and "Verhandlungen dauerten" in text
+
+
+def test_a_word_broken_before_a_conjunction_or_a_blank_line_is_joined_and_a_suspended_compound_stays(tmp_path):
+    page = tmp_path / "p1.txt"
+    # "Den-⏎noch" is one word though "noch" is a conjunction; "Unterstützungs-⏎und" stays
+    # suspended; pdfminer.six cuts a text box at a break hyphen: a blank line inside "Sanitäts-⏎⏎personal"
+    page.write_text("Die Lage war ernst. Den-\nnoch gab es Unterstützungs-\nund Koordinationsaufgaben für Sanitäts-\n\n"
+                    "personal und Experten.\n", encoding="utf-8")
+    into = tmp_path / "content" / "kapitel.md"
+    assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
+    text = into.read_text(encoding="utf-8")
+    assert "Dennoch gab es Unterstützungs- und Koordinationsaufgaben für Sanitätspersonal und Experten." in text

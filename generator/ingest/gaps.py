@@ -102,13 +102,25 @@ def tokenize(lines: list[tuple[int, str]], flattened: bool, file: str = "", page
     return tokens, gaps
 
 
-def resolve(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> Resolution:
+def resolve(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon, spaced: bool = True) -> Resolution:
+    """`spaced`: the book's extraction shows spaces at hyphenation points (see `spaced_breaks`);
+    only then is a plain space a candidate for closing, or a doubt to ask about."""
     _decide_hyphens(tokens, gaps, lexicon)
-    undecided = _decide_spaces(tokens, gaps, lexicon)
+    undecided = _decide_spaces(tokens, gaps, lexicon) if spaced else []
     for gap in gaps:
         if gap.join is None:
             gap.join = " "
     return Resolution(_assemble(tokens, gaps), _repairs(tokens, gaps), undecided)
+
+
+def spaced_breaks(lines: list[str]) -> bool:
+    """Does this extraction put spaces at hyphenation points? The extractor that does ("verteidigungs
+    po li ti -", shared by the seeds) also sets a space before every break hyphen it keeps: a
+    line ending in " -". Where no line does, a space between two words is a space: the text of
+    pdftotext, pypdf or pdfminer.six is not searched for "in dem"/"indem" doubts it cannot have."""
+    # (two letters at least before it: "F r ü h -" is a letter-spaced word broken at the line end)
+    return any(re.search(r"[^\W\d_]{2} -$", line.rstrip()) for line in lines) or \
+        any(re.search(r"[^\W\d_]{2} - [^\W\d_]", line) for line in lines if len(line) > 400)
 
 
 def _decide_hyphens(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> None:
@@ -122,8 +134,9 @@ def _decide_hyphens(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> N
             else:  # never a discretionary break before a capital: a true hyphen
                 gap.join, gap.rule = "-", "true hyphen at a break (capital follows)"
         elif gap.kind == "hyphen":
-            if right in CONJUNCTIONS or bare(right) in CONJUNCTIONS:
-                gap.join = " "  # "Unterstützungs- und": a suspended compound, kept as printed
+            if (right in CONJUNCTIONS or bare(right) in CONJUNCTIONS) and not (
+                    gap.raw == "-⏎" and _typesetters_hyphen(tokens[i].text[:-1], right, lexicon)):
+                gap.join = " "  # "Unterstützungs- und": a suspended compound, kept as printed ("Den-⏎noch" is a word)
             elif gap.raw == "-⏎" and _typesetters_hyphen(tokens[i].text[:-1], right, lexicon):
                 gap.join, gap.drop, gap.rule = "", True, "line-end hyphen removed (the joined word is a word)"
             else:

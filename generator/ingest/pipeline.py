@@ -15,7 +15,7 @@ from generator.diagnostics import Collector
 from generator.files import write_text_atomic
 from generator.ingest import report as report_module
 from generator.ingest.decisions import Decisions, load_decisions
-from generator.ingest.gaps import Repair, Undecided, resolve, tokenize
+from generator.ingest.gaps import Repair, Undecided, resolve, spaced_breaks, tokenize
 from generator.ingest.lexicon import Lexicon, bare
 from generator.ingest.pages import RawPage, read_page, repeated_heads, take_footer
 from generator.ingest.structure import REF_CLOSE, REF_OPEN, TO_SUPERSCRIPT, Block, blocks_of, mark_references
@@ -47,6 +47,7 @@ class Ingested:
     unknown_words: dict[str, int] = field(default_factory=dict)
     decisions: Decisions = field(default_factory=Decisions)
     roles: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) → "body"/"note"
+    spaced: bool = True  # the extraction shows spaces at hyphenation points (gaps.spaced_breaks)
 
 
 def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> Ingested:
@@ -62,6 +63,7 @@ def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> 
     pages = _merge_variants(pages, result)
     pages = _without_contents(pages, result)
     result.pages = pages
+    result.spaced = spaced_breaks([text for page in pages for _, text in page.lines])
     lexicon = Lexicon(_vocabulary(pages))
     result.title = decisions.title or next((p.running_title for p in pages if p.running_title), "") or "Kapitel"
 
@@ -135,7 +137,7 @@ def _resolve_block(block: Block, page: RawPage, lexicon: Lexicon, decisions: Dec
     block.lines = [(number, _close_letter_spacing(text, number, page, result)) for number, text in block.lines]
     tokens, gaps = tokenize(block.lines, page.form == "flattened", page.path.name, _page_label(page), block.starts)
     decisions.lock_gaps(tokens, gaps)
-    resolution = resolve(tokens, gaps, lexicon)
+    resolution = resolve(tokens, gaps, lexicon, spaced=result.spaced)
     result.repairs.extend(resolution.repairs)
     result.undecided.extend(resolution.undecided)
     text = decisions.apply_replacements(resolution.text, _page_label(page))

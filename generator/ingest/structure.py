@@ -41,6 +41,11 @@ def _wrapped_blocks(page: RawPage) -> list[Block]:
     groups: list[list[tuple[int, str]]] = [[]]
     for number, line in page.lines:
         if line.strip():
+            # A blank line inside a word (a text box cut at its break hyphen, pdfminer.six): a
+            # paragraph never ends on a hyphen, nor does one begin lower-case.
+            if not groups[-1] and len(groups) > 1 and groups[-2][-1][1].rstrip().endswith("-") \
+                    and line.lstrip()[:1].islower():
+                groups.pop()
             groups[-1].append((number, line))
         elif groups[-1]:
             groups.append([])
