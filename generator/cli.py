@@ -175,7 +175,13 @@ def _clean(args) -> int:
         return 0
     from generator.ingest.pipeline import clean_text
 
-    sys.stdout.write(clean_text(args.files, args.decisions))
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        text = clean_text(args.files, args.decisions, progress)
+    finally:
+        if progress:
+            progress.clear()
+    sys.stdout.write(text)
     return 0
 
 
@@ -193,7 +199,12 @@ def _ingest(args) -> int:
         return 0
     from generator.ingest.pipeline import ingest
 
-    summary = ingest(args.files, args.into or Path("content/chapter.md"), args.decisions, args.title)
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        summary = ingest(args.files, args.into or Path("content/chapter.md"), args.decisions, args.title, progress)
+    finally:
+        if progress:
+            progress.clear()
     print(summary)
     return 0
 

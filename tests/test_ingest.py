@@ -265,3 +265,16 @@ def test_a_word_broken_before_a_conjunction_or_a_blank_line_is_joined_and_a_susp
     assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
     text = into.read_text(encoding="utf-8")
     assert "Dennoch gab es Unterstützungs- und Koordinationsaufgaben für Sanitätspersonal und Experten." in text
+
+
+def test_words_in_german_spelling_are_words(tmp_path):
+    """The dictionary is Swiss (no ß): "Straße" is its "Strasse", not an unknown word."""
+    page = tmp_path / "p1.txt"
+    page.write_text("Die Straße war groß, und schließlich blieben die Maßnahmen aus. Ein Qwxzlk auch.\n",
+                    encoding="utf-8")
+    into = tmp_path / "content" / "kapitel.md"
+    assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
+    report = json.loads((into.parent / "review" / "kapitel.report.json").read_text(encoding="utf-8"))
+    unknown = set(report["unknown_words"]) if isinstance(report["unknown_words"], dict) else \
+        {w["word"] if isinstance(w, dict) else w for w in report["unknown_words"]}
+    assert not unknown & {"Straße", "groß", "schließlich", "Maßnahmen"} and "Qwxzlk" in unknown

@@ -113,7 +113,9 @@ class Lexicon:
     def in_dictionary(word: str) -> bool:
         if not word or not re.search(r"[A-Za-zÄÖÜäöüß]", word):
             return False
-        return bool(_hunspell().lookup(word))
+        # The dictionary is Swiss: no ß. A German book's "Straße", "schließlich" are its "Strasse",
+        # "schliesslich" (Swiss spelling writes ss for every ß; the other way is not unique).
+        return bool(_hunspell().lookup(word)) or ("ß" in word and bool(_hunspell().lookup(word.replace("ß", "ss"))))
 
     def is_word(self, word: str) -> bool:
         """Dictionary word, or a long word the book itself prints intact."""

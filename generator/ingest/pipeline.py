@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,9 +51,18 @@ class Ingested:
     spaced: bool = True  # the extraction shows spaces at hyphenation points (gaps.spaced_breaks)
 
 
-def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> Ingested:
+Progress = Callable[[str, int, int], None]  # (stage, done, total): a status line on a terminal
+
+
+def run(files: list[Path], decisions_path: Path | None, problems: Collector,
+        progress: Progress | None = None) -> Ingested:
+    progress = progress or (lambda stage, done, total: None)
     decisions = load_decisions(decisions_path, problems)
-    pages = [p for p in (read_page(f, problems) for f in files) if p is not None]
+    pages = []
+    for done, file in enumerate(files, 1):
+        if (page := read_page(file, problems)) is not None:
+            pages.append(page)
+        progress("reading pages", done, len(files))
     problems.raise_if_errors()
     result = Ingested(title="", blocks=[], notes={}, pages=pages, decisions=decisions)
     _learn_running_titles(pages, result)
@@ -99,8 +109,9 @@ def run(files: list[Path], decisions_path: Path | None, problems: Collector) -> 
             paragraph_open = body_blocks[-1].kind == "para" and not SENTENCE_END.search(last_line)
         previous = page
 
-    for block, page in pending:
+    for done, (block, page) in enumerate(pending, 1):
         _resolve_block(block, page, lexicon, decisions, result)
+        progress("deciding the words: block", done, len(pending))
     if result.blocks and result.blocks[0].kind != "heading":
         label = decisions.opening_label or "Anfang des Kapitels; Überschrift in den Quellen nicht überliefert"
         result.blocks.insert(0, OutBlock("opening", label, anchor=decisions.opening_id or "anfang"))
@@ -358,9 +369,9 @@ def to_markdown(result: Ingested) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def clean_text(files: list[Path], decisions_path: Path | None = None) -> str:
+def clean_text(files: list[Path], decisions_path: Path | None = None, progress: Progress | None = None) -> str:
     problems = Collector()
-    result = run(files, decisions_path, problems)
+    result = run(files, decisions_path, problems, progress)
     problems.raise_if_errors()
     return to_clean_text(result)
 
@@ -397,10 +408,11 @@ def printed_lines(result: Ingested) -> dict:
     return {"pages": pages}
 
 
-def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: str | None) -> str:
+def ingest(files: list[Path], into: Path, decisions_path: Path | None, title: str | None,
+           progress: Progress | None = None) -> str:
     problems = Collector()
     decisions_path = decisions_path or into.parent / "decisions.toml"
-    result = run(files, decisions_path, problems)
+    result = run(files, decisions_path, problems, progress)
     problems.raise_if_errors()
     if title:
         result.title = title
