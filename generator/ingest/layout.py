@@ -480,7 +480,30 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
         if n > 0:
             _join(runs, pieces, lines[n - 1], vocabulary, changes, (page, first_line + n - 1, print_page))
         runs.extend(pieces)
-    return _merge(runs)
+    return [_respaced(run, vocabulary) if isinstance(run, Text) and run.style == "spaced" else run
+            for run in _merge(runs)]
+
+
+def _respaced(run: Text, vocabulary: Vocabulary) -> Text:
+    """Word boundaries inside letter-spaced text where the line's word space is as wide as its
+    tracking (the geometry cannot tell): the book's own words decide. "Aufihnen", printed
+    nowhere else, is "Auf ihnen"; "Gewässer verschmutzung" is the "Gewässerverschmutzung" the
+    book prints elsewhere (a word is counted once by its own letter-spaced line)."""
+    seen = vocabulary.words
+    tokens: list[str] = []
+    for token in run.text.split(" "):
+        if tokens and token[:1].islower() and seen[(tokens[-1] + token).lower()] >= 2 and seen[token.lower()] <= 1:
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+    out: list[str] = []
+    for token in tokens:
+        word = token.strip(".,;:!?«»„“”\"'()[]")
+        split = next((k for k in range(2, len(word) - 1) if seen[word[:k].lower()] >= 2 and seen[word[k:].lower()] >= 2),
+                     None) if len(word) > 4 and seen[word.lower()] <= 1 else None
+        out += [token[:split], token[split:]] if split and token.startswith(word) else [token]
+    text = " ".join(out)
+    return run if text == run.text else Text(text, run.style)
 
 
 def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) -> list[Inline]:
