@@ -278,3 +278,18 @@ def test_words_in_german_spelling_are_words(tmp_path):
     unknown = set(report["unknown_words"]) if isinstance(report["unknown_words"], dict) else \
         {w["word"] if isinstance(w, dict) else w for w in report["unknown_words"]}
     assert not unknown & {"Straße", "groß", "schließlich", "Maßnahmen"} and "Qwxzlk" in unknown
+
+
+def test_ligatures_addresses_and_spaced_dashes_in_extracted_text(tmp_path):
+    """Text as pdftotext or pypdf give it (no spaces at hyphenation points): a ligature is its
+    letters, an address broken at a "/" is one again, a dash set with spaces stays one."""
+    page = tmp_path / "p1.txt"
+    page.write_text("Die Of\ufb01ziere \ufb01nden es unter https://www.example.org/archiv/\n123/bericht.html, so Kapitel 2 -\n"
+                    "Ansätze und Verhand-\nlungen.\n", encoding="utf-8")
+    into = tmp_path / "content" / "kapitel.md"
+    assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
+    text = into.read_text(encoding="utf-8")
+    assert "Die Offiziere finden es unter https://www.example.org/archiv/123/bericht.html, so Kapitel 2 - Ansätze " \
+           "und Verhandlungen." in text
+    report = (into.parent / "review" / "kapitel.report.md").read_text(encoding="utf-8")
+    assert "address broken at a line end, rejoined" in report

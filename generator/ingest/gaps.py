@@ -105,7 +105,7 @@ def tokenize(lines: list[tuple[int, str]], flattened: bool, file: str = "", page
 def resolve(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon, spaced: bool = True) -> Resolution:
     """`spaced`: the book's extraction shows spaces at hyphenation points (see `spaced_breaks`);
     only then is a plain space a candidate for closing, or a doubt to ask about."""
-    _decide_hyphens(tokens, gaps, lexicon)
+    _decide_hyphens(tokens, gaps, lexicon, spaced)
     undecided = _decide_spaces(tokens, gaps, lexicon) if spaced else []
     for gap in gaps:
         if gap.join is None:
@@ -118,17 +118,28 @@ def spaced_breaks(lines: list[str]) -> bool:
     po li ti -", shared by the seeds) also sets a space before every break hyphen it keeps: a
     line ending in " -". Where no line does, a space between two words is a space: the text of
     pdftotext, pypdf or pdfminer.six is not searched for "in dem"/"indem" doubts it cannot have."""
-    # (two letters at least before it: "F r ü h -" is a letter-spaced word broken at the line end)
-    return any(re.search(r"[^\W\d_]{2} -$", line.rstrip()) for line in lines) or \
+    # Two letters at least before it ("F r ü h -" is a letter-spaced word broken at the line end);
+    # three such lines, or as many as plain ones (a dash set " - " may end a line of a book whose
+    # break hyphens are plain "-"; a true hyphen stays plain in the spaced form: "NATO-⏎Infrastruktur").
+    spaced = sum(bool(re.search(r"[^\W\d_]{2} -$", line.rstrip())) for line in lines)
+    plain = sum(bool(re.search(r"[^\W\d_]-$", line.rstrip())) for line in lines)
+    return spaced >= 3 or (spaced >= 1 and spaced >= plain) or \
         any(re.search(r"[^\W\d_]{2} - [^\W\d_]", line) for line in lines if len(line) > 400)
 
 
-def _decide_hyphens(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon) -> None:
+URL_START = re.compile(r"^(?:https?://|www\.)\S*[/.\-_?=&#]$")
+
+
+def _decide_hyphens(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon, spaced: bool = True) -> None:
     for i, gap in enumerate(gaps):
         if gap.locked:
             continue
         right = tokens[i + 1].text
-        if gap.kind == "dash":
+        if gap.kind == "eol" and URL_START.match(tokens[i].text) and right[:1].isalnum():
+            gap.join, gap.rule = "", "address broken at a line end, rejoined"
+        elif gap.kind == "dash" and not spaced:
+            gap.join = " - "  # a dash set with spaces, as printed: no break hyphen in this extraction
+        elif gap.kind == "dash":
             if right[:1].islower():
                 gap.join, gap.rule = "", "discretionary hyphen"
             else:  # never a discretionary break before a capital: a true hyphen

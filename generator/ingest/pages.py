@@ -17,6 +17,7 @@ from generator.source import roman_value
 # "229 Running Title" or "Running Title 229" at the very start or end of a page.
 FOOTER_NUMBER_FIRST = re.compile(r"(?:^|\s)(\d{1,4})\s+([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s*$")
 FOOTER_NUMBER_LAST = re.compile(r"^\s*([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s+(\d{1,4})\s*$")
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 LONE_NUMBER = re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$")
 LONE_ROMAN = re.compile(r"^\s*([ivxlc]{1,7}|[IVXLC]{1,7})\s*$")
 
@@ -73,6 +74,8 @@ def normalise(text: str) -> str:
     # at a line end, decided like any other (Typst's break hyphens come out so); inside a line
     # some extractors (pypdf, pdfminer) give a true hyphen so ("HTML\u00adSeiten").
     text = re.sub("\u00ad[ \t]*(?=\n|$)", "-", text).replace("\u00ad", "-")
+    # A ligature is one glyph for two or three letters ("ﬁ"): the text has the letters.
+    text = text.translate(LIGATURES)
     text = re.sub(r"[\u00a0\u2007\u202f\u2009\u2002\u2003\t]", " ", text)
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
