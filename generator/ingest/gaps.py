@@ -137,8 +137,8 @@ def _decide_hyphens(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon, spac
         right = tokens[i + 1].text
         if gap.kind == "eol" and URL_START.match(tokens[i].text) and right[:1].isalnum():
             gap.join, gap.rule = "", "address broken at a line end, rejoined"
-        elif gap.kind == "dash" and not spaced:
-            gap.join = " - "  # a dash set with spaces, as printed: no break hyphen in this extraction
+        elif gap.kind == "dash" and not spaced and not (right[:1].islower() and tokens[i].text[-1:].isalpha()):
+            gap.join = " - "  # a dash set with spaces, as printed ("Kapitel 2 -⏎Ansätze"); "F r ü h -⏎l i n g" is a word
         elif gap.kind == "dash":
             if right[:1].islower():
                 gap.join, gap.rule = "", "discretionary hyphen"
