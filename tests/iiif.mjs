@@ -23,6 +23,8 @@ console.log(JSON.stringify({
   type: resource.type,
   label: found.label,
   rights: found.rights,
+  ranges: (found.structures || []).map((ref) => { const range = entities.Range[ref.id];
+    return { label: range.label, canvases: range.items.map((item) => (item.source || item).id) }; }),
   canvases: canvases.map((canvas, i) => ({ id: canvas.id, label: canvas.label, width: canvas.width, height: canvas.height,
                                           image: images[i] && images[i].id, format: images[i] && images[i].format })),
 }));

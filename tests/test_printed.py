@@ -213,6 +213,14 @@ def test_the_iiif_manifest_is_read_by_the_iiif_parser(pdf_edition):
         local = site / canvas["image"].removeprefix("https://edition.example.org/fluss/")
         assert local.is_file() and canvas["format"] == "image/webp" and canvas["width"] == 1600
     assert 'href="../iiif/manifest.json"' in read(site, f"pages/{sheets[3]['page']}.html")
+    # its table of contents: a range per chapter, the chapter's pages in order
+    canvases = [c["id"] for c in found["canvases"]]
+    titles = [json.loads(f.read_text(encoding="utf-8").split("\n")[1].split(" = ", 1)[1])
+              for f in sorted(content.glob("*.md"))]
+    assert [r["label"]["de"][0] for r in found["ranges"]] == titles
+    for chapter in found["ranges"]:
+        positions = [canvases.index(c) for c in chapter["canvases"]]
+        assert positions == sorted(positions) and positions == list(range(positions[0], positions[-1] + 1))
 
 
 def test_a_damaged_pdf_fails_the_build_and_the_site_stays(pdf_edition, tmp_path):

@@ -16,7 +16,10 @@ MANIFEST = "iiif/manifest.json"
 _FORMATS = {"webp": "image/webp", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
 
-def manifest(config: Config, pictures: Facsimile, words: dict[str, str]) -> str:
+def manifest(config: Config, pictures: Facsimile, words: dict[str, str],
+             chapters: list[tuple[str, list[str]]] | None = None) -> str:
+    """`chapters`: (title, print pages) of each chapter: the manifest's table of contents
+    (`structures`), so a viewer lists the chapters beside the pages."""
     language = config.language.split("-")[0]
     base = config.url
 
@@ -41,6 +44,14 @@ def manifest(config: Config, pictures: Facsimile, words: dict[str, str]) -> str:
                          "width": page.width, "height": page.height},
                 "target": canvas}]}],
         })
+    names = {page.label: page.name for page in pictures.pages}
+    structures = []
+    for number, (title, labels) in enumerate(chapters or [], 1):
+        members = [{"id": f"{base}iiif/canvas/{names[label]}", "type": "Canvas"}
+                   for label in dict.fromkeys(labels) if label in names]
+        if members:
+            structures.append({"id": f"{base}iiif/range/{number}", "type": "Range", "label": text(title),
+                               "items": members})
     source = config.source
     metadata = [{"label": text(name), "value": text(value)} for name, value in (
         (words.get("book", "Book"), source.book_title), (words.get("authors", "Authors"), "; ".join(source.authors)),
@@ -55,5 +66,6 @@ def manifest(config: Config, pictures: Facsimile, words: dict[str, str]) -> str:
         "homepage": [{"id": base + "index.html", "type": "Text", "format": "text/html", "label": text(config.title)}],
         "viewingDirection": "left-to-right",
         "items": canvases,
+        **({"structures": structures} if structures else {}),
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

@@ -185,6 +185,14 @@ def _toc_key(chapter: Chapter, sections: bool) -> tuple:
             tuple((s.id, s.level, s.title, s.first_page, s.last_page) for s in chapter.sections))
 
 
+def _print_pages(chapter: Chapter) -> list[str]:
+    """The print pages a chapter stands on: from the one it begins on to its last mark."""
+    marks = [mark.printed for mark in chapter.page_breaks if mark.known]
+    if len(marks) >= 2 and all(m.isdigit() for m in (marks[0], marks[-1])):
+        return [str(n) for n in range(int(marks[0]), int(marks[-1]) + 1)]
+    return marks
+
+
 def section_pictures(section: Section, pictures: facsimile.Facsimile) -> list[tuple[str, facsimile.PageImage]]:
     """(anchor of its page mark, picture) of each print page the section shows, the page it
     begins on first (its mark may stand in the section before: anchor "")."""
@@ -276,7 +284,9 @@ def site_files(config: Config, pages: list[Page], pictures: facsimile.Facsimile 
                                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
         files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.url}sitemap.xml\n"
         if pictures and pictures.pages:
-            files[iiif.MANIFEST] = iiif.manifest(config, pictures, words)
+            chapters = {page.chapter.slug: page.chapter for page in pages if page.chapter}.values()
+            files[iiif.MANIFEST] = iiif.manifest(config, pictures, words, [
+                (chapter.title, _print_pages(chapter)) for chapter in chapters])
     return files
 
 
