@@ -22,7 +22,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 EPOCH = "1763683200"  # 2025-11-21: every test build carries the same date (reproducible output)
-NODE_MODULES = Path(__file__).resolve().parent / "node_modules"  # vnu-jar, axe-core (tests/package.json)
+NODE_MODULES = Path(__file__).resolve().parent / "node_modules"  # vnu-jar, axe-core, @iiif/parser (tests/package.json)
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, jing, run_cli, serve_static
+from conftest import CONTENT, NODE_MODULES, jing, require_tool, run_cli, serve_static
 
 from generator.build import build
 
@@ -201,6 +201,7 @@ def test_the_iiif_manifest_is_read_by_the_iiif_parser(pdf_edition):
     content, site, _ = pdf_edition
     node = shutil.which("node")
     assert node, "node ships with this machine image"
+    require_tool(NODE_MODULES / "@iiif" / "parser" / "package.json", "@iiif/parser (npm)")
     result = subprocess.run([node, str(IIIF), str(site / "iiif" / "manifest.json")], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
