@@ -116,9 +116,11 @@ class Builder:
 
     def __init__(self, content: Path, out: Path, search: bool = True, strict: bool = False,
                  jobs: int | None = None, progress: Progress | None = None, index: bool = True,
-                 site: Site | None = None):
+                 site: Site | None = None, pictures: Path | None = None):
         self.content, self.out, self.search, self.strict, self.index = content, out, search, strict, index
         self.site = site or Site(out)
+        # where the facsimile's drawn pages are kept between builds (beside the site by default)
+        self.pictures = pictures or self.site.beside("facsimile")
         self.jobs = jobs or os.cpu_count() or 1
         self.progress = progress or (lambda stage, done, total: None)
         self.sources: dict[Path, _Entry] = {}
@@ -188,7 +190,7 @@ class Builder:
                 if pictures.pages and not incremental:  # (an incremental stage has them)
                     with _timed(result.timings, "facsimile"):
                         # drawn once into a cache beside the site; a build links them in
-                        drawn, result.drawn = facsimile.files(pictures, self.site.beside("facsimile"), self.jobs)
+                        drawn, result.drawn = facsimile.files(pictures, self.pictures, self.jobs)
                         for path, source in drawn.items():
                             stage.link(source, path)
                 fault("rendered")

@@ -9,12 +9,14 @@ sizes, and a later build only links the files into the site.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
 import shutil
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -158,8 +160,10 @@ def files(facsimile: Facsimile, cache: Path, jobs: int) -> tuple[dict[str, Path]
         for old in cache.iterdir():  # pictures of an earlier PDF, a killed build's parts: one book's kept
             if old != folder:
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
-        for part in folder.glob("*.part"):
-            part.unlink(missing_ok=True)
+        for part in folder.glob("*.part"):  # a killed build's; not one another build (a preview) is writing
+            with contextlib.suppress(OSError):
+                if time.time() - part.stat().st_mtime > 600:
+                    part.unlink()
         chunks = [todo[i::jobs] for i in range(max(1, min(jobs, len(todo))))]
         try:
             if len(chunks) == 1:

@@ -293,7 +293,7 @@ def test_a_build_killed_while_drawing_pages_changes_nothing_and_the_next_draws_t
     assert again.returncode == 0, again.stderr
     sheets = _sheets(content)
     assert len(list((out / "pages" / "img").glob("*.webp"))) == 2 * len(sheets)
-    assert not list((tmp_path / ".site.facsimile").rglob("*.part"))
+    assert len(list((tmp_path / ".site.facsimile").rglob("*.part"))) <= int(jobs)   # at most one per killed drawer
 
 
 def test_every_block_of_a_book_with_endnotes_is_found_in_its_print(typeset, tmp_path):
@@ -314,3 +314,18 @@ def test_every_block_of_a_book_with_endnotes_is_found_in_its_print(typeset, tmp_
         assert alignment.missing == [] and len(alignment.placed) > len(chapter.notes), source.name
     built = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
     assert built.returncode == 0 and "no longer match" not in built.stderr
+
+
+def test_the_preview_shows_the_pages_edition_build_drew(pdf_edition, monkeypatch):
+    """`edition serve` keeps its site in a temporary folder, yet draws nothing again: it uses the
+    pictures `edition build` keeps beside the site folder of the place it runs from."""
+    from generator.serve import Preview
+
+    content, site, _ = pdf_edition
+    monkeypatch.chdir(site.parent)   # where `edition build` put site/ and its pictures
+    instance = Preview(content, "127.0.0.1", 0, log=lambda message: None)
+    try:
+        assert instance.last is not None and instance.last.drawn == 0
+        assert (instance.out / "pages" / "img").is_dir()
+    finally:
+        instance.close()

@@ -47,7 +47,10 @@ class Preview:
 
     def _start(self, content: Path, host: str, port: int) -> None:
         self.out = self.site.out
-        self.builder = Builder(content, self.out, search=True, index=False, site=self.site)
+        # The preview draws the facsimile's pages into the cache `edition build` keeps beside
+        # the default site folder: a preview does not draw a book's pages again.
+        self.builder = Builder(content, self.out, search=True, index=False, site=self.site,
+                               pictures=Site(Path("site")).beside("facsimile"))
         self.lock = threading.Lock()  # the site folder changes under one hand at a time
         handler: type[Handler] = type("BoundHandler", (Handler,), {})
         self.server = PreviewServer((host, port), handler)
