@@ -329,3 +329,23 @@ def test_the_preview_shows_the_pages_edition_build_drew(pdf_edition, monkeypatch
         assert (instance.out / "pages" / "img").is_dir()
     finally:
         instance.close()
+
+
+def test_a_hostile_lines_file_is_escaped_or_refused(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    lines = content / "review" / "kleinstaaten.lines.json"
+    data = json.loads(lines.read_text(encoding="utf-8"))
+    data["pages"][0]["lines"][0]["text"] = '<script>alert(1)</script> Bündnisse'
+    data["pages"][0]["page"] = "../../etc"
+    lines.write_text(json.dumps(data), encoding="utf-8")
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    views = sorted(p.name for p in (site / "pages").iterdir())
+    assert views == ["p1.html", "p2.html"]                     # an unsafe page label names no file
+    page = read(site, "pages/p1.html")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Bündnisse" in page
+    lines.write_text('{"pages": [{"lines": "nonsense"}]}', encoding="utf-8")
+    broken = run_cli("build", "--content", str(content), "--out", str(site), "--no-search")
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+    assert "kleinstaaten.lines.json: error: not a lines file written by `edition ingest`" in broken.stderr
