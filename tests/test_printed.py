@@ -182,6 +182,9 @@ def test_each_print_page_is_drawn_and_shown_beside_its_text(pdf_edition):
         anchors = re.findall(r'<figure class="facs-page" data-anchor="([^"]*)"', html)
         assert anchors, page.name
         assert all(not anchor or f'id="{anchor}"' in html for anchor in anchors)
+    # a chapter's own page, for the text before its first section: the same switch and pictures
+    opening = read(site, f"{chapter.name}/index.html")
+    assert 'class="reading intro"' in opening and 'data-view="printed"' in opening and 'class="facs-page"' in opening
     # TEI: <pb facs> names the picture of its page, and the text keeps its printed line breaks
     tei = read(site, f"{chapter.name}/{chapter.name}.tei.xml")
     for label in re.findall(r'<pb n="([^"?]+)" facs="\.\./pages/img/\1-1600\.webp"/>', tei):

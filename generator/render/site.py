@@ -333,7 +333,9 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         work = citations.item(config, full)
         text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()))
                           if full.intro else (Markup(), Markup()))
-        context.update(views=False, pictures=[])
+        context.update(views=bool(full.intro) and reading.printed_form(config, full) is not None,
+                       pictures=section_pictures(full.intro, facsimile.cached(config, printed.cached(config.root)))
+                       if full.intro else [])
         context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
                                                    edition=citations.edition_note(config, words)),
