@@ -314,6 +314,8 @@ def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: 
         finish = len(line.text) if hi == len(line_where) else line_where[hi - 1] + 1
         pieces.append(Piece(page, line.number, _segments(line.text, begin, finish, line_where,
                                                          line_start - at, words, full)))
+        if index == first and lo == 0:
+            breaks.append((0, False))  # the block begins a printed line: TEI's <lb/> stands before it too
         if index > first:
             offset = where[line_start - at]  # the first character of this line in the block's text
             joined = offset > 0 and not full[offset - 1].isspace() and not full[offset - 1] == "\u00ad"
