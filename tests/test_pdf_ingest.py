@@ -324,3 +324,12 @@ def test_a_hyphen_the_book_prints_elsewhere_stays_at_a_line_end(tmp_path):
     book = build_book(read_pdf(pdf, None, None, Collector()))
     text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
     assert "Eine historisch-kritischen Arbeit ist voraussichtlich selten." in text
+
+
+def test_a_letter_spaced_word_after_a_plain_one_keeps_the_space_between_them(ingested):
+    """Where a line's word space is as wide as the tracking, the letter before a letter-spaced
+    word ends a plain word ("Auf i h n e n" is "Auf *ihnen*", not "Aufihnen")."""
+    book = ingested("unseen-typst")
+    text = " ".join(books.tool_chapters(book)[k]["blocks"][n]["text"] for k in range(len(book.chapters))
+                    for n in range(len(book.chapters[k].blocks)))
+    assert "Aufihnen" not in text and text.count("Auf ihnen") >= 1

@@ -244,12 +244,15 @@ def _letter_spacing(line: Line, handle: object) -> None:
         while end < len(gaps) and (wide[end] or (ligature[end] and end > j)):
             end += 1
         run = [gaps[k] for k in range(j, end) if wide[k]]
+        # A run that begins right after a letter touching the one before it begins at a word
+        # boundary: that letter ends a plain word ("Auf|i h n e n"), whatever the gap's width.
+        start = j + 1 if j > 0 and not wide[j - 1] and not ligature[j - 1] and end - j >= 3 else j
         if len(run) >= 2:
             tracking = max(run, key=lambda g: (sum(abs(h - g) <= same for h in run), -g))   # most shared; the narrower
             if sum(abs(h - tracking) <= same for h in run) >= 2:
                 if word_space is None or abs(tracking - word_space) > same:
                     # a gap narrower than the tracking and unlike the word space is a kerned pair ("f|s")
-                    joined.update(id(glyphs[k]) for k in range(j, end) if abs(gaps[k] - tracking) <= same or ligature[k]
+                    joined.update(id(glyphs[k]) for k in range(start, end) if abs(gaps[k] - tracking) <= same or ligature[k]
                                   or (gaps[k] < tracking and (word_space is None or abs(gaps[k] - word_space) > same)))
                 else:  # the line's word spaces are as wide as the tracking: PDFium's single letters tell
                     joined.update(_single_letters(line, {id(glyphs[k]) for k in range(j, end + 1)}))
