@@ -285,7 +285,7 @@ def test_ligatures_addresses_and_spaced_dashes_in_extracted_text(tmp_path):
     letters, an address broken at a "/" is one again, a dash set with spaces stays one."""
     page = tmp_path / "p1.txt"
     page.write_text("Die Of\ufb01ziere \ufb01nden es unter https://www.example.org/archiv/\n123/bericht.html, so Kapitel 2 -\n"
-                    "Ansätze und Verhand-\nlungen.\n", encoding="utf-8")
+                    "Ansätze und Verhand\u2010\nlungen.\n", encoding="utf-8")   # U+2010: Unicode's own hyphen
     into = tmp_path / "content" / "kapitel.md"
     assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
     text = into.read_text(encoding="utf-8")

@@ -74,6 +74,7 @@ def normalise(text: str) -> str:
     # at a line end, decided like any other (Typst's break hyphens come out so); inside a line
     # some extractors (pypdf, pdfminer) give a true hyphen so ("HTML\u00adSeiten").
     text = re.sub("\u00ad[ \t]*(?=\n|$)", "-", text).replace("\u00ad", "-")
+    text = text.replace("\u2010", "-").replace("\u2011", "-")  # Unicode's hyphens: the hyphen
     # A ligature is one glyph for two or three letters ("ﬁ"): the text has the letters.
     text = text.translate(LIGATURES)
     text = re.sub(r"[\u00a0\u2007\u202f\u2009\u2002\u2003\t]", " ", text)
