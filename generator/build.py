@@ -96,7 +96,7 @@ def check(content: Path, strict: bool = False, jobs: int | None = None) -> tuple
     """Load and validate the whole edition without writing; raise EditionError listing every problem."""
     builder = Builder(content, Path(os.devnull), strict=strict, jobs=jobs)
     config = builder.load_config()
-    facsimile.plan(config, printed.load(config.root, builder.config_problems), builder.config_problems)
+    facsimile.plan(config, printed.cached(config.root, builder.config_problems), builder.config_problems)
     chapters, warnings, _ = builder.load(config, *builder.scan(config), search=None, keep_workers=False)
     return chapters, warnings
 
@@ -157,7 +157,7 @@ class Builder:
         result = BuildResult()
         with _timed(result.timings, "load"):
             config = self.load_config()
-            record = printed.load(config.root, self.config_problems)  # its problems come with the sources'
+            record = printed.cached(config.root, self.config_problems)  # its problems come with the sources'
             pictures = facsimile.plan(config, record, self.config_problems)
             files, stamps = self.scan(config)
             statics = static_files(config)

@@ -56,12 +56,21 @@ class Facsimile:
     pages: list[PageImage] = field(default_factory=list)
     pdf: Path | None = None
     digest: str = ""     # what the pictures are made from: part of the build's revision
+    _index: dict[str, dict[str, PageImage]] = field(default_factory=dict, repr=False, compare=False)
 
     def of(self, name: str) -> PageImage | None:
-        return next((page for page in self.pages if page.name == name), None)
+        return self._by("name").get(name)
 
     def by_label(self, label: str) -> PageImage | None:
-        return next((page for page in self.pages if page.label == label), None)
+        return self._by("label").get(label)
+
+    def _by(self, key: str) -> dict[str, PageImage]:
+        """The pages by name or label, made once (every section page looks its pages up)."""
+        if key not in self._index:
+            self._index[key] = {}
+            for page in self.pages:
+                self._index[key].setdefault(getattr(page, key), page)
+        return self._index[key]
 
 
 def source_of(config: Config, problems: Collector) -> Path | None:
@@ -81,30 +90,38 @@ def source_of(config: Config, problems: Collector) -> Path | None:
     return None
 
 
-def plan(config: Config, record: Printed | None, problems: Collector) -> Facsimile:
-    """Which print pages have a picture, and their files in the site (nothing is drawn here)."""
-    source = source_of(config, problems)
-    if source is None:
-        return Facsimile()
-    if source.is_dir():
-        return _from_folder(source, record, problems)
-    return _from_pdf(source, record, problems)
+_PLANS: dict[tuple, tuple[Facsimile, list[Diagnostic]]] = {}
 
 
-_CACHE: dict[tuple, Facsimile] = {}
-
-
-def cached(config: Config, record: Printed | None) -> Facsimile:
-    """`plan`, once per process while the source stays the same (problems were reported by the build)."""
-    source = config.root / (config.source.pdf or config.source.page_images or "-")
+def plan(config: Config, record: Printed | None, problems: Collector | None = None) -> Facsimile:
+    """Which print pages have a picture, and their files in the site (nothing is drawn here).
+    Once per process while the source and the record stay the same: a preview builds again and
+    again, a worker renders many pages, and a PDF is read whole to know its hash."""
+    found = Collector()
+    source = source_of(config, found)
     try:
-        stamp = (source, source.stat().st_mtime_ns, source.stat().st_size, record and record.digest)
+        stamp = (source, _stamp(source), record and record.digest) if source else None
     except OSError:
-        return Facsimile()
-    if stamp not in _CACHE:
-        _CACHE.clear()
-        _CACHE[stamp] = plan(config, record, Collector())
-    return _CACHE[stamp]
+        source = stamp = None
+    if source is None or stamp is None:
+        facsimile = Facsimile()
+    else:
+        if stamp not in _PLANS:
+            _PLANS.clear()
+            made = Collector()
+            _PLANS[stamp] = (_from_folder(source, record, made) if source.is_dir()
+                             else _from_pdf(source, record, made), made.items)
+        facsimile, found.items = _PLANS[stamp][0], found.items + _PLANS[stamp][1]
+    if problems is not None:
+        problems.items += found.items
+    return facsimile
+
+
+def _stamp(source: Path) -> tuple:
+    """What changes when the source does: the PDF's, or every picture's in the folder."""
+    if source.is_dir():
+        return tuple((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size) for entry in sorted(source.iterdir()))
+    return (source.stat().st_mtime_ns, source.stat().st_size)
 
 
 def _pairs(record: Printed | None, count: int) -> list[tuple[int, str, str]]:

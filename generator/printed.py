@@ -68,9 +68,20 @@ class PrintedPage:
 class Printed:
     pages: tuple[PrintedPage, ...]
     digest: str       # of the files read: part of what the pages rendered from it depend on
+    by_label: dict[str, PrintedPage] = field(default_factory=dict, compare=False)  # the first page of each label
+    by_name: dict[str, PrintedPage] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for page in self.pages:
+            self.by_label.setdefault(page.label, page)
+            self.by_name[page.name] = page
 
     def page(self, label: str) -> PrintedPage | None:
-        return next((p for p in self.pages if p.label == label), None)
+        return self.by_label.get(label)
+
+    def holds(self, chapter: Chapter) -> bool:
+        """Is this chapter from the recorded print (one of its print pages is)?"""
+        return any(mark.known and mark.printed in self.by_label for mark in chapter.page_breaks)
 
 
 def lines_files(root: Path) -> list[Path]:
@@ -103,23 +114,26 @@ def load(root: Path, problems: Collector) -> Printed | None:
     return Printed(tuple(pages), digest.hexdigest()) if pages else None
 
 
-_CACHE: dict[Path, tuple[tuple, Printed | None]] = {}
+_CACHE: dict[Path, tuple[tuple, Printed | None, list[Diagnostic]]] = {}
 
 
-def cached(root: Path) -> Printed | None:
-    """`load`, once per process while the lines files stay the same (a worker process renders
-    many chapters from it); problems were reported by the build's own `load`."""
+def cached(root: Path, problems: Collector | None = None) -> Printed | None:
+    """`load`, once per process while the lines files stay the same (a preview builds again
+    and again, a worker process renders many chapters); `problems` hears of the files' problems."""
     files = lines_files(root)
     stamps = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
     if root not in _CACHE or _CACHE[root][0] != stamps:
-        _CACHE[root] = (stamps, load(root, Collector()))
+        found = Collector()
+        _CACHE[root] = (stamps, load(root, found), found.items)
+    if problems is not None:
+        problems.items += _CACHE[root][2]
     return _CACHE[root][1]
 
 
 def warnings(chapter: Chapter, printed: Printed | None) -> list[Diagnostic]:
     """Blocks of a chapter the recorded print no longer holds (edited by hand since ingest):
     the diplomatic view leaves them out, and the editor hears of it once."""
-    if printed is None or not any(p.known and printed.page(p.printed) for p in chapter.page_breaks):
+    if printed is None or not printed.holds(chapter):
         return []  # a chapter not from the ingested book (or from pages ingest did not record)
     missing = align(chapter, printed).missing
     if not missing:
@@ -155,7 +169,6 @@ class Alignment:
     the one render that asks), and the blocks it could not find."""
     placed: dict[int, tuple[tuple[Inline, ...], Placed]] = field(default_factory=dict)
     missing: list[Block] = field(default_factory=list)
-    pages: set[int] = field(default_factory=set)  # the printed pages the chapter covers
 
     def of(self, content: tuple[Inline, ...]) -> Placed | None:
         found = self.placed.get(id(content))
@@ -235,11 +248,11 @@ def align(chapter: Chapter, printed: Printed) -> Alignment:
     body, notes = _stream_of(printed, "body"), _stream_of(printed, "note")
     first = next((p.printed for p in chapter.page_breaks if p.known), None)
     start_page = printed.page(first) if first else None
-    cursor = body.page_start.get(start_page.index, 0) if start_page else 0
+    body_start = body.page_start.get(start_page.index, 0) if start_page else 0
+    note_start = notes.page_start.get(start_page.index, 0) if start_page else 0
+    cursor = body_start
     for content, block in _units(chapter):
         cursor = _place(content, block, body, cursor, result, window=_WINDOW)
-    note_start = notes.page_start.get(start_page.index, 0) if start_page else 0
-    body_start = body.page_start.get(start_page.index, 0) if start_page else 0
     for note in chapter.notes.values():
         for block in note.content:
             if block.kind == "paragraph":
@@ -303,7 +316,6 @@ def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: 
     pieces, breaks = [], []
     for index in range(first, last + 1):
         page, line = printed.lines[index]
-        result.pages.add(page)
         line_start = printed.starts[index]
         line_where = printed.where[index]
         lo, hi = max(at, line_start) - line_start, min(end, line_start + len(line_where)) - line_start
@@ -313,7 +325,7 @@ def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: 
         begin = 0 if lo == 0 else line_where[lo]
         finish = len(line.text) if hi == len(line_where) else line_where[hi - 1] + 1
         pieces.append(Piece(page, line.number, _segments(line.text, begin, finish, line_where,
-                                                         line_start - at, words, full)))
+                                                         line_start - at, words)))
         if index == first and lo == 0:
             breaks.append((0, False))  # the block begins a printed line: TEI's <lb/> stands before it too
         if index > first:
@@ -348,7 +360,7 @@ def _run(where: list[int], k: int) -> int:
 
 
 def _segments(line: str, begin: int, finish: int, line_where: list[int], base: int,
-              words: list[tuple[int, int, str]], reading: str) -> tuple[tuple[str, str | None], ...]:
+              words: list[tuple[int, int, str]]) -> tuple[tuple[str, str | None], ...]:
     """The printed piece line[begin:finish] cut into words; a word printed otherwise than it
     reads (a break hyphen, a space at a hyphenation point, a ligature) carries its reading form.
     `base`: the skeleton offset of the line's start in the block."""

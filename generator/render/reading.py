@@ -20,32 +20,33 @@ from generator.labels import labels
 from generator.model import INTRO, Block, Chapter, Gap, Note, Section, notes_shown
 from generator.render import citations, html
 
+Form = tuple[printed.Printed, printed.Alignment] | None  # the recorded print and where the chapter stands in it
+
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
-                   links: tuple[str, ...]) -> tuple[Markup, Markup]:
+                   links: tuple[str, ...], form: Form = None) -> tuple[Markup, Markup]:
     """The reading text, and the popovers that go at the end of the page. `links`: the
-    chapter's internal link targets; `page_path` the page's site path."""
+    chapter's internal link targets; `page_path` the page's site path; `form`: `printed_form`'s
+    answer for the chapter (its text as printed beside the reading text)."""
     refs = section.note_refs  # each note referenced here → its first reference here
     notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
     view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language),
                      split=compounds.splitter(config.language))
-    form = printed_form(config, chapter)
     return (_text(chapter, section, refs, notes, view, form),
             _popovers(config, chapter, section, notes, page_path, view))
 
 
-def printed_form(config: Config, chapter: Chapter) -> tuple[printed.Printed, printed.Alignment] | None:
-    """The print ingest recorded and where this chapter's blocks stand in it; None for a
-    chapter the record does not hold (its pages then have no diplomatic view)."""
-    record = printed.cached(config.root)
-    if record is None or not any(p.known and record.page(p.printed) for p in chapter.page_breaks):
+def printed_form(record: printed.Printed | None, chapter: Chapter) -> Form:
+    """Where this chapter's blocks stand in the recorded print; None for a chapter the record
+    does not hold (its pages then have no diplomatic view)."""
+    if record is None or not record.holds(chapter):
         return None
     alignment = printed.aligned(chapter, record)
     return (record, alignment) if alignment.placed else None
 
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View,
-          form: tuple[printed.Printed, printed.Alignment] | None) -> Markup:
+          form: Form) -> Markup:
     """The section's blocks in order, then its notes (each with a link back to its first reference)."""
     words = view.words
     # nothing to focus in the margin; not indexed either (search finds the notes list)
@@ -85,7 +86,7 @@ def _note_text(note: Note, view: html.View) -> str:
     return "<br>".join(parts)
 
 
-def _placed(blocks: tuple[Block, ...] | list[Block], form) -> list[printed.Placed]:
+def _placed(blocks: tuple[Block, ...] | list[Block], form: Form) -> list[printed.Placed]:
     """The printed form of each text in `blocks` (a paragraph, a quote's, a list's, a note's)."""
     if form is None:
         return []
@@ -97,7 +98,8 @@ def _placed(blocks: tuple[Block, ...] | list[Block], form) -> list[printed.Place
     return found
 
 
-def _with_printed(reading: str, placed: list[printed.Placed], form, words: dict[str, str], tag: str = "span") -> str:
+def _with_printed(reading: str, placed: list[printed.Placed], form: Form, words: dict[str, str],
+                  tag: str = "span") -> str:
     """The reading text and, beside it, the same text as printed: its lines, its break
     hyphens, its page breaks; each word printed otherwise than it reads (a repair of the
     review report) is marked with its reading form. The page's view switch shows one or both;
@@ -137,7 +139,7 @@ def _marked(segments: tuple[tuple[str, str | None], ...], words: dict[str, str])
     return "".join(out)
 
 
-def _block(block: Block, view: html.View, form=None) -> str:
+def _block(block: Block, view: html.View, form: Form = None) -> str:
     words = view.words
     if block.kind == "paragraph":
         anchor, number = escape(block.anchor), block.number

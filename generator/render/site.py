@@ -221,11 +221,17 @@ def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
             exports["tei"]: tei.chapter_tei(config, chapter, *_tei_print(config, chapter))}
 
 
+def _print_of(config: Config) -> tuple[printed.Printed | None, facsimile.Facsimile]:
+    """The print ingest recorded and its pictures (each read once per process while it stays)."""
+    record = printed.cached(config.root)
+    return record, facsimile.plan(config, record)
+
+
 def _tei_print(config: Config, chapter: Chapter) -> tuple[printed.Alignment | None, dict[str, str]]:
     """Where the chapter stands in the recorded print, and each print page's picture (as
     seen from the chapter's TEI file), for its `<lb/>`s and `<pb facs>`."""
-    form = reading.printed_form(config, chapter)
-    pictures = facsimile.cached(config, printed.cached(config.root))
+    record, pictures = _print_of(config)
+    form = reading.printed_form(record, chapter)
     return (form[1] if form else None,
             {page.label: "../" + page.files[max(page.files)] for page in pictures.pages if page.label != "?"})
 
@@ -322,29 +328,29 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
         context.setdefault("sheets", None)
     elif page.template == "printed_page.html":
-        record = printed.cached(config.root)
-        pictures = facsimile.cached(config, record)
+        record, pictures = _print_of(config)
         name = page.nav["sheet"]
-        context.update(sheet=next((p for p in record.pages if p.name == name), None) if record else None,
+        context.update(sheet=record.by_name.get(name) if record else None,
                        image=pictures.of(name), manifest=iiif.MANIFEST if config.url and pictures.pages else "")
     elif full is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
         work = citations.item(config, full)
-        text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()))
+        record, pictures = _print_of(config)
+        form = reading.printed_form(record, full) if full.intro else None
+        text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form)
                           if full.intro else (Markup(), Markup()))
-        context.update(views=bool(full.intro) and reading.printed_form(config, full) is not None,
-                       pictures=section_pictures(full.intro, facsimile.cached(config, printed.cached(config.root)))
-                       if full.intro else [])
+        context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [])
         context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
                                                    edition=citations.edition_note(config, words)),
                        json_ld=citations.json_ld(work, config.date))
     else:
         section = next(s for s in full.sections if s.id == page.section_id)
-        text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()))
-        context.update(views=reading.printed_form(config, full) is not None,
-                       pictures=section_pictures(section, facsimile.cached(config, printed.cached(config.root))))
+        record, pictures = _print_of(config)
+        form = reading.printed_form(record, full)
+        text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form)
+        context.update(views=form is not None, pictures=section_pictures(section, pictures))
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language))))
         work = citations.item(config, full)
