@@ -166,6 +166,27 @@ def browser():
         instance.close()
 
 
+def run_on_terminal(*args: str) -> tuple[int, bytes, bytes]:
+    """`edition ARGS` with its stderr on a pseudo-terminal: (exit code, stdout, what the terminal showed)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "generator", *args], stdout=subprocess.PIPE, stderr=follower) as running:
+        os.close(follower)
+        out, _ = running.communicate(timeout=120)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    os.close(leader)
+    return running.returncode, out, shown
+
+
 def need_book(name: str) -> None:
     """A test book's typesetter must be there (in CI always)."""
     import books

@@ -94,30 +94,12 @@ def test_letter_spaced_words_are_closed_and_reported(typeset, tmp_path):
 
 
 def test_a_terminal_sees_the_pages_being_read_and_a_pipe_does_not(typeset, tmp_path):
-    import os
-    import pty
-    import sys
-
-    from conftest import run_cli
+    from conftest import run_cli, run_on_terminal
 
     pdf, _ = typeset("heldout-typst")
     files = extract(pdf, "pdftotext", tmp_path / "pages")
-    leader, follower = pty.openpty()
-    with subprocess.Popen([sys.executable, "-m", "generator", "clean", *map(str, files)], stdout=subprocess.PIPE,
-                          stderr=follower) as running:
-        os.close(follower)
-        out, _ = running.communicate(timeout=120)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    os.close(leader)
-    assert running.returncode == 0
+    code, out, shown = run_on_terminal("clean", *map(str, files))
+    assert code == 0
     assert b"reading pages" in shown and shown.endswith(b"\r\x1b[K")       # cleared at the end
     assert b"reading pages" not in out and b"Fluss" in out
     assert "reading pages" not in run_cli("clean", *map(str, files)).stderr

@@ -221,6 +221,14 @@ def test_the_lazily_read_dictionary_answers_as_the_whole_one():
     assert [w for w in asked if whole.lookup(w) != lazy.lookup(w)] == []
 
 
+def ingest_page(tmp_path, text: str):
+    """`edition ingest` on one page of text: (the command's result, the chapter file)."""
+    page = tmp_path / "p1.txt"
+    page.write_text(text, encoding="utf-8")
+    into = tmp_path / "content" / "kapitel.md"
+    return run_cli("ingest", str(page), "--into", str(into)), into
+
+
 def test_the_report_gives_decisions_to_paste_and_they_match_before_punctuation(tmp_path):
     page = tmp_path / "p1.txt"
     # an extraction with spaces at hyphenation points (its sign: " -" at a line end), as the seeds'
@@ -244,11 +252,8 @@ def test_the_report_gives_decisions_to_paste_and_they_match_before_punctuation(t
 def test_text_without_spaces_at_hyphenation_points_asks_nothing_about_them(tmp_path):
     """An extractor that keeps spaces as printed (no " -" at any line end) gives no "in dem" or
     "indem" to doubt: the report asks only where the evidence is split."""
-    page = tmp_path / "p1.txt"
-    page.write_text("Sie handelten rasch, in dem sie sich einigten, und zu hören war nichts. Die Verhand-\n"
-                    "lungen dauerten an.\n", encoding="utf-8")
-    into = tmp_path / "content" / "kapitel.md"
-    result = run_cli("ingest", str(page), "--into", str(into))
+    result, into = ingest_page(tmp_path, "Sie handelten rasch, in dem sie sich einigten, und zu hören war nichts. "
+                                         "Die Verhand-\nlungen dauerten an.\n")
     assert result.returncode == 0, result.stderr
     assert "undecided" not in result.stderr and "0 undecided" in result.stdout
     text = into.read_text(encoding="utf-8")
@@ -256,38 +261,31 @@ def test_text_without_spaces_at_hyphenation_points_asks_nothing_about_them(tmp_p
 
 
 def test_a_word_broken_before_a_conjunction_or_a_blank_line_is_joined_and_a_suspended_compound_stays(tmp_path):
-    page = tmp_path / "p1.txt"
     # "Den-⏎noch" is one word though "noch" is a conjunction; "Unterstützungs-⏎und" stays
     # suspended; pdfminer.six cuts a text box at a break hyphen: a blank line inside "Sanitäts-⏎⏎personal"
-    page.write_text("Die Lage war ernst. Den-\nnoch gab es Unterstützungs-\nund Koordinationsaufgaben für Sanitäts-\n\n"
-                    "personal und Experten.\n", encoding="utf-8")
-    into = tmp_path / "content" / "kapitel.md"
-    assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
+    result, into = ingest_page(tmp_path, "Die Lage war ernst. Den-\nnoch gab es Unterstützungs-\nund "
+                                         "Koordinationsaufgaben für Sanitäts-\n\npersonal und Experten.\n")
+    assert result.returncode == 0
     text = into.read_text(encoding="utf-8")
     assert "Dennoch gab es Unterstützungs- und Koordinationsaufgaben für Sanitätspersonal und Experten." in text
 
 
 def test_words_in_german_spelling_are_words(tmp_path):
     """The dictionary is Swiss (no ß): "Straße" is its "Strasse", not an unknown word."""
-    page = tmp_path / "p1.txt"
-    page.write_text("Die Straße war groß, und schließlich blieben die Maßnahmen aus. Ein Qwxzlk auch.\n",
-                    encoding="utf-8")
-    into = tmp_path / "content" / "kapitel.md"
-    assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
+    result, into = ingest_page(tmp_path, "Die Straße war groß, und schließlich blieben die Maßnahmen aus. "
+                                         "Ein Qwxzlk auch.\n")
+    assert result.returncode == 0
     report = json.loads((into.parent / "review" / "kapitel.report.json").read_text(encoding="utf-8"))
-    unknown = set(report["unknown_words"]) if isinstance(report["unknown_words"], dict) else \
-        {w["word"] if isinstance(w, dict) else w for w in report["unknown_words"]}
+    unknown = set(report["unknown_words"])  # word → how often
     assert not unknown & {"Straße", "groß", "schließlich", "Maßnahmen"} and "Qwxzlk" in unknown
 
 
 def test_ligatures_addresses_and_spaced_dashes_in_extracted_text(tmp_path):
     """Text as pdftotext or pypdf give it (no spaces at hyphenation points): a ligature is its
     letters, an address broken at a "/" is one again, a dash set with spaces stays one."""
-    page = tmp_path / "p1.txt"
-    page.write_text("Die Of\ufb01ziere \ufb01nden es unter https://www.example.org/archiv/\n123/bericht.html, so Kapitel 2 -\n"
-                    "Ansätze und Verhand\u2010\nlungen.\n", encoding="utf-8")   # U+2010: Unicode's own hyphen
-    into = tmp_path / "content" / "kapitel.md"
-    assert run_cli("ingest", str(page), "--into", str(into)).returncode == 0
+    result, into = ingest_page(tmp_path, "Die Of\ufb01ziere \ufb01nden es unter https://www.example.org/archiv/\n"
+                                         "123/bericht.html, so Kapitel 2 -\nAnsätze und Verhand\u2010\nlungen.\n")  # U+2010
+    assert result.returncode == 0
     text = into.read_text(encoding="utf-8")
     assert "Die Offiziere finden es unter https://www.example.org/archiv/123/bericht.html, so Kapitel 2 - Ansätze " \
            "und Verhandlungen." in text

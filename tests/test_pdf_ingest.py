@@ -15,7 +15,7 @@ from pathlib import Path
 
 import books
 import pytest
-from conftest import jing, run_cli
+from conftest import jing, run_cli, run_on_terminal
 
 from generator.diagnostics import Collector
 from generator.ingest.layout import Mark, build_book
@@ -270,27 +270,9 @@ def test_typesetters_are_there_in_ci():
 
 
 def test_a_terminal_sees_the_pages_being_read_and_a_pipe_does_not(typeset, tmp_path):
-    import pty
-    import subprocess
-    import sys
-
     pdf, _ = typeset("tuning-typst")
-    leader, follower = pty.openpty()
-    with subprocess.Popen([sys.executable, "-m", "generator", "clean", str(pdf)], stdout=subprocess.PIPE,
-                          stderr=follower) as running:
-        os.close(follower)
-        out, _ = running.communicate(timeout=120)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    os.close(leader)
-    assert running.returncode == 0
+    code, out, shown = run_on_terminal("clean", str(pdf))
+    assert code == 0
     assert b"reading the PDF: page" in shown and shown.endswith(b"\r\x1b[K")   # the line is cleared at the end
     assert b"reading the PDF" not in out                                          # the text itself stays clean
     piped = run_cli("clean", str(pdf))
