@@ -145,11 +145,10 @@ def _decide_hyphens(tokens: list[Token], gaps: list[Gap], lexicon: Lexicon, spac
             else:  # never a discretionary break before a capital: a true hyphen
                 gap.join, gap.rule = "-", "true hyphen at a break (capital follows)"
         elif gap.kind == "hyphen":
-            if (right in CONJUNCTIONS or bare(right) in CONJUNCTIONS) and not (
-                    gap.raw == "-⏎" and _typesetters_hyphen(tokens[i].text[:-1], right, lexicon)):
-                gap.join = " "  # "Unterstützungs- und": a suspended compound, kept as printed ("Den-⏎noch" is a word)
-            elif gap.raw == "-⏎" and _typesetters_hyphen(tokens[i].text[:-1], right, lexicon):
+            if gap.raw == "-⏎" and _typesetters_hyphen(tokens[i].text[:-1], right, lexicon):  # "Den-⏎noch" too
                 gap.join, gap.drop, gap.rule = "", True, "line-end hyphen removed (the joined word is a word)"
+            elif right in CONJUNCTIONS or bare(right) in CONJUNCTIONS:
+                gap.join = " "  # "Unterstützungs- und": a suspended compound, kept as printed
             else:
                 gap.join, gap.rule = "", "true hyphen at a line end, kept"
 

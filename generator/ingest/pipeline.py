@@ -180,6 +180,8 @@ def _learn_running_titles(pages: list[RawPage], result: Ingested) -> None:
     titles = tuple(sorted({p.running_title for p in pages if p.running_title} | repeated_heads(pages),
                           key=len, reverse=True))
     seen: dict[str, int] = {}  # a running head alone on its line → the last page it headed
+    stray = [(title, re.compile(rf"(?<=[^\W\d][a-zäöüß,]) {re.escape(title)}\s*$"))
+             for title in titles if len(title.split()) >= 3]
     for index, page in enumerate(pages):
         lines = [text.strip() for _, text in page.lines if text.strip()]
         first = lines[0] if lines else ""
@@ -194,7 +196,7 @@ def _learn_running_titles(pages: list[RawPage], result: Ingested) -> None:
             seen[first] = index
         if titles and page.removed_also_line is None:
             take_footer(page, known)
-        _take_stray_heads(page, titles, result)
+        _take_stray_heads(page, stray, result)
         for removed, line in ((page.removed_also, page.removed_also_line), (page.removed, page.removed_line)):
             if removed:
                 result.events.append(_event(page, "header/footer removed", removed, line))
@@ -205,12 +207,12 @@ def _numbered_heading(pages: list[RawPage], title: str) -> bool:
     return any(heading.fullmatch(text) for page in pages for _, text in page.lines)
 
 
-def _take_stray_heads(page: RawPage, titles: tuple[str, ...], result: Ingested) -> None:
+def _take_stray_heads(page: RawPage, stray: list[tuple[str, re.Pattern]], result: Ingested) -> None:
     """A running head an extractor put into the middle of the page, at the end of a line of
     running text ("… die Löhne Netzwerke, Märkte und Verträge⏎knapp bemessen", pdfminer.six):
-    after a word that ends no sentence, a known title of three words or more is no text."""
-    for title in (t for t in titles if len(t.split()) >= 3):
-        pattern = re.compile(rf"(?<=[^\W\d][a-zäöüß,]) {re.escape(title)}\s*$")
+    after a word that ends no sentence, a known title of three words or more is no text.
+    `stray`: each such title with the pattern that finds it at a line's end."""
+    for title, pattern in stray:
         for index, (number, text) in enumerate(page.lines):
             if (m := pattern.search(text)) and not re.search(r"[.!?:]$", text[:m.start()]):
                 page.lines[index] = (number, text[:m.start()])
