@@ -291,3 +291,21 @@ def test_ligatures_addresses_and_spaced_dashes_in_extracted_text(tmp_path):
            "und Verhandlungen." in text
     report = (into.parent / "review" / "kapitel.report.md").read_text(encoding="utf-8")
     assert "address broken at a line end, rejoined" in report
+
+
+def test_running_heads_are_learned_from_the_pages_and_found_wherever_the_extractor_put_them(tmp_path):
+    """A head on its own line above the text, glued to the first line of text (pypdf), or set by
+    the extractor at the end of a line mid-page (pdfminer.six); a roman folio at the foot."""
+    head = "Kleine Staaten und große Fragen"
+    texts = {"p1.txt": "Vorwort und Dank an alle.\n\nxii\n",
+             "p2.txt": f"12 {head}\nDie Verhandlungen dauerten an, und die Löhne\nblieben knapp bemessen.\n",
+             "p3.txt": f"13 {head} Der Fluss trat über die Ufer.\nDie Bauern hatten gelernt, ihre Höfe zu bauen.\n",
+             "p4.txt": f"14 {head}\nAm Ende war aus der Auenlandschaft ein Kanal geworden, und die Löhne {head}\n\n"
+                       "blieben knapp bemessen.\n"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli("clean", *(str(tmp_path / name) for name in texts))
+    assert result.returncode == 0, result.stderr
+    assert head not in result.stdout and not re.search(r"(?m)^\s*(xii|1[234])\s*$", result.stdout)
+    assert "Der Fluss trat über die Ufer." in result.stdout
+    assert "und die Löhne blieben knapp bemessen." in result.stdout.replace("\n\n", " ")

@@ -72,6 +72,7 @@ def test_each_print_page_has_a_page_of_its_own(built_site):
     # every line as printed
     assert '<span class="dl dl-body" data-line="2">Bündnisse können jedoch, ergänzend zu ihrer verteidigungs po li ti -</span>' in page
     assert "data-pagefind-body" not in page                              # not searched: the reading text is
+    assert '<a href="pages/229.html">Druckseite 229</a>' in read(built_site, "index.html")   # the home page leads there
     unknown = read(built_site, "pages/p2.html")                          # a page whose number is not known
     assert "Druckseite ?" in unknown and "aber die Hoffnung" in unknown
     # no facsimile: no pictures, no manifest
@@ -273,6 +274,13 @@ def test_the_reader_follows_the_page_marks_and_switches_views(pdf_edition, brows
         page.click(".facs-toggle")
         assert not page.is_visible(".facsimile img") and page.is_visible(".sidenotes")
         page.close()
+        # narrower (1400 px): the text moves aside and the page is still wide enough to read
+        narrow = browser.new_page(viewport={"width": 1400, "height": 900})
+        narrow.goto(f"{url}{chapter.name}/{name}")
+        width = narrow.evaluate('document.querySelector(".facs-page.current img").getBoundingClientRect().width')
+        text = narrow.evaluate('document.querySelector(".reading").getBoundingClientRect().right')
+        assert width > 450 and narrow.evaluate('document.querySelector(".facsimile").getBoundingClientRect().left') > text
+        narrow.close()
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

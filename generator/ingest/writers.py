@@ -6,6 +6,7 @@ with --force), so a chapter corrected by hand is kept and reported.
 """
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -189,8 +190,7 @@ def _facsimile_source(source: Path, into: Path) -> str | None:
     except ValueError:
         pass
     copy = into / source.name
-    if copy.exists() and (not copy.is_file() or copy.stat().st_size != source.stat().st_size
-                          or copy.read_bytes() != source.read_bytes()):
+    if copy.exists() and (not copy.is_file() or not filecmp.cmp(copy, source, shallow=False)):
         return None
     return source.name
 
