@@ -309,3 +309,15 @@ def test_running_heads_are_learned_from_the_pages_and_found_wherever_the_extract
     assert head not in result.stdout and not re.search(r"(?m)^\s*(xii|1[234])\s*$", result.stdout)
     assert "Der Fluss trat über die Ufer." in result.stdout
     assert "und die Löhne blieben knapp bemessen." in result.stdout.replace("\n\n", " ")
+
+
+def test_a_chapter_opening_keeps_the_title_its_later_pages_carry_as_running_head(tmp_path):
+    title = "Einleitung und Fragestellung"
+    texts = {"p1.txt": f"{title}\n\nIm Frühling schwoll der Fluss an.\n\n1\n"}
+    for n in range(2, 5):   # the same words head the next pages, above their folios at the foot
+        texts[f"p{n}.txt"] = f"{title}\nDie Bauern bauten Höfe am Hang, Seite {n}.\n\n{n}\n"
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli("clean", *(str(tmp_path / name) for name in texts))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(title) == 1 and result.stdout.index(title) < result.stdout.index("Frühling")
