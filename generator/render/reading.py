@@ -91,13 +91,26 @@ def _note_page(note: Note, page: str, visible: bool, words: dict[str, str]) -> s
     """The print page a note stands on, in the margin of the notes list where it changes (as
     the text's page marks): the search index's anchor for "Anm. 53, S. 25" (its id says the
     page; Pagefind records ids, not the ignored words), and an address of its own."""
-    if not page or page == "?":
-        return ""
     anchor = escape(f"fn-{note.anchor}-seite-{page.lower()}")
+    if not page or page == "?" or any(mark.page.anchor == anchor for mark in _marks(note.content)):
+        return ""  # unknown, or a page mark of the note's own says it (a source that contradicts the print)
     if not visible:  # the page of the note before: an anchor only
         return f'<span class="fn-page" id="{anchor}"></span>'
     return (f'<a class="pb fn-page" id="{anchor}" href="#{anchor}" title="{escape(words["note_page"])}">'
             f'<span data-pagefind-ignore>{escape(words["page"])} {escape(page)}</span></a>')
+
+
+def _marks(blocks: tuple[Block, ...] | list[Block]) -> list[PageStart]:
+    """The page marks inside blocks (a note's), also inside emphasis, links and nested blocks."""
+    def inside(content: tuple[Inline, ...]) -> list[PageStart]:
+        found: list[PageStart] = []
+        for node in content:
+            if isinstance(node, PageStart):
+                found.append(node)
+            elif isinstance(node, Styled | Link):
+                found += inside(node.children)
+        return found
+    return [mark for block in blocks for mark in inside(block.content) + _marks(block.children)]
 
 
 def note_pages(section: Section, chapter: Chapter, notes: dict[str, str], form: Form) -> dict[str, str]:
