@@ -341,7 +341,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
                                                  export_paths(full))
                           if full.intro else (Markup(), Markup()))
-        context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [])
+        context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [],
+                       with_facsimile=bool(pictures.pages))
         context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
                                                    edition=citations.edition_note(config, words)),
@@ -352,7 +353,8 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         form = reading.printed_form(record, full)
         text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
                                                 export_paths(full))
-        context.update(views=form is not None, pictures=section_pictures(section, pictures))
+        context.update(views=form is not None, pictures=section_pictures(section, pictures),
+                       with_facsimile=bool(pictures.pages))  # the page's columns: those of every page of the edition
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language))))
         work = citations.item(config, full)
