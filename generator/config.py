@@ -54,6 +54,12 @@ def _rights(value: str) -> str | None:
             "statement (IIIF allows only those)")
 
 
+def _kind(value: str) -> str | None:
+    if value in ("", "monograph", "edited"):
+        return None
+    return f"source.kind {value!r} must be \"monograph\" (one book by its authors) or \"edited\" (a volume of contributions)"
+
+
 @dataclass(frozen=True)
 class Source:
     """The printed book the edition reproduces."""
@@ -63,6 +69,9 @@ class Source:
     publisher: str = setting("", doc="its publisher")
     place: str = setting("", doc="its place of publication")
     year: str = setting("", doc='its year, in quotes ("2004", "2004/05")')
+    kind: str = setting("", check=_kind, doc='"monograph" (chapters cited as parts of the authors\' book) or "edited" '
+                                             '(contributions cited "In: editors: book"); default: "edited" when it '
+                                             'has editors, else "monograph"')
     first_page: str = setting("", doc="the first print page the edition covers")
     last_page: str = setting("", doc="the last print page the edition covers")
     pdf: str = setting("", check=_inside, doc="the book's PDF in the content folder: its pages are shown beside "

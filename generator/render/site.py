@@ -338,9 +338,11 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         work = citations.item(config, full)
         record, pictures = _print_of(config)
         form = reading.printed_form(record, full) if full.intro else None
-        text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form)
+        text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
+                                                 export_paths(full))
                           if full.intro else (Markup(), Markup()))
-        context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [])
+        context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [],
+                       with_facsimile=bool(pictures.pages))
         context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
                                                    edition=citations.edition_note(config, words)),
@@ -349,8 +351,10 @@ def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter
         section = next(s for s in full.sections if s.id == page.section_id)
         record, pictures = _print_of(config)
         form = reading.printed_form(record, full)
-        text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form)
-        context.update(views=form is not None, pictures=section_pictures(section, pictures))
+        text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
+                                                export_paths(full))
+        context.update(views=form is not None, pictures=section_pictures(section, pictures),
+                       with_facsimile=bool(pictures.pages))  # the page's columns: those of every page of the edition
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language))))
         work = citations.item(config, full)
