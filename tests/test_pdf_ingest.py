@@ -18,7 +18,8 @@ import pytest
 from conftest import jing, run_cli, run_on_terminal
 
 from generator.diagnostics import Collector
-from generator.ingest.layout import Mark, build_book
+from generator.ingest.layout import build_book
+from generator.ingest.model import Mark
 from generator.ingest.pdf import read_pdf
 
 

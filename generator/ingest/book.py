@@ -13,7 +13,8 @@ from pathlib import Path
 from generator.diagnostics import Collector
 from generator.files import write_text_atomic
 from generator.ingest.decisions import Decisions, load_decisions
-from generator.ingest.layout import Book, Change, Event, Mark, Text, build_book, measure, two_column_pages
+from generator.ingest.layout import build_book, measure, two_column_pages
+from generator.ingest.model import Book, Change, Event, Mark, Text
 from generator.ingest.pdf import Page, metadata, read_pdf
 from generator.ingest.writers import build_report, clean_text, plan_files, write_edition
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.ingest.gaps import CONJUNCTIONS
+from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
 from generator.source import roman_value, to_roman
 
@@ -32,84 +33,6 @@ NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
                 "personen- und sachregister", "stichwortverzeichnis"}
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
-
-
-# ---- the book as data ----
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    text: str
-    style: str = ""          # "", "em", "strong", "spaced"
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    label: str               # a note reference, as printed
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    label: str               # a print page begins here ("?" if its number is unknown)
-
-
-Inline = Text | Ref | Mark
-
-
-@dataclass
-class Block:
-    kind: str                # "heading", "para", "quote", "figure"
-    inlines: list[Inline]
-    level: int = 0           # headings: 1 chapter, 2 section, …
-    page: int = 0            # the PDF page it starts on
-    line: int = 0            # its first line on that page (1-based)
-
-
-@dataclass
-class Note:
-    label: str
-    inlines: list[Inline]
-    page: int = 0
-    line: int = 0
-
-
-@dataclass
-class Chapter:
-    title: str
-    blocks: list[Block]
-    notes: list[Note]
-    pages: list[str] = field(default_factory=list)      # the print pages it covers, in order
-
-
-@dataclass
-class Change:
-    """One repair of the printed text, for the report."""
-    page: int                # PDF page
-    line: int
-    print_page: str
-    raw: str
-    clean: str
-    rule: str
-
-
-@dataclass
-class Event:
-    """Something recognised or removed that the editor may want to see."""
-    page: int
-    line: int | None
-    print_page: str
-    kind: str
-    detail: str
-
-
-@dataclass
-class Book:
-    chapters: list[Chapter]
-    left_out: list[Chapter]                  # contents, index
-    folios: dict[int, str]                   # PDF page → print page label
-    changes: list[Change] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    roles: dict[tuple[int, int], str] = field(default_factory=dict)   # (page, line) → head/foot/body/note/…
-    printed: dict[int, list[Line]] = field(default_factory=dict)     # PDF page → every line on it, heads too
 
 
 # ---- measure ----

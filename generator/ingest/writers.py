@@ -16,7 +16,8 @@ from pathlib import Path
 
 from generator.diagnostics import Collector
 from generator.files import write_text_atomic
-from generator.ingest.layout import Block, Book, Chapter, Inline, Mark, Ref, Text, raised
+from generator.ingest.layout import raised
+from generator.ingest.model import Block, Book, Chapter, Inline, Mark, Ref, Text
 from generator.ingest.pdf import Page
 from generator.ingest.structure import TO_SUPERSCRIPT
 from generator.markup import literal, literal_start
