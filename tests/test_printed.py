@@ -38,7 +38,7 @@ def test_every_repair_of_the_report_is_a_visible_difference(built_site):
     for page in (built_site / "kleinstaaten").glob("*.html"):
         marked |= fixes(page.read_text(encoding="utf-8"))
     readings = set(marked.values())
-    repairs = [r for r in report["repairs"] if "hyphen" in " ".join(r["rules"]) or "space" in " ".join(r["rules"])]
+    repairs = [r for r in report["changes"] if "hyphen" in r["rule"] or "space" in r["rule"]]
     assert repairs
     for repair in repairs:
         # each repaired word is marked in the text as printed and names its reading form

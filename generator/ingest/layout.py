@@ -21,8 +21,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.ingest.gaps import CONJUNCTIONS
-from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, Ref, Text
+from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
+from generator.ingest.structure import TO_SUPERSCRIPT
 from generator.source import roman_value, to_roman
 
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
@@ -902,3 +903,25 @@ def _check_references(book: Book) -> None:
                 book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
                                          f"note {note.label or '(unnumbered)'} in '{chapter.title}': no reference "
                                          "to it was found in the text"))
+
+
+# ---- the print as recorded ----
+
+def record(pages: list[Page], book: Book) -> list[PrintedPage]:
+    """Each line's place on its page and what ingest took it for: what a facsimile view and a
+    diplomatic transcription are built on (every line, running heads too)."""
+    out = []
+    for page in pages:
+        lines = [PrintedLine(n, _as_printed(line), book.roles.get((page.index, n), ""),
+                             (round(line.left, 1), round(line.right, 1), round(line.y, 1), line.size), line.hyphen)
+                 for n, line in enumerate(sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y), 1)]
+        out.append(PrintedPage(page.index, book.folios.get(page.index, "?"), lines, pdf_page=page.index,
+                               size=(round(page.width, 1), round(page.height, 1))))
+    return out
+
+
+def _as_printed(line: Line) -> str:
+    """A line's text as the reader of the page sees it: raised numbers raised (⁸), and the break
+    hyphen PDFium takes out of the characters put back."""
+    text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
+    return text + "-" if line.hyphen and not text.endswith(("-", "\u00ad")) else text
