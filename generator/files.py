@@ -168,6 +168,15 @@ class Folder:
             return "folder"
         return "link" if stat.S_ISLNK(info.st_mode) else "other"
 
+    def describe(self, name: str) -> str:
+        """What is at `name`, for a message: "a symbolic link", "a FIFO", "a folder" … (links not followed)."""
+        parent, last = self._parent(name)
+        try:
+            return _kind(os.stat(last, dir_fd=parent.fd, follow_symlinks=False).st_mode)
+        finally:
+            if parent is not self:
+                parent.close()
+
     def exists(self, name: str) -> bool:
         return self.kind(name) is not None
 

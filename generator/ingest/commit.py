@@ -217,7 +217,7 @@ class Target:
     def close(self, failed: bool = False) -> None:
         """Let go of the folder; after a failure, remove the folders this run made (if empty:
         the stage is gone by then)."""
-        if failed:
+        if failed and hasattr(self, "lock"):   # (never another run's: only the lock's holder removes)
             for name in reversed(self.made):
                 with suppress(OSError):
                     if name == OWN:
@@ -232,7 +232,7 @@ class Target:
                 getattr(self, held).close()
         if failed and "" in self.made:
             with suppress(OSError):
-                self.root.rmdir()
+                self.root.rmdir()   # only if empty
 
     def language(self) -> str:
         """The edition's language, for the report (German when there is no edition.toml yet)."""
@@ -268,8 +268,8 @@ class Target:
                     found[name] = Found("absent")
                     continue
                 if kind != "file":
-                    what = {"link": "a symbolic link", "folder": "a folder"}.get(kind, "not a regular file")
-                    problems.error(path, None, f"is {what}: refused (ingest writes a file there; move it away first)")
+                    problems.error(path, None, f"is {self.folder.describe(name)}: refused (ingest writes a file there; "
+                                               "move it away first)")
                     continue
                 if role == "config":
                     found[name] = Found("exists")
@@ -313,9 +313,6 @@ class Target:
             with self.own.sub(stage_name, create=True) as stage:
                 if stage.names():
                     raise Refused(stage.path, "a stage that is not empty: refused")
-                if self.folder.kind("review") is None:   # the manifest's folder, made now: the commit only renames
-                    self.made.append("review")
-                self.folder.sub("review", create=True).close()
                 for k, name in enumerate(todo):
                     stage.write_new(f"f{k:04d}", outputs[name][0])
                 # The journal's versions, staged now: after k renames the first k files are new.
@@ -342,7 +339,7 @@ class Target:
 
     def _renames(self, stage: Folder, todo: list[str], found: dict[str, Found]) -> list[str]:
         self.total = len(todo)
-        self.folder.move_in(stage, "m0000", MANIFEST)   # the journal: every file still old
+        self.folder.move_in(stage, "m0000", MANIFEST)   # the journal: every file still old (review/ made if new)
         self.made = []   # from here on the folder has changed: nothing made is removed again
         self.renamed = 0
         fault("ingest-commit")

@@ -209,6 +209,9 @@ def write(book: Book, source: Source, place: Place, decisions: Decisions, force:
                                     [shown(f) for f in source.files], verify)
     except Refused as exc:
         raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
+    except OSError as exc:   # before the commit (commit.py words its own): a full disk, a folder not writable
+        raise EditionError([Diagnostic(str(place.root), None, "error",
+                                       f"cannot write ({exc.strerror or exc}): nothing was changed")]) from None
     return summary(book, source, place, report, chapters, written, kept)
 
 

@@ -126,6 +126,6 @@ def read(reader: Reader, files: list[Path], pages_option: str | None, problems: 
         if reader.facts and not problems.errors:
             found = Collector()
             source.facts = reader.facts(files[0], found)
-            source.warnings += [f"{shown(d.path)}: {d.message}" for d in found.items]
+            source.warnings += [d.message for d in found.items]
     problems.raise_if_errors()
     return source

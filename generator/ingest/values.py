@@ -20,7 +20,7 @@ from generator.markup import PAGE_ARG, literal, literal_start
 # C0 and C1 controls, DEL, lone surrogates, Unicode's line and paragraph separators and the two
 # noncharacters PDFium uses internally: no chapter or config value may hold them.
 UNWANTED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-BREAKS = re.compile("[\t\n\x0b\x0c\r\u2028\u2029]")    # whitespace that breaks a line: one space
+BREAKS = re.compile(" *[\t\n\x0b\x0c\r\u2028\u2029]+ *")    # whitespace that breaks a line: one space
 FACT_LIMIT = 1000   # characters of a title or an author name (the build reads configs up to 1 MB)
 
 
@@ -62,6 +62,10 @@ def sanitise(book: Book) -> None:
             text = text[:FACT_LIMIT].rstrip()
         book.facts[key] = text
     book.recorded[:] = [_clean_page(page) for page in book.recorded]
+    for item in [*book.changes, *book.events, *book.undecided]:   # the report's: names and text shown escaped
+        for name, value in vars(item).items():
+            if isinstance(value, str):
+                setattr(item, name, shown(value))
 
 
 def _clean_inlines(inlines: list[Inline]) -> tuple[list[Inline], int]:
