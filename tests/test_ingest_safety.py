@@ -24,8 +24,6 @@ import books
 import pytest
 from conftest import EPOCH, ROOT, run_cli
 
-from generator.files import shown
-
 PROSE = (books.BANKS / "prose-tuning.txt").read_text(encoding="utf-8").split("\n")
 SECRET = "echo 'the editor's own file'\n"
 
@@ -83,6 +81,19 @@ def tree(folder: Path) -> dict[str, object]:
 def stages(folder: Path) -> list[str]:
     own = folder / ".edition-ingest"
     return sorted(p.name for p in own.iterdir() if p.name.startswith("stage-")) if own.is_dir() else []
+
+
+def shown(path: Path | str) -> str:
+    """A name as messages must show it: a line break, a control character, a byte that is not
+    UTF-8 escaped (written here again, apart from the code under test)."""
+    def one(char: str) -> str:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            return f"\\x{code - 0xDC00:02x}"
+        if char in "\n\r\t":
+            return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[char]
+        return f"\\x{code:02x}" if code < 32 or 127 <= code < 160 else char
+    return "".join(one(c) for c in str(path))
 
 
 def refused(result: subprocess.CompletedProcess, path: Path, *words: str) -> None:

@@ -403,7 +403,10 @@ def wait_for_ingest(content: Path, timeout: float = WAIT) -> None:
 
 
 def _wait_unlocked(folder: Folder, content: Path, deadline: float) -> None:
-    import fcntl  # noqa: PLC0415 - POSIX only, like the lock
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only, like the lock
+    except ImportError:
+        return
 
     with folder.sub(OWN) as own:
         try:

@@ -207,12 +207,13 @@ def write(book: Book, source: Source, place: Place, decisions: Decisions, force:
                 outputs["decisions.toml"] = (DECISIONS_TEMPLATE.encode("utf-8"), "config")
             written = target.commit(outputs, found, {c.title: name for name, c in chapters.items()},
                                     [shown(f) for f in source.files], verify)
+            finished = len(target.interrupted)
     except Refused as exc:
         raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
     except OSError as exc:   # before the commit (commit.py words its own): a full disk, a folder not writable
         raise EditionError([Diagnostic(str(place.root), None, "error",
                                        f"cannot write ({exc.strerror or exc}): nothing was changed")]) from None
-    return summary(book, source, place, report, chapters, written, kept)
+    return summary(book, source, place, report, chapters, written, kept, finished)
 
 
 def _facsimile(source: Source, root: Path) -> tuple[str, bytes | None] | None:
@@ -252,7 +253,7 @@ def verify(texts: dict[str, bytes], root: Path) -> None:
 
 
 def summary(book: Book, source: Source, place: Place, report: dict, chapters: dict, written: list[str],
-            kept: list[str]) -> str:
+            kept: list[str], finished: int = 0) -> str:
     notes = sum(len(c.notes) for c in book.chapters)
     pages = len(source.pages) if source.reader.level == "lines" else len(source.raw)
     lines = [f"{source.name}: {pages} page(s) → {len(book.chapters)} chapter(s), {notes} note(s), "
@@ -261,5 +262,7 @@ def summary(book: Book, source: Source, place: Place, report: dict, chapters: di
         state = "" if name in written else " (kept: edited by hand)" if name in kept else " (unchanged)"
         lines.append(f"  {shown(place.root / name)}{state}")
     lines.append(f"review report: {shown(place.root / 'review' / (place.stem + '.report.md'))} (and .json)")
+    if finished:
+        lines.append(f"{shown(place.root)}: an ingest cut off while writing {finished} file(s) is finished")
     lines += [str(w) for w in warnings(report)]
     return "\n".join(lines)

@@ -122,7 +122,13 @@ def read(reader: Reader, files: list[Path], pages_option: str | None, problems: 
         first, last = page_range(pages_option, files[0], problems)
         problems.raise_if_errors()
         for file in files:
-            source.pages += reader.read(file, first, last, problems, progress)
+            pages = reader.read(file, first, last, problems, progress)
+            if len(files) > 1:   # a page per file (OCR output): the book's pages are counted across them
+                for page in pages:
+                    page.index = len(source.pages) + 1
+                    source.pages.append(page)
+            else:
+                source.pages += pages
         if reader.facts and not problems.errors:
             found = Collector()
             source.facts = reader.facts(files[0], found)
