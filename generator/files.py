@@ -95,7 +95,7 @@ class Folder:
     # ---- life ----
 
     def close(self) -> None:
-        if self.fd >= 0:
+        if getattr(self, "fd", -1) >= 0:   # (a folder that failed to open has none)
             os.close(self.fd)
             self.fd = -1
 

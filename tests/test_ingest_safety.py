@@ -299,7 +299,14 @@ def _kill_and_finish(book: dict, base: str | None, pdf: Path, expected: Path, wo
         assert value in (before.get(name), new.get(name)), (point, name)
     manifest = content / "review" / "ingest.json"
     if manifest.exists():
-        journal = json.loads(manifest.read_text()).get("commit", {})
+        recorded = json.loads(manifest.read_text())
+        journal = recorded.get("commit", {})
+        # the journal is updated with each file: of the files it still lists, only the one
+        # renamed just before the kill can be new; each new file it no longer lists is recorded
+        assert sum(now.get(name) == new.get(name) != before.get(name) for name in journal) <= 1, point
+        for name, value in recorded["files"].items():
+            if name not in journal and isinstance(now.get(name), bytes) and now[name] != before.get(name):
+                assert hashlib.sha256(now[name]).hexdigest() == value, (point, name)
         for name, entry in journal.items():   # the journal names each file still to come, with both hashes
             assert name in new, (point, name)
             if not name.endswith(".report.json"):   # (that one names the decisions file of its folder)

@@ -25,7 +25,7 @@ import os
 import re
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +49,7 @@ _NAMES = {
     "review": re.compile(r"review/[^/.][^/]*\.(?:report\.md|report\.json|lines\.json)"),
 }
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+Verify = Callable[[dict[str, bytes], Path], None]   # what is about to be written, read as the build reads it
 
 
 def digest(data: bytes) -> str:
@@ -362,7 +363,6 @@ class Target:
                 "run it again to finish")
 
 
-Verify = Any   # (texts: dict[name, bytes], root: Path) -> None, raising EditionError
 
 
 @contextmanager
