@@ -462,7 +462,10 @@ def test_a_hostile_file_name_is_escaped_and_copied_under_a_safe_name(book, tmp_p
     copy = config["source"]["pdf"]
     assert copy.isascii() and copy.endswith(".pdf") and "\\" not in copy and "/" not in copy
     assert (content / copy).read_bytes() == book["pdf"].read_bytes()
-    builds(book, content)
+    if "\n" in name:
+        builds(book, content)   # the facsimile drawn from the copy (the same pages for every name)
+    else:
+        accepted(content)
 
 
 def _with_metadata(book: dict, tmp_path: Path, **values: str) -> Path:
