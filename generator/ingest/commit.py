@@ -388,14 +388,13 @@ def wait_for_ingest(content: Path, timeout: float = WAIT) -> None:
     except OSError:
         return   # the build reports a missing content folder itself
     with folder:
-        if folder.kind(f"{OWN}/{LOCK}") == "file":
-            _wait_unlocked(folder, content, time.monotonic() + timeout)
-        if folder.kind(MANIFEST) != "file":
-            return
         try:
-            pending = json.loads(folder.read(MANIFEST, limit=MANIFEST_LIMIT)).get("commit")
+            if folder.kind(f"{OWN}/{LOCK}") == "file":
+                _wait_unlocked(folder, content, time.monotonic() + timeout)
+            pending = json.loads(folder.read(MANIFEST, limit=MANIFEST_LIMIT)).get("commit") \
+                if folder.kind(MANIFEST) == "file" else None
         except (OSError, ValueError, AttributeError):
-            return   # ingest reports a broken manifest; the build has nothing to wait for
+            return   # a link planted there, a broken manifest: ingest refuses them; the build has nothing to wait for
         if pending:
             raise EditionError([Diagnostic(str(content / MANIFEST), None, "error",
                                            f"an `edition ingest` into this folder was cut off while writing ({len(pending)} "
