@@ -330,7 +330,7 @@ def test_sigkill_at_each_file_of_a_first_ingest_then_ingest_finishes_it(book, tm
     check = run_cli("build", "--content", str(content), "--out", str(book["site"]), "--no-search")
     assert check.returncode == 1 and "was cut off while writing" in check.stderr and "Traceback" not in check.stderr
     assert ingest(book["pdf"], "--into", content).returncode == 0
-    builds(book, content)
+    accepted(content)   # (the result is the clean ingest's, which a hostile-name test builds whole)
 
 
 def test_sigkill_at_each_file_of_a_re_ingest_keeps_the_editors_chapter_and_updates_the_rest(book, tmp_path):
