@@ -27,6 +27,7 @@ from generator import facsimile, printed
 from generator import state as saved
 from generator.config import Config, load_config
 from generator.diagnostics import Collector, Diagnostic, EditionError
+from generator.ingest.commit import wait_for_ingest
 from generator.links import resolve_links
 from generator.model import Chapter
 from generator.output import SEARCH_FOLDER, Site, Stage, fault, link_tree
@@ -140,6 +141,7 @@ class Builder:
 
     def load_config(self) -> Config:
         """The config; its problems are raised now if it is unusable, else with the sources'."""
+        wait_for_ingest(self.content)  # never read a content folder while `edition ingest` writes into it
         self.config_problems = Collector()
         config = load_config(self.content, self.config_problems)
         if config is not None:

@@ -50,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     ingest = commands.add_parser("ingest", help="a book's PDF (or raw page text) → chapter sources + review report")
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
     ingest.add_argument("--into", type=Path,
-                        help="content folder for a PDF (default: content); chapter source for page text "
-                             "(default: content/chapter.md)")
+                        help="content folder for a PDF (default: content); for page text a chapter source "
+                             "(default: content/chapter.md) or a content folder")
     ingest.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
-    ingest.add_argument("--force", action="store_true", help="replace chapters edited by hand or not written by ingest")
+    ingest.add_argument("--force", action="store_true",
+                        help="replace chapters and review files edited by hand or not written by ingest")
     ingest.add_argument("--decisions", type=Path, help="editorial decisions (default: decisions.toml beside --into)")
     ingest.add_argument("--title", help="chapter title (default: the running title found in the pages)")
 
@@ -133,51 +134,12 @@ def _new(args) -> int:
     return 0
 
 
-def _pdf(args) -> Path | None:
-    """The book's PDF, if that is what the command was given (by its first bytes, not its name)."""
-    from generator.diagnostics import Collector
-
-    pdfs = [f for f in args.files if _is_pdf(f)]
-    if not pdfs:
-        if args.pages:
-            problems = Collector()
-            problems.error(args.files[0], None, "--pages counts the pages of a PDF; page text files are pages already")
-            problems.raise_if_errors()
-        return None
-    problems = Collector()
-    if len(args.files) > 1:
-        problems.error(pdfs[0], None, "give one PDF (a whole book, or --pages of it), not several files")
-    if args.decisions and not args.decisions.is_file():
-        problems.error(args.decisions, None, "no such decisions file")
-    problems.raise_if_errors()
-    return pdfs[0]
-
-
-def _is_pdf(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(1024).lstrip().startswith(b"%PDF-")
-    except OSError:
-        return False
-
-
 def _clean(args) -> int:
-    if (pdf := _pdf(args)) is not None:
-        from generator.ingest.book import clean_pdf
-
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            text = clean_pdf(pdf, args.pages, progress)
-        finally:
-            if progress:
-                progress.clear()
-        sys.stdout.write(text)
-        return 0
-    from generator.ingest.pipeline import clean_text
+    from generator.ingest.pipeline import clean
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        text = clean_text(args.files, args.decisions, progress)
+        text = clean(args.files, args.pages, args.decisions, progress)
     finally:
         if progress:
             progress.clear()
@@ -186,22 +148,11 @@ def _clean(args) -> int:
 
 
 def _ingest(args) -> int:
-    if (pdf := _pdf(args)) is not None:
-        from generator.ingest.book import ingest_pdf
-
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            summary = ingest_pdf(pdf, args.pages, args.into or Path("content"), args.force, args.decisions, progress)
-        finally:
-            if progress:
-                progress.clear()
-        print(summary)
-        return 0
     from generator.ingest.pipeline import ingest
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        summary = ingest(args.files, args.into or Path("content/chapter.md"), args.decisions, args.title, progress)
+        summary = ingest(args.files, args.into, args.pages, args.force, args.decisions, args.title, progress)
     finally:
         if progress:
             progress.clear()

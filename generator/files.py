@@ -95,7 +95,7 @@ class Folder:
     # ---- life ----
 
     def close(self) -> None:
-        if self.fd >= 0:
+        if getattr(self, "fd", -1) >= 0:   # (a folder that failed to open has none)
             os.close(self.fd)
             self.fd = -1
 
@@ -167,6 +167,15 @@ class Folder:
         if stat.S_ISDIR(info.st_mode):
             return "folder"
         return "link" if stat.S_ISLNK(info.st_mode) else "other"
+
+    def describe(self, name: str) -> str:
+        """What is at `name`, for a message: "a symbolic link", "a FIFO", "a folder" … (links not followed)."""
+        parent, last = self._parent(name)
+        try:
+            return _kind(os.stat(last, dir_fd=parent.fd, follow_symlinks=False).st_mode)
+        finally:
+            if parent is not self:
+                parent.close()
 
     def exists(self, name: str) -> bool:
         return self.kind(name) is not None
@@ -275,6 +284,48 @@ class Folder:
             if parent is not self:
                 parent.close()
 
+    def move_in_new(self, scratch: Folder, temp: str, name: str) -> None:
+        """Give `temp` (a file the tool wrote in `scratch`) the name `name` here, which must be
+        free: made by a hard link, which never replaces anything (a file or a link planted there
+        meanwhile is an error, not overwritten), then the scratch name removed. Where the file
+        system has no hard links, the name is checked and the file renamed."""
+        parent, last = self._parent(name, create=True)
+        try:
+            try:
+                os.link(temp, last, src_dir_fd=scratch.fd, dst_dir_fd=parent.fd, follow_symlinks=False)
+            except FileExistsError:
+                raise Refused(self.path / name, "exists already: not replaced") from None
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+                    raise
+                if self.kind(name) is not None:
+                    raise Refused(self.path / name, "exists already: not replaced") from None
+                os.replace(temp, last, src_dir_fd=scratch.fd, dst_dir_fd=parent.fd)
+            else:
+                os.unlink(temp, dir_fd=scratch.fd)
+            _sync(parent.fd)
+        finally:
+            if parent is not self:
+                parent.close()
+
+    def remove_tree(self, name: str) -> None:
+        """Remove the folder `name` here with all it holds, no link followed (a link there, or
+        in it, is removed itself); absent is fine."""
+        import shutil  # noqa: PLC0415
+
+        kind = self.kind(name)
+        if kind is None:
+            return
+        if kind != "folder":
+            self.remove(name)
+            return
+        parent, last = self._parent(name)
+        try:
+            shutil.rmtree(last, dir_fd=parent.fd)
+        finally:
+            if parent is not self:
+                parent.close()
+
     def remove(self, name: str) -> None:
         """Remove a regular file or a link (never what a link points to); absent is fine."""
         parent, last = self._parent(name)
@@ -335,6 +386,44 @@ def read_regular(path: Path, limit: int = READ_LIMIT, follow: bool = True) -> by
             raise Refused(path, "is a symbolic link: refused") from None
         raise
     return _read_fd(fd, path, limit)
+
+
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first `size` bytes of a regular file the user named (a link to one is followed):
+    enough to tell what the file is by its content. A FIFO or a device is refused unread."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    except IsADirectoryError:
+        raise Refused(path, "is a folder, not a file") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(path, f"is {_kind(info.st_mode)}: only regular files are read")
+        return os.pread(fd, size, 0)
+    finally:
+        os.close(fd)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")   # reorder what a terminal shows
+
+
+def shown(text: str | Path) -> str:
+    """A name as a message or a report shows it: a line break, a control character or a byte
+    that is not UTF-8 (Python keeps those as lone surrogates) written as an escape (`\\n`,
+    `\\x1b`, `\\xff`), so no name can start a line of its own or garble a terminal."""
+    out: list[str] = []
+    for char in str(text):
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:          # an undecodable byte, kept by surrogateescape
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def inside(root: Path, path: Path) -> PurePosixPath | None:
