@@ -66,10 +66,15 @@
     controls.setAttribute("role", "toolbar");
     controls.setAttribute("aria-label", words.label);
     function button(text, label, action) {
-      var b = document.createElement("button");
+      // The symbol is what the eye reads, the word what a screen reader says (and the name voice
+      // control matches: a visible "+" that were not part of the name would not be, WCAG 2.5.3)
+      var b = document.createElement("button"), symbol = document.createElement("span"), name = document.createElement("span");
       b.type = "button";
-      b.textContent = text;
-      b.setAttribute("aria-label", label);
+      symbol.textContent = text;
+      symbol.setAttribute("aria-hidden", "true");
+      name.textContent = label;
+      name.className = "zoom-label";
+      b.append(symbol, name);
       b.title = label;
       b.addEventListener("click", function (event) {
         event.stopPropagation();
