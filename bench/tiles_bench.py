@@ -8,6 +8,8 @@ it needs). Per page and size, in the same run, taking turns (medians; compare ra
   - the untiled picture: the facsimile's WebP (generator/facsimile.py), time to encode, bytes;
   - tiles, JPEG only (level 0's one required format);
   - tiles, WebP preferred with the JPEG kept (what `preferredFormats` needs beside it).
+And the printed lines as zones (generator/render/zones.py): time and bytes a page of the TEI
+<facsimile> and of the HTML's boxes, beside the page's printed text.
 """
 from __future__ import annotations
 
@@ -74,6 +76,33 @@ def main() -> None:
                 t, b = statistics.median(times[name]), statistics.median(sizes[name])
                 print(f"{width:>6}px {name:<26} {t:8.2f} {b / 1024:8.0f} {counts[name]:>6} {b / base_b:8.2f} {t / base_t:7.2f}")
         print("300 pages × the largest figure above is a book's tiles; static hosts cap a site near 1 GB.")
+        zones(pdf, args.runs)
+
+
+def zones(pdf: Path, runs: int) -> None:
+    """The printed lines as zones: TEI <facsimile> and the HTML's data-zones, per page, beside the page's TEI without them."""
+    import json
+
+    from generator.diagnostics import Collector
+    from generator.ingest.layout import build_book
+    from generator.ingest.pdf import read_pdf
+    from generator.ingest.writers import geometry
+    from generator.render.zones import Surface, facsimile_tei, page_boxes, zones_data
+
+    read = read_pdf(pdf, None, None, Collector())
+    pages = geometry(read, build_book(read))["pages"]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        surfaces = [Surface.of(str(i), str(page["page"]), f"../pages/img/{i}-1600.webp", 1600,
+                               round(1600 * page["height"] / page["width"]), page_boxes(page)) for i, page in enumerate(pages)]
+        tei, html = facsimile_tei(surfaces), [json.dumps(zones_data(s)) for s in surfaces]
+        times.append(time.perf_counter() - start)
+    lines = sum(len(page["lines"]) for page in pages)
+    text = sum(len(line["text"].encode()) for page in pages for line in page["lines"])
+    print(f"zones: {len(pages)} pages, {lines / len(pages):.0f} lines a page: {statistics.median(times) / len(pages) * 1e3:.2f} ms a page; "
+          f"TEI <facsimile> {len(tei.encode()) / len(pages) / 1024:.1f} KB a page, HTML data-zones "
+          f"{sum(len(h) for h in html) / len(pages) / 1024:.1f} KB a page (beside the page's printed text, {text / len(pages) / 1024:.1f} KB)")
 
 
 if __name__ == "__main__":
