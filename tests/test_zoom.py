@@ -221,6 +221,7 @@ def test_boxes_sit_over_their_lines_at_every_zoom_light_on_request_and_report_a_
     _box_over_its_pixels(tab, LINES[4])
     frame, lit = rect(tab, ".zoom-viewport"), rect(tab, ".zoom-box.is-lit")
     assert frame["y"] <= lit["y"] and lit["y"] + lit["height"] <= frame["y"] + frame["height"]
+    assert frame["x"] <= lit["x"] <= frame["x"] + 0.5 * frame["width"]  # where the line begins
     # a click on a line reports it; a click beside the lines, or a drag that ends on one, does not
     tab.mouse.click(lit["x"] + 20, lit["y"] + lit["height"] / 2)
     assert tab.evaluate("chosen") == [{"id": "z229-5", "line": 5}]

@@ -180,11 +180,9 @@
         var s = size(), first = lit[0].element;
         var top = first.offsetTop * scale + y, left = first.offsetLeft * scale + x;
         var bottom = (lit[lit.length - 1].element.offsetTop + lit[lit.length - 1].element.offsetHeight) * scale + y;
-        if (top < 0 || bottom > s.h || left < 0 || left > s.w) {
-          y -= (top + bottom) / 2 - s.h / 2;
-          x -= left - s.w * 0.1;
-          apply();
-        }
+        if (top < 0 || bottom > s.h) y -= (top + bottom) / 2 - s.h / 2;   // the lines in the middle
+        if (left < 0 || left > s.w * 0.9) x -= left - s.w * 0.1;         // their start in view
+        apply();
       }
       return lit.length;
     };
