@@ -123,7 +123,12 @@ SECTION_TITLES = ["Forschungsstand", "Quellen und Methode", "Ein Rückblick", "A
 
 def make_book(name: str) -> tuple[Book, Layout]:
     bank, seed, layout = BOOKS[name] if name in BOOKS else SITE_BOOKS[name]
-    addresses = name in SITE_BOOKS
+    return compose(name, bank, seed, layout, addresses=name in SITE_BOOKS), LAYOUTS[layout]
+
+
+def compose(name: str, bank: str, seed: int, layout: str, addresses: bool = False) -> Book:
+    """The book model: `bank` names the sentence bank; Sperrsatz only where `layout` is Typst's;
+    `addresses`: half the notes cite long addresses (the reading site's test book)."""
     sentences = [s for s in (BANKS / f"prose-{bank}.txt").read_text(encoding="utf-8").splitlines() if s]
     rng = random.Random(seed)
     figure = 0
@@ -192,7 +197,7 @@ def make_book(name: str) -> tuple[Book, Layout]:
         chapters.append(Chapter(title, blocks))
     preface = [Block("para", [("text", " ".join(rng.choice(sentences) for _ in range(5)))]) for _ in range(2)]
     book_title = "Kleine Staaten, große Fragen" if bank == "tuning" else "Der gezähmte Fluss"
-    return Book(name, book_title, preface, chapters), LAYOUTS[layout]
+    return Book(name, book_title, preface, chapters)
 
 
 # ---- gold ----
