@@ -426,7 +426,10 @@ class _ChapterBuilder:
                 i += 1
                 continue
             end = _block_end(tokens, i)
-            label = token.meta["label"]
+            label = token.meta.get("label")
+            if label is None:  # an inline note `^[…]`: refused where it is referred to (inlines)
+                i = end + 1
+                continue
             where = tokens[i + 1].map
             line = where[0] + 1 if where else 0
             self.note = Note(label, markup.label_anchor(label), (), "", line)
@@ -461,6 +464,9 @@ class _ChapterBuilder:
                 opener, inner = stack.pop()
                 assert opener is not None
                 stack[-1][1].append(self.close(opener, tuple(inner), line))
+            elif kind == "footnote_ref" and "label" not in token.meta:
+                self.problems.error(self.path, line, "an inline note '^[…]' has no print number: write the note as "
+                                                     "'[^8]' in the text and '[^8]: …' on a line of its own")
             elif kind == "footnote_ref":
                 out.append(NoteRef(token.meta["label"], markup.ref_id(token.meta)))
             elif kind == "edition_marker":

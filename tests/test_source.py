@@ -268,3 +268,13 @@ def test_a_soft_hyphen_in_the_source_stays_one(tmp_path):
     page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
     assert "Verteidigungs\u00adpolitik" in page                                   # as the editor wrote it
     assert "Klein<span hidden>^</span>staaten" in page                            # the search's joint elsewhere
+
+
+def test_an_inline_note_is_refused_at_its_line_not_a_crash(tmp_path):
+    """`^[…]` (the footnote plugin's inline note) has no print number: `check` ended with
+    "edition: error: 'label'" (a KeyError), no path, no line."""
+    content = edition(tmp_path, {"k.md": "# Kapitel\n\n## 1. A\n\nText^[eine Notiz] hier.\n"})
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 1
+    assert "k.md:5: error: an inline note '^[…]' has no print number" in result.stderr
+    assert "Traceback" not in result.stderr and "'label'" not in result.stderr
