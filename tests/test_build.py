@@ -327,7 +327,7 @@ def test_a_non_regular_file_is_refused_when_named(tmp_path):
     from generator.source import load_chapter
 
     chapter, problems = load_chapter(Path("/dev/zero"))
-    assert chapter is None and "not a regular file" in str(problems[0])
+    assert chapter is None and "only regular files are read" in str(problems[0])
 
 
 def test_data_and_other_scheme_links_are_text_and_ris_stays_one_record_per_chapter(tmp_path):
