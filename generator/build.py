@@ -295,7 +295,7 @@ class Builder:
         for path, text in files.items():
             if path in edition.statics:
                 continue
-            digest = _digest(text)
+            digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
             run.files[path] = digest
             if not stage.full and path in stage.files and self.files.get(path) == digest:
                 continue
@@ -396,10 +396,6 @@ def _check_static(statics: dict[str, Path], pages: list[Page], exports: set[str]
         if path in generated or path.split("/")[0] == SEARCH_FOLDER:
             problems.error(source, None, f"'{path}' is a file the build makes itself; rename this file")
     problems.raise_if_errors()
-
-
-def _digest(value: object) -> str:
-    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
 @contextmanager

@@ -25,6 +25,8 @@ def describe(char: str) -> str:
 
 def forbidden_lines(text: str) -> Iterator[tuple[int, str]]:
     """(line number from 1, the forbidden characters on it, described) for every line that has any."""
+    if not FORBIDDEN.search(text):
+        return  # (one search over the whole: the lines are looked at only where there is something)
     for number, line in enumerate(text.split("\n"), 1):
         found = dict.fromkeys(FORBIDDEN.findall(line))
         if found:

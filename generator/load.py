@@ -88,6 +88,7 @@ class Loader:
         self.record: tuple[Any, printed.Printed | None, list[Diagnostic]] | None = None
         self.plan: tuple[Any, facsimile.Facsimile, list[Diagnostic]] | None = None
         self.link_memo: dict[Any, Any] = {}
+        self.slugs: dict[Path, str] = {}  # each source's slug (from its name: computed once)
         self.language = "en"  # the edition's, once its config was read (the preview speaks it)
 
     def load(self, search: bool, strict: bool, built: str | None = None, parse_all: bool = False,
@@ -112,8 +113,9 @@ class Loader:
         finally:
             root.close()
         files = chapter_sources(config)
+        stamps = {path: self._stamp(path) for path in files}  # each file stat'ed once a build
         statics = static_files(config)
-        parts = SearchParts({slug_of(path): file_stamp(path)[1] for path in files}, int(config.search.part_mb * 2**20))
+        parts = SearchParts({self._slug(path): stamps[path][1] for path in files}, int(config.search.part_mb * 2**20))
         merged = parts.merged if search else None  # the search box, and the parts it merges
         revision = _digest((config, merged, parts.key(), tree_stamp(TEMPLATES), record and record.digest,
                             pictures.digest, sorted((path, file_stamp(source)) for path, source in statics.items())))
@@ -121,7 +123,7 @@ class Loader:
         if parse_all or revision != built or revision != self.revision:
             self.sources = {}  # every page is rendered: every chapter parsed again, in parallel
         self.revision = revision
-        stale = [path for path in files if path not in self.sources or self.sources[path].stamp != self._stamp(path)]
+        stale = [path for path in files if path not in self.sources or self.sources[path].stamp != stamps[path]]
         workers = Workers(stale if len(stale) >= PARALLEL_FROM else [], self.jobs, base, self.progress, self.start)
         try:
             for done, path in enumerate(p for p in stale if p not in workers.owner):  # while workers parse theirs
@@ -166,6 +168,11 @@ class Loader:
         """Forget the chapters' texts (after a full build: memory stays flat)."""
         for entry in self.sources.values():
             entry.text = None
+
+    def _slug(self, path: Path) -> str:
+        if path not in self.slugs:
+            self.slugs[path] = slug_of(path)
+        return self.slugs[path]
 
     def _stamp(self, path: Path, outline: Chapter | None = None) -> tuple[int, ...]:
         """A source's stamp, with those of the images it shows: an image replaced under the same

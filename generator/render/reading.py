@@ -24,14 +24,15 @@ Form = tuple[printed.Printed, printed.Alignment] | None  # the recorded print an
 
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
-                   links: tuple[str, ...], form: Form = None) -> tuple[Markup, Markup]:
+                   links: tuple[str, ...], form: Form = None, search: bool = True) -> tuple[Markup, Markup]:
     """The reading text, and the popovers that go at the end of the page. `links`: the
     chapter's internal link targets; `page_path` the page's site path; `form`: `printed_form`'s
-    answer for the chapter (its text as printed beside the reading text)."""
+    answer for the chapter (its text as printed beside the reading text); `search`: the site
+    is indexed (compounds are marked for the index only)."""
     refs = section.note_refs  # each note referenced here → its first reference here
     notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
     view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language),
-                     split=compounds.splitter(config.language))
+                     split=compounds.splitter(config.language) if search else None)
     return (_text(chapter, section, refs, notes, view, form),
             _popovers(config, chapter, section, notes, page_path, view))
 

@@ -331,8 +331,8 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         full = text.chapter
         work = citations.item(config, full)
         form = reading.printed_form(record, text.alignment) if full.intro else None
-        body, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form)
-                          if full.intro else (Markup(), Markup()))
+        body, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
+                                                 search=search is not None) if full.intro else (Markup(), Markup()))
         context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [])
         context.update(chapter=full, exports=export_paths(full), item=work, text=body, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
@@ -342,10 +342,12 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         full = text.chapter
         section = next(s for s in full.sections if s.id == page.section_id)
         form = reading.printed_form(record, text.alignment)
-        body, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form)
+        body, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
+                                                search=search is not None)
         context.update(views=form is not None, pictures=section_pictures(section, pictures))
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
-                                                              split=compounds.splitter(config.language))))
+                                                              split=compounds.splitter(config.language)
+                                                              if search is not None else None)))
         work = citations.item(config, full)
         context.update(chapter=full, section=section, text=body, popovers=popovers, heading=heading,
                        item=work, exports=export_paths(full),
