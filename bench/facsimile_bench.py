@@ -65,7 +65,7 @@ PAGES = """
 import statistics, sys, time
 from pathlib import Path
 content = Path(sys.argv[1])
-try:
+if Path("generator/load.py").is_file():  # this code's tree (an installed copy could shadow a missing module)
     from generator.load import Loader
     from generator.render.site import environment, plan, render_page
     loader = Loader(content, 1, lambda *a: None)
@@ -73,7 +73,7 @@ try:
     pages = [p for p in plan(snapshot.config.title, list(snapshot.chapters), snapshot.links, {}) if p.chapter]
     texts = {p.chapter.path: loader.text(snapshot, p.chapter) for p in pages}
     render = lambda env, page: render_page(env, page, snapshot, texts[page.chapter.path])
-except ImportError:  # the code before load() (issue 23): render fetched the print itself
+else:  # the code before load() (issue 23): render fetched the print itself
     from generator.build import Builder
     from generator.render.site import environment, plan, render_page
     from generator.source import load_chapter

@@ -8,7 +8,12 @@ put there), and every value is checked against the dataclass's types before it i
 written only after a build was committed, and used only when it describes the site in the
 folder: same tool version and code, content and output folder, search flag, and the very
 generation of the site (the marker every commit writes anew). Anything else, or `--full`, gives
-a full build, exactly as without it. A state that cannot be read is ignored, never an error.
+a full build, exactly as without it. A state that cannot be read is ignored, never an error;
+a link or anything but a file at its name is (it is not the build's own: files.py).
+
+It also records the hash of every picture drawn into the facsimile cache beside the site,
+which a build trusts whatever else the state says (the pictures are checked against it before
+they are published), and which a build that failed after drawing writes too.
 """
 from __future__ import annotations
 
