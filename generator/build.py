@@ -290,16 +290,23 @@ class Builder:
         incremental stage has them already)."""
         edition, stage = run.edition, run.stage
         assert stage is not None
-        files = site_files(edition.config, run.pages, edition.pictures)
-        files[tei.CORPUS] = tei.corpus(edition.config, self._members(run))
-        for path, text in files.items():
+        files: dict[str, str | Callable[[], str]] = dict(site_files(edition.config, run.pages, edition.pictures))
+        files[tei.CORPUS] = lambda: tei.corpus(edition.config, self._members(run))
+        # The corpus holds every chapter (tens of MB in a large book): known unchanged from what
+        # it is made of (the revision, each chapter's digest) without making and hashing it.
+        corpus_key = _digest_of(repr((edition.revision, [(c.slug, c.digest) for c in edition.chapters])))
+        for path, made in files.items():
             if path in edition.statics:
                 continue
-            digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+            if path == tei.CORPUS:
+                digest = corpus_key
+            else:
+                assert isinstance(made, str)
+                digest = _digest_of(made)
             run.files[path] = digest
             if not stage.full and path in stage.files and self.files.get(path) == digest:
                 continue
-            stage.write(path, text)
+            stage.write(path, made if isinstance(made, str) else made())
 
     def _members(self, run: Run) -> list[str]:
         """Each chapter's TEI as a member of the corpus, in reading order: rendered by this build,
@@ -396,6 +403,10 @@ def _check_static(statics: dict[str, Path], pages: list[Page], exports: set[str]
         if path in generated or path.split("/")[0] == SEARCH_FOLDER:
             problems.error(source, None, f"'{path}' is a file the build makes itself; rename this file")
     problems.raise_if_errors()
+
+
+def _digest_of(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @contextmanager
