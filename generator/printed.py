@@ -326,7 +326,8 @@ def stream(content: tuple[Inline, ...]) -> str:
         if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, NoteRef):
-            out.append(node.label)
+            if not node.editorial:  # the editor's note is no part of the print
+                out.append(node.label)
         elif isinstance(node, LineBreak):
             out.append(" ")
         elif isinstance(node, Styled | Link):
@@ -379,6 +380,8 @@ def _align(chapter: Chapter, printed: Printed) -> Alignment:
     for key, content, line in _units(chapter):
         cursor = _place(key, content, line, body, cursor, result, window=_WINDOW)
     for note in chapter.notes.values():
+        if note.editorial:
+            continue
         for index, block in enumerate(note.content):
             if block.kind == "paragraph":
                 # A note is printed with its number first; notes are looked for independently of

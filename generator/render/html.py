@@ -16,7 +16,7 @@ from markdown_it.common.utils import escapeHtml as esc
 
 from generator.compounds import SOFT_HYPHEN
 from generator.labels import GERMAN
-from generator.markup import label_anchor
+from generator.markup import popover_id
 from generator.model import (
     Addition,
     Block,
@@ -114,8 +114,20 @@ def _words(text: str, view: View) -> str:
                             for part in text.split(SOFT_HYPHEN))
 
 
+# Between two note references with nothing between them ("⁸ᵃ", "7 8"): a separation the eye
+# sees, and a screen reader need not say (each reference is a button with its name).
+NOTE_SEPARATOR = '<span class="fnsep" aria-hidden="true">,</span>'
+
+
 def inline(content: tuple[Inline, ...], view: View) -> str:
-    return "".join(_node(node, view) for node in content)
+    out = []
+    before: Inline | None = None
+    for node in content:
+        if view.notes and isinstance(node, NoteRef) and isinstance(before, NoteRef):
+            out.append(NOTE_SEPARATOR)
+        out.append(_node(node, view))
+        before = node
+    return "".join(out)
 
 
 def _node(node: Inline, view: View) -> str:
@@ -130,11 +142,11 @@ def _node(node: Inline, view: View) -> str:
     if isinstance(node, NoteRef):
         if not view.notes:
             return ""
-        anchor, label = label_anchor(node.label), esc(node.label)
         own = f' id="{esc(node.ref_id)}"' if view.ids else ""
-        name = esc(view.words["note"].format(label=node.label))
-        return (f'<button type="button" class="fnref"{own} popovertarget="fnpop-{anchor}" '
-                f'aria-label="{name}" data-pagefind-ignore><sup>{label}</sup></button>')
+        kind = ' class="fnref edref"' if node.editorial else ' class="fnref"'
+        name = esc(view.words["editor_note" if node.editorial else "note"].format(label=node.shown))
+        return (f'<button type="button"{kind}{own} popovertarget="{popover_id(node.label)}" '
+                f'aria-label="{name}" data-pagefind-ignore><sup>{esc(node.shown)}</sup></button>')
     if isinstance(node, PageStart):
         return page_mark(node.page, view)
     if isinstance(node, Link):

@@ -66,30 +66,49 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
     # (search finds the notes list)
     margin = replace(view, ids=False, links=None, notes=False, marks=False, split=None, focusable=False)
     out = [_sidenotes(block, chapter, margin) + _block(block, view, form) for block in section.blocks]
-    if notes:
+    printed_notes = {label: ref for label, ref in notes.items() if not chapter.notes[label].editorial}
+    if printed_notes:
         heading = escape(words["notes"])
         out.append(f'<section class="notes" aria-label="{heading}">\n'
                    f'  <h2 class="notes-heading">{heading}</h2>\n  <ol class="notes-list">\n')
-        printed_on = note_pages(section, chapter, notes, form)
+        printed_on = note_pages(section, chapter, printed_notes, form)
         shown = None
-        for label, ref_id in notes.items():
+        for label, ref_id in printed_notes.items():
             note = chapter.notes[label]
             number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
             page = printed_on.get(label, "")
-            out.append(f'    <li id="fn-{escape(note.anchor)}">{_note_page(note, page, page != shown, words)}'
+            out.append(f'    <li id="{escape(note.id)}">{_note_page(note, page, page != shown, words)}'
                        f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>{number}</a> '
                        f'<span class="fn-text">{_with_printed(_note_text(note, view), _placed(note.content, form), form, words)}'
                        '</span></li>\n')
             shown = page or shown
         out.append("  </ol>\n</section>\n")
+    editorial = {label: ref for label, ref in notes.items() if chapter.notes[label].editorial}
+    if editorial:
+        # The editor's own apparatus: lettered, never among the print's numbers (issue 26)
+        heading = escape(words["editor_notes"])
+        out.append(f'<section class="notes ed-notes" aria-label="{heading}">\n'
+                   f'  <h2 class="notes-heading">{heading}</h2>\n  <ol class="notes-list">\n')
+        for label, ref_id in sorted(editorial.items(), key=lambda item: _letter_order(chapter.notes[item[0]].mark)):
+            note = chapter.notes[label]
+            back = escape(words["editor_note_back"].format(label=note.mark))
+            out.append(f'    <li id="{escape(note.id)}" class="ed-note">'
+                       f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>'
+                       f'{escape(note.mark)}</a> <span class="fn-text">{_note_text(note, view)}</span></li>\n')
+        out.append("  </ol>\n</section>\n")
     return Markup("".join(out))
+
+
+def _letter_order(mark: str) -> tuple[int, str]:
+    """a … z before aa: the letters' order is their notes'."""
+    return len(mark), mark
 
 
 def _note_page(note: Note, page: str, visible: bool, words: dict[str, str]) -> str:
     """The print page a note stands on, in the margin of the notes list where it changes (as
     the text's page marks): the search index's anchor for "Anm. 53, S. 25" (its id says the
     page; Pagefind records ids, not the ignored words), and an address of its own."""
-    anchor = escape(f"fn-{note.anchor}-seite-{page.lower()}")
+    anchor = escape(f"{note.id}-seite-{page.lower()}")
     if not page or page == "?" or any(mark.page.anchor == anchor for mark in _marks(note.content)):
         return ""  # unknown, or a page mark of the note's own says it (a source that contradicts the print)
     if not visible:  # the page of the note before: an anchor only
@@ -157,7 +176,8 @@ def _sidenotes(block: Block, chapter: Chapter, view: html.View) -> str:
     labels = [label for label in dict.fromkeys(label for label, _ in block.note_refs) if label in chapter.notes]
     if not labels:
         return ""
-    notes = "".join(f'<p class="sidenote"><span class="fn-num">{escape(label)}</span> '
+    notes = "".join(f'<p class="sidenote{" ed-sidenote" if chapter.notes[label].editorial else ""}">'
+                    f'<span class="fn-num">{escape(chapter.notes[label].shown)}</span> '
                     f'{_note_text(chapter.notes[label], view)}</p>' for label in labels)
     return f'<aside class="sidenotes" aria-hidden="true" data-pagefind-ignore>{notes}</aside>\n'
 
@@ -257,11 +277,12 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
     copy = replace(view, ids=False, split=None)  # the notes list holds the ids and is what search indexes
     for label in notes:
         note = chapter.notes[label]
-        anchor, number = escape(note.anchor), escape(note.label)
-        name = escape(words["note"].format(label=note.label))
-        out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="{name}">\n'
+        number = escape(note.shown)
+        name = escape(words["editor_note" if note.editorial else "note"].format(label=note.shown))
+        kind = "fn-popover ed-popover" if note.editorial else "fn-popover"
+        out.append(f'<div popover id="{escape(note.popover)}" class="{kind}" role="note" aria-label="{name}">\n'
                    f'  <span class="fn-num">{number}</span> {_note_text(note, copy)}\n'
-                   f'  <a class="fn-more" href="#fn-{anchor}">{escape(words["to_note"])}</a>\n</div>\n')
+                   f'  <a class="fn-more" href="#{escape(note.id)}">{escape(words["to_note"])}</a>\n</div>\n')
     reference = citations.chapter_reference(citations.item(config, chapter), words)
     edition = citations.edition_note(config, words)
     page_url = config.url + page_path

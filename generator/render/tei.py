@@ -47,8 +47,9 @@ class _Writer:
     hyphen kept); `pictures`: print page → its picture's site path, for `<pb facs>`."""
 
     def __init__(self, chapter: Chapter, alignment: printed.Alignment | None = None,
-                 pictures: dict[str, str] | None = None) -> None:
+                 pictures: dict[str, str] | None = None, resp: str = "") -> None:
         self.chapter = chapter
+        self.resp = resp       # pointers to the digital edition's editors: whose notes and corrections
         self.placed: set[str] = set()
         self.alignment = alignment
         self.pictures = pictures or {}
@@ -90,7 +91,8 @@ class _Writer:
             self.offset += 1
             return "<lb/>"
         if isinstance(node, NoteRef):
-            self.offset += len(node.label)  # printed as a raised number in the line
+            if not node.editorial:
+                self.offset += len(node.label)  # printed as a raised number in the line
             return self._note(node.label)
         if isinstance(node, PageStart):
             page = node.page
@@ -115,10 +117,13 @@ class _Writer:
         if note is None:
             return ""
         if label in self.placed:  # the note stands at its first reference; later ones point there
-            return f'<ref target="#fn-{escape(note.anchor)}" type="noteAnchor">{escape(label)}</ref>'
+            return f'<ref target="#{escape(note.id)}" type="noteAnchor">{escape(note.shown)}</ref>'
         self.placed.add(label)
         body = "".join(self.block(b) for b in note.content)
-        return f'<note n={quoteattr(label)} place="bottom" xml:id="fn-{escape(note.anchor)}">{body}</note>'
+        if note.editorial:  # the editor's, lettered: never one of the print's notes
+            resp = f" resp={quoteattr(self.resp)}" if self.resp else ""
+            return f'<note type="editorial"{resp} n={quoteattr(note.mark)} xml:id="{escape(note.id)}">{body}</note>'
+        return f'<note n={quoteattr(label)} place="bottom" xml:id="{escape(note.id)}">{body}</note>'
 
     def block(self, block: Block) -> str:
         if block.kind == "paragraph":
@@ -168,6 +173,22 @@ def _names(tag: str, names: tuple[str, ...], extra: str = "") -> str:
     return "".join(f"<{tag}{extra}>{escape(name)}</{tag}>" for name in names)
 
 
+def _editors(config: Config) -> str:
+    """The digital edition's editors, each with the id that `resp` points to (their notes,
+    their corrections)."""
+    return "".join(f'<editor{DIGITAL} xml:id="{ident}">{escape(name)}</editor>'
+                   for ident, name in zip(editor_ids(config), config.editors, strict=True))
+
+
+def editor_ids(config: Config) -> list[str]:
+    return [f"hrsg-{number}" for number in range(1, len(config.editors) + 1)]
+
+
+def responsible(config: Config) -> str:
+    """`resp` of what the digital edition's editors did: "#hrsg-1 #hrsg-2" ("" when none is named)."""
+    return " ".join(f"#{ident}" for ident in editor_ids(config))
+
+
 def header(config: Config, chapter: Chapter) -> str:
     work = citations.item(config, chapter)
     book = config.source
@@ -182,7 +203,7 @@ def header(config: Config, chapter: Chapter) -> str:
     monogr_title = f'<title level="m">{escape(book.book_title)}</title>' if book.book_title else '<title level="m"/>'
     doi = f'<idno type="DOI">{escape(config.doi)}</idno>' if config.doi else ""
     url = f'<idno type="URL">{escape(config.url + chapter.slug + "/index.html")}</idno>' if config.url else ""
-    digital = _names("editor", config.editors, DIGITAL)
+    digital = _editors(config)
     return (f"<teiHeader><fileDesc><titleStmt><title>{escape(work.title)}</title>{_names('author', work.authors)}"
             f"{digital}</titleStmt>"
             f"<publicationStmt><publisher>{escape(config.title)}</publisher>{doi}{url}"
@@ -194,7 +215,7 @@ def header(config: Config, chapter: Chapter) -> str:
 
 def chapter_body(config: Config, chapter: Chapter, alignment: printed.Alignment | None = None,
                  pictures: dict[str, str] | None = None) -> str:
-    writer = _Writer(chapter, alignment, pictures)
+    writer = _Writer(chapter, alignment, pictures, responsible(config))
     # the chapter's title is found in the print as its introduction's (printed.py)
     parts = [f"<head>{writer.inline(chapter.heading, INTRO if chapter.intro else '')}</head>"]
     if chapter.intro:
@@ -216,7 +237,9 @@ def chapter_tei(config: Config, chapter: Chapter, alignment: printed.Alignment |
 
 
 CORPUS = "edition.tei.xml"
-_IDS = re.compile(r'(xml:id="|target="#)([^"]+)"')
+# The ids of a member, and every pointer to them (one or several, "#a #b"): prefixed together
+_IDS = re.compile(r'\b(xml:id|target|facs|resp|corresp)="([^"]*)"')
+_TAG = re.compile(r"<[^<>]+>")
 _MEMBER = re.compile(r'<TEI n="([^"]+)"[ >].*?</TEI>', re.S)
 
 
@@ -226,7 +249,14 @@ def member(slug: str, chapter_tei: str) -> str:
     prefix = slug if slug[:1].isalpha() else f"_{slug}"  # an xml:id starts with a letter or "_"
     body = chapter_tei.split("?>", 1)[1].strip() if chapter_tei.startswith("<?xml") else chapter_tei.strip()
     body = body.replace(f'<TEI xmlns="{NS}"', f"<TEI n={quoteattr(slug)}", 1)
-    return _IDS.sub(rf'\g<1>{prefix}.\g<2>"', body)
+    def prefixed(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        if name == "xml:id":
+            return f'xml:id="{prefix}.{value}"'
+        pointers = [f"#{prefix}.{part[1:]}" if part.startswith("#") else part for part in value.split(" ")]
+        return f'{name}="{" ".join(pointers)}"'
+    # inside tags only (text is escaped: a "<" in it is "&lt;"), so no word of the text changes
+    return _TAG.sub(lambda tag: _IDS.sub(prefixed, tag.group()), body)
 
 
 def members_of(corpus_text: str) -> dict[str, str]:

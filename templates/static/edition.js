@@ -21,16 +21,19 @@
     return text.replace(/_([0-9a-f]+)_/g, function (_, code) { return String.fromCodePoint(parseInt(code, 16)); });
   }
   function where(result) {
-    var hit = (result.locations || [])[0], paragraph = null, page = null, note = null, notePage = null;
+    var hit = (result.locations || [])[0], paragraph = null, page = null, note = null, notePage = null, editorial = null;
     var first = result.meta && result.meta.first_page ? result.meta.first_page : "";
     (result.anchors || []).forEach(function (anchor) {
       if (hit === undefined || anchor.location > hit) return;
       var id = anchor.id, match;
       if ((match = /^fn-(.+)-seite-(.+)$/.exec(id))) { if (note) notePage = match[2]; }
-      else if ((match = /^fn-(.+)$/.exec(id))) { note = unanchor(match[1]); notePage = null; }
-      else if (/-p\d+$/.test(id)) { paragraph = anchor; note = null; }
-      else if ((match = /^seite-(.+)$/.exec(id))) { page = match[1]; note = null; }
+      else if ((match = /^fn-(.+)$/.exec(id))) { note = unanchor(match[1]); notePage = null; editorial = null; }
+      // an editor's note: its letter is the first word of its entry ("a Hrsg.: …")
+      else if (/^ed-/.test(id)) { editorial = { id: id, mark: (anchor.text || "").trim().split(/\s/)[0] }; note = null; }
+      else if (/-p\d+$/.test(id)) { paragraph = anchor; note = null; editorial = null; }
+      else if ((match = /^seite-(.+)$/.exec(id))) { page = match[1]; note = null; editorial = null; }
     });
+    if (editorial) return { id: editorial.id, label: [words.editorNoteShort, editorial.mark].filter(Boolean).join(" ") };
     var printed = function (label) {
       if (!label) return "";
       if (/^unbekannt/.test(label)) return words.page + " ?";
