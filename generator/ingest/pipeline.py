@@ -195,7 +195,9 @@ def write(book: Book, source: Source, place: Place, decisions: Decisions, force:
                 outputs[copy[0]] = (copy[1], "copy")
             outputs[review[0]] = (to_json(report).encode("utf-8"), "review")
             outputs[review[1]] = (to_markdown(report, labels(target.language())).encode("utf-8"), "review")
-            outputs[review[2]] = (lines_json(book.recorded).encode("utf-8"), "review")
+            replaced = [(e.raw, e.clean, "" if e.page is None else str(e.page)) for e in decisions.entries
+                        if e.kind == "replace" and e.used]
+            outputs[review[2]] = (lines_json(book.recorded, chapters, replaced).encode("utf-8"), "review")
             if found["edition.toml"].status == "absent":
                 first = next(iter(chapters.values()), None)
                 title = (first.title if source.reader.level == "text" and first else
