@@ -11,6 +11,7 @@ The templates keep everything around it: head, header, breadcrumb, pager, footer
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -33,7 +34,16 @@ from generator.model import (
 )
 from generator.render import citations, html
 
-Form = tuple[printed.Printed, printed.Alignment] | None  # the recorded print and where the chapter stands in it
+
+class Printed(NamedTuple):
+    """The recorded print, where the chapter stands in it, and the zone of each printed line
+    that has one on a page picture ((page index, line) → id: render/zones.py)."""
+    record: printed.Printed
+    alignment: printed.Alignment
+    zones: dict[tuple[int, int], str]
+
+
+Form = Printed | None
 
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
@@ -52,10 +62,13 @@ def section_markup(config: Config, chapter: Chapter, section: Section, page_path
             _popovers(config, chapter, section, notes, page_path, view, exports or {}))
 
 
-def printed_form(record: printed.Printed | None, alignment: printed.Alignment | None) -> Form:
+def printed_form(record: printed.Printed | None, alignment: printed.Alignment | None,
+                 zones: dict[tuple[int, int], str] | None = None) -> Form:
     """The print and where the chapter's blocks stand in it (computed when the chapter was
     loaded); None for a chapter the record does not hold (its pages have no diplomatic view)."""
-    return (record, alignment) if record is not None and alignment is not None and alignment.placed else None
+    if record is None or alignment is None or not alignment.placed:
+        return None
+    return Printed(record, alignment, zones or {})
 
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View,
@@ -96,7 +109,60 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
                        f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>'
                        f'{escape(note.mark)}</a> <span class="fn-text">{_note_text(note, view)}</span></li>\n')
         out.append("  </ol>\n</section>\n")
+    out.append(_corrections(chapter, section, printed_notes, form, words))
     return Markup("".join(out))
+
+
+def _corrections(chapter: Chapter, section: Section, notes: dict[str, str], form: Form, words: dict[str, str]) -> str:
+    """The page's list of the editor's interventions, in the order of the text: where in the
+    print ("S. 33, Z. 12"), what it says, what the text reads, each a link to its place. The
+    tool's repairs are the review report's; a word restored to the print is none."""
+    if form is None:
+        return ""
+    found: list[tuple[str, printed.Intervention]] = []  # (the anchor to go to, the intervention)
+
+    def take(key: str, anchor: str) -> None:
+        place = form.alignment.of(key)
+        for change in place.interventions if place else ():
+            if change.kind in ("edit", "decision"):
+                found.append((anchor, change))
+
+    def walk(blocks: list[Block] | tuple[Block, ...], anchor: str) -> None:
+        for block in blocks:
+            take(block.key, block.anchor or anchor)
+            walk(block.children, block.anchor or anchor)
+    if section.id != INTRO:
+        take(section.id, section.id)
+    walk(section.blocks, section.id if section.id != INTRO else "")
+    for label in notes:
+        note = chapter.notes[label]
+        walk(note.content, note.id)
+    if not found:
+        return ""
+    heading = escape(words["corrections"])
+    items = []
+    for anchor, change in found:
+        page = form.record.pages[change.page]
+        where = f'{words["page"]} {page.label}, {_line_label(page, change.line, words)}'
+        was = f'<span class="corr-was">{escape(change.printed)}</span>' if change.printed else \
+            f'<span class="corr-none">({escape(words["correction_added"])})</span>'
+        now = f'<span class="corr-now">{escape(change.reading)}</span>' if change.reading else \
+            f'<span class="corr-none">({escape(words["correction_deleted"])})</span>'
+        target = f'<a href="#{escape(anchor)}">{escape(where)}</a>' if anchor else escape(where)
+        items.append(f"    <li>{target}: {was} → {now}</li>\n")
+    return (f'<section class="corrections" aria-label="{heading}" data-pagefind-ignore>\n'
+            f'  <h2 class="notes-heading">{heading}</h2>\n  <p class="corrections-note">{escape(words["corrections_note"])}</p>\n'
+            f'  <ol class="corrections-list">\n{"".join(items)}  </ol>\n</section>\n')
+
+
+def _line_label(page: printed.PrintedPage, number: int, words: dict[str, str]) -> str:
+    """"Z. 12": the line's place among the page's lines of text (running heads not counted); a
+    note's line among the notes' ("Anm., Z. 2")."""
+    line = next((line for line in page.lines if line.number == number), None)
+    role = line.role if line else "body"
+    count = sum(1 for other in page.lines if other.role == role and other.number <= number)
+    prefix = f'{words["note_short"]}, ' if role == "note" else ""
+    return f'{prefix}{words["correction_line"]} {count}'
 
 
 def _letter_order(mark: str) -> tuple[int, str]:
@@ -136,7 +202,7 @@ def note_pages(section: Section, chapter: Chapter, notes: dict[str, str], form: 
     referred to in a note, on its note's)."""
     found: dict[str, str] = {}
     if form is not None:
-        record = form[0]
+        record = form.record
         for label in notes:
             placed = _placed(chapter.notes[label].content, form)
             if placed and placed[0].pieces:
@@ -195,7 +261,7 @@ def _placed(blocks: tuple[Block, ...] | list[Block], form: Form) -> list[printed
         return []
     found = []
     for block in blocks:
-        if block.kind in ("paragraph", "heading") and (place := form[1].of(block.key)):
+        if block.kind in ("paragraph", "heading") and (place := form.alignment.of(block.key)):
             found.append(place)
         found += _placed(block.children, form)
     return found
@@ -209,7 +275,7 @@ def _with_printed(reading: str, placed: list[printed.Placed], form: Form, words:
     search indexes only the reading text."""
     if not placed or form is None:
         return reading
-    record = form[0]
+    record = form.record
     out, page = [], None
     for place in placed:
         for piece in place.pieces:
@@ -217,27 +283,51 @@ def _with_printed(reading: str, placed: list[printed.Placed], form: Form, words:
                 label = escape(words["page"] + " " + record.pages[piece.page].label)
                 out.append(f'<span class="dl-pb">{label}</span>')
             page = piece.page
-            out.append(f'<span class="dl">{_marked(piece.segments, words)}</span>')
+            zone = form.zones.get((piece.page, piece.line))
+            where = f' data-zone="{zone}"' if zone else ""
+            out.append(f'<span class="dl"{where}>{_marked(piece.segments, words)}</span>')
     return (f'<{tag} class="rt">{reading}</{tag}><{tag} class="dipl" data-pagefind-ignore>'
             f'{"".join(out)}</{tag}>')
 
 
-def _marked(segments: tuple[tuple[str, str | None], ...], words: dict[str, str]) -> str:
-    """A printed line's words; the pieces of one repaired word ("Koordina -") in one mark."""
+def zones_of(placed: list[printed.Placed], form: Form) -> list[str]:
+    """The zones of the printed lines a block came from, in order: what pointing at it lights
+    on the page picture."""
+    if form is None:
+        return []
+    return list(dict.fromkeys(zone for place in placed for piece in place.pieces
+                              if (zone := form.zones.get((piece.page, piece.line)))))
+
+
+def _marked(segments: tuple[printed.Segment, ...], words: dict[str, str]) -> str:
+    """A printed line's words: the pieces of one repaired word ("Koordina -") in one mark that
+    names its reading; the editor's interventions marked as such, titled with the reading (a
+    word added, where it stands: ‸)."""
     out: list[str] = []
     index = 0
     while index < len(segments):
-        token, word = segments[index]
-        if word is None:
+        token, word, whose = segments[index]
+        if word is None and whose != printed.EDITOR:
             out.append(str(escape(token)))
             index += 1
             continue
         end = index + 1
-        while end + 1 < len(segments) and segments[end][0].isspace() and segments[end + 1][1] == word:
+        while end + 1 < len(segments) and segments[end][0].isspace() and segments[end + 1][1:] == (word, whose) \
+                and segments[end + 1][0]:
             end += 2
-        printed_text = "".join(token for token, _ in segments[index:end])
-        out.append(f'<span class="dl-fix" title="{escape(words["printed_as"].format(word=word))}">'
-                   f'{escape(printed_text)}</span>')
+        printed_text = "".join(token for token, _, _ in segments[index:end])
+        if whose != printed.EDITOR:
+            out.append(f'<span class="dl-fix" title="{escape(words["printed_as"].format(word=word))}">'
+                       f'{escape(printed_text)}</span>')
+        elif not printed_text:
+            out.append(f'<span class="dl-corr dl-add" title="{escape(words["editor_added"].format(word=word))}">'
+                       '‸</span>')
+        elif not word:
+            out.append(f'<span class="dl-corr dl-del" title="{escape(words["editor_deleted"])}">'
+                       f'{escape(printed_text)}</span>')
+        else:
+            out.append(f'<span class="dl-corr" title="{escape(words["editor_corrected"].format(word=word))}">'
+                       f'{escape(printed_text)}</span>')
         index = end
     return "".join(out)
 
@@ -250,8 +340,11 @@ def _block(block: Block, view: html.View, form: Form = None) -> str:
         cite, button = escape(words["paragraph_cite"].format(n=number)), escape(words["cite"])
         placed = _placed([block], form)
         edited = ' class="para"'
-        if form is not None and block.key in form[1].missing:
-            edited = f' class="para unprinted" data-unprinted="{escape(words["unprinted"])}"'
+        if form is not None and block.key in form.alignment.missing:
+            said = words["unprinted_added" if form.alignment.collated else "unprinted"]
+            edited = f' class="para unprinted" data-unprinted="{escape(said)}"'
+        if zones := zones_of(placed, form):
+            edited += f' data-lines="{" ".join(zones)}"'
         return (f'<p{edited} id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
                 f'<a class="para-num" href="#{anchor}" title="{link}" aria-label="{name}">'
                 f'{number}</a><button type="button" class="cite-button para-cite" popovertarget="cite-{anchor}" '
