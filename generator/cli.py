@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     clean.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
     clean.add_argument("--decisions", type=Path, help="editorial decisions file to apply (page text)")
     clean.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
+    _scan_options(clean)
 
     ingest = commands.add_parser("ingest", help="a book's PDF (or raw page text) → chapter sources + review report")
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--force", action="store_true", help="replace chapters edited by hand or not written by ingest")
     ingest.add_argument("--decisions", type=Path, help="editorial decisions (default: decisions.toml beside --into)")
     ingest.add_argument("--title", help="chapter title (default: the running title found in the pages)")
+    _scan_options(ingest)
 
     args = parser.parse_args(argv)
     from generator.diagnostics import EditionError
@@ -133,6 +135,35 @@ def _new(args) -> int:
     return 0
 
 
+def _scan_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--images", type=Path, metavar="DIR",
+                         help="OCR files: the folder of the page pictures they name (default: beside each file)")
+    command.add_argument("--ocr-model", metavar="MODEL",
+                         help="built-in OCR (the ocr extra): deu, frk, Fraktur or a PATH.traineddata "
+                              "(default: the edition's language)")
+
+
+def _scan(args) -> list[Path] | None:
+    """OCR files (hOCR, ALTO, PAGE XML: by content) or folders of them, if that is what the
+    command was given."""
+    from generator.ingest.sheets import sniff
+
+    def is_ocr(path: Path) -> bool:
+        if path.is_dir():
+            return any(sniff(p) for p in path.iterdir() if p.is_file())
+        return sniff(path) is not None
+
+    if not args.files or not all(is_ocr(f) for f in args.files):
+        return None
+    if args.pages:
+        from generator.diagnostics import Collector
+
+        problems = Collector()
+        problems.error(args.files[0], None, "--pages counts the pages of a PDF; OCR files are pages already")
+        problems.raise_if_errors()
+    return list(args.files)
+
+
 def _pdf(args) -> Path | None:
     """The book's PDF, if that is what the command was given (by its first bytes, not its name)."""
     from generator.diagnostics import Collector
@@ -162,6 +193,17 @@ def _is_pdf(path: Path) -> bool:
 
 
 def _clean(args) -> int:
+    if (scans := _scan(args)) is not None:
+        from generator.ingest.scanbook import clean_scan
+
+        progress = _Progress() if sys.stderr.isatty() else None
+        try:
+            text = clean_scan(scans, args.images, progress)
+        finally:
+            if progress:
+                progress.clear()
+        sys.stdout.write(text)
+        return 0
     if (pdf := _pdf(args)) is not None:
         from generator.ingest.book import clean_pdf
 
@@ -186,6 +228,17 @@ def _clean(args) -> int:
 
 
 def _ingest(args) -> int:
+    if (scans := _scan(args)) is not None:
+        from generator.ingest.scanbook import ingest_scan
+
+        progress = _Progress() if sys.stderr.isatty() else None
+        try:
+            summary = ingest_scan(scans, args.images, args.into or Path("content"), args.force, args.decisions, progress)
+        finally:
+            if progress:
+                progress.clear()
+        print(summary)
+        return 0
     if (pdf := _pdf(args)) is not None:
         from generator.ingest.book import ingest_pdf
 

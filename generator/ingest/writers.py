@@ -134,9 +134,12 @@ def plan_files(book: Book, into: Path) -> dict[str, Chapter]:
 
 
 def write_edition(book: Book, pages: list[Page], source: Path, into: Path, report: dict, force: bool,
-                  problems: Collector, facts: dict[str, str] | None = None) -> list[str]:
+                  problems: Collector, facts: dict[str, str] | None = None,
+                  pictures: dict[int, str] | None = None) -> list[str]:
     """Write the chapters, edition.toml (if absent), review/; returns what was kept or written.
-    Refuses (nothing written) to replace a file ingest did not write."""
+    Refuses (nothing written) to replace a file ingest did not write. `pictures`: a scan's page
+    pictures in the content folder (page index → path there; their folder is the facsimile),
+    where the PDF is no facsimile."""
     manifest = _manifest(into)
     planned = plan_files(book, into)
     texts = {name: chapter_markdown(chapter) for name, chapter in planned.items()}
@@ -160,20 +163,21 @@ def write_edition(book: Book, pages: list[Page], source: Path, into: Path, repor
         write_text_atomic(into / name, text)
         files[name] = _digest(text)
         written.append(name)
-    picture_source = _facsimile_source(source, into)
+    picture_source = _facsimile_source(source, into) if pictures is None else None
     if picture_source is not None and not (into / picture_source).exists():
         shutil.copyfile(source, into / f".{picture_source}.part")
         os.replace(into / f".{picture_source}.part", into / picture_source)
         written.append(f"{picture_source} (a copy of the PDF: the facsimile)")
     config = into / "edition.toml"
     if not config.exists():
-        write_text_atomic(config, _edition_toml(source, facts or {}, picture_source))
+        folder = next(iter(pictures.values())).rsplit("/", 1)[0] if pictures else None
+        write_text_atomic(config, _edition_toml(source, facts or {}, picture_source, folder))
         written.append("edition.toml")
     stem = source.stem
     report["kept"] = kept
     write_text_atomic(review / f"{stem}.report.json", json.dumps(report, ensure_ascii=False, indent=1) + "\n")
     write_text_atomic(review / f"{stem}.report.md", report_markdown(report))
-    write_text_atomic(review / f"{stem}.lines.json", json.dumps(geometry(pages, book), ensure_ascii=False) + "\n")
+    write_text_atomic(review / f"{stem}.lines.json", json.dumps(geometry(pages, book, pictures), ensure_ascii=False) + "\n")
     chapters = {chapter.title: name for name, chapter in planned.items()}
     write_text_atomic(review / MANIFEST, json.dumps({"source": str(source), "files": files, "chapters": chapters},
                                          ensure_ascii=False, indent=1) + "\n")
@@ -195,7 +199,7 @@ def _facsimile_source(source: Path, into: Path) -> str | None:
     return source.name
 
 
-def _edition_toml(source: Path, facts: dict[str, str], pdf: str | None = None) -> str:
+def _edition_toml(source: Path, facts: dict[str, str], pdf: str | None = None, images: str | None = None) -> str:
     """A first edition.toml: the PDF's own title (or its file name); what the PDF does not say
     is left empty for the editor, never guessed. `pdf`: the book's PDF in the content folder,
     its pages the facsimile."""
@@ -207,6 +211,8 @@ def _edition_toml(source: Path, facts: dict[str, str], pdf: str | None = None) -
             f"authors = {json.dumps([author] if author else [], ensure_ascii=False)}   # each \"Family, Given\"\n"
             "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
             + (f"pdf = {json.dumps(pdf, ensure_ascii=False)}   # its pages are shown beside the text\n" if pdf else "")
+            + (f"page_images = {json.dumps(images, ensure_ascii=False)}   # the scans, shown beside the text\n"
+               if images else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
 
 
@@ -217,9 +223,9 @@ def _as_printed(line) -> str:
     return text + "-" if line.hyphen and not text.endswith(("-", "\u00ad")) else text
 
 
-def geometry(pages: list[Page], book: Book) -> dict:
+def geometry(pages: list[Page], book: Book, pictures: dict[int, str] | None = None) -> dict:
     """Each line's place on its page and what ingest took it for: what a facsimile view and a
-    diplomatic transcription are built on."""
+    diplomatic transcription are built on. A scan's page names its picture in the content folder."""
     out = []
     for page in pages:
         lines = []
@@ -229,6 +235,8 @@ def geometry(pages: list[Page], book: Book) -> dict:
                           "role": book.roles.get((page.index, n), "")})
         out.append({"pdf_page": page.index, "page": book.folios.get(page.index, "?"), "width": round(page.width, 1),
                     "height": round(page.height, 1), "lines": lines})
+        if pictures and page.index in pictures:
+            out[-1]["picture"] = pictures[page.index]
     return {"pages": out}
 
 
@@ -277,6 +285,12 @@ def report_markdown(report: dict) -> str:
          if e["kind"] != "warning"])
     out += [f"## Hervorhebungen ({len(report['emphasis'])})", ""] + table(
         ["PDF-Seite", "Art", "Text"], [[e["page"], e["style"], e["text"]] for e in report["emphasis"]])
+    if "doubts" in report:   # a scan: what the OCR engine was unsure of, apart from the Hinweise
+        out += [f"## Unsichere Wörter der Texterkennung ({len(report['doubts'])}; Konfidenz unter "
+                f"{report['doubt_threshold']:.2f})", "", "Am Bild der Seite prüfen; Korrekturen in decisions.toml "
+                "([[replace]]) oder in der hOCR-Datei.", ""] + table(
+            ["Seite:Zeile", "Druckseite", "Wort", "Konfidenz"],
+            [[f"{d['page']}:{d['line']}", d["print_page"], d["word"], f"{d['conf']:.2f}"] for d in report["doubts"]])
     return "\n".join(out) + "\n"
 
 

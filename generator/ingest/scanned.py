@@ -1,0 +1,534 @@
+"""OCR output (hOCR, ALTO, PAGE XML) → the reader's pages: the first pass of ingest for a scan.
+
+The layout passes (layout.py) decide from geometry: baselines, type sizes, raised numbers. The
+engines give that in their own ways or not at all, so this pass makes the `Page`s a PDF gives:
+
+- units: points (the file's pixels scaled by the picture's resolution, or mm10/inch1200), with
+  y growing downwards from the top of the page, as in pdf.py;
+- the page's skew (a scan is never quite straight) taken out, from the baselines or the words;
+- type sizes: the engine's font size where it gives one; else each line's x-height (hOCR
+  `x_size`, or measured from its words' boxes by the letters they hold), clustered per book so
+  that lines set in one size get one size (an OCR line's x-height varies by a pixel or two);
+- raised characters (note numbers): from styles (superscript), from character boxes set above
+  the baseline, or from the page picture (a mark at a word's end that stays above the
+  x-height band: the engines read a raised 17 as ' ° ® or drop it); a mark read as digits is
+  a reference, one that cannot be read is numbered from the notes' sequence on its page, and
+  where that does not add up it is a Hinweis, never a silent plain digit;
+- letters set apart (Sperrsatz) that the engine gave as one-letter words: one spaced word.
+
+What the engine was unsure of (words below `DOUBT`) is kept as `Doubt`s for the report.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Collector
+from generator.ingest import pictures as looks
+from generator.ingest.alto import read_alto
+from generator.ingest.hocr import read_hocr
+from generator.ingest.pagexml import read_page_xml
+from generator.ingest.pdf import SPACED, Char, Line, Page, Style
+from generator.ingest.sheets import Box, Refused, Sheet, TextLine, Word, natural_key, sniff
+
+DOUBT = 0.80                 # a word the engine gives less confidence than this is listed for the editor
+X_HEIGHT = 0.46              # x-height / type size of a book face (Times 0.45, Libertine 0.43, Latin Modern 0.43)
+GARBLED = "'’‘\"”“°®©*^´`!|"  # what engines make of a raised number
+PICTURES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".jp2", ".bmp")
+ASCENDERS = set("bdfhklt0123456789ßäöüÄÖÜ!?/()[]{}'\"") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+DESCENDERS = set("gjpqyQ,;()[]{}/")
+
+
+@dataclass
+class Doubt:
+    page: int                # the page's index (1-based, in the order given)
+    line: int                # its line, from the top (the report's page:line)
+    word: str
+    conf: float
+
+
+@dataclass
+class Note:
+    """Something this pass found or inferred, for the report (layout's Event, by page:line)."""
+    page: int
+    line: int | None
+    kind: str                # "warning" is a Hinweis
+    detail: str
+
+
+@dataclass
+class Scan:
+    """What a scan's pages carry beside the pages: their pictures, the engine's doubts."""
+    pages: list[Page]
+    pictures: dict[int, Path] = field(default_factory=dict)   # page index → its picture
+    sources: dict[int, Path] = field(default_factory=dict)    # page index → its OCR file
+    doubts: list[Doubt] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    engines: set[str] = field(default_factory=set)
+
+
+def ocr_files(paths: list[Path], problems: Collector) -> list[tuple[Path, str]]:
+    """The OCR files given (a folder: its files in natural name order, p-2 before p-10), each
+    with its kind; a file that is not OCR output is an error."""
+    out: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            found = [(p, kind) for p in sorted(path.iterdir(), key=lambda p: natural_key(p.name))
+                     if p.is_file() and not p.is_symlink() and (kind := sniff(p))]
+            if not found:
+                problems.error(path, None, "holds no hOCR, ALTO or PAGE file")
+            out += found
+        elif kind := sniff(path):
+            out.append((path, kind))
+        else:
+            problems.error(path, None, "not hOCR, ALTO or PAGE XML (recognised by content)")
+    return out
+
+
+def read_sheets(files: list[tuple[Path, str]], problems: Collector) -> list[Sheet]:
+    readers: dict[str, Callable[[Path], list[Sheet]]] = {"hocr": read_hocr, "alto": read_alto, "page": read_page_xml}
+    sheets: list[Sheet] = []
+    for path, kind in files:
+        try:
+            sheets += readers[kind](path)
+        except Refused as exc:
+            problems.error(path, None, str(exc))
+        except OSError as exc:
+            problems.error(path, None, f"cannot read: {exc.strerror or exc}")
+    return sheets
+
+
+def read_ocr(paths: list[Path], images: Path | None, problems: Collector,
+             progress: Callable[[str, int, int], None] | None = None) -> Scan:
+    """OCR files (or folders of them) → the book's pages in the order given."""
+    sheets = read_sheets(ocr_files(paths, problems), problems)
+    if problems.errors:
+        return Scan([])
+    for sheet in sheets:
+        sheet.picture = find_picture(sheet, images)
+    return to_pages(sheets, problems, progress)
+
+
+def find_picture(sheet: Sheet, images: Path | None) -> Path | None:
+    """The page picture the file names (relative to the file; in `images` where given), or one
+    of the file's own name in `images`."""
+    folders = [images] if images else []
+    folders.append(sheet.source.parent)
+    names = [sheet.named] if sheet.named else []
+    if images and not sheet.named:
+        names += [sheet.source.stem + ext for ext in PICTURES]
+    for folder in folders:
+        for name in names:
+            candidate = folder / name if not Path(name).is_absolute() else Path(name)
+            if ".." not in Path(name).parts and candidate.is_file() and not candidate.is_symlink():
+                return candidate
+            if images and folder == images and (folder / Path(name).name).is_file():
+                return folder / Path(name).name
+    return None
+
+
+# ---- sheets → pages ----
+
+@dataclass
+class _Line:
+    """An OCR line on its way to a `Line`: in points, deskewed."""
+    source: TextLine
+    words: list[Word]
+    x: Callable[[float, float], float]    # file units → points, deskewed
+    y: Callable[[float, float], float]
+    baseline: float                       # points
+    x_height: float                       # points, measured
+    size: float = 0.0                     # points, after clustering
+    engine_size: float | None = None
+
+
+def to_pages(sheets: list[Sheet], problems: Collector,
+             progress: Callable[[str, int, int], None] | None = None) -> Scan:
+    scan = Scan([])
+    pending: list[tuple[int, _Line]] = []
+    unknown_resolution: list[int] = []
+    for index, sheet in enumerate(sheets, 1):
+        points = sheet.points or (looks.resolution(sheet.picture, sheet.width) if sheet.picture else None)
+        if points is None:
+            unknown_resolution.append(index)
+            points = 0.0          # decided below, from the book's x-heights
+        pending += [(index, line) for line in _measure(sheet, points or 1.0)]
+        if sheet.engine:
+            scan.engines.add(sheet.engine)
+    if unknown_resolution:
+        _estimate_scale(sheets, unknown_resolution, pending, scan)
+    _cluster_sizes([line for _, line in pending])
+    by_sheet: dict[int, list[_Line]] = {}
+    for index, line in pending:
+        by_sheet.setdefault(index, []).append(line)
+    body = _body_size([line for _, line in pending])
+    for index, sheet in enumerate(sheets, 1):
+        scale = _scale_of(sheet, index, scan)
+        lines = [_to_line(line, sheet, body, scan, index) for line in by_sheet.get(index, [])]
+        page = Page(index, sheet.width * scale, sheet.height * scale, [line for line in lines if line is not None])
+        scan.pages.append(page)
+        if sheet.picture:
+            scan.pictures[index] = sheet.picture
+        scan.sources[index] = sheet.source
+        if progress:
+            progress("reading the OCR: page", index, len(sheets))
+    _number_marks(scan, body)
+    _doubts(scan, by_sheet)
+    if not any(page.lines for page in scan.pages):
+        problems.error(sheets[0].source if sheets else "ocr", None, "no text on any page")
+    return scan
+
+
+_SCALES: dict[int, float] = {}
+
+
+def _scale_of(sheet: Sheet, index: int, scan: Scan) -> float:
+    return _SCALES.get(id(sheet), sheet.points or 1.0)
+
+
+def _measure(sheet: Sheet, points: float) -> list[_Line]:
+    """The sheet's lines in points, deskewed, each with its baseline and x-height."""
+    _SCALES[id(sheet)] = points
+    slope = _skew(sheet)
+    cx, cy = sheet.width / 2, sheet.height / 2
+
+    def x(u: float, v: float) -> float:
+        return (cx + (u - cx) + slope * (v - cy)) * points
+
+    def y(u: float, v: float) -> float:
+        return (cy + (v - cy) - slope * (u - cx)) * points
+
+    out = []
+    for line in sheet.lines:
+        words = [w for w in line.words if w.text.strip()]
+        if not words:
+            continue
+        left = line.box[0]
+        if line.baseline is not None:
+            base_slope, base_left = line.baseline
+            middle = (line.box[0] + line.box[2]) / 2
+            baseline_units = base_left + base_slope * (middle - left)
+        else:
+            baseline_units = _baseline_of(words)
+            middle = (line.box[0] + line.box[2]) / 2
+        height = _x_height(words, baseline_units) or line.x_height or 1.0
+        sizes = [w.size for w in words if w.size]
+        engine_size = statistics.mode(sizes) if sizes else None
+        out.append(_Line(line, words, x, y, y(middle, baseline_units), height * points, engine_size=engine_size))
+    return out
+
+
+def _skew(sheet: Sheet) -> float:
+    """The page's skew (dy/dx of its lines): the median baseline slope the engine gives, else
+    the median slope between the bottoms of words on one line (robust to descenders)."""
+    given = [line.baseline[0] for line in sheet.lines if line.baseline and line.box[2] - line.box[0] > 0.3 * sheet.width]
+    if len(given) >= 3:
+        return statistics.median(given)
+    slopes = []
+    for line in sheet.lines:
+        bottoms = [((w.box[0] + w.box[2]) / 2, w.box[3]) for w in line.words if not (set(w.text) & DESCENDERS)]
+        for (x0, y0), (x1, y1) in itertools.combinations(bottoms, 2):
+            if abs(x1 - x0) > 0.15 * sheet.width:
+                slopes.append((y1 - y0) / (x1 - x0))
+    return statistics.median(slopes) if len(slopes) >= 5 else 0.0
+
+
+def _baseline_of(words: list[Word]) -> float:
+    """A line's baseline from its words' bottoms (the words without descenders), in file units;
+    where every word has one, their bottoms less a descender's depth (about the x-height's half)."""
+    plain = [w.box[3] for w in words if not (set(w.text) & DESCENDERS) and not _is_mark(w.text)]
+    if plain:
+        return statistics.median(plain)
+    return statistics.median(w.box[3] for w in words) - 0.48 * (_x_height(words, 0.0) or 0.0)
+
+
+def _is_mark(text: str) -> bool:
+    return bool(text) and all(c in GARBLED or c.isdigit() for c in text) and len(text) <= 3
+
+
+X_LETTERS = set("acemnorsuvwxz")
+
+
+def _x_height(words: list[Word], baseline: float) -> float | None:
+    """A line's x-height: the median height of its x-height letters where the engine gives
+    character boxes; else from its words' boxes: a word of x-height letters only is as tall as
+    the x-height, one with ascenders (or capitals) or descenders taller by known shares of a
+    book face (Libertine, Latin Modern, Times: ascender 1.55, descender 1.5, both 2.05).
+    (Tesseract's own `x_size` is the row's height, and not even that reliably.)"""
+    glyphs = [g.box[3] - g.box[1] for w in words for g in w.glyphs if g.text in X_LETTERS]
+    if len(glyphs) >= 3:
+        return statistics.median(glyphs)
+    estimates = []
+    for word in words:
+        letters = [c for c in word.text if c.isalnum()]
+        if len(letters) < 2:
+            continue
+        chars = set(word.text)
+        ascends, descends = bool(chars & ASCENDERS) or "i" in chars, bool(chars & DESCENDERS)
+        factor = 2.05 if ascends and descends else 1.55 if ascends else 1.5 if descends else 1.0
+        estimates.append((word.box[3] - word.box[1]) / factor)
+    if not estimates:
+        return None
+    return statistics.median(estimates)
+
+
+def _estimate_scale(sheets: list[Sheet], unknown: list[int], pending: list[tuple[int, _Line]], scan: Scan) -> None:
+    """A resolution no file or picture gives: the one that sets the body text in 10 pt (its
+    x-height the book face's share of it); the layout needs proportions, not exact sizes."""
+    heights = [line.x_height for index, line in pending if index in unknown]   # in file units (scale 1)
+    common = statistics.median(heights) if heights else 1.0
+    points = 10 * X_HEIGHT / common if common else 1.0
+    for index in unknown:
+        sheet = sheets[index - 1]
+        _SCALES[id(sheet)] = points
+    lines = [(index, line) for index, line in pending if index in unknown]
+    for index, line in lines:
+        pending.remove((index, line))
+    for index in unknown:
+        pending += [(index, line) for line in _measure(sheets[index - 1], points)]
+    pending.sort(key=lambda item: item[0])
+    scan.notes.append(Note(unknown[0], None, "resolution estimated",
+                           f"{len(unknown)} page(s) name no resolution (and no picture gives one): sizes measured "
+                           "from the body text, taken as 10 pt"))
+
+
+def _cluster_sizes(lines: list[_Line]) -> None:
+    """One size per type size: the lines' x-heights (or the engine's sizes) grouped where they
+    lie within 9 % of a group's most common value, the groups formed around the most frequent
+    values first (body text, then notes, then headings)."""
+    engine = [line for line in lines if line.engine_size]
+    for line in engine:
+        line.size = round(line.engine_size or 0.0, 1)
+    measured = [line for line in lines if not line.engine_size]
+    if not measured:
+        return
+    counts: dict[float, int] = {}
+    for line in measured:
+        key = round(line.x_height, 1)
+        counts[key] = counts.get(key, 0) + sum(len(w.text) for w in line.words)
+    centres: list[float] = []
+    for value, _ in sorted(counts.items(), key=lambda item: -item[1]):
+        if not any(abs(value - c) <= 0.09 * c for c in centres):
+            # the group's centre: the weighted mean of the values near it
+            near = {v: n for v, n in counts.items() if abs(v - value) <= 0.09 * value}
+            centres.append(sum(v * n for v, n in near.items()) / sum(near.values()))
+    for line in measured:
+        centre = min(centres, key=lambda c: abs(c - line.x_height) / c)
+        line.size = round(centre / X_HEIGHT, 1)
+
+
+def _body_size(lines: list[_Line]) -> float:
+    counts: dict[float, int] = {}
+    for line in lines:
+        counts[line.size] = counts.get(line.size, 0) + sum(len(w.text) for w in line.words)
+    return max(counts, key=lambda s: counts[s]) if counts else 10.0
+
+
+PLAIN = Style("", False, False)
+
+
+def _style(word: Word) -> Style:
+    return Style("", "bold" in word.styles, "italic" in word.styles) if word.styles else PLAIN
+
+
+def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> Line | None:
+    """An OCR line as the PDF reader's: characters placed along the deskewed baseline (by their
+    boxes where the engine gives them, else in equal shares of the word's box)."""
+    size = line.size
+    x_height = line.x_height or size * X_HEIGHT
+    chars: list[Char] = []
+    words = _spaced(line.words)
+    scale = _SCALES.get(id(sheet), 1.0)
+    base_units = line.baseline / scale if scale else 0.0
+    for k, (word, joined) in enumerate(words):
+        if chars and not joined:
+            chars.append(Char(" ", chars[-1].x, line.baseline, size, chars[-1].style))
+        style = Style(SPACED, "bold" in word.styles, "italic" in word.styles) if joined is not None else _style(word)
+        text = word.text
+        mark: Box | None = None
+        # A raised number at the word's end, as the engine gave it or as the picture shows it.
+        trailing = _trailing_garble(text)
+        following = words[k + 1][0].box[0] if k + 1 < len(words) else None
+        if sheet.picture is not None and not word.glyphs and k == 0 and re.match(r"[" + re.escape(GARBLED) + r"?\d]", text):
+            # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
+            under = _units_baseline(line, word)
+            found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
+            xh_units = x_height / scale
+            if found is None and re.match(r"[" + re.escape(GARBLED) + r"?]+[A-ZÄÖÜ]", text):
+                # the mark touches the capital after it (a V's serif): where it stands, by the engine's reading
+                found = (word.box[0], under - 1.75 * xh_units, word.box[0] + 1.15 * xh_units, under - 0.5 * xh_units)
+            if found is not None:
+                lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text)
+                text = text[lead.end():] if lead else text
+                chars.append(_mark_char(line.x(found[0], base_units), line, size, style, found, sheet, scan, index))
+                word = Word(text, (found[2], *word.box[1:]), word.conf, [], word.styles, word.size)  # noqa: PLW2901
+        if sheet.picture is not None and not word.glyphs and "superscript" not in word.styles:
+            found = looks.raised_mark(sheet.picture, sheet.width, word.box, following, _units_baseline(line, word),
+                                      x_height / scale)
+            if found is not None:
+                mark = found
+                if trailing:
+                    text = text[: len(text) - len(trailing)]
+        glyphs = word.glyphs if word.glyphs and "".join(g.text for g in word.glyphs) == text else []
+        superscript = "superscript" in word.styles
+        placed = _place(text, word, glyphs, line, scale)
+        for c, (x, glyph_box) in zip(text, placed, strict=True):
+            raised = superscript or (glyph_box is not None and _raised_box(glyph_box, line, scale, x_height))
+            if raised and not c.isdigit() and glyph_box is not None:
+                # a raised glyph that is not a digit: a note number misread, or a quote mark
+                # (shorter: about a third of the x-height)
+                digits = looks.read_digits(sheet.picture, glyph_box, sheet.width) if sheet.picture is not None else None
+                if digits or (glyph_box[3] - glyph_box[1] >= 0.55 * x_height / scale and c not in "„‚«»"):
+                    chars.append(_mark_char(x, line, size, style, glyph_box, sheet, scan, index, digits))
+                    continue
+                raised = False
+            y = line.baseline - 0.45 * size if raised else line.baseline
+            chars.append(Char(c, x, y, size * (0.7 if raised else 1), style, raised and c.isdigit()))
+        if mark is not None:
+            x = line.x(mark[0], base_units)
+            chars.append(_mark_char(x, line, size, style, mark, sheet, scan, index))
+    if not chars:
+        return None
+    right = line.x(line.words[-1].box[2], base_units)
+    hyphen = line.source.hyphen
+    if chars[-1].text in "¬⸗" and len(chars) > 1:   # the hyphens of old prints: a line-end break
+        chars.pop()
+        hyphen = True
+    made = Line(chars, right, hyphen)
+    made.y, made.size = round(line.baseline, 1), round(size, 1)
+    return made
+
+
+def _units_baseline(line: _Line, word: Word) -> float:
+    """The baseline under a word, in the file's units (as the picture has it: skewed)."""
+    source = line.source
+    middle = (word.box[0] + word.box[2]) / 2
+    if source.baseline is not None:
+        return source.baseline[1] + source.baseline[0] * (middle - source.box[0])
+    return _baseline_of(line.words)
+
+
+def _trailing_garble(text: str) -> str:
+    m = re.search(r"(?<=[\w.,;:!?)»«])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
+    return m.group(0) if m else ""
+
+
+def _place(text: str, word: Word, glyphs: list, line: _Line, scale: float) -> list[tuple[float, Box | None]]:
+    """Each character's left edge in points, with its box where the engine gave one."""
+    base_units = line.baseline / scale if scale else 0.0
+    if glyphs:
+        return [(line.x(g.box[0], base_units), g.box) for g in glyphs]
+    x0, _, x1, _ = word.box
+    share = (x1 - x0) / max(len(text), 1)
+    return [(line.x(x0 + share * i, base_units), None) for i in range(len(text))]
+
+
+def _raised_box(box: Box, line: _Line, scale: float, x_height: float) -> bool:
+    """A glyph whose bottom stands well above the baseline (by 0.35 x-height): set raised."""
+    bottom = box[3]
+    base = _units_baseline(line, Word("", box))
+    return base - bottom > 0.35 * (x_height / scale if scale else 1)
+
+
+def _mark_char(x: float, line: _Line, size: float, style: Style, box: Box, sheet: Sheet, scan: Scan, index: int,
+               digits: str | None = None) -> Char:
+    """A raised mark: its digits where the picture can be re-read, else "?" for the notes'
+    sequence to number (`_number_marks`)."""
+    if digits is None and sheet.picture is not None:
+        digits = looks.read_digits(sheet.picture, box, sheet.width)
+    return Char(digits or "?", x, line.baseline - 0.45 * size, size * 0.7, style, True)
+
+
+def _spaced(words: list[Word]) -> list[tuple[Word, bool | None]]:
+    """Words with whether each joins the one before it in a letter-spaced word: three or more
+    one-letter words in a row (the engine's reading of Sperrsatz). None: an ordinary word."""
+    out: list[tuple[Word, bool | None]] = []
+    k = 0
+    while k < len(words):
+        end = k
+        while end < len(words) and len(words[end].text) == 1 and words[end].text.isalpha():
+            end += 1
+        if end - k >= 3:
+            out += [(w, j > 0) for j, w in enumerate(words[k:end])]
+            k = end
+        else:
+            out.append((words[k], None))
+            k += 1
+    return out
+
+
+# ---- note numbers ----
+
+def _number_marks(scan: Scan, body: float) -> None:
+    """Raised marks nothing could read ("?") numbered from the notes' sequence: a chapter's
+    notes count on from the last number read or given, page by page; a page whose references
+    and notes do not pair up says so (a Hinweis)."""
+    last = 0
+    for page in scan.pages:
+        lines = sorted(page.lines, key=lambda line: line.y)
+        if any(line.size >= 1.3 * body for line in lines):
+            last = 0   # a chapter opens: its notes count from 1
+        foot = _foot(lines, body)
+        starts = [line for line in foot if line.chars and (line.chars[0].raised or re.match(r"\d{1,3}\s", line.text))]
+        in_foot = {id(line) for line in foot}
+        marks = [(line, c) for line in lines if id(line) not in in_foot for c in line.chars if c.raised]
+        note_marks = [(line, line.chars[0]) for line in starts if line.chars[0].raised]
+        place = {id(line): k for k, line in enumerate(starts)}
+        known = [int(c.text) for _, c in marks + note_marks if c.text.isdigit()]
+        known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
+        unread = [(line, c) for line, c in marks + note_marks if c.text == "?"]
+        numbers = {id(line): n for n, line in enumerate(lines, 1)}
+        if not unread:
+            last = max(known, default=last)
+            continue
+        start = last + 1
+        read = [(k, int(c.text)) for k, (_, c) in enumerate(marks) if c.text.isdigit()]
+        if read:   # a number read on the page says where its sequence stands
+            start = read[0][1] - read[0][0]
+        agree = len(marks) == len(starts) or not starts
+        for sequence in (marks, note_marks):
+            for k, (line, c) in enumerate(sequence):
+                if c.text != "?":
+                    continue
+                c.text = str(start + (place[id(line)] if sequence is note_marks else k))
+                line.text = "".join(ch.text for ch in line.chars)
+                where = numbers.get(id(line))
+                what = "a note's number" if sequence is note_marks else "a raised mark in the text"
+                if agree:
+                    scan.notes.append(Note(page.index, where, "note number from the sequence",
+                                           f"{what} the picture shows but nothing read: numbered {c.text} from the "
+                                           "notes on the page"))
+                else:
+                    scan.notes.append(Note(page.index, where, "warning",
+                                           f"{what} could not be read; numbered {c.text} from the sequence, but the page has "
+                                           f"{len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
+        last = max([start + len(marks) - 1, *known]) if marks else max(known, default=last)
+
+
+def _foot(lines: list[Line], body: float) -> list[Line]:
+    """The page's footnote lines: the smaller ones at its foot (below the last body line)."""
+    foot: list[Line] = []
+    for line in reversed(lines):
+        if line.size >= body * 0.93:
+            break
+        foot.insert(0, line)
+    if foot and len(foot) == len(lines):
+        return []
+    # a running foot (a folio) below the notes is not a note
+    while foot and re.fullmatch(r"\W*\d{1,4}\W*|[ivxlc]+", foot[-1].text.strip()):
+        foot.pop()
+    return foot
+
+
+def _doubts(scan: Scan, by_sheet: dict[int, list[_Line]]) -> None:
+    for page in scan.pages:
+        numbers = {round(line.y, 1): n for n, line in enumerate(sorted(page.lines, key=lambda line: line.y), 1)}
+        for line in by_sheet.get(page.index, []):
+            for word in line.words:
+                if word.conf is not None and word.conf < DOUBT:
+                    scan.doubts.append(Doubt(page.index, numbers.get(round(line.baseline, 1), 0), word.text,
+                                             round(word.conf, 2)))
