@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from generator.ingest import ocr
 from generator.ingest.sheets import Box
@@ -29,8 +29,9 @@ def _gray(picture: Path) -> Image.Image:
 
 @functools.lru_cache(maxsize=2)
 def _ink(picture: Path):
-    """The picture as a mask: 255 where there is ink."""
-    return _gray(picture).point(lambda v: 255 if v < INK else 0)
+    """The picture as a mask: 255 where there is ink (a median filter first: a worn scan's
+    grain and specks are not ink)."""
+    return _gray(picture).filter(ImageFilter.MedianFilter(3)).point(lambda v: 255 if v < INK else 0)
 
 
 def size(picture: Path) -> tuple[int, int] | None:
@@ -80,7 +81,7 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
         return None
     base = baseline * f
     if leading:
-        left, right = int(max(0, word[0] * f - 0.5 * xh)), int(min(word[2] * f, word[0] * f + 2.5 * xh))
+        left, right = int(max(0, word[0] * f - 2.5 * xh)), int(min(word[2] * f, word[0] * f + 2.5 * xh))
     else:
         left = int(max(word[0] * f, word[2] * f - 2.5 * xh))
         limit = word[2] * f + 2.0 * xh
@@ -97,26 +98,27 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
     position = 0
     while position < len(order) and not upper[order[position]] and not lower[order[position]]:
         position += 1
-    first = position
-    last_ink = None
+    segments: list[list[int]] = []     # runs of columns with ink above the x-height band only
     gap = 0
-    stopped_by_letter = False
     while position < len(order):
         k = order[position]
         if lower[k]:
-            stopped_by_letter = True
+            if gap == 0 and segments:
+                segments.pop()   # touching the letter beside it: the top of that letter (a V's arm, an f's hook)
             break
         if upper[k]:
-            last_ink, gap = position, 0
+            if gap or not segments:
+                segments.append([position, position])
+            segments[-1][1] = position
+            gap = 0
         else:
             gap += 1
             if gap > 0.35 * xh:
                 break
         position += 1
-    if last_ink is None or last_ink - first + 1 < 0.18 * xh:
+    if not segments or segments[-1][1] - segments[0][0] + 1 < 0.18 * xh:
         return None
-    if stopped_by_letter and gap < 1:
-        return None   # touching the letter beside it: part of that letter (the hook of an f)
+    first, last_ink = segments[0][0], segments[-1][1]
     a, b = sorted((order[first], order[last_ink]))
     box = (left + a, int(base - 1.9 * xh), left + b + 1, int(base))
     inked = mask.crop(box).getbbox()

@@ -144,6 +144,7 @@ class _Line:
     x_height: float                       # points, measured
     size: float = 0.0                     # points, after clustering
     engine_size: float | None = None
+    slope: float = 0.0                    # the page's skew
 
 
 def to_pages(sheets: list[Sheet], problems: Collector,
@@ -213,12 +214,13 @@ def _measure(sheet: Sheet, points: float) -> list[_Line]:
             middle = (line.box[0] + line.box[2]) / 2
             baseline_units = base_left + base_slope * (middle - left)
         else:
-            baseline_units = _baseline_of(words)
             middle = (line.box[0] + line.box[2]) / 2
+            baseline_units = _baseline_of(words, slope, middle)
         height = _x_height(words, baseline_units) or line.x_height or 1.0
         sizes = [w.size for w in words if w.size]
         engine_size = statistics.mode(sizes) if sizes else None
-        out.append(_Line(line, words, x, y, y(middle, baseline_units), height * points, engine_size=engine_size))
+        out.append(_Line(line, words, x, y, y(middle, baseline_units), height * points, engine_size=engine_size,
+                         slope=slope))
     return out
 
 
@@ -237,13 +239,16 @@ def _skew(sheet: Sheet) -> float:
     return statistics.median(slopes) if len(slopes) >= 5 else 0.0
 
 
-def _baseline_of(words: list[Word]) -> float:
+def _baseline_of(words: list[Word], slope: float = 0.0, centre: float = 0.0) -> float:
     """A line's baseline from its words' bottoms (the words without descenders), in file units;
     where every word has one, their bottoms less a descender's depth (about the x-height's half)."""
-    plain = [w.box[3] for w in words if not (set(w.text) & DESCENDERS) and not _is_mark(w.text)]
+    def bottom(w: Word) -> float:   # at the line's centre, the skew taken out
+        return w.box[3] - slope * ((w.box[0] + w.box[2]) / 2 - centre)
+
+    plain = [bottom(w) for w in words if not (set(w.text) & DESCENDERS) and not _is_mark(w.text)]
     if plain:
         return statistics.median(plain)
-    return statistics.median(w.box[3] for w in words) - 0.48 * (_x_height(words, 0.0) or 0.0)
+    return statistics.median(bottom(w) for w in words) - 0.48 * (_x_height(words, 0.0) or 0.0)
 
 
 def _is_mark(text: str) -> bool:
@@ -298,7 +303,7 @@ def _estimate_scale(sheets: list[Sheet], unknown: list[int], pending: list[tuple
 
 def _cluster_sizes(lines: list[_Line]) -> None:
     """One size per type size: the lines' x-heights (or the engine's sizes) grouped where they
-    lie within 9 % of a group's most common value, the groups formed around the most frequent
+    lie within 10 % of a group's most common value, the groups formed around the most frequent
     values first (body text, then notes, then headings)."""
     engine = [line for line in lines if line.engine_size]
     for line in engine:
@@ -311,11 +316,14 @@ def _cluster_sizes(lines: list[_Line]) -> None:
         key = round(line.x_height, 1)
         counts[key] = counts.get(key, 0) + sum(len(w.text) for w in line.words)
     centres: list[float] = []
-    for value, _ in sorted(counts.items(), key=lambda item: -item[1]):
-        if not any(abs(value - c) <= 0.09 * c for c in centres):
-            # the group's centre: the weighted mean of the values near it
-            near = {v: n for v, n in counts.items() if abs(v - value) <= 0.09 * value}
-            centres.append(sum(v * n for v, n in near.items()) / sum(near.values()))
+    used: set[float] = set()
+    for seed, _ in sorted(counts.items(), key=lambda item: -item[1]):
+        if seed in used:
+            continue
+        # the seed's group: the values near it not yet in a group; its centre their weighted mean
+        members = {v: n for v, n in counts.items() if v not in used and abs(v - seed) <= 0.1 * seed}
+        used.update(members)
+        centres.append(sum(v * n for v, n in members.items()) / sum(members.values()))
     for line in measured:
         centre = min(centres, key=lambda c: abs(c - line.x_height) / c)
         line.size = round(centre / X_HEIGHT, 1)
@@ -353,20 +361,24 @@ def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> 
         # A raised number at the word's end, as the engine gave it or as the picture shows it.
         trailing = _trailing_garble(text)
         following = words[k + 1][0].box[0] if k + 1 < len(words) else None
-        if sheet.picture is not None and not word.glyphs and k == 0 and re.match(r"[" + re.escape(GARBLED) + r"?\d]", text):
+        if sheet.picture is not None and k == 0 and not (word.glyphs and _raised_box(word.glyphs[0].box, line, scale, x_height)):
             # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
             under = _units_baseline(line, word)
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
             xh_units = x_height / scale
+            garbled = re.match(r"[" + re.escape(GARBLED) + r"?\d]", text) is not None
             if found is None and re.match(r"[" + re.escape(GARBLED) + r"?]+[A-ZÄÖÜ]", text):
                 # the mark touches the capital after it (a V's serif): where it stands, by the engine's reading
                 found = (word.box[0], under - 1.75 * xh_units, word.box[0] + 1.15 * xh_units, under - 0.5 * xh_units)
             if found is not None:
-                lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text)
+                lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text) if garbled else None
                 text = text[lead.end():] if lead else text
                 chars.append(_mark_char(line.x(found[0], base_units), line, size, style, found, sheet, scan, index))
-                word = Word(text, (found[2], *word.box[1:]), word.conf, [], word.styles, word.size)  # noqa: PLW2901
-        if sheet.picture is not None and not word.glyphs and "superscript" not in word.styles:
+                glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
+                word = Word(text, (max(found[2], word.box[0]), *word.box[1:]), word.conf,  # noqa: PLW2901
+                            glyphs_left if "".join(g.text for g in glyphs_left) == text else [], word.styles, word.size)
+        if sheet.picture is not None and "superscript" not in word.styles and not (
+                word.glyphs and _raised_box(word.glyphs[-1].box, line, scale, x_height)):
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, following, _units_baseline(line, word),
                                       x_height / scale)
             if found is not None:
@@ -409,7 +421,8 @@ def _units_baseline(line: _Line, word: Word) -> float:
     middle = (word.box[0] + word.box[2]) / 2
     if source.baseline is not None:
         return source.baseline[1] + source.baseline[0] * (middle - source.box[0])
-    return _baseline_of(line.words)
+    centre = (source.box[0] + source.box[2]) / 2   # the words' baseline, along the page's skew
+    return _baseline_of(line.words, line.slope, centre) + line.slope * (middle - centre)
 
 
 def _trailing_garble(text: str) -> str:
