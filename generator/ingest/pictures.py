@@ -61,7 +61,7 @@ def _columns(mask, box: tuple[int, int, int, int]) -> list[bool]:
     if right <= left or bottom <= top:
         return []
     strip = mask.crop(box).resize((right - left, 1), resample=4)   # BOX: each column's mean
-    return [value > 6 for value in strip.getdata()]
+    return [value > 6 for value in strip.tobytes()]
 
 
 def raised_mark(picture: Path, width_units: float, word: Box, following: float | None, baseline: float,

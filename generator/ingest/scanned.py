@@ -361,7 +361,8 @@ def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> 
         # A raised number at the word's end, as the engine gave it or as the picture shows it.
         trailing = _trailing_garble(text)
         following = words[k + 1][0].box[0] if k + 1 < len(words) else None
-        if sheet.picture is not None and k == 0 and not (word.glyphs and _raised_box(word.glyphs[0].box, line, scale, x_height)):
+        styled = "superscript" in word.styles or any("superscript" in w.styles for w, _ in words)
+        if sheet.picture is not None and k == 0 and not styled and not (word.glyphs and _raised_box(word.glyphs[0].box, line, scale, x_height)):
             # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
             under = _units_baseline(line, word)
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
@@ -377,7 +378,7 @@ def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> 
                 glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
                 word = Word(text, (max(found[2], word.box[0]), *word.box[1:]), word.conf,  # noqa: PLW2901
                             glyphs_left if "".join(g.text for g in glyphs_left) == text else [], word.styles, word.size)
-        if sheet.picture is not None and "superscript" not in word.styles and not (
+        if sheet.picture is not None and not styled and not (
                 word.glyphs and _raised_box(word.glyphs[-1].box, line, scale, x_height)):
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, following, _units_baseline(line, word),
                                       x_height / scale)
