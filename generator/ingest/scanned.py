@@ -362,7 +362,8 @@ def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> 
         trailing = _trailing_garble(text)
         following = words[k + 1][0].box[0] if k + 1 < len(words) else None
         styled = "superscript" in word.styles or any("superscript" in w.styles for w, _ in words)
-        if sheet.picture is not None and k == 0 and not styled and not (word.glyphs and _raised_box(word.glyphs[0].box, line, scale, x_height)):
+        first_raised = bool(word.glyphs) and _raised_box(word.glyphs[0].box, line, scale, x_height)
+        if sheet.picture is not None and k == 0 and not styled and not first_raised:
             # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
             under = _units_baseline(line, word)
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
