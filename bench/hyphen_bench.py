@@ -81,12 +81,12 @@ def naive(files: list[Path]) -> str:
 
 def tool(files: list[Path]) -> tuple[str, int, float]:
     """`edition clean`'s text, its undecided cases, and its seconds (start-up excluded)."""
-    from generator.diagnostics import Collector
-    from generator.ingest.pipeline import run, to_clean_text
+    from generator.ingest.pipeline import read_book
+    from generator.ingest.writers import clean_text
 
     start = time.perf_counter()
-    result = run(files, None, Collector())
-    return to_clean_text(result), len(result.undecided), time.perf_counter() - start
+    book = read_book(files)
+    return clean_text(book), len(book.undecided), time.perf_counter() - start
 
 
 # ---- scoring ----
@@ -146,7 +146,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "books")
     args = parser.parse_args()
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from generator.ingest.pipeline import run; "
+    subprocess.run([sys.executable, "-c", "from generator.ingest.pipeline import read_book; "
                     "from generator.ingest.lexicon import Lexicon; Lexicon(set()).is_word('Haus')"], check=True)
     startup = time.perf_counter() - start
     print(f"start-up (a fresh process: import, lexicon ready, one lookup): {startup:.2f} s\n")

@@ -52,7 +52,7 @@ def naive(pdf: Path) -> list[dict]:
 
 
 def page_text_route(pdf: Path) -> list[dict]:
-    from generator.ingest.pipeline import clean_text
+    from generator.ingest.pipeline import clean
 
     with tempfile.TemporaryDirectory() as folder:
         files = []
@@ -64,7 +64,7 @@ def page_text_route(pdf: Path) -> list[dict]:
             if out.read_text(encoding="utf-8").strip():
                 files.append(out)
         try:
-            text = clean_text(files)
+            text = clean(files)
         except Exception as exc:  # noqa: BLE001 - a baseline that fails scores zero
             print(f"  (page-text route failed: {str(exc)[:80]})")
             return [{"title": "", "blocks": [], "notes": {}}]

@@ -117,9 +117,9 @@ def main() -> None:
         try:
             import books
 
-            from generator.ingest.book import ingest_pdf
+            from generator.ingest.pipeline import ingest
             pdf, _ = books.typeset("heldout-typst", work / "books")
-            ingest_pdf(pdf, None, book, force=False)
+            ingest([pdf], book)
             editions.append(("heldout-typst (from its PDF)", book))
         except Exception as exc:  # noqa: BLE001 - the book needs typst: the default edition still runs
             print(f"(test book skipped: {exc})")

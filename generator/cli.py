@@ -42,19 +42,25 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("folder", type=Path, metavar="DIR")
     new.add_argument("--language", default="de", choices=("de", "en"), help="language of the sample (default: de)")
 
-    clean = commands.add_parser("clean", help="print the cleaned reading text of a book's PDF or of raw pages")
-    clean.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
+    clean = commands.add_parser("clean", help="print the cleaned reading text of a book's PDF, a scan or raw pages")
+    clean.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                       help="book.pdf, OCR files (hOCR, ALTO, PAGE XML) or page pictures or a folder of them, "
+                            "or page text files")
     clean.add_argument("--decisions", type=Path, help="editorial decisions file to apply (page text)")
     clean.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
     _scan_options(clean)
 
-    ingest = commands.add_parser("ingest", help="a book's PDF (or raw page text) → chapter sources + review report")
-    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
+    ingest = commands.add_parser("ingest", help="a book's PDF, a scan (or raw page text) → chapter sources + review "
+                                                "report")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="book.pdf, OCR files (hOCR, ALTO, PAGE XML) or page pictures or a folder of them, "
+                             "or page text files")
     ingest.add_argument("--into", type=Path,
-                        help="content folder for a PDF (default: content); chapter source for page text "
-                             "(default: content/chapter.md)")
+                        help="content folder for a PDF or a scan (default: content); for page text a chapter source "
+                             "(default: content/chapter.md) or a content folder")
     ingest.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
-    ingest.add_argument("--force", action="store_true", help="replace chapters edited by hand or not written by ingest")
+    ingest.add_argument("--force", action="store_true",
+                        help="replace chapters and review files edited by hand or not written by ingest")
     ingest.add_argument("--decisions", type=Path, help="editorial decisions (default: decisions.toml beside --into)")
     ingest.add_argument("--title", help="chapter title (default: the running title found in the pages)")
     _scan_options(ingest)
@@ -143,150 +149,12 @@ def _scan_options(command: argparse.ArgumentParser) -> None:
                               "(default: the edition's language)")
 
 
-def _scan(args) -> list[Path] | None:
-    """OCR files (hOCR, ALTO, PAGE XML: by content) or folders of them, if that is what the
-    command was given."""
-    from generator.ingest.sheets import sniff
-
-    def is_ocr(path: Path) -> bool:
-        if path.is_dir():
-            return any(sniff(p) for p in path.iterdir() if p.is_file())
-        return sniff(path) is not None
-
-    if not args.files or not all(is_ocr(f) for f in args.files):
-        return None
-    if args.pages:
-        from generator.diagnostics import Collector
-
-        problems = Collector()
-        problems.error(args.files[0], None, "--pages counts the pages of a PDF; OCR files are pages already")
-        problems.raise_if_errors()
-    return list(args.files)
-
-
-def _pictures(args) -> tuple[Path, str] | None:
-    """A scan for the built-in OCR: a folder of page pictures, or a PDF whose pages are
-    pictures (or pictures under OCRmyPDF's GlyphLessFont layer): (the path, what it is)."""
-    from generator.ingest import ocr
-
-    if len(args.files) != 1:
-        return None
-    path = args.files[0]
-    if path.is_dir() and ocr.folder_pictures(path):
-        return path, "folder"
-    if _is_pdf(path):
-        try:
-            kind = ocr.pdf_kind(path)
-        except (OSError, ValueError, RuntimeError):  # a damaged PDF: the PDF route says what is wrong with it
-            return None
-        if kind != "text":
-            return path, kind
-    return None
-
-
-def _ocr_first(args, into: Path, progress) -> tuple[list[Path], Path]:
-    """The built-in OCR of a scan: its hOCR files (in `into`/review/ocr) and the scan's path."""
-    from generator.config import CONFIG_NAME
-    from generator.diagnostics import Collector
-    from generator.ingest import ocr
-
-    path, kind = args.scan
-    problems = Collector()
-    what = {"folder": "a folder of page pictures", "image": "a PDF of page pictures with no text layer",
-            "layer": "a PDF of page pictures under an OCR layer in GlyphLessFont (OCRmyPDF's: no baselines, one "
-                     "size per line, a space after every break hyphen: too little for notes and hyphenation)"}[kind]
-    if not ocr.available():
-        problems.error(path, None, f"{what}: reading it needs OCR: {ocr.ADVICE}")
-        problems.raise_if_errors()
-    language = "de"
-    config = into / CONFIG_NAME
-    if config.is_file():
-        import re
-
-        found = re.search(r'(?m)^language\s*=\s*"(\w+)"', config.read_text(encoding="utf-8", errors="replace"))
-        language = found.group(1) if found else language
-    chosen = ocr.model(args.ocr_model, language, problems, path)
-    problems.raise_if_errors()
-    assert chosen is not None
-    work = into / "review" / "ocr"
-    pictures = ocr.folder_pictures(path) if kind == "folder" else ocr.pdf_pictures(path, work / "pages", progress)
-    return ocr.recognise(pictures, work, chosen[0], chosen[1], progress=progress), path
-
-
-def _pdf(args) -> Path | None:
-    """The book's PDF, if that is what the command was given (by its first bytes, not its name)."""
-    from generator.diagnostics import Collector
-
-    pdfs = [f for f in args.files if _is_pdf(f)]
-    if not pdfs:
-        if args.pages:
-            problems = Collector()
-            problems.error(args.files[0], None, "--pages counts the pages of a PDF; page text files are pages already")
-            problems.raise_if_errors()
-        return None
-    problems = Collector()
-    if len(args.files) > 1:
-        problems.error(pdfs[0], None, "give one PDF (a whole book, or --pages of it), not several files")
-    if args.decisions and not args.decisions.is_file():
-        problems.error(args.decisions, None, "no such decisions file")
-    problems.raise_if_errors()
-    return pdfs[0]
-
-
-def _is_pdf(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(1024).lstrip().startswith(b"%PDF-")
-    except OSError:
-        return False
-
-
 def _clean(args) -> int:
-    if not args.files:
-        return 1
-    args.scan = _pictures(args)
-    if args.scan is not None:
-        import tempfile
-
-        from generator.ingest.scanbook import clean_scan
-
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            with tempfile.TemporaryDirectory() as work:
-                hocr, _ = _ocr_first(args, Path(work), progress)
-                text = clean_scan(hocr, args.images, progress)
-        finally:
-            if progress:
-                progress.clear()
-        sys.stdout.write(text)
-        return 0
-    if (scans := _scan(args)) is not None:
-        from generator.ingest.scanbook import clean_scan
-
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            text = clean_scan(scans, args.images, progress)
-        finally:
-            if progress:
-                progress.clear()
-        sys.stdout.write(text)
-        return 0
-    if (pdf := _pdf(args)) is not None:
-        from generator.ingest.book import clean_pdf
-
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            text = clean_pdf(pdf, args.pages, progress)
-        finally:
-            if progress:
-                progress.clear()
-        sys.stdout.write(text)
-        return 0
-    from generator.ingest.pipeline import clean_text
+    from generator.ingest.pipeline import clean
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        text = clean_text(args.files, args.decisions, progress)
+        text = clean(args.files, args.pages, args.decisions, progress, args.images, args.ocr_model)
     finally:
         if progress:
             progress.clear()
@@ -295,52 +163,26 @@ def _clean(args) -> int:
 
 
 def _ingest(args) -> int:
-    args.scan = _pictures(args)
-    if args.scan is not None:
-        from generator.ingest.scanbook import ingest_scan
-
-        into = args.into or Path("content")
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            hocr, source = _ocr_first(args, into, progress)
-            summary = ingest_scan(hocr, None, into, args.force, args.decisions, progress, name=str(source))
-        finally:
-            if progress:
-                progress.clear()
-        print(summary)
-        return 0
-    if (scans := _scan(args)) is not None:
-        from generator.ingest.scanbook import ingest_scan
-
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            summary = ingest_scan(scans, args.images, args.into or Path("content"), args.force, args.decisions, progress)
-        finally:
-            if progress:
-                progress.clear()
-        print(summary)
-        return 0
-    if (pdf := _pdf(args)) is not None:
-        from generator.ingest.book import ingest_pdf
-
-        progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            summary = ingest_pdf(pdf, args.pages, args.into or Path("content"), args.force, args.decisions, progress)
-        finally:
-            if progress:
-                progress.clear()
-        print(summary)
-        return 0
     from generator.ingest.pipeline import ingest
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        summary = ingest(args.files, args.into or Path("content/chapter.md"), args.decisions, args.title, progress)
+        summary = ingest(args.files, args.into, args.pages, args.force, args.decisions, args.title, progress,
+                         args.images, args.ocr_model, _tell(progress))
     finally:
         if progress:
             progress.clear()
     print(summary)
     return 0
+
+
+def _tell(progress: _Progress | None):
+    """A line said before it is done (on stderr: the summary is stdout's), clearing the status line."""
+    def tell(message: str) -> None:
+        if progress:
+            progress.clear()
+        print(message, file=sys.stderr, flush=True)
+    return tell
 
 
 class _Progress:

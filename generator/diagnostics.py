@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.files import shown
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
@@ -17,7 +19,8 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = shown(self.path)  # a line break or a byte that is not UTF-8 in a name, escaped
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.level}: {self.message}"
 
 

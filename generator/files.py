@@ -68,6 +68,8 @@ def _kind(mode: int) -> str:
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
+    if stat.S_ISREG(mode):
+        return "a file"
     return "not a regular file"
 
 
@@ -95,7 +97,7 @@ class Folder:
     # ---- life ----
 
     def close(self) -> None:
-        if self.fd >= 0:
+        if getattr(self, "fd", -1) >= 0:   # (a folder that failed to open has none)
             os.close(self.fd)
             self.fd = -1
 
@@ -168,8 +170,48 @@ class Folder:
             return "folder"
         return "link" if stat.S_ISLNK(info.st_mode) else "other"
 
+    def describe(self, name: str) -> str:
+        """What is at `name`, for a message: "a symbolic link", "a FIFO", "a folder" … (links not followed)."""
+        parent, last = self._parent(name)
+        try:
+            return _kind(os.stat(last, dir_fd=parent.fd, follow_symlinks=False).st_mode)
+        finally:
+            if parent is not self:
+                parent.close()
+
     def exists(self, name: str) -> bool:
         return self.kind(name) is not None
+
+    def stat(self, name: str) -> os.stat_result | None:
+        """The entry `name` itself (a link is not followed), or None where nothing is."""
+        parent, last = self._parent(name)
+        try:
+            return os.stat(last, dir_fd=parent.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        finally:
+            if parent is not self:
+                parent.close()
+
+    def open_file(self, name: str) -> int:
+        """A descriptor for reading the regular file `name` (the caller closes it); a link,
+        FIFO, device or folder there is refused. What is checked through it is what is read."""
+        parent, last = self._parent(name)
+        try:
+            try:
+                fd = os.open(last, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=parent.fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.EMLINK):
+                    raise Refused(self.path / name, "is a symbolic link: refused") from None
+                raise
+        finally:
+            if parent is not self:
+                parent.close()
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            raise Refused(self.path / name, f"is {_kind(mode)}: only regular files are read")
+        return fd
 
     def names(self) -> list[str]:
         """The entries of this folder (no `.`/`..`), sorted."""
@@ -275,6 +317,60 @@ class Folder:
             if parent is not self:
                 parent.close()
 
+    def move_in_new(self, scratch: Folder, temp: str, name: str) -> None:
+        """Give `temp` (a file the tool wrote in `scratch`) the name `name` here, which must be
+        free: made by a hard link, which never replaces anything (a file or a link planted there
+        meanwhile is an error, not overwritten), then the scratch name removed. Where the file
+        system has no hard links, the name is checked and the file renamed."""
+        parent, last = self._parent(name, create=True)
+        try:
+            try:
+                os.link(temp, last, src_dir_fd=scratch.fd, dst_dir_fd=parent.fd, follow_symlinks=False)
+            except FileExistsError:
+                raise Refused(self.path / name, "exists already: not replaced") from None
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+                    raise
+                if self.kind(name) is not None:
+                    raise Refused(self.path / name, "exists already: not replaced") from None
+                os.replace(temp, last, src_dir_fd=scratch.fd, dst_dir_fd=parent.fd)
+            else:
+                os.unlink(temp, dir_fd=scratch.fd)
+            _sync(parent.fd)
+        finally:
+            if parent is not self:
+                parent.close()
+
+    def remove_tree(self, name: str) -> None:
+        """Remove the folder `name` here with all it holds, no link followed (a link there, or
+        in it, is removed itself); absent is fine."""
+        import shutil  # noqa: PLC0415
+
+        kind = self.kind(name)
+        if kind is None:
+            return
+        if kind != "folder":
+            self.remove(name)
+            return
+        parent, last = self._parent(name)
+        try:
+            shutil.rmtree(last, dir_fd=parent.fd)
+        finally:
+            if parent is not self:
+                parent.close()
+
+    def remove_folder(self, name: str) -> None:
+        """Remove the empty folder `name` (a link there is refused, never followed)."""
+        parent, last = self._parent(name)
+        try:
+            info = os.stat(last, dir_fd=parent.fd, follow_symlinks=False)
+            if not stat.S_ISDIR(info.st_mode):
+                raise Refused(self.path / name, f"is {_kind(info.st_mode)}, not a folder: not removed")
+            os.rmdir(last, dir_fd=parent.fd)
+        finally:
+            if parent is not self:
+                parent.close()
+
     def remove(self, name: str) -> None:
         """Remove a regular file or a link (never what a link points to); absent is fine."""
         parent, last = self._parent(name)
@@ -310,6 +406,11 @@ def _read_fd(fd: int, path: Path | str, limit: int) -> bytes:
         os.close(fd)
 
 
+def read_open(fd: int, path: Path | str, limit: int = READ_LIMIT) -> bytes:
+    """The bytes of the regular file open at `fd` (from `Folder.open_file`), which it closes."""
+    return _read_fd(fd, path, limit)
+
+
 def _write_fd(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -337,6 +438,44 @@ def read_regular(path: Path, limit: int = READ_LIMIT, follow: bool = True) -> by
     return _read_fd(fd, path, limit)
 
 
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first `size` bytes of a regular file the user named (a link to one is followed):
+    enough to tell what the file is by its content. A FIFO or a device is refused unread."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    except IsADirectoryError:
+        raise Refused(path, "is a folder, not a file") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(path, f"is {_kind(info.st_mode)}: only regular files are read")
+        return os.pread(fd, size, 0)
+    finally:
+        os.close(fd)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")   # reorder what a terminal shows
+
+
+def shown(text: str | Path) -> str:
+    """A name as a message or a report shows it: a line break, a control character or a byte
+    that is not UTF-8 (Python keeps those as lone surrogates) written as an escape (`\\n`,
+    `\\x1b`, `\\xff`), so no name can start a line of its own or garble a terminal."""
+    out: list[str] = []
+    for char in str(text):
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:          # an undecodable byte, kept by surrogateescape
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def inside(root: Path, path: Path) -> PurePosixPath | None:
     """`path`'s name below `root` when it lies there, links resolved; else None."""
     try:
@@ -345,11 +484,12 @@ def inside(root: Path, path: Path) -> PurePosixPath | None:
         return None
 
 
-def lock(folder: Folder, name: str) -> int | None:
+def lock(folder: Folder, name: str, wait: bool = False) -> int | None:
     """Hold an exclusive lock on the file `name` in `folder` (released when the process ends,
-    however it ends); None if another process holds it. The file is created if absent; a link
-    or anything but a regular file there is refused, never opened (a planted link to a file of
-    the editor's would otherwise be truncated). The holder's pid is written into it."""
+    however it ends); None if another process holds it (with `wait`: once it has let go). The
+    file is created if absent; a link or anything but a regular file there is refused, never
+    opened (a planted link to a file of the editor's would otherwise be truncated). The
+    holder's pid is written into it."""
     try:
         import fcntl  # noqa: PLC0415 - POSIX only
     except ImportError:
@@ -371,10 +511,13 @@ def lock(folder: Folder, name: str) -> int | None:
         reason = "has other names (hard links)" if stat.S_ISREG(info.st_mode) else f"is {_kind(info.st_mode)}"
         raise Refused(folder.path / name, f"{reason}: refused (the lock file)")
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
     except BlockingIOError:
         os.close(fd)
         return None
+    except BaseException:  # Ctrl+C while waiting
+        os.close(fd)
+        raise
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)
     return fd

@@ -1,12 +1,15 @@
 """The words of the interface, one table per language: the site's pages, the citation texts,
 the script's messages and the preview's error overlay all take theirs from here. An edition's
-`language` picks the table by its primary tag ("de-CH" → de); a language without one gets the
-English table. The command line speaks English.
+`language` picks the table by its primary tag and its region: German (`de`, `de-DE`: "Schließen"),
+Swiss Standard German (`de-CH`, `de-LI`: ss for ß, "Schliessen"), Austrian (`de-AT`: "Jänner");
+a language without a table gets the English one. The command line speaks English.
 
 Templates read them as `t.name`; code as `labels(language)["name"]`. `{n}`, `{title}` and
 `{label}` are filled in where they are used.
 """
 from __future__ import annotations
+
+import functools
 
 GERMAN = {
     "skip": "Zum Text springen",
@@ -44,13 +47,15 @@ GERMAN = {
     "copy_text": "Kopieren",
     "copied": "Kopiert",
     "accessed": "abgerufen am",
-    "close": "Schliessen",
+    "close": "Schließen",
     "downloads": "Für Literaturverwaltungen:",
     "section_link": "Link zu diesem Abschnitt",
     "notes": "Anmerkungen",
     "note": "Anmerkung {label}",
     "note_back": "Anmerkung {label}, zurück zum Text",
     "to_note": "zur Anmerkung",
+    "note_short": "Anm.",
+    "note_page": "Die Anmerkung steht im Druck auf dieser Seite",
     "paragraph": "Absatz {n}",
     "paragraph_link": "Link zu Absatz {n}",
     "paragraph_cite": "Absatz {n} zitieren",
@@ -83,6 +88,7 @@ GERMAN = {
     "section": "Abschnitt",
     "in": "In",
     "editors_cite": "(Hrsg.)",
+    "chapter_cite": "Kap.",
     "digital_edition": "Digitale Edition",
     "edited_by": "hg. von",
     "version_of": "Stand:",
@@ -90,13 +96,26 @@ GERMAN = {
     "quote_close": "“",
     "months": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
     "date": "{day}. {month} {year}",
-    "locale": "de-CH",
-    "build_failed": "Die letzte Änderung liess sich nicht bauen; dies ist der letzte gute Stand.",
+    "locale": "de",  # the script's dates (toLocaleDateString); the edition's own tag where it names a region
+    "build_failed": "Die letzte Änderung ließ sich nicht bauen; dies ist der letzte gute Stand.",
     "not_found": "Seite nicht gefunden",
     "not_found_text": "Diese Adresse gibt es in der Edition nicht (mehr).",
+    "moved": "Dieser Abschnitt steht jetzt hier:",
     # the review report of `edition ingest`
     "report": "Prüfbericht",
-    "report_intro": "Jede Änderung am Rohtext ist hier aufgeführt. Entscheidungen gehören in `decisions.toml`.",
+    "report_intro": "Jede Änderung am gedruckten Text, alles Erkannte und Entfernte. Zuerst prüfen: die Hinweise "
+                    "und das Unentschiedene. Entscheidungen gehören in `decisions.toml`.",
+    "warnings": "Hinweise",
+    "where": "Ort",
+    "chapters_table": "Kapitel",
+    "title": "Titel",
+    "sections": "Abschnitte",
+    "paragraphs": "Absätze",
+    "kept_by_hand": "Von Hand bearbeitet und daher nicht ersetzt",
+    "left_out": "Weggelassen (Inhaltsverzeichnis, Register)",
+    "input_pages": "Eingabe",
+    "print_pages": "Druckseiten",
+    "emphasis": "Hervorhebungen",
     "none": "(keine)",
     "report_pages": "Seiten",
     "file": "Datei",
@@ -124,6 +143,13 @@ GERMAN = {
     "remark": "Notiz",
     "stale": "Entscheidungen ohne Treffer (veraltet?)",
     "line": "Zeile",
+    "unsure": "Unsichere Wörter der Texterkennung",
+    "unsure_intro": "Wörter, die die Texterkennung (OCR) selbst für unsicher hält (ihre Konfidenz unter {below}): am "
+                    "Bild der Seite prüfen. Eine Korrektur gehört in `decisions.toml` (`[[replace]]`) oder in die "
+                    "hOCR-Datei unter `review/ocr/`. In der Ansicht „wie gedruckt“ und auf den Druckseiten sind sie "
+                    "markiert.",
+    "words_confidence": "Wörter (Konfidenz)",
+    "unsure_mark": "Texterkennung unsicher",
 }
 
 ENGLISH = {
@@ -167,6 +193,8 @@ ENGLISH = {
     "note": "Note {label}",
     "note_back": "Note {label}, back to the text",
     "to_note": "to the note",
+    "note_short": "n.",
+    "note_page": "The note is printed on this page",
     "paragraph": "Paragraph {n}",
     "paragraph_link": "Link to paragraph {n}",
     "paragraph_cite": "Cite paragraph {n}",
@@ -199,6 +227,7 @@ ENGLISH = {
     "section": "section",
     "in": "In",
     "editors_cite": "(ed.)",
+    "chapter_cite": "chap.",
     "digital_edition": "Digital edition",
     "edited_by": "ed. by",
     "version_of": "version of",
@@ -210,8 +239,21 @@ ENGLISH = {
     "build_failed": "The last change could not be built; this is the last good version.",
     "not_found": "Page not found",
     "not_found_text": "This address does not exist in the edition (any more).",
+    "moved": "This section is now here:",
     "report": "Review report",
-    "report_intro": "Every change to the raw text is listed here. Decisions belong in `decisions.toml`.",
+    "report_intro": "Every change to the printed text, everything recognised and removed. Check first: the notes "
+                    "and the undecided cases. Decisions belong in `decisions.toml`.",
+    "warnings": "To check",
+    "where": "Where",
+    "chapters_table": "Chapters",
+    "title": "Title",
+    "sections": "Sections",
+    "paragraphs": "Paragraphs",
+    "kept_by_hand": "Edited by hand and therefore not replaced",
+    "left_out": "Left out (contents, index)",
+    "input_pages": "Input",
+    "print_pages": "Printed pages",
+    "emphasis": "Emphasis",
     "none": "(none)",
     "report_pages": "Pages",
     "file": "File",
@@ -239,14 +281,34 @@ ENGLISH = {
     "remark": "Note",
     "stale": "Decisions that match nothing (stale?)",
     "line": "Line",
+    "unsure": "Words the OCR was unsure of",
+    "unsure_intro": "Words the text recognition (OCR) itself was unsure of (its confidence below {below}): check them "
+                    "against the page's picture. A correction belongs in `decisions.toml` (`[[replace]]`) or in the "
+                    "hOCR file under `review/ocr/`. They are marked in the text as printed and on the printed pages.",
+    "words_confidence": "Words (confidence)",
+    "unsure_mark": "OCR unsure",
 }
 
+# Swiss Standard German has no ß (Liechtenstein writes as Switzerland does); Austria writes
+# "Jänner" for January.
+SWISS = {key: value.replace("ß", "ss") for key, value in GERMAN.items()}
+AUSTRIAN = GERMAN | {"months": GERMAN["months"].replace("Januar", "Jänner")}
+
 TABLES = {"de": GERMAN, "en": ENGLISH}
+VARIETIES = {"de-ch": SWISS, "de-li": SWISS, "de-at": AUSTRIAN}
 
 
+@functools.cache
 def labels(language: str) -> dict[str, str]:
-    """The table for a BCP 47 tag ("de-CH" → German); English for any language without one."""
-    return TABLES.get(language.split("-", maxsplit=1)[0].lower(), ENGLISH)
+    """The table for a BCP 47 tag: its language's, in its variety ("de-CH" → Swiss); English
+    for any language without one. `locale` is the tag itself where the table is its language's
+    ("de-CH"), else the table's own ("de", "en-GB": the dates the table writes)."""
+    subtags = language.lower().split("-")
+    region = next((tag for tag in subtags[1:] if len(tag) == 2 and tag.isalpha()), "")
+    table = VARIETIES.get(f"{subtags[0]}-{region}") or TABLES.get(subtags[0])
+    if table is None:
+        return ENGLISH
+    return table | {"locale": language} if region else table
 
 
 def date(iso: str, language: str) -> str:

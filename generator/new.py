@@ -45,7 +45,7 @@ Weiter geht es im [zweiten Kapitel](02-kapitel.md#s1).
 
 ## 1. Ein nummerierter Abschnitt
 
-{{page 3}}Der Abschnitt heisst `s1`, weil er die Nummer 1 trägt; die Überschrift darf sich ändern.
+{{page 3}}Der Abschnitt heißt `s1`, weil er die Nummer 1 trägt; die Überschrift darf sich ändern.
 
 > Ein Zitat mit Anmerkung.[^2]
 

@@ -77,6 +77,7 @@ LAYOUTS = {
                              numbered=True),
     "typst-endnotes": Layout("typst-endnotes", "typst", front=False, endnotes=True),
     "latex-endnotes": Layout("latex-endnotes", "latex", paper="a4", size=11, front=False, endnotes=True),
+    "typst-a5-numbered": Layout("typst-a5-numbered", "typst", numbered=True),
 }
 # name → (sentence bank, seed, layout): the held-out books are never tuned on.
 BOOKS = {
@@ -94,6 +95,20 @@ BOOKS = {
     "unseen-typst-defaults": ("heldout", 32, "typst-defaults"),
     "heldout-endnotes": ("heldout", 9, "latex-endnotes"),
 }
+# Books for the reading site, not for scoring ingest: half their notes cite a long address (a
+# DOI, an archived page, a query string, a mail address), as a real book's notes do. Two
+# chapters (17 pages, 64 notes): enough for every finding, cheap to draw for the facsimile.
+SITE_BOOKS = {
+    "urls-typst": ("tuning", 41, "typst-a5-numbered"),
+}
+SITE_CHAPTERS = 2
+ADDRESSES = [
+    "https://www.bundesarchiv.de/DE/Content/Artikel/Ueber-uns/Aus-unserer-Arbeit/aktenbestaende-zur-aussenpolitik-{n}.html",
+    "https://doi.org/10.1515/9783110{n}-007",
+    "https://web.archive.org/web/20190312094512/https://www.eda.admin.ch/eda/de/home/aussenpolitik/organisationen/uno-{n}.html",
+    "https://www.sipri.org/databases/milex?country=CH&from=1988&to=2019&format=xlsx&currency=constant-usd&id={n}",
+    "http://www.parlament.ch/d/dokumentation/berichte/vorstoesse/Documents/bericht-sicherheitspolitik-{n}.pdf",
+]
 
 AUTHORS = ["Meier", "Keller", "Brunner", "Baumann", "Huber", "Frei", "Zürcher", "Gross", "Weiß", "Schäfer"]
 WORKS = ["Kleinstaaten im Wandel", "Die Ordnung der Dinge am Fluss", "Aussenpolitik und Öffentlichkeit",
@@ -107,7 +122,13 @@ SECTION_TITLES = ["Forschungsstand", "Quellen und Methode", "Ein Rückblick", "A
 
 
 def make_book(name: str) -> tuple[Book, Layout]:
-    bank, seed, layout = BOOKS[name]
+    bank, seed, layout = BOOKS[name] if name in BOOKS else SITE_BOOKS[name]
+    return compose(name, bank, seed, layout, addresses=name in SITE_BOOKS), LAYOUTS[layout]
+
+
+def compose(name: str, bank: str, seed: int, layout: str, addresses: bool = False) -> Book:
+    """The book model: `bank` names the sentence bank; Sperrsatz only where `layout` is Typst's;
+    `addresses`: half the notes cite long addresses (the reading site's test book)."""
     sentences = [s for s in (BANKS / f"prose-{bank}.txt").read_text(encoding="utf-8").splitlines() if s]
     rng = random.Random(seed)
     figure = 0
@@ -135,6 +156,11 @@ def make_book(name: str) -> tuple[Book, Layout]:
         return runs
 
     def note() -> str:
+        if addresses and rng.random() < 0.5:
+            address = rng.choice(ADDRESSES).format(n=rng.randint(1000, 9999))
+            if rng.random() < 0.15:
+                return f"Auskunft des Archivs, mailto:archiv{rng.randint(1, 99)}@example.org, und {address}."
+            return f"{rng.choice(AUTHORS)}, {rng.choice(WORKS)}, online: {address} (abgerufen am 3. März 2020)."
         author, work = rng.choice(AUTHORS), rng.choice(WORKS)
         page = rng.randint(3, 380)
         kind = rng.random()
@@ -162,7 +188,7 @@ def make_book(name: str) -> tuple[Book, Layout]:
         return blocks
 
     chapters = []
-    for c, title in enumerate(CHAPTER_TITLES[: 4], 1):
+    for c, title in enumerate(CHAPTER_TITLES[: SITE_CHAPTERS if addresses else 4], 1):
         blocks = [Block("para", paragraph(rng.randint(50, 90)))]
         for s in range(1, rng.randint(3, 4) + 1):
             blocks += section_blocks(f"{c}.{s}")
@@ -171,7 +197,7 @@ def make_book(name: str) -> tuple[Book, Layout]:
         chapters.append(Chapter(title, blocks))
     preface = [Block("para", [("text", " ".join(rng.choice(sentences) for _ in range(5)))]) for _ in range(2)]
     book_title = "Kleine Staaten, große Fragen" if bank == "tuning" else "Der gezähmte Fluss"
-    return Book(name, book_title, preface, chapters), LAYOUTS[layout]
+    return Book(name, book_title, preface, chapters)
 
 
 # ---- gold ----
@@ -405,7 +431,7 @@ def typeset(name: str, out: Path) -> tuple[Path, dict]:
 
 
 def available(name: str) -> bool:
-    return LAYOUTS[BOOKS[name][2]].typesetter == "typst" or shutil.which("pdflatex") is not None
+    return LAYOUTS[(BOOKS.get(name) or SITE_BOOKS[name])[2]].typesetter == "typst" or shutil.which("pdflatex") is not None
 
 
 if __name__ == "__main__":

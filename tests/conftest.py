@@ -166,6 +166,28 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def url_book(typeset, tmp_path_factory) -> tuple[Path, Path]:
+    """A 33-page book typeset by Typst whose notes cite long addresses (books.SITE_BOOKS),
+    ingested from its PDF with `edition ingest` and built with its facsimile, once per session:
+    (content, site)."""
+    pdf, _ = typeset("urls-typst")
+    folder = tmp_path_factory.mktemp("url-book")
+    content, site = folder / "content", folder / "site"
+    ingested = run_cli("ingest", str(pdf), "--into", str(content))
+    assert ingested.returncode == 0, ingested.stderr
+    built = run_cli("build", "--content", str(content), "--out", str(site))
+    assert built.returncode == 0, built.stderr
+    return content, site
+
+
+@pytest.fixture(scope="session")
+def url_site(url_book):
+    """The URL book over HTTP (search works)."""
+    with serve_static(url_book[1]) as url:
+        yield url
+
+
 def run_on_terminal(*args: str) -> tuple[int, bytes, bytes]:
     """`edition ARGS` with its stderr on a pseudo-terminal: (exit code, stdout, what the terminal showed)."""
     import pty

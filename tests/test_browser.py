@@ -272,3 +272,48 @@ def test_a_page_number_never_breaks_across_lines(page, served_site):
         return found; }""")
     assert broken == []
     assert page.locator(".example-pb").count() == 1 and page.locator(".toc-page").count() >= 1
+
+
+def test_a_copied_paragraph_is_its_words_alone(page):
+    """"1Zitieren\\nSie ist …13" was what a reader's copy gave: the paragraph's number, its
+    "Zitieren" button, the print page mark and the note number are not part of the text."""
+    copied = page.evaluate("""() => {
+        const range = document.createRange(); range.selectNodeContents(document.getElementById('s6-1-p2'));
+        const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
+        return selection.toString(); }""")
+    assert " ".join(copied.split()) == (
+        "aber die Hoffnung aufkommen, dass mit der Zeit die Ansichten der Mitgliedstaaten zunehmend konvergieren "
+        "werden, auch wenn weiterhin das Prinzip der Intergouvernementalität die Zusammenarbeit in diesem Bereich "
+        "der Integration prägen wird.")
+
+
+def test_the_interface_speaks_swiss_standard_german_for_a_swiss_edition(page, built_site):
+    """The default edition is `de-CH`: "Schliessen", dates and Pagefind in its variety (the
+    URL book, `de`, says "Schließen": test_reading.py)."""
+    import json
+
+    page.locator('.para-cite[popovertarget="cite-s6-1-p1"]').click()
+    assert page.locator("#cite-s6-1-p1 .cite-close").inner_text() == "Schliessen"
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dataset.locale]") == ["de-CH", "de-CH"]
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["de-ch"]
+
+
+HYPHENATES = """() => {
+    const probe = document.createElement('div');
+    probe.lang = document.documentElement.lang;
+    probe.style.cssText = 'width:5em;font-size:16px;hyphens:auto;-webkit-hyphens:auto;overflow-wrap:normal;word-break:normal';
+    probe.textContent = 'Verteidigungsbereitschaft';
+    document.body.appendChild(probe);
+    const broken = probe.scrollWidth <= probe.clientWidth + 1;
+    probe.remove();
+    return broken; }"""
+
+
+def test_text_is_justified_only_where_the_browser_hyphenates_german(page):
+    """Justified lines without hyphenation leave wide gaps ("schon  so,  wie  es"): ragged right
+    unless this browser breaks a long German word; no soft hyphens are added to the text."""
+    hyphenates = page.evaluate(HYPHENATES)
+    align = page.locator("#s6-1-p1").evaluate("e => getComputedStyle(e).textAlign")
+    assert align == ("justify" if hyphenates else "start"), (align, hyphenates)
+    assert "\u00ad" not in page.content()

@@ -18,8 +18,8 @@ from pathlib import Path
 import books
 import pytest
 
-from generator.diagnostics import Collector
-from generator.ingest.pipeline import run, to_clean_text
+from generator.ingest.pipeline import read_book
+from generator.ingest.writers import clean_text
 
 EXTRACTORS = ("pdftotext", "pdftotext-layout", "pypdf", "pdfminer.six")
 
@@ -64,8 +64,8 @@ def body_words(gold: dict, text: str) -> float:
 def test_an_extractors_pages_come_out_at_least_as_well_as_the_naive_baseline(name, extractor, typeset, tmp_path):
     pdf, gold = typeset(name)
     files = extract(pdf, extractor, tmp_path / "pages")
-    result = run(files, None, Collector())
-    text = to_clean_text(result)
+    book = read_book(files)
+    text = clean_text(book)
     mine, baseline = body_words(gold, text), body_words(gold, naive(files))
     assert mine >= baseline and mine > 0.97, (mine, baseline)
     # no running head or folio left in the text: each title stands as often as the book prints it
@@ -80,17 +80,17 @@ def test_an_extractors_pages_come_out_at_least_as_well_as_the_naive_baseline(nam
         return
     assert not re.search(r"(?m)^\s*\d{1,3}\s*$", text)                 # no folio standing alone
     # the notes were told from the text, their numbers kept
-    assert len(result.notes) >= 0.9 * max(len(c["notes"]) for c in gold["chapters"])
+    assert len(book.chapters[0].notes) >= 0.9 * max(len(c["notes"]) for c in gold["chapters"])
 
 
 def test_letter_spaced_words_are_closed_and_reported(typeset, tmp_path):
     pdf, _ = typeset("heldout-typst")
     files = extract(pdf, "pdftotext", tmp_path / "pages")
     assert re.search(r"(?<!\S)(\w ){3,}\w(?!\S)", naive(files))        # the extractor gives them letter by letter
-    result = run(files, None, Collector())
-    closed = [r for r in result.repairs if r.rules[0].startswith("letter-spaced")]
-    assert closed and all(r.raw.replace(" ", "") == r.clean for r in closed)
-    assert not re.search(r"(?<!\S)(\w ){3,}\w(?!\S)", to_clean_text(result))
+    book = read_book(files)
+    closed = [c for c in book.changes if c.rule.startswith("letter-spaced")]
+    assert closed and all(c.raw.replace(" ", "") == c.clean for c in closed)
+    assert not re.search(r"(?<!\S)(\w ){3,}\w(?!\S)", clean_text(book))
 
 
 def test_a_terminal_sees_the_pages_being_read_and_a_pipe_does_not(typeset, tmp_path):

@@ -85,9 +85,10 @@ def _vnu(*folders: Path) -> list[dict]:
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
 
-def test_every_page_is_valid_html(built_site, corpus_site, hostile_site, tmp_path):
+def test_every_page_is_valid_html(built_site, corpus_site, hostile_site, url_book, tmp_path):
     sites = tmp_path / "sites"
-    for name, site in (("default", built_site), ("corpus", corpus_site), ("hostile", hostile_site)):
+    for name, site in (("default", built_site), ("corpus", corpus_site), ("hostile", hostile_site),
+                       ("url-book", url_book[1])):
         shutil.copytree(site, sites / name, ignore=shutil.ignore_patterns("pagefind"))
     messages = _vnu(sites)
     assert [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
@@ -125,6 +126,17 @@ def test_no_serious_accessibility_violations(browser, served_site, built_site, s
         if not rel.startswith("pagefind/"):
             if violations := _axe(browser, served_site + rel, scheme):
                 found[rel] = violations
+    assert found == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_book_from_a_pdf_has_no_serious_accessibility_violations(browser, url_book, url_site, scheme):
+    """A section page with the facsimile beside it, addresses in its notes and sidenotes, and a
+    print page's view (a sample: the default edition's test above takes every page)."""
+    site = url_book[1]
+    chapter = sorted(site.glob("002-*"))[0].name
+    sample = [f"{chapter}/s1-3.html", "pages/5.html"]
+    found = {path: violations for path in sample if (violations := _axe(browser, url_site + path, scheme))}
     assert found == {}
 
 

@@ -61,12 +61,12 @@ def test_clean_seed_000_passes_through_unchanged():
 
 def test_report_lists_19_repaired_words_the_decision_the_footer_and_headings(ingested):
     _, result, report = ingested
-    tool_repairs = [r for r in report["repairs"] if "editor's decision (decisions.toml)" not in r["rules"]]
+    tool_repairs = [r for r in report["changes"] if "editor's decision (decisions.toml)" not in r["rule"]]
     assert len(tool_repairs) == 19
     assert {"raw": "Klein staaten,", "clean": "Kleinstaaten,"}.items() <= next(
         r for r in tool_repairs if r["raw"] == "Klein staaten,").items()
-    decided = [r for r in report["repairs"] if r["rules"] == ["editor's decision (decisions.toml)"]]
-    assert [(d["raw"], d["clean"], d["page"]) for d in decided] == [("in dem", "indem", "229")]
+    decided = [r for r in report["changes"] if r["rule"] == "editor's decision (decisions.toml)"]
+    assert [(d["raw"], d["clean"], d["print_page"], d["file"]) for d in decided] == [("in dem", "indem", "229", "229-wrapped.txt")]
     kinds = [(e["kind"], e["detail"]) for e in report["events"]]
     assert ("header/footer removed", "229 Sicherheits- und Verteidigungspolitik von Kleinstaaten") in kinds
     assert ("heading", "6. Neue verteidigungs- und sicherheitspolitische Optionen") in kinds

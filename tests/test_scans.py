@@ -17,10 +17,12 @@ import pytest
 from conftest import FIXTURES, run_cli
 
 from generator.diagnostics import Collector, EditionError
-from generator.ingest import ocr
-from generator.ingest.layout import Ref, build_book
+from generator.ingest import ocr, readers
+from generator.ingest.decisions import Decisions
+from generator.ingest.layout import build_book
+from generator.ingest.model import Ref
 from generator.ingest.pdf import read_pdf
-from generator.ingest.scanbook import read_scan
+from generator.ingest.pipeline import passes
 from generator.ingest.sheets import natural_key, sniff
 
 SCANS = FIXTURES / "scans" / "typst-300"
@@ -30,6 +32,16 @@ KINDS = {"hocr": ".hocr", "hocr-words": ".words.hocr", "alto-tesseract": ".xml",
 
 def files(kind: str, folder: Path = SCANS, pages=(8, 9, 10)) -> list[Path]:
     return [folder / f"p-{n}{KINDS[kind]}" for n in pages]
+
+
+def read_scan(paths: list[Path], images: Path | None = None):
+    """The scanned pages as the reader gives them, and the book the passes make of them."""
+    problems = Collector()
+    files = readers.inputs(paths, problems)
+    reader = readers.recognise(files, problems)
+    problems.raise_if_errors()
+    source = readers.read(reader, files, None, problems, None, readers.Options(images), paths)
+    return source.pages, passes(source, Decisions(), None)
 
 
 def facts(book) -> dict:
@@ -76,7 +88,6 @@ def test_every_route_gives_the_chapters_and_print_pages(kind, printed):
     assert "Kleine Staaten, große Fragen" not in body    # the running head is off
 
 
-@pytest.mark.xfail(strict=True, reason='issue 27: not yet passing, see the report')
 def test_pages_in_natural_order_and_numbers_never_from_names(tmp_path):
     """p-9 before p-10; a page's print number is its folio, whatever the file is called."""
     for n, name in ((8, "scan-10"), (9, "scan-9"), (10, "scan-11")):   # 9 < 10 < 11 as numbers, not as text
@@ -84,27 +95,26 @@ def test_pages_in_natural_order_and_numbers_never_from_names(tmp_path):
         shutil.copy(SCANS / f"p-{n}.png", tmp_path / f"p-{n}.png")
     assert [p.name for p in sorted(tmp_path.glob("*.xml"), key=lambda p: natural_key(p.name))] == \
         ["scan-9.xml", "scan-10.xml", "scan-11.xml"]
-    scan, book = read_scan([tmp_path], None)
-    assert [book.folios[p.index] for p in scan.pages] == ["7", "6", "8"]
+    pages, book = read_scan([tmp_path], None)
+    assert [book.folios[p.index] for p in pages] == ["7", "6", "8"]
 
 
 def test_a_worn_scan_is_straightened():
     """A page turned by about a degree: its lines' left ends line up again (a paragraph's lines
     would otherwise look indented and the paragraphs break)."""
-    scan, _ = read_scan(files("hocr-words", WORN, (9,)), None)
-    lefts = sorted(round(line.left) for line in scan.pages[0].lines if line.size >= 9)
+    pages, _ = read_scan(files("hocr-words", WORN, (9,)), None)
+    lefts = sorted(round(line.left) for line in pages[0].lines if line.size >= 9)
     common = max(set(lefts), key=lefts.count)
     assert sum(abs(x - common) <= 2 for x in lefts) >= 0.6 * len(lefts), lefts
 
 
-@pytest.mark.xfail(strict=True, reason='issue 27: not yet passing, see the report')
 def test_unread_note_number_is_a_hinweis_never_a_plain_digit(tmp_path):
     """Without its picture (and so nothing to look at) a mark the engine misread stays what it
     is; with the picture but no reader, marks are numbered from the sequence and said so."""
     shutil.copy(SCANS / "p-8.xml", tmp_path / "p-8.xml")
-    scan, book = read_scan([tmp_path / "p-8.xml"], None)
-    assert not scan.pictures
-    text = " ".join(line.text for p in scan.pages for line in p.lines)
+    pages, book = read_scan([tmp_path / "p-8.xml"], None)
+    assert not any(p.picture for p in pages)
+    text = " ".join(line.text for p in pages for line in p.lines)
     assert "überschätzen.²⁴" not in text
     import generator.ingest.pictures as looks
 
@@ -112,7 +122,7 @@ def test_unread_note_number_is_a_hinweis_never_a_plain_digit(tmp_path):
     looks.read_digits = lambda *a, **k: None   # no tesserocr: nothing re-reads a mark
     try:
         shutil.copy(SCANS / "p-8.png", tmp_path / "p-8.png")
-        scan, book = read_scan([tmp_path / "p-8.xml"], None)
+        pages, book = read_scan([tmp_path / "p-8.xml"], None)
     finally:
         looks.read_digits = saved
     inferred = [e for e in book.events if e.kind in ("note number from the sequence", "warning") and "numbered" in e.detail]
@@ -120,7 +130,6 @@ def test_unread_note_number_is_a_hinweis_never_a_plain_digit(tmp_path):
     assert all(e.line for e in inferred)
 
 
-@pytest.mark.xfail(strict=True, reason='issue 27: not yet passing, see the report')
 def test_engine_doubts_are_listed_at_page_and_line(tmp_path):
     content = tmp_path / "content"
     folder = tmp_path / "ocr"
@@ -149,8 +158,8 @@ def test_historical_letters_kept_as_printed_and_normalised_as_repairs(tmp_path):
     page = page.replace("Kleinstaaten", "Kleinſtaaten", 1)
     (tmp_path / "p-9.page.xml").write_text(page, encoding="utf-8")
     shutil.copy(SCANS / "p-9.png", tmp_path / "p-9.png")
-    scan, book = read_scan([tmp_path / "p-9.page.xml"], None)
-    assert any("ſ" in line.text for p in scan.pages for line in p.lines)   # the print as recorded
+    pages, book = read_scan([tmp_path / "p-9.page.xml"], None)
+    assert any("ſ" in line.text for p in pages for line in p.lines)   # the print as recorded
     assert any(c.raw.startswith("Kleinſtaaten") and c.clean.startswith("Kleinstaaten") for c in book.changes)
     from generator.ingest.writers import clean_text
 
@@ -191,7 +200,6 @@ def _need_ocr() -> None:
         pytest.skip("the ocr extra is not installed (pip install -e '.[ocr]')")
 
 
-@pytest.mark.xfail(strict=True, reason='issue 27: not yet passing, see the report')
 def test_built_in_ocr_of_a_folder_of_pictures_and_its_reuse(tmp_path):
     """Two pages OCRed here (CI runs OCR on at most 3 pages): the hOCR is kept in review/ocr
     and reused while the pictures are the same; an edited hOCR survives a re-ingest."""

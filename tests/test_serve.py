@@ -254,6 +254,34 @@ def test_save_rebuilds_error_overlays_and_fix_recovers(preview):
     assert "6.1. Kooperative Verteidigungspolitik" in get(instance, "/kleinstaaten/s6-1.html")[1]
 
 
+def test_a_section_whose_id_changed_gets_the_sites_404_page_with_a_link_to_its_new_place(preview, browser):
+    """A tab open on 6.1 while its heading is renumbered 6.3 reloads into the site's own 404
+    page (not a bare "Not found"), which links to the section where it stands now, at the same
+    paragraph."""
+    instance, content = preview
+    source = content / "kleinstaaten.md"
+    tab = browser.new_page()
+    try:
+        tab.goto(f"{instance.url}kleinstaaten/s6-1.html#s6-1-p2")
+        tab.wait_for_timeout(300)  # the event stream connects
+        editor_save(source, source.read_text(encoding="utf-8").replace("### 6.1. Kooperative Verteidigungspolitik {#s6-1}",
+                                                                       "### 6.3. Kooperative Verteidigungspolitik {#s6-3}"))
+        tab.wait_for_selector("#edition-moved", timeout=10000)   # reloaded by itself
+        status, body = get(instance, "/kleinstaaten/s6-1.html")
+        assert status == 404 and "<h1>Seite nicht gefunden</h1>" in body and "/__edition/events" in body
+        link = tab.locator("#edition-moved")
+        assert link.inner_text() == "6.3. Kooperative Verteidigungspolitik"
+        assert tab.locator(".moved").inner_text().startswith("Dieser Abschnitt steht jetzt hier:")
+        link.click()
+        tab.wait_for_url(f"{instance.url}kleinstaaten/s6-3.html#s6-3-p2")
+        assert tab.locator("#s6-3-p2").is_visible()
+        # any other unknown address: the site's 404 page, without a link
+        status, body = get(instance, "/kleinstaaten/nirgends.html")
+        assert status == 404 and "Seite nicht gefunden" in body and "edition-moved" not in body
+    finally:
+        tab.close()
+
+
 def test_template_change_rebuilds_everything(preview, tmp_path):
     instance, _ = preview
     before = instance.builds

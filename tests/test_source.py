@@ -60,7 +60,7 @@ def test_a_page_break_inside_a_note_is_kept_with_an_id_of_its_own(tmp_path):
     out = tmp_path / "site"
     assert build(content, out).returncode == 0
     page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
-    assert 'id="fn-3-seite-11"' in page and ">S. 11</a>" in page
+    assert 'id="fn-3-seite-11"' in page and ">S. 11</span></a>" in page
     assert 'id=""' not in page and 'href="#"' not in page
 
 
@@ -109,7 +109,7 @@ def test_roman_front_matter_pages_then_arabic_pages_in_order_across_chapters(tmp
     result = build(content, out)
     assert result.returncode == 0, result.stderr
     page = (out / "01-vorwort" / "vorwort.html").read_text(encoding="utf-8")
-    assert 'id="seite-ix"' in page and ">S. IX</a>" in page and "S. IX–X, Abs. 1" in page
+    assert 'id="seite-ix"' in page and ">S. IX</span></a>" in page and "S. IX–X, Abs. 1" in page
     (content / "03-kapitel.md").write_text("# Zwei\n\n## 1. B\n\n{{page 2}}Text.\n", encoding="utf-8")
     (content / "02-kapitel.md").write_text("# Eins\n\n## 1. A\n\n{{page 1}}Text.\n\n{{page 2}}Mehr.\n\n"
                                            "{{page III}}Roman nach arabisch.\n", encoding="utf-8")
@@ -208,7 +208,7 @@ def test_an_english_edition_speaks_english_everywhere(tmp_path):
     out = tmp_path / "site"
     assert build(content, out).returncode == 0
     page = (out / "chapter" / "s1.html").read_text(encoding="utf-8")
-    for english in ('lang="en-GB"', ">Notes</h2>", 'aria-label="Note 1"', ">p. 5</a>", "here: Section 1 “First”, p. 5, "
+    for english in ('lang="en-GB"', ">Notes</h2>", 'aria-label="Note 1"', ">p. 5</span></a>", "here: Section 1 “First”, p. 5, "
                     "para. 1. Digital edition, version of 21 November 2025", 'title="Editorial addition"', "Text is missing here", ">Cite</button>",
                     "Version of: <time", "21 November 2025"):
         assert english in page, english
@@ -232,7 +232,7 @@ def test_the_readmes_edited_volume_builds_as_written(tmp_path):
     assert result.returncode == 0, result.stderr
     assert check_site(out) == []
     preface = (out / "00-vorwort" / "index.html").read_text(encoding="utf-8")
-    assert 'id="intro-p1"' in preface and ">S. IX</a>" in preface
+    assert 'id="intro-p1"' in preface and ">S. IX</span></a>" in preface
     first = (out / "01-neutralitaet" / "s1.html").read_text(encoding="utf-8")
     assert "<blockquote>" in first and '<div popover id="fnpop-1"' in first
     assert '<figure class="figure"><img src="../media/01-neutralitaet/karte.svg"' in first
@@ -260,11 +260,25 @@ def test_the_remembered_state_keeps_every_kind_of_content():
 
 
 def test_a_soft_hyphen_in_the_source_stays_one(tmp_path):
-    """The search's compound joints do not take the place of the editor's own soft hyphens."""
+    """The search's compound joints do not take the place of the editor's own soft hyphens; a
+    site without search has no joints (they are for the index only)."""
     content = edition(tmp_path, {"kapitel.md": "# Kapitel\n\n## 1. Teil\n\n{{page 1}}Die Verteidigungs\u00adpolitik "
                                                 "der Kleinstaaten.\n"})
     out = tmp_path / "site"
-    assert build(content, out).returncode == 0
+    assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0   # with search
     page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
     assert "Verteidigungs\u00adpolitik" in page                                   # as the editor wrote it
     assert "Klein<span hidden>^</span>staaten" in page                            # the search's joint elsewhere
+    assert build(content, tmp_path / "plain").returncode == 0
+    plain = (tmp_path / "plain" / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert "Verteidigungs\u00adpolitik" in plain and "<span hidden>^</span>" not in plain
+
+
+def test_an_inline_note_is_refused_at_its_line_not_a_crash(tmp_path):
+    """`^[…]` (the footnote plugin's inline note) has no print number: `check` ended with
+    "edition: error: 'label'" (a KeyError), no path, no line."""
+    content = edition(tmp_path, {"k.md": "# Kapitel\n\n## 1. A\n\nText^[eine Notiz] hier.\n"})
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 1
+    assert "k.md:5: error: an inline note '^[…]' has no print number" in result.stderr
+    assert "Traceback" not in result.stderr and "'label'" not in result.stderr

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.ingest.sheets import Glyph, Refused, Sheet, TextLine, Word, local, xml_bytes
+from generator.ingest.sheets import BadOCR, Glyph, Sheet, TextLine, Word, checked_bytes, local
 
 UNITS = {"mm10": 72 / 254, "inch1200": 72 / 1200}
 
@@ -38,13 +38,13 @@ def _styles(value: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def read_alto(path: Path) -> list[Sheet]:
+def read_alto(path: Path, data: bytes | None = None) -> list[Sheet]:
     try:
-        root = ET.fromstring(xml_bytes(path))  # noqa: S314  (entities refused by xml_bytes; expat fetches nothing)
+        root = ET.fromstring(checked_bytes(path, data))  # noqa: S314  (entities refused by checked_bytes; expat fetches nothing)
     except ET.ParseError as exc:
-        raise Refused(f"not well-formed XML ({exc})") from None
+        raise BadOCR(f"not well-formed XML ({exc})") from None
     if local(root.tag) != "alto":
-        raise Refused("not ALTO (its root is not <alto>)")
+        raise BadOCR("not ALTO (its root is not <alto>)")
     unit = "pixel"
     named = ""
     engine = ""
@@ -70,7 +70,7 @@ def read_alto(path: Path) -> list[Sheet]:
                 sheet.lines.append(read)
         sheets.append(sheet)
     if not sheets:
-        raise Refused("no <Page> in it")
+        raise BadOCR("no <Page> in it")
     return sheets
 
 

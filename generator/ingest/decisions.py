@@ -131,15 +131,17 @@ class _DecisionsFile:
     replace: tuple[_Replace, ...] = setting((), doc="correct the text")
 
 
-def load_decisions(path: Path | None, problems: Collector) -> Decisions:
-    if path is None or not path.is_file():
+def load_decisions(path: Path | None, problems: Collector, data: bytes | None = None) -> Decisions:
+    """The decisions at `path`; `data`: its bytes, read already (from a content folder, where a
+    link is not followed). A missing file is no decisions; its problems go to `problems`."""
+    if path is None or (data is None and not path.is_file()):
         return Decisions(path=None)
-    text = read_text(path, problems)
-    data = read_toml(path, text, problems) if text is not None else None
-    if text is None or data is None:
+    text = read_text(path, problems) if data is None else _decoded(path, data, problems)
+    table = read_toml(path, text, problems) if text is not None else None
+    if text is None or table is None:
         return Decisions(path=path)
     lines = Lines(text)
-    read = read_table(_DecisionsFile, data, path, lines, problems, noun="decision key")
+    read = read_table(_DecisionsFile, table, path, lines, problems, noun="decision key")
     decisions = Decisions(path=path, title=read.title, opening_label=read.opening.label, opening_id=read.opening.id,
                           pages=dict(read.pages), gap_notes=dict(read.gaps))
     entries: list[tuple[str, int, _Join | _Replace]] = [("join", i, e) for i, e in enumerate(read.join)]
@@ -149,3 +151,11 @@ def load_decisions(path: Path | None, problems: Collector) -> Decisions:
         clean = entry.clean if isinstance(entry, _Replace) else ""
         decisions.entries.append(Decision(kind, entry.raw, line, clean, entry.page, entry.note))
     return decisions
+
+
+def _decoded(path: Path, data: bytes, problems: Collector) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None

@@ -11,8 +11,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.files import read_regular
-from generator.ingest.sheets import MAX_BYTES, Glyph, Refused, Sheet, TextLine, Word
+from generator.ingest.sheets import BadOCR, Glyph, Sheet, TextLine, Word, checked_bytes
 
 LINES = {"ocr_line", "ocrx_line", "ocr_caption", "ocr_textfloat", "ocr_header"}
 
@@ -134,16 +133,14 @@ def _number(text: str) -> bool:
     return re.fullmatch(r"-?\d+(?:\.\d+)?", text) is not None
 
 
-def read_hocr(path: Path) -> list[Sheet]:
+def read_hocr(path: Path, data: bytes | None = None) -> list[Sheet]:
     """Every page of an hOCR file; its words without text (an empty box) are left out."""
-    data = read_regular(path, limit=MAX_BYTES)
-    if b"<!ENTITY" in data[:65536]:
-        raise Refused("declares entities: refused (no OCR engine writes them)")
+    data = checked_bytes(path, data)
     parser = _Parser(path)
     parser.feed(data.decode("utf-8", "replace"))
     parser.close()
     if not parser.sheets:
-        raise Refused("no ocr_page in it: not hOCR")
+        raise BadOCR("no ocr_page in it: not hOCR")
     for sheet in parser.sheets:
         for line in sheet.lines:
             line.words = [w for w in line.words if w.text.strip()]

@@ -18,10 +18,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.ingest.gaps import CONJUNCTIONS
+from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
+from generator.ingest.structure import TO_SUPERSCRIPT
 from generator.source import roman_value, to_roman
 
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
@@ -32,84 +34,6 @@ NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
                 "personen- und sachregister", "stichwortverzeichnis"}
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
-
-
-# ---- the book as data ----
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    text: str
-    style: str = ""          # "", "em", "strong", "spaced"
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    label: str               # a note reference, as printed
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    label: str               # a print page begins here ("?" if its number is unknown)
-
-
-Inline = Text | Ref | Mark
-
-
-@dataclass
-class Block:
-    kind: str                # "heading", "para", "quote", "figure"
-    inlines: list[Inline]
-    level: int = 0           # headings: 1 chapter, 2 section, …
-    page: int = 0            # the PDF page it starts on
-    line: int = 0            # its first line on that page (1-based)
-
-
-@dataclass
-class Note:
-    label: str
-    inlines: list[Inline]
-    page: int = 0
-    line: int = 0
-
-
-@dataclass
-class Chapter:
-    title: str
-    blocks: list[Block]
-    notes: list[Note]
-    pages: list[str] = field(default_factory=list)      # the print pages it covers, in order
-
-
-@dataclass
-class Change:
-    """One repair of the printed text, for the report."""
-    page: int                # PDF page
-    line: int
-    print_page: str
-    raw: str
-    clean: str
-    rule: str
-
-
-@dataclass
-class Event:
-    """Something recognised or removed that the editor may want to see."""
-    page: int
-    line: int | None
-    print_page: str
-    kind: str
-    detail: str
-
-
-@dataclass
-class Book:
-    chapters: list[Chapter]
-    left_out: list[Chapter]                  # contents, index
-    folios: dict[int, str]                   # PDF page → print page label
-    changes: list[Change] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    roles: dict[tuple[int, int], str] = field(default_factory=dict)   # (page, line) → head/foot/body/note/…
-    printed: dict[int, list[Line]] = field(default_factory=dict)     # PDF page → every line on it, heads too
 
 
 # ---- measure ----
@@ -979,3 +903,25 @@ def _check_references(book: Book) -> None:
                 book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
                                          f"note {note.label or '(unnumbered)'} in '{chapter.title}': no reference "
                                          "to it was found in the text"))
+
+
+# ---- the print as recorded ----
+
+def record(pages: list[Page], book: Book) -> list[PrintedPage]:
+    """Each line's place on its page and what ingest took it for: what a facsimile view and a
+    diplomatic transcription are built on (every line, running heads too)."""
+    out = []
+    for page in pages:
+        lines = [PrintedLine(n, _as_printed(line), book.roles.get((page.index, n), ""),
+                             (round(line.left, 1), round(line.right, 1), round(line.y, 1), line.size), line.hyphen)
+                 for n, line in enumerate(sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y), 1)]
+        out.append(PrintedPage(page.index, book.folios.get(page.index, "?"), lines, pdf_page=page.index,
+                               size=(round(page.width, 1), round(page.height, 1))))
+    return out
+
+
+def _as_printed(line: Line) -> str:
+    """A line's text as the reader of the page sees it: raised numbers raised (⁸), and the break
+    hyphen PDFium takes out of the characters put back."""
+    text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
+    return text + "-" if line.hyphen and not text.endswith(("-", "\u00ad")) else text

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Collector
+from generator.files import Refused, read_regular
 from generator.source import roman_value
 
 # "229 Running Title" or "Running Title 229" at the very start or end of a page.
@@ -19,6 +20,7 @@ FOOTER_NUMBER_FIRST = re.compile(r"(?:^|\s)(\d{1,4})\s+([A-ZÄÖÜ][^.!?:;»«\d
 FOOTER_NUMBER_LAST = re.compile(r"^\s*([A-ZÄÖÜ][^.!?:;»«\d]{4,120}?)\s+(\d{1,4})\s*$")
 LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 LONE_NUMBER = re.compile(r"^\s*[-–]?\s*(\d{1,4})\s*[-–]?\s*$")
+PAGE_LIMIT = 16 * 2**20   # a printed page is some kilobytes of text
 LONE_ROMAN = re.compile(r"^\s*([ivxlc]{1,7}|[IVXLC]{1,7})\s*$")
 
 
@@ -38,9 +40,9 @@ class RawPage:
 
 def read_page(path: Path, problems: Collector, known_titles: tuple[str, ...] = ()) -> RawPage | None:
     try:
-        data = path.read_bytes()
+        data = read_regular(path, limit=PAGE_LIMIT)   # a FIFO or /dev/zero is refused, never read
     except OSError as exc:
-        problems.error(path, None, f"cannot read: {exc.strerror}")
+        problems.error(path, None, exc.reason if isinstance(exc, Refused) else f"cannot read: {exc.strerror or exc}")
         return None
     if b"\x00" in data:
         problems.error(path, None, "binary file (contains NUL bytes), not page text")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.ingest.sheets import Box, Glyph, Refused, Sheet, TextLine, Word, local, xml_bytes
+from generator.ingest.sheets import BadOCR, Box, Glyph, Sheet, TextLine, Word, checked_bytes, local
 
 
 def _children(element: ET.Element, name: str) -> list[ET.Element]:
@@ -62,13 +62,13 @@ def _style(element: ET.Element, inherited: tuple[float | None, frozenset[str]]) 
     return size, frozenset(styles)
 
 
-def read_page_xml(path: Path) -> list[Sheet]:
+def read_page_xml(path: Path, data: bytes | None = None) -> list[Sheet]:
     try:
-        root = ET.fromstring(xml_bytes(path))  # noqa: S314  (entities refused by xml_bytes; expat fetches nothing)
+        root = ET.fromstring(checked_bytes(path, data))  # noqa: S314  (entities refused by checked_bytes; expat fetches nothing)
     except ET.ParseError as exc:
-        raise Refused(f"not well-formed XML ({exc})") from None
+        raise BadOCR(f"not well-formed XML ({exc})") from None
     if local(root.tag) != "PcGts":
-        raise Refused("not PAGE XML (its root is not <PcGts>)")
+        raise BadOCR("not PAGE XML (its root is not <PcGts>)")
     engine = next((e.get("creator", "") or (e.text or "") for e in root.iter() if local(e.tag) == "Creator"), "")
     sheets: list[Sheet] = []
     for page in (e for e in root if local(e.tag) == "Page"):
@@ -85,7 +85,7 @@ def read_page_xml(path: Path) -> list[Sheet]:
                     sheet.lines.append(read)
         sheets.append(sheet)
     if not sheets:
-        raise Refused("no <Page> in it")
+        raise BadOCR("no <Page> in it")
     return sheets
 
 

@@ -19,6 +19,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs; this mod
 from pypdfium2 import raw
 
 from generator.diagnostics import Collector
+from generator.files import Refused, read_regular
 
 HYPHEN_MARK = "\ufffe"       # PDFium's mark for a hyphen at a line end
 IMAGE, PATH = 3, 2           # FPDF_PAGEOBJ_* types
@@ -85,18 +86,15 @@ class Page:
     graphics: list[Graphic] = field(default_factory=list)
 
 
+PDF_LIMIT = 2**30    # a book's PDF is read whole into memory (once, and only if it is a regular file)
+
+
 def read_pdf(path: Path, first: int | None, last: int | None, problems: Collector,
              progress: Callable[[str, int, int], None] | None = None) -> list[Page]:
     """The PDF's pages first..last (1-based, inclusive); errors go to `problems`; `progress`
     hears of every page read (a status line on a terminal)."""
-    try:
-        document = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            problems.error(path, None, "the PDF is encrypted: remove its password first (for example with qpdf --decrypt)")
-        else:
-            problems.error(path, None, f"not a readable PDF ({message.rstrip('.')})")
+    document = _open(path, problems)
+    if document is None:
         return []
     try:
         count = len(document)
@@ -106,7 +104,13 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
             return []
         pages = []
         for index in range(first, last + 1):
-            pages.append(_read_page(document, index))
+            try:
+                pages.append(_read_page(document, index))
+            except pdfium.PdfiumError as exc:
+                # a page tree that loops or points nowhere: PDFium counts pages it cannot load
+                problems.error(path, None, f"page {index} cannot be read ({str(exc).rstrip('.')}): the PDF's page "
+                                           "tree is damaged; repair it first (for example with qpdf)")
+                return []
             if progress:
                 progress("reading the PDF: page", index - first + 1, last - first + 1)
     finally:
@@ -121,17 +125,50 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
     return pages
 
 
-def metadata(path: Path) -> dict[str, str]:
-    """The PDF's own title and author, if it names them (for a first edition.toml)."""
+def _open(path: Path, problems: Collector) -> pdfium.PdfDocument | None:
+    """The document, read from the file's bytes: only a regular file is read (a FIFO would make
+    PDFium wait forever, `/dev/zero` fill the memory)."""
     try:
-        document = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
+        data = read_regular(path, limit=PDF_LIMIT)
+    except OSError as exc:
+        problems.error(path, None, exc.reason if isinstance(exc, Refused) else f"cannot read: {exc.strerror or exc}")
+        return None
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            problems.error(path, None, "the PDF is encrypted: remove its password first (for example with qpdf --decrypt)")
+        else:
+            problems.error(path, None, f"not a readable PDF ({message.rstrip('.')})")
+        return None
+
+
+def metadata(path: Path, problems: Collector) -> dict[str, str]:
+    """The PDF's own title and author, if it names them (for a first edition.toml). A value
+    that is not valid UTF-16 (a lone surrogate, an odd byte) keeps what can be read of it, and
+    the editor hears of it."""
+    document = _open(path, Collector())
+    if document is None:
         return {}
+    found: dict[str, str] = {}
     try:
-        found = document.get_metadata_dict(skip_empty=True)
+        for key, name in (("Title", "title"), ("Author", "author")):
+            size = raw.FPDF_GetMetaText(document.raw, (key + "\x00").encode("ascii"), None, 0)
+            buffer = ctypes.create_string_buffer(size)
+            raw.FPDF_GetMetaText(document.raw, (key + "\x00").encode("ascii"), buffer, size)
+            data = bytes(buffer.raw[:max(size - 2, 0)])
+            try:
+                value = data.decode("utf-16-le")
+            except UnicodeDecodeError:
+                value = data[: len(data) // 2 * 2].decode("utf-16-le", "replace").replace("\ufffd", "")
+                problems.warning(path, None, f"the PDF's {key} is not valid text (UTF-16): what could not be "
+                                             "decoded is left out")
+            if value.strip():
+                found[name] = value
     finally:
         document.close()
-    return {key: " ".join(str(value).split()) for key, value in found.items() if key in ("Title", "Author")}
+    return found
 
 
 def _read_page(document: pdfium.PdfDocument, index: int) -> Page:

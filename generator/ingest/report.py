@@ -1,41 +1,63 @@
-"""The review report: every repair, every undecided case, everything recognised or removed.
+"""The review report, one for every route: every change to the printed text, every doubt,
+everything recognised or removed, the editor's decisions and what they matched.
 
-Written as JSON (for tools) and Markdown (for the editor), beside the chapter source in
-`review/`. Nothing the ingest changes is left out of it.
+Written as JSON (for tools) and Markdown (for the editor, in the edition's language: labels.py)
+into `review/` beside the chapters; `summary` is what the command prints. Nothing ingest
+changes is left out of it. A location is `file:line` for page text and `page:line` (the
+PDF's page) for a PDF.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from pathlib import Path
+
+from generator.diagnostics import Diagnostic
+from generator.files import shown
+from generator.ingest.decisions import Decisions
+from generator.ingest.model import Book, Chapter, Text
+from generator.ingest.scanned import UNSURE
+from generator.ingest.values import toml_comment, toml_string
+from generator.markup import literal
 
 
-def build_report(result, files: list[Path], into: Path) -> dict:
-    stale = result.decisions.stale()
+def build_report(book: Book, source: str, reader: str, files: dict[str, Chapter], decisions: Decisions,
+                 kept: list[str]) -> dict:
     return {
-        "chapter": str(into),
-        "title": result.title,
-        "inputs": [str(f) for f in files],
-        "pages": [{"file": p.path.name, "form": p.form, "page": p.number, "running_title": p.running_title}
-                  for p in result.pages],
-        "repairs": [asdict(r) for r in result.repairs],
-        "undecided": [asdict(u) for u in result.undecided],
-        "events": result.events,
-        "unknown_words": dict(sorted(result.unknown_words.items())),
+        "source": source,
+        "reader": reader,
+        "chapters": [{"file": name, "title": c.title, "pages": f"{c.pages[0]}–{c.pages[-1]}" if c.pages else "",
+                      "sections": sum(b.kind == "heading" for b in c.blocks), "notes": len(c.notes),
+                      "paragraphs": sum(b.kind == "para" for b in c.blocks)} for name, c in files.items()],
+        "kept": kept,
+        "pages": [{"page": p.page, "file": p.file, "pdf_page": p.pdf_page, "print_page": p.label} for p in book.recorded],
+        "left_out": [c.title for c in book.left_out],
+        "changes": [asdict(c) for c in book.changes],
+        "undecided": [asdict(u) for u in book.undecided],
+        "events": [asdict(e) for e in book.events],
+        "emphasis": [{"page": b.page, "style": r.style, "text": r.text.strip()} for c in book.chapters
+                     for b in c.blocks for r in b.inlines if isinstance(r, Text) and r.style],
+        "unknown_words": dict(sorted(book.unknown_words.items())),
+        "unsure": {"below": UNSURE, "words": [asdict(u) for u in book.unsure]} if book.unsure else None,
         "decisions": {
-            "file": str(result.decisions.path) if result.decisions.path else None,
-            "applied": [asdict(d) for d in result.decisions.entries if d.used],
-            "stale": [asdict(d) for d in stale],
+            "file": shown(decisions.path) if decisions.path else None,
+            "applied": [asdict(d) for d in decisions.entries if d.used],
+            "stale": [asdict(d) for d in decisions.stale()],
         },
     }
 
 
 def to_json(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(report, ensure_ascii=False, indent=1) + "\n"
 
 
-def _cell(value) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", "⏎")
+def where(item: dict) -> str:
+    """`file:line` (page text) or `page:line` (a PDF's page)."""
+    place = item.get("file") or item.get("page") or ""
+    return f"{place}:{item['line']}" if item.get("line") else str(place)
+
+
+def _cell(value: object) -> str:
+    return literal(shown(str(value if value is not None else ""))).replace("\\n", "⏎")
 
 
 def _table(headers: list[str], rows: list[list], words: dict[str, str]) -> list[str]:
@@ -47,23 +69,36 @@ def _table(headers: list[str], rows: list[list], words: dict[str, str]) -> list[
 
 
 def to_markdown(report: dict, words: dict[str, str]) -> str:
-    """The report for the editor, in the edition's language (labels.py)."""
+    """The report for the editor, in the edition's language; what needs a look comes first."""
     w = words
-    out = [f"# {w['report']}: {report['chapter']}", "", w["report_intro"], ""]
-    out += [f"## {w['report_pages']}", ""] + _table(
-        [w["file"], w["form"], w["page_column"], w["running_head"]],
-        [[p["file"], p["form"], p["page"] or "?", p["running_title"]] for p in report["pages"]], w)
-    out += [f"## {w['undecided']}", ""] + _table(
-        [w["file_line"], w["page"], w["raw"], w["suggestion"], w["reason"]],
-        [[f"{u['file']}:{u['line']}", u["page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]], w)
+    warnings = [e for e in report["events"] if e["kind"] == "warning"]
+    out = [f"# {w['report']}: {_cell(report['source'])}", "", w["report_intro"], "",
+           f"## {w['warnings']} ({len(warnings)})", ""]
+    out += _table([w["where"], w["page_column"], w["text"]], [[where(e), e["print_page"], e["detail"]] for e in warnings], w)
+    out += [f"## {w['undecided']} ({len(report['undecided'])})", ""] + _table(
+        [w["where"], w["page_column"], w["raw"], w["suggestion"], w["reason"]],
+        [[where(u), u["print_page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]], w)
     if report["undecided"]:
         out += [w["paste_decisions"], "", "```toml", *paste_lines(report["undecided"]), "```", ""]
-    out += [f"## {w['repairs']} ({len(report['repairs'])})", ""] + _table(
-        [w["file_line"], w["page"], w["raw"], w["clean"], w["rule"]],
-        [[f"{r['file']}:{r['line']}", r["page"], r["raw"], r["clean"], ", ".join(r["rules"])] for r in report["repairs"]], w)
+    if report.get("unsure"):   # a scan's: apart from the Hinweise, which thousands of them would bury
+        out += unsure_section(report["unsure"], w)
+    out += [f"## {w['chapters_table']}", ""] + _table(
+        [w["file"], w["title"], w["pages"], w["sections"], w["paragraphs"], w["notes"]],
+        [[c["file"], c["title"], c["pages"], c["sections"], c["paragraphs"], c["notes"]] for c in report["chapters"]], w)
+    if report["kept"]:
+        out += [w["kept_by_hand"] + ": " + ", ".join(_cell(name) for name in report["kept"]), ""]
+    if report["left_out"]:
+        out += [w["left_out"] + ": " + ", ".join(_cell(title) for title in report["left_out"]), ""]
+    out += [f"## {w['report_pages']}", ""] + _table([w["input_pages"], w["print_pages"]], page_runs(report["pages"]), w)
+    out += [f"## {w['repairs']} ({len(report['changes'])})", ""] + _table(
+        [w["where"], w["page_column"], w["raw"], w["clean"], w["rule"]],
+        [[where(c), c["print_page"], c["raw"], c["clean"], c["rule"]] for c in report["changes"]], w)
     out += [f"## {w['removed']}", ""] + _table(
-        [w["file_line"], w["page"], w["kind"], w["text"]],
-        [[f"{e['file']}:{e['line'] or ''}", e["page"], e["kind"], e["detail"]] for e in report["events"]], w)
+        [w["where"], w["page_column"], w["kind"], w["text"]],
+        [[where(e), e["print_page"], e["kind"], e["detail"]] for e in report["events"] if e["kind"] != "warning"], w)
+    if report["emphasis"]:
+        out += [f"## {w['emphasis']} ({len(report['emphasis'])})", ""] + _table(
+            [w["where"], w["kind"], w["text"]], [[e["page"], e["style"], e["text"]] for e in report["emphasis"]], w)
     out += [f"## {w['unknown_words']}", ""] + _table(
         [w["word"], w["count"]], [[word, n] for word, n in report["unknown_words"].items()], w)
     decisions = report["decisions"]
@@ -76,30 +111,76 @@ def to_markdown(report: dict, words: dict[str, str]) -> str:
     return "\n".join(out)
 
 
+def unsure_section(unsure: dict, words: dict[str, str]) -> list[str]:
+    """The words the OCR engine was unsure of, a row per printed line (a long scan has thousands)."""
+    rows: dict[tuple, list[str]] = {}
+    for item in unsure["words"]:
+        rows.setdefault((item["page"], item["line"], item["print_page"]), []).append(
+            f"{item['word']} ({item['confidence']:.2f})")
+    out = [f"## {words['unsure']} ({len(unsure['words'])})", "", words["unsure_intro"].format(below=f"{unsure['below']:.2f}"),
+           ""]
+    return out + _table([words["where"], words["page_column"], words["words_confidence"]],
+                        [[f"{page}:{line}" if line else page, print_page, " · ".join(found)]
+                         for (page, line, print_page), found in rows.items()], words)
+
+
+def page_runs(pages: list[dict]) -> list[list[str]]:
+    """Input pages and their print pages in runs ("3–40", "1–38"), not a row per page: a 600-page
+    book's table stays short; a break in the numbering, or a page of another file, starts a new row."""
+    runs: list[list[str]] = []
+    start: dict | None = None
+    previous: dict | None = None
+
+    def name(page: dict) -> str:
+        return str(page["file"] or page["pdf_page"] or page["page"])
+
+    for page in [*pages, None]:
+        follows = (page is not None and previous is not None and not page["file"]
+                   and str(previous["print_page"]).isdigit() and str(page["print_page"]).isdigit()
+                   and int(page["print_page"]) == int(previous["print_page"]) + 1)
+        if start is not None and previous is not None and not follows:
+            same = start is previous
+            runs.append([name(start) if same else f"{name(start)}–{name(previous)}",
+                         str(start["print_page"]) if same else f"{start['print_page']}–{previous['print_page']}"])
+            start = None
+        if page is not None and start is None:
+            start = page
+        previous = page
+    return runs
+
+
 def paste_lines(undecided: list[dict]) -> list[str]:
     """A ready-to-paste decisions.toml entry for each undecided case: join as suggested (change
     [[join]] to [[keep]] to keep the words apart)."""
     lines: list[str] = []
     for case in undecided:
-        lines += [f"[[join]]  # {case['file']}:{case['line']}: {case['raw']!r} → {case['suggestion']!r}",
-                  f"raw = {json.dumps(case['raw'], ensure_ascii=False)}"]
-        if str(case["page"]).isdigit():
-            lines.append(f"page = {case['page']}")
+        lines += [f"[[join]]  # {toml_comment(where(case))}: {toml_comment(repr(case['raw']))} → "
+                  f"{toml_comment(repr(case['suggestion']))}",
+                  f"raw = {toml_string(case['raw'])}"]
+        if str(case["print_page"]).isdigit():
+            lines.append(f"page = {case['print_page']}")
         lines.append("")
     return lines[:-1]
 
 
-def summary(report: dict, into: Path, review: Path) -> str:
-    lines = [f"wrote {into}: {len(report['pages'])} page(s), {len(report['repairs'])} repair(s), "
-             f"{len(report['undecided'])} undecided, {len(report['unknown_words'])} word(s) in no dictionary",
-             f"review report: {review / (into.stem + '.report.md')} (and .json)"]
-    for undecided in report["undecided"]:
-        lines.append(f"{undecided['file']}:{undecided['line']}: warning: undecided: "
-                     f"'{undecided['raw']}' or '{undecided['suggestion']}'? ({undecided['reason']})")
+def warnings(report: dict) -> list[Diagnostic]:
+    """What the editor must look at, as the command prints it: `file:line: warning: …`."""
+    out: list[Diagnostic] = []
+    for case in report["undecided"]:
+        out.append(Diagnostic(case["file"] or report["source"], case["line"], "warning",
+                              f"undecided: '{case['raw']}' or '{case['suggestion']}'? ({case['reason']})"))
     for event in report["events"]:
-        if event["kind"] == "warning":
-            lines.append(f"{event['file']}:{event['line']}: warning: {event['detail']}")
-    for stale in report["decisions"]["stale"]:
-        lines.append(f"{report['decisions']['file']}:{stale['line']}: warning: decision matches nothing: "
-                     f"{stale['kind']} '{stale['raw']}'")
-    return "\n".join(lines)
+        if event["kind"] != "warning":
+            continue
+        if event["file"]:
+            out.append(Diagnostic(event["file"], event["line"], "warning", event["detail"]))
+        elif event["page"]:
+            out.append(Diagnostic(report["source"], None, "warning",
+                                  f"page {event['page']} (S. {event['print_page']}): {event['detail']}"))
+        else:
+            out.append(Diagnostic(report["source"], None, "warning", event["detail"]))
+    decisions = report["decisions"]
+    for stale in decisions["stale"]:
+        out.append(Diagnostic(decisions["file"], stale["line"], "warning",
+                              f"decision matches nothing: {stale['kind']} '{stale['raw']}'"))
+    return out

@@ -16,7 +16,9 @@ engines give that in their own ways or not at all, so this pass makes the `Page`
   where that does not add up it is a Hinweis, never a silent plain digit;
 - letters set apart (Sperrsatz) that the engine gave as one-letter words: one spaced word.
 
-What the engine was unsure of (words below `DOUBT`) is kept as `Doubt`s for the report.
+Each page is a `ScannedPage`: a `Page` as the PDF reader gives, with what a scan has beside
+its lines (its picture, each OCR line's box on it, the words the engine was unsure of, what
+this pass inferred). `annotate` hands those to the book once the passes have made it.
 """
 from __future__ import annotations
 
@@ -26,108 +28,154 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.diagnostics import Collector
 from generator.ingest import pictures as looks
 from generator.ingest.alto import read_alto
 from generator.ingest.hocr import read_hocr
+from generator.ingest.model import Book, Event, PrintedLine, Unsure
+from generator.ingest.ocr import Recognised
 from generator.ingest.pagexml import read_page_xml
 from generator.ingest.pdf import SPACED, Char, Line, Page, Style
-from generator.ingest.sheets import Box, Refused, Sheet, TextLine, Word, natural_key, sniff
+from generator.ingest.sheets import BadOCR, Box, Sheet, TextLine, Word
 
-DOUBT = 0.80                 # a word the engine gives less confidence than this is listed for the editor
+UNSURE = 0.80                # a word the engine gives less confidence than this is listed for the editor
 X_HEIGHT = 0.46              # x-height / type size of a book face (Times 0.45, Libertine 0.43, Latin Modern 0.43)
 GARBLED = "'’‘\"”“°®©*^´`!|"  # what engines make of a raised number
 PICTURES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".jp2", ".bmp")
 ASCENDERS = set("bdfhklt0123456789ßäöüÄÖÜ!?/()[]{}'\"") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 DESCENDERS = set("gjpqyQ,;()[]{}/")
+READERS: dict[str, Callable[[Path, bytes | None], list[Sheet]]] = {"hocr": read_hocr, "alto": read_alto,
+                                                                    "page": read_page_xml}
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
-class Doubt:
-    page: int                # the page's index (1-based, in the order given)
-    line: int                # its line, from the top (the report's page:line)
-    word: str
-    conf: float
-
-
-@dataclass
-class Note:
-    """Something this pass found or inferred, for the report (layout's Event, by page:line)."""
-    page: int
-    line: int | None
+class Found:
+    """Something this pass found or inferred on a page, for the report (an `Event` once the
+    line it stands on is numbered): `baseline` in points, None for the page as a whole."""
+    baseline: float | None
     kind: str                # "warning" is a Hinweis
     detail: str
 
 
 @dataclass
-class Scan:
-    """What a scan's pages carry beside the pages: their pictures, the engine's doubts."""
-    pages: list[Page]
-    pictures: dict[int, Path] = field(default_factory=dict)   # page index → its picture
-    sources: dict[int, Path] = field(default_factory=dict)    # page index → its OCR file
+class Doubt:
+    """A word the engine was unsure of: where it stands (its line's baseline, its left and
+    right end, points) and the engine's confidence (0..1)."""
+    baseline: float
+    left: float
+    right: float
+    word: str
+    confidence: float
+
+
+@dataclass
+class ScannedPage(Page):
+    """A page read from OCR output: the `Page` the passes read, and what a scan has beside it."""
+    picture: Path | None = None                  # the page's picture (the facsimile's page)
+    source: Path | None = None                   # the OCR file it was read from
+    units: tuple[float, float] = (0.0, 0.0)      # the page's width and height in the file's units
+    scale: float = 1.0                           # points per unit
+    slope: float = 0.0                           # the skew taken out (dy/dx)
+    frames: list[tuple[float, Box]] = field(default_factory=list)   # each OCR line: baseline (points), box (units)
     doubts: list[Doubt] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    engines: set[str] = field(default_factory=set)
+    found: list[Found] = field(default_factory=list)
+    engine: str = ""
+    recognised: Recognised | None = None         # the built-in OCR read it: the hOCR review/ocr/ keeps
 
-
-def ocr_files(paths: list[Path], problems: Collector) -> list[tuple[Path, str]]:
-    """The OCR files given (a folder: its files in natural name order, p-2 before p-10), each
-    with its kind; a file that is not OCR output is an error."""
-    out: list[tuple[Path, str]] = []
-    for path in paths:
-        if path.is_dir():
-            found = [(p, kind) for p in sorted(path.iterdir(), key=lambda p: natural_key(p.name))
-                     if p.is_file() and not p.is_symlink() and (kind := sniff(p))]
-            if not found:
-                problems.error(path, None, "holds no hOCR, ALTO or PAGE file")
-            out += found
-        elif kind := sniff(path):
-            out.append((path, kind))
+    def frame(self, left: float, right: float, baseline: float, size: float) -> tuple[float, float, float, float]:
+        """A line's box on the picture, as fractions of the page (zones.py's unit): the box the
+        engine gave the OCR line standing there, else the line's extent turned back by the skew."""
+        width, height = self.units
+        near = [box for y, box in self.frames if abs(y - baseline) <= 0.35 * max(size, 1.0)
+                and box[0] * self.scale < right + size and box[2] * self.scale > left - size]
+        if near and width and height:
+            box = (min(b[0] for b in near), min(b[1] for b in near), max(b[2] for b in near), max(b[3] for b in near))
         else:
-            problems.error(path, None, "not hOCR, ALTO or PAGE XML (recognised by content)")
-    return out
+            corners = [self._unit(x, y) for x in (left, right) for y in (baseline - 0.78 * size, baseline + 0.24 * size)]
+            box = (min(c[0] for c in corners), min(c[1] for c in corners),
+                   max(c[0] for c in corners), max(c[1] for c in corners))
+        if not (width and height):
+            return (0.0, 0.0, 1.0, 1.0)
+        fractions = (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
+        left_f, top_f, right_f, bottom_f = (min(1.0, max(0.0, v)) for v in fractions)
+        if right_f <= left_f or bottom_f <= top_f:
+            return (0.0, 0.0, 1.0, 1.0)
+        return (round(left_f, 5), round(top_f, 5), round(right_f, 5), round(bottom_f, 5))
+
+    def _unit(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the straightened page (points) → where it is on the picture (file units)."""
+        cx, cy = self.units[0] / 2, self.units[1] / 2
+        big_x, big_y = x / self.scale - cx, y / self.scale - cy
+        s = self.slope
+        return cx + (big_x - s * big_y) / (1 + s * s), cy + (big_y + s * big_x) / (1 + s * s)
 
 
-def read_sheets(files: list[tuple[Path, str]], problems: Collector) -> list[Sheet]:
-    readers: dict[str, Callable[[Path], list[Sheet]]] = {"hocr": read_hocr, "alto": read_alto, "page": read_page_xml}
+def read_sheets(files: list[tuple[Path, str, bytes | None]], problems: Collector) -> list[Sheet]:
     sheets: list[Sheet] = []
-    for path, kind in files:
+    for path, kind, data in files:
         try:
-            sheets += readers[kind](path)
-        except Refused as exc:
+            sheets += READERS[kind](path, data)
+        except BadOCR as exc:
             problems.error(path, None, str(exc))
         except OSError as exc:
             problems.error(path, None, f"cannot read: {exc.strerror or exc}")
     return sheets
 
 
-def read_ocr(paths: list[Path], images: Path | None, problems: Collector,
-             progress: Callable[[str, int, int], None] | None = None) -> Scan:
-    """OCR files (or folders of them) → the book's pages in the order given."""
-    sheets = read_sheets(ocr_files(paths, problems), problems)
+def read_book(paths: list[Path], problems: Collector, progress: Progress | None, options: Any) -> list[Page]:
+    """The OCR files of a book's pages (readers.py: hOCR, ALTO, PAGE XML) → its pages."""
+    return list(read_ocr(paths, options.images, problems, progress))
+
+
+def read_ocr(paths: list[Path], images: Path | None, problems: Collector, progress: Progress | None = None,
+             data: dict[Path, bytes] | None = None, pictures: dict[Path, Path] | None = None) -> list[ScannedPage]:
+    """OCR files → the book's pages in the order given. `images`: the folder of their pictures
+    (--images); `data`: files already read (the built-in OCR's); `pictures`: each file's picture
+    where it is known already (the built-in OCR read it)."""
+    from generator.ingest.sheets import sniff  # noqa: PLC0415
+
+    if images is not None and not images.is_dir():
+        problems.error(images, None, "--images is a folder of page pictures")
+        return []
+    files = []
+    for path in paths:
+        kind = sniff(path) if data is None or path not in data else "hocr"
+        if kind is None:
+            problems.error(path, None, "not hOCR, ALTO or PAGE XML (recognised by content)")
+            continue
+        files.append((path, kind, (data or {}).get(path)))
+    sheets = read_sheets(files, problems)
     if problems.errors:
-        return Scan([])
+        return []
     for sheet in sheets:
-        sheet.picture = find_picture(sheet, images)
+        sheet.picture = (pictures or {}).get(sheet.source) or find_picture(sheet, images)
     return to_pages(sheets, problems, progress)
 
 
 def find_picture(sheet: Sheet, images: Path | None) -> Path | None:
-    """The page picture the file names (relative to the file; in `images` where given), or one
-    of the file's own name in `images`."""
-    folders = [images] if images else []
-    folders.append(sheet.source.parent)
-    names = [sheet.named] if sheet.named else []
-    if images and not sheet.named:
-        names += [sheet.source.stem + ext for ext in PICTURES]
-    for folder in folders:
-        for name in names:
-            candidate = folder / name if not Path(name).is_absolute() else Path(name)
+    """The page picture the file names, looked for only in `images` (--images) and beside the
+    file: by the name as given where it stays below that folder, else by its last part (an
+    absolute path, as Tesseract writes the one it was given, or one with '..' is never followed
+    there: a picture is published with the edition, so only the folders the editor named give
+    one); a file that names none, by the file's own stem (p-9.hocr → p-9.png)."""
+    named = sheet.named.replace("\\", "/")
+    tries: list[str] = []
+    if named:
+        parts = [part for part in named.split("/") if part]
+        if not named.startswith("/") and ".." not in parts and ":" not in named:
+            tries.append("/".join(parts))
+        if parts:
+            tries.append(parts[-1])
+    else:
+        tries += [sheet.source.stem + ext for ext in PICTURES]
+    for folder in ([images] if images else []) + [sheet.source.parent]:
+        for name in tries:
+            candidate = folder / name
             if candidate.is_file() and not candidate.is_symlink():   # read only, never written
                 return candidate
-            if images and folder == images and (folder / Path(name).name).is_file():
-                return folder / Path(name).name
     return None
 
 
@@ -142,58 +190,60 @@ class _Line:
     y: Callable[[float, float], float]
     baseline: float                       # points
     x_height: float                       # points, measured
+    scale: float                          # points per unit
     size: float = 0.0                     # points, after clustering
     engine_size: float | None = None
     slope: float = 0.0                    # the page's skew
 
 
-def to_pages(sheets: list[Sheet], problems: Collector,
-             progress: Callable[[str, int, int], None] | None = None) -> Scan:
-    scan = Scan([])
-    pending: list[tuple[int, _Line]] = []
-    unknown_resolution: list[int] = []
+def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None = None) -> list[ScannedPage]:
+    """The sheets as the book's pages (1-based, in the order given), measured as one book."""
+    scales: dict[int, float] = {}
+    unknown: list[int] = []
     for index, sheet in enumerate(sheets, 1):
         points = sheet.points or (looks.resolution(sheet.picture, sheet.width) if sheet.picture else None)
         if points is None:
-            unknown_resolution.append(index)
-            points = 0.0          # decided below, from the book's x-heights
-        pending += [(index, line) for line in _measure(sheet, points or 1.0)]
-        if sheet.engine:
-            scan.engines.add(sheet.engine)
-    if unknown_resolution:
-        _estimate_scale(sheets, unknown_resolution, pending, scan)
-    _cluster_sizes([line for _, line in pending])
-    by_sheet: dict[int, list[_Line]] = {}
-    for index, line in pending:
-        by_sheet.setdefault(index, []).append(line)
-    body = _body_size([line for _, line in pending])
+            unknown.append(index)
+        scales[index] = points or 1.0
+    measured = {index: _measure(sheet, scales[index]) for index, sheet in enumerate(sheets, 1)}
+    found: dict[int, list[Found]] = {index: [] for index in measured}
+    if unknown:   # decided from the book's x-heights: the body text taken as 10 pt
+        heights = [line.x_height for index in unknown for line in measured[index]]
+        common = statistics.median(heights) if heights else 1.0
+        for index in unknown:
+            scales[index] = 10 * X_HEIGHT / common if common else 1.0
+            measured[index] = _measure(sheets[index - 1], scales[index])
+        found[unknown[0]].append(Found(None, "resolution estimated",
+                                       f"{len(unknown)} page(s) name no resolution (and no picture gives one): sizes "
+                                       "measured from the body text, taken as 10 pt"))
+    every = [line for lines in measured.values() for line in lines]
+    _cluster_sizes(every)
+    body = _body_size(every)
+    pages: list[ScannedPage] = []
     for index, sheet in enumerate(sheets, 1):
-        scale = _scale_of(sheet, index, scan)
-        lines = [_to_line(line, sheet, body, scan, index) for line in by_sheet.get(index, [])]
-        page = Page(index, sheet.width * scale, sheet.height * scale, [line for line in lines if line is not None])
-        scan.pages.append(page)
-        if sheet.picture:
-            scan.pictures[index] = sheet.picture
-        scan.sources[index] = sheet.source
+        scale = scales[index]
+        made = [(line, _to_line(line, sheet, body)) for line in measured[index]]
+        lines = [out for _, out in made if out is not None]
+        page = ScannedPage(index, sheet.width * scale, sheet.height * scale, lines, picture=sheet.picture,
+                           source=sheet.source, units=(sheet.width, sheet.height), scale=scale,
+                           slope=measured[index][0].slope if measured[index] else 0.0, found=found[index],
+                           engine=sheet.engine)
+        page.frames = [(out.y, line.source.box) for line, out in made if out is not None]
+        page.doubts = [Doubt(out.y, line.x(w.box[0], line.baseline / scale), line.x(w.box[2], line.baseline / scale),
+                             w.text, round(w.conf, 2))
+                       for line, out in made if out is not None for w in line.words
+                       if w.conf is not None and w.conf < UNSURE]
+        pages.append(page)
         if progress:
             progress("reading the OCR: page", index, len(sheets))
-    _number_marks(scan, body)
-    _doubts(scan, by_sheet)
-    if not any(page.lines for page in scan.pages):
+    _number_marks(pages, body)
+    if not any(page.lines for page in pages):
         problems.error(sheets[0].source if sheets else "ocr", None, "no text on any page")
-    return scan
-
-
-_SCALES: dict[int, float] = {}
-
-
-def _scale_of(sheet: Sheet, index: int, scan: Scan) -> float:
-    return _SCALES.get(id(sheet), sheet.points or 1.0)
+    return pages
 
 
 def _measure(sheet: Sheet, points: float) -> list[_Line]:
     """The sheet's lines in points, deskewed, each with its baseline and x-height."""
-    _SCALES[id(sheet)] = points
     slope = _skew(sheet)
     cx, cy = sheet.width / 2, sheet.height / 2
 
@@ -209,18 +259,17 @@ def _measure(sheet: Sheet, points: float) -> list[_Line]:
         if not words:
             continue
         left = line.box[0]
+        middle = (line.box[0] + line.box[2]) / 2
         if line.baseline is not None:
             base_slope, base_left = line.baseline
-            middle = (line.box[0] + line.box[2]) / 2
             baseline_units = base_left + base_slope * (middle - left)
         else:
-            middle = (line.box[0] + line.box[2]) / 2
             baseline_units = _baseline_of(words, slope, middle)
         height = _x_height(words, baseline_units) or line.x_height or 1.0
         sizes = [w.size for w in words if w.size]
         engine_size = statistics.mode(sizes) if sizes else None
-        out.append(_Line(line, words, x, y, y(middle, baseline_units), height * points, engine_size=engine_size,
-                         slope=slope))
+        out.append(_Line(line, words, x, y, y(middle, baseline_units), height * points, points,
+                         engine_size=engine_size, slope=slope))
     return out
 
 
@@ -281,26 +330,6 @@ def _x_height(words: list[Word], baseline: float) -> float | None:
     return statistics.median(estimates)
 
 
-def _estimate_scale(sheets: list[Sheet], unknown: list[int], pending: list[tuple[int, _Line]], scan: Scan) -> None:
-    """A resolution no file or picture gives: the one that sets the body text in 10 pt (its
-    x-height the book face's share of it); the layout needs proportions, not exact sizes."""
-    heights = [line.x_height for index, line in pending if index in unknown]   # in file units (scale 1)
-    common = statistics.median(heights) if heights else 1.0
-    points = 10 * X_HEIGHT / common if common else 1.0
-    for index in unknown:
-        sheet = sheets[index - 1]
-        _SCALES[id(sheet)] = points
-    lines = [(index, line) for index, line in pending if index in unknown]
-    for index, line in lines:
-        pending.remove((index, line))
-    for index in unknown:
-        pending += [(index, line) for line in _measure(sheets[index - 1], points)]
-    pending.sort(key=lambda item: item[0])
-    scan.notes.append(Note(unknown[0], None, "resolution estimated",
-                           f"{len(unknown)} page(s) name no resolution (and no picture gives one): sizes measured "
-                           "from the body text, taken as 10 pt"))
-
-
 def _cluster_sizes(lines: list[_Line]) -> None:
     """One size per type size: the lines' x-heights (or the engine's sizes) grouped where they
     lie within 10 % of a group's most common value, the groups formed around the most frequent
@@ -343,14 +372,14 @@ def _style(word: Word) -> Style:
     return Style("", "bold" in word.styles, "italic" in word.styles) if word.styles else PLAIN
 
 
-def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> Line | None:
+def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     """An OCR line as the PDF reader's: characters placed along the deskewed baseline (by their
     boxes where the engine gives them, else in equal shares of the word's box)."""
     size = line.size
     x_height = line.x_height or size * X_HEIGHT
     chars: list[Char] = []
     words = _spaced(line.words)
-    scale = _SCALES.get(id(sheet), 1.0)
+    scale = line.scale
     base_units = line.baseline / scale if scale else 0.0
     for k, (word, joined) in enumerate(words):
         if chars and not joined:
@@ -375,7 +404,7 @@ def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> 
             if found is not None:
                 lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text) if garbled else None
                 text = text[lead.end():] if lead else text
-                chars.append(_mark_char(line.x(found[0], base_units), line, size, style, found, sheet, scan, index))
+                chars.append(_mark_char(line.x(found[0], base_units), line, size, style, found, sheet))
                 glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
                 word = Word(text, (max(found[2], word.box[0]), *word.box[1:]), word.conf,  # noqa: PLW2901
                             glyphs_left if "".join(g.text for g in glyphs_left) == text else [], word.styles, word.size)
@@ -397,14 +426,14 @@ def _to_line(line: _Line, sheet: Sheet, body: float, scan: Scan, index: int) -> 
                 # (shorter: about a third of the x-height)
                 digits = looks.read_digits(sheet.picture, glyph_box, sheet.width) if sheet.picture is not None else None
                 if digits or (glyph_box[3] - glyph_box[1] >= 0.55 * x_height / scale and c not in "„‚«»"):
-                    chars.append(_mark_char(x, line, size, style, glyph_box, sheet, scan, index, digits))
+                    chars.append(_mark_char(x, line, size, style, glyph_box, sheet, digits))
                     continue
                 raised = False
             y = line.baseline - 0.45 * size if raised else line.baseline
             chars.append(Char(c, x, y, size * (0.7 if raised else 1), style, raised and c.isdigit()))
         if mark is not None:
             x = line.x(mark[0], base_units)
-            chars.append(_mark_char(x, line, size, style, mark, sheet, scan, index))
+            chars.append(_mark_char(x, line, size, style, mark, sheet))
     if not chars:
         return None
     right = line.x(line.words[-1].box[2], base_units)
@@ -449,7 +478,7 @@ def _raised_box(box: Box, line: _Line, scale: float, x_height: float) -> bool:
     return base - bottom > 0.35 * (x_height / scale if scale else 1)
 
 
-def _mark_char(x: float, line: _Line, size: float, style: Style, box: Box, sheet: Sheet, scan: Scan, index: int,
+def _mark_char(x: float, line: _Line, size: float, style: Style, box: Box, sheet: Sheet,
                digits: str | None = None) -> Char:
     """A raised mark: its digits where the picture can be re-read, else "?" for the notes'
     sequence to number (`_number_marks`)."""
@@ -478,12 +507,12 @@ def _spaced(words: list[Word]) -> list[tuple[Word, bool | None]]:
 
 # ---- note numbers ----
 
-def _number_marks(scan: Scan, body: float) -> None:
+def _number_marks(pages: list[ScannedPage], body: float) -> None:
     """Raised marks nothing could read ("?") numbered from the notes' sequence: a chapter's
     notes count on from the last number read or given, page by page; a page whose references
     and notes do not pair up says so (a Hinweis)."""
     last = 0
-    for page in scan.pages:
+    for page in pages:
         lines = sorted(page.lines, key=lambda line: line.y)
         if any(line.size >= 1.3 * body for line in lines):
             last = 0   # a chapter opens: its notes count from 1
@@ -496,7 +525,6 @@ def _number_marks(scan: Scan, body: float) -> None:
         known = [int(c.text) for _, c in marks + note_marks if c.text.isdigit()]
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         unread = [(line, c) for line, c in marks + note_marks if c.text == "?"]
-        numbers = {id(line): n for n, line in enumerate(lines, 1)}
         if not unread:
             last = max(known, default=last)
             continue
@@ -511,16 +539,15 @@ def _number_marks(scan: Scan, body: float) -> None:
                     continue
                 c.text = str(start + (place[id(line)] if sequence is note_marks else k))
                 line.text = "".join(ch.text for ch in line.chars)
-                where = numbers.get(id(line))
                 what = "a note's number" if sequence is note_marks else "a raised mark in the text"
                 if agree:
-                    scan.notes.append(Note(page.index, where, "note number from the sequence",
-                                           f"{what} the picture shows but nothing read: numbered {c.text} from the "
-                                           "notes on the page"))
+                    page.found.append(Found(line.y, "note number from the sequence",
+                                            f"{what} the picture shows but nothing read: numbered {c.text} from the "
+                                            "notes on the page"))
                 else:
-                    scan.notes.append(Note(page.index, where, "warning",
-                                           f"{what} could not be read; numbered {c.text} from the sequence, but the page has "
-                                           f"{len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
+                    page.found.append(Found(line.y, "warning",
+                                            f"{what} could not be read; numbered {c.text} from the sequence, but the page "
+                                            f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
         last = max([start + len(marks) - 1, *known]) if marks else max(known, default=last)
 
 
@@ -539,11 +566,42 @@ def _foot(lines: list[Line], body: float) -> list[Line]:
     return foot
 
 
-def _doubts(scan: Scan, by_sheet: dict[int, list[_Line]]) -> None:
-    for page in scan.pages:
-        numbers = {round(line.y, 1): n for n, line in enumerate(sorted(page.lines, key=lambda line: line.y), 1)}
-        for line in by_sheet.get(page.index, []):
-            for word in line.words:
-                if word.conf is not None and word.conf < DOUBT:
-                    scan.doubts.append(Doubt(page.index, numbers.get(round(line.baseline, 1), 0), word.text,
-                                             round(word.conf, 2)))
+# ---- what the book gets of a scan ----
+
+def annotate(book: Book, pages: list[Page]) -> None:
+    """What the scanned pages carry beside their lines, handed to the book once the passes
+    have numbered the printed lines: each recorded line's box on the picture (`frame`, page
+    fractions) and the words the engine was unsure of in it; the engine's doubts as the
+    report's unsure words; what this pass inferred as events at page:line."""
+    recorded = {page.page: page for page in book.recorded}
+    for page in pages:
+        if not isinstance(page, ScannedPage) or page.index not in recorded:
+            continue
+        printed = recorded[page.index]
+        label = book.folios.get(page.index, "?")
+        lines = sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y)
+
+        def nearest(baseline: float, among: list[PrintedLine] = printed.lines) -> PrintedLine | None:
+            placed = [line for line in among if line.box is not None]
+            best = min(placed, key=lambda line: abs((line.box or (0, 0, 0, 0))[2] - baseline), default=None)
+            return best if best is not None and best.box and abs(best.box[2] - baseline) <= max(best.box[3], 4) else None
+
+        for line in printed.lines:
+            if line.box is not None:
+                line.frame = page.frame(*line.box)
+        for doubt in page.doubts:
+            target = nearest(doubt.baseline)
+            book.unsure.append(Unsure(page.index, target.n if target else 0, label, doubt.word, doubt.confidence))
+            if target is not None and target.n <= len(lines):
+                span = _span(lines[target.n - 1], doubt.left, doubt.right)
+                if span:
+                    target.unsure = (*target.unsure, span)
+        for item in page.found:
+            target = nearest(item.baseline) if item.baseline is not None else None
+            book.events.append(Event(page.index, target.n if target else None, label, item.kind, item.detail))
+
+
+def _span(line: Line, left: float, right: float) -> tuple[int, int] | None:
+    """The characters of `line` between `left` and `right` (points): offsets in its text."""
+    inside = [k for k, c in enumerate(line.chars) if left - 0.5 <= c.x < right - 0.1 and c.text.strip()]
+    return (inside[0], inside[-1] + 1) if inside else None

@@ -56,19 +56,20 @@ class Sheet:
     engine: str = ""
 
 
-class Refused(ValueError):
+class BadOCR(ValueError):
     """An OCR file that is not what it claims, or not safe to read."""
 
 
 MAX_BYTES = 64 * 2**20
 
 
-def xml_bytes(path: Path) -> bytes:
-    """An XML file's bytes, refused when it declares entities (an entity expansion is a way to
-    make a small file enormous; no OCR engine writes them)."""
-    data = read_regular(path, limit=MAX_BYTES)
-    if b"<!ENTITY" in data[:65536] or b"<!entity" in data[:65536]:
-        raise Refused("declares XML entities: refused (no OCR engine writes them)")
+def checked_bytes(path: Path, data: bytes | None = None) -> bytes:
+    """An OCR file's bytes (`data` where the caller read them already), refused when it
+    declares entities (an entity expansion is a way to make a small file enormous; no OCR
+    engine writes them)."""
+    data = read_regular(path, limit=MAX_BYTES) if data is None else data
+    if re.search(rb"<!ENTITY", data, re.IGNORECASE):
+        raise BadOCR("declares XML entities: refused (no OCR engine writes them)")
     return data
 
 
@@ -77,21 +78,35 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def sniff(path: Path) -> str | None:
-    """"hocr", "alto" or "page" by the file's content (engines name ALTO and PAGE `.xml`,
+def kind_of(head: bytes) -> str | None:
+    """"hocr", "alto" or "page" by a file's first bytes (engines name ALTO and PAGE `.xml`,
     hOCR `.hocr`, `.html` or `.xhtml`), else None."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8192).decode("utf-8", "replace")
-    except OSError:
-        return None
-    if re.search(r"<(?:\w+:)?alto[\s>]", head):
+    text = head[:8192].decode("utf-8", "replace")
+    if re.search(r"<(?:\w+:)?alto[\s>]", text):
         return "alto"
-    if re.search(r"<(?:\w+:)?PcGts[\s>]", head):
+    if re.search(r"<(?:\w+:)?PcGts[\s>]", text):
         return "page"
-    if re.search(r"class=['\"]ocr_page['\"]|ocr-capabilities|ocr-system", head):
+    if re.search(r"class=['\"]ocr_page['\"]|ocr-capabilities|ocr-system", text):
         return "hocr"
     return None
+
+
+def sniff(path: Path) -> str | None:
+    """`kind_of` a file's first bytes; None for what cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return kind_of(handle.read(8192))
+    except OSError:
+        return None
+
+
+# A page picture, by its first bytes: PNG, JPEG, TIFF (both byte orders), WebP, BMP, JPEG 2000.
+_PICTURE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM",
+                  b"\x00\x00\x00\x0cjP  ")
+
+
+def is_picture(head: bytes) -> bool:
+    return head.startswith(_PICTURE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
 
 
 def natural_key(name: str) -> tuple:

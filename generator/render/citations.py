@@ -31,7 +31,7 @@ def page_range(first: PageBreak | None, last: PageBreak | None, words: dict[str,
 class Item:
     """A chapter as a reference manager sees it: its own facts (front matter) over the book's.
     Every citation and export is made from this one record."""
-    title: str
+    title: str  # without the number the heading prints ("1. Einleitung" → "Einleitung"): `number`
     authors: tuple[str, ...]
     editors: tuple[str, ...]
     book_title: str
@@ -43,6 +43,34 @@ class Item:
     language: str
     doi: str = ""
     url: str = ""  # the chapter page's address, when the edition's is known
+    kind: str = ""  # "edited": a contribution to an edited volume; "monograph": a part of the authors' book
+    number: str = ""  # the chapter's number as its heading prints it ("1", "IV")
+
+
+# A number the heading prints before the title: "1.", "1", "IV.", "Kapitel 3:".
+HEADING_NUMBER = re.compile(r"^((?:Kapitel|Chapter|Kap\.)\s+)?(\d{1,3}|[IVX]{1,6})([.:]?)\s+(?=\S)")
+
+
+def split_number(title: str, sections: tuple[str, ...] = ()) -> tuple[str, str]:
+    """("1", "Einleitung") for "1. Einleitung"; ("", title) for a title without a number. A
+    number counts as the chapter's only where the book says so: its sections are numbered
+    under it ("1.1", "1.2"), or the heading says "Kapitel 3"; "1. Mai 1945", "100 Jahre" and
+    "I. Kant" keep theirs."""
+    match = HEADING_NUMBER.match(title)
+    if not match:
+        return "", title
+    number = match.group(2)
+    if match.group(1) or any(section.startswith(number + ".") for section in sections):
+        return number, title[match.end():]
+    return "", title
+
+
+def book_kind(config: Config) -> str:
+    """How the book's chapters are cited: as contributions to an edited volume (it has editors),
+    as parts of the authors' monograph (it has authors or a title), or, knowing nothing, "".
+    `[source] kind` says otherwise."""
+    book = config.source
+    return book.kind or ("edited" if book.editors else "monograph" if book.authors or book.book_title else "")
 
 
 def item(config: Config, chapter: Chapter) -> Item:
@@ -53,10 +81,12 @@ def item(config: Config, chapter: Chapter) -> Item:
     known = chapter.known_pages
     if not (first or last) and known:
         first, last = str(known[0]), str(known[-1]) if known[-1] != known[0] else ""
-    return Item(title=meta.title or chapter.title, authors=meta.authors or book.authors, editors=book.editors,
+    number, title = split_number(meta.title or chapter.title, tuple(section.number for section in chapter.sections))
+    return Item(title=title, authors=meta.authors or book.authors, editors=book.editors,
                 book_title=book.book_title, publisher=book.publisher, place=book.place, year=book.year,
                 first_page=first, last_page=last, language=meta.language or config.language, doi=meta.doi,
-                url=config.url + f"{chapter.slug}/index.html" if config.url else "")
+                url=config.url + f"{chapter.slug}/index.html" if config.url else "", kind=book_kind(config),
+                number=number)
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -64,17 +94,29 @@ def _names(names: tuple[str, ...]) -> str:
 
 
 def chapter_reference(work: Item, words: dict[str, str]) -> str:
-    """"Autor: Titel. In: Hrsg. (Hrsg.): Buch. Ort: Verlag Jahr, S. x–y" with unknown parts left out."""
+    """The chapter's reference, with unknown parts left out. A contribution to an edited volume:
+    "Autor: Titel. In: Hrsg. (Hrsg.): Buch. Ort: Verlag Jahr, S. x–y"; a chapter of the authors'
+    own book is a part of it: "Autor: Buch. Ort: Verlag Jahr, Kap. 1 „Titel“, S. x–y"."""
     parts = []
-    head = f"{_names(work.authors)}: {work.title}" if work.authors else work.title
-    parts.append(head + ".")
-    if work.book_title:
-        editors = f"{_names(work.editors)} {words['editors_cite']}: " if work.editors else ""
-        parts.append(f"{words['in']}: {editors}{work.book_title}.")
     place = f"{work.place}:" if work.place and work.publisher else work.place
     imprint = " ".join(x for x in (place, work.publisher, work.year) if x)
     pages = f"{words['page']} {_pages(work)}" if _pages(work) else ""
-    tail = ", ".join(x for x in (imprint, pages) if x)
+    if work.kind == "monograph" and work.book_title:
+        parts.append((f"{_names(work.authors)}: {work.book_title}" if work.authors else work.book_title) + ".")
+        if work.editors:
+            parts.append(f"{words['edited_by'].capitalize()} {_names(work.editors)}.")
+        chapter = ""
+        if work.title != work.book_title or work.number:
+            number = f" {work.number}" if work.number else ""
+            chapter = f"{words['chapter_cite']}{number} {words['quote_open']}{work.title}{words['quote_close']}"
+        tail = ", ".join(x for x in (imprint, chapter, pages) if x)
+    else:
+        head = f"{_names(work.authors)}: {work.title}" if work.authors else work.title
+        parts.append(head + ".")
+        if work.book_title:
+            editors = f"{_names(work.editors)} {words['editors_cite']}: " if work.editors else ""
+            parts.append(f"{words['in']}: {editors}{work.book_title}.")
+        tail = ", ".join(x for x in (imprint, pages) if x)
     if tail:
         parts.append(tail + ".")
     return " ".join(parts)
@@ -132,8 +174,12 @@ def _csl(work: Item, key: str, note: str = "") -> dict[str, Any]:
         data["author"] = [_csl_name(n) for n in work.authors]
     if work.editors:
         data["editor"] = [_csl_name(n) for n in work.editors]
+    if work.kind == "monograph" and work.authors:
+        data["container-author"] = data["author"]  # the book is the chapter's authors' own
     if work.book_title:
         data["container-title"] = work.book_title
+    if work.number:
+        data["chapter-number"] = work.number
     if work.publisher:
         data["publisher"] = work.publisher
     if work.place:
@@ -162,8 +208,22 @@ def csl_json(work: Item, key: str, note: str = "") -> str:
     return json.dumps([_csl(work, key, note)], ensure_ascii=False, indent=2) + "\n"
 
 
+# BibTeX finds a field's end by counting braces, and counts every brace, also one after a
+# backslash: "\\}" ends the field early (the rest of the entry is skipped). So braces become
+# LaTeX's text commands, whose own braces balance; the other characters LaTeX reads as markup
+# are escaped. Addresses are written as they are, their braces and backslashes percent-encoded.
+_BIBTEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%",
+           "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX)) + "]")
+_ADDRESS = {"{": "%7B", "}": "%7D", "\\": "%5C"}
+
+
 def _bibtex_escape(value: str) -> str:
-    return re.sub(r"([{}\\&%$#_])", r"\\\1", value)
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX[m.group()], value)
+
+
+def _bibtex_address(value: str) -> str:
+    return re.sub(r"[{}\\]", lambda m: _ADDRESS[m.group()], value)
 
 
 def bibtex(work: Item, key: str, note: str = "") -> str:
@@ -172,8 +232,12 @@ def bibtex(work: Item, key: str, note: str = "") -> str:
               ("year", work.year), ("pages", _pages(work).replace("–", "--")),
               ("language", "german" if work.language == "de" else work.language), ("doi", work.doi), ("url", work.url),
               ("note", note)]
-    body = ",\n".join(f"  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
-    return f"@incollection{{{key},\n{body}\n}}\n"
+    if work.number:
+        fields.insert(1, ("chapter", work.number))
+    body = ",\n".join(f"  {k} = {{{_bibtex_address(v) if k in ('doi', 'url') else _bibtex_escape(v)}}}"
+                      for k, v in fields if v)
+    kind = "inbook" if work.kind == "monograph" else "incollection"  # a part of the authors' own book, or a contribution
+    return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def ris(work: Item, note: str = "") -> str:

@@ -8,8 +8,9 @@ an id must stand once on a page).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it.common.utils import escapeHtml as esc
 
@@ -42,6 +43,8 @@ class View:
     marks: bool = True                    # page marks as links (a sidenote, hidden from assistive tools, has no links)
     words: dict[str, str] = field(default_factory=lambda: GERMAN)  # the interface's (labels.py)
     split: Callable[[str], str] | None = None  # marks compound boundaries for search (compounds.py)
+    addresses: bool = True                # an address in the text ("https://…") is a link
+    focusable: bool = True                # links reachable by keyboard (False in a copy hidden from assistive tools)
 
 
 # Where a compound's parts meet, for the search index only: Pagefind splits a word at ASCII
@@ -55,7 +58,60 @@ COMPOUND_JOINT = '<span hidden>^</span>'
 
 def text_only(words: dict[str, str]) -> View:
     """Titles in tables of contents: no links, no ids, no note references."""
-    return View(links=None, ids=False, notes=False, words=words)
+    return View(links=None, ids=False, notes=False, words=words, addresses=False)
+
+
+# An address written out in the text ("online: https://…", "mailto:…") is a link: a book's notes
+# cite web pages as plain text, and the reader expects to follow them. Only the schemes a
+# source's own links may have (markup.LINK_SCHEMES); anything else stays text.
+ADDRESS = re.compile(r"(?<![\w/])(?:https?://[^\s<>\"\\^`{|}]+|mailto:[^\s<>\"\\^`{|}]+@[^\s<>\"\\^`{|}]+)",
+                     re.IGNORECASE)
+CLOSING = {")": "(", "]": "[", "}": "{"}
+# Where a long address may break (after "//", before a slash, a dot, "?", "#", "&", "="): a
+# `<wbr>` is no character, so a copied address stays whole.
+BREAK_BEFORE = re.compile(r"(?<=[^/:])(?=[/.?#&=_~])|(?<=//)(?=.)")
+
+
+def _trimmed(candidate: str) -> str:
+    """An address without the punctuation that ends the sentence around it ("….html)." → "….html"),
+    keeping a closing bracket the address opened itself (Wikipedia's "…_(Band)")."""
+    while candidate and candidate[-1] in ".,;:!?'\"»«“”‘’„)]}":
+        last = candidate[-1]
+        if last in CLOSING and candidate.count(CLOSING[last]) >= candidate.count(last):
+            break
+        candidate = candidate[:-1]
+    return candidate
+
+
+def breakable(text: str) -> str:
+    """An address, escaped, with break opportunities where a typesetter breaks one."""
+    return "<wbr>".join(esc(part) for part in BREAK_BEFORE.split(text))
+
+
+def _text(text: str, view: View) -> str:
+    """Text with the addresses in it as links (or, where there may be no link, breakable)."""
+    out, at = [], 0
+    for match in ADDRESS.finditer(text):
+        address = _trimmed(match.group())
+        if "://" in address and not address.split("://", 1)[1]:
+            continue
+        out.append(_words(text[at:match.start()], view))
+        if view.addresses:
+            focus = "" if view.focusable else ' tabindex="-1"'
+            out.append(f'<a class="url" href="{esc(address)}"{focus}>{breakable(address)}</a>')
+        else:
+            out.append(f'<span class="url">{breakable(address)}</span>')
+        at = match.start() + len(address)
+    out.append(_words(text[at:], view))
+    return "".join(out)
+
+
+def _words(text: str, view: View) -> str:
+    if not view.split:
+        return esc(text)
+    # the splitter marks boundaries with soft hyphens; a soft hyphen of the source's own stays one
+    return SOFT_HYPHEN.join(esc(view.split(part)).replace(SOFT_HYPHEN, COMPOUND_JOINT)
+                            for part in text.split(SOFT_HYPHEN))
 
 
 def inline(content: tuple[Inline, ...], view: View) -> str:
@@ -64,11 +120,7 @@ def inline(content: tuple[Inline, ...], view: View) -> str:
 
 def _node(node: Inline, view: View) -> str:
     if isinstance(node, Text):
-        if not view.split:
-            return esc(node.text)
-        # the splitter marks boundaries with soft hyphens; a soft hyphen of the source's own stays one
-        return SOFT_HYPHEN.join(esc(view.split(part)).replace(SOFT_HYPHEN, COMPOUND_JOINT)
-                                for part in node.text.split(SOFT_HYPHEN))
+        return _text(node.text, view)
     if isinstance(node, Styled):
         return f"<{node.style}>{inline(node.children, view)}</{node.style}>"
     if isinstance(node, Code):
@@ -90,7 +142,8 @@ def _node(node: Inline, view: View) -> str:
             return inline(node.children, view)
         href = view.root + view.links[node.internal] if node.internal is not None else node.href
         title = f' title="{esc(node.title)}"' if node.title else ""
-        return f'<a href="{esc(href)}"{title}>{inline(node.children, view)}</a>'
+        focus = "" if view.focusable else ' tabindex="-1"'
+        return f'<a href="{esc(href)}"{title}{focus}>{inline(node.children, replace(view, addresses=False))}</a>'
     if isinstance(node, Addition):
         return f'<span class="ed-add" title="{esc(view.words["addition"])}">[{esc(node.text)}]</span>'
     if isinstance(node, Image):
@@ -116,8 +169,12 @@ def page_mark(page: PageBreak, view: View) -> str:
     own = f' id="{page.anchor}"' if view.ids else ""
     if not view.marks:
         return f'<span class="pb-inline">|{esc(page_label(page, view.words))}|</span>'
-    return (f'<span class="pb-mark" data-pagefind-ignore><span class="pb-bar" aria-hidden="true"></span>'
-            f'<a class="pb"{own} href="#{page.anchor}" title="{esc(title)}">{esc(page_label(page, view.words))}</a></span>')
+    # The mark is an anchor of the search index (Pagefind records an id with its word position,
+    # not inside an ignored element): a hit says on which print page it stands. Its words ("S.
+    # 229") are not indexed.
+    return (f'<span class="pb-mark"><span class="pb-bar" aria-hidden="true"></span>'
+            f'<a class="pb"{own} href="#{page.anchor}" title="{esc(title)}">'
+            f'<span data-pagefind-ignore>{esc(page_label(page, view.words))}</span></a></span>')
 
 
 def blocks(content: tuple[Block, ...] | list[Block], view: View) -> str:

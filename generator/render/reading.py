@@ -17,54 +17,137 @@ from markupsafe import Markup, escape
 from generator import compounds, printed
 from generator.config import Config
 from generator.labels import labels
-from generator.model import INTRO, Block, Chapter, Gap, Note, Section, notes_shown
+from generator.model import (
+    INTRO,
+    Block,
+    Chapter,
+    Gap,
+    Inline,
+    Link,
+    Note,
+    NoteRef,
+    PageStart,
+    Section,
+    Styled,
+    notes_shown,
+)
 from generator.render import citations, html
 
 Form = tuple[printed.Printed, printed.Alignment] | None  # the recorded print and where the chapter stands in it
 
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
-                   links: tuple[str, ...], form: Form = None) -> tuple[Markup, Markup]:
+                   links: tuple[str, ...], form: Form = None, exports: dict[str, str] | None = None,
+                   search: bool = True) -> tuple[Markup, Markup]:
     """The reading text, and the popovers that go at the end of the page. `links`: the
     chapter's internal link targets; `page_path` the page's site path; `form`: `printed_form`'s
-    answer for the chapter (its text as printed beside the reading text)."""
+    answer for the chapter (its text as printed beside the reading text); `exports`: the
+    chapter's files for reference managers (site paths), linked from each citation; `search`:
+    the site is indexed (compounds are marked for the index only)."""
     refs = section.note_refs  # each note referenced here → its first reference here
     notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
     view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language),
-                     split=compounds.splitter(config.language))
+                     split=compounds.splitter(config.language) if search else None)
     return (_text(chapter, section, refs, notes, view, form),
-            _popovers(config, chapter, section, notes, page_path, view))
+            _popovers(config, chapter, section, notes, page_path, view, exports or {}))
 
 
-def printed_form(record: printed.Printed | None, chapter: Chapter) -> Form:
-    """Where this chapter's blocks stand in the recorded print; None for a chapter the record
-    does not hold (its pages then have no diplomatic view)."""
-    if record is None or not record.holds(chapter):
-        return None
-    alignment = printed.aligned(chapter, record)
-    return (record, alignment) if alignment.placed else None
+def printed_form(record: printed.Printed | None, alignment: printed.Alignment | None) -> Form:
+    """The print and where the chapter's blocks stand in it (computed when the chapter was
+    loaded); None for a chapter the record does not hold (its pages have no diplomatic view)."""
+    return (record, alignment) if record is not None and alignment is not None and alignment.placed else None
 
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View,
           form: Form) -> Markup:
     """The section's blocks in order, then its notes (each with a link back to its first reference)."""
     words = view.words
-    # nothing to focus in the margin; not indexed either (search finds the notes list)
-    margin = replace(view, ids=False, links=None, notes=False, marks=False, split=None)
+    # nothing to focus in the margin (its addresses are links for the mouse); not indexed either
+    # (search finds the notes list)
+    margin = replace(view, ids=False, links=None, notes=False, marks=False, split=None, focusable=False)
     out = [_sidenotes(block, chapter, margin) + _block(block, view, form) for block in section.blocks]
     if notes:
         heading = escape(words["notes"])
         out.append(f'<section class="notes" aria-label="{heading}">\n'
                    f'  <h2 class="notes-heading">{heading}</h2>\n  <ol class="notes-list">\n')
+        printed_on = note_pages(section, chapter, notes, form)
+        shown = None
         for label, ref_id in notes.items():
             note = chapter.notes[label]
             number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
-            out.append(f'    <li id="fn-{escape(note.anchor)}"><a class="fn-num" href="#{escape(ref_id)}" '
-                       f'aria-label="{back}" data-pagefind-ignore>{number}</a> '
+            page = printed_on.get(label, "")
+            out.append(f'    <li id="fn-{escape(note.anchor)}">{_note_page(note, page, page != shown, words)}'
+                       f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>{number}</a> '
                        f'<span class="fn-text">{_with_printed(_note_text(note, view), _placed(note.content, form), form, words)}'
                        '</span></li>\n')
+            shown = page or shown
         out.append("  </ol>\n</section>\n")
     return Markup("".join(out))
+
+
+def _note_page(note: Note, page: str, visible: bool, words: dict[str, str]) -> str:
+    """The print page a note stands on, in the margin of the notes list where it changes (as
+    the text's page marks): the search index's anchor for "Anm. 53, S. 25" (its id says the
+    page; Pagefind records ids, not the ignored words), and an address of its own."""
+    anchor = escape(f"fn-{note.anchor}-seite-{page.lower()}")
+    if not page or page == "?" or any(mark.page.anchor == anchor for mark in _marks(note.content)):
+        return ""  # unknown, or a page mark of the note's own says it (a source that contradicts the print)
+    if not visible:  # the page of the note before: an anchor only
+        return f'<span class="fn-page" id="{anchor}"></span>'
+    return (f'<a class="pb fn-page" id="{anchor}" href="#{anchor}" title="{escape(words["note_page"])}">'
+            f'<span data-pagefind-ignore>{escape(words["page"])} {escape(page)}</span></a>')
+
+
+def _marks(blocks: tuple[Block, ...] | list[Block]) -> list[PageStart]:
+    """The page marks inside blocks (a note's), also inside emphasis, links and nested blocks."""
+    def inside(content: tuple[Inline, ...]) -> list[PageStart]:
+        found: list[PageStart] = []
+        for node in content:
+            if isinstance(node, PageStart):
+                found.append(node)
+            elif isinstance(node, Styled | Link):
+                found += inside(node.children)
+        return found
+    return [mark for block in blocks for mark in inside(block.content) + _marks(block.children)]
+
+
+def note_pages(section: Section, chapter: Chapter, notes: dict[str, str], form: Form) -> dict[str, str]:
+    """The print page each note shown on the page stands on: where the recorded print has its
+    first line, else the page of its first reference (a footnote is printed on that page; a note
+    referred to in a note, on its note's)."""
+    found: dict[str, str] = {}
+    if form is not None:
+        record = form[0]
+        for label in notes:
+            placed = _placed(chapter.notes[label].content, form)
+            if placed and placed[0].pieces:
+                found[label] = record.pages[placed[0].pieces[0].page].label
+    referred: dict[str, str] = {}
+
+    def walk(content: tuple[Inline, ...], page: str) -> str:
+        for node in content:
+            if isinstance(node, PageStart):
+                page = node.page.printed
+            elif isinstance(node, NoteRef):
+                referred.setdefault(node.label, page)
+            elif isinstance(node, Styled | Link):
+                page = walk(node.children, page)
+        return page
+
+    def blocks(items: tuple[Block, ...] | list[Block], page: str) -> str:
+        for block in items:
+            page = block.first_page.printed if block.first_page else page
+            page = walk(block.content, page)
+            page = blocks(block.children, page)
+        return page
+
+    start = section.first_page.printed if section.first_page else ""
+    walk(section.title, start)
+    blocks(section.blocks, start)
+    for label in notes:  # notes in notes, in the order they are shown
+        if label in chapter.notes:
+            blocks(chapter.notes[label].content, found.get(label) or referred.get(label, ""))
+    return {label: found.get(label) or referred.get(label, "") for label in notes}
 
 
 def _sidenotes(block: Block, chapter: Chapter, view: html.View) -> str:
@@ -92,7 +175,7 @@ def _placed(blocks: tuple[Block, ...] | list[Block], form: Form) -> list[printed
         return []
     found = []
     for block in blocks:
-        if block.kind in ("paragraph", "heading") and (place := form[1].of(block.content)):
+        if block.kind in ("paragraph", "heading") and (place := form[1].of(block.key)):
             found.append(place)
         found += _placed(block.children, form)
     return found
@@ -147,7 +230,7 @@ def _block(block: Block, view: html.View, form: Form = None) -> str:
         cite, button = escape(words["paragraph_cite"].format(n=number)), escape(words["cite"])
         placed = _placed([block], form)
         edited = ' class="para"'
-        if form is not None and any(missing is block for missing in form[1].missing):
+        if form is not None and block.key in form[1].missing:
             edited = f' class="para unprinted" data-unprinted="{escape(words["unprinted"])}"'
         return (f'<p{edited} id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
                 f'<a class="para-num" href="#{anchor}" title="{link}" aria-label="{name}">'
@@ -166,7 +249,7 @@ def _block(block: Block, view: html.View, form: Form = None) -> str:
 
 
 def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[str, str], page_path: str,
-              view: html.View) -> Markup:
+              view: html.View, exports: dict[str, str]) -> Markup:
     """A popover per note shown on the page, then a citation popover for the section and for
     each paragraph (their text is in the page, so citing works without JavaScript)."""
     out = []
@@ -182,28 +265,43 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
     reference = citations.chapter_reference(citations.item(config, chapter), words)
     edition = citations.edition_note(config, words)
     page_url = config.url + page_path
+    files = downloads(exports, view.root, words)
     if section.id != INTRO:
         out.append(_cite_popover(config, words, page_url, f"cite-{section.id}",
                                  words["cite_title"].format(title=section.title_text),
-                                 citations.citation(reference, words, section, edition=edition), f"#{section.id}"))
+                                 citations.citation(reference, words, section, edition=edition), f"#{section.id}", files))
     for block in section.paragraphs:
         out.append(_cite_popover(config, words, page_url, f"cite-{block.anchor}",
                                  words["paragraph_cite"].format(n=block.number),
                                  citations.citation(reference, words, None if section.id == INTRO else section, block,
                                                     edition=edition),
-                                 f"#{block.anchor}"))
+                                 f"#{block.anchor}", files))
     return Markup("".join(out))
 
 
+EXPORTS = (("bib", "BibTeX"), ("ris", "RIS"), ("csl", "CSL-JSON"), ("tei", "TEI P5"))
+
+
+def downloads(exports: dict[str, str], root: str, words: dict[str, str]) -> str:
+    """The chapter's files for reference managers, as links ("Für Literaturverwaltungen: BibTeX · RIS · …")."""
+    if not exports:
+        return ""
+    links = " · ".join(f'<a href="{escape(root + exports[kind])}" download>{name}</a>' for kind, name in EXPORTS
+                       if kind in exports)
+    return f'  <p class="cite-downloads">{escape(words["downloads"])} {links}</p>\n'
+
+
 def _cite_popover(config: Config, words: dict[str, str], page_url: str, popover_id: str, label: str, text: str,
-                  target: str) -> str:
+                  target: str, files: str = "") -> str:
     """The citation text and the URL to cite: absolute when the config knows the site's address,
-    else the page's own path (JavaScript then makes it absolute from the reader's address)."""
+    else the page's own path (JavaScript then makes it absolute from the reader's address); the
+    chapter's files for reference managers under it."""
     popover_id, label, full = escape(popover_id), escape(label), escape(page_url + target)
     return (f'<div popover id="{popover_id}" class="cite-popover" role="dialog" aria-label="{label}">\n'
             f'  <p class="cite-heading">{label}</p>\n'
             f'  <p class="cite-text"><span class="cite-body">{escape(text)}</span>, <a class="cite-url" '
             f'href="{escape(target)}" data-canonical="{full if config.url else ""}">{full}</a></p>\n'
+            f'{files}'
             f'  <p class="cite-actions"><button type="button" class="cite-copy" hidden>{escape(words["copy_text"])}</button> '
             f'<button type="button" class="cite-close" popovertarget="{popover_id}" '
             f'popovertargetaction="hide">{escape(words["close"])}</button></p>\n</div>\n')

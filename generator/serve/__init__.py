@@ -18,7 +18,9 @@ import threading
 import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 
+from generator import state as saved
 from generator.build import Builder, BuildResult
 from generator.diagnostics import EditionError
 from generator.labels import labels
@@ -48,9 +50,15 @@ class Preview:
     def _start(self, content: Path, host: str, port: int) -> None:
         self.out = self.site.out
         # The preview draws the facsimile's pages into the cache `edition build` keeps beside
-        # the default site folder: a preview does not draw a book's pages again.
+        # the default site folder (the cache's lock lets them share it), and knows the pictures
+        # that build drew from its state: a preview does not draw a book's pages again.
+        default = Path("site")
         self.builder = Builder(content, self.out, search=True, index=False, site=self.site,
-                               pictures=Site(Path("site")).beside("facsimile"))
+                               pictures=Site(default).beside("facsimile"))
+        try:
+            self.builder.restore(saved.read(saved.state_path(default)), trust=False)
+        except OSError:
+            pass  # not the build's own state there: the preview draws what it needs
         self.lock = threading.Lock()  # the site folder changes under one hand at a time
         handler: type[Handler] = type("BoundHandler", (Handler,), {})
         self.server = PreviewServer((host, port), handler)
@@ -59,6 +67,7 @@ class Preview:
         handler.state = self.state
         self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.port}/"
         self.builds = 0
+        self.seen: dict[str, Identity] = {}  # every section page built in this preview
         self.last: BuildResult | None = None  # the last successful build
         self.stale_parts: set[int] | None = None  # search index parts to refresh (None: all)
         self.rebuild()  # the first build: parallel workers may fork before any thread exists
@@ -88,6 +97,7 @@ class Preview:
             return
         self.builds += 1
         self.last = result
+        self._follow_sections()
         if result.rendered or self.state.error or self.builds == 1:
             self.state.publish(None)
             for warning in result.warnings:
@@ -100,6 +110,13 @@ class Preview:
                 self.stale_parts |= result.search_parts
             if self.builds > 1 and self.stale_parts != set():
                 self.indexer.poke()
+
+    def _follow_sections(self) -> None:
+        """Remember where each section page seen in this preview stands now: a tab open on one
+        whose id changed (a heading renumbered) gets the 404 page with a link to it."""
+        now = section_pages(self.builder)
+        self.seen.update(now)
+        self.state.moved = moved(self.seen, now)
 
     def _index(self) -> None:
         """Refresh the parts of the search index whose pages changed, beside the site, then move
@@ -143,6 +160,51 @@ class Preview:
         self.thread.join()
         self.site.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class Identity(NamedTuple):
+    """What identifies a section page when its id changes: its chapter, its heading's words
+    without the number, its place among the chapter's sections and how many there are."""
+    chapter: str
+    words: str
+    place: int
+    siblings: int
+    title: str
+    chapter_title: str
+
+
+def section_pages(builder: Builder) -> dict[str, Identity]:
+    """Each section page of the last good build (site path) and what identifies it."""
+    pages = {}
+    for entry in builder.loader.sources.values():
+        chapter = entry.outline
+        if chapter is None:
+            continue
+        for place, section in enumerate(chapter.sections):
+            title = section.title_text
+            words = title[len(section.number):].lstrip(". ") if section.number and title.startswith(section.number) else title
+            pages[f"{chapter.slug}/{section.id}.html"] = Identity(chapter.slug, words, place, len(chapter.sections),
+                                                                   title, chapter.title)
+    return pages
+
+
+def moved(seen: dict[str, Identity], now: dict[str, Identity]) -> dict[str, tuple[str, str]]:
+    """Each page seen and gone → (the page it became, its title): in the same chapter, the
+    section with the same words (renumbered), else the one in the same place (reworded, where
+    the chapter still has as many sections), else the chapter's own page."""
+    by_words = {(i.chapter, i.words): path for path, i in now.items()}
+    by_place = {(i.chapter, i.place, i.siblings): path for path, i in now.items()}
+    chapters = {i.chapter: i.chapter_title for i in now.values()}
+    found = {}
+    for path, old in seen.items():
+        if path in now:
+            continue
+        target = by_words.get((old.chapter, old.words)) or by_place.get((old.chapter, old.place, old.siblings))
+        if target:
+            found[path] = (target, now[target].title)
+        elif old.chapter in chapters:
+            found[path] = (f"{old.chapter}/index.html", chapters[old.chapter])
+    return found
 
 
 PREFIX = "edition-preview-"

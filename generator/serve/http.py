@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import json
 import mimetypes
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from generator.labels import labels
 from generator.serve.paths import resolve_request
@@ -43,6 +45,7 @@ class PreviewState:
     changed: threading.Condition = field(default_factory=threading.Condition)
     stopping: bool = False
     words: dict[str, str] = field(default_factory=lambda: labels("en"))  # the edition's language, once known
+    moved: dict[str, tuple[str, str]] = field(default_factory=dict)  # a section page gone → (its new page, title)
 
     def publish(self, error: str | None) -> None:
         """A rebuild finished (error None) or failed: bump the counter, wake the event streams."""
@@ -95,12 +98,36 @@ def respond(state: PreviewState, method: str, target: str, host: str | None) -> 
             return Response(301, {"Location": path + "/", "Content-Length": "0"})
         if state.error and not (state.root / "index.html").is_file():
             return _page(500, "<!doctype html><title>Build error</title><body></body>", state)
-        return _text(404, "Not found")
+        return _not_found(state, path)
     body = file.read_bytes()
     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     if kind == "text/html":
         return _page(200, body.decode("utf-8", "replace"), state)
     return Response(200, _headers(kind, len(body)), body)
+
+
+def _not_found(state: PreviewState, path: str) -> Response:
+    """The site's own 404 page (as a static host serves it), reloading with the site; for a
+    section page whose id changed while the tab was open (a heading renumbered), a link to where
+    it stands now, at the same paragraph."""
+    page = resolve_request(state.root, "/404.html")
+    if page is None:
+        return _text(404, "Not found")
+    text = page.read_bytes().decode("utf-8", "replace")
+    gone = unquote(path).lstrip("/")
+    if gone in state.moved:
+        target, title = state.moved[gone]
+        old_id, new_id = PurePosixPath(gone).stem, PurePosixPath(target).stem
+        notice = (f'<p class="moved">{html.escape(state.words["moved"])} <a id="edition-moved" '
+                  f'href="/{html.escape(target)}">{html.escape(title)}</a></p>\n'
+                  # the same paragraph there: "#s6-1-p2" → "#s6-3-p2"
+                  f'<script>(function () {{ var link = document.getElementById("edition-moved"), '
+                  f'old = {json.dumps(old_id)}, now = {json.dumps(new_id)}, at = location.hash.slice(1); '
+                  'if (at) link.hash = at === old || at.indexOf(old + "-") === 0 ? now + at.slice(old.length) : at; '
+                  '})();</script>\n')
+        at = text.rfind("</body>")
+        text = text[:at] + notice + text[at:] if at >= 0 else text + notice
+    return _page(404, text, state)
 
 
 def _page(status: int, text: str, state: PreviewState) -> Response:

@@ -12,17 +12,37 @@
   // "Politik" finds it (compounds.py); what a reader sees of a result shows the word whole.
   function whole(text) { return (text || "").replace(/([\p{L}>])\^(?=[\p{L}<])/gu, "$1"); }
 
-  // Where a result's first hit stands: the last paragraph and print page beginning before it.
+  // Where a result's first hit stands: in a note ("Anm. 53, S. 25": the notes list's item and
+  // the print page it stands on), else the last paragraph and print page beginning before it
+  // ("S. 230, Abs. 2"). Pagefind records each id with its word position (render/html.py and
+  // reading.py set ids on the page marks for it); the page's number is in the mark's id
+  // ("seite-230", "fn-53-seite-25"), its case as the section's first page gives it.
+  function unanchor(text) {  // markup.label_anchor backwards: "_2a_" → "*"
+    return text.replace(/_([0-9a-f]+)_/g, function (_, code) { return String.fromCodePoint(parseInt(code, 16)); });
+  }
   function where(result) {
-    var hit = (result.locations || [])[0], paragraph = null, page = null;
+    var hit = (result.locations || [])[0], paragraph = null, page = null, note = null, notePage = null;
+    var first = result.meta && result.meta.first_page ? result.meta.first_page : "";
     (result.anchors || []).forEach(function (anchor) {
       if (hit === undefined || anchor.location > hit) return;
-      if (/-p\d+$/.test(anchor.id) && (!paragraph || anchor.location >= paragraph.location)) paragraph = anchor;
-      if (/^seite-/.test(anchor.id) && (!page || anchor.location >= page.location)) page = anchor;
+      var id = anchor.id, match;
+      if ((match = /^fn-(.+)-seite-(.+)$/.exec(id))) { if (note) notePage = match[2]; }
+      else if ((match = /^fn-(.+)$/.exec(id))) { note = unanchor(match[1]); notePage = null; }
+      else if (/-p\d+$/.test(id)) { paragraph = anchor; note = null; }
+      else if ((match = /^seite-(.+)$/.exec(id))) { page = match[1]; note = null; }
     });
+    var printed = function (label) {
+      if (!label) return "";
+      if (/^unbekannt/.test(label)) return words.page + " ?";
+      return words.page + " " + (first && first.toLowerCase() === label ? first : label);
+    };
+    if (note) {
+      return { id: "fn-" + note.replace(/[^0-9A-Za-z-]/g, function (c) { return "_" + c.codePointAt(0).toString(16) + "_"; }),
+               label: [words.noteShort + " " + note, printed(notePage)].filter(Boolean).join(", ") };
+    }
     var parts = [];
-    var printed = page ? page.text.trim() : (result.meta && result.meta.first_page ? words.page + " " + result.meta.first_page : "");
-    if (printed) parts.push(printed);
+    var at = page ? printed(page) : (first ? words.page + " " + first : "");
+    if (at) parts.push(at);
     if (paragraph) parts.push(words.paraShort + " " + paragraph.id.replace(/^.*-p/, ""));
     return { id: paragraph ? paragraph.id : null, label: parts.join(", ") };
   }
@@ -131,8 +151,61 @@
     });
   });
 
-  // The reading text, the text as printed, or both: the reader's choice, kept between pages.
   var html = document.documentElement;
+
+  // Justified type only where the browser hyphenates the text's language (edition.css): a long
+  // word in a narrow box either breaks into lines or runs out of it.
+  (function () {
+    var probe = document.createElement("div");
+    probe.lang = html.lang || "de";
+    probe.setAttribute("aria-hidden", "true");
+    probe.style.cssText = "position:absolute;left:-100vw;top:0;visibility:hidden;width:5em;font-size:16px;line-height:20px;" +
+      "hyphens:auto;-webkit-hyphens:auto;overflow-wrap:normal;word-break:normal;white-space:normal";
+    probe.textContent = /^de\b/i.test(probe.lang) ? "Verteidigungsbereitschaft" : "internationalization";
+    document.body.appendChild(probe);
+    if (probe.scrollWidth <= probe.clientWidth + 1 && probe.offsetHeight > 30) html.classList.add("hyphenates");
+    probe.remove();
+  })();
+
+  // The text as printed keeps each printed line one line (edition.css): the type is set so that
+  // the longest printed line of the page fills its column (`--fit`), one size for the text's
+  // lines and one for the notes', as on the printed page. Not smaller than 9 px: where that
+  // does not fit, lines wrap (indented) in 9 px type.
+  function fit() {
+    var groups = [
+      document.querySelectorAll("main .dipl-page"),
+      document.querySelectorAll("main .reading .dipl:not(.notes .dipl)"),
+      document.querySelectorAll("main .notes .dipl"),
+    ];
+    groups.forEach(function (group) {
+      var blocks = Array.prototype.filter.call(group, function (block) { return block.offsetParent !== null; });
+      if (!blocks.length) return;
+      blocks.forEach(function (block) { block.style.setProperty("--fit", "1"); block.classList.add("dl-measure"); });
+      var ratio = 1, size = 16;
+      blocks.forEach(function (block) {
+        var style = getComputedStyle(block);
+        var room = block.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        size = parseFloat(style.fontSize);
+        Array.prototype.forEach.call(block.querySelectorAll(".dl"), function (line) {
+          var width = line.getBoundingClientRect().width;
+          if (width > 0 && room > 0) ratio = Math.min(ratio, (room - 2) / width);
+        });
+      });
+      var fits = ratio * size >= 9;
+      ratio = Math.max(ratio, 9 / size);
+      blocks.forEach(function (block) {
+        block.style.setProperty("--fit", ratio.toFixed(4));
+        block.classList.remove("dl-measure");
+        block.classList.toggle("dl-fit", fits);
+      });
+    });
+  }
+  var fitting = 0;
+  function refit() { cancelAnimationFrame(fitting); fitting = requestAnimationFrame(fit); }
+  window.addEventListener("resize", refit);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(refit);
+
+  // The reading text, the text as printed, or both: the reader's choice, kept between pages.
   function remembered(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
   function remember(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
   var switcher = document.querySelector(".view-switch");
@@ -142,6 +215,7 @@
     var setView = function (view) {
       html.setAttribute("data-view", view);
       views.forEach(function (button) { button.setAttribute("aria-pressed", String(button.dataset.view === view)); });
+      fit();
     };
     views.forEach(function (button) {
       button.addEventListener("click", function () { setView(button.dataset.view); remember("edition-view", button.dataset.view); });
@@ -197,4 +271,5 @@
     });
     show(byAnchor(location.hash.slice(1)) || reading());
   }
+  fit();  // the print's own page views (pages/229.html), and a section opened "as printed"
 })();

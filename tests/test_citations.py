@@ -1,0 +1,96 @@
+"""Citations follow the kind of book: a contribution to an edited volume is cited "In: editors:
+book", a chapter of its authors' own book as a part of that book; the heading's number is not
+part of the cited title; every page links the chapter's files for reference managers."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+CHAPTER = ("# 1 Einleitung\n\n{{page 3}}Am Anfang.\n\n## 1.1 Quellen\n\n{{page 4}}Die Akten.[^1]\n\n"
+           "## 1.2 Methode\n\n{{page 5}}Das Vorgehen.\n\n[^1]: Bundesarchiv.\n")
+MONOGRAPH = ('title = "Kleine Staaten"\nlanguage = "de"\n[source]\nauthors = ["Meier, Hans"]\n'
+             'book_title = "Kleine Staaten, große Fragen"\npublisher = "Chronos"\nplace = "Zürich"\nyear = "2004"\n')
+EDITED = MONOGRAPH.replace('authors = ["Meier, Hans"]', 'authors = ["Meier, Hans"]\neditors = ["Huber, Anna"]')
+
+
+def build(tmp_path: Path, config: str) -> Path:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "edition.toml").write_text(config, encoding="utf-8")
+    (content / "kapitel.md").write_text(CHAPTER, encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_cli("build", "--content", str(content), "--out", str(site), "--no-search")
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def citation(site: Path, page: str) -> str:
+    html = (site / "kapitel" / page).read_text(encoding="utf-8")
+    return re.search(r'<span class="cite-body">([^<]*)</span>', html).group(1).replace("&#34;", '"')
+
+
+def test_a_chapter_of_the_authors_own_book_is_cited_as_a_part_of_it(tmp_path):
+    site = build(tmp_path, MONOGRAPH)
+    assert citation(site, "index.html").startswith(
+        "Meier, Hans: Kleine Staaten, große Fragen. Zürich: Chronos 2004, Kap. 1 „Einleitung“, S. 3–5. Digitale Edition")
+    assert citation(site, "s1-1.html").startswith(
+        "Meier, Hans: Kleine Staaten, große Fragen. Zürich: Chronos 2004, Kap. 1 „Einleitung“, S. 3–5, "
+        "hier: Abschnitt 1.1 „Quellen“, S. 4.")
+    chapter = (site / "kapitel" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="citation_title" content="Einleitung">' in chapter and "In:" not in chapter
+    bib = (site / "kapitel" / "kapitel.bib").read_text(encoding="utf-8")
+    assert bib.startswith("@inbook{kapitel,\n  title = {Einleitung},\n  chapter = {1},")
+    assert "booktitle = {Kleine Staaten, große Fragen}" in bib
+    csl = json.loads((site / "kapitel" / "kapitel.json").read_text(encoding="utf-8"))[0]
+    assert csl["container-author"] == csl["author"] == [{"family": "Meier", "given": "Hans"}]
+    assert csl["title"] == "Einleitung" and csl["chapter-number"] == "1"
+
+
+def test_a_contribution_to_an_edited_volume_is_cited_in_it(tmp_path):
+    site = build(tmp_path, EDITED)
+    assert citation(site, "index.html").startswith(
+        "Meier, Hans: Einleitung. In: Huber, Anna (Hrsg.): Kleine Staaten, große Fragen. Zürich: Chronos 2004, S. 3–5.")
+    assert (site / "kapitel" / "kapitel.bib").read_text(encoding="utf-8").startswith("@incollection{kapitel,")
+    assert "container-author" not in (site / "kapitel" / "kapitel.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("edited", "Meier, Hans: Einleitung. In: Kleine Staaten, große Fragen. Zürich: Chronos 2004, S. 3–5."),
+    ("monograph", "Meier, Hans: Kleine Staaten, große Fragen. Hg. von Huber, Anna. Zürich: Chronos 2004, Kap. 1"),
+])
+def test_the_config_says_otherwise(tmp_path, kind, expected):
+    config = (MONOGRAPH if kind == "edited" else EDITED) + f'kind = "{kind}"\n'
+    assert citation(build(tmp_path, config), "index.html").startswith(expected)
+
+
+def test_an_unknown_kind_of_book_is_an_error_with_its_line(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "edition.toml").write_text(MONOGRAPH + 'kind = "sammelband"\n', encoding="utf-8")
+    (content / "kapitel.md").write_text(CHAPTER, encoding="utf-8")
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"edition\.toml:9: error: .*'sammelband' must be \"monograph\"", result.stderr), result.stderr
+
+
+def test_a_number_that_is_part_of_the_title_stays(tmp_path):
+    """"1. Mai 1945" is a title, not a chapter number: its sections are not numbered under it."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "edition.toml").write_text(MONOGRAPH, encoding="utf-8")
+    (content / "kapitel.md").write_text("# 1. Mai 1945\n\n## Der Tag\n\n{{page 3}}Text.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    assert "Kap. „1. Mai 1945“" in citation(site, "index.html")
+
+
+def test_every_page_of_a_chapter_links_its_files_for_reference_managers(tmp_path):
+    site = build(tmp_path, MONOGRAPH)
+    for page in sorted((site / "kapitel").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for name in ("kapitel.bib", "kapitel.ris", "kapitel.json", "kapitel.tei.xml"):
+            assert f'<a href="../kapitel/{name}" download>' in html, (page.name, name)
