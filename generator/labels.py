@@ -146,8 +146,7 @@ GERMAN = {
     "unsure": "Unsichere Wörter der Texterkennung",
     "unsure_intro": "Wörter, die die Texterkennung (OCR) selbst für unsicher hält (ihre Konfidenz unter {below}): am "
                     "Bild der Seite prüfen. Eine Korrektur gehört in `decisions.toml` (`[[replace]]`) oder in die "
-                    "hOCR-Datei unter `review/ocr/`. In der Ansicht „wie gedruckt“ und auf den Druckseiten sind sie "
-                    "markiert.",
+                    "hOCR-Datei unter `review/ocr/`. Auf den Druckseiten der Edition sind sie markiert.",
     "words_confidence": "Wörter (Konfidenz)",
     "unsure_mark": "Texterkennung unsicher",
 }
@@ -284,7 +283,7 @@ ENGLISH = {
     "unsure": "Words the OCR was unsure of",
     "unsure_intro": "Words the text recognition (OCR) itself was unsure of (its confidence below {below}): check them "
                     "against the page's picture. A correction belongs in `decisions.toml` (`[[replace]]`) or in the "
-                    "hOCR file under `review/ocr/`. They are marked in the text as printed and on the printed pages.",
+                    "hOCR file under `review/ocr/`. They are marked on the edition's printed pages.",
     "words_confidence": "Words (confidence)",
     "unsure_mark": "OCR unsure",
 }

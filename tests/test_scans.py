@@ -23,7 +23,7 @@ from generator.ingest.layout import build_book
 from generator.ingest.model import Ref
 from generator.ingest.pdf import read_pdf
 from generator.ingest.pipeline import passes
-from generator.ingest.sheets import natural_key, sniff
+from generator.ingest.sheets import sniff
 
 SCANS = FIXTURES / "scans" / "typst-300"
 WORN = FIXTURES / "scans" / "typst-200-degraded"
@@ -89,14 +89,15 @@ def test_every_route_gives_the_chapters_and_print_pages(kind, printed):
 
 
 def test_pages_in_natural_order_and_numbers_never_from_names(tmp_path):
-    """p-9 before p-10; a page's print number is its folio, whatever the file is called."""
-    for n, name in ((8, "scan-10"), (9, "scan-9"), (10, "scan-11")):   # 9 < 10 < 11 as numbers, not as text
+    """A folder's files in natural order (scan-9 before scan-10, which text order puts first);
+    a page's print number is its folio, whatever the file is called."""
+    for n, name in ((8, "scan-9"), (9, "scan-10"), (10, "scan-11")):
         shutil.copy(SCANS / f"p-{n}.xml", tmp_path / f"{name}.xml")
         shutil.copy(SCANS / f"p-{n}.png", tmp_path / f"p-{n}.png")
-    assert [p.name for p in sorted(tmp_path.glob("*.xml"), key=lambda p: natural_key(p.name))] == \
-        ["scan-9.xml", "scan-10.xml", "scan-11.xml"]
     pages, book = read_scan([tmp_path], None)
-    assert [book.folios[p.index] for p in pages] == ["7", "6", "8"]
+    assert [p.source.name for p in pages] == ["scan-9.xml", "scan-10.xml", "scan-11.xml"]
+    assert [book.folios[p.index] for p in pages] == ["6", "7", "8"]
+    assert [p.picture.name for p in pages] == ["p-8.png", "p-9.png", "p-10.png"]   # each file's own, by its name
 
 
 def test_a_worn_scan_is_straightened():
@@ -131,6 +132,10 @@ def test_unread_note_number_is_a_hinweis_never_a_plain_digit(tmp_path):
 
 
 def test_engine_doubts_are_listed_at_page_and_line(tmp_path):
+    """Tesseract's ALTO and its pictures, outside the content folder: the pictures copied in
+    (their size said first), each page's picture named in the recorded print with each line's
+    box on it, the engine's unsure words in a section after the Hinweise and marked on the
+    printed pages, and the edition builds with its facsimile."""
     content = tmp_path / "content"
     folder = tmp_path / "ocr"
     folder.mkdir()
@@ -139,18 +144,24 @@ def test_engine_doubts_are_listed_at_page_and_line(tmp_path):
         shutil.copy(SCANS / f"p-{n}.png", folder / f"p-{n}.png")
     result = run_cli("ingest", str(folder), "--into", str(content))
     assert result.returncode == 0, result.stderr
+    assert "copying 3 page picture(s) (0.4 MB)" in result.stderr
     report = json.loads((content / "review" / "ocr.report.json").read_text(encoding="utf-8"))
-    assert report["doubts"] and all(d["line"] > 0 and d["conf"] < report["doubt_threshold"] for d in report["doubts"])
+    unsure = report["unsure"]
+    assert unsure["words"] and all(d["line"] > 0 and d["confidence"] < unsure["below"] for d in unsure["words"])
     markdown = (content / "review" / "ocr.report.md").read_text(encoding="utf-8")
     assert markdown.index("## Hinweise") < markdown.index("## Unsichere Wörter")
     lines = json.loads((content / "review" / "ocr.lines.json").read_text(encoding="utf-8"))
+    assert lines["version"] == 2
     assert [p["page"] for p in lines["pages"]] == ["6", "7", "8"]
-    assert all(p["picture"].startswith("ocr-pages/") for p in lines["pages"])
+    assert [p["picture"] for p in lines["pages"]] == ["p-8.png", "p-9.png", "p-10.png"]
+    boxes = [line["box"] for p in lines["pages"] for line in p["lines"]]
+    assert boxes and all(0 <= b[0] < b[2] <= 1 and 0 <= b[1] < b[3] <= 1 for b in boxes)
     assert 'page_images = "ocr-pages"' in (content / "edition.toml").read_text(encoding="utf-8")
-    assert sorted(p.name for p in (content / "ocr-pages").iterdir()) == ["6.png", "7.png", "8.png"]
+    assert sorted(p.name for p in (content / "ocr-pages").iterdir()) == ["p-10.png", "p-8.png", "p-9.png"]
     build = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
     assert build.returncode == 0, build.stderr
-    assert (tmp_path / "site" / "pages" / "7.html").exists()
+    page = (tmp_path / "site" / "pages" / "7.html").read_text(encoding="utf-8")
+    assert 'pages/img/7.png"' in page and 'class="dl-unsure"' in page
 
 
 def test_historical_letters_kept_as_printed_and_normalised_as_repairs(tmp_path):
@@ -211,15 +222,19 @@ def test_built_in_ocr_of_a_folder_of_pictures_and_its_reuse(tmp_path):
     content = tmp_path / "content"
     result = run_cli("ingest", str(scans), "--into", str(content))
     assert result.returncode == 0, result.stderr
-    hocr = content / "review" / "ocr" / "p-9.hocr"
+    hocr = content / "review" / "ocr" / "p-10.hocr"
     assert hocr.exists() and "ocrx_cinfo" in hocr.read_text(encoding="utf-8")
-    chapter = next(content.glob("*spielr*.md")).read_text(encoding="utf-8")
-    assert "# Spielräume & Grenzen" in chapter and "[^25]" in chapter
-    edited = hocr.read_text(encoding="utf-8").replace(">Spielräume<", ">Spielraeume<", 1)
+    chapters = "".join(p.read_text(encoding="utf-8") for p in sorted(content.glob("*.md")))
+    assert "# Spielräume & Grenzen" in chapters and "[^25]" in chapters and "[^25]:" in chapters
+    assert not (content / ".edition-ingest" / "ocr").exists()   # the OCR waiting for the commit: cleared by it
+    edited = hocr.read_text(encoding="utf-8").replace(">ä</span>", ">ae</span>", 1)   # the title's first ä
+    assert edited != hocr.read_text(encoding="utf-8")
     hocr.write_text(edited, encoding="utf-8")
     again = run_cli("ingest", str(scans), "--into", str(content), "--force")
     assert again.returncode == 0, again.stderr
     assert hocr.read_text(encoding="utf-8") == edited        # not read again: the picture is the same
+    chapters = "".join(p.read_text(encoding="utf-8") for p in sorted(content.glob("*.md")))
+    assert "# Spielraeume & Grenzen" in chapters             # the editor's correction is what was read
 
 
 def test_built_in_ocr_of_an_image_only_pdf(tmp_path):

@@ -379,6 +379,8 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     x_height = line.x_height or size * X_HEIGHT
     chars: list[Char] = []
     words = _spaced(line.words)
+    # an engine that marks superscripts marks them all: its file is trusted, the picture not searched
+    styled = any("superscript" in w.styles for other in sheet.lines for w in other.words)
     scale = line.scale
     base_units = line.baseline / scale if scale else 0.0
     for k, (word, joined) in enumerate(words):
@@ -390,7 +392,6 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
         # A raised number at the word's end, as the engine gave it or as the picture shows it.
         trailing = _trailing_garble(text)
         following = words[k + 1][0].box[0] if k + 1 < len(words) else None
-        styled = "superscript" in word.styles or any("superscript" in w.styles for w, _ in words)
         first_raised = bool(word.glyphs) and _raised_box(word.glyphs[0].box, line, scale, x_height)
         if sheet.picture is not None and k == 0 and not styled and not first_raised:
             # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
@@ -404,7 +405,7 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
             if found is not None:
                 lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text) if garbled else None
                 text = text[lead.end():] if lead else text
-                chars.append(_mark_char(line.x(found[0], base_units), line, size, style, found, sheet))
+                chars += _mark_chars(line.x(found[0], base_units), line, size, style, found, sheet)
                 glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
                 word = Word(text, (max(found[2], word.box[0]), *word.box[1:]), word.conf,  # noqa: PLW2901
                             glyphs_left if "".join(g.text for g in glyphs_left) == text else [], word.styles, word.size)
@@ -416,24 +417,43 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
                 mark = found
                 if trailing:
                     text = text[: len(text) - len(trailing)]
-        glyphs = word.glyphs if word.glyphs and "".join(g.text for g in word.glyphs) == text else []
+        # character boxes only where there is one per character (an editor's correction may give two in one)
+        glyphs = word.glyphs if word.glyphs and "".join(g.text for g in word.glyphs) == text \
+            and all(len(g.text) == 1 for g in word.glyphs) else []
         superscript = "superscript" in word.styles
         placed = _place(text, word, glyphs, line, scale)
-        for c, (x, glyph_box) in zip(text, placed, strict=True):
-            raised = superscript or (glyph_box is not None and _raised_box(glyph_box, line, scale, x_height))
-            if raised and not c.isdigit() and glyph_box is not None:
-                # a raised glyph that is not a digit: a note number misread, or a quote mark
-                # (shorter: about a third of the x-height)
-                digits = looks.read_digits(sheet.picture, glyph_box, sheet.width) if sheet.picture is not None else None
-                if digits or (glyph_box[3] - glyph_box[1] >= 0.55 * x_height / scale and c not in "„‚«»"):
-                    chars.append(_mark_char(x, line, size, style, glyph_box, sheet, digits))
+        lifted = [superscript or (box is not None and _raised_box(box, line, scale, x_height)) for _, box in placed]
+        at = 0
+        while at < len(text):
+            x, glyph_box = placed[at]
+            if lifted[at] and glyph_box is not None and not text[at].isdigit():
+                # raised glyphs that are not all digits: a note number misread (”° for 25), or a
+                # quote mark (shorter: about a third of the x-height); read as one mark
+                end = at
+                while end < len(text) and lifted[end] and placed[end][1] is not None:
+                    end += 1
+                boxes = [b for _, b in placed[at:end] if b is not None]
+                union = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                         max(b[3] for b in boxes))
+                if end == len(text) and sheet.picture is not None:
+                    # at the word's end: the engine's character boxes are loose (LSTM), the picture
+                    # shows where the mark's ink is
+                    seen = looks.raised_mark(sheet.picture, sheet.width, word.box, following,
+                                             _units_baseline(line, word), x_height / scale)
+                    if seen is not None and seen[2] >= union[0]:
+                        union = seen
+                digits = looks.read_digits(sheet.picture, union, sheet.width) if sheet.picture is not None else None
+                if digits or (union[3] - union[1] >= 0.55 * x_height / scale and not set(text[at:end]) & set("„‚«»")):
+                    chars += _mark_chars(x, line, size, style, union, sheet, digits)
+                    at = end
                     continue
-                raised = False
+                lifted[at] = False
+            raised = lifted[at]
             y = line.baseline - 0.45 * size if raised else line.baseline
-            chars.append(Char(c, x, y, size * (0.7 if raised else 1), style, raised and c.isdigit()))
+            chars.append(Char(text[at], x, y, size * (0.7 if raised else 1), style, raised and text[at].isdigit()))
+            at += 1
         if mark is not None:
-            x = line.x(mark[0], base_units)
-            chars.append(_mark_char(x, line, size, style, mark, sheet))
+            chars += _mark_chars(line.x(mark[0], base_units), line, size, style, mark, sheet)
     if not chars:
         return None
     right = line.x(line.words[-1].box[2], base_units)
@@ -478,13 +498,15 @@ def _raised_box(box: Box, line: _Line, scale: float, x_height: float) -> bool:
     return base - bottom > 0.35 * (x_height / scale if scale else 1)
 
 
-def _mark_char(x: float, line: _Line, size: float, style: Style, box: Box, sheet: Sheet,
-               digits: str | None = None) -> Char:
-    """A raised mark: its digits where the picture can be re-read, else "?" for the notes'
-    sequence to number (`_number_marks`)."""
+def _mark_chars(x: float, line: _Line, size: float, style: Style, box: Box, sheet: Sheet,
+                digits: str | None = None) -> list[Char]:
+    """A raised mark, a character per digit (as a PDF gives them): its digits where the picture
+    can be re-read, else "?" for the notes' sequence to number (`_number_marks`)."""
     if digits is None and sheet.picture is not None:
         digits = looks.read_digits(sheet.picture, box, sheet.width)
-    return Char(digits or "?", x, line.baseline - 0.45 * size, size * 0.7, style, True)
+    step = (box[2] - box[0]) * line.scale / max(len(digits or "?"), 1)
+    return [Char(d, x + k * step, line.baseline - 0.45 * size, size * 0.7, style, True)
+            for k, d in enumerate(digits or "?")]
 
 
 def _spaced(words: list[Word]) -> list[tuple[Word, bool | None]]:
@@ -507,10 +529,40 @@ def _spaced(words: list[Word]) -> list[tuple[Word, bool | None]]:
 
 # ---- note numbers ----
 
+def _runs(line: Line, first_only: bool = False) -> list[list[Char]]:
+    """The line's raised marks: runs of raised characters (a mark "25" is two), left to right;
+    `first_only`: the one the line begins with (a note's number), if any."""
+    runs: list[list[Char]] = []
+    for k, c in enumerate(line.chars):
+        if not c.raised:
+            if first_only:
+                break
+            continue
+        if runs and k > 0 and line.chars[k - 1].raised:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs[:1] if first_only else runs
+
+
+def _set(line: Line, mark: list[Char], number: str) -> None:
+    """A mark's characters in `line` made to say `number`, a character per digit, where the first stood."""
+    first = mark[0]
+    step = (mark[-1].x - first.x) / max(len(number) - 1, 1) if len(mark) > 1 else first.size * 0.5
+    new = [Char(d, first.x + k * step, first.y, first.size, first.style, True) for k, d in enumerate(number)]
+    at = next(k for k, c in enumerate(line.chars) if c is first)
+    line.chars[at:at + len(mark)] = new
+    mark[:] = new
+    line.text = "".join(c.text for c in line.chars)
+
+
 def _number_marks(pages: list[ScannedPage], body: float) -> None:
-    """Raised marks nothing could read ("?") numbered from the notes' sequence: a chapter's
-    notes count on from the last number read or given, page by page; a page whose references
-    and notes do not pair up says so (a Hinweis)."""
+    """The raised marks of each page paired with its notes: a mark nothing could read ("?")
+    numbered from the notes' sequence (a chapter's notes count on from the last number read or
+    given); a note number that fits neither its page's references nor the sequence where one
+    reference is left over that does (a touching letter read as a third digit: "221" for 22)
+    takes that reference's number. Each is said; where the page's references and notes do not
+    pair up, it is a Hinweis, never a silent plain digit."""
     last = 0
     for page in pages:
         lines = sorted(page.lines, key=lambda line: line.y)
@@ -519,36 +571,49 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         foot = _foot(lines, body)
         starts = [line for line in foot if line.chars and (line.chars[0].raised or re.match(r"\d{1,3}\s", line.text))]
         in_foot = {id(line) for line in foot}
-        marks = [(line, c) for line in lines if id(line) not in in_foot for c in line.chars if c.raised]
-        note_marks = [(line, line.chars[0]) for line in starts if line.chars[0].raised]
-        place = {id(line): k for k, line in enumerate(starts)}
-        known = [int(c.text) for _, c in marks + note_marks if c.text.isdigit()]
-        known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
-        unread = [(line, c) for line, c in marks + note_marks if c.text == "?"]
-        if not unread:
-            last = max(known, default=last)
-            continue
+        marks = [(line, run) for line in lines if id(line) not in in_foot for run in _runs(line)]
+        notes = [(line, run) for line in starts for run in _runs(line, first_only=True)]
+
+        def number(run: list[Char]) -> str:
+            return "".join(c.text for c in run)
+
+        # a note number read wrong, where the page's references say what it is
+        refs = [number(run) for _, run in marks if number(run).isdigit()]
+        for line, run in notes:
+            read = number(run)
+            if not read.isdigit() or read in refs:
+                continue
+            left = [r for r in refs if r not in {number(n) for _, n in notes}]
+            if len(left) == 1 and int(left[0]) == max([last, *(int(number(n)) for _, n in notes if number(n).isdigit()
+                                                                and int(number(n)) < int(left[0]))]) + 1:
+                page.found.append(Found(line.y, "note number from its reference",
+                                        f"a note's number read as {read}; the page's references and the notes' sequence "
+                                        f"give {left[0]}"))
+                _set(line, run, left[0])
         start = last + 1
-        read = [(k, int(c.text)) for k, (_, c) in enumerate(marks) if c.text.isdigit()]
-        if read:   # a number read on the page says where its sequence stands
-            start = read[0][1] - read[0][0]
+        read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
+        if read_marks:   # a number read on the page says where its sequence stands
+            start = read_marks[0][1] - read_marks[0][0]
         agree = len(marks) == len(starts) or not starts
-        for sequence in (marks, note_marks):
-            for k, (line, c) in enumerate(sequence):
-                if c.text != "?":
+        place = {id(line): k for k, line in enumerate(starts)}
+        for sequence in (marks, notes):
+            for k, (line, run) in enumerate(sequence):
+                if number(run) != "?":
                     continue
-                c.text = str(start + (place[id(line)] if sequence is note_marks else k))
-                line.text = "".join(ch.text for ch in line.chars)
-                what = "a note's number" if sequence is note_marks else "a raised mark in the text"
+                value = str(start + (place[id(line)] if sequence is notes else k))
+                _set(line, run, value)
+                what = "a note's number" if sequence is notes else "a raised mark in the text"
                 if agree:
                     page.found.append(Found(line.y, "note number from the sequence",
-                                            f"{what} the picture shows but nothing read: numbered {c.text} from the "
+                                            f"{what} the picture shows but nothing read: numbered {value} from the "
                                             "notes on the page"))
                 else:
                     page.found.append(Found(line.y, "warning",
-                                            f"{what} could not be read; numbered {c.text} from the sequence, but the page "
+                                            f"{what} could not be read; numbered {value} from the sequence, but the page "
                                             f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
-        last = max([start + len(marks) - 1, *known]) if marks else max(known, default=last)
+        known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
+        known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
+        last = max(known, default=last)
 
 
 def _foot(lines: list[Line], body: float) -> list[Line]:
