@@ -384,7 +384,9 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     scale = line.scale
     base_units = line.baseline / scale if scale else 0.0
     for k, (word, joined) in enumerate(words):
-        if chars and not joined:
+        # a superscript number the engine gave as a word of its own belongs to the word before it
+        reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
+        if chars and not joined and not reference:
             chars.append(Char(" ", chars[-1].x, line.baseline, size, chars[-1].style))
         style = Style(SPACED, "bold" in word.styles, "italic" in word.styles) if joined is not None else _style(word)
         text = word.text
