@@ -169,9 +169,14 @@ def read_pdf_book(path: Path, first: int | None, last: int | None, problems: Col
         drawn = pdf_pictures(path, first, last, Path(work), progress)
         done = recognise(drawn, chosen, options.cache, None, progress)
         names = {r.picture: r.picture.with_suffix(".hocr") for r in done}
-        pages = scanned.read_ocr([names[r.picture] for r in done], None, problems, progress,
+        found = Collector()   # said of the PDF: the pictures drawn here are gone afterwards
+        pages = scanned.read_ocr([names[r.picture] for r in done], None, found, progress,
                                  data={names[r.picture]: r.hocr for r in done},
                                  pictures={names[r.picture]: r.picture for r in done})
+    for diagnostic in found.errors:
+        problems.error(path, None, "has no text layer (its pages are pictures), and the built-in OCR found no text in "
+                                   "them" if "no text on any page" in diagnostic.message else
+                       f"the OCR of its pages: {diagnostic.message}")
     for page in pages:   # the PDF's pages (the facsimile draws them): the pictures drawn here are gone
         page.index += first - 1
         page.picture = None

@@ -87,7 +87,8 @@ def _scan_options(target: commit.Target, reader: Reader, images: Path | None,
                   ocr_model: str | None) -> Iterator[readers.Options]:
     """What a scan's readers are given: the edition's language (the OCR model's default), the
     content folder's review/ (the hOCR kept there), and `.edition-ingest/ocr` (the OCR waiting
-    for the commit: cleared by a commit; kept by a failure, which says so, for the next run)."""
+    for the commit: cleared by a commit; kept by a failure, which says so, for the next run,
+    unless the run made the content folder: then nothing is left behind)."""
     if reader not in (readers.PICTURES, readers.PDF):
         yield readers.Options(images, ocr_model, target.language())
         return
@@ -96,7 +97,8 @@ def _scan_options(target: commit.Target, reader: Reader, images: Path | None,
     try:
         yield readers.Options(images, ocr_model, target.language(), cache, review)
     except BaseException as exc:   # a failure, Ctrl+C: what was read is kept (and said), not read again
-        kept = [name for name in cache.names() if name.endswith(".hocr")]
+        # kept where the content folder was there before: a first ingest that fails leaves nothing
+        kept = [name for name in cache.names() if name.endswith(".hocr")] if "" not in target.made else []
         if kept:
             target.keep.add(OCR_CACHE)
         if kept and isinstance(exc, EditionError):
