@@ -421,9 +421,11 @@ def test_a_brace_in_any_field_keeps_the_bibtex_entry_whole(tmp_path):
     work.mkdir()
     (work / "t.bib").write_text(entry, encoding="utf-8")
     fields = ("title", "booktitle", "publisher", "url", "note")
-    (work / "raw.bst").write_text("ENTRY { " + " ".join(fields) + " } {} {}\nFUNCTION {incollection} { "
-                                  + " ".join(f'"@@{f}=" {f} * write$ newline$' for f in fields)
-                                  + " }\nREAD\nITERATE {call.type$}\n", encoding="utf-8")
+    body = "{ " + " ".join(f'"@@{f}=" {f} * write$ newline$' for f in fields) + " }"
+    # a chapter of the authors' own book is @inbook, one of an edited volume @incollection
+    (work / "raw.bst").write_text("ENTRY { " + " ".join(fields) + " } {} {}\n"
+                                  + "".join(f"FUNCTION {{{kind}}} {body}\n" for kind in ("inbook", "incollection"))
+                                  + "READ\nITERATE {call.type$}\n", encoding="utf-8")
     (work / "t.aux").write_text("\\citation{*}\n\\bibstyle{raw}\n\\bibdata{t}\n", encoding="utf-8")
     read = subprocess.run([bibtex or "bibtex", "t"], cwd=work, capture_output=True, text=True, timeout=60)
     assert read.returncode == 0, read.stdout + (work / "t.blg").read_text()

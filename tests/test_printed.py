@@ -281,6 +281,7 @@ def test_the_reader_follows_the_page_marks_and_switches_views(pdf_edition, brows
         # narrower (1400 px): the text moves aside and the page is still wide enough to read
         narrow = browser.new_page(viewport={"width": 1400, "height": 900})
         narrow.goto(f"{url}{chapter.name}/{name}")
+        narrow.wait_for_function('document.querySelector(".facs-page.current img").naturalWidth > 0')
         width = narrow.evaluate('document.querySelector(".facs-page.current img").getBoundingClientRect().width')
         text = narrow.evaluate('document.querySelector(".reading").getBoundingClientRect().right')
         assert width > 450 and narrow.evaluate('document.querySelector(".facsimile").getBoundingClientRect().left') > text

@@ -160,17 +160,20 @@ def plan_files(book: Book, known: dict[str, str], named: str | None = None) -> d
 
 # ---- the edition's first config and decisions ----
 
-def edition_toml(book: Book, command: str, title: str, pdf: str | None = None) -> str:
+def edition_toml(book: Book, command: str, title: str, facsimile: tuple[str, str] | None = None) -> str:
     """A first edition.toml: the book's own title (or `title`); what the book does not say is
-    left empty for the editor, never guessed. `pdf`: the book's PDF in the content folder, its
-    pages the facsimile. `command`: how it was made, for the comment that says so."""
+    left empty for the editor, never guessed. `facsimile`: ("pdf", the book's PDF) or
+    ("page_images", a scan's pictures' folder) in the content folder, its pages shown beside
+    the text. `command`: how it was made, for the comment that says so."""
+    key, value = facsimile if facsimile and facsimile[0] else ("", "")
+    what = {"pdf": "its pages are shown beside the text", "page_images": "the scan's pages, shown beside the text"}
     author = book.facts.get("author", "")
     return (f"# Written by `{toml_comment(command)}`: check it and fill in what the book says.\n"
             f"title = {toml_string(book.facts.get('title') or title or 'Edition')}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {toml_string(book.facts.get('title', ''))}\n"
             f"authors = {toml_strings([author] if author else [])}   # each \"Family, Given\"\n"
             "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
-            + (f"pdf = {toml_string(pdf)}   # its pages are shown beside the text\n" if pdf else "")
+            + (f"{key} = {toml_string(value)}   # {what[key]}\n" if key else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
 
 
@@ -216,6 +219,8 @@ def lines_json(pages: list[PrintedPage], chapters: dict[str, Chapter] | None = N
         record["page"] = page.label
         if page.file:
             record["file"] = page.file
+        if page.picture:
+            record["picture"] = page.picture
         if page.size is not None:
             record["width"], record["height"] = page.size
         lines = []
@@ -228,6 +233,10 @@ def lines_json(pages: list[PrintedPage], chapters: dict[str, Chapter] | None = N
                 if box is not None:
                     entry["box"] = box.as_list()
                 entry["hyphen"] = line.hyphen
+            if line.frame is not None:
+                entry["box"] = list(line.frame)
+            if line.unsure:
+                entry["unsure"] = [list(span) for span in line.unsure]
             entry["role"] = line.role
             lines.append(entry)
         record["lines"] = lines

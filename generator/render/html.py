@@ -118,15 +118,35 @@ def _words(text: str, view: View) -> str:
 # sees, and a screen reader need not say (each reference is a button with its name).
 NOTE_SEPARATOR = '<span class="fnsep" aria-hidden="true">,</span>'
 
+# A note reference stays on the line of the word it follows: a line must not begin with a lone
+# "13" (seen on phones). The word and its references are kept together; a long word (an address)
+# is left free to break, or it would run out of a narrow column.
+_LAST_WORD = re.compile(r"\S{1,30}$")
+
 
 def inline(content: tuple[Inline, ...], view: View) -> str:
-    out = []
-    before: Inline | None = None
-    for node in content:
-        if view.notes and isinstance(node, NoteRef) and isinstance(before, NoteRef):
-            out.append(NOTE_SEPARATOR)
-        out.append(_node(node, view))
-        before = node
+    out: list[str] = []
+    i = 0
+    while i < len(content):
+        node = content[i]
+        following = i + 1 < len(content) and isinstance(content[i + 1], NoteRef) and view.notes
+        last = _LAST_WORD.search(node.text) if following and isinstance(node, Text) else None
+        if last is None or ADDRESS.search(last.group()) or ":" in last.group():
+            if view.notes and isinstance(node, NoteRef) and i and isinstance(content[i - 1], NoteRef):
+                out.append(NOTE_SEPARATOR)
+            out.append(_node(node, view))
+            i += 1
+            continue
+        assert isinstance(node, Text)
+        out.append(_text(node.text[:last.start()], view))
+        refs: list[str] = []
+        i += 1
+        while i < len(content) and isinstance(content[i], NoteRef):
+            if refs:
+                refs.append(NOTE_SEPARATOR)
+            refs.append(_node(content[i], view))
+            i += 1
+        out.append(f'<span class="fnword">{_text(last.group(), view)}{"".join(refs)}</span>')
     return "".join(out)
 
 
