@@ -94,3 +94,28 @@ def test_every_page_of_a_chapter_links_its_files_for_reference_managers(tmp_path
         html = page.read_text(encoding="utf-8")
         for name in ("kapitel.bib", "kapitel.ris", "kapitel.json", "kapitel.tei.xml"):
             assert f'<a href="../kapitel/{name}" download>' in html, (page.name, name)
+
+
+def test_the_home_page_and_each_print_page_cite_the_book_and_link_its_records(tmp_path, built_site):
+    site = build(tmp_path, MONOGRAPH)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for name in ("edition.bib", "edition.ris", "edition.json", "edition.tei.xml"):
+        assert f'<a href="{name}" download>' in home and (site / name).is_file(), name
+    assert '<link rel="alternate" type="application/x-bibtex" href="edition.bib"' in home
+    body = re.search(r'<span class="cite-body">([^<]*)</span>', home).group(1)
+    assert body.startswith("Meier, Hans: Kleine Staaten, große Fragen. Zürich: Chronos 2004.")
+    bib = (site / "edition.bib").read_text(encoding="utf-8")
+    assert bib.startswith("@book{edition,") and "title = {Kleine Staaten, große Fragen}" in bib and "booktitle" not in bib
+    assert b"TY  - BOOK\r\n" in (site / "edition.ris").read_bytes()
+    csl = json.loads((site / "edition.json").read_text(encoding="utf-8"))
+    assert csl[0]["type"] == "book" and csl[0]["author"] == [{"family": "Meier", "given": "Hans"}]
+    # the print pages (the default edition's) cite the book at their page
+    pages = sorted((built_site / "pages").glob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for name in ("edition.bib", "edition.ris", "edition.json", "edition.tei.xml"):
+            assert f'<a href="../{name}" download>' in html, (page.name, name)
+        body = re.search(r'<span class="cite-body">([^<]*)</span>', html).group(1)
+        label = re.search(r"<h1>[^<]*? (\S+)</h1>", html).group(1)
+        assert f". S. {label}. " in body if label != "?" else " S. " not in body, (body, label)

@@ -154,6 +154,24 @@ def test_addresses_in_notes_are_links_wherever_a_note_is_shown(url_book):
     assert 'href="javascript:' not in everything
 
 
+def test_addresses_on_a_print_page_are_links_to_the_whole_address_also_where_the_print_broke_them(url_book):
+    content, site = url_book
+    addresses = {address.replace("&", "&amp;") for address in source_addresses(content)}
+    broken = 0
+    for view in sorted((site / "pages").glob("*.html")):
+        html = view.read_text(encoding="utf-8")
+        lines = re.findall(r'<span class="dl dl-\w+"[^>]*>(.*?)</span>\n', html, re.S)
+        assert lines, view.name
+        for line in lines:
+            outside = re.sub(r'<a class="url" href="[^"]*">[^<]*</a>', "", line)
+            assert "https://" not in outside and "http://" not in outside, (view.name, line)
+        hrefs = re.findall(r'<a class="url" href="([^"]*)">([^<]*)</a>', html)
+        for href, shown in hrefs:
+            assert href in addresses, (view.name, href)
+            broken += shown != href
+    assert broken >= 4   # the book's long addresses break over lines: each part leads to the whole
+
+
 @pytest.mark.parametrize("width", [1280, 1400, 1920])
 def test_sidenotes_and_notes_with_long_addresses_stay_inside_the_window(browser, url_book, url_site, width):
     _, site = url_book

@@ -89,6 +89,16 @@ def item(config: Config, chapter: Chapter) -> Item:
                 number=number)
 
 
+def book_item(config: Config, page: str = "") -> Item:
+    """The printed book as a whole (the home page's and the print pages' record); `page` a
+    print page of it, when one page is cited."""
+    book = config.source
+    return Item(title=book.book_title or config.title, authors=book.authors, editors=book.editors, book_title="",
+                publisher=book.publisher, place=book.place, year=book.year, first_page=page, last_page="",
+                language=config.language, url=config.url + "index.html" if config.url else "",
+                kind="book")
+
+
 def _names(names: tuple[str, ...]) -> str:
     return " / ".join(names)
 
@@ -101,7 +111,12 @@ def chapter_reference(work: Item, words: dict[str, str]) -> str:
     place = f"{work.place}:" if work.place and work.publisher else work.place
     imprint = " ".join(x for x in (place, work.publisher, work.year) if x)
     pages = f"{words['page']} {_pages(work)}" if _pages(work) else ""
-    if work.kind == "monograph" and work.book_title:
+    if work.kind == "book":   # the book itself: "Autor: Buch. Hrsg. von …. Ort: Verlag Jahr, S. 5."
+        parts.append((f"{_names(work.authors)}: {work.title}" if work.authors else work.title) + ".")
+        if work.editors:
+            parts.append(f"{words['edited_by'].capitalize()} {_names(work.editors)}.")
+        tail = ", ".join(x for x in (imprint, pages) if x)
+    elif work.kind == "monograph" and work.book_title:
         parts.append((f"{_names(work.authors)}: {work.book_title}" if work.authors else work.book_title) + ".")
         if work.editors:
             parts.append(f"{words['edited_by'].capitalize()} {_names(work.editors)}.")
@@ -169,7 +184,8 @@ def citation(reference: str, words: dict[str, str], section: Section | None = No
 # ---- files for reference managers (linked with <link rel="alternate"> on the chapter page) ----
 
 def _csl(work: Item, key: str, note: str = "") -> dict[str, Any]:
-    data: dict[str, Any] = {"id": key, "type": "chapter", "title": work.title, "language": work.language}
+    data: dict[str, Any] = {"id": key, "type": "book" if work.kind == "book" else "chapter", "title": work.title,
+                            "language": work.language}
     if work.authors:
         data["author"] = [_csl_name(n) for n in work.authors]
     if work.editors:
@@ -236,12 +252,13 @@ def bibtex(work: Item, key: str, note: str = "") -> str:
         fields.insert(1, ("chapter", work.number))
     body = ",\n".join(f"  {k} = {{{_bibtex_address(v) if k in ('doi', 'url') else _bibtex_escape(v)}}}"
                       for k, v in fields if v)
-    kind = "inbook" if work.kind == "monograph" else "incollection"  # a part of the authors' own book, or a contribution
+    # the book, a part of the authors' own book, or a contribution to an edited volume
+    kind = {"book": "book", "monograph": "inbook"}.get(work.kind, "incollection")
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def ris(work: Item, note: str = "") -> str:
-    rows = [("TY", "CHAP"), ("TI", work.title)]
+    rows = [("TY", "BOOK" if work.kind == "book" else "CHAP"), ("TI", work.title)]
     rows += [("AU", a) for a in work.authors] + [("A2", e) for e in work.editors]
     rows += [("T2", work.book_title), ("PB", work.publisher), ("CY", work.place), ("PY", work.year),
              ("SP", work.first_page), ("EP", work.last_page), ("LA", work.language), ("DO", work.doi),

@@ -8,8 +8,9 @@ an id must stand once on a page).
 """
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from markdown_it.common.utils import escapeHtml as esc
@@ -86,6 +87,71 @@ def _trimmed(candidate: str) -> str:
 def breakable(text: str) -> str:
     """An address, escaped, with break opportunities where a typesetter breaks one."""
     return "<wbr>".join(esc(part) for part in BREAK_BEFORE.split(text))
+
+
+def printed_lines(lines: Sequence[tuple[str, str, tuple[tuple[int, int], ...]]], unsure: str) -> list[str]:
+    """A page's printed lines, each `(text, role, unsure spans)`, as HTML: the words an OCR
+    engine was unsure of marked (titled `unsure`), the addresses links. An address the print
+    broke over lines links each of its parts to the whole: it goes on where it runs to its
+    line's end and the next line of the same kind begins with what can only be more of it."""
+    links: list[list[tuple[int, int, str]]] = [[] for _ in lines]
+    for i, (text, role, _) in enumerate(lines):
+        for match in ADDRESS.finditer(text):
+            if any(start <= match.start() < end for start, end, _ in links[i]):
+                continue   # the continuation of one from the line above
+            parts, whole, j = [(i, match.start(), match.end())], match.group(), i
+            while (parts[-1][2] == len(lines[j][0].rstrip()) and j + 1 < len(lines) and lines[j + 1][1] == role
+                   and (piece := _continuation(whole, lines[j + 1][0]))):
+                j += 1
+                whole += piece
+                parts.append((j, 0, len(piece)))
+            address = _trimmed(whole)
+            if "://" in address and not address.split("://", 1)[1]:
+                continue
+            cut = len(whole) - len(address)   # the sentence's punctuation after it, on its last line
+            last = parts[-1]
+            parts[-1] = (last[0], last[1], last[2] - cut)
+            for k, start, end in parts:
+                if end > start:
+                    links[k].append((start, end, address))
+    return [_printed_line(text, spans, links[i], unsure) for i, (text, _, spans) in enumerate(lines)]
+
+
+# What a line must begin with to continue an address from the line above: characters an address
+# has, no raised note number (a new note), and a sign that it is an address's part (a path, a
+# query, a file name) unless the address above stops where it cannot end ("/", "?", "=", "-"…).
+_PIECE = re.compile(r"[A-Za-z0-9\-._~/?#\[\]@!$&'()*+,;=%:]+")
+_OPEN_END = tuple("/?&=-_.#%:")
+
+
+def _continuation(address: str, line: str) -> str:
+    piece = _PIECE.match(line)
+    if piece is None:
+        return ""
+    text = piece.group()
+    if address.endswith(_OPEN_END) or re.search(r"[/?=&#]|\.[A-Za-z]{2,5}\b", _trimmed(text)):
+        return text
+    return ""
+
+
+def _printed_line(text: str, unsure: tuple[tuple[int, int], ...], links: list[tuple[int, int, str]], title: str) -> str:
+    cuts = sorted({0, len(text), *(x for span in unsure for x in span), *(x for s, e, _ in links for x in (s, e))})
+    out, open_href = [], None
+    for start, end in itertools.pairwise(cuts):
+        href = next((h for s, e, h in links if s <= start < e), None)
+        if href != open_href:
+            if open_href is not None:
+                out.append("</a>")
+            if href is not None:
+                out.append(f'<a class="url" href="{esc(href)}">')
+            open_href = href
+        piece = esc(text[start:end])
+        if any(s <= start < e for s, e in unsure):
+            piece = f'<mark class="dl-unsure" title="{esc(title)}">{piece}</mark>'
+        out.append(piece)
+    if open_href is not None:
+        out.append("</a>")
+    return "".join(out)
 
 
 def _text(text: str, view: View) -> str:

@@ -72,6 +72,19 @@ def export_paths(chapter: Chapter) -> dict[str, str]:
             for kind, ext in (("bib", "bib"), ("ris", "ris"), ("csl", "json"), ("tei", "tei.xml"))}
 
 
+# The book's own records for reference managers, and the whole edition in TEI (the corpus):
+# linked from the home page and the print pages, as a chapter's are from its pages.
+BOOK_EXPORTS = {"bib": "edition.bib", "ris": "edition.ris", "csl": "edition.json", "tei": tei.CORPUS}
+
+
+def book_exports(config: Config) -> dict[str, str]:
+    """The files BOOK_EXPORTS names (the corpus aside: the build makes it from the chapters)."""
+    work, note = citations.book_item(config), citations.edition_note(config, labels(config.language))
+    return {BOOK_EXPORTS["bib"]: citations.bibtex(work, "edition", note),
+            BOOK_EXPORTS["ris"]: citations.ris(work, note),
+            BOOK_EXPORTS["csl"]: citations.csl_json(work, "edition", note)}
+
+
 def plan(home_title: str, chapters: list[Chapter], links: dict | None = None, memo: dict | None = None) -> list[Page]:
     """All pages in reading order, from the chapters' outlines.
 
@@ -299,7 +312,8 @@ def site_files(config: Config, pages: list[Page], pictures: facsimile.Facsimile 
                          '<style>body{font:1.1rem/1.5 Georgia,serif;max-width:36rem;margin:4rem auto;padding:0 1rem}'
                          '@media (prefers-color-scheme:dark){body{background:#1b1b1b;color:#eee}a{color:#9cf}}</style>\n'
                          f'</head>\n<body>\n<h1>{escape(words["not_found"])}</h1>\n'
-                         f'<p>{escape(words["not_found_text"])}</p>\n{home}\n</body>\n</html>\n'}
+                         f'<p>{escape(words["not_found_text"])}</p>\n{home}\n</body>\n</html>\n',
+             **book_exports(config)}
     if config.url:
         urls = "".join(f"  <url><loc>{escape(config.url + page.path)}</loc></url>\n" for page in pages)
         files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -343,6 +357,10 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         chapters = list(snapshot.chapters)
         context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
         context.setdefault("sheets", None)
+        work = citations.book_item(config)
+        context.update(item=work, exports=BOOK_EXPORTS,
+                       citation=citations.citation(citations.chapter_reference(work, words), words,
+                                                   edition=citations.edition_note(config, words)))
     elif page.template == "printed_page.html":
         name = page.nav["sheet"]
         image = pictures.of(name)
@@ -351,6 +369,13 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
                        zones=page_zones(record, image) if image else "",
                        line_zones={line.number: zones.zone_id(name, line.number) for line in sheet.lines
                                    if line.box is not None} if sheet and image else {})
+        context["line_html"] = [Markup(x) for x in html.printed_lines(
+            [(line.text, line.role, line.unsure) for line in sheet.lines], words["unsure_mark"])] if sheet else []
+        label = sheet.label if sheet and sheet.label != "?" else ""
+        work = citations.book_item(config, label)
+        context.update(item=work, exports=BOOK_EXPORTS,
+                       citation=citations.citation(citations.chapter_reference(work, words), words,
+                                                   edition=citations.edition_note(config, words)))
     elif text is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
