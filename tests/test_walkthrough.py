@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import re
 import select
+import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH
+from conftest import EPOCH, ROOT, page_words
 
 # A small German book, typeset by Typst (the test extra): four A5 pages with running heads and
 # folios (none on the chapter's first page), two numbered sections, 15 footnotes, justified and
@@ -115,3 +116,149 @@ def test_long_steps_show_their_progress_on_a_terminal(book_pdf, tmp_path):
     assert _shown(terminal, "rendered")[-1][0] == _shown(terminal, "rendered")[-1][1]
     assert out.startswith("built 8 pages")
     # on a pipe, not one status line: the walkthrough's run (test_the_walkthrough_…) checks that
+
+
+# ---- the README's walkthrough, as written ------------------------------------------------------
+
+def walkthrough() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The README's steps: (title, [(kind, info, text) of each fenced block]). `sh` blocks are
+    run as written; `shell` blocks are not (the preview is run, and stopped; of the publishing
+    commands only the local ones); a `text` block is what the block before it prints; a `toml`
+    block with a title is added to that file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme.split("\n## From a PDF to a published site\n", 1)[1].split("\n## ", 1)[0]
+    return [(step.split("\n", 1)[0], re.findall(r"```(\w+)([^\n]*)\n(.*?)```", step, re.S))
+            for step in part.split("\n### ")[1:]]
+
+
+# What varies from run to run in what a command prints: durations, the preview's port, and what
+# the README leaves open with "…".
+VARIES = re.compile(r"…|\d+\.\d+s|\d+ ms|(?<=127\.0\.0\.1:)8000")
+
+
+def _pattern(line: str) -> re.Pattern:
+    out, last = [], 0
+    for match in VARIES.finditer(line):
+        out.append(re.escape(line[last:match.start()]))
+        kind = match.group(0)
+        out.append(".+" if kind == "…" else r"\d+\.\d+s" if kind.endswith("s") and "." in kind else r"\d+ ms"
+                   if kind.endswith("ms") else r"\d+")
+        last = match.end()
+    return re.compile("".join(out) + re.escape(line[last:]))
+
+
+UNKNOWN_TOOL = "requirements.txt must name the tool before the publishing workflow can run: "
+
+
+def _compare(printed: str, expected: str, where: str) -> None:
+    """Every line printed is one the README shows, and every line it shows is printed."""
+    shown = [line for line in expected.splitlines() if line.strip()]
+    lines = [line for line in printed.splitlines() if line.strip()]
+    if any(line.startswith(UNKNOWN_TOOL) for line in lines):  # no public remote here: the README says what it then prints
+        shown = [UNKNOWN_TOOL + "…" if s.startswith("requirements.txt (") else s for s in shown if not s.startswith("  from ")]
+    patterns = [_pattern(s) for s in shown]
+    for line in lines:
+        assert any(p.fullmatch(line) for p in patterns), f"{where}: printed but not in the README: {line!r}"
+    for s, p in zip(shown, patterns, strict=True):
+        assert any(p.fullmatch(line) for line in lines), f"{where}: in the README but not printed: {s!r}\n{printed}"
+    assert "\x1b" not in printed and "\r" not in printed  # no status line on a pipe
+
+
+def _run(command: str, cwd: Path) -> str:
+    done = subprocess.run(["bash", "-c", command], cwd=cwd, env=_env(), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"{command}: {done.stderr}"
+    return done.stderr + done.stdout
+
+
+def _preview(command: str, cwd: Path) -> str:
+    """`edition serve`, on a free port: what it prints until it serves, the page it serves; then Ctrl+C."""
+    import signal
+    import urllib.request
+
+    process = subprocess.Popen([*shlex.split(command), "--port", "0"], cwd=cwd, env=_env(), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    printed = []
+    try:
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith("preview: "):
+                url = line.split()[1]
+                with urllib.request.urlopen(url, timeout=60) as response:
+                    assert response.status == 200 and "Kleine Staaten" in response.read().decode("utf-8")
+                break
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest = process.communicate(timeout=60)[0]
+    assert "preview stopped" in rest
+    return "".join(printed)
+
+
+def test_the_walkthrough_from_a_pdf_to_a_published_site_as_written(book_pdf, tmp_path):
+    import shutil
+
+    steps = walkthrough()
+    assert [title.split(" ", 1)[0] for title, _ in steps] == ["1.", "2.", "3.", "4.", "5.", "6.", "7."]
+    cwd = tmp_path  # an empty folder, and the PDF
+    printed = ""
+    for title, blocks in steps:
+        for kind, info, text in blocks:
+            if kind == "text":
+                _compare(printed, text, title)
+                printed = ""
+                continue
+            if kind == "toml":
+                name = re.fullmatch(r' title="([^"]+)"', info).group(1)
+                with (cwd / name).open("a", encoding="utf-8") as file:
+                    file.write("\n" + text)
+                continue
+            printed = ""
+            for command in text.strip().splitlines():
+                if command.startswith("cd "):
+                    cwd = cwd / command[3:]
+                elif command == "edition serve":
+                    printed += _preview(command, cwd)
+                elif kind == "sh" or command.startswith("git init"):
+                    printed += _run(command, cwd)
+                    if command.startswith("edition new "):  # "Then copy the book's PDF into the folder"
+                        shutil.copy(book_pdf, cwd / command.split()[2] / "book.pdf")
+        # what each step says it leaves
+        if title.startswith("2."):
+            assert {p.name for p in (cwd / "content").iterdir()} == {
+                "001-kleine-staaten-im-wandel.md", "book.pdf", "edition.toml", "decisions.toml", "review", ".edition-ingest"}
+            assert 'pdf = "book.pdf"' in (cwd / "content" / "edition.toml").read_text(encoding="utf-8")
+        if title.startswith("3."):
+            report = (cwd / "content" / "review" / "book.report.md").read_text(encoding="utf-8")
+            for name in re.findall(r"^- \*\*(.+?)\*\*", text_of(title), re.M):
+                if "Texterkennung" in name:  # scans only
+                    from generator.labels import GERMAN
+
+                    assert name == GERMAN["unsure"]
+                else:
+                    assert re.search(rf"^## {re.escape(name)}( \(\d+\))?$", report, re.M), name
+        if title.startswith("4."):
+            report = (cwd / "content" / "review" / "book.report.md").read_text(encoding="utf-8")
+            assert re.search(r"Verteidigungspolitk [^|]*\| [^|]* Verteidigungspolitik [^|]*\| editor's decision \(decisions\.toml\) \|",
+                             report)  # one repair more: the run of text it changed, before and after
+            assert "| replace | Verteidigungspolitk | Verteidigungspolitik | 1 | Druckfehler |" in report
+            chapter = (cwd / "content" / "001-kleine-staaten-im-wandel.md").read_text(encoding="utf-8")
+            assert "Verteidigungspolitik" in chapter and "Verteidigungspolitk" not in chapter
+        if title.startswith("6."):
+            site = cwd / "site"
+            assert "Verteidigungspolitik" in page_words(site / "001-kleine-staaten-im-wandel" / "s1.html")
+            assert len(list(site.rglob("*.webp"))) == 8  # each of the 4 print pages at 800 and 1600 px
+            assert (site / "pagefind" / "pagefind.js").is_file() and (cwd / ".site.facsimile").is_dir()
+        if title.startswith("7."):
+            committed = _run("git ls-files", cwd).split()
+            assert {"content/book.pdf", "requirements.txt", ".github/workflows/publish.yml"} <= set(committed)
+            assert not [name for name in committed if name.startswith(("site/", ".site.", "content/.edition-ingest"))]
+            workflow = (cwd / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+            assert "run: python -m pip install -r requirements.txt" in workflow and "edition build --strict" in workflow
+            requirements = (cwd / "requirements.txt").read_text(encoding="utf-8")
+            assert re.search(r"^druckedition @ git\+https://\S+@[0-9a-f]{40}$", requirements, re.M) or "NOT KNOWN" in requirements
+    assert UNKNOWN_TOOL.strip(": ") in (ROOT / "README.md").read_text(encoding="utf-8").replace("\n", " ")
+
+
+def text_of(title: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split(f"\n### {title}\n", 1)[1].split("\n### ", 1)[0]
