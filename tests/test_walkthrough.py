@@ -262,3 +262,24 @@ def test_the_walkthrough_from_a_pdf_to_a_published_site_as_written(book_pdf, tmp
 def text_of(title: str) -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     return readme.split(f"\n### {title}\n", 1)[1].split("\n### ", 1)[0]
+
+
+def test_the_quickstart_is_two_commands_the_editors_install_first_and_the_readme_links_only_inside():
+    """The quickstart (checked by hand from a fresh clone in a fresh virtual environment: the
+    CHANGELOG has the figures) stays two commands, the first without the test tools; every
+    file the README and docs/ link to is in the repository."""
+    import tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first, second = re.search(r"```sh\n(.*?)```", readme, re.S).group(1).strip().splitlines()
+    assert re.fullmatch(r"python3 -m venv \.venv && \.venv/bin/pip install \. && \.venv/bin/edition build", first)
+    extras = re.search(r"pip install -e '\.\[([\w,]+)\]' && \.venv/bin/python -m pytest$", second).group(1).split(",")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert set(extras) <= set(project["optional-dependencies"]) and "test" in extras
+    assert project["requires-python"] == ">=3.11" and "Python **3.11 or newer**" in readme
+    for document in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        prose = re.sub(r"```.*?```|`[^`]*`", "", document.read_text(encoding="utf-8"), flags=re.S)  # links, not examples
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", prose):
+            if not re.match(r"[a-z]+:", target):
+                assert (document.parent / target).resolve().is_relative_to(ROOT), (document.name, target)
+                assert (document.parent / target).exists(), (document.name, target)
