@@ -256,7 +256,8 @@ class Builder:
         assert run.stage is not None
         with Folder(edition.config.root) as root:
             run.result.drawn = facsimile.publish(edition.pictures, root, self.pictures, self.drawn, run.stage,
-                                                 self.jobs, self.start, warn=run.result.warnings.append)
+                                                 self.jobs, self.start, warn=run.result.warnings.append,
+                                                 progress=self.progress)
 
     def _index(self, run: Run) -> None:
         """Index the stage's pages: all parts after a full build, the changed ones after an update."""
@@ -267,7 +268,7 @@ class Builder:
                 # The preview indexes in the background; meanwhile the previous index serves.
                 link_tree(self.out / SEARCH_FOLDER, stage.root / SEARCH_FOLDER)
             return
-        self.progress("indexing", 0, len(self.parts.numbers))
+        self.progress("indexing", 0, len(self.parts.numbers) if result.search_parts is None else len(result.search_parts))
         result.search_summary, replaced = index_site(
             stage.root, self.parts, self.site.scratch(), only=result.search_parts, jobs=self.jobs,
             progress=lambda done, total: self.progress("indexing", done, total))

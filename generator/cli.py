@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from generator import DISTRIBUTION, __version__
+from generator.progress import Line, on_terminal
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args) -> int:
     from generator.build import build
 
-    progress = _Progress() if sys.stderr.isatty() else None
+    progress = on_terminal()
     try:
         result = build(args.content, args.out, search=not args.no_search, strict=args.strict,
                        jobs=args.jobs, progress=progress, full=args.full)
@@ -133,11 +133,16 @@ def _serve(args) -> int:
 
 
 def _new(args) -> int:
-    from generator.new import new_edition
+    from generator.new import new_edition, requirement
 
-    written = new_edition(args.folder, args.language)
+    tool = requirement()
+    written = new_edition(args.folder, args.language, tool)
     print(f"created an edition in {args.folder} ({len(written)} files). Next:\n"
           f"  cd {args.folder}\n  edition build     # the site, in site/\n  edition serve     # a live preview")
+    if tool.line:
+        print(f"requirements.txt (what the publishing workflow installs): {tool.line}\n  from {tool.said}")
+    else:
+        print(f"requirements.txt must name the tool before the publishing workflow can run: {tool.said}")
     return 0
 
 
@@ -152,7 +157,7 @@ def _scan_options(command: argparse.ArgumentParser) -> None:
 def _clean(args) -> int:
     from generator.ingest.pipeline import clean
 
-    progress = _Progress() if sys.stderr.isatty() else None
+    progress = on_terminal()
     try:
         text = clean(args.files, args.pages, args.decisions, progress, args.images, args.ocr_model)
     finally:
@@ -165,7 +170,7 @@ def _clean(args) -> int:
 def _ingest(args) -> int:
     from generator.ingest.pipeline import ingest
 
-    progress = _Progress() if sys.stderr.isatty() else None
+    progress = on_terminal()
     try:
         summary = ingest(args.files, args.into, args.pages, args.force, args.decisions, args.title, progress,
                          args.images, args.ocr_model, _tell(progress))
@@ -176,35 +181,13 @@ def _ingest(args) -> int:
     return 0
 
 
-def _tell(progress: _Progress | None):
+def _tell(progress: Line | None):
     """A line said before it is done (on stderr: the summary is stdout's), clearing the status line."""
     def tell(message: str) -> None:
         if progress:
             progress.clear()
         print(message, file=sys.stderr, flush=True)
     return tell
-
-
-class _Progress:
-    """One self-overwriting status line on a terminal; at most ten updates a second."""
-
-    def __init__(self) -> None:
-        self.shown = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.shown < 0.1 and done != total:
-            return
-        self.shown = now
-        count = f"{done}/{total}" if total else f"{done}"
-        if stage == "indexing":
-            stage, count = "search index (Pagefind): parts", f"{done}/{total}" if total > 1 else "…"
-        sys.stderr.write(f"\r\x1b[K{stage} {count}")
-        sys.stderr.flush()
-
-    def clear(self) -> None:
-        sys.stderr.write("\r\x1b[K")
-        sys.stderr.flush()
 
 
 COMMANDS = {"build": _build, "check": _check, "serve": _serve, "new": _new, "clean": _clean, "ingest": _ingest}

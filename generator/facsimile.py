@@ -29,6 +29,7 @@ import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from generator.files import Folder, Missing, Refused, lock, read_open
 from generator.images import image_size
 from generator.output import Stage, die_with_parent, fault
 from generator.printed import Printed
+from generator.progress import Progress, silent
 
 FOLDER = "pages"          # the page views: pages/229.html; their pictures: pages/img/
 SIZES = (800, 1600)       # pixels wide: beside the text; the larger view (zoom, IIIF)
@@ -265,10 +267,12 @@ def _from_folder(root: Folder, name: str, record: Printed | None, problems: Coll
 # ---- the draw stage: pictures into the stage ---------------------------------------------------
 
 def publish(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Drawn], stage: Stage, jobs: int,
-            start: str = "fork", warn: Callable[[Diagnostic], None] | None = None) -> int:
-    """Link every picture of the plan into the stage; pages the cache lacks are drawn first.
-    `cache`: the cache folder beside the site; `known`: what was drawn there (name → Drawn),
-    brought up to date here. Returns how many pages were drawn."""
+            start: str = "fork", warn: Callable[[Diagnostic], None] | None = None,
+            progress: Progress = silent) -> int:
+    """Link every picture of the plan into the stage; pages the cache lacks are drawn first
+    (`progress("drawing pages", done, total)` after each). `cache`: the cache folder beside the
+    site; `known`: what was drawn there (name → Drawn), brought up to date here. Returns how
+    many pages were drawn."""
     if facsimile.kind == "pictures":
         _publish_pictures(facsimile, root, stage)
         return 0
@@ -286,7 +290,7 @@ def publish(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Dr
                         if _pdf_digest(data) != facsimile.digest:
                             raise EditionError([Diagnostic(str(pdf_path), None, "error",
                                                            "the file changed during the build; build again")])
-                        known.update(_draw(data, todo, cache, facsimile.digest, jobs, start, pdf_path))
+                        known.update(_draw(data, todo, cache, facsimile.digest, jobs, start, pdf_path, progress))
                     for page in facsimile.pages:
                         for size, site in page.files.items():
                             _link_checked(book, f"{facsimile.digest}/{page.pdf_page}-{size}.webp", known, stage, site)
@@ -440,11 +444,19 @@ def _link_checked(book: Folder, key: str, known: dict[str, Drawn], stage: Stage,
 
 
 def _draw(data: bytes, pages: list[int], cache: Path, digest: str, jobs: int, start: str,
-          pdf_path: Path) -> dict[str, Drawn]:
+          pdf_path: Path, progress: Progress = silent) -> dict[str, Drawn]:
     """Draw `pages` of the PDF at each size, in up to `jobs` processes; what each wrote."""
     chunks = [pages[i::jobs] for i in range(max(1, min(jobs, len(pages))))]
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        progress("drawing pages", done, len(pages))
+
+    progress("drawing pages", 0, len(pages))
     if len(chunks) == 1:
-        return _render(data, chunks[0], cache, digest)
+        return _render(data, chunks[0], cache, digest, tick)
     context = multiprocessing.get_context(start)
     running = []
     try:
@@ -456,15 +468,22 @@ def _draw(data: bytes, pages: list[int], cache: Path, digest: str, jobs: int, st
             sender.close()
             running.append((process, receiver))
         drawn: dict[str, Drawn] = {}
-        for _, receiver in running:
-            try:
-                kind, value = receiver.recv()
-            except EOFError:
-                kind, value = "error", "a drawing process died"
-            if kind != "done":
-                raise EditionError([Diagnostic(str(pdf_path), None, "error",
-                                               f"drawing its pages for the facsimile failed: {value}")])
-            drawn.update(value)
+        waiting = [receiver for _, receiver in running]
+        while waiting:
+            for ready in wait(waiting):
+                assert isinstance(ready, Connection)
+                try:
+                    kind, value = ready.recv()
+                except EOFError:
+                    kind, value = "error", "a drawing process died"
+                if kind == "page":
+                    tick()
+                    continue
+                if kind != "done":
+                    raise EditionError([Diagnostic(str(pdf_path), None, "error",
+                                                   f"drawing its pages for the facsimile failed: {value}")])
+                drawn.update(value)
+                waiting.remove(ready)
         return drawn
     finally:
         for process, receiver in running:
@@ -477,14 +496,16 @@ def _draw(data: bytes, pages: list[int], cache: Path, digest: str, jobs: int, st
 def _drawer(sender: Any, data: bytes, pages: list[int], cache: Path, digest: str, parent: int | None) -> None:
     die_with_parent(parent)
     try:
-        sender.send(("done", _render(data, pages, cache, digest)))
+        sender.send(("done", _render(data, pages, cache, digest, lambda: sender.send(("page", 1)))))
     except Exception as exc:  # noqa: BLE001 - any failure travels to the build, which reports it
         sender.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def _render(data: bytes, pages: list[int], cache: Path, digest: str) -> dict[str, Drawn]:
+def _render(data: bytes, pages: list[int], cache: Path, digest: str,
+            tick: Callable[[], None] = lambda: None) -> dict[str, Drawn]:
     """Draw PDF pages at each size and write them as WebP into the book's cache folder, each
-    file whole or not at all (a part, renamed); what was written, with its hash."""
+    file whole or not at all (a part, renamed); what was written, with its hash. `tick()`
+    after each page."""
     import pypdfium2 as pdfium  # noqa: PLC0415
     from PIL import ImageChops  # noqa: PLC0415
 
@@ -517,6 +538,7 @@ def _render(data: bytes, pages: list[int], cache: Path, digest: str) -> dict[str
                     drawn[f"{digest}/{name}"] = (hashlib.sha256(encoded).hexdigest(), *_stamp(info))
                     fault("drawing")
                 page.close()
+                tick()
         finally:
             document.close()
     return drawn

@@ -9,11 +9,13 @@ such as `.git` aside), so nothing of the user's is overwritten.
 from __future__ import annotations
 
 import json
+import re
 import typing
-from dataclasses import MISSING, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from generator import DISTRIBUTION, __version__
 from generator.config import Config
@@ -143,8 +145,9 @@ jobs:
 """
 
 
-def new_edition(folder: Path, language: str = "de") -> list[Path]:
-    """Write a new edition into `folder` (made if absent); returns the files written."""
+def new_edition(folder: Path, language: str = "de", tool: Requirement | None = None) -> list[Path]:
+    """Write a new edition into `folder` (made if absent); returns the files written. `tool`:
+    what requirements.txt names (default: where this copy of the tool came from)."""
     if language not in CHAPTERS:
         raise EditionError([Diagnostic(str(folder), None, "error", f"--language must be one of {', '.join(CHAPTERS)}")])
     if folder.exists() and (not folder.is_dir() or any(not p.name.startswith(".") for p in folder.iterdir())):
@@ -156,7 +159,7 @@ def new_edition(folder: Path, language: str = "de") -> list[Path]:
         content / "edition.toml": commented_config(title, subtitle, language),
         content / PICTURE[language]: SVG,
         folder / ".gitignore": GITIGNORE,
-        folder / "requirements.txt": requirement(),
+        folder / "requirements.txt": requirements_text(tool or requirement()),
         folder / ".github" / "workflows" / "publish.yml": WORKFLOW,
     }
     files |= {content / name: text for name, text in CHAPTERS[language].items()}
@@ -204,20 +207,174 @@ def _toml(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def requirement() -> str:
-    """How CI installs the tool: from where this copy came (PEP 610), never by a name on PyPI
-    that someone else could own."""
-    lines = ["# The tool that builds this edition, for CI (.github/workflows/publish.yml)."]
-    try:
-        origin = json.loads(metadata.distribution(DISTRIBUTION).read_text("direct_url.json") or "null")
-    except metadata.PackageNotFoundError:
-        origin = None
+@dataclass(frozen=True)
+class Requirement:
+    """What requirements.txt names as the tool (`line`, None when it is not known) and what
+    `edition new` tells the editor about it."""
+    line: str | None
+    said: str
+
+
+def requirement(package: Path | None = None, origin: dict | bool | None = True) -> Requirement:
+    """Where CI installs the tool from: where this copy came from, never a name on PyPI that
+    someone else could own. In order: pip's record of a git URL (PEP 610: `pip install
+    git+…`); the git checkout the package lies in, or was installed from (its remote's address
+    and the commit checked out, read from `.git`: no git command, no network); a wheel from a
+    web address; a copy installed from a package index (name and version). `package`: the
+    `generator` package's folder; `origin`: the distribution's direct_url.json (True: read it)."""
+    package = package or Path(__file__).resolve().parent
+    if origin is True:
+        origin = _direct_url()
+    origin = origin if isinstance(origin, dict) else None
     vcs = (origin or {}).get("vcs_info")
-    if vcs:
-        lines.append(f"{DISTRIBUTION} @ {vcs['vcs']}+{origin['url']}@{vcs['commit_id']}")
-    else:
-        lines += [f"# {DISTRIBUTION} {__version__} was installed here from a local folder or wheel, which CI cannot",
-                  "# reach: replace the line below by the tool's repository or by a wheel committed beside this file",
-                  f"# (./{DISTRIBUTION}-{__version__}-py3-none-any.whl). Not by name: nobody here owns it on PyPI.",
-                  f"{DISTRIBUTION} @ git+https://example.invalid/REPLACE-WITH-THE-TOOL-REPOSITORY"]
-    return "\n".join(lines) + "\n"
+    if vcs and origin:
+        url = public_url(origin["url"])
+        return Requirement(f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}", f"pip installed it from {url}")
+    places = [package.parent]
+    folder = (origin or {}).get("url", "")
+    if "dir_info" in (origin or {}) and folder.startswith("file://"):
+        places.append(Path(unquote(urlsplit(folder).path)))
+    for place in places:
+        # the tool's own source tree (a site-packages folder may lie in some other repository)
+        checkout = git_checkout(place) if (place / "pyproject.toml").is_file() else None
+        if checkout is None:
+            continue
+        remote, url, commit, pushed = checkout
+        if not commit:
+            continue
+        if not url:
+            return Requirement(None, f"its git checkout {place} has no remote: put the address where the tool's "
+                                     f"repository is published there, as `{DISTRIBUTION} @ git+ADDRESS@{commit}`")
+        if not re.match(r"(https?|ssh|git)://", url):
+            return Requirement(None, f"its git checkout's remote {remote} is a folder on this computer ({url}), which CI "
+                                     f"cannot reach: put the address where the tool's repository is published there, "
+                                     f"as `{DISTRIBUTION} @ git+ADDRESS@{commit}`")
+        said = f"the commit {commit[:12]} of {url}, the remote {remote} of the checkout it runs from"
+        if not pushed:
+            said += f" (push that commit to {remote} before CI runs)"
+        return Requirement(f"{DISTRIBUTION} @ git+{url}@{commit}", said)
+    archive = (origin or {}).get("url", "")
+    if "archive_info" in (origin or {}) and archive.startswith("https://"):
+        return Requirement(f"{DISTRIBUTION} @ {archive}", f"pip installed it from {archive}")
+    if origin is None and _installed():
+        return Requirement(f"{DISTRIBUTION}=={__version__}", "the package index pip installed it from (pass that index "
+                                                               "to pip in the workflow if it is not PyPI)")
+    return Requirement(None, f"it was installed from a folder or wheel on this computer ({folder or archive or package}), "
+                             f"which CI cannot reach: put the tool's repository there, as `{DISTRIBUTION} @ "
+                             f"git+https://…@COMMIT`, or commit its wheel beside requirements.txt and name it "
+                             f"(`./{DISTRIBUTION}-{__version__}-py3-none-any.whl`)")
+
+
+def requirements_text(found: Requirement) -> str:
+    lines = ["# The tool that builds this edition, for CI (.github/workflows/publish.yml): what"
+             " `pip install -r requirements.txt` installs.",
+             "# Never the bare name `edition` (someone else's project on PyPI)."]
+    if found.line:
+        return "\n".join(lines + [f"# From {found.said}.", found.line]) + "\n"
+    return "\n".join(lines + [f"# NOT KNOWN when this edition was made: {found.said}.",
+                              "# CI fails until a line here names the tool."]) + "\n"
+
+
+def _direct_url() -> dict | None:
+    try:
+        return json.loads(metadata.distribution(DISTRIBUTION).read_text("direct_url.json") or "null")
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+
+
+def _installed() -> bool:
+    try:
+        metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def public_url(url: str) -> str:
+    """A remote's address as CI can fetch it, without credentials: `git@host:path` and
+    `ssh://git@host/path` become `https://host/path` (public repositories are read over
+    https), a user name and password in an address are dropped (requirements.txt is published
+    with the edition)."""
+    scp = re.fullmatch(r"[\w.-]+@([\w.-]+):(?!//)(.+)", url)
+    if scp:
+        return f"https://{scp.group(1)}/{scp.group(2)}"
+    parts = urlsplit(url)
+    if parts.scheme in ("ssh", "git", "git+ssh"):
+        return f"https://{parts.hostname}{parts.path}"
+    if parts.scheme in ("http", "https") and parts.hostname:
+        port = f":{parts.port}" if parts.port else ""
+        return urlunsplit((parts.scheme, parts.hostname + port, parts.path, "", ""))
+    return url
+
+
+def git_checkout(place: Path) -> tuple[str, str, str, bool] | None:
+    """The git checkout `place` lies in, read from its `.git` (a folder, or a worktree's file
+    naming one): (remote name, its public address or "", the commit checked out, whether that
+    commit is the tip of one of the remote's branches as last fetched). None outside one."""
+    for folder in [place, *place.parents]:
+        dot = folder / ".git"
+        if dot.is_dir():
+            gitdir = dot
+        elif dot.is_file():
+            match = re.match(r"gitdir: (.+)", dot.read_text(encoding="utf-8", errors="replace").strip())
+            if not match:
+                return None
+            gitdir = (folder / match.group(1)).resolve()
+        else:
+            continue
+        common = gitdir
+        if (gitdir / "commondir").is_file():
+            common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        return _read_git(gitdir, common)
+    return None
+
+
+def _read_git(gitdir: Path, common: Path) -> tuple[str, str, str, bool]:
+    refs = _refs(common)
+    head = _read(gitdir / "HEAD")
+    branch = head[5:].strip() if head.startswith("ref: ") else ""
+    commit = refs.get(branch, "") if branch else head
+    config = _git_config(_read(common / "config"))
+    remotes = [name for (section, name) in config if section == "remote" and name and "url" in config[(section, name)]]
+    wanted = config.get(("branch", branch.removeprefix("refs/heads/")), {}).get("remote")
+    remote = wanted if wanted in remotes else "origin" if "origin" in remotes else remotes[0] if remotes else ""
+    url = public_url(config[("remote", remote)]["url"]) if remote else ""
+    pushed = any(ref.startswith(f"refs/remotes/{remote}/") and sha == commit for ref, sha in refs.items())
+    return remote, url, commit if re.fullmatch(r"[0-9a-f]{40}", commit) else "", pushed
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def _refs(common: Path) -> dict[str, str]:
+    """Every ref → its commit: packed-refs, then the loose ones (which win)."""
+    refs: dict[str, str] = {}
+    for line in _read(common / "packed-refs").splitlines():
+        sha, _, name = line.partition(" ")
+        if re.fullmatch(r"[0-9a-f]{40}", sha) and name:
+            refs[name] = sha
+    base = common / "refs"
+    if base.is_dir():
+        for path in base.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                refs[path.relative_to(common).as_posix()] = _read(path)
+    return refs
+
+
+def _git_config(text: str) -> dict[tuple[str, str], dict[str, str]]:
+    """git's config file, as far as a remote and a branch go: (section, subsection) → keys."""
+    config: dict[tuple[str, str], dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for line in text.splitlines():
+        header = re.match(r'\s*\[([\w.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\]', line)
+        if header:
+            current = config.setdefault((header.group(1).lower(), header.group(2) or ""), {})
+            continue
+        value = re.match(r"\s*([\w-]+)\s*=\s*(.*?)\s*$", line)
+        if value:
+            current.setdefault(value.group(1).lower(), value.group(2).strip('"'))
+    return config
