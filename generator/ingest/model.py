@@ -45,6 +45,7 @@ class Block:
     page: int = 0            # the input page it starts on
     line: int = 0            # its first line on that page (1-based)
     anchor: str = ""         # a heading's id, where the book gives one ("6.1" → s6-1)
+    lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Note:
     inlines: list[Inline]
     page: int = 0
     line: int = 0
+    lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
 
 
 @dataclass
@@ -74,17 +76,25 @@ class Change:
     clean: str
     rule: str
     file: str = ""           # the page's file (page text)
+    evidence: str = ""       # what decided it ("the book prints 'Staaten' 4×", "PDF hyphen mark")
 
 
 @dataclass
 class Event:
-    """Something recognised or removed that the editor may want to see."""
+    """Something recognised or removed that the editor may want to see. A *Hinweis* (kind
+    "warning") is what the editor must look at: where (`page`:`line`), what the print has
+    (`printed`) and what the reading text has (`reading`), and a `decision`: the lines to paste
+    into decisions.toml that settle it (empty where none can)."""
     page: int
     line: int | None
     print_page: str
     kind: str                # "warning" for what the editor must look at; else what was done
     detail: str
     file: str = ""
+    printed: str = ""        # a Hinweis: the printed form (the line, or the words, as printed)
+    reading: str = ""        # a Hinweis: the reading text's form of it
+    decision: str = ""       # a Hinweis: decisions.toml lines that settle it, ready to paste
+    check: str = ""          # a Hinweis: what kind ("difference", "heading split", "note without reference", …)
 
 
 @dataclass
