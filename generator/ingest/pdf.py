@@ -11,11 +11,13 @@ from __future__ import annotations
 import ctypes
 import gc
 import itertools
+import math
 import multiprocessing
 import os
 import re
 import signal
 import threading
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable
@@ -101,6 +103,15 @@ class Doubt:
     reading: str = ""             # what the reading text has instead
 
 
+@dataclass(slots=True)
+class Repair:
+    """A repair the reader made to what the PDF gives, for the report (a Change)."""
+    line: int                     # on the page, from the top (1-based)
+    printed: str                  # the line as the PDF gives it
+    reading: str                  # as read
+    rule: str
+
+
 @dataclass
 class Page:
     index: int                    # 1-based PDF page
@@ -109,6 +120,7 @@ class Page:
     lines: list[Line]
     graphics: list[Graphic] = field(default_factory=list)
     doubts: list[Doubt] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
 
 PDF_LIMIT = 2**30    # a book's PDF is read whole into memory (once, and only if it is a regular file)
@@ -381,15 +393,15 @@ def _pack(page: Page) -> tuple:
                       array("H", [styles.setdefault(c.style, len(styles)) for c in chars]),
                       bytes(c.raised for c in chars), array("i", [c.index for c in chars])))
     graphics = [(g.kind, g.left, g.top, g.right, g.bottom) for g in page.graphics]
-    return page.index, page.width, page.height, lines, graphics, list(styles), page.doubts
+    return page.index, page.width, page.height, lines, graphics, list(styles), page.doubts, page.repairs
 
 
 def _unpack(packed: tuple) -> Page:
-    index, width, height, lines, graphics, styles, doubts = packed
+    index, width, height, lines, graphics, styles, doubts, repairs = packed
     return Page(index, width, height,
                 [Line([Char(t, x, y, s, styles[k], r == 1, i) for t, x, y, s, k, r, i in zip(*columns, strict=True)],
                       right, hyphen) for right, hyphen, *columns in lines],
-                [Graphic(*g) for g in graphics], doubts)
+                [Graphic(*g) for g in graphics], doubts, repairs)
 
 
 # ---- one page ----
@@ -400,13 +412,13 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            lines, doubts = _lines(textpage, height)
+            lines, doubts, repairs = _lines(textpage, height)
         finally:
             textpage.close()
         graphics = _graphics(page, height)
     finally:
         page.close()
-    return Page(index, width, height, lines, graphics, doubts)
+    return Page(index, width, height, lines, graphics, doubts, repairs)
 
 
 class _C:
@@ -441,34 +453,39 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 SKIP = "\x00"   # the second half of a surrogate pair: its character stands at the first half
 
 
-def _characters(handle: int, count: int, c: _C) -> tuple[str | list[str], int]:
-    """The page's characters, one per PDFium index, and how many PDFium maps to no character
+def _characters(handle: int, count: int, c: _C) -> tuple[str | list[str], set[int]]:
+    """The page's characters, one per PDFium index, and those PDFium maps to no character
     (a lone surrogate: LuaTeX writes some characters beyond the BMP as two halves, and a broken
     ToUnicode map can leave one alone). A pair becomes its character."""
     buffer = (ctypes.c_ushort * (count + 1))()
     written = c.text(handle, 0, count, ctypes.addressof(buffer))
     text = bytes(buffer)[:2 * count].decode("utf-16-le", "surrogatepass") if written == count + 1 else ""
     if len(text) == count and not SURROGATE.search(text):
-        return text, 0
+        return text, set()
     units = [c.unicode(handle, i) for i in range(count)]   # PDFium's own index, one call each
     chars = [chr(u) if u < 0xD800 or 0xDFFF < u <= 0x10FFFF else "" for u in units]
-    lost = 0
+    lost: set[int] = set()
     for i, u in enumerate(units):
         if 0xD800 <= u <= 0xDBFF and i + 1 < count and 0xDC00 <= units[i + 1] <= 0xDFFF:
             chars[i], chars[i + 1] = chr(0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00)), SKIP
         elif chars[i] == "" and not (i and 0xD800 <= units[i - 1] <= 0xDBFF and 0xDC00 <= u <= 0xDFFF):
             chars[i] = "\ufffd"
-            lost += 1
+            lost.add(i)
     return chars, lost
 
 
-def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], list[Doubt]]:
+ACCENT_RULE = "accent set as a glyph of its own, composed with its letter"
+QUOTE_RULE = "a closing quote set lowered read as the low opening quote"
+LOGO_RULE = "TeX logo: a letter set lower or higher read as the logo's small letter"
+
+
+def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], list[Doubt], list[Repair]]:
     """PDFium's characters in its order, cut into lines where it puts a line break or where the
     baseline jumps; spaces as PDFium gives or generates them (one between words)."""
     c = _functions()
     handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
     count = textpage.count_chars()
-    text, lost = _characters(handle, count, c) if count else ("", 0)
+    text, lost = _characters(handle, count, c) if count else ("", set())
     point, edges = (ctypes.c_double * 2)(), (ctypes.c_double * 4)()
     px, py = ctypes.addressof(point), ctypes.addressof(point) + 8
     e0, e1, e2, e3 = (ctypes.addressof(edges) + 8 * k for k in range(4))
@@ -478,18 +495,25 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
     lines: list[Line] = []
     current: list[Char] = []
     last_index = 0
-    hyphen = False
+    hyphen = False     # the line ends in a hyphen that breaks it
+    mark = -1          # where a hyphen mark stands that may end the line (known when the next character comes)
     last_key: int | None = -1
     style, size = Style("", False, False), 0.0
 
     def close() -> None:
-        nonlocal current, hyphen
+        nonlocal current, hyphen, mark
         while current and current[-1].text == " ":
             current.pop()
         if current:
-            box(handle, last_index, e0, e1, e2, e3)
+            # The right edge of its ink: the break hyphen's too (taken out of the characters);
+            # an accent set last stands over a letter further left (dvips).
+            last = mark if hyphen and mark > last_index else last_index
+            if text[last] in ACCENTS:
+                last = max((ch for ch in current if ch.index >= 0 and ch.text not in ACCENTS), key=lambda ch: ch.x,
+                           default=current[-1]).index
+            box(handle, last, e0, e1, e2, e3)
             lines.append(Line(current, max(edges[1], current[-1].x), hyphen))
-        current, hyphen = [], False
+        current, hyphen, mark = [], False, -1
 
     last_y = None
     for i in range(count):
@@ -500,8 +524,8 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
         elif ch in "\r\n":
             close()
             continue
-        elif ch in HYPHENS:  # a soft hyphen is visible only where a line breaks
-            hyphen = True
+        elif ch in HYPHENS:  # a break hyphen, if the line ends here (a soft one is visible only there)
+            hyphen, mark = True, i
             continue
         elif ch == SKIP:
             continue
@@ -513,12 +537,21 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
                 font = c.font(key) if key else None
                 if font not in fonts:
                     fonts[font] = _style(font)
-                known = styles[key] = (fonts[font], c.size(handle, i))
+                known = styles[key] = (fonts[font], c.size(handle, i) * _scale(key))
             style, size = known
             last_key = key
         baseline = height - point[1]
         if baseline != last_y and current and ch != " " and abs(baseline - current[-1].y) > max(size, current[-1].size) * 0.6:
             close()  # the baseline jumped: a new line PDFium did not mark
+        elif mark >= 0 and ch != " ":
+            # The mark stands inside the line: it breaks nothing. A soft hyphen stays unseen; a
+            # hyphen PDFium took for a break (its mark) or WeasyPrint's U+2010 is printed there.
+            if text[mark] != "\u00ad":
+                origin(handle, mark, px, py)
+                current.append(Char("\u2010" if text[mark] == "\u2010" else "-", point[0], height - point[1], size, style,
+                                    False, mark))
+                origin(handle, i, px, py)
+            hyphen, mark = False, -1
         last_y = baseline
         raised = False
         if ch.isdigit():  # a superscript glyph (Typst) floats above its baseline: its box tells
@@ -532,13 +565,25 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
         if SPACED_HINT.search(line.text):
             _letter_spacing(line, textpage.raw)
     lines = _rejoin(lines)
-    doubts = []
-    if lost:
-        doubts.append(Doubt(0, f"{lost} character(s) the PDF maps to no valid Unicode (a lone surrogate): shown as U+FFFD"))
-    return lines, doubts
+    mended: list[tuple[Line, str, str, str]] = []     # (the line as read, before, after, rule)
+    for k, line in enumerate(lines):
+        composed = _compose(line, handle, c)
+        quoted = _low_quotes(composed)
+        lines[k] = read = _tex_logos(quoted)
+        for before, after, rule in ((line, composed, ACCENT_RULE), (composed, quoted, QUOTE_RULE), (quoted, read, LOGO_RULE)):
+            if after is not before:
+                mended.append((read, before.text, after.text, rule))
+    numbers = {id(line): n for n, line in enumerate(sorted(lines, key=lambda line: line.y), 1)}
+    repairs = [Repair(numbers[id(read)], before, after, rule) for read, before, after, rule in mended]
+    doubts = [Doubt(numbers[id(line)], "the PDF maps a character to no valid Unicode (half of a surrogate pair): "
+                          "read as U+FFFD; the print shows what it is", printed=line.text, reading=line.text)
+              for line in lines if lost and any(ch.index in lost for ch in line.chars)]
+    return lines, doubts, repairs
 
 
-HYPHENS = (HYPHEN_MARK, "\x02", "\u00ad")
+# PDFium's mark for a hyphen it found at a line end, the soft hyphen (Typst's break), and U+2010,
+# the hyphen WeasyPrint adds where it breaks a word (a typed hyphen is U+002D).
+HYPHENS = (HYPHEN_MARK, "\x02", "\u00ad", "\u2010")
 
 
 SPACED_HINT = re.compile(r"(?<!\S)\w{1,2} \w{1,2} \w{1,2}(?!\S)")   # PDFium puts spaces into letter-spaced words
@@ -629,22 +674,157 @@ LIGATURES = {"ff", "fi", "fl", "ft", "ffi", "ffl", "st", "ck", "ch"}
 
 
 def _rejoin(lines: list[Line]) -> list[Line]:
-    """One printed line that PDFium broke in two: joined again. A note's number set raised
-    before its first line, and the rest of a line after a raised note number."""
+    """One printed line that PDFium broke in pieces: joined again. A note's number set raised
+    before its first line; the rest of a line after a raised note number; the letters of TeX's
+    logos, set a little lower or higher ("T", "E" lowered, "X"); an accent set as a glyph of its
+    own where it stands over its letter (dvips); a German low quote made of a lowered "”"."""
     out: list[Line] = []
     for line in lines:
         previous = out[-1] if out else None
-        if (previous is not None and previous.text.isdigit() and previous.size < 0.8 * line.size
-                and 0 < line.y - previous.y < line.size and -1 < line.left - previous.right < line.size):
-            raised = [Char(c.text, c.x, c.y, c.size, c.style, True) for c in previous.chars]
+        if previous is None:
+            out.append(line)
+            continue
+        size = max(previous.size, line.size)
+        gap = _left_ink(line) - previous.right
+        if (previous.text.isdigit() and previous.size < 0.8 * line.size
+                and 0 < line.y - previous.y < line.size and -1 < gap < line.size):
+            raised = [Char(c.text, c.x, c.y, c.size, c.style, True, c.index) for c in previous.chars]
             out[-1] = Line(raised + line.chars, line.right, line.hyphen)
-        elif (previous is not None and not previous.hyphen and abs(previous.y - line.y) < 0.3 * line.size
-                and line.left > previous.right - 1):
-            space = Char(" ", previous.right, previous.y, previous.chars[-1].size, previous.chars[-1].style)
-            out[-1] = Line([*previous.chars, space, *line.chars], line.right, line.hyphen)
+        elif _accents_only(line) and abs(previous.y - line.y) < 0.6 * size and previous.left - size < line.left < previous.right:
+            out[-1] = Line([*previous.chars, *line.chars], previous.right, previous.hyphen)   # composed below
+        elif _low_quote(line) and 0.3 * size < line.y - previous.y < 0.8 * size and -0.3 * size < gap < size:
+            out[-1] = Line([*previous.chars, *_spaced(previous, gap, size), *line.chars], line.right, False)
+        elif _low_quote(previous) and 0.3 * size < previous.y - line.y < 0.8 * size and -0.3 * size < gap < 0.3 * size:
+            out[-1] = Line([*previous.chars, *line.chars], line.right, line.hyphen)   # the line's baseline: the most
+        elif not previous.hyphen and abs(previous.y - line.y) < 0.3 * size and gap > -0.5 * size:
+            out[-1] = Line([*previous.chars, *_spaced(previous, gap, size), *line.chars], line.right, line.hyphen)
         else:
             out.append(line)
     return out
+
+
+def _left_ink(line: Line) -> float:
+    """Where a line's letters begin: an accent set first may stand back over the piece before."""
+    return next((c.x for c in line.chars if c.text not in ACCENTS and c.text != " "), line.left)
+
+
+def _spaced(previous: Line, gap: float, size: float) -> list[Char]:
+    """The space between two pieces of a line, if they do not touch (a logo's letters do)."""
+    if gap < 0.12 * size:
+        return []
+    return [Char(" ", previous.right, previous.y, previous.chars[-1].size, previous.chars[-1].style)]
+
+
+def _accents_only(line: Line) -> bool:
+    return all(c.text in ACCENTS or c.text == " " for c in line.chars)
+
+
+def _low_quote(line: Line) -> bool:
+    return line.text in ("”", "’", "”", "’’")
+
+
+# Spacing accents a typesetter sets as glyphs of their own over (or under) a letter, and the
+# combining mark each stands for.
+ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "\u0302", "˜": "\u0303", "~": "\u0303",
+           "¸": "\u0327", "˚": "\u030a", "ˇ": "\u030c", "˘": "\u0306", "¯": "\u0304", "˙": "\u0307", "˝": "\u030b",
+           "˛": "\u0328"}
+DOTLESS = {"ı": "i", "ȷ": "j"}      # TeX sets an accent over a dotless i
+
+
+def _compose(line: Line, handle: int, c: _C) -> Line:
+    """Accents set as glyphs of their own (dvips, Distiller: "fu¨r") composed with the letter
+    they stand over, by the boxes' geometry: an accent whose middle lies inside a letter's box
+    is that letter's; one that stands on its own (a backtick in code) stays."""
+    if not any(ch.text in ACCENTS for ch in line.chars):
+        return line
+    edges = (ctypes.c_double * 4)()
+    e0, e1, e2, e3 = (ctypes.addressof(edges) + 8 * k for k in range(4))
+    loose = raw.FS_RECTF()
+
+    def middle(ch: Char) -> float:
+        c.box(handle, ch.index, e0, e1, e2, e3)
+        return (edges[0] + edges[1]) / 2
+
+    letters = [ch for ch in line.chars if ch.text.isalpha()]
+    gone: set[int] = set()
+    for accent in [ch for ch in line.chars if ch.text in ACCENTS and ch.index >= 0]:
+        x = middle(accent)
+        best = None
+        for letter in letters:
+            if id(letter) in gone or abs(letter.x - x) > 2 * letter.size or letter.index < 0:
+                continue
+            raw.FPDFText_GetLooseCharBox(ctypes.cast(handle, raw.FPDF_TEXTPAGE), letter.index, ctypes.byref(loose))
+            if loose.left < x < loose.right:
+                best = letter
+                break
+        if best is None:
+            continue
+        base = DOTLESS.get(best.text, best.text) if ACCENTS[accent.text] not in ("\u0327", "\u0328") else best.text
+        best.text = unicodedata.normalize("NFC", base + ACCENTS[accent.text])
+        gone.add(id(accent))
+    if not gone:
+        return line
+    # PDFium puts a space where the pen jumps back for the accent and one where it jumps on
+    # again: where the letters on either side touch, they are one word ("unterst ¨ utzt").
+    kept = [ch for ch in line.chars if id(ch) not in gone]
+    beside = {id(x) for k, ch in enumerate(line.chars) if id(ch) in gone
+              for x in line.chars[max(k - 1, 0):k + 2] if x.text == " "}
+    chars: list[Char] = []
+    for k, ch in enumerate(kept):
+        if ch.text == " " and (not chars or chars[-1].text == " "):
+            continue
+        if ch.text == " " and id(ch) in beside and chars[-1].index >= 0:
+            after = next((x for x in kept[k + 1:] if x.text != " "), None)
+            raw.FPDFText_GetLooseCharBox(ctypes.cast(handle, raw.FPDF_TEXTPAGE), chars[-1].index, ctypes.byref(loose))
+            if after is not None and -0.3 * after.size < after.x - loose.right < 0.1 * after.size:
+                continue
+        chars.append(ch)
+    while chars and chars[-1].text == " ":
+        chars.pop()
+    return Line(chars, line.right, line.hyphen)
+
+
+def _low_quotes(line: Line) -> Line:
+    """A closing quote set lowered to the baseline is the German opening quote made of it
+    (OT1 fonts have no „): ” → „, ’ → ‚."""
+    chars = line.chars
+    found = [k for k, ch in enumerate(chars) if ch.text in LOWERED and 0.3 * line.size < ch.y - line.y < 0.8 * line.size]
+    if not found:
+        return line
+    chars = list(chars)
+    for k in found:
+        ch = chars[k]
+        chars[k] = Char(LOWERED[ch.text], ch.x, line.y, ch.size, ch.style, False, ch.index)
+    return Line(chars, line.right, line.hyphen)
+
+
+LOWERED = {"”": "„", "’": "‚"}
+
+
+def _tex_logos(line: Line) -> Line:
+    """TeX's logos: a capital set lower or higher than the capital before it in the same word
+    (T·E·X, L·A·T·E·X, X·Ǝ·T·E·X) is the logo's small letter: "TeX", "LaTeX", "XeTeX"."""
+    chars = line.chars
+    shifted = [0.1 * line.size < abs(ch.y - line.y) < 0.5 * line.size for ch in chars]
+    changed = False
+    for k in range(1, len(chars)):
+        ch, before = chars[k], chars[k - 1]
+        if shifted[k] and ch.text.isupper() and before.text.isupper() and not shifted[k - 1]:
+            chars[k] = Char("e" if ch.text == "Ǝ" else ch.text.lower(), ch.x, ch.y, ch.size, ch.style, ch.raised, ch.index)
+            changed = True
+    return Line(chars, line.right, line.hyphen) if changed else line
+
+
+def _scale(text_object: int | None) -> float:
+    """How much a text object's matrix enlarges its font: Distiller (and others) set every font
+    at size 1 and scale the text matrix instead, so the size PDFium reports is 1 for all type."""
+    if not text_object:
+        return 1.0
+    matrix = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(ctypes.cast(text_object, raw.FPDF_PAGEOBJECT), ctypes.byref(matrix)):
+        return 1.0
+    scale = math.hypot(matrix.c, matrix.d)   # what a glyph's height becomes (not its width: pdfTeX's font expansion)
+    return scale if scale > 0 else 1.0
 
 
 def _style(address: int | None) -> Style:
