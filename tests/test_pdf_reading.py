@@ -206,3 +206,26 @@ def test_a_character_beyond_the_bmp_in_two_halves_is_one_and_a_lone_half_a_hinwe
     assert [line.text for line in page.lines] == ["A\U0001d700A \ufffdA"]
     assert [(d.line, d.printed) for d in page.doubts] == [(1, "A\U0001d700A \ufffdA")]
     "".join(line.text for line in page.lines).encode("utf-8")   # writable
+
+
+def test_the_pdfs_bookmarks_are_read_with_their_levels_and_pages(tmp_path):
+    book = typeset(tmp_path, "= Erstes Kapitel\nText.\n== Ein Abschnitt\nMehr.\n#pagebreak()\n= Zweites Kapitel\nEnde.")
+    assert pdf.outline(book, Collector()) == [(1, "Erstes Kapitel", 1), (2, "Ein Abschnitt", 1), (1, "Zweites Kapitel", 2)]
+    from generator.ingest import readers
+
+    source = readers.read(readers.PDF, [book], None, Collector())
+    assert [(b.level, b.title, b.page) for b in source.outline] == [(1, "Erstes Kapitel", 1), (2, "Ein Abschnitt", 1),
+                                                                   (1, "Zweites Kapitel", 2)]
+
+
+def test_bookmarks_that_loop_or_lead_nowhere_or_are_not_text_are_read_as_far_as_they_go(tmp_path):
+    book = hand_set(tmp_path / "marks.pdf", [("Mit", 40, 700, 12)])
+    data = book.read_bytes().replace(b"/Pages 2 0 R >>", b"/Pages 2 0 R /Outlines 7 0 R >>", 1)
+    marks = [b"<< /Type /Outlines /First 8 0 R /Last 9 0 R >>",
+             b"<< /Title <FEFF0045D800006E> /Parent 7 0 R /Next 9 0 R /Dest [3 0 R /XYZ 0 800 0] >>",   # a lone half
+             b"<< /Title (Zwei) /Parent 7 0 R /Next 8 0 R /Dest [99 0 R /XYZ 0 800 0] >>"]           # loops, leads nowhere
+    extra = b"".join(b"%d 0 obj\n%s\nendobj\n" % (number, body) for number, body in zip((7, 8, 9), marks, strict=True))
+    book.write_bytes(data.replace(b"xref\n", extra + b"xref\n"))
+    problems = Collector()
+    assert pdf.outline(book, problems) == [(1, "E\ufffdn", 1), (1, "Zwei", None)]
+    assert [d.message for d in problems.warnings] == ["the PDF's bookmarks loop: read up to where they come back"]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs; this module is its only user
 from pypdfium2 import raw
@@ -222,6 +222,66 @@ def metadata(path: Path, problems: Collector) -> dict[str, str]:
     finally:
         document.close()
     return found
+
+
+class Bookmark(NamedTuple):
+    """One entry of the PDF's outline (its bookmarks), in document order."""
+    level: int                    # 1: top level
+    title: str
+    page: int | None              # the 1-based PDF page it leads to (None: nowhere, or not a page)
+
+
+OUTLINE_LIMIT = 100_000           # entries read at most (a generated outline may loop through its siblings)
+OUTLINE_DEPTH = 16
+
+
+def outline(path: Path, problems: Collector) -> list[Bookmark]:
+    """The PDF's bookmarks: what the typesetter knew of its chapters and sections. A tree that
+    loops is read up to where it comes back; a title that is not valid UTF-16 keeps what can be read."""
+    document = _open(path, Collector())
+    if document is None:
+        return []
+    found: list[Bookmark] = []
+    seen: set[int] = set()
+    try:
+        def walk(parent: Any, level: int) -> None:
+            child = raw.FPDFBookmark_GetFirstChild(document.raw, parent)
+            while child and len(found) < OUTLINE_LIMIT:
+                address = ctypes.addressof(child.contents)
+                if address in seen:
+                    problems.warning(path, None, "the PDF's bookmarks loop: read up to where they come back")
+                    return
+                seen.add(address)
+                found.append(Bookmark(level, _bookmark_title(child), _bookmark_page(document, child)))
+                if level < OUTLINE_DEPTH:
+                    walk(child, level + 1)
+                child = raw.FPDFBookmark_GetNextSibling(document.raw, child)
+
+        walk(None, 1)
+    finally:
+        document.close()
+    return found
+
+
+def _bookmark_title(bookmark: Any) -> str:
+    size = raw.FPDFBookmark_GetTitle(bookmark, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    raw.FPDFBookmark_GetTitle(bookmark, buffer, size)
+    title = buffer.raw[:max(size - 2, 0)].decode("utf-16-le", "replace")
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in title).split())
+
+
+def _bookmark_page(document: pdfium.PdfDocument, bookmark: Any) -> int | None:
+    """Where a bookmark leads: its destination, or that of its GoTo action (hyperref's)."""
+    destination = raw.FPDFBookmark_GetDest(document.raw, bookmark)
+    if not destination:
+        action = raw.FPDFBookmark_GetAction(bookmark)
+        if action and raw.FPDFAction_GetType(action) == raw.PDFACTION_GOTO:
+            destination = raw.FPDFAction_GetDest(document.raw, action)
+    if not destination:
+        return None
+    index = raw.FPDFDest_GetDestPageIndex(document.raw, destination)
+    return index + 1 if 0 <= index < len(document) else None
 
 
 # ---- reading in parallel ----

@@ -24,7 +24,7 @@ from typing import Any
 from generator.diagnostics import Collector
 from generator.files import Refused, read_head, shown
 from generator.ingest.pages import RawPage, read_page
-from generator.ingest.pdf import Page, metadata, read_pdf
+from generator.ingest.pdf import Bookmark, Page, metadata, outline, read_pdf
 
 Progress = Callable[[str, int, int], None]   # (what, done, total): the CLI's status line
 
@@ -38,10 +38,11 @@ class Reader:
     whole_book: bool = False                  # one file holds the whole book: never given with others
     facts: Callable[[Path, Collector], dict[str, str]] | None = None   # the book's own title and author
     facsimile: bool = False                   # its pages are the facsimile: copied into the content folder
+    outline: Callable[[Path, Collector], list[Bookmark]] | None = None   # the book's bookmarks
 
 
 PDF = Reader("PDF", "lines", lambda head: head.lstrip()[:5] == b"%PDF-", read_pdf, whole_book=True, facts=metadata,
-             facsimile=True)
+             facsimile=True, outline=outline)
 PAGE_TEXT = Reader("page text", "text", lambda head: True, read_page)
 READERS: list[Reader] = [PDF, PAGE_TEXT]      # the first that recognises an input reads it
 
@@ -55,6 +56,7 @@ class Source:
     raw: list[RawPage] = field(default_factory=list)     # level "text"
     facts: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)    # what the readers noticed (a broken title)
+    outline: list[Bookmark] = field(default_factory=list)   # the PDF's bookmarks (level, title, PDF page)
 
     @property
     def name(self) -> str:
@@ -132,6 +134,8 @@ def read(reader: Reader, files: list[Path], pages_option: str | None, problems: 
         if reader.facts and not problems.errors:
             found = Collector()
             source.facts = reader.facts(files[0], found)
+            if reader.outline:
+                source.outline = reader.outline(files[0], found)
             source.warnings += [d.message for d in found.items]
     problems.raise_if_errors()
     return source
