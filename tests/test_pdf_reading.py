@@ -14,7 +14,7 @@ from generator.ingest import pdf
 from generator.ingest.pdf import Page, read_pdf
 
 sys.path.insert(0, str(Path(__file__).parent))
-import testcorpus  # noqa: E402
+import testcorpus
 
 
 def fingerprint(pages: list[Page]) -> list[tuple]:
@@ -47,7 +47,7 @@ def test_pages_read_by_several_processes_are_the_pages_one_process_reads(small_s
 
 
 def test_a_reading_worker_that_dies_leaves_its_pages_to_the_parent(small_shares, monkeypatch):
-    def dies(connection, data, chunks, counter, parent):   # noqa: ARG001 - the worker's arguments
+    def dies(connection, data, chunks, counter, parent):
         pdf._take(counter)     # it took a chunk, and is killed before it sends it
         os._exit(9)
 
@@ -162,7 +162,7 @@ def tex_line(words: list[str], y: float = 700.0, size: float = 12.0) -> list[tup
                 if letter in "üä":
                     start = x
                     put({"ü": "u", "ä": "a"}[letter])
-                    accents.append((start + (WIDTHS["u"] - WIDTHS["\xa8"]) / 2000 * size))
+                    accents.append(start + (WIDTHS["u"] - WIDTHS["\xa8"]) / 2000 * size)
                 else:
                     put(letter)
             for where in accents:   # set after the word, as dvips does, back over the letter
