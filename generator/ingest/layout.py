@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.ingest.gaps import CONJUNCTIONS
+from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
 from generator.ingest.structure import TO_SUPERSCRIPT
@@ -251,19 +252,100 @@ def raised(char: Char, line: Line) -> bool:
     return char.text.isdigit() and (char.raised or line.y - char.y > 0.2 * char.size)
 
 
+def _raised_runs(line: Line) -> list[list[Char]]:
+    """The runs of raised digits inside a line (not at its start: a note's own number)."""
+    runs: list[list[Char]] = []
+    for k, c in enumerate(line.chars):
+        if k and raised(c, line):
+            if runs and runs[-1][-1] is line.chars[k - 1]:
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+    return runs
+
+
 def _note_start(line: Line) -> str | None:
-    """The note number a footnote line begins with: raised digits, or digits and a space."""
-    chars = line.chars
+    """The note number a footnote line may begin with: raised digits, or digits and a space."""
+    found = note_number(line)
+    return found[0] if found else None
+
+
+def note_number(line: Line) -> tuple[str, str] | None:
+    """(number, form) if the line begins with a number as notes are numbered: raised digits
+    ("raised"), or digits and a space ("space"), a full stop ("dot") or a parenthesis ("paren")."""
     digits = ""
-    for c in chars:
+    for c in line.chars:
         if c.text.isdigit() and raised(c, line):
             digits += c.text
         else:
             break
     if digits:
-        return digits
-    m = re.match(r"^(\d{1,3})[.)]?\s+\S", line.text)
-    return m.group(1) if m else None
+        return digits, "raised"
+    m = re.match(r"^(\d{1,3})([.)]?)\s+\S", line.text)
+    if not m:
+        return None
+    return m.group(1), {"": "space", ".": "dot", ")": "paren"}[m.group(2)]
+
+
+@dataclass
+class Numbering:
+    """How the book numbers its notes, and the number reached: a footnote line that begins with
+    a number opens a new note only where the numbering says so ("1. Online: …" inside note 3
+    goes on with note 3). `form` is how the book writes a note's number (raised, "3 ", "3."),
+    `indent` where a note's first line begins against its other lines (points from the frame's
+    left; None where they begin alike), both learned from the book (`Numbering.of`)."""
+    form: str = ""
+    indent: tuple[float, float] | None = None     # (first lines, other lines)
+    last: int | None = None
+
+    @classmethod
+    def of(cls, pages: list[tuple[list[Line], float]]) -> Numbering:
+        """Learned from every page's footnote lines (with the frame's left) read in order by the
+        plain rule: the next number, or 1 on a page's first line."""
+        forms: Counter[str] = Counter()
+        starts: Counter[float] = Counter()
+        others: Counter[float] = Counter()
+        last: int | None = None
+        for lines, left in pages:
+            for k, line in enumerate(lines):
+                found = note_number(line)
+                if found and (last is None or (int(found[0]) in (last + 1, 1) and (k == 0 or int(found[0]) == last + 1))):
+                    last = int(found[0])
+                    forms[found[1]] += 1
+                    starts[round(line.left - left)] += 1
+                elif not found:
+                    others[round(line.left - left)] += 1
+        form = forms.most_common(1)[0][0] if forms else ""
+        if forms.get("raised", 0) and forms["raised"] >= 0.3 * sum(forms.values()):
+            form = "raised"   # raised numbers are the print's own (a plain one may be a continuation)
+        indent = None
+        if starts and others:
+            first, other = starts.most_common(1)[0][0], others.most_common(1)[0][0]
+            if abs(first - other) >= 2 and starts[first] >= 0.6 * sum(starts.values()):
+                indent = (first, other)
+        return cls(form, indent)
+
+    def opens(self, line: Line, left: float, first_on_page: bool, restart: bool, called: set[str]) -> str | None:
+        """The number of the note `line` opens, or None if it goes on with the note before.
+        `first_on_page`: the page's first footnote line; `restart`: a chapter may begin on the
+        page (its numbering may start again at 1); `called`: the raised numbers of the page's text."""
+        found = note_number(line)
+        if found is None:
+            return None
+        label, form = found
+        number = int(label)
+        if form != "raised":
+            if self.form and form != self.form:
+                return None
+            if self.indent and abs(line.left - left - self.indent[1]) < 1.5 and abs(line.left - left - self.indent[0]) >= 2:
+                return None   # set as the note's other lines are, not as its first
+        if self.last is None or number == self.last + 1 or form == "raised" or label in called:
+            return label
+        if number == 1 and (first_on_page or restart):
+            return label   # numbered per page, or a new chapter's first note
+        if first_on_page and self.last < number <= self.last + 3:
+            return label   # notes skipped (lost, or set on a page not read)
+        return None
 
 
 # ---- blocks ----
@@ -278,7 +360,7 @@ class RawBlock:
     style: tuple[float, bool, bool] = (0.0, False, False)   # heading: size, bold, italic
 
 
-def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
+def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering | None = None) -> list[RawBlock]:
     left, right = metrics.frames[page.index]
     pitch = metrics.pitch
     out: list[RawBlock] = []
@@ -303,7 +385,9 @@ def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
             style = (round(line.size, 1), _share(line, "bold") > 0.5, _share(line, "italic") > 0.5)
             out.append(RawBlock(block_kind, [line], page.index, indented, style=style))
         previous = line
-    out += note_blocks(page, region.notes)
+    restart = any(b.kind == "heading" for b in out)
+    called = {"".join(c.text for c in run) for line in region.body for run in _raised_runs(line)}
+    out += note_blocks(page, region.notes, numbering or Numbering(), left, restart, called)
     return out
 
 
@@ -346,18 +430,16 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     return not (metrics.justified and previous.right < right - 1.5 * line.size)
 
 
-def note_blocks(page: Page, lines: list[Line]) -> list[RawBlock]:
+def note_blocks(page: Page, lines: list[Line], numbering: Numbering, left: float, restart: bool,
+                called: set[str]) -> list[RawBlock]:
     """Footnote lines → one block per note; lines before the first number go on the page before's
     last note."""
     out: list[RawBlock] = []
-    expected: int | None = None
-    for line in lines:
-        label = _note_start(line)
-        numbered = label is not None and (expected is None or int(label) in (expected, 1) or
-                                          raised(line.chars[0], line))
-        if numbered and label is not None:
+    for k, line in enumerate(lines):
+        label = numbering.opens(line, left, k == 0, restart, called)
+        if label is not None:
             out.append(RawBlock("note", [line], page.index, label=label))
-            expected = int(label) + 1
+            numbering.last = int(label)
         elif out:
             out[-1].lines.append(line)
         else:
@@ -602,13 +684,15 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
     notes_on: dict[int, set[str]] = {}
     last_body: Flow | None = None
     last_note: Flow | None = None
+    found = {page.index: regions(page, metrics) for page in pages}
+    numbering = Numbering.of([(found[page.index].notes, metrics.frames[page.index][0]) for page in pages])
     for page in pages:
-        region = regions(page, metrics)
+        region = found[page.index]
         for line in region.body:
             roles[(page.index, line_numbers[id(line)])] = "body"
         for line in region.notes:
             roles[(page.index, line_numbers[id(line)])] = "note"
-        raws = blocks(page, region, metrics)
+        raws = blocks(page, region, metrics, numbering)
         notes_on[page.index] = {b.label for b in raws if b.kind == "note" and b.label}
         label = folios.get(page.index, "?")
         if not page.lines:
@@ -708,6 +792,7 @@ def levels(stream: list[Flow], first_on_page: set[int]) -> None:
 def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     """The passes in order; `metrics`: the pages' measures if the caller has them already."""
     metrics = metrics or measure(pages)
+    mend(pages, metrics.body)
     printed = {page.index: list(page.lines) for page in pages}   # before the furniture comes off
     numbers = number_lines(pages)   # page:line counts every printed line, a running head too
     found = furniture(pages, metrics)
