@@ -45,6 +45,8 @@ class Metrics:
     pitch: float             # baseline to baseline in the body
     frames: dict[int, tuple[float, float]]   # PDF page → (left, right) of the body text
     justified: bool
+    raised_pitch: float = 0.0    # baseline to baseline above a line with a raised number, where the
+                                 # typesetter makes room for it (WeasyPrint): 0 where it does not
 
 
 def measure(pages: list[Page]) -> Metrics:
@@ -54,6 +56,7 @@ def measure(pages: list[Page]) -> Metrics:
             sizes[line.size] += len(line.chars)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     pitches: Counter[float] = Counter()
+    raised_pitches: Counter[float] = Counter()
     lefts: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
     rights: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
     frames: dict[int, tuple[float, float]] = {}
@@ -62,7 +65,7 @@ def measure(pages: list[Page]) -> Metrics:
         body_lines = [line for line in page.lines if _near(line.size, body)]
         for a, b in itertools.pairwise(body_lines):
             if 0 < b.y - a.y < 3 * body:
-                pitches[round(b.y - a.y, 1)] += 1
+                (raised_pitches if _raised_runs(b) and not _raised_runs(a) else pitches)[round(b.y - a.y, 1)] += 1
         page_lefts = Counter(round(line.left) for line in body_lines)
         page_rights = Counter(round(line.right) for line in body_lines)
         lefts[page.index % 2].update(page_lefts)
@@ -81,10 +84,13 @@ def measure(pages: list[Page]) -> Metrics:
         mine = own.get(page.index)
         frames[page.index] = mine if mine and (mine[0] < left - 3 or mine[1] > right + 3) else (left, right)
     pitch = pitches.most_common(1)[0][0] if pitches else body * 1.2
+    raised_pitch = raised_pitches.most_common(1)[0][0] if raised_pitches else 0.0
+    if not (1.1 * pitch < raised_pitch < 1.6 * pitch and raised_pitches[raised_pitch] >= 5):
+        raised_pitch = 0.0
     full = sum(1 for page in pages for line in page.lines
                if _near(line.size, body) and abs(line.right - frames[page.index][1]) < 2.5)
     total = sum(1 for page in pages for line in page.lines if _near(line.size, body)) or 1
-    return Metrics(body, pitch, frames, justified=full / total > 0.5)
+    return Metrics(body, pitch, frames, justified=full / total > 0.5, raised_pitch=raised_pitch)
 
 
 def two_column_pages(pages: list[Page], metrics: Metrics) -> list[int]:
@@ -421,6 +427,8 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     if kind == "caption":
         return gap < 1.6 * line.size
     small_pitch = pitch * line.size / metrics.body
+    if metrics.raised_pitch and abs(gap - metrics.raised_pitch) < 0.05 * pitch and _raised_runs(line):
+        gap = pitch   # the room the typesetter made for a raised number is no paragraph's space
     if gap > 1.3 * small_pitch:
         return False
     if kind == "quote":

@@ -10,6 +10,8 @@ reader sees one line in each case; so does every later pass after this one:
                        beside or at its end: that line's raised characters (a note reference)
     same baseline      pieces of one printed line (no overlap, the same baseline) joined in
                        their order on the page, left to right
+    references         a raised number stands against its word and apart from the next one, as
+                       printed ("Ranges.¹ Die", not "Ranges.¹Die" or "Ranges. ¹")
 
 Nothing is added or taken away: every character stays, in the printed order.
 """
@@ -24,7 +26,7 @@ def mend(pages: list[Page], body: float) -> None:
     """Every page's lines as printed (see the module's description); `body`: the body text size."""
     for page in pages:
         lines = _raised_fragments(page.lines, body)
-        page.lines = _same_baseline(lines)
+        page.lines = [_around_raised(line) for line in _same_baseline(lines)]
 
 
 def _is_fragment(line: Line, body: float) -> bool:
@@ -81,9 +83,13 @@ def _same_baseline(lines: list[Line]) -> list[Line]:
         if any(b.left - a.right > 6 * a.size for a, b in itertools.pairwise(row)):
             continue   # far apart: columns, a marginal note
         chars: list[Char] = []
-        for piece in row:
-            if chars and piece.left - chars[-1].x > 0.1 * piece.size and chars[-1].text != " ":
-                chars.append(Char(" ", _right(chars), piece.chars[0].y, chars[-1].size, chars[-1].style))
+        for before, piece in zip([None, *row], row, strict=False):
+            first = piece.chars[0]
+            # a space where the pieces do not touch; never before a raised number (a reference
+            # stands against its word)
+            if before is not None and piece.left - before.right > 0.15 * piece.size and chars[-1].text != " " \
+                    and not (first.text.isdigit() and piece.y - first.y > 0.2 * first.size):
+                chars.append(Char(" ", before.right, first.y, chars[-1].size, chars[-1].style))
             chars += piece.chars
         line = Line(chars, row[-1].right, row[-1].hyphen)
         merged[id(row[0])] = line
@@ -95,6 +101,30 @@ def _same_baseline(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _right(chars: list[Char]) -> float:
-    """Where the last character ends, near enough: its origin plus half its size."""
-    return chars[-1].x + 0.5 * chars[-1].size
+
+def _around_raised(line: Line) -> Line:
+    """A raised number against the word before it (a space narrower than a fifth of the type
+    before it is a gap the PDF left, not a word space), and apart from the word after it where
+    they stand apart (a reference's digits are about half their size wide)."""
+    chars = line.chars
+
+    def up(c: Char) -> bool:
+        return c.text.isdigit() and (c.raised or line.y - c.y > 0.2 * c.size)
+
+    if not any(up(c) for c in chars):
+        return line
+    out: list[Char] = []
+    for k, c in enumerate(chars):
+        after = chars[k + 1] if k + 1 < len(chars) else None
+        if c.text == " " and out and after is not None and up(after) and not up(out[-1]) and out[-1].text != " " \
+                and after.x - c.x < 0.2 * line.size:
+            continue
+        out.append(c)
+        if (after is not None and up(c) and after.text.isalnum() and not up(after)
+                and after.x - (c.x + 0.55 * c.size) > 0.2 * after.size):
+            out.append(Char(" ", c.x + 0.55 * c.size, line.y, after.size, after.style))
+    if len(out) == len(chars):
+        return line
+    mended = Line(out, line.right, line.hyphen)
+    mended.y, mended.size = line.y, line.size
+    return mended
