@@ -183,7 +183,7 @@ def stream(content: tuple[Inline, ...]) -> str:
         if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, NoteRef):
-            out.append(node.label)
+            out.append("" if node.silent else node.number)
         elif isinstance(node, LineBreak):
             out.append(" ")
         elif isinstance(node, Styled | Link):
@@ -260,7 +260,7 @@ def align(chapter: Chapter, printed: Printed) -> Alignment:
                 # each other (their order in the source need not be the print's): at the foot of
                 # the pages, else among the body lines (endnotes under "Anmerkungen").
                 opening = block is note.content[0]
-                prefixes = [(Text(note.label),), (Text(note.label + "."),)] if opening else [()]  # "8 …", "8. …"
+                prefixes = [(Text(note.number),), (Text(note.number + "."),)] if opening else [()]  # "8 …", "8. …"
                 tries = [(printed_notes, start, prefix) for printed_notes, start in ((notes, note_start), (body, body_start))
                          for prefix in prefixes]
                 for number, (lines, start, prefix) in enumerate(tries, 1):

@@ -47,6 +47,8 @@ from generator.model import (
     note_refs,
     notes_shown,
     plain,
+    printed_number,
+    unreferenced,
 )
 from generator.schema import Lines, read_table
 
@@ -655,4 +657,10 @@ def _check_note_use(path: Path, text: str, notes: dict[str, Note], problems: Col
             defined.setdefault(m.group(1), number)
     for label, number in defined.items():
         if label not in notes:
-            problems.error(path, number, f"note [^{label}] is never referenced in the text")
+            problems.error(path, number, f"note [^{label}] is never referenced in the text" +
+                           (f" (a note printed without a reference still needs its place: write [^{label}] where it "
+                            "belongs, which shows nothing)" if unreferenced(label) else ""))
+        elif unreferenced(label):
+            problems.warning(path, number, f"note {printed_number(label)} ([^{label}]) is printed without a reference: "
+                                           "it is listed with the notes where [^" + label + "] stands, and no reference "
+                                           "is shown")

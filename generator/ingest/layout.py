@@ -30,7 +30,6 @@ from generator.source import roman_value, to_roman
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
 ENDNOTE_TITLES = {"anmerkungen", "endnoten", "fußnoten", "fussnoten", "anmerkungen und belege", "belege", "notes",
                   "endnotes"}
-BULLET = re.compile(r"^(?:[•◦▪‣·∙●○■□–—-]|\(?\d{1,2}[.)]|[a-z]\))\s+")
 NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
                 "personen- und sachregister", "stichwortverzeichnis"}
@@ -164,7 +163,10 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
         repeated = bool(shape) and shapes[(shape, round(line.y / 3))] >= needed
         if _share(line, "bold") > 0.5:  # a bold head must repeat: a heading "3 Ergebnisse" on top of a page does not
             return repeated
-        return repeated or _folio_token(line.text) is not None
+        folio = _folio_token(line.text)
+        # a folio alone ("12", "– 12 –"), or with words that repeat from page to page: not a note's
+        # last line that happens to begin with its number ("1 Siehe https://…")
+        return repeated or (folio is not None and not folio[1].strip("–-—·• "))
 
     heads = {i: line for i, line in tops.items() if is_furniture(line, top=True)}
     feet = {i: line for i, line in bottoms.items() if line is not heads.get(i) and is_furniture(line, top=False)}
@@ -358,12 +360,74 @@ class Numbering:
 
 @dataclass
 class RawBlock:
-    kind: str                    # "heading", "para", "quote", "figure", "note"
+    kind: str                    # "heading", "para", "quote", "item", "figure", "code", "table", "note"
     lines: list[Line]
     page: int
     indented: bool = False       # its first line is indented (a new paragraph)
     label: str = ""              # note number
     style: tuple[float, bool, bool] = (0.0, False, False)   # heading: size, bold, italic
+    hang: float = 0.0            # an item: where its text begins (its other lines hang there)
+
+
+MARKER = re.compile(r"^(?:[•◦▪‣·∙●○■□]|[–—-]|\(?\d{1,2}[.)]|[a-z]\))(?= )")
+SYMBOLS = "•◦▪‣·∙●○■□"
+MONOSPACE = re.compile(r"mono|courier|typewriter|consol|menlo|inconsolata|code|(?:^|[^a-z])(?:lm|cm|ec|t1x)tt", re.I)
+
+
+def _marker(line: Line) -> float | None:
+    """Where the text of a list item begins, if the line begins with a list marker ("•", "–",
+    "2.", "a)") and a space: the x its other lines hang at."""
+    m = MARKER.match(line.text)
+    if not m:
+        return None
+    k = m.end()
+    while k < len(line.chars) and line.chars[k].text == " ":
+        k += 1
+    return line.chars[k].x if k < len(line.chars) else None
+
+
+def _monospace(line: Line) -> bool:
+    """A line of code: (almost) all its characters in a monospaced font."""
+    glyphs = [c for c in line.chars if c.text != " "]
+    return bool(glyphs) and sum(bool(MONOSPACE.search(c.style.font)) for c in glyphs) >= 0.9 * len(glyphs)
+
+
+def _cells(line: Line) -> list[float]:
+    """Where each cell of a table row begins: the line's start, and every word after a gap wider
+    than the type size (a word space is a third of it, a justified one rarely twice that)."""
+    starts = [line.left]
+    previous: Char | None = None
+    for c in line.chars:
+        if c.text == " ":
+            continue
+        if previous is not None and c.x - previous.x - 0.6 * previous.size > 1.2 * line.size:
+            starts.append(c.x)
+        previous = c
+    return starts
+
+
+def _table_rows(lines: list[Line], pitch: float) -> set[int]:
+    """The lines (by index) that are rows of a table: two or more lines in a row, each of two
+    or more cells, their cells starting at the same places (columns)."""
+    rows: set[int] = set()
+    k = 0
+    while k < len(lines):
+        columns = _cells(lines[k])
+        if len(columns) < 2 or _monospace(lines[k]):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(lines) and lines[end].y - lines[end - 1].y < 2.5 * pitch:
+            cells = _cells(lines[end])
+            shared = sum(any(abs(x - c) < 3 for c in columns) for x in cells)
+            if len(cells) < 2 or shared < 2:
+                break
+            columns += [x for x in cells if not any(abs(x - c) < 3 for c in columns)]
+            end += 1
+        if end - k >= 2:
+            rows.update(range(k, end))
+        k = max(end, k + 1)
+    return rows
 
 
 def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering | None = None) -> list[RawBlock]:
@@ -371,9 +435,16 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
     pitch = metrics.pitch
     out: list[RawBlock] = []
     figures = [g for g in page.graphics if g.bottom - g.top > 1.5 * pitch and g.right - g.left > 0.15 * (right - left)]
+    body = region.body
+    rows = _table_rows(body, pitch)
+    hangs = [_marker(line) for line in body]
     previous: Line | None = None
-    for line in region.body:
-        kind = _line_kind(line, metrics, left, right)
+    for k, line in enumerate(body):
+        kind = "row" if k in rows else "code" if _monospace(line) else _line_kind(line, metrics, left, right)
+        if kind in ("para", "item") and hangs[k] is not None and _is_item(body, hangs, k, out, left):
+            kind = "item"
+        elif kind == "item":
+            kind = "para"
         beside_figure = any(-0.5 * pitch < line.y - g.bottom < 2.5 * pitch or -2.5 * pitch < g.top - line.y < 0.5 * pitch
                             for g in figures)
         if kind == "small" and beside_figure:
@@ -387,14 +458,37 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
                                                                        left, right, indented):
             current.lines.append(line)
         else:
-            block_kind = {"caption": "figure", "small": "quote"}.get(kind, kind)
+            block_kind = {"caption": "figure", "small": "quote", "row": "table"}.get(kind, kind)
             style = (round(line.size, 1), _share(line, "bold") > 0.5, _share(line, "italic") > 0.5)
-            out.append(RawBlock(block_kind, [line], page.index, indented, style=style))
+            out.append(RawBlock(block_kind, [line], page.index, indented, style=style,
+                                hang=hangs[k] or 0.0 if kind == "item" else 0.0))
         previous = line
     restart = any(b.kind == "heading" for b in out)
     called = {"".join(c.text for c in run) for line in region.body for run in _raised_runs(line)}
     out += note_blocks(page, region.notes, numbering or Numbering(), left, restart, called)
     return out
+
+
+def _is_item(body: list[Line], hangs: list[float | None], k: int, out: list[RawBlock], left: float) -> bool:
+    """Does line `k` (which begins with a list marker) open a list item? A bullet set in from the
+    text's left edge does; a number or a dash ("2. Juni 1990 …", "– so …" may open or go on
+    with a paragraph) where the item's evidence says so: its next line hangs under its text, the
+    item before hangs there too, or the next line is an item of the same kind."""
+    line, hang = body[k], hangs[k]
+    assert hang is not None
+    if line.text[0] in SYMBOLS and line.left > left + 0.3 * line.size:
+        return True
+    after = body[k + 1] if k + 1 < len(body) else None
+    if after is not None and hangs[k + 1] is None and abs(after.left - hang) < 1.5 and after.left > line.left + 0.5 * line.size:
+        return True
+    if out and out[-1].kind == "item" and abs(out[-1].hang - hang) < 1.5:
+        return True
+    following = hangs[k + 1] if after is not None else None
+    if after is not None and following is not None and abs(following - hang) < 1.5:
+        symbol = line.text[0] in SYMBOLS + "–—-"
+        if (after.text[0] == line.text[0]) if symbol else (after.text[0].isdigit() == line.text[0].isdigit()):
+            return True
+    return line.text[0] in SYMBOLS
 
 
 def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
@@ -406,9 +500,8 @@ def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
         return "heading"
     if line.size < body * 0.95:
         return "small"
-    numbered = line.text[0].isalnum() or line.text[0] == "("
-    if BULLET.match(line.text) and (not numbered or line.left > left + 0.3 * line.size):
-        return "item"   # a numbered item only where it is indented: "2. Juni 1990 …" may open a paragraph
+    if MARKER.match(line.text):
+        return "item"     # if the evidence says so (_is_item)
     return "para"
 
 
@@ -416,8 +509,11 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
                left: float, right: float, indented: bool) -> bool:
     """Does `line` go on the block that `previous` ended?"""
     pitch = metrics.pitch
-    if block.kind == "item":  # an item's lines hang under its text, right of the bullet
-        return kind == "para" and line.left > left + 0.5 * line.size and gap < 1.3 * pitch
+    if block.kind in ("code", "table"):
+        return kind == {"code": "code", "table": "row"}[block.kind] and gap < 2.5 * pitch
+    if block.kind == "item":  # an item's lines hang under its text, right of the marker
+        hanging = abs(line.left - block.hang) < 1.5 or line.left > left + 0.5 * line.size
+        return kind in ("para", "quote") and hanging and gap < 1.3 * pitch * max(1.0, line.size / metrics.body)
     expected = {"heading": "heading", "para": "para", "quote": "quote", "figure": "caption"}.get(block.kind)
     if kind != expected:
         return False
@@ -490,7 +586,7 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
                 chars.pop(0)
             while chars and chars[0].text == " ":
                 chars.pop(0)
-        pieces = _pieces(chars, line, labels, base_style)
+        pieces = _pieces(chars, line, labels, base_style, page)
         if n > 0:
             _join(runs, pieces, lines[n - 1], vocabulary, changes, (page, first_line + n - 1, print_page))
         runs.extend(pieces)
@@ -520,7 +616,7 @@ def _respaced(run: Text, vocabulary: Vocabulary) -> Text:
     return run if text == run.text else Text(text, run.style)
 
 
-def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) -> list[Inline]:
+def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str, page: int = 0) -> list[Inline]:
     """A line's characters → runs of one style; raised numbers of notes on the page → references."""
     out: list[Inline] = []
     text: list[str] = []
@@ -537,7 +633,7 @@ def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) ->
                 if text:
                     out.append(Text("".join(text), style))
                     text = []
-                out.append(Ref(label))
+                out.append(Ref(label, page))
                 i = j
                 continue
         current = _char_style(c, base_style) if c.text != " " else style
@@ -828,23 +924,37 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     for f in stream:
         page = f.pages[0]
         where = (page, numbers[id(f.lines[0])], found.folios.get(page, "?"))
+        printed_lines = [(f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines)]
+        extra = endnote_labels.get(len(chapters) + (f.kind == "heading" and f.level == 1), set())
+        labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
+        base = ""
+        if f.kind == "heading":
+            base = "strong" if f.style[1] else "em" if f.style[2] else ""
         if f.kind == "heading" and f.level == 1:
-            current = Chapter(" ".join(line.text.strip() for line in f.lines), [], [])
+            inlines: list[Inline] = [r for r in _with_marks(f, vocabulary, labels_for, base, changes, where)
+                                     if not isinstance(r, Mark)]
+            current = Chapter(plain(inlines).strip(), [], [], heading=inlines, lines=printed_lines)
             chapters.append(current)
             pending = list(f.marks.values())
             continue
         if current is None:
             current = Chapter("", [], [])
             chapters.append(current)
-        extra = endnote_labels.get(len(chapters), set())
-        labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
         if f.kind == "note":
             inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, skip_label=True)
-            current.notes.append(Note(f.label, inlines, page, where[1]))
+            current.notes.append(Note(f.label, inlines, page, where[1], lines=printed_lines))
             continue
-        base = ""
-        if f.kind == "heading":
-            base = "strong" if f.style[1] else "em" if f.style[2] else ""
+        if f.kind in ("code", "table"):
+            marks: list[Inline] = [*(Mark(p) for p in pending), *(Mark(f.marks[k]) for k in sorted(f.marks))]
+            block = Block(f.kind, marks, 0, page,
+                          where[1], lines=printed_lines, rows=[_as_printed(line) for line in f.lines])
+            pending = []
+            if f.kind == "table":
+                events.append(Event(page, where[1], where[2], "warning", f"a table of {len(f.lines)} rows, kept as its "
+                                    "printed lines (the build has no tables): check it", printed=block.rows[0],
+                                    reading=block.rows[0], check="table"))
+            current.blocks.append(block)
+            continue
         inlines = _with_marks(f, vocabulary, labels_for, base, changes, where)
         if f.kind == "item":
             inlines = _without_bullet(inlines)
@@ -854,7 +964,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
         if f.kind == "figure":
             events.append(Event(page, where[1], where[2], "figure", "a picture, not carried over; its caption: "
                                 + plain(inlines)))
-        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1]))
+        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines))
     book = Book([], [], found.folios, changes, events, roles, printed)
     for chapter in chapters:
         chapter.pages = [m.label for b in chapter.blocks for m in b.inlines if isinstance(m, Mark)]
@@ -865,7 +975,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
                                 f"'{chapter.title}': a table of contents or an index, not reading text"))
         else:
             book.chapters.append(chapter)
-    _check_references(book)
+    resolve_notes(book)
     return book
 
 
@@ -918,7 +1028,8 @@ def _without_bullet(inlines: list[Inline]) -> list[Inline]:
     """An item's text without its bullet: the source marks an item by its own syntax."""
     for k, run in enumerate(inlines):
         if isinstance(run, Text):
-            inlines[k] = Text(BULLET.sub("", run.text, count=1) if run.text.lstrip()[:1] in "•◦▪‣·∙●○■□–—-" else run.text,
+            text = run.text.lstrip()
+            inlines[k] = Text(MARKER.sub("", text, count=1).lstrip() if text[:1] in SYMBOLS + "–—-" else run.text,
                               run.style)
             break
     return inlines
@@ -987,15 +1098,89 @@ def _is_listing(chapter: Chapter) -> bool:
     return bool(texts) and leaders / len(texts) > 0.5
 
 
-def _check_references(book: Book) -> None:
+def resolve_notes(book: Book) -> None:
+    """Each chapter's references joined to its notes, and labels the build accepts: a note's
+    label is its printed number, made unique with its print page where the chapter numbers its
+    notes per page ("1~229"); a reference goes to the note of its number on its own page, else
+    the next page's or the page before's, else the chapter's (endnotes). What the evidence does
+    not join is kept and told: a note no reference calls gets a reference that shows nothing
+    ("-8", on the page the note is printed on); a raised number no note answers stays a number."""
     for chapter in book.chapters:
-        referenced = {r.label for b in chapter.blocks for r in b.inlines if isinstance(r, Ref)}
-        referenced |= {r.label for n in chapter.notes for r in n.inlines if isinstance(r, Ref)}
-        for note in chapter.notes:
-            if note.label not in referenced:
-                book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
-                                         f"note {note.label or '(unnumbered)'} in '{chapter.title}': no reference "
-                                         "to it was found in the text"))
+        _resolve_chapter(book, chapter)
+
+
+def _resolve_chapter(book: Book, chapter: Chapter) -> None:
+    notes = chapter.notes
+    for k, note in enumerate(notes):   # a note whose number the print lost (a footnote line without one)
+        if not note.label:
+            note.label = f"0{k + 1}"
+            book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
+                                     f"a note printed without a number in '{chapter.title}': labelled {note.label}",
+                                     printed=plain(note.inlines)[:80], reading=f"[^{note.label}]", check="note number"))
+    per_page = len({n.label for n in notes}) < len(notes)
+    for note in notes:
+        note.label = f"{note.label}~{_page_key(book, note.page)}" if per_page else note.label
+    by_number: dict[str, list[Note]] = {}
+    for note in notes:
+        by_number.setdefault(note.label.split("~")[0], []).append(note)
+    called: set[str] = set()
+
+    def target(ref: Ref) -> Note | None:
+        candidates = by_number.get(ref.label, [])
+        for page in (ref.page, ref.page + 1, ref.page - 1):
+            found = next((n for n in candidates if n.page == page), None)
+            if found is not None:
+                return found
+        return candidates[0] if candidates and not per_page else None
+
+    for inlines, where in [(b.inlines, (b.page, b.line)) for b in chapter.blocks] + \
+                          [(n.inlines, (n.page, n.line)) for n in notes] + [(chapter.heading, (0, 0))]:
+        for k, run in enumerate(inlines):
+            if not isinstance(run, Ref):
+                continue
+            answer = target(run)
+            if answer is None:   # no note to answer it: the number as printed, and a Hinweis
+                inlines[k] = Text(run.label)
+                book.events.append(Event(run.page or where[0], where[1], book.folios.get(run.page or where[0], "?"),
+                                         "warning", f"a raised {run.label} in '{chapter.title}' that no note answers: "
+                                         "kept as a number", printed=run.label.translate(TO_SUPERSCRIPT),
+                                         reading=run.label, check="reference without note"))
+                continue
+            inlines[k] = Ref(answer.label, run.page)
+            called.add(answer.label)
+    for note in notes:
+        if note.label in called:
+            continue
+        label = note.label
+        note.label = "-" + label
+        _place_silent(book, chapter, note)
+        book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
+                                 f"note {label.split('~')[0]} in '{chapter.title}': no reference to it in the text; "
+                                 "kept on its page with a reference that shows nothing",
+                                 printed=f"{label.split('~')[0]} {plain(note.inlines)[:60]}", reading=f"[^{note.label}]",
+                                 check="note without reference"))
+
+
+def _page_key(book: Book, page: int) -> str:
+    folio = book.folios.get(page, "?")
+    return folio if re.fullmatch(r"[0-9A-Za-z]{1,8}", folio) else f"p{page}"
+
+
+def _place_silent(book: Book, chapter: Chapter, note: Note) -> None:
+    """A reference that shows nothing for a note no reference calls: at the end of the text of
+    the last block printed on the note's page (before the next page's mark), else the chapter's
+    last block, else its title."""
+    printed_on = [b for b in chapter.blocks if any(page == note.page for page, _ in b.lines) and b.kind not in ("code", "table")]
+    block = printed_on[-1] if printed_on else next((b for b in reversed(chapter.blocks)
+                                                    if b.kind not in ("code", "table", "heading")), None)
+    ref = Ref(note.label, note.page)
+    if block is None:
+        chapter.heading = [*(chapter.heading or [Text(chapter.title)]), ref]
+        return
+    next_folio = book.folios.get(note.page + 1)
+    at = next((k for k, r in enumerate(block.inlines) if isinstance(r, Mark) and k and r.label == next_folio),
+              len(block.inlines))
+    block.inlines.insert(at, ref)
 
 
 # ---- the print as recorded ----

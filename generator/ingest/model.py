@@ -24,7 +24,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    label: str               # a note reference, as printed
+    label: str               # a note reference: the note's label (its number as printed, see generator.model)
+    page: int = 0            # the input page it is printed on (0: not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ Inline = Text | Ref | Mark
 
 @dataclass
 class Block:
-    kind: str                # "heading", "para", "quote", "item", "figure"; "gap" (text lost: its
+    kind: str                # "heading", "para", "quote", "item", "figure", "code", "table"; "gap" (text lost: its
                              # inlines the editor's note), "opening" (an editorial heading where the
                              # pages begin inside a section: its inlines the heading's text)
     inlines: list[Inline]
@@ -46,6 +47,7 @@ class Block:
     line: int = 0            # its first line on that page (1-based)
     anchor: str = ""         # a heading's id, where the book gives one ("6.1" → s6-1)
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
+    rows: list[str] = field(default_factory=list)   # "code", "table": its lines as printed (inlines: its page marks)
 
 
 @dataclass
@@ -64,6 +66,8 @@ class Chapter:
     notes: list[Note]
     pages: list[str] = field(default_factory=list)      # the print pages it covers, in order
     printed_title: bool = True   # its title stands printed as its heading (not known from a running head)
+    heading: list[Inline] = field(default_factory=list)   # the title as printed, with its note references
+    lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines of its title: (page, line)
 
 
 @dataclass

@@ -10,10 +10,11 @@
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import Folder, Refused, read_regular, shown
 from generator.ingest import commit, readers, text
@@ -26,7 +27,6 @@ from generator.ingest.values import clean as clean_value
 from generator.ingest.values import file_name, sanitise
 from generator.ingest.writers import DECISIONS_TEMPLATE, chapter_markdown, clean_text, edition_toml, lines_json, plan_files
 from generator.labels import labels
-from generator.schema import Lines, read_table
 
 
 def ingest(files: list[Path], into: Path | None, pages: str | None = None, force: bool = False,
@@ -205,8 +205,10 @@ def write(book: Book, source: Source, place: Place, decisions: Decisions, force:
                 outputs["edition.toml"] = (config.encode("utf-8"), "config")
             if template and found["decisions.toml"].status == "absent":
                 outputs["decisions.toml"] = (DECISIONS_TEMPLATE.encode("utf-8"), "config")
+            book_copy = (copy[0], source.files[0]) if copy and copy[1] is not None else None
             written = target.commit(outputs, found, {c.title: name for name, c in chapters.items()},
-                                    [shown(f) for f in source.files], verify)
+                                    [shown(f) for f in source.files],
+                                    lambda texts, root: verify(texts, root, book_copy))
             finished = len(target.interrupted)
     except Refused as exc:
         raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
@@ -231,25 +233,61 @@ def _facsimile(source: Source, root: Path) -> tuple[str, bytes | None] | None:
     return file_name(pdf.stem) + ".pdf", read_regular(pdf, limit=2**30)
 
 
-def verify(texts: dict[str, bytes], root: Path) -> None:
-    """Every file ingest is about to write, read as the build reads it, before the commit: what
-    ingest writes, the build accepts. (Issue 24 adds more: the whole edition loaded.)"""
-    from generator.source import parse_chapter  # noqa: PLC0415 - the build's parser
+def verify(texts: dict[str, bytes], root: Path, pdf: tuple[str, Path] | None = None) -> None:
+    """What ingest is about to write, loaded with the rest of the content folder as the build
+    loads it (`edition check`: config, every chapter, the recorded print, the facsimile, links),
+    before the commit: what ingest writes, the build accepts. Loaded from a mirror of the folder
+    in a private temporary one (its files linked, these written), so nothing in the content folder
+    changes if it fails; a problem in a file ingest writes is ingest's fault and stops the run,
+    one in an editor's own file is the build's to tell. `pdf`: the name of the book's copy in the
+    folder and the PDF it is copied from (linked, not written twice)."""
+    from generator.build import check  # noqa: PLC0415 - the build's loader, only needed here
 
-    problems = Collector()
+    with tempfile.TemporaryDirectory(prefix="edition-verify-") as work:
+        mirror = Path(work) / "content"
+        _mirror(root, mirror, texts, pdf)
+        try:
+            check(mirror, jobs=1)
+        except EditionError as exc:
+            ours = []
+            for d in exc.diagnostics:
+                name = _inside(d.path, mirror)
+                if d.level == "error" and (name is None or name in texts):
+                    where = str(root / name) if name else d.path
+                    ours.append(Diagnostic(where, d.line, "error", "ingest would write what the build refuses (a fault "
+                                                                   f"of ingest: please report it): {d.message}"))
+            if ours:
+                raise EditionError(ours) from None
+
+
+def _inside(path: str, mirror: Path) -> str | None:
+    try:
+        return Path(path).relative_to(mirror).as_posix()
+    except ValueError:
+        return None
+
+
+def _mirror(root: Path, mirror: Path, texts: dict[str, bytes], pdf: tuple[str, Path] | None) -> None:
+    """The content folder as it will be: its folders made, its files linked (hidden ones and
+    ingest's own folder left out, as the build leaves them out), `texts` written over them."""
+    mirror.mkdir()
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        relative = here.relative_to(root)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (here / d).is_symlink()]
+        (mirror / relative).mkdir(exist_ok=True)
+        for name in files:
+            if not name.startswith("."):
+                (mirror / relative / name).symlink_to(here / name)
     for name, data in texts.items():
-        path = root / name
-        if name.endswith(".md"):
-            parse_chapter(path, data, problems)
-        elif name == "edition.toml":
-            config = data.decode("utf-8")
-            table = read_toml(path, config, problems)
-            if table is not None:
-                read_table(Config, table, path, Lines(config), problems, noun="config key")
-    if problems.errors:
-        raise EditionError([Diagnostic(d.path, d.line, "error", "ingest would write what the build refuses (a fault of "
-                                                                 f"ingest: please report it): {d.message}")
-                            for d in problems.errors])
+        target = mirror / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()
+        if pdf is not None and name == pdf[0]:
+            target.symlink_to(pdf[1].resolve())
+        else:
+            target.write_bytes(data)
 
 
 def summary(book: Book, source: Source, place: Place, report: dict, chapters: dict, written: list[str],

@@ -130,9 +130,11 @@ def _node(node: Inline, view: View) -> str:
     if isinstance(node, NoteRef):
         if not view.notes:
             return ""
-        anchor, label = label_anchor(node.label), esc(node.label)
+        anchor, label = label_anchor(node.label), esc(node.number)
         own = f' id="{esc(node.ref_id)}"' if view.ids else ""
-        name = esc(view.words["note"].format(label=node.label))
+        if node.silent:   # the print shows no reference: only the place the notes list links back to
+            return f'<span class="fnref-silent"{own}></span>' if own else ""
+        name = esc(view.words["note"].format(label=node.number))
         return (f'<button type="button" class="fnref"{own} popovertarget="fnpop-{anchor}" '
                 f'aria-label="{name}" data-pagefind-ignore><sup>{label}</sup></button>')
     if isinstance(node, PageStart):

@@ -76,7 +76,7 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
         shown = None
         for label, ref_id in notes.items():
             note = chapter.notes[label]
-            number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
+            number, back = escape(note.number), escape(words["note_back"].format(label=note.number))
             page = printed_on.get(label, "")
             out.append(f'    <li id="fn-{escape(note.anchor)}">{_note_page(note, page, page != shown, words)}'
                        f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>{number}</a> '
@@ -159,7 +159,7 @@ def _sidenotes(block: Block, chapter: Chapter, view: html.View) -> str:
     labels = [label for label in dict.fromkeys(label for label, _ in block.note_refs) if label in chapter.notes]
     if not labels:
         return ""
-    notes = "".join(f'<p class="sidenote"><span class="fn-num">{escape(label)}</span> '
+    notes = "".join(f'<p class="sidenote"><span class="fn-num">{escape(chapter.notes[label].number)}</span> '
                     f'{_note_text(chapter.notes[label], view)}</p>' for label in labels)
     return f'<aside class="sidenotes" aria-hidden="true" data-pagefind-ignore>{notes}</aside>\n'
 
@@ -259,8 +259,8 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
     copy = replace(view, ids=False, split=None)  # the notes list holds the ids and is what search indexes
     for label in notes:
         note = chapter.notes[label]
-        anchor, number = escape(note.anchor), escape(note.label)
-        name = escape(words["note"].format(label=note.label))
+        anchor, number = escape(note.anchor), escape(note.number)
+        name = escape(words["note"].format(label=note.number))
         out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="{name}">\n'
                    f'  <span class="fn-num">{number}</span> {_note_text(note, copy)}\n'
                    f'  <a class="fn-more" href="#fn-{anchor}">{escape(words["to_note"])}</a>\n</div>\n')

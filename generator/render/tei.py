@@ -90,7 +90,7 @@ class _Writer:
             self.offset += 1
             return "<lb/>"
         if isinstance(node, NoteRef):
-            self.offset += len(node.label)  # printed as a raised number in the line
+            self.offset += 0 if node.silent else len(node.number)  # printed as a raised number in the line
             return self._note(node.label)
         if isinstance(node, PageStart):
             page = node.page
@@ -114,10 +114,10 @@ class _Writer:
         if note is None:
             return ""
         if label in self.placed:  # the note stands at its first reference; later ones point there
-            return f'<ref target="#fn-{escape(note.anchor)}" type="noteAnchor">{escape(label)}</ref>'
+            return f'<ref target="#fn-{escape(note.anchor)}" type="noteAnchor">{escape(note.number)}</ref>'
         self.placed.add(label)
         body = "".join(self.block(b) for b in note.content)
-        return f'<note n={quoteattr(label)} place="bottom" xml:id="fn-{escape(note.anchor)}">{body}</note>'
+        return f'<note n={quoteattr(note.number)} place="bottom" xml:id="fn-{escape(note.anchor)}">{body}</note>'
 
     def block(self, block: Block) -> str:
         if block.kind == "paragraph":
