@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.ingest.gaps import CONJUNCTIONS
+from generator.ingest.joins import HYPHENS, Words, book_words, join
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
@@ -438,9 +438,12 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
     body = region.body
     rows = _table_rows(body, pitch)
     hangs = [_marker(line) for line in body]
+    inset = _insets(body, left, right, pitch)
     previous: Line | None = None
     for k, line in enumerate(body):
         kind = "row" if k in rows else "code" if _monospace(line) else _line_kind(line, metrics, left, right)
+        if kind == "para" and k in inset:
+            kind = "inset"
         if kind in ("para", "item") and hangs[k] is not None and _is_item(body, hangs, k, out, left):
             kind = "item"
         elif kind == "item":
@@ -458,7 +461,7 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
                                                                        left, right, indented):
             current.lines.append(line)
         else:
-            block_kind = {"caption": "figure", "small": "quote", "row": "table"}.get(kind, kind)
+            block_kind = {"caption": "figure", "small": "quote", "row": "table", "inset": "quote"}.get(kind, kind)
             style = (round(line.size, 1), _share(line, "bold") > 0.5, _share(line, "italic") > 0.5)
             out.append(RawBlock(block_kind, [line], page.index, indented, style=style,
                                 hang=hangs[k] or 0.0 if kind == "item" else 0.0))
@@ -467,6 +470,28 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
     called = {"".join(c.text for c in run) for line in region.body for run in _raised_runs(line)}
     out += note_blocks(page, region.notes, numbering or Numbering(), left, restart, called)
     return out
+
+
+def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[int]:
+    """The lines (by index) of quotes set in the body's type: two or more lines in a row that
+    begin at one place set in from the text's left edge and end short of its right edge (the
+    paragraph's first line may be set in further, its last end shorter)."""
+    found: set[int] = set()
+    k = 0
+    while k < len(body):
+        line = body[k]
+        if not (line.left > left + 1.5 * line.size and line.right < right - 1.5 * line.size):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(body) and body[end].y - body[end - 1].y < 1.6 * pitch and \
+                abs(body[end].left - body[end - 1].left) < 1.5 * line.size and body[end].left > left + 1.5 * line.size \
+                and body[end].right < right - 1.5 * line.size:
+            end += 1
+        if end - k >= 2:
+            found.update(range(k, end))
+        k = end
+    return found
 
 
 def _is_item(body: list[Line], hangs: list[float | None], k: int, out: list[RawBlock], left: float) -> bool:
@@ -514,6 +539,9 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     if block.kind == "item":  # an item's lines hang under its text, right of the marker
         hanging = abs(line.left - block.hang) < 1.5 or line.left > left + 0.5 * line.size
         return kind in ("para", "quote") and hanging and gap < 1.3 * pitch * max(1.0, line.size / metrics.body)
+    if block.kind == "quote" and kind == "inset":   # a quote set in the body's type, inset on both sides
+        short = previous.right < max(x.right for x in block.lines) - 1.5 * line.size
+        return gap < 1.3 * pitch and not short
     expected = {"heading": "heading", "para": "para", "quote": "quote", "figure": "caption"}.get(block.kind)
     if kind != expected:
         return False
@@ -553,22 +581,7 @@ def note_blocks(page: Page, lines: list[Line], numbering: Numbering, left: float
 
 # ---- inline text ----
 
-@dataclass
-class Vocabulary:
-    """Words the book prints whole (not at a line end): evidence for a line-end hyphen."""
-    words: Counter[str]
-
-    @classmethod
-    def of(cls, pages: list[Page]) -> Vocabulary:
-        words: Counter[str] = Counter()
-        for page in pages:
-            for line in page.lines:
-                tokens = line.text.split()
-                for token in tokens[1:-1] if len(tokens) > 2 else []:
-                    word = token.strip(".,;:!?«»„“”\"'()[]")
-                    if len(word) > 2:
-                        words[word.lower()] += 1
-        return cls(words)
+Vocabulary = Words   # what the book prints (joins.py), the evidence for joins and letter-spacing
 
 
 def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base_style: str,
@@ -657,39 +670,22 @@ def _char_style(c: Char, base: str) -> str:
 
 def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: Vocabulary,
           changes: list[Change], where: tuple[int, int, str]) -> None:
-    """Join the next line's pieces onto `runs`: a space, or a line-end hyphen decided."""
+    """Join the next line's pieces onto `runs` as joins.py decides (a space, nothing, a hyphen
+    kept or taken out); every repair reported with its rule and evidence."""
     tail = _last_word(runs)
     head = _first_word(pieces)
-    printed_hyphen = tail.endswith(("-", "\u00ad", "\u2010"))
-    url = ("://" in tail or tail.startswith("www.")) and not head.startswith("(")
-    if head and ((tail.endswith(("–", "—")) and tail[:-1][-1:].isalnum())                    # "S. 371–|374"
-                 or (url and (tail[-1] in "/._?=&#~" or head[0] in "/._?=&#~"))):        # a URL broken at a "/"
-        return
-    if not (previous.hyphen or printed_hyphen) or not tail.rstrip("-\u00ad\u2010") or not head:
-        runs.append(Text(" "))
-        return
-    if printed_hyphen:
+    code = bool(previous.chars) and bool(MONOSPACE.search(previous.chars[-1].style.font))
+    decided = join(tail, head, previous.hyphen, vocabulary, code)
+    if decided.drop and tail.endswith(HYPHENS):
         _drop_last_char(runs)
-    stem = tail.rstrip("-\u00ad\u2010")
-    word = head.rstrip(".,;:!?»«“”)")
-    page, line, print_page = where
-    joined, hyphened = (stem + word).lower(), f"{stem}-{word}".lower()
-    if word.lower() in CONJUNCTIONS and not vocabulary.words[joined]:   # "Unterstützungs- und", not "Den-|noch"
-        runs.append(Text("- "))
-        return
-    if head[0].isupper() or head[0].isdigit() or not stem[-1].isalpha():   # "EU-Mitgliedstaaten"
-        runs.append(Text("-"))
-        changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}-{head}", "true hyphen kept (capital after it)"))
-        return
-    if vocabulary.words[hyphened] > vocabulary.words[joined]:
-        runs.append(Text("-"))
-        changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}-{head}",
-                              f"true hyphen kept: the book prints '{stem}-{word}' {vocabulary.words[hyphened]}×"))
-        return
-    rule = "line-end hyphen removed (PDF hyphen mark)" if previous.hyphen else "line-end hyphen removed"
-    if vocabulary.words[joined]:
-        rule += f"; the book prints '{stem}{word}' {vocabulary.words[joined]}×"
-    changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}{head}", rule))
+    if decided.between:
+        runs.append(Text(decided.between))
+    if decided.rule:
+        page, line, print_page = where
+        stem = tail[:-1] if tail.endswith(HYPHENS) else tail
+        printed = f"{stem}{'-' if decided.drop else ''}|{head}"
+        changes.append(Change(page, line, print_page, printed, f"{stem}{decided.between}{head}", decided.rule,
+                              evidence=decided.evidence))
 
 
 def _last_word(runs: list[Inline]) -> str:
@@ -911,7 +907,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     for index in sorted(found.inferred):
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             "no folio printed: numbered from the pages around it"))
-    vocabulary = Vocabulary.of(pages)
+    vocabulary = book_words([line.text for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     stream = chapter_labels(stream, events, found.folios)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
