@@ -30,7 +30,6 @@ from generator.source import roman_value, to_roman
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
 ENDNOTE_TITLES = {"anmerkungen", "endnoten", "fußnoten", "fussnoten", "anmerkungen und belege", "belege", "notes",
                   "endnotes"}
-NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
                 "personen- und sachregister", "stichwortverzeichnis"}
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
@@ -537,7 +536,7 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     if block.kind in ("code", "table"):
         return kind == {"code": "code", "table": "row"}[block.kind] and gap < 2.5 * pitch
     if block.kind == "item":  # an item's lines hang under its text, right of the marker
-        hanging = abs(line.left - block.hang) < 1.5 or line.left > left + 0.5 * line.size
+        hanging = abs(line.left - block.hang) < 1.5 if block.hang else line.left > left + 0.5 * line.size
         return kind in ("para", "quote") and hanging and gap < 1.3 * pitch * max(1.0, line.size / metrics.body)
     if block.kind == "quote" and kind == "inset":   # a quote set in the body's type, inset on both sides
         short = previous.right < max(x.right for x in block.lines) - 1.5 * line.size
@@ -585,11 +584,14 @@ Vocabulary = Words   # what the book prints (joins.py), the evidence for joins a
 
 
 def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base_style: str,
-               changes: list[Change], where: tuple[int, int, str], skip_label: bool = False) -> list[Inline]:
+               changes: list[Change], where: tuple[int, int, str], skip_label: bool = False,
+               numbers: list[int] | None = None) -> list[Inline]:
     """A block's lines → inline runs: lines joined (line-end hyphens decided), emphasis from the
-    fonts, raised numbers that match a note on the page → references."""
+    fonts, raised numbers that match a note on the page → references. `numbers`: each line's
+    number on its page (else they count on from `where`'s)."""
     runs: list[Inline] = []
     page, first_line, print_page = where
+    numbers = numbers or [first_line + n for n in range(len(lines))]
     for n, line in enumerate(lines):
         chars = list(line.chars)
         if skip_label and n == 0:  # the note's own number ("8", "8.", "8)") is its label
@@ -601,10 +603,20 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
                 chars.pop(0)
         pieces = _pieces(chars, line, labels, base_style, page)
         if n > 0:
-            _join(runs, pieces, lines[n - 1], vocabulary, changes, (page, first_line + n - 1, print_page))
+            _join(runs, pieces, lines[n - 1], vocabulary, changes, (page, numbers[n - 1], print_page))
         runs.extend(pieces)
-    return [_respaced(run, vocabulary) if isinstance(run, Text) and run.style == "spaced" else run
-            for run in _merge(runs)]
+    out: list[Inline] = []
+    for run in _merge(runs):
+        if isinstance(run, Text) and run.style == "spaced":
+            respaced = _respaced(run, vocabulary)
+            if respaced.text != run.text:
+                changes.append(Change(page, numbers[0], print_page, run.text.strip(), respaced.text.strip(),
+                                      "letter-spaced words divided", evidence="the book's own words (the geometry "
+                                      "cannot tell: the word space is as wide as the tracking)"))
+            out.append(respaced)
+        else:
+            out.append(run)
+    return out
 
 
 def _respaced(run: Text, vocabulary: Vocabulary) -> Text:
@@ -858,7 +870,8 @@ def _runs_on(last: Line, metrics: Metrics, right: float) -> bool:
 CHAPTER_LABEL = re.compile(r"^(?:kapitel|chapter|teil|part|buch|book|abschnitt)\s+(?:\d+|[ivxlc]+|[a-z])\.?$", re.I)
 
 
-def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, str]) -> list[Flow]:
+def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, str], numbers: dict[int, int],
+                   accounted: set[tuple[int, int]]) -> list[Flow]:
     """"Kapitel 1" set on its own line above the chapter's title (LaTeX's \\chapter, many books):
     one heading, its title the title, opening the page as the label did."""
     out: list[Flow] = []
@@ -870,7 +883,8 @@ def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, st
             f.marks = {**previous.marks, **f.marks}
             f.style = max(f.style, previous.style)
             out[-1] = f
-            events.append(Event(f.pages[0], None, folios.get(f.pages[0], "?"), "chapter label",
+            accounted.update((previous.pages[k], numbers[id(line)]) for k, line in enumerate(previous.lines))
+            events.append(Event(f.pages[0], numbers[id(previous.lines[0])], folios.get(f.pages[0], "?"), "chapter label",
                                 f"'{label}' above the title '{' '.join(line.text.strip() for line in f.lines)}': one heading"))
             continue
         out.append(f)
@@ -909,10 +923,11 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
                             "no folio printed: numbered from the pages around it"))
     vocabulary = book_words([line.text for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
-    stream = chapter_labels(stream, events, found.folios)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page)
-    stream, endnote_labels = endnotes(stream, events, found.folios)
+    accounted: set[tuple[int, int]] = set()
+    stream = chapter_labels(stream, events, found.folios, numbers, accounted)
+    stream, endnote_labels = endnotes(stream, events, found.folios, numbers, accounted)
 
     chapters: list[Chapter] = []
     current: Chapter | None = None
@@ -927,7 +942,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
         if f.kind == "heading":
             base = "strong" if f.style[1] else "em" if f.style[2] else ""
         if f.kind == "heading" and f.level == 1:
-            inlines: list[Inline] = [r for r in _with_marks(f, vocabulary, labels_for, base, changes, where)
+            inlines: list[Inline] = [r for r in _with_marks(f, vocabulary, labels_for, base, changes, where, numbers)
                                      if not isinstance(r, Mark)]
             current = Chapter(plain(inlines).strip(), [], [], heading=inlines, lines=printed_lines)
             chapters.append(current)
@@ -937,7 +952,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
             current = Chapter("", [], [])
             chapters.append(current)
         if f.kind == "note":
-            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, skip_label=True)
+            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, numbers, skip_label=True)
             current.notes.append(Note(f.label, inlines, page, where[1], lines=printed_lines))
             continue
         if f.kind in ("code", "table"):
@@ -951,8 +966,10 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
                                     reading=block.rows[0], check="table"))
             current.blocks.append(block)
             continue
-        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where)
-        if f.kind == "item":
+        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where, numbers)
+        marker = ""
+        if f.kind == "item" and f.lines[0].text[:1] in SYMBOLS + "–—-":
+            marker = f.lines[0].text[:1]
             inlines = _without_bullet(inlines)
         if pending:
             inlines = [Mark(p) for p in pending] + inlines
@@ -960,8 +977,8 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
         if f.kind == "figure":
             events.append(Event(page, where[1], where[2], "figure", "a picture, not carried over; its caption: "
                                 + plain(inlines)))
-        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines))
-    book = Book([], [], found.folios, changes, events, roles, printed)
+        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker))
+    book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted)
     for chapter in chapters:
         chapter.pages = [m.label for b in chapter.blocks for m in b.inlines if isinstance(m, Mark)]
         if _is_listing(chapter):
@@ -975,17 +992,23 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     return book
 
 
-def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str]) -> tuple[list[Flow], dict[int, set[str]]]:
+def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], numbers: dict[int, int],
+             accounted: set[tuple[int, int]]) -> tuple[list[Flow], dict[int, set[str]]]:
     """Notes set at a chapter's end under a heading such as "Anmerkungen": each numbered entry
-    becomes a note of that chapter; returns the stream without that section and, per chapter
-    (counted from 1), the note numbers its text may call."""
+    becomes a note of that chapter (a line that begins with a number opens an entry where the
+    numbering says so, as at a page's foot); returns the stream without that section and, per
+    chapter (counted from 1), the note numbers its text may call. The heading's lines go to
+    `accounted` (taken by the structure, not lost)."""
     out: list[Flow] = []
     labels: dict[int, set[str]] = {}
     chapter = 0
+    opened = 0
     i = 0
     while i < len(stream):
         f = stream[i]
-        chapter += f.kind == "heading" and f.level == 1
+        if f.kind == "heading" and f.level == 1:
+            chapter += 1
+            opened = len(out)
         title = re.sub(r"^[\d.]+\s*", "", " ".join(line.text for line in f.lines)).strip().lower()
         if f.kind != "heading" or f.level == 1 or title not in ENDNOTE_TITLES:
             out.append(f)
@@ -994,27 +1017,30 @@ def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str]) ->
         end = i + 1
         while end < len(stream) and not (stream[end].kind == "heading" and stream[end].level <= f.level):
             end += 1
+        section = [(g, k, line) for g in stream[i + 1:end] for k, line in enumerate(g.lines)]
+        left = min((line.left for _, _, line in section), default=0.0)
+        numbering = Numbering.of([([line for _, _, line in section], left)])
+        called = {"".join(c.text for c in run) for g in out[opened:] for line in g.lines for run in _raised_runs(line)}
+        accounted.update((f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines))
+        pending = f.marks.get(0)   # the heading's page mark goes to the first entry
         entries: list[Flow] = []
-        for g in [f, *stream[i + 1:end]]:
-            for k, line in enumerate(g.lines):
-                start = NOTE_ENTRY.match(line.text) or (line.chars and raised(line.chars[0], line))
-                mark = g.marks.get(k)
-                if g is f:  # the heading: its page mark goes to the first entry
-                    pending = mark
-                    continue
-                if start or not entries:
-                    label = _note_start(line) or ""
-                    entries.append(Flow("note", [line], [g.pages[k]], {}, label))
-                    if pending:
-                        entries[-1].marks[0], pending = pending, None
-                else:
-                    entries[-1].lines.append(line)
-                    entries[-1].pages.append(g.pages[k])
-                if mark:
-                    entries[-1].marks[len(entries[-1].lines) - 1] = mark
+        for g, k, line in section:
+            label = numbering.opens(line, left, False, False, called)
+            mark = g.marks.get(k)
+            if label is not None or not entries:
+                entries.append(Flow("note", [line], [g.pages[k]], {}, label or ""))
+                if label is not None:
+                    numbering.last = int(label)
+                if pending:
+                    entries[-1].marks[0], pending = pending, None
+            else:
+                entries[-1].lines.append(line)
+                entries[-1].pages.append(g.pages[k])
+            if mark:
+                entries[-1].marks[len(entries[-1].lines) - 1] = mark
         out += entries
         labels.setdefault(chapter, set()).update(e.label for e in entries if e.label)
-        events.append(Event(f.pages[0], None, folios.get(f.pages[0], "?"), "endnotes",
+        events.append(Event(f.pages[0], numbers[id(f.lines[0])], folios.get(f.pages[0], "?"), "endnotes",
                             f"'{title}': {len(entries)} notes at the chapter's end, taken as its notes"))
         i = end
     return out, labels
@@ -1039,16 +1065,20 @@ def _labels(f: Flow, notes_on: dict[int, set[str]]) -> dict[int, set[str]]:
 
 
 def _with_marks(f: Flow, vocabulary: Vocabulary, labels_for: dict[int, set[str]], base: str, changes: list[Change],
-                where: tuple[int, int, str], skip_label: bool = False) -> list[Inline]:
+                where: tuple[int, int, str], numbers: dict[int, int], skip_label: bool = False) -> list[Inline]:
     """A flow block's inline runs, with a page mark where each page begins (not before its first
-    line: that mark is the block's own, given to it first)."""
+    line: that mark is the block's own, given to it first). `numbers`: each line's number on its
+    page, by the line's identity."""
     out: list[Inline] = []
     cuts = sorted(set(f.marks) | {0, len(f.lines)})
+    label = where[2]
     for a, b in itertools.pairwise(cuts):
         page = f.pages[a]
         part = inlines_of(f.lines[a:b], vocabulary, labels_for.get(page, set()), base, changes,
-                          (page, where[1] if a == 0 else 1, f.marks.get(a, where[2])), skip_label=skip_label and a == 0)
-        if a and a in f.marks and _glued(out, part, f.lines[a - 1], vocabulary, changes, (page, 1, f.marks[a])):
+                          (page, numbers[id(f.lines[a])], f.marks.get(a, label)), skip_label=skip_label and a == 0,
+                          numbers=[numbers[id(line)] for line in f.lines[a:b]])
+        before = (f.pages[a - 1], numbers[id(f.lines[a - 1])], label) if a else where
+        if a and a in f.marks and _glued(out, part, f.lines[a - 1], vocabulary, changes, before):
             head, part = _split_first_word(part)
             out += head                                        # "Schließ-|lich" → "Schließlich {{page 9}}…"
             if part and isinstance(part[0], Text) and part[0].text.startswith(" "):
@@ -1056,6 +1086,7 @@ def _with_marks(f: Flow, vocabulary: Vocabulary, labels_for: dict[int, set[str]]
                 part[0] = Text(part[0].text[1:], part[0].style)
         if a in f.marks:
             out.append(Mark(f.marks[a]))
+            label = f.marks[a]
         out += part
     return _merge(out)
 

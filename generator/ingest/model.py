@@ -48,6 +48,7 @@ class Block:
     anchor: str = ""         # a heading's id, where the book gives one ("6.1" → s6-1)
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
     rows: list[str] = field(default_factory=list)   # "code", "table": its lines as printed (inlines: its page marks)
+    marker: str = ""         # an item: the bullet or dash printed before it, which the source writes as "- "
 
 
 @dataclass
@@ -146,3 +147,5 @@ class Book:
     unknown_words: dict[str, int] = field(default_factory=dict)    # words in no dictionary → count
     recorded: list[PrintedPage] = field(default_factory=list)       # the print, line by line
     facts: dict[str, str] = field(default_factory=dict)            # the book's own "title", "author"
+    accounted: set[tuple[int, int]] = field(default_factory=set)   # (page, line) the structure took: a heading
+                                                                    # "Anmerkungen", a label "Kapitel 1" above a title

@@ -21,6 +21,7 @@ from generator.ingest import commit, readers, text
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.layout import build_book, measure, record, two_column_pages
 from generator.ingest.model import Book, Change, Event, Mark, Text
+from generator.ingest.proof import proofread
 from generator.ingest.readers import Progress, Reader, Source
 from generator.ingest.report import build_report, to_json, to_markdown, warnings
 from generator.ingest.values import clean as clean_value
@@ -133,6 +134,7 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
         book = build_book(source.pages, metrics)
         book.recorded = record(source.pages, book)
         apply_decisions(book, decisions)
+        proofread(book)
     else:
         result = text.run(source.raw, decisions, progress)
         if title:
