@@ -277,9 +277,15 @@ def _note_start(line: Line) -> str | None:
     return found[0] if found else None
 
 
+NOTE_SIGNS = "*∗†‡§"   # notes marked with a sign, not a number (a title page's "∗")
+
+
 def note_number(line: Line) -> tuple[str, str] | None:
     """(number, form) if the line begins with a number as notes are numbered: raised digits
-    ("raised"), or digits and a space ("space"), a full stop ("dot") or a parenthesis ("paren")."""
+    ("raised"), or digits and a space ("space"), a full stop ("dot") or a parenthesis ("paren");
+    or with a sign notes are marked with ("∗ Überarbeitete Fassung …": "sign")."""
+    if (line.text[:1] in NOTE_SIGNS and line.text[1:2].strip(" ").isalpha()) or line.text[:2] in {s + " " for s in NOTE_SIGNS}:
+        return line.text[0], "sign"
     digits = ""
     for c in line.chars:
         if c.text.isdigit() and raised(c, line):
@@ -316,6 +322,8 @@ class Numbering:
         for lines, left in pages:
             for k, line in enumerate(lines):
                 found = note_number(line)
+                if found and found[1] == "sign":
+                    continue
                 if found and (last is None or (int(found[0]) in (last + 1, 1) and (k == 0 or int(found[0]) == last + 1))):
                     last = int(found[0])
                     forms[found[1]] += 1
@@ -340,6 +348,8 @@ class Numbering:
         if found is None:
             return None
         label, form = found
+        if form == "sign":
+            return label
         number = int(label)
         if form != "raised":
             if self.form and form != self.form:
@@ -570,7 +580,7 @@ def note_blocks(page: Page, lines: list[Line], numbering: Numbering, left: float
         label = numbering.opens(line, left, k == 0, restart, called)
         if label is not None:
             out.append(RawBlock("note", [line], page.index, label=label))
-            numbering.last = int(label)
+            numbering.last = int(label) if label.isdigit() else numbering.last
         elif out:
             out[-1].lines.append(line)
         else:
@@ -594,7 +604,9 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
     numbers = numbers or [first_line + n for n in range(len(lines))]
     for n, line in enumerate(lines):
         chars = list(line.chars)
-        if skip_label and n == 0:  # the note's own number ("8", "8.", "8)") is its label
+        if skip_label and n == 0:  # the note's own number ("8", "8.", "8)") or sign ("∗") is its label
+            if chars and chars[0].text in NOTE_SIGNS:
+                chars.pop(0)
             while chars and chars[0].text.isdigit():
                 chars.pop(0)
             if chars and chars[0].text in ".)":
@@ -649,9 +661,9 @@ def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str, pa
     i = 0
     while i < len(chars):
         c = chars[i]
-        if c.text.isdigit() and raised(c, line):
-            j = i
-            while j < len(chars) and chars[j].text.isdigit() and raised(chars[j], line):
+        if (c.text.isdigit() and raised(c, line)) or (c.text in NOTE_SIGNS and i > 0 and chars[i - 1].text != " "):
+            j = i + 1
+            while c.text.isdigit() and j < len(chars) and chars[j].text.isdigit() and raised(chars[j], line):
                 j += 1
             label = "".join(ch.text for ch in chars[i:j])
             if label in labels and i > 0:
@@ -1029,7 +1041,7 @@ def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], nu
             mark = g.marks.get(k)
             if label is not None or not entries:
                 entries.append(Flow("note", [line], [g.pages[k]], {}, label or ""))
-                if label is not None:
+                if label is not None and label.isdigit():
                     numbering.last = int(label)
                 if pending:
                     entries[-1].marks[0], pending = pending, None

@@ -101,7 +101,7 @@ def _clean_page(page: PrintedPage) -> PrintedPage:
 
 # ---- the formats ----
 
-NOTE_LABEL = re.compile(r"-?[0-9A-Za-z*†‡§]{1,12}(?:~[0-9A-Za-z]{1,12})?")   # "8", "-8", "1~229"
+NOTE_LABEL = re.compile(r"-?[0-9A-Za-z*∗†‡§]{1,12}(?:~[0-9A-Za-z]{1,12})?")   # "8", "-8", "1~229"
 _TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
