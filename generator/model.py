@@ -178,6 +178,7 @@ class Block:
     start: int | None = None  # a numbered list's first number
     tight: bool = True  # a list whose items are single lines (no paragraphs inside)
     level: int = 0  # a heading's level
+    key: str = ""  # where it stands: "s6-1/3" (its section, its place), "fn-8/0" (a note's): unique in its chapter
 
 
 @dataclass(slots=True)
