@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,10 +206,8 @@ def write(book: Book, source: Source, place: Place, decisions: Decisions, force:
                 outputs["edition.toml"] = (config.encode("utf-8"), "config")
             if template and found["decisions.toml"].status == "absent":
                 outputs["decisions.toml"] = (DECISIONS_TEMPLATE.encode("utf-8"), "config")
-            book_copy = (copy[0], source.files[0]) if copy and copy[1] is not None else None
             written = target.commit(outputs, found, {c.title: name for name, c in chapters.items()},
-                                    [shown(f) for f in source.files],
-                                    lambda texts, root: verify(texts, root, book_copy))
+                                    [shown(f) for f in source.files], verify)
             finished = len(target.interrupted)
     except Refused as exc:
         raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
@@ -235,31 +232,36 @@ def _facsimile(source: Source, root: Path) -> tuple[str, bytes | None] | None:
     return file_name(pdf.stem) + ".pdf", read_regular(pdf, limit=2**30)
 
 
-def verify(texts: dict[str, bytes], root: Path, pdf: tuple[str, Path] | None = None) -> None:
+def verify(staged: dict[str, Path], root: Path, stage: Path) -> None:
     """What ingest is about to write, loaded with the rest of the content folder as the build
     loads it (`edition check`: config, every chapter, the recorded print, the facsimile, links),
     before the commit: what ingest writes, the build accepts. Loaded from a mirror of the folder
-    in a private temporary one (its files linked, these written), so nothing in the content folder
-    changes if it fails; a problem in a file ingest writes is ingest's fault and stops the run,
-    one in an editor's own file is the build's to tell. `pdf`: the name of the book's copy in the
-    folder and the PDF it is copied from (linked, not written twice)."""
+    inside ingest's stage (its files hard-linked, or copied where the file system cannot link;
+    the staged files in their places), so nothing in the content folder changes if it fails; a
+    problem in a file ingest writes is ingest's fault and stops the run, one in an editor's own
+    file is the build's to tell."""
     from generator.build import check  # noqa: PLC0415 - the build's loader, only needed here
 
-    with tempfile.TemporaryDirectory(prefix="edition-verify-") as work:
-        mirror = Path(work) / "content"
-        _mirror(root, mirror, texts, pdf)
-        try:
-            check(mirror, jobs=1)
-        except EditionError as exc:
-            ours = []
-            for d in exc.diagnostics:
-                name = _inside(d.path, mirror)
-                if d.level == "error" and (name is None or name in texts):
-                    where = str(root / name) if name else d.path
-                    ours.append(Diagnostic(where, d.line, "error", "ingest would write what the build refuses (a fault "
-                                                                   f"of ingest: please report it): {d.message}"))
-            if ours:
-                raise EditionError(ours) from None
+    mirror = stage / "mirror"
+    mirror.mkdir()
+    _mirror(root, mirror, "")
+    for name, path in staged.items():
+        target = mirror / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        _place(path, target)
+    try:
+        check(mirror, jobs=1)
+    except EditionError as exc:
+        ours = []
+        for d in exc.diagnostics:
+            inside = _inside(d.path, mirror)
+            if d.level == "error" and (inside is None or inside in staged):
+                ours.append(Diagnostic(str(root / inside) if inside else d.path, d.line, "error",
+                                       f"ingest would write what the build refuses (a fault of ingest: please report it): "
+                                       f"{d.message.replace(str(mirror), str(root))}"))
+        if ours:
+            raise EditionError(ours) from None
 
 
 def _inside(path: str, mirror: Path) -> str | None:
@@ -269,27 +271,26 @@ def _inside(path: str, mirror: Path) -> str | None:
         return None
 
 
-def _mirror(root: Path, mirror: Path, texts: dict[str, bytes], pdf: tuple[str, Path] | None) -> None:
-    """The content folder as it will be: its folders made, its files linked (hidden ones and
-    ingest's own folder left out, as the build leaves them out), `texts` written over them."""
-    mirror.mkdir()
-    for folder, dirs, files in os.walk(root):
-        here = Path(folder)
-        relative = here.relative_to(root)
-        dirs[:] = [d for d in dirs if not d.startswith(".") and not (here / d).is_symlink()]
-        (mirror / relative).mkdir(exist_ok=True)
-        for name in files:
-            if not name.startswith("."):
-                (mirror / relative / name).symlink_to(here / name)
-    for name, data in texts.items():
-        target = mirror / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_symlink():
-            target.unlink()
-        if pdf is not None and name == pdf[0]:
-            target.symlink_to(pdf[1].resolve())
-        else:
-            target.write_bytes(data)
+def _mirror(root: Path, mirror: Path, relative: str) -> None:
+    """The content folder's regular files and folders (not hidden ones, nor links: the build
+    reads neither) in `mirror`, each file hard-linked."""
+    with os.scandir(root / relative) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            name = f"{relative}/{entry.name}" if relative else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                (mirror / name).mkdir()
+                _mirror(root, mirror, name)
+            elif entry.is_file(follow_symlinks=False):
+                _place(Path(entry.path), mirror / name)
+
+
+def _place(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:   # a file system without hard links (or across devices): a copy
+        target.write_bytes(read_regular(source, follow=False, limit=2**31))
 
 
 def summary(book: Book, source: Source, place: Place, report: dict, chapters: dict, written: list[str],
