@@ -40,19 +40,19 @@ from generator.render import tei  # noqa: E402
 @contextmanager
 def without_tei():
     """The build as it was before TEI: no chapter TEI files, no corpus (forked workers inherit it)."""
-    saved = site_module.chapter_files_text, tei.corpus, tei.chapter_tei, site_module._tei_print
+    saved = site_module.chapter_files_text, tei.corpus, tei.chapter_tei, tei.member
 
-    def no_tei(config, chapter):
-        files = saved[0](config, chapter)
-        return {path: text for path, text in files.items() if not path.endswith(".tei.xml")}
+    def no_tei(snapshot, text):
+        files = saved[0](snapshot, text)
+        return {path: content for path, content in files.items() if not path.endswith(".tei.xml")}
     site_module.chapter_files_text = no_tei
     tei.chapter_tei = lambda *args: ""
-    site_module._tei_print = lambda config, chapter: (None, {})
-    tei.corpus = lambda config, chapters: ""
+    tei.member = lambda *args: ""
+    tei.corpus = lambda config, members: ""
     try:
         yield
     finally:
-        site_module.chapter_files_text, tei.corpus, tei.chapter_tei, site_module._tei_print = saved
+        site_module.chapter_files_text, tei.corpus, tei.chapter_tei, tei.member = saved
 
 
 def timed(action) -> float:
@@ -147,6 +147,7 @@ def coverage(scratch: Path) -> None:
     from generator import printed
     from generator.cli import main as cli
     from generator.diagnostics import Collector
+    from generator.files import Folder
     from generator.source import load_chapter
 
     print("\nThe reading text found in the print (diplomatic view, TEI <lb/>), every test book:")
@@ -158,7 +159,7 @@ def coverage(scratch: Path) -> None:
         content = scratch / f"cover-{name}"
         if cli(["ingest", str(pdf), "--into", str(content)]) != 0:
             raise SystemExit(f"ingest of {name} failed")
-        record = printed.load(content, Collector())
+        record = printed.load(Folder(content), Collector())
         assert record is not None
         placed = total = joined = 0
         covered: set[tuple[int, int]] = set()
@@ -166,9 +167,10 @@ def coverage(scratch: Path) -> None:
             chapter, _ = load_chapter(source)
             assert chapter is not None
             alignment = printed.align(chapter, record)
+            assert alignment is not None
             placed += len(alignment.placed)
             total += len(alignment.placed) + len(alignment.missing)
-            for _, place in alignment.placed.values():
+            for place in alignment.placed.values():
                 covered |= {(piece.page, piece.line) for piece in place.pieces}
                 joined += sum(1 for _, runs_on in place.breaks if runs_on)
         lines = {(page.index, line.number): line.role for page in record.pages for line in page.lines}

@@ -1,15 +1,17 @@
 """Build speed at scale, side by side with the speed limit of our own libraries.
 
-    python bench/scale_bench.py                 # 100, 1,000 and 5,000 chapters, medians of 3
-    python bench/scale_bench.py --sizes 100,1000 --runs 5
+    python bench/scale_bench.py                 # 1,000 and 4,000 chapters, medians of 3
+    python bench/scale_bench.py --sizes 100,1000 --runs 5 --baseline main --no-pagefind
 
 For each size it generates a deterministic corpus (bench/corpus.py) and measures, in the same
 run on the same machine (these machines are noisy: compare ratios, not absolute figures):
   - bare loop: markdown-it-py (+ footnotes) and one Jinja2 template, one page per chapter,
     in 1 and 2 processes: the floor any Python generator built on these libraries can reach;
-  - the same bare loop making one page per section, as the edition does (6.5 pages per chapter):
-    the floor for a site of this shape, where writing the files is much of the cost;
-  - `edition build --no-search` as a user runs it (a fresh process, all cores);
+  - the same bare loop making one page per section, as the edition does (6.5 pages per chapter),
+    and each chapter's citation files (BibTeX, RIS, CSL-JSON): the floor for a site of this
+    shape, where writing the files is much of the cost (issue 23's budget: 1.5x of it);
+  - `edition build --no-search` as a user runs it (a fresh process, all cores), and with
+    `--baseline REV` the same command of an earlier revision (a temporary git worktree);
   - one-chapter incremental rebuild in a warm builder (what `edition serve` does on save), for a
     text edit and for a title edit (which also re-renders the index and the neighbours);
   - Pagefind over the built site as one index, and `edition build` with search (the index in
@@ -23,11 +25,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -84,6 +88,11 @@ def _bare_render(files: list[Path], out: Path, split: bool) -> None:
         for number, piece in enumerate(pieces):
             body = Markup(md.renderer.render(piece, md.options, env))
             (folder / f"{number}.html").write_text(template.render(title=title, body=body), encoding="utf-8")
+        key = path.stem
+        (folder / f"{key}.bib").write_text(f"@incollection{{{key},\n  title = {{{title}}}\n}}\n", encoding="utf-8")
+        (folder / f"{key}.ris").write_text(f"TY  - CHAP\r\nTI  - {title}\r\nER  - \r\n", encoding="utf-8")
+        (folder / f"{key}.json").write_text(json.dumps([{"id": key, "type": "chapter", "title": title}],
+                                                       ensure_ascii=False), encoding="utf-8")
 
 
 # ---- measuring ---------------------------------------------------------------------------------
@@ -125,7 +134,8 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def interleaved(commands: dict[str, list[str]], outputs: dict[str, Path], runs: int) -> dict[str, tuple[float, float]]:
+def interleaved(commands: dict[str, list[str]], outputs: dict[str, Path], runs: int,
+                cwds: dict[str, Path] | None = None) -> dict[str, tuple[float, float]]:
     """Median seconds and peak MB of each command, run in turns (noise hits all alike), each
     time into an empty output folder after `sync` (no disk writeback from the previous run)."""
     results: dict[str, list] = {name: [] for name in commands}
@@ -133,46 +143,60 @@ def interleaved(commands: dict[str, list[str]], outputs: dict[str, Path], runs: 
         for name, command in commands.items():
             shutil.rmtree(outputs[name], ignore_errors=True)
             os.sync()
-            results[name].append(run_measured(command))
+            results[name].append(run_measured(command, (cwds or {}).get(name, ROOT)))
     return {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in results.items()}
 
 
-def incremental(corpus: Path, out: Path, runs: int) -> tuple[float, float, int, int]:
-    """Median seconds of a warm rebuild after a text edit and after a title edit of one chapter."""
-    from generator.build import Builder
+# One-chapter edits rebuilt by a warm Builder (what `edition serve` does on save), run in a
+# process of the code measured (this checkout's, or the baseline's): text edit, then title edit.
+INCREMENTAL = """
+import statistics, sys, time
+from pathlib import Path
+from generator.build import Builder
+corpus, out, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+builder = Builder(corpus, out, search=False)
+builder.build()
+files = sorted(corpus.glob("*.md"))
+target = files[len(files) // 2]
+original = target.read_text(encoding="utf-8")
+text_times, title_times, pages = [], [], []
+try:
+    for run in range(runs + 1):
+        lines = original.splitlines()
+        body = next(i for i, line in enumerate(lines) if line and not line.startswith(("#", "[^")))
+        lines[body] += f" Nachtrag {run}."
+        target.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+        start = time.perf_counter()
+        result = builder.build()
+        text_times.append(time.perf_counter() - start)
+        pages.append(result.rendered)
+        lines[0] += f" (Fassung {run})"
+        target.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+        start = time.perf_counter()
+        result = builder.build()
+        title_times.append(time.perf_counter() - start)
+        pages.append(result.rendered)
+finally:
+    target.write_text(original, encoding="utf-8")
+# the first edit also builds the spare: a one-time cost
+print(statistics.median(text_times[1:]), statistics.median(title_times[1:]), min(pages), max(pages))
+"""
 
-    builder = Builder(corpus, out, search=False)
-    builder.build()
-    files = sorted(corpus.glob("*.md"))
-    target = files[len(files) // 2]
-    original = target.read_text(encoding="utf-8")
-    text_times, title_times, pages = [], [], []
-    try:
-        for run in range(runs):
-            lines = original.splitlines()
-            body = next(i for i, line in enumerate(lines) if line and not line.startswith(("#", "[^")))
-            lines[body] += f" Nachtrag {run}."
-            target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            start = time.perf_counter()
-            result = builder.build()
-            text_times.append(time.perf_counter() - start)
-            pages.append(result.rendered)
-            lines[0] += f" (Fassung {run})"
-            target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            start = time.perf_counter()
-            result = builder.build()
-            title_times.append(time.perf_counter() - start)
-            pages.append(result.rendered)
-    finally:
-        target.write_text(original, encoding="utf-8")
-    return statistics.median(text_times), statistics.median(title_times), min(pages), max(pages)
+
+def incremental(corpus: Path, out: Path, runs: int, tree: Path = ROOT) -> tuple[float, float, int, int]:
+    """Median seconds of a warm rebuild after a text edit and after a title edit of one chapter."""
+    done = subprocess.run([sys.executable, "-c", INCREMENTAL, str(corpus), str(out), str(runs)], cwd=tree,
+                          capture_output=True, text=True, check=True)
+    text_s, title_s, least, most = done.stdout.split()
+    return float(text_s), float(title_s), int(least), int(most)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--sizes", default="1000,4000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pagefind", action="store_true")
+    parser.add_argument("--baseline", help="a git revision whose `edition build` runs beside this checkout's")
     parser.add_argument("--bare", nargs=4, metavar=("CORPUS", "OUT", "JOBS", "SPLIT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:
@@ -180,6 +204,21 @@ def main() -> None:
         return
 
     python = sys.executable
+    baseline = None
+    if args.baseline:
+        baseline = Path(tempfile.mkdtemp(prefix="scale-baseline-")) / "tree"
+        subprocess.run(["git", "worktree", "add", "--detach", str(baseline), args.baseline], cwd=ROOT, check=True,
+                       capture_output=True)
+    try:
+        measure_all(args, python, baseline)
+    finally:
+        if baseline is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, capture_output=True,
+                           check=False)
+            shutil.rmtree(baseline.parent, ignore_errors=True)
+
+
+def measure_all(args, python: str, baseline: Path | None) -> None:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs")
     help_times = [run_measured([python, "-m", "generator", "--help"])[0] for _ in range(max(args.runs, 5))]
     print(f"edition --help: {statistics.median(help_times) * 1000:.0f} ms (python -c pass: "
@@ -204,21 +243,33 @@ def main() -> None:
                                           str(corpus), "--out", str(site)],
         }
         outputs = {name: site if name.startswith("edition") else bare_out for name in commands}
-        measured = interleaved(commands, outputs, args.runs)
+        cwds = {}
+        if baseline is not None:
+            old = "edition build (baseline)"
+            commands[old] = commands["edition build --no-search"][:-1] + [str(OUT / f"site-baseline-{size}")]
+            outputs[old], cwds[old] = OUT / f"site-baseline-{size}", baseline
+        measured = interleaved(commands, outputs, args.runs, cwds)
         pages = sum(1 for _ in site.rglob("*.html"))
         split_pages = sum(1 for _ in bare_out.rglob("*.html"))  # the split loop ran last into bare_out
-        counts = {"bare loop, same pages, 2 proc": split_pages, "edition build --no-search": pages}
+        counts = {"bare loop, same pages, 2 proc": split_pages, "edition build --no-search": pages,
+                  "edition build (baseline)": pages}
         rows = [(name, counts.get(name, size), *figures) for name, figures in measured.items()]
-        per_page[size] = measured["edition build --no-search"][0] / pages
+        per_page[size] = {name: measured[name][0] / counts.get(name, size) for name in measured}
         for tool, count, seconds, memory in rows:
             print(f"{size:>8} {count:>6}  {tool:<30} {seconds:>8.2f} {count / seconds:>8.0f} "
                   f"{seconds / count * 1000:>8.3f} {memory:>8.0f}")
-        edition = measured["edition build --no-search"][0]
-        print(f"{'':>8} {'':>6}  edition / bare loop (2 proc) = {edition / measured['bare loop, 2 processes'][0]:.2f}×; "
-              f"edition / bare loop with the same pages (2 proc) = {edition / measured['bare loop, same pages, 2 proc'][0]:.2f}×")
-        text_s, title_s, least, most = incremental(corpus, OUT / f"incremental-{size}", args.runs)
-        print(f"{'':>8} {'':>6}  incremental rebuild, one chapter: text edit {text_s * 1000:.0f} ms, "
-              f"title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
+        same = measured["bare loop, same pages, 2 proc"][0]
+        for name in ("edition build --no-search", "edition build (baseline)"):
+            if name in measured:
+                edition = measured[name][0]
+                print(f"{'':>8} {'':>6}  {name} / bare loop (2 proc) = {edition / measured['bare loop, 2 processes'][0]:.2f}×; "
+                      f"/ bare loop with the same pages and citation files (2 proc) = {edition / same:.2f}×")
+        for name, tree in (("this checkout", ROOT), ("baseline", baseline)):
+            if tree is None:
+                continue
+            text_s, title_s, least, most = incremental(corpus, OUT / f"incremental-{size}-{name[:4]}", args.runs, tree)
+            print(f"{'':>8} {'':>6}  incremental rebuild, one chapter ({name}): text edit {text_s * 1000:.0f} ms, "
+                  f"title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
         if not args.no_pagefind:
             seconds, memory = run_measured([python, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind"])
             print(f"{'':>8} {'':>6}  {'Pagefind, one index':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "
@@ -240,7 +291,9 @@ def main() -> None:
                   f"  (a new process: pages of one chapter, one search part)")
     sizes = sorted(per_page)
     if len(sizes) > 1:
-        print(f"\nper-page cost at {sizes[-1]} vs {sizes[0]} chapters: {per_page[sizes[-1]] / per_page[sizes[0]]:.2f}×")
+        print(f"\nper-page cost at {sizes[-1]} vs {sizes[0]} chapters (1.0: linear):")
+        for name in per_page[sizes[0]]:
+            print(f"  {name:<32} {per_page[sizes[-1]][name] / per_page[sizes[0]][name]:.2f}×")
 
 
 if __name__ == "__main__":

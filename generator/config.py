@@ -27,10 +27,22 @@ def check_language(value: str) -> str | None:
     return f"language {value!r} is not a BCP 47 tag like 'de'"
 
 
+# An address a reader's browser and a reference manager take as it is: checked whole, not by
+# its beginning ("https://example.org/\"><script>" begins like an address too).
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
+_PATH = re.compile(r"(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*")
+
+
 def _url(value: str) -> str | None:
-    if not value or re.match(r"https?://[^/\s]+(/\S*)?$", value):
+    if not value:
         return None
-    return f"url {value!r} must be an absolute http(s) address"
+    scheme, _, rest = value.partition("://")
+    host, slash, path = rest.partition("/")
+    if scheme in ("http", "https") and _HOST.fullmatch(host) and _PATH.fullmatch(slash + path):
+        return None
+    return (f"url {value!r} must be an absolute http(s) address of the published edition (a host, a path; "
+            "no spaces, quotes, query or fragment)")
 
 
 def _part_mb(value: float) -> str | None:
@@ -47,11 +59,21 @@ def _inside(value: str) -> str | None:
     return None
 
 
+# IIIF's `rights` takes a Creative Commons license or public-domain tool, or a
+# rightsstatements.org statement: the whole address, as those vocabularies write it.
+_RIGHTS = re.compile(
+    r"https?://creativecommons\.org/(?:licenses/(?:by|by-sa|by-nd|by-nc|by-nc-sa|by-nc-nd|by-nd-nc|nc|nd|sa|nc-sa|nd-nc)"
+    r"/(?:1\.0|2\.0|2\.1|2\.5|3\.0|4\.0)(?:/[a-z]{2,3}(?:-[a-z]{2})?)?|publicdomain/(?:zero|mark)/1\.0)/?"
+    r"|https?://rightsstatements\.org/vocab/(?:InC|InC-OW-EU|InC-EDU|InC-NC|InC-RUU|NoC-CR|NoC-NC|NoC-OKLR|NoC-US"
+    r"|CNE|UND|NKC)/1\.0/?")
+
+
 def _rights(value: str) -> str | None:
-    if not value or re.match(r"https?://(creativecommons\.org/|rightsstatements\.org/)\S+$", value):
+    if not value or _RIGHTS.fullmatch(value):
         return None
-    return (f"rights {value!r} must be the address of a Creative Commons license or a rightsstatements.org "
-            "statement (IIIF allows only those)")
+    return (f"rights {value!r} must be the address of a Creative Commons license (e.g. "
+            "http://creativecommons.org/licenses/by/4.0/) or a rightsstatements.org statement (e.g. "
+            "http://rightsstatements.org/vocab/InC/1.0/), whole (IIIF allows only those)")
 
 
 def _kind(value: str) -> str | None:

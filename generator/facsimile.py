@@ -1,127 +1,152 @@
-"""The printed pages as pictures (the facsimile): rendered from the book's PDF, or taken from a
+"""The printed pages as pictures (the facsimile): drawn from the book's PDF, or taken from a
 folder of page images, for the page beside the text, each print page's own view and the IIIF
 manifest.
 
 Opt-in (`[source] pdf` or `[source] page_images` in edition.toml): an edition without them
-builds as before, at no cost. Rendering is the slow part (PDFium draws, Pillow encodes WebP),
-so each picture is made once: in a cache beside the site, named by the PDF's hash and the
-sizes, and a later build only links the files into the site.
+builds as before, at no cost. `plan` (part of load) says which print pages have a picture and
+where it goes in the site, reading the source once: the PDF for its hash and page sizes, each
+picture's header for its size. `publish` (the build's draw stage) makes the pictures a site
+gets: drawing is the slow part (PDFium draws, Pillow encodes WebP), so each picture is drawn
+once, into a cache beside the site named by the PDF's hash, and later builds link it in.
+
+Everything here is reached by descriptor without following a link (files.py): the source must
+lie inside the content folder (a link on the way is refused, not followed), and the cache holds
+only what this module put there: a lock, one folder per book, pictures and parts being drawn. A
+link, a foreign file or a wrong type in it is an error naming it; nothing else is ever deleted
+(only the pictures of books no longer named, and the parts of dead processes). Each picture's
+hash is recorded when it is drawn (in the build's state, not in the cache) and checked before
+it is published; a picture whose file has not changed since is not read again. The cache's
+lock lets a preview and a build share it. A page is drawn within a fixed memory bound.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
+import math
+import multiprocessing
 import os
 import re
-import shutil
-import tempfile
-import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from generator.config import Config
 from generator.diagnostics import Collector, Diagnostic, EditionError
-from generator.files import read_regular
+from generator.files import Folder, Missing, Refused, lock, read_open
 from generator.images import image_size
-from generator.output import fault
+from generator.output import Stage, die_with_parent, fault
 from generator.printed import Printed
 
 FOLDER = "pages"          # the page views: pages/229.html; their pictures: pages/img/
 SIZES = (800, 1600)       # pixels wide: beside the text; the larger view (zoom, IIIF)
+# The largest picture drawn: a page taller than 2.5 times its width is drawn less wide than
+# 1,600 px, so that no picture has more than 1,600 × 4,000 pixels (25 MB while it is drawn).
+MAX_HEIGHT = 4000
+MAX_SIDES = 8             # a page whose one side is more than 8 times the other is no book's page
 QUALITY = 80              # WebP, when lossy is the smaller
 LOSSLESS_SURELY = 0.05    # bytes per pixel: a lossless picture this small is kept without trying lossy
 IMAGE_KINDS = (".png", ".jpg", ".jpeg", ".webp")
-_VERSION = "4"            # of the rendering: a change here renders every page again
+HEADER = 256 * 2**10      # bytes of a picture read for its size (a JPEG's frame may follow long metadata)
+PICTURE_LIMIT = 64 * 2**20
+PDF_LIMIT = 2**31
+_VERSION = "5"            # of the drawing: a change here draws every page again
+LOCK = "lock"
+_BOOK = re.compile(r"[0-9a-f]{24}")
+_PICTURE = re.compile(r"([1-9][0-9]*)-([0-9]+)\.webp")
+_PART = re.compile(r"(?:([0-9]+)\.[0-9a-f]+|tmp\w+)\.part")  # `pid.random.part`; mkstemp's of versions before 0.5
+
+Drawn = tuple[str, int, int, int, int]  # a drawn picture: its sha256, and its file's device, inode, size, mtime
+Stamp = tuple[int, int, int, int]       # a file as last seen: device, inode, size, mtime
 
 
 @dataclass(frozen=True)
 class PageImage:
     """One print page's picture: `files` width → site path (smallest first), the size of the
-    largest; made from page `pdf_page` of the PDF, or the editor's own `picture`."""
+    largest; drawn from page `pdf_page` of the PDF, or the editor's own `picture` (its name in
+    the page_images folder)."""
     name: str
     label: str
     files: dict[int, str]
     width: int
     height: int
     pdf_page: int = 0
-    picture: Path | None = None
+    picture: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Facsimile:
-    pages: list[PageImage] = field(default_factory=list)
-    pdf: Path | None = None
-    digest: str = ""     # what the pictures are made from: part of the build's revision
-    _index: dict[str, dict[str, PageImage]] = field(default_factory=dict, repr=False, compare=False)
+    """The plan: which pages have a picture, from what. `source` is the configured name in the
+    content folder; `digest` names what the pictures are made from (the book's cache folder, and
+    part of the build's revision); `stamps` each source file as the plan saw it."""
+    pages: tuple[PageImage, ...] = ()
+    source: str = ""
+    kind: str = ""          # "pdf", "pictures", or "" (no facsimile)
+    digest: str = ""
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    by_name: dict[str, PageImage] = field(default_factory=dict, compare=False, repr=False)
+    by_labels: dict[str, PageImage] = field(default_factory=dict, compare=False, repr=False)
+    largest: dict[str, str] = field(default_factory=dict, compare=False, repr=False)  # label → its largest picture
+
+    def __post_init__(self) -> None:
+        for page in self.pages:
+            self.by_name.setdefault(page.name, page)
+            if page.label not in self.by_labels:
+                self.by_labels[page.label] = page
+                self.largest[page.label] = page.files[max(page.files)]
 
     def of(self, name: str) -> PageImage | None:
-        return self._by("name").get(name)
+        return self.by_name.get(name)
 
     def by_label(self, label: str) -> PageImage | None:
-        return self._by("label").get(label)
-
-    def _by(self, key: str) -> dict[str, PageImage]:
-        """The pages by name or label, made once (every section page looks its pages up)."""
-        if key not in self._index:
-            self._index[key] = {}
-            for page in self.pages:
-                self._index[key].setdefault(getattr(page, key), page)
-        return self._index[key]
+        return self.by_labels.get(label)
 
 
-def source_of(config: Config, problems: Collector) -> Path | None:
-    """The configured PDF or image folder, checked; None when the edition has no facsimile."""
-    value = config.source.pdf or config.source.page_images
-    if not value:
-        return None
-    path = config.root / value
-    if config.source.pdf and config.source.page_images:
-        problems.error(config.path, None, "give [source] pdf or [source] page_images, not both")
-    elif config.source.pdf and not path.is_file():
-        problems.error(config.path, None, f"[source] pdf: {value!r} not found in the content folder")
-    elif config.source.page_images and not path.is_dir():
-        problems.error(config.path, None, f"[source] page_images: folder {value!r} not found in the content folder")
-    else:
-        return path
-    return None
+def _stamp(info: os.stat_result) -> Stamp:
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
-_PLANS: dict[tuple, tuple[Facsimile, list[Diagnostic]]] = {}
-
-
-def plan(config: Config, record: Printed | None, problems: Collector | None = None) -> Facsimile:
-    """Which print pages have a picture, and their files in the site (nothing is drawn here).
-    Once per process while the source and the record stay the same: a preview builds again and
-    again, a worker renders many pages, and a PDF is read whole to know its hash."""
-    found = Collector()
-    source = source_of(config, found)
+def source_stamp(config: Config, root: Folder) -> tuple[Any, ...]:
+    """What changes when the facsimile's source does (no file is read): `load` plans again
+    only then. A folder of pictures is listed and each picture stat'ed, once per build."""
+    name = config.source.pdf or config.source.page_images
+    if not name:
+        return ()
     try:
-        stamp = (source, _stamp(source), record and record.digest) if source else None
+        if config.source.pdf:
+            info = root.stat(name)
+            return (name, info and (info.st_mode, *_stamp(info)))
+        with root.sub(name) as folder:
+            return (name, tuple((entry, os.stat(entry, dir_fd=folder.fd, follow_symlinks=False).st_mode,
+                                 *_stamp(os.stat(entry, dir_fd=folder.fd, follow_symlinks=False)))
+                                for entry in folder.names()))
     except OSError:
-        source = stamp = None
-    if source is None or stamp is None:
-        facsimile = Facsimile()
-    else:
-        if stamp not in _PLANS:
-            _PLANS.clear()
-            made = Collector()
-            _PLANS[stamp] = (_from_folder(source, record, made) if source.is_dir()
-                             else _from_pdf(source, record, made), made.items)
-        facsimile, found.items = _PLANS[stamp][0], found.items + _PLANS[stamp][1]
-    if problems is not None:
-        problems.items += found.items
-    return facsimile
+        return (name, "?")  # `plan` says what is wrong
 
 
-def _stamp(source: Path) -> tuple:
-    """What changes when the source does: the PDF's, or every picture's in the folder."""
-    if source.is_dir():
-        return tuple((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size) for entry in sorted(source.iterdir()))
-    return (source.stat().st_mtime_ns, source.stat().st_size)
+def plan(config: Config, root: Folder, record: Printed | None, problems: Collector) -> Facsimile:
+    """Which print pages have a picture, and their files in the site (nothing is drawn here)."""
+    pdf, pictures = config.source.pdf, config.source.page_images
+    if not (pdf or pictures):
+        return Facsimile()
+    if pdf and pictures:
+        problems.error(config.path, None, "give [source] pdf or [source] page_images, not both")
+        return Facsimile()
+    try:
+        if pdf:
+            return _from_pdf(root, pdf, record, problems)
+        return _from_folder(root, pictures, record, problems)
+    except (Missing, FileNotFoundError):
+        what = f"[source] pdf: {pdf!r} not found" if pdf else f"[source] page_images: folder {pictures!r} not found"
+        problems.error(config.path, None, f"{what} in the content folder")
+    except Refused as exc:
+        key = "pdf" if pdf else "page_images"
+        problems.error(config.path, None, f"[source] {key}: {exc.path} {exc.reason} (the facsimile is read "
+                                          "from inside the content folder, through no link)")
+    except OSError as exc:
+        problems.error(root.path / (pdf or pictures), None, f"cannot read: {exc.strerror or exc}")
+    return Facsimile()
 
 
 def _pairs(record: Printed | None, count: int) -> list[tuple[int, str, str]]:
@@ -134,15 +159,29 @@ def _pairs(record: Printed | None, count: int) -> list[tuple[int, str, str]]:
     return [(index, str(index), str(index)) for index in range(1, count + 1)]
 
 
-def _from_pdf(path: Path, record: Printed | None, problems: Collector) -> Facsimile:
+def drawn_size(width: float, height: float) -> tuple[float, int, int]:
+    """(scale, width, height in pixels) of a page's largest picture: 1,600 px wide, or less for
+    a page so tall that it would have more than MAX_HEIGHT pixels."""
+    scale = min(SIZES[-1] / width, MAX_HEIGHT / height)
+    # PDFium's bitmap has the next whole number of pixels (a hair less: 1,600.0000001 is 1,600)
+    return scale, max(1, math.ceil(width * scale - 1e-6)), max(1, math.ceil(height * scale - 1e-6))
+
+
+def _read_pdf(root: Folder, name: str) -> tuple[bytes, Stamp]:
+    fd = root.open_file(name)
+    info = os.fstat(fd)
+    return read_open(fd, root.path / name, limit=PDF_LIMIT), _stamp(info)
+
+
+def _pdf_digest(data: bytes) -> str:
+    return hashlib.blake2b(data + repr((SIZES, QUALITY, MAX_HEIGHT, _VERSION)).encode(), digest_size=12).hexdigest()
+
+
+def _from_pdf(root: Folder, name: str, record: Printed | None, problems: Collector) -> Facsimile:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]  # noqa: PLC0415 (only a facsimile needs it)
 
-    try:
-        data = read_regular(path, limit=2**31)
-    except OSError as exc:
-        problems.error(path, None, f"cannot read: {exc.strerror or exc}")
-        return Facsimile()
-    digest = hashlib.blake2b(data + repr((SIZES, QUALITY, _VERSION)).encode(), digest_size=12).hexdigest()
+    path = root.path / name
+    data, stamp = _read_pdf(root, name)
     try:
         document = pdfium.PdfDocument(data)
         sizes = [document.get_page_size(index) for index in range(len(document))]
@@ -150,80 +189,331 @@ def _from_pdf(path: Path, record: Printed | None, problems: Collector) -> Facsim
     except pdfium.PdfiumError as exc:
         problems.error(path, None, f"cannot read the PDF: {exc}")
         return Facsimile()
-    result = Facsimile(pdf=path, digest=digest)
-    for pdf_page, label, name in _pairs(record, len(sizes)):
+    pages = []
+    for pdf_page, label, page_name in _pairs(record, len(sizes)):
         width, height = sizes[pdf_page - 1]
-        files = {size: f"{FOLDER}/img/{name}-{size}.webp" for size in SIZES}
-        result.pages.append(PageImage(name, label, files, SIZES[-1], round(SIZES[-1] * height / width), pdf_page))
-    return result
-
-
-def files(facsimile: Facsimile, cache: Path, jobs: int) -> tuple[dict[str, Path], int]:
-    """Each picture's site path → its file, drawn now where the cache lacks it; and how many
-    pages had to be drawn (the rest came from the cache)."""
-    out: dict[str, Path] = {}
-    todo: list[int] = []
-    folder = cache / facsimile.digest
-    for page in facsimile.pages:
-        if page.picture is not None:
-            out[page.files[page.width]] = page.picture
+        if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0) \
+                or max(width, height) > MAX_SIDES * min(width, height):
+            problems.warning(path, None, f"page {pdf_page} is {width:g} × {height:g} pt, no page of a printed book (one "
+                                         f"side more than {MAX_SIDES} times the other): it is shown without its picture")
             continue
-        for size, site in page.files.items():
-            out[site] = folder / f"{page.pdf_page}-{size}.webp"
-        if not all(out[site].is_file() for site in page.files.values()):
-            todo.append(page.pdf_page)
-    if todo and facsimile.pdf is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in cache.iterdir():  # pictures of an earlier PDF, a killed build's parts: one book's kept
-            if old != folder:
-                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
-        for part in folder.glob("*.part"):  # a killed build's; not one another build (a preview) is writing
-            with contextlib.suppress(OSError):
-                if time.time() - part.stat().st_mtime > 600:
-                    part.unlink()
-        chunks = [todo[i::jobs] for i in range(max(1, min(jobs, len(todo))))]
-        try:
-            if len(chunks) == 1:
-                _render(facsimile.pdf, chunks[0], folder)
-            else:
-                with ProcessPoolExecutor(len(chunks), mp_context=get_context("fork")) as pool:
-                    list(pool.map(_render, [facsimile.pdf] * len(chunks), chunks, [folder] * len(chunks)))
-        except (BrokenProcessPool, OSError, ValueError, RuntimeError) as exc:  # PdfiumError is a RuntimeError
-            raise EditionError([Diagnostic(str(facsimile.pdf), None, "error",
-                                           f"drawing its pages for the facsimile failed: {exc or type(exc).__name__}")]) from exc
-    return out, len(todo)
+        _, large_width, large_height = drawn_size(width, height)
+        files = {size: f"{FOLDER}/img/{page_name}-{size}.webp" for size in SIZES}
+        pages.append(PageImage(page_name, label, files, large_width, large_height, pdf_page))
+    return Facsimile(tuple(pages), name, "pdf", _pdf_digest(data), {name: stamp})
 
 
-def _render(path: Path, pages: list[int], folder: Path) -> int:
-    """Draw PDF pages at each size and write them as WebP, each file whole or not at all."""
+def _from_folder(root: Folder, name: str, record: Printed | None, problems: Collector) -> Facsimile:
+    """Pictures the editor made (a scan): used as they are, one size, named by print page.
+    Only names with a picture's suffix are looked at (a README beside them is no page)."""
+    with root.sub(name) as folder:
+        found: dict[str, str] = {}
+        for entry in folder.names():
+            if os.path.splitext(entry)[1].lower() not in IMAGE_KINDS:
+                continue
+            info = os.stat(entry, dir_fd=folder.fd, follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a file"
+                problems.error(folder.path / entry, None, f"is {kind}: refused (page pictures are published from the "
+                                                          "content folder only, as files)")
+                continue
+            stem = os.path.splitext(entry)[0]
+            if stem in found:
+                problems.error(folder.path / entry, None, f"a second picture of print page {stem} ({found[stem]}): "
+                                                          "keep one")
+                continue
+            found[stem] = entry
+        if record:
+            pairs = [(page.label, page.name) for page in record.pages if page.label in found]
+        else:
+            pairs = [(label, label) for label in sorted(found, key=lambda x: (len(x), x))
+                     if re.fullmatch(r"[0-9A-Za-z]{1,12}", label)]
+        pages, stamps = [], {}
+        for label, page_name in pairs:
+            entry = found[label]
+            fd = folder.open_file(entry)
+            try:
+                info = os.fstat(fd)
+                head = os.pread(fd, HEADER, 0)
+                size = image_size(head)
+                if size is None and info.st_size > HEADER:
+                    if info.st_size > PICTURE_LIMIT:
+                        problems.error(folder.path / entry, None, f"larger than {PICTURE_LIMIT // 2**20} MB: refused")
+                        continue
+                    size = image_size(read_open(os.dup(fd), folder.path / entry, PICTURE_LIMIT))
+            finally:
+                os.close(fd)
+            if size is None:
+                problems.error(folder.path / entry, None, "not a PNG, JPEG or WebP picture")
+                continue
+            stamps[f"{name}/{entry}"] = _stamp(info)
+            site = f"{FOLDER}/img/{page_name}{os.path.splitext(entry)[1].lower()}"
+            pages.append(PageImage(page_name, label, {size[0]: site}, size[0], size[1], picture=entry))
+    digest = hashlib.blake2b(repr(sorted(stamps.items())).encode(), digest_size=12).hexdigest()
+    return Facsimile(tuple(pages), name, "pictures", digest, stamps)
+
+
+# ---- the draw stage: pictures into the stage ---------------------------------------------------
+
+def publish(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Drawn], stage: Stage, jobs: int,
+            start: str = "fork", warn: Callable[[Diagnostic], None] | None = None) -> int:
+    """Link every picture of the plan into the stage; pages the cache lacks are drawn first.
+    `cache`: the cache folder beside the site; `known`: what was drawn there (name → Drawn),
+    brought up to date here. Returns how many pages were drawn."""
+    if facsimile.kind == "pictures":
+        _publish_pictures(facsimile, root, stage)
+        return 0
+    if facsimile.kind != "pdf":
+        return 0
+    pdf_path = root.path / facsimile.source
+    try:
+        with Folder(cache.parent, create=True) as parent, parent.sub(cache.name, create=True) as folder:
+            held = lock(folder, LOCK, wait=True)  # a preview and a build share the cache: one draws at a time
+            try:
+                with _tidy(folder, facsimile.digest, known) as book:
+                    todo = _stale(facsimile, book, known, warn or (lambda diagnostic: None))
+                    if todo:
+                        data, _ = _read_pdf(root, facsimile.source)
+                        if _pdf_digest(data) != facsimile.digest:
+                            raise EditionError([Diagnostic(str(pdf_path), None, "error",
+                                                           "the file changed during the build; build again")])
+                        known.update(_draw(data, todo, cache, facsimile.digest, jobs, start, pdf_path))
+                    for page in facsimile.pages:
+                        for size, site in page.files.items():
+                            _link_checked(book, f"{facsimile.digest}/{page.pdf_page}-{size}.webp", known, stage, site)
+                    return len(todo)
+            finally:
+                if held is not None and held >= 0:
+                    os.close(held)
+    except Refused as exc:
+        raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason} (the facsimile cache holds only "
+                                                                "what `edition build` drew; remove it)")]) from None
+
+
+def _publish_pictures(facsimile: Facsimile, root: Folder, stage: Stage) -> None:
+    """The editor's own pictures, each the very file the plan looked at (checked by descriptor)."""
+    try:
+        with root.sub(facsimile.source) as folder:
+            for page in facsimile.pages:
+                fd = folder.open_file(page.picture)
+                try:
+                    if _stamp(os.fstat(fd)) != facsimile.stamps.get(f"{facsimile.source}/{page.picture}"):
+                        raise EditionError([Diagnostic(str(folder.path / page.picture), None, "error",
+                                                       "the file changed during the build; build again")])
+                    stage.link_open(fd, page.files[page.width])
+                finally:
+                    os.close(fd)
+    except Refused as exc:
+        raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
+
+
+def _tidy(cache: Folder, digest: str, known: dict[str, Drawn]) -> Folder:
+    """Check the cache (under its lock), remove what may go, and open the book's folder. The
+    cache root holds the lock and one folder per book; a book's folder its pictures and the
+    parts being drawn. Anything else is an error naming it, all at once, and stays where it is."""
+    problems = Collector()
+    doomed: list[str] = []
+    for name in cache.names():
+        info = cache.stat(name)
+        if info is None:
+            continue
+        if name == LOCK and stat.S_ISREG(info.st_mode):
+            continue
+        if not (_BOOK.fullmatch(name) and stat.S_ISDIR(info.st_mode)):
+            problems.error(cache.path / name, None, f"{_what(info)} the build did not make: the facsimile cache holds "
+                                                    "only what `edition build` drew; move it elsewhere")
+            continue
+        with cache.sub(name) as book:
+            foreign = _foreign(book)
+            problems.items += foreign
+            if not foreign and name != digest:
+                doomed.append(name)
+    problems.raise_if_errors()
+    for name in doomed:  # the pictures of a book this edition no longer names
+        with cache.sub(name) as book:
+            for entry in book.names():
+                book.remove(entry)
+        cache.remove_folder(name)
+        for key in [key for key in known if key.startswith(f"{name}/")]:
+            del known[key]
+    book = cache.sub(digest, create=True)
+    for entry in book.names():
+        match = _PART.fullmatch(entry)
+        if match and not _alive(match.group(1)):
+            book.remove(entry)  # a part a killed process left
+    return book
+
+
+def _foreign(book: Folder) -> list[Diagnostic]:
+    found = []
+    for entry in book.names():
+        info = book.stat(entry)
+        if info is None:
+            continue
+        if not stat.S_ISREG(info.st_mode) or not (_PICTURE.fullmatch(entry) or _PART.fullmatch(entry)):
+            found.append(Diagnostic(str(book.path / entry), None, "error",
+                                    f"{_what(info)} the build did not make: the facsimile cache holds only what "
+                                    "`edition build` drew; move it elsewhere"))
+    return found
+
+
+def _what(info: os.stat_result) -> str:
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link"
+    return "a folder" if stat.S_ISDIR(info.st_mode) else "a file" if stat.S_ISREG(info.st_mode) else "something"
+
+
+def _alive(pid: str | None) -> bool:
+    if not pid:
+        return False  # a part of an older version's: no drawing of it is running under this lock
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return int(pid) != os.getpid()
+
+
+def _stale(facsimile: Facsimile, book: Folder, known: dict[str, Drawn], warn: Callable[[Diagnostic], None]) -> list[int]:
+    """The PDF pages to draw: those with a picture missing, never recorded as drawn, or whose
+    bytes are no longer what was drawn (then said, and drawn again)."""
+    todo = []
+    for page in facsimile.pages:
+        for size in page.files:
+            name = f"{page.pdf_page}-{size}.webp"
+            key = f"{facsimile.digest}/{name}"
+            if book.stat(name) is None or key not in known:
+                todo.append(page.pdf_page)
+                break
+            if not _verified(book, name, key, known):
+                warn(Diagnostic(str(book.path / name), None, "warning", "not the picture drawn there (its bytes "
+                                                                        "changed): drawn again"))
+                todo.append(page.pdf_page)
+                break
+    return todo
+
+
+def _verified(book: Folder, name: str, key: str, known: dict[str, Drawn]) -> bool:
+    fd = book.open_file(name)
+    try:
+        return _matches(fd, book.path / name, key, known)
+    finally:
+        os.close(fd)
+
+
+def _matches(fd: int, path: Path, key: str, known: dict[str, Drawn]) -> bool:
+    """Is the file open at `fd` the picture recorded as drawn? Read and hashed only if it is not
+    the very file recorded (another inode, size or time)."""
+    recorded = known.get(key)
+    if recorded is None:
+        return False
+    info = os.fstat(fd)
+    if _stamp(info) == recorded[1:]:
+        return True
+    if hashlib.sha256(read_open(os.dup(fd), path, PICTURE_LIMIT)).hexdigest() != recorded[0]:
+        return False
+    known[key] = (recorded[0], *_stamp(info))  # the same bytes (copied, touched): not read again
+    return True
+
+
+def _link_checked(book: Folder, key: str, known: dict[str, Drawn], stage: Stage, site: str) -> None:
+    """Link one cache picture into the stage: the file checked is the file linked (one descriptor)."""
+    name = key.split("/", 1)[1]
+    fd = book.open_file(name)
+    try:
+        if not _matches(fd, book.path / name, key, known):
+            raise EditionError([Diagnostic(str(book.path / name), None, "error", "changed while the build ran "
+                                                                                 "(not the picture drawn): build again")])
+        stage.link_open(fd, site)
+    finally:
+        os.close(fd)
+
+
+def _draw(data: bytes, pages: list[int], cache: Path, digest: str, jobs: int, start: str,
+          pdf_path: Path) -> dict[str, Drawn]:
+    """Draw `pages` of the PDF at each size, in up to `jobs` processes; what each wrote."""
+    chunks = [pages[i::jobs] for i in range(max(1, min(jobs, len(pages))))]
+    if len(chunks) == 1:
+        return _render(data, chunks[0], cache, digest)
+    context = multiprocessing.get_context(start)
+    running = []
+    try:
+        for chunk in chunks:
+            receiver, sender = context.Pipe(duplex=False)
+            parent = os.getpid() if start == "fork" else None
+            process = context.Process(target=_drawer, args=(sender, data, chunk, cache, digest, parent), daemon=True)  # type: ignore[attr-defined]
+            process.start()
+            sender.close()
+            running.append((process, receiver))
+        drawn: dict[str, Drawn] = {}
+        for _, receiver in running:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                kind, value = "error", "a drawing process died"
+            if kind != "done":
+                raise EditionError([Diagnostic(str(pdf_path), None, "error",
+                                               f"drawing its pages for the facsimile failed: {value}")])
+            drawn.update(value)
+        return drawn
+    finally:
+        for process, receiver in running:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receiver.close()
+
+
+def _drawer(sender: Any, data: bytes, pages: list[int], cache: Path, digest: str, parent: int | None) -> None:
+    die_with_parent(parent)
+    try:
+        sender.send(("done", _render(data, pages, cache, digest)))
+    except Exception as exc:  # noqa: BLE001 - any failure travels to the build, which reports it
+        sender.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _render(data: bytes, pages: list[int], cache: Path, digest: str) -> dict[str, Drawn]:
+    """Draw PDF pages at each size and write them as WebP into the book's cache folder, each
+    file whole or not at all (a part, renamed); what was written, with its hash."""
     import pypdfium2 as pdfium  # noqa: PLC0415
     from PIL import ImageChops  # noqa: PLC0415
 
-    document = pdfium.PdfDocument(path)
-    try:
-        for pdf_page in pages:
-            page = document[pdf_page - 1]
-            # A page without colour (most of a book) is drawn in gray by PDFium itself: one
-            # channel, and fewer shades at the edges of the type than a conversion leaves.
-            glance = page.render(scale=200 / page.get_width()).to_pil().convert("RGB")
-            gray = ImageChops.difference(glance, glance.convert("L").convert("RGB")).getbbox() is None
-            large = page.render(scale=SIZES[-1] / page.get_width(), grayscale=gray).to_pil()
-            for size in SIZES:
-                picture = large if size == SIZES[-1] else large.resize(
-                    (size, round(large.height * size / large.width)), resample=1)  # LANCZOS
-                handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-                os.fchmod(handle, 0o644)  # published: readable by the web server (mkstemp makes 0600)
-                with os.fdopen(handle, "wb") as out:
-                    out.write(_webp(picture))
-                os.replace(temporary, folder / f"{pdf_page}-{size}.webp")
-                fault("drawing")
-            page.close()
-    finally:
-        document.close()
-    return len(pages)
+    drawn: dict[str, Drawn] = {}
+    with Folder(cache.parent) as parent, parent.sub(f"{cache.name}/{digest}") as book:
+        document = pdfium.PdfDocument(data)
+        try:
+            for pdf_page in pages:
+                page = document[pdf_page - 1]
+                width, height = page.get_width(), page.get_height()
+                # A page without colour (most of a book) is drawn in gray by PDFium itself: one
+                # channel, and fewer shades at the edges of the type than a conversion leaves.
+                glance = page.render(scale=200 / max(width, height)).to_pil().convert("RGB")
+                gray = ImageChops.difference(glance, glance.convert("L").convert("RGB")).getbbox() is None
+                scale, large_width, large_height = drawn_size(width, height)
+                large = page.render(scale=scale, grayscale=gray).to_pil()
+                if large.size != (large_width, large_height):  # a pixel more where scale × width is 1,600.0000001
+                    large = large.resize((large_width, large_height), resample=1)
+                for size in SIZES:
+                    factor = size / SIZES[-1]
+                    picture = large if size == SIZES[-1] else large.resize(
+                        (max(1, round(large.width * factor)), max(1, round(large.height * factor))), resample=1)  # LANCZOS
+                    encoded = _webp(picture)
+                    name = f"{pdf_page}-{size}.webp"
+                    part = f"{os.getpid()}.{os.urandom(6).hex()}.part"
+                    book.write_new(part, encoded)  # 0644: published, read by a web server
+                    book.move_in(book, part, name)
+                    info = book.stat(name)
+                    assert info is not None
+                    drawn[f"{digest}/{name}"] = (hashlib.sha256(encoded).hexdigest(), *_stamp(info))
+                    fault("drawing")
+                page.close()
+        finally:
+            document.close()
+    return drawn
 
 
-def _webp(picture) -> bytes:
+def _webp(picture: Any) -> bytes:
     """The smaller of lossless and lossy WebP: a page of type drawn at 1600 px is smaller
     lossless, and sharp (measured: 119 KB against 304 KB lossy); scaled down to 800 px, or a
     photograph, it is smaller lossy (126 KB against 166 KB)."""
@@ -234,28 +524,3 @@ def _webp(picture) -> bytes:
     lossy = io.BytesIO()
     picture.save(lossy, "WEBP", quality=QUALITY, method=4)
     return min(lossless.getvalue(), lossy.getvalue(), key=len)
-
-
-def _from_folder(folder: Path, record: Printed | None, problems: Collector) -> Facsimile:
-    """Pictures the editor made (a scan): used as they are, one size, named by print page."""
-    found = {file.stem: file for file in sorted(folder.iterdir())
-             if file.suffix.lower() in IMAGE_KINDS and file.is_file() and not file.is_symlink()}
-    if record:
-        pairs = [(page.label, page.name) for page in record.pages if page.label in found]
-    else:
-        pairs = [(label, label) for label in sorted(found, key=lambda x: (len(x), x))
-                 if re.fullmatch(r"[0-9A-Za-z]{1,12}", label)]
-    result = Facsimile()
-    digest = hashlib.blake2b(digest_size=12)
-    for label, name in pairs:
-        file = found[label]
-        data = read_regular(file, limit=64 * 2**20)
-        digest.update(data)
-        size = image_size(data)
-        if size is None:
-            problems.error(file, None, "not a PNG, JPEG or WebP picture")
-            continue
-        site = f"{FOLDER}/img/{name}{file.suffix.lower()}"
-        result.pages.append(PageImage(name, label, {size[0]: site}, size[0], size[1], picture=file))
-    result.digest = digest.hexdigest()
-    return result

@@ -68,6 +68,8 @@ def _kind(mode: int) -> str:
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
+    if stat.S_ISREG(mode):
+        return "a file"
     return "not a regular file"
 
 
@@ -179,6 +181,37 @@ class Folder:
 
     def exists(self, name: str) -> bool:
         return self.kind(name) is not None
+
+    def stat(self, name: str) -> os.stat_result | None:
+        """The entry `name` itself (a link is not followed), or None where nothing is."""
+        parent, last = self._parent(name)
+        try:
+            return os.stat(last, dir_fd=parent.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        finally:
+            if parent is not self:
+                parent.close()
+
+    def open_file(self, name: str) -> int:
+        """A descriptor for reading the regular file `name` (the caller closes it); a link,
+        FIFO, device or folder there is refused. What is checked through it is what is read."""
+        parent, last = self._parent(name)
+        try:
+            try:
+                fd = os.open(last, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=parent.fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.EMLINK):
+                    raise Refused(self.path / name, "is a symbolic link: refused") from None
+                raise
+        finally:
+            if parent is not self:
+                parent.close()
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            raise Refused(self.path / name, f"is {_kind(mode)}: only regular files are read")
+        return fd
 
     def names(self) -> list[str]:
         """The entries of this folder (no `.`/`..`), sorted."""
@@ -326,6 +359,18 @@ class Folder:
             if parent is not self:
                 parent.close()
 
+    def remove_folder(self, name: str) -> None:
+        """Remove the empty folder `name` (a link there is refused, never followed)."""
+        parent, last = self._parent(name)
+        try:
+            info = os.stat(last, dir_fd=parent.fd, follow_symlinks=False)
+            if not stat.S_ISDIR(info.st_mode):
+                raise Refused(self.path / name, f"is {_kind(info.st_mode)}, not a folder: not removed")
+            os.rmdir(last, dir_fd=parent.fd)
+        finally:
+            if parent is not self:
+                parent.close()
+
     def remove(self, name: str) -> None:
         """Remove a regular file or a link (never what a link points to); absent is fine."""
         parent, last = self._parent(name)
@@ -359,6 +404,11 @@ def _read_fd(fd: int, path: Path | str, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def read_open(fd: int, path: Path | str, limit: int = READ_LIMIT) -> bytes:
+    """The bytes of the regular file open at `fd` (from `Folder.open_file`), which it closes."""
+    return _read_fd(fd, path, limit)
 
 
 def _write_fd(fd: int, data: bytes) -> None:
@@ -434,11 +484,12 @@ def inside(root: Path, path: Path) -> PurePosixPath | None:
         return None
 
 
-def lock(folder: Folder, name: str) -> int | None:
+def lock(folder: Folder, name: str, wait: bool = False) -> int | None:
     """Hold an exclusive lock on the file `name` in `folder` (released when the process ends,
-    however it ends); None if another process holds it. The file is created if absent; a link
-    or anything but a regular file there is refused, never opened (a planted link to a file of
-    the editor's would otherwise be truncated). The holder's pid is written into it."""
+    however it ends); None if another process holds it (with `wait`: once it has let go). The
+    file is created if absent; a link or anything but a regular file there is refused, never
+    opened (a planted link to a file of the editor's would otherwise be truncated). The
+    holder's pid is written into it."""
     try:
         import fcntl  # noqa: PLC0415 - POSIX only
     except ImportError:
@@ -460,10 +511,13 @@ def lock(folder: Folder, name: str) -> int | None:
         reason = "has other names (hard links)" if stat.S_ISREG(info.st_mode) else f"is {_kind(info.st_mode)}"
         raise Refused(folder.path / name, f"{reason}: refused (the lock file)")
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
     except BlockingIOError:
         os.close(fd)
         return None
+    except BaseException:  # Ctrl+C while waiting
+        os.close(fd)
+        raise
     os.ftruncate(fd, 0)
     os.pwrite(fd, str(os.getpid()).encode(), 0)
     return fd

@@ -55,11 +55,32 @@ class LineBreak:
     hard: bool = True
 
 
+def printed_number(label: str) -> str:
+    """The number a note's label says is printed: the label itself ("8"), without the mark of a
+    note printed without a reference ("-8") and without what keeps it unique ("1~229": note 1 of
+    page 229, where notes are numbered per page)."""
+    return label.removeprefix("-").split("~", 1)[0]
+
+
+def unreferenced(label: str) -> bool:
+    """A note the print gives no reference to ("[^-8]"): its reference in the source only says
+    where it belongs, and is shown as nothing."""
+    return label.startswith("-")
+
+
 @dataclass(frozen=True, slots=True)
 class NoteRef:
     """A reference to note `label` (its print number); `ref_id` is this reference's own id."""
     label: str
     ref_id: str
+
+    @property
+    def number(self) -> str:
+        return printed_number(self.label)
+
+    @property
+    def silent(self) -> bool:
+        return unreferenced(self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +178,7 @@ class Block:
     start: int | None = None  # a numbered list's first number
     tight: bool = True  # a list whose items are single lines (no paragraphs inside)
     level: int = 0  # a heading's level
+    key: str = ""  # where it stands: "s6-1/3" (its section, its place), "fn-8/0" (a note's): unique in its chapter
 
 
 @dataclass(slots=True)
@@ -194,11 +216,16 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    label: str         # the print number, kept as printed ("8")
+    label: str         # the print number, kept as printed ("8"; "1~229", "-8": see printed_number)
     anchor: str        # id-safe form of the label
     content: tuple[Block, ...]  # its paragraphs
     text: str
     line: int
+
+    @property
+    def number(self) -> str:
+        """The note's number as printed."""
+        return printed_number(self.label)
 
 
 def block_refs(block: Block) -> list[NoteRef]:

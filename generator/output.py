@@ -30,6 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.files import Folder, Refused, lock, lock_holder, read_regular
+
 MARKER = ".edition-site"
 SEARCH_FOLDER = "pagefind"  # wholly the indexer's: not listed in the marker, never foreign
 
@@ -92,7 +94,7 @@ class Stage:
         self.root, self.files, self.full = root, files, full
         self.changed: set[str] = set()  # site paths written or removed here: how it will differ
 
-    def write(self, path: str, content: str | bytes) -> None:
+    def write(self, path: str, content: str | bytes | Path) -> None:
         if self.full and path in self.changed:
             raise OutputError(f"{path}: error: two outputs write the same file")
         write_into(self.root, path, content)
@@ -101,16 +103,24 @@ class Stage:
     def copy(self, source: Path, path: str) -> None:
         self.write(path, source.read_bytes())
 
-    def link(self, source: Path, path: str) -> None:
-        """A large file that does not change (a facsimile picture from the cache): a hard link,
-        a copy where the cache is on another file system."""
+    def link_open(self, fd: int, path: str) -> None:
+        """A large file that does not change (a facsimile picture), open at `fd` and checked
+        through it: a hard link to that very file (Linux links an open file by its /proc name,
+        so a link planted at its name meanwhile is not what is published), else a copy of it."""
+        target = site_file(self.root, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.full and path in self.changed:
+            raise OutputError(f"{path}: error: two outputs write the same file")
+        target.unlink(missing_ok=True)
         try:
-            target = site_file(self.root, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target, follow_symlinks=False)
-            self.wrote(path)
+            os.link(f"/proc/self/fd/{fd}", target)  # follows the magic link to the open file itself
         except OSError:
-            self.copy(source, path)
+            chunks, offset = [], 0
+            while chunk := os.pread(fd, 1 << 20, offset):
+                chunks.append(chunk)
+                offset += len(chunk)
+            _write_new(target, b"".join(chunks))
+        self.wrote(path)
 
     def wrote(self, path: str) -> None:
         """`path` was written into the stage (here, or by a worker process)."""
@@ -147,10 +157,30 @@ class Site:
                               f"(no {MARKER} file in it); choose an empty or new --out folder")
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.lock_file = hold_lock(self.beside("lock"), self.out)
-        for kind in ("new-", "old-", "pagefind-"):  # a killed build's: under our lock, nobody's
-            for leftover in self.out.parent.glob(f".{self.name}.{kind}*"):
-                self.discard(leftover)
+        try:
+            self._check_beside()
+            for kind in ("new-", "old-", "pagefind-"):  # a killed build's: under our lock, nobody's
+                for leftover in self.out.parent.glob(f".{self.name}.{kind}*"):
+                    self.discard(leftover)
+        except BaseException:
+            self.close()
+            raise
         return self
+
+    def _check_beside(self) -> None:
+        """What the tool keeps beside the site (the spare, a killed build's stages) is a folder
+        of its own: a link or a file at such a name is the editor's or planted, and is neither
+        entered nor removed: the build stops and names it."""
+        wrong = []
+        for entry in os.scandir(self.out.parent):
+            name = entry.name
+            ours = name == f".{self.name}.spare" or any(name.startswith(f".{self.name}.{kind}")
+                                                         for kind in ("new-", "old-", "pagefind-"))
+            if ours and (entry.is_symlink() or not entry.is_dir(follow_symlinks=False)):
+                wrong.append(f"{entry.path}: error: is {'a symbolic link' if entry.is_symlink() else 'not a folder'}, "
+                             f"where `edition build` keeps a folder of its own: move it elsewhere")
+        if wrong:
+            raise OutputError("\n".join(wrong))
 
     def close(self) -> None:
         if self.lock_file is not None:
@@ -185,18 +215,25 @@ class Site:
         self.known[marker.generation] = marker
 
     def foreign_files(self) -> list[str]:
-        """Files in the published folder that no build put there (the search index is all ours)."""
+        """Files in the published folder that no build put there (the search index is all ours),
+        and every symbolic link (a build writes none: one there would be published as it is)."""
         marker = self.live()
         if marker is None:
             return []
         found = []
-        for folder, subfolders, files in os.walk(self.out):
-            relative = os.path.relpath(folder, self.out).replace(os.sep, "/")
-            prefix = "" if relative == "." else relative + "/"
-            if not prefix:
-                subfolders[:] = [name for name in subfolders if name != SEARCH_FOLDER]
-            found += [prefix + name for name in files if prefix + name not in marker.files and prefix + name != MARKER]
-            found += [prefix + name for name in subfolders if os.path.islink(os.path.join(folder, name))]
+        folders = [("", str(self.out))]
+        while folders:
+            prefix, folder = folders.pop()
+            with os.scandir(folder) as entries:  # each entry's type without a system call per file
+                for entry in entries:
+                    path = prefix + entry.name
+                    if entry.is_symlink():
+                        found.append(path)
+                    elif entry.is_dir(follow_symlinks=False):
+                        if path != SEARCH_FOLDER:
+                            folders.append((path + "/", entry.path))
+                    elif path not in marker.files and path != MARKER:
+                        found.append(path)
         return sorted(found)
 
     # ---- staging ------------------------------------------------------------------------------
@@ -209,14 +246,14 @@ class Site:
         if full or live is None:
             return Stage(root, set(), full=True)
         spare = self.beside("spare")
-        marker = self.marker(spare) if spare.is_dir() else None
+        marker = self.marker(spare) if spare.is_dir() and not spare.is_symlink() else None
         if marker is not None and marker.behind == live.generation:
             os.rmdir(root)
             os.replace(spare, root)  # a killed build leaves it as a `new-` leftover: never trusted again
             for path in marker.differs:
                 _sync(self.out, root, path)
         else:
-            if spare.exists():
+            if spare.exists() or spare.is_symlink():
                 self.discard(spare)
             link_tree(self.out, root)
         return Stage(root, set(live.files), full=False)
@@ -287,10 +324,13 @@ def site_file(root: Path, path: str) -> Path:
     return root.joinpath(*parts)
 
 
-def write_into(root: Path, path: str, content: str | bytes) -> None:
-    """Write one file of a stage (also from worker processes). A new file every time, never an
+def write_into(root: Path, path: str, content: str | bytes | Path) -> None:
+    """Write one file of a stage (also from worker processes); `content` a Path: a copy of that
+    file (a chapter's picture; only a regular file is read). A new file every time, never an
     existing one rewritten: a stage shares its files with the live site through hard links."""
     target = site_file(root, path)
+    if isinstance(content, Path):
+        content = read_regular(content, limit=64 * 2**20)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         _write_new(target, data)
@@ -406,22 +446,20 @@ def _exchange_call(a: Path, b: Path) -> bool:
 # ---- one build at a time --------------------------------------------------------------------
 
 def hold_lock(path: Path, out: Path) -> int | None:
-    """Hold an exclusive lock on `path` (released when the process ends, however it ends)."""
+    """Hold an exclusive lock on `path` (released when the process ends, however it ends). A
+    link or anything but a file there is refused, never opened (files.lock)."""
+    folder = Folder(path.parent)
     try:
-        import fcntl  # noqa: PLC0415 - POSIX only
-    except ImportError:
-        return None  # Windows: no lock (documented)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
-        os.close(fd)
-        raise OutputError(f"{out}: error: another `edition` process "
-                          f"(pid {holder}) is building into this folder; try again when it has finished") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
+        held = lock(folder, path.name)
+        if held is None:
+            raise OutputError(f"{out}: error: another `edition` process (pid {lock_holder(folder, path.name)}) is "
+                              "building into this folder; try again when it has finished")
+    except Refused as exc:
+        raise OutputError(f"{exc.path}: error: {exc.reason}: the lock beside the site is a file of the "
+                          "build's own; move it elsewhere") from None
+    finally:
+        folder.close()
+    return None if held < 0 else held
 
 
 def fault(point: str) -> None:

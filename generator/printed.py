@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from generator.characters import FORBIDDEN, describe
 from generator.diagnostics import Collector, Diagnostic
-from generator.files import read_regular
+from generator.files import Folder, Missing, Refused
 from generator.model import (
     Addition,
     Block,
@@ -40,10 +45,13 @@ REVIEW = "review"
 LINES_SUFFIX = ".lines.json"
 # What a repair may add or take away: spaces, hyphens (soft, hard, non-breaking).
 _IGNORED = frozenset(" \t\n\r\u00a0\u2009\u202f-\u00ad\u2010\u2011\u00ac\ufffe\x02")
+_MARKS = str.maketrans("", "", "\ufffe\x02")  # PDFium's marks of a line-end hyphen: not characters of the text
 # A block is looked for this far (skeleton characters, about two pages) after the one before:
 # a short heading must not be found in a later chapter.
 _WINDOW = 8000
 _SAFE_NAME = re.compile(r"[0-9A-Za-z]{1,12}")
+ROLES = ("body", "note", "head", "foot", "")
+LIMIT = 256 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +72,32 @@ class PrintedPage:
     height: float = 0.0
 
 
+@dataclass
+class _Stream:
+    """The printed lines of one role (body or notes) as one skeleton string."""
+    lines: list[tuple[int, Line]] = field(default_factory=list)   # (page index, line)
+    starts: list[int] = field(default_factory=list)                # skeleton offset of each line
+    where: list[list[int]] = field(default_factory=list)           # per line: skeleton char → text index
+    text: str = ""
+    page_start: dict[int, int] = field(default_factory=dict)       # page index → offset of its first line
+
+
 @dataclass(frozen=True)
 class Printed:
+    """The print as ingest recorded it, read once by `load()`: its pages, looked up by label and
+    name, and its body and note lines as skeleton strings (what `align` searches)."""
     pages: tuple[PrintedPage, ...]
     digest: str       # of the files read: part of what the pages rendered from it depend on
-    by_label: dict[str, PrintedPage] = field(default_factory=dict, compare=False)  # the first page of each label
-    by_name: dict[str, PrintedPage] = field(default_factory=dict, compare=False)
+    by_label: dict[str, PrintedPage] = field(default_factory=dict, compare=False, repr=False)  # the first of each label
+    by_name: dict[str, PrintedPage] = field(default_factory=dict, compare=False, repr=False)
+    streams: dict[str, _Stream] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for page in self.pages:
             self.by_label.setdefault(page.label, page)
             self.by_name[page.name] = page
+        for role in ("body", "note"):
+            self.streams[role] = _stream(self.pages, role)
 
     def page(self, label: str) -> PrintedPage | None:
         return self.by_label.get(label)
@@ -84,62 +107,180 @@ class Printed:
         return any(mark.known and mark.printed in self.by_label for mark in chapter.page_breaks)
 
 
-def lines_files(root: Path) -> list[Path]:
-    return sorted((root / REVIEW).glob(f"*{LINES_SUFFIX}")) if (root / REVIEW).is_dir() else []
+def review_folder(root: Folder) -> Folder | None:
+    """The content folder's `review/`, reached without following a link; None if there is none."""
+    try:
+        return root.sub(REVIEW)
+    except Missing:
+        return None
 
 
-def load(root: Path, problems: Collector) -> Printed | None:
-    """The printed pages recorded by every ingest of this edition (in file name order), or None."""
+def stamp(root: Folder) -> tuple[tuple[str, int, int, int], ...]:
+    """What changes when a lines file does (cheap: no file is read). A link or a folder where
+    review/ should be is `load`'s to report."""
+    try:
+        review = review_folder(root)
+    except OSError:
+        return (("?", 0, 0, 0),)
+    if review is None:
+        return ()
+    with review:
+        stamps = []
+        for name in review.names():
+            if name.endswith(LINES_SUFFIX):
+                info = os.stat(name, dir_fd=review.fd, follow_symlinks=False)
+                stamps.append((name, info.st_mtime_ns, info.st_size, info.st_ino))
+        return tuple(stamps)
+
+
+def load(root: Folder, problems: Collector) -> Printed | None:
+    """The printed pages recorded by every ingest of this edition (`review/*.lines.json`, in
+    name order), each file checked against the form ingest writes; or None. Every problem is
+    reported with the file's path and where in it."""
+    try:
+        review = review_folder(root)
+    except OSError as exc:
+        problems.error(root.path / REVIEW, None, f"cannot be read: {exc}")
+        return None
+    if review is None:
+        return None
     pages: list[PrintedPage] = []
     digest = hashlib.blake2b(digest_size=16)
     names: set[str] = set()
-    for path in lines_files(root):
-        try:
-            data = read_regular(path, limit=256 * 2**20)
-            digest.update(data)
-            recorded = json.loads(data)
-            for page in recorded["pages"]:
-                label = str(page.get("page") or "?")
-                name = label if _SAFE_NAME.fullmatch(label) and label not in names else f"p{len(pages) + 1}"
-                names.add(name)
-                lines = tuple(Line(int(line["n"]), str(line["text"]), str(line.get("role", "")))
-                              for line in page["lines"])
-                pages.append(PrintedPage(len(pages), label, name, lines, page.get("pdf_page"),
-                                         float(page.get("width", 0)), float(page.get("height", 0))))
-        except OSError as exc:
-            problems.error(path, None, f"cannot read: {exc.strerror or exc}")
-        except (ValueError, KeyError, TypeError) as exc:
-            problems.error(path, None, f"not a lines file written by `edition ingest` ({exc}); "
-                                       "ingest again or delete it")
+    with review:
+        for name in review.names():
+            if not name.endswith(LINES_SUFFIX):
+                continue
+            path = review.path / name
+            try:
+                data = review.read(name, limit=LIMIT)
+            except Refused as exc:
+                problems.error(path, None, f"{exc.reason} (a lines file is read only as a file of its own)")
+                continue
+            except OSError as exc:
+                problems.error(path, None, f"cannot read: {exc.strerror or exc}")
+                continue
+            digest.update(name.encode() + b"\0" + data)
+            found = Collector()
+            recorded = _pages(data, path, found)
+            if found.items:
+                problems.items += found.items
+                continue
+            for page in recorded:
+                label = page["label"]
+                page_name = label if _SAFE_NAME.fullmatch(label) and label not in names else f"p{len(pages) + 1}"
+                names.add(page_name)
+                pages.append(PrintedPage(len(pages), label, page_name, page["lines"], page["pdf_page"],
+                                         page["width"], page["height"]))
     return Printed(tuple(pages), digest.hexdigest()) if pages else None
 
 
-_CACHE: dict[Path, tuple[tuple, Printed | None, list[Diagnostic]]] = {}
+class _Wrong(Exception):
+    """A value of a lines file that is not what ingest writes there."""
 
 
-def cached(root: Path, problems: Collector | None = None) -> Printed | None:
-    """`load`, once per process while the lines files stay the same (a preview builds again
-    and again, a worker process renders many chapters); `problems` hears of the files' problems."""
-    files = lines_files(root)
-    stamps = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
-    if root not in _CACHE or _CACHE[root][0] != stamps:
-        found = Collector()
-        _CACHE[root] = (stamps, load(root, found), found.items)
-    if problems is not None:
-        problems.items += _CACHE[root][2]
-    return _CACHE[root][1]
+_AGAIN = "; ingest again, or delete the file"
 
 
-def warnings(chapter: Chapter, printed: Printed | None) -> list[Diagnostic]:
+def _pages(data: bytes, path: Path, problems: Collector) -> list[dict[str, Any]]:
+    """The pages of one lines file, each value checked; what is wrong is reported (at most a
+    dozen problems per file, then how many more)."""
+    try:
+        recorded = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.error(path, None, f"not UTF-8 text (at byte {exc.start}){_AGAIN}")
+        return []
+    except RecursionError:
+        problems.error(path, None, f"nested too deeply: not a lines file written by `edition ingest`{_AGAIN}")
+        return []
+    except json.JSONDecodeError as exc:
+        problems.error(path, exc.lineno, f"not JSON ({exc.msg}, column {exc.colno}): not a lines file written by "
+                                         f"`edition ingest`{_AGAIN}")
+        return []
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("pages"), list):
+        problems.error(path, None, f"not a lines file written by `edition ingest` (no list of \"pages\"){_AGAIN}")
+        return []
+    pages: list[dict[str, Any]] = []
+    wrong: list[str] = []
+    for number, page in enumerate(recorded["pages"]):
+        where = f"pages[{number}]"
+        try:
+            pages.append(_page(page, where))
+        except _Wrong as exc:
+            wrong.append(f"{where}{exc}")
+    for message in wrong[:12]:
+        problems.error(path, None, f"{message}{_AGAIN}")
+    if len(wrong) > 12:
+        problems.error(path, None, f"and {len(wrong) - 12} more pages like these{_AGAIN}")
+    return pages
+
+
+def _page(page: object, where: str) -> dict[str, Any]:
+    if not isinstance(page, dict):
+        raise _Wrong(f" must be an object (a page), not {_shown(page)}")
+    label = page.get("page")
+    if label is None:
+        label = "?"
+    elif isinstance(label, int) and not isinstance(label, bool) and label >= 0:
+        label = str(label)
+    elif not isinstance(label, str) or not label.strip() or FORBIDDEN.search(label) or len(label) > 64:
+        raise _Wrong(f".page must be its print page number as printed (\"229\", \"XII\", \"?\"), not {_shown(label)}")
+    pdf_page = page.get("pdf_page")
+    if pdf_page is not None and (not isinstance(pdf_page, int) or isinstance(pdf_page, bool) or pdf_page < 1):
+        raise _Wrong(f".pdf_page must be a whole number from 1 (a page of the PDF), not {_shown(pdf_page)}")
+    sizes = []
+    for key in ("width", "height"):
+        value = page.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise _Wrong(f".{key} must be a size in points (a number from 0), not {_shown(value)}")
+        sizes.append(float(value))
+    lines = page.get("lines")
+    if not isinstance(lines, list):
+        raise _Wrong(f".lines must be a list of the page's lines, not {_shown(lines)}")
+    return {"label": label.strip(), "pdf_page": pdf_page, "width": sizes[0], "height": sizes[1],
+            "lines": tuple(_line(line, f".lines[{index}]") for index, line in enumerate(lines))}
+
+
+def _line(line: object, where: str) -> Line:
+    if not isinstance(line, dict):
+        raise _Wrong(f"{where} must be an object (a printed line), not {_shown(line)}")
+    number, text, role = line.get("n"), line.get("text"), line.get("role", "")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        raise _Wrong(f"{where}.n must be the line's number on its page (a whole number), not {_shown(number)}")
+    if not isinstance(text, str):
+        raise _Wrong(f"{where}.text must be the line's text, not {_shown(text)}")
+    text = text.translate(_MARKS)
+    if found := FORBIDDEN.search(text):
+        raise _Wrong(f"{where}.text holds {describe(found.group())}, which XML and HTML forbid")
+    if role not in ROLES:
+        raise _Wrong(f"{where}.role must be one of {', '.join(repr(r) for r in ROLES)}, not {_shown(role)}")
+    return Line(number, text, role)
+
+
+def _shown(value: object) -> str:
+    """A wrong value as the message shows it: short, its type named."""
+    kind = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "an object",
+            type(None): "null"}.get(type(value), type(value).__name__)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str | int | float | bool) or value is None else ""
+    return f"{text} ({kind})" if text and len(text) <= 40 else kind
+
+
+def align(chapter: Chapter, printed: Printed | None) -> Alignment | None:
+    """Where each block of `chapter` stands in the print; None for a chapter the record does not
+    hold (not from the ingested book, or from pages ingest did not record)."""
+    if printed is None or not printed.holds(chapter):
+        return None
+    return _align(chapter, printed)
+
+
+def warnings(chapter: Chapter, alignment: Alignment | None) -> list[Diagnostic]:
     """Blocks of a chapter the recorded print no longer holds (edited by hand since ingest):
     the diplomatic view leaves them out, and the editor hears of it once."""
-    if printed is None or not printed.holds(chapter):
-        return []  # a chapter not from the ingested book (or from pages ingest did not record)
-    missing = align(chapter, printed).missing
-    if not missing:
+    if alignment is None or not alignment.missing:
         return []
-    lines = ", ".join(str(block.line) for block in missing[:8]) + (" …" if len(missing) > 8 else "")
-    return [Diagnostic(str(chapter.path), missing[0].line or None, "warning",
+    missing = list(alignment.missing.values())
+    lines = ", ".join(str(line) for line in missing[:8]) + (" …" if len(missing) > 8 else "")
+    return [Diagnostic(str(chapter.path), missing[0] or None, "warning",
                        f"{len(missing)} block(s) no longer match the printed lines ingest recorded (edited "
                        f"since?): the diplomatic view shows the reading text there (lines {lines})")]
 
@@ -163,16 +304,18 @@ class Placed:
     breaks: tuple[tuple[int, bool], ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Alignment:
-    """Each block of a chapter that the print holds (by the identity of its content tuple, for
-    the one render that asks), and the blocks it could not find."""
-    placed: dict[int, tuple[tuple[Inline, ...], Placed]] = field(default_factory=dict)
-    missing: list[Block] = field(default_factory=list)
+    """Where one chapter's blocks stand in the print: each block's printed form by its key
+    (`Block.key`; a section's title by the section's id), and the blocks the print no longer
+    holds (key → source line). Plain data, computed once when the chapter is loaded; how it was
+    found is this module's business, and another source (the lines ingest took each block from,
+    an editor's corrections) can give the same data instead."""
+    placed: dict[str, Placed] = field(default_factory=dict)
+    missing: dict[str, int] = field(default_factory=dict)
 
-    def of(self, content: tuple[Inline, ...]) -> Placed | None:
-        found = self.placed.get(id(content))
-        return found[1] if found and found[0] is content else None
+    def of(self, key: str) -> Placed | None:
+        return self.placed.get(key) if key else None
 
 
 def stream(content: tuple[Inline, ...]) -> str:
@@ -183,7 +326,7 @@ def stream(content: tuple[Inline, ...]) -> str:
         if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, NoteRef):
-            out.append(node.label)
+            out.append("" if node.silent else node.number)
         elif isinstance(node, LineBreak):
             out.append(" ")
         elif isinstance(node, Styled | Link):
@@ -207,93 +350,65 @@ def _skeleton(text: str) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
-@dataclass
-class _Stream:
-    """The printed lines of one role (body or notes) as one skeleton string."""
-    lines: list[tuple[int, Line]] = field(default_factory=list)   # (page index, line)
-    starts: list[int] = field(default_factory=list)                # skeleton offset of each line
-    where: list[list[int]] = field(default_factory=list)           # per line: skeleton char → text index
-    text: str = ""
-    page_start: dict[int, int] = field(default_factory=dict)       # page index → offset of its first line
+def _stream(pages: tuple[PrintedPage, ...], role: str) -> _Stream:
+    built, parts, offset = _Stream(), [], 0
+    for page in pages:
+        built.page_start.setdefault(page.index, offset)
+        for line in page.lines:
+            if line.role != role:
+                continue
+            skeleton, where = _skeleton(line.text)
+            built.lines.append((page.index, line))
+            built.starts.append(offset)
+            built.where.append(where)
+            parts.append(skeleton)
+            offset += len(skeleton)
+    built.text = "".join(parts)
+    return built
 
 
-_STREAMS: dict[tuple[str, str], _Stream] = {}
-
-
-def _stream_of(printed: Printed, role: str) -> _Stream:
-    key = (printed.digest, role)
-    if key not in _STREAMS:
-        if len(_STREAMS) > 8:
-            _STREAMS.clear()
-        built, parts, offset = _Stream(), [], 0
-        for page in printed.pages:
-            built.page_start.setdefault(page.index, offset)
-            for line in page.lines:
-                if line.role != role:
-                    continue
-                skeleton, where = _skeleton(line.text)
-                built.lines.append((page.index, line))
-                built.starts.append(offset)
-                built.where.append(where)
-                parts.append(skeleton)
-                offset += len(skeleton)
-        built.text = "".join(parts)
-        _STREAMS[key] = built
-    return _STREAMS[key]
-
-
-def align(chapter: Chapter, printed: Printed) -> Alignment:
+def _align(chapter: Chapter, printed: Printed) -> Alignment:
     """Find each block of `chapter` in the print, in reading order from the chapter's first page."""
     result = Alignment()
-    body, notes = _stream_of(printed, "body"), _stream_of(printed, "note")
+    body, notes = printed.streams["body"], printed.streams["note"]
     first = next((p.printed for p in chapter.page_breaks if p.known), None)
     start_page = printed.page(first) if first else None
     body_start = body.page_start.get(start_page.index, 0) if start_page else 0
     note_start = notes.page_start.get(start_page.index, 0) if start_page else 0
     cursor = body_start
-    for content, block in _units(chapter):
-        cursor = _place(content, block, body, cursor, result, window=_WINDOW)
+    for key, content, line in _units(chapter):
+        cursor = _place(key, content, line, body, cursor, result, window=_WINDOW)
     for note in chapter.notes.values():
-        for block in note.content:
+        for index, block in enumerate(note.content):
             if block.kind == "paragraph":
                 # A note is printed with its number first; notes are looked for independently of
                 # each other (their order in the source need not be the print's): at the foot of
                 # the pages, else among the body lines (endnotes under "Anmerkungen").
-                opening = block is note.content[0]
-                prefixes = [(Text(note.label),), (Text(note.label + "."),)] if opening else [()]  # "8 …", "8. …"
+                prefixes = [(Text(note.number),), (Text(note.number + "."),)] if index == 0 else [()]  # "8 …", "8. …"
                 tries = [(printed_notes, start, prefix) for printed_notes, start in ((notes, note_start), (body, body_start))
                          for prefix in prefixes]
                 for number, (lines, start, prefix) in enumerate(tries, 1):
-                    if _place(block.content, block, lines, start, result, window=len(lines.text), prefix=prefix,
-                              report=number == len(tries)) >= 0:
+                    if _place(block.key, block.content, block.line, lines, start, result, window=len(lines.text),
+                              prefix=prefix, report=number == len(tries)) >= 0:
                         break
     return result
 
 
-_LAST: list[tuple[Chapter, str, Alignment]] = []
-
-
-def aligned(chapter: Chapter, printed: Printed) -> Alignment:
-    """`align`, kept for the chapter being rendered (its pages are rendered one after another)."""
-    if not _LAST or _LAST[0][0] is not chapter or _LAST[0][1] != printed.digest:
-        _LAST[:] = [(chapter, printed.digest, align(chapter, printed))]
-    return _LAST[0][2]
-
-
-def _units(chapter: Chapter):
-    """(content, block) of every printed text in the chapter, in reading order: section
-    titles, paragraphs, and the paragraphs inside quotes and lists."""
-    def walk(blocks):
+def _units(chapter: Chapter) -> Iterator[tuple[str, tuple[Inline, ...], int]]:
+    """(key, content, line) of every printed text in the chapter, in reading order: section
+    titles (the introduction's is the chapter's), paragraphs, and the paragraphs and headings
+    inside quotes and lists."""
+    def walk(blocks: list[Block] | tuple[Block, ...]) -> Iterator[tuple[str, tuple[Inline, ...], int]]:
         for block in blocks:
             if block.kind in ("paragraph", "heading"):
-                yield block.content, block
+                yield block.key, block.content, block.line
             yield from walk(block.children)
     for section in ([chapter.intro] if chapter.intro else []) + chapter.sections:
-        yield section.title, Block("heading", section.title, line=section.line)
+        yield section.id, section.title, section.line
         yield from walk(section.blocks)
 
 
-def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: int, result: Alignment,
+def _place(key: str, content: tuple[Inline, ...], line_number: int, printed: _Stream, cursor: int, result: Alignment,
            window: int, prefix: tuple[Inline, ...] = (), report: bool = True) -> int:
     """Find one block from `cursor` on; returns where its text ends in the print (the cursor
     unchanged for a block without printed text; -1 for one not found if not `report`ed)."""
@@ -307,7 +422,7 @@ def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: 
         if not report:
             return -1
         if any(not isinstance(node, PageStart) for node in content):
-            result.missing.append(block)
+            result.missing[key] = line_number
         return cursor
     end = at + len(skeleton)
     first, last = bisect_right(printed.starts, at) - 1, bisect_right(printed.starts, end - 1) - 1
@@ -333,7 +448,7 @@ def _place(content: tuple[Inline, ...], block: Block, printed: _Stream, cursor: 
             joined = offset > 0 and not full[offset - 1].isspace() and not full[offset - 1] == "\u00ad"
             if offset - shift >= 0:
                 breaks.append((offset - shift, joined))
-    result.placed[id(content)] = (content, Placed(tuple(pieces), tuple(breaks)))
+    result.placed[key] = Placed(tuple(pieces), tuple(breaks))
     return end
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generator.characters import FORBIDDEN, describe
 from generator.diagnostics import Collector
 
 T = TypeVar("T")
@@ -143,6 +144,8 @@ def _convert(hint: Any, value: Any, file: Path, lines: Lines, problems: Collecto
             return wrong("text in quotes")
         if CONTROL.search(value):
             return wrong("one line of text (no line breaks or control characters)")  # BibTeX, RIS, headers
+        if found := FORBIDDEN.search(value):  # C1 controls, noncharacters: TEI would not be well-formed
+            return wrong(f"text without {describe(found.group())}, which XML and HTML forbid")
         return value
     if hint is bool:
         return value if isinstance(value, bool) else wrong("true or false")

@@ -18,7 +18,8 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from generator import markup, printed
+from generator import markup
+from generator.characters import forbidden_lines
 from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic
 from generator.files import read_regular
@@ -47,6 +48,8 @@ from generator.model import (
     note_refs,
     notes_shown,
     plain,
+    printed_number,
+    unreferenced,
 )
 from generator.schema import Lines, read_table
 
@@ -152,15 +155,6 @@ def slug_of(path: Path) -> str:
     return slugify(path.stem) or "kapitel"
 
 
-def read_chapter(config: Config, path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
-    """A chapter and its problems, with what the print ingest recorded says of it (blocks
-    edited since no longer match their printed lines). The build's parse step."""
-    chapter, diagnostics = load_chapter(path)
-    if chapter is not None:
-        diagnostics = diagnostics + printed.warnings(chapter, printed.cached(config.root))
-    return chapter, diagnostics
-
-
 def load_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
     """One chapter file → its model and its own problems (cacheable: depends on the file alone)."""
     problems = Collector()
@@ -178,6 +172,8 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
     except UnicodeDecodeError as exc:
         problems.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
+    for line, found in forbidden_lines(text):
+        problems.error(path, line, f"{found}: XML and HTML forbid it (TEI and the pages would not be valid); delete it")
     slug = slug_of(path)
     meta, text = front_matter(path, text, problems)
     env: dict[str, Any] = {}
@@ -376,6 +372,7 @@ class _ChapterBuilder:
                             line=self.pending[0].line, blocks=self.pending)
         for section in ([intro] if intro else []) + self.sections:
             section.seal()
+            key_blocks(section.blocks, section.id)
         return self.sections, intro
 
     # ---- nested blocks: quotes, lists, code, notes ------------------------------------------
@@ -426,11 +423,15 @@ class _ChapterBuilder:
                 i += 1
                 continue
             end = _block_end(tokens, i)
-            label = token.meta["label"]
+            label = token.meta.get("label")
+            if label is None:  # an inline note `^[…]`: refused where it is referred to (inlines)
+                i = end + 1
+                continue
             where = tokens[i + 1].map
             line = where[0] + 1 if where else 0
             self.note = Note(label, markup.label_anchor(label), (), "", line)
             content = tuple(self.blocks(tokens[i + 1:end]))
+            key_blocks(content, f"fn-{markup.label_anchor(label)}")
             self.note = None
             text = " ".join(plain(b.content) for b in _flatten(content))
             found[label] = Note(label, markup.label_anchor(label), content, text, line)
@@ -461,6 +462,9 @@ class _ChapterBuilder:
                 opener, inner = stack.pop()
                 assert opener is not None
                 stack[-1][1].append(self.close(opener, tuple(inner), line))
+            elif kind == "footnote_ref" and "label" not in token.meta:
+                self.problems.error(self.path, line, "an inline note '^[…]' has no print number: write the note as "
+                                                     "'[^8]' in the text and '[^8]: …' on a line of its own")
             elif kind == "footnote_ref":
                 out.append(NoteRef(token.meta["label"], markup.ref_id(token.meta)))
             elif kind == "edition_marker":
@@ -626,6 +630,14 @@ def _is_reading_text(node: Inline) -> bool:
     return not (isinstance(node, Text) and not node.text.strip())
 
 
+def key_blocks(blocks: tuple[Block, ...] | list[Block], prefix: str) -> None:
+    """Give each block its key: where it stands in its section or note ("s6-1/3", a quote's
+    paragraph "s6-1/3/0", a note's "fn-8/0"). The print's alignment is keyed by it (printed.py)."""
+    for index, block in enumerate(blocks):
+        block.key = f"{prefix}/{index}"
+        key_blocks(block.children, block.key)
+
+
 def _flatten(content: tuple[Block, ...]) -> list[Block]:
     out: list[Block] = []
     for block in content:
@@ -655,4 +667,10 @@ def _check_note_use(path: Path, text: str, notes: dict[str, Note], problems: Col
             defined.setdefault(m.group(1), number)
     for label, number in defined.items():
         if label not in notes:
-            problems.error(path, number, f"note [^{label}] is never referenced in the text")
+            problems.error(path, number, f"note [^{label}] is never referenced in the text" +
+                           (f" (a note printed without a reference still needs its place: write [^{label}] where it "
+                            "belongs, which shows nothing)" if unreferenced(label) else ""))
+        elif unreferenced(label):
+            problems.warning(path, number, f"note {printed_number(label)} ([^{label}]) is printed without a reference: "
+                                           "it is listed with the notes where [^" + label + "] stands, and no reference "
+                                           "is shown")

@@ -1,11 +1,14 @@
 """Parallel parsing and rendering: each worker process owns a contiguous share of the chapters.
 
-A worker parses its chapters and sends back their outlines (titles and section headings, no
-text), waits for the plan, renders its chapters' pages straight into the staged site folder and
-reports how many. Only outlines and page descriptions cross process boundaries, never the text,
-so parallelism costs little and no chapter is held twice. Workers are forked, so they start in
-milliseconds with everything imported. The parent process keeps the first share itself (one
-process per core, not one more); without fork (or with one core) it does all the work.
+A worker receives the snapshot once, as it starts (everything `load()` read but the chapters),
+parses its chapters (and places them in the print) and sends back their outlines (titles and
+section headings, no text), waits for the plan, renders its chapters' pages straight into the
+staged site folder and reports how many, with each chapter's TEI as a member of the corpus
+(the one text that crosses: the corpus is made in memory). Otherwise only outlines and page
+descriptions cross process boundaries, so parallelism costs little and no chapter is held
+twice. Workers are forked, so they start in milliseconds with everything imported. The parent
+process keeps the first share itself (one process per core, not one more); without fork (or
+with one core) it does all the work.
 """
 from __future__ import annotations
 
@@ -16,10 +19,9 @@ from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from generator.config import Config
+from generator.load import Snapshot, read_text
 from generator.output import die_with_parent, write_into
 from generator.render.site import Page, environment, render_files
-from generator.source import read_chapter
 
 
 class Workers:
@@ -27,8 +29,7 @@ class Workers:
     while the process has no other threads; the preview, which has, uses "forkserver": workers
     forked from a clean single-threaded server process started once."""
 
-    def __init__(self, files: list[Path], jobs: int, config: Config, search: tuple[str, ...] | None, progress,
-                 start: str = "fork"):
+    def __init__(self, files: list[Path], jobs: int, snapshot: Snapshot, progress, start: str = "fork"):
         self.owner: dict[Path, _Worker] = {}
         self.rendered = 0
         self.progress = progress
@@ -38,7 +39,7 @@ class Workers:
         size = -(-len(files) // jobs)
         for start_at in range(size, len(files), size):  # the first share stays with the parent
             share = files[start_at:start_at + size]
-            worker = _Worker(share, config, search, start)
+            worker = _Worker(share, snapshot, start)
             self.workers.append(worker)
             self.owner.update(dict.fromkeys(share, worker))
 
@@ -56,9 +57,9 @@ class Workers:
         for worker, share in shares.items():
             worker.connection.send((share, root))
 
-    def finish(self) -> list[str]:
-        """Wait until every worker has rendered its pages; the site paths they wrote. Re-raises
-        the first failure."""
+    def finish(self, members: dict[str, str]) -> list[str]:
+        """Wait until every worker has rendered its pages; the site paths they wrote (`members`
+        gets their chapters' TEI members). Re-raises the first failure."""
         pending = {worker.connection: worker for worker in self.workers}
         written: list[str] = []
         while pending:
@@ -68,7 +69,8 @@ class Workers:
                     self.rendered += value
                     self.progress("rendered", self.rendered, 0)
                 elif kind == "done":
-                    written += value
+                    written += value[0]
+                    members.update(value[1])
                     pending.pop(connection).process.join()  # type: ignore[call-overload]
                 else:
                     raise value
@@ -90,12 +92,12 @@ class Workers:
 
 
 class _Worker:
-    def __init__(self, files: list[Path], config: Config, search: tuple[str, ...] | None, start: str):
+    def __init__(self, files: list[Path], snapshot: Snapshot, start: str):
         context = multiprocessing.get_context(start)
         self.connection, child = context.Pipe()
         parent = os.getpid() if start == "fork" else None  # a fork server's children have another parent
         self.process = context.Process(  # type: ignore[attr-defined]
-            target=_work, args=(child, files, config, search, parent), daemon=True)
+            target=_work, args=(child, files, snapshot, parent), daemon=True)
         # A Ctrl+C between the fork and the child's ignoring it would print the child's
         # traceback: the child starts with SIGINT blocked, and unblocks it once it ignores it.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -119,8 +121,7 @@ def _receive(connection):
         return "error", RuntimeError("a build worker process died (out of memory?)")
 
 
-def _work(connection, files: list[Path], config: Config, search: tuple[str, ...] | None,
-          parent: int | None) -> None:
+def _work(connection, files: list[Path], snapshot: Snapshot, parent: int | None) -> None:
     """The worker process: parse, report outlines, render what the parent asks, report."""
     # Ctrl+C reaches the whole process group: the parent stops the build and ends the workers,
     # which must not print a traceback each. A parent killed outright takes them along.
@@ -128,26 +129,26 @@ def _work(connection, files: list[Path], config: Config, search: tuple[str, ...]
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent(parent)
     try:
-        chapters, outlines = {}, []
+        texts, outlines = {}, []
         for path in files:
-            chapter, diagnostics = read_chapter(config, path)
-            chapters[path] = chapter
-            outlines.append((path, chapter and chapter.outline(), diagnostics))
+            text, diagnostics = read_text(snapshot, path)
+            texts[path] = text
+            outlines.append((path, text and text.chapter.outline(), diagnostics))
         connection.send(("loaded", outlines))
         try:
             share, root = connection.recv()
         except EOFError:
             return  # `edition check`, or the parent found errors: nothing to render
-        written, pages = [], 0
-        items = ((page, chapters[file]) for file, page in share)
-        for site_path, text in render_files(environment(), config, [], items, search):
-            write_into(root, site_path, text)
+        written, pages, members = [], 0, dict[str, str]()
+        items = ((page, texts[file]) for file, page in share)
+        for site_path, content in render_files(environment(), snapshot, items, members):
+            write_into(root, site_path, content)
             written.append(site_path)
             pages += site_path.endswith(".html")
             if pages % 200 == 0 and site_path.endswith(".html"):
                 connection.send(("progress", 200))
         connection.send(("progress", pages % 200))
-        connection.send(("done", written))
+        connection.send(("done", (written, members)))
     except Exception as exc:  # noqa: BLE001 - any failure travels to the parent, which reports it
         try:
             connection.send(("error", exc))

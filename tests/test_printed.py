@@ -311,18 +311,19 @@ def test_every_block_of_a_book_with_endnotes_is_found_in_its_print(typeset, tmp_
     """Endnotes stand among the body lines ("Anmerkungen", numbered "12."), not at the page foot."""
     from generator import printed
     from generator.diagnostics import Collector
+    from generator.files import Folder
     from generator.source import load_chapter
 
     pdf, _ = typeset("tuning-endnotes")
     content = tmp_path / "content"
     assert run_cli("ingest", str(pdf), "--into", str(content)).returncode == 0
-    record = printed.load(content, Collector())
+    record = printed.load(Folder(content), Collector())
     assert record is not None
     for source in sorted(content.glob("*.md")):
         chapter, _ = load_chapter(source)
         assert chapter is not None and chapter.notes
         alignment = printed.align(chapter, record)
-        assert alignment.missing == [] and len(alignment.placed) > len(chapter.notes), source.name
+        assert alignment is not None and alignment.missing == {} and len(alignment.placed) > len(chapter.notes), source.name
     built = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
     assert built.returncode == 0 and "no longer match" not in built.stderr
 
@@ -359,4 +360,5 @@ def test_a_hostile_lines_file_is_escaped_or_refused(tmp_path):
     lines.write_text('{"pages": [{"lines": "nonsense"}]}', encoding="utf-8")
     broken = run_cli("build", "--content", str(content), "--out", str(site), "--no-search")
     assert broken.returncode == 1 and "Traceback" not in broken.stderr
-    assert "kleinstaaten.lines.json: error: not a lines file written by `edition ingest`" in broken.stderr
+    assert "kleinstaaten.lines.json: error: pages[0].lines must be a list of the page's lines, not \"nonsense\" (text)" \
+        in broken.stderr

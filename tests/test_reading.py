@@ -75,6 +75,26 @@ def test_on_a_phone_notes_13_and_14_open_inside_the_screen(phone, url_book, url_
         phone.keyboard.press("Escape")
 
 
+def test_on_a_phone_a_note_reference_never_opens_a_line(phone, url_book, url_site):
+    """"Ungleichheit." at a line's end and "13" alone at the start of the next (seen at 390 px):
+    a reference stands on the line of the word it follows."""
+    _, site = url_book
+    checked = 0
+    for path in pages(site)[:6]:
+        phone.goto(url_site + path)
+        apart = phone.evaluate("""() => [...document.querySelectorAll('main .para .fnref')].filter(ref => {
+            const before = ref.previousSibling || ref.parentElement.previousSibling;
+            if (!before || before.nodeType !== Node.TEXT_NODE || !before.textContent.trim()) return false;
+            const range = document.createRange();
+            const text = before.textContent.trimEnd();
+            range.setStart(before, text.length - 1); range.setEnd(before, text.length);
+            return Math.abs(range.getBoundingClientRect().bottom - ref.getBoundingClientRect().bottom) > 6;
+        }).map(ref => ref.id)""")
+        checked += phone.locator("main .para .fnref").count()
+        assert apart == [], (path, apart)
+    assert checked >= 20
+
+
 def test_on_a_phone_no_page_scrolls_sideways_and_every_note_opens_inside_the_screen(phone, url_book, url_site):
     _, site = url_book
     wide = {}

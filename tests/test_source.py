@@ -260,11 +260,25 @@ def test_the_remembered_state_keeps_every_kind_of_content():
 
 
 def test_a_soft_hyphen_in_the_source_stays_one(tmp_path):
-    """The search's compound joints do not take the place of the editor's own soft hyphens."""
+    """The search's compound joints do not take the place of the editor's own soft hyphens; a
+    site without search has no joints (they are for the index only)."""
     content = edition(tmp_path, {"kapitel.md": "# Kapitel\n\n## 1. Teil\n\n{{page 1}}Die Verteidigungs\u00adpolitik "
                                                 "der Kleinstaaten.\n"})
     out = tmp_path / "site"
-    assert build(content, out).returncode == 0
+    assert run_cli("build", "--content", str(content), "--out", str(out)).returncode == 0   # with search
     page = (out / "kapitel" / "s1.html").read_text(encoding="utf-8")
     assert "Verteidigungs\u00adpolitik" in page                                   # as the editor wrote it
     assert "Klein<span hidden>^</span>staaten" in page                            # the search's joint elsewhere
+    assert build(content, tmp_path / "plain").returncode == 0
+    plain = (tmp_path / "plain" / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert "Verteidigungs\u00adpolitik" in plain and "<span hidden>^</span>" not in plain
+
+
+def test_an_inline_note_is_refused_at_its_line_not_a_crash(tmp_path):
+    """`^[…]` (the footnote plugin's inline note) has no print number: `check` ended with
+    "edition: error: 'label'" (a KeyError), no path, no line."""
+    content = edition(tmp_path, {"k.md": "# Kapitel\n\n## 1. A\n\nText^[eine Notiz] hier.\n"})
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 1
+    assert "k.md:5: error: an inline note '^[…]' has no print number" in result.stderr
+    assert "Traceback" not in result.stderr and "'label'" not in result.stderr

@@ -34,13 +34,13 @@ PICTURE = 1600  # px wide: the facsimile's largest picture
 def recorded(typeset):
     """A Typst book's pages as `lines.json` records them (what `edition ingest` writes), and its PDF."""
     from generator.diagnostics import Collector
-    from generator.ingest.layout import build_book
+    from generator.ingest.layout import build_book, record
     from generator.ingest.pdf import read_pdf
-    from generator.ingest.writers import geometry
+    from generator.ingest.writers import lines_json
 
     pdf, _ = typeset("tuning-typst")
     pages = read_pdf(pdf, 1, 6, Collector())
-    return pdf, geometry(pages, build_book(pages))["pages"]
+    return pdf, json.loads(lines_json(record(pages, build_book(pages))))["pages"]
 
 
 def _ink(pdf, pdf_page: int, width: int):

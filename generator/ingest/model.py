@@ -24,7 +24,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    label: str               # a note reference, as printed
+    label: str               # a note reference: the note's label (its number as printed, see generator.model)
+    page: int = 0            # the input page it is printed on (0: not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ Inline = Text | Ref | Mark
 
 @dataclass
 class Block:
-    kind: str                # "heading", "para", "quote", "item", "figure"; "gap" (text lost: its
+    kind: str                # "heading", "para", "quote", "item", "figure", "code", "table"; "gap" (text lost: its
                              # inlines the editor's note), "opening" (an editorial heading where the
                              # pages begin inside a section: its inlines the heading's text)
     inlines: list[Inline]
@@ -46,6 +47,8 @@ class Block:
     line: int = 0            # its first line on that page (1-based)
     anchor: str = ""         # a heading's id, where the book gives one ("6.1" → s6-1)
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
+    rows: list[str] = field(default_factory=list)   # "code", "table": its lines as printed (inlines: its page marks)
+    marker: str = ""         # an item: the bullet or dash printed before it, which the source writes as "- "
 
 
 @dataclass
@@ -64,6 +67,8 @@ class Chapter:
     notes: list[Note]
     pages: list[str] = field(default_factory=list)      # the print pages it covers, in order
     printed_title: bool = True   # its title stands printed as its heading (not known from a running head)
+    heading: list[Inline] = field(default_factory=list)   # the title as printed, with its note references
+    lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines of its title: (page, line)
 
 
 @dataclass
@@ -142,3 +147,5 @@ class Book:
     unknown_words: dict[str, int] = field(default_factory=dict)    # words in no dictionary → count
     recorded: list[PrintedPage] = field(default_factory=list)       # the print, line by line
     facts: dict[str, str] = field(default_factory=dict)            # the book's own "title", "author"
+    accounted: set[tuple[int, int]] = field(default_factory=set)   # (page, line) the structure took: a heading
+                                                                    # "Anmerkungen", a label "Kapitel 1" above a title

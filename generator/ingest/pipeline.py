@@ -10,23 +10,23 @@
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import Folder, Refused, read_regular, shown
 from generator.ingest import commit, readers, text
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.layout import build_book, measure, record, two_column_pages
 from generator.ingest.model import Book, Change, Event, Mark, Text
+from generator.ingest.proof import proofread
 from generator.ingest.readers import Progress, Reader, Source
 from generator.ingest.report import build_report, to_json, to_markdown, warnings
 from generator.ingest.values import clean as clean_value
 from generator.ingest.values import file_name, sanitise
 from generator.ingest.writers import DECISIONS_TEMPLATE, chapter_markdown, clean_text, edition_toml, lines_json, plan_files
 from generator.labels import labels
-from generator.schema import Lines, read_table
 
 
 def ingest(files: list[Path], into: Path | None, pages: str | None = None, force: bool = False,
@@ -134,6 +134,7 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
         _reading(source, book)
         book.recorded = record(source.pages, book)
         apply_decisions(book, decisions)
+        proofread(book)
     else:
         result = text.run(source.raw, decisions, progress)
         if title:
@@ -242,25 +243,65 @@ def _facsimile(source: Source, root: Path) -> tuple[str, bytes | None] | None:
     return file_name(pdf.stem) + ".pdf", read_regular(pdf, limit=2**30)
 
 
-def verify(texts: dict[str, bytes], root: Path) -> None:
-    """Every file ingest is about to write, read as the build reads it, before the commit: what
-    ingest writes, the build accepts. (Issue 24 adds more: the whole edition loaded.)"""
-    from generator.source import parse_chapter  # noqa: PLC0415 - the build's parser
+def verify(staged: dict[str, Path], root: Path, stage: Path) -> None:
+    """What ingest is about to write, loaded with the rest of the content folder as the build
+    loads it (`edition check`: config, every chapter, the recorded print, the facsimile, links),
+    before the commit: what ingest writes, the build accepts. Loaded from a mirror of the folder
+    inside ingest's stage (its files hard-linked, or copied where the file system cannot link;
+    the staged files in their places), so nothing in the content folder changes if it fails; a
+    problem in a file ingest writes is ingest's fault and stops the run, one in an editor's own
+    file is the build's to tell."""
+    from generator.build import check  # noqa: PLC0415 - the build's loader, only needed here
 
-    problems = Collector()
-    for name, data in texts.items():
-        path = root / name
-        if name.endswith(".md"):
-            parse_chapter(path, data, problems)
-        elif name == "edition.toml":
-            config = data.decode("utf-8")
-            table = read_toml(path, config, problems)
-            if table is not None:
-                read_table(Config, table, path, Lines(config), problems, noun="config key")
-    if problems.errors:
-        raise EditionError([Diagnostic(d.path, d.line, "error", "ingest would write what the build refuses (a fault of "
-                                                                 f"ingest: please report it): {d.message}")
-                            for d in problems.errors])
+    mirror = stage / "mirror"
+    mirror.mkdir()
+    _mirror(root, mirror, "")
+    for name, path in staged.items():
+        target = mirror / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        _place(path, target)
+    try:
+        check(mirror, jobs=1)
+    except EditionError as exc:
+        ours = []
+        for d in exc.diagnostics:
+            inside = _inside(d.path, mirror)
+            if d.level == "error" and (inside is None or inside in staged):
+                ours.append(Diagnostic(str(root / inside) if inside else d.path, d.line, "error",
+                                       f"ingest would write what the build refuses (a fault of ingest: please report it): "
+                                       f"{d.message.replace(str(mirror), str(root))}"))
+        if ours:
+            raise EditionError(ours) from None
+
+
+def _inside(path: str, mirror: Path) -> str | None:
+    try:
+        return Path(path).relative_to(mirror).as_posix()
+    except ValueError:
+        return None
+
+
+def _mirror(root: Path, mirror: Path, relative: str) -> None:
+    """The content folder's regular files and folders (not hidden ones, nor links: the build
+    reads neither) in `mirror`, each file hard-linked."""
+    with os.scandir(root / relative) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            name = f"{relative}/{entry.name}" if relative else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                (mirror / name).mkdir()
+                _mirror(root, mirror, name)
+            elif entry.is_file(follow_symlinks=False):
+                _place(Path(entry.path), mirror / name)
+
+
+def _place(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:   # a file system without hard links (or across devices): a copy
+        target.write_bytes(read_regular(source, follow=False, limit=2**31))
 
 
 def summary(book: Book, source: Source, place: Place, report: dict, chapters: dict, written: list[str],

@@ -9,6 +9,7 @@ itself: no emphasis, link, marker or configuration line from a printed page or a
 from __future__ import annotations
 
 import json
+import re
 
 from generator.ingest.model import Block, Book, Chapter, Inline, Mark, PrintedPage, Ref, Text
 from generator.ingest.structure import TO_SUPERSCRIPT
@@ -21,6 +22,7 @@ from generator.ingest.values import (
     toml_string,
     toml_strings,
 )
+from generator.model import printed_number, unreferenced
 from generator.source import slugify
 
 # ---- chapter sources ----
@@ -54,16 +56,59 @@ def _heading(block: Block) -> list[str]:
     """A heading, with the page marks it carries (a page that begins with it) before it."""
     marks = [r for r in block.inlines if isinstance(r, Mark)]
     title = _inline([r for r in block.inlines if not isinstance(r, Mark)], start=False)
-    level = "#" * max(block.level, 2)
+    level = "#" * min(max(block.level, 2), 6)   # Markdown has six levels; deeper ones are set as the sixth
     return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + [f"{level} {title}{_anchor(block)}"]
+
+
+ORDERED = re.compile(r"^(\d{1,2})([.)]) ")
+
+
+def _ordered(block: Block) -> tuple[int, str, list[Inline]] | None:
+    """An item numbered as printed ("2. …"): its number, its delimiter and the text after it."""
+    first = next((k for k, r in enumerate(block.inlines) if not isinstance(r, Mark)), len(block.inlines))
+    run = block.inlines[first] if first < len(block.inlines) else None
+    if block.kind != "item" or not isinstance(run, Text) or run.style or not (m := ORDERED.match(run.text)):
+        return None
+    rest = [*block.inlines[:first], Text(run.text[m.end():]), *block.inlines[first + 1:]]
+    return int(m.group(1)), m.group(2), rest
+
+
+def _numbered(blocks: list[Block]) -> dict[int, tuple[str, list[Inline]]]:
+    """The items written as an ordered list: runs of numbered items whose numbers rise by one
+    (Markdown numbers a list from its first item on; a run that skips keeps its numbers as text)."""
+    out: dict[int, tuple[str, list[Inline]]] = {}
+    k = 0
+    while k < len(blocks):
+        first = _ordered(blocks[k])
+        end = k + 1
+        if first is not None:
+            expected: int = first[0] + 1
+            while end < len(blocks) and (found := _ordered(blocks[end])) and found[0] == expected and found[1] == first[1]:
+                expected += 1
+                end += 1
+            for j in range(k, end):
+                number, delimiter, rest = _ordered(blocks[j])  # type: ignore[misc]  # checked above
+                out[j] = (f"{number}{delimiter} ", rest)
+        k = end
+    return out
+
+
+def _fence(rows: list[str]) -> str:
+    """A code fence longer than any run of backticks in the code."""
+    longest = max((len(run) for row in rows for run in re.findall("`+", row)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def chapter_markdown(chapter: Chapter) -> str:
     """The chapter source: its title as `# `, the blocks in order, its notes (print numbers)
     at the end. The print pages it covers are its page markers (the build reads them)."""
-    title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
+    if chapter.heading and any(isinstance(r, Ref) for r in chapter.heading):
+        title = _inline(chapter.heading, start=False)
+    else:
+        title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
     out = ["# " + title]
-    for block in chapter.blocks:
+    numbered = _numbered(chapter.blocks)
+    for k, block in enumerate(chapter.blocks):
         if block.kind == "heading":
             out.append("\n\n".join(_heading(block)))
         elif block.kind == "opening":   # an editorial heading: the pages begin inside a section
@@ -73,12 +118,22 @@ def chapter_markdown(chapter: Chapter) -> str:
             out.append("{{gap: " + marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text))) + "}}")
         elif block.kind == "quote":
             out.append("> " + _inline(block.inlines))
+        elif block.kind == "item" and k in numbered:
+            out.append(numbered[k][0] + _inline(numbered[k][1]))
         elif block.kind == "item":
             out.append("- " + _inline(block.inlines))
+        elif block.kind in ("code", "table"):
+            marks = "".join("{{page " + r.label + "}}" for r in block.inlines if isinstance(r, Mark))
+            if block.kind == "code":
+                fence = _fence(block.rows)
+                text = "\n".join([fence, *block.rows, fence])
+            else:   # its rows as printed, each a line of one paragraph (hard line breaks)
+                text = "\\\n".join(block_start(markdown(row)) for row in block.rows)
+            out.append(marks + "\n\n" + text if marks else text)
         elif block.kind == "figure":   # the page's mark first: the picture stands on that page
-            marks: list[Inline] = [r for r in block.inlines if isinstance(r, Mark)]
+            marks_first: list[Inline] = [r for r in block.inlines if isinstance(r, Mark)]
             rest: list[Inline] = [r for r in block.inlines if not isinstance(r, Mark)]
-            out.append(_inline(marks) + "{{add Abbildung}} " + _inline(rest))
+            out.append(_inline(marks_first) + "{{add Abbildung}} " + _inline(rest))
         else:
             out.append(_inline(block.inlines))
     for note in chapter.notes:
@@ -92,8 +147,11 @@ UNTITLED = "Ohne Überschrift"   # a chapter whose text stands before any headin
 # ---- the clean reading text ----
 
 def _clean(inlines: list[Inline]) -> str:
-    return "".join(r.text if isinstance(r, Text) else r.label.translate(TO_SUPERSCRIPT) if isinstance(r, Ref) else ""
-                   for r in inlines).strip()
+    """The reading text: a reference as its printed number raised; one that shows nothing (a note
+    printed without a reference) as nothing."""
+    return "".join(r.text if isinstance(r, Text) else
+                   printed_number(r.label).translate(TO_SUPERSCRIPT) if isinstance(r, Ref) and not unreferenced(r.label)
+                   else "" for r in inlines).strip()
 
 
 def clean_text(book: Book) -> str:
@@ -103,13 +161,15 @@ def clean_text(book: Book) -> str:
     out: list[str] = []
     for chapter in book.chapters:
         if chapter.printed_title:
-            out.append(chapter.title)
+            out.append(_clean(chapter.heading) if chapter.heading else chapter.title)
         for block in chapter.blocks:
             if block.kind == "gap":
                 out.append("[…]")
+            elif block.kind in ("code", "table"):
+                out.append("\n".join(block.rows))
             elif block.kind != "opening":
                 out.append(_clean(block.inlines))
-        out += [f"{n.label.translate(TO_SUPERSCRIPT)} {_clean(n.inlines)}" for n in chapter.notes]
+        out += [f"{printed_number(n.label).translate(TO_SUPERSCRIPT)} {_clean(n.inlines)}" for n in chapter.notes]
     return "\n\n".join(out) + "\n"
 
 

@@ -208,8 +208,22 @@ def csl_json(work: Item, key: str, note: str = "") -> str:
     return json.dumps([_csl(work, key, note)], ensure_ascii=False, indent=2) + "\n"
 
 
+# BibTeX finds a field's end by counting braces, and counts every brace, also one after a
+# backslash: "\\}" ends the field early (the rest of the entry is skipped). So braces become
+# LaTeX's text commands, whose own braces balance; the other characters LaTeX reads as markup
+# are escaped. Addresses are written as they are, their braces and backslashes percent-encoded.
+_BIBTEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%",
+           "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX)) + "]")
+_ADDRESS = {"{": "%7B", "}": "%7D", "\\": "%5C"}
+
+
 def _bibtex_escape(value: str) -> str:
-    return re.sub(r"([{}\\&%$#_])", r"\\\1", value)
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX[m.group()], value)
+
+
+def _bibtex_address(value: str) -> str:
+    return re.sub(r"[{}\\]", lambda m: _ADDRESS[m.group()], value)
 
 
 def bibtex(work: Item, key: str, note: str = "") -> str:
@@ -220,7 +234,8 @@ def bibtex(work: Item, key: str, note: str = "") -> str:
               ("note", note)]
     if work.number:
         fields.insert(1, ("chapter", work.number))
-    body = ",\n".join(f"  {k} = {{{_bibtex_escape(v)}}}" for k, v in fields if v)
+    body = ",\n".join(f"  {k} = {{{_bibtex_address(v) if k in ('doi', 'url') else _bibtex_escape(v)}}}"
+                      for k, v in fields if v)
     kind = "inbook" if work.kind == "monograph" else "incollection"  # a part of the authors' own book, or a contribution
     return f"@{kind}{{{key},\n{body}\n}}\n"
 

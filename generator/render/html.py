@@ -114,8 +114,32 @@ def _words(text: str, view: View) -> str:
                             for part in text.split(SOFT_HYPHEN))
 
 
+# A note reference stays on the line of the word it follows: a line must not begin with a lone
+# "13" (seen on phones). The word and its references are kept together; a long word (an address)
+# is left free to break, or it would run out of a narrow column.
+_LAST_WORD = re.compile(r"\S{1,30}$")
+
+
 def inline(content: tuple[Inline, ...], view: View) -> str:
-    return "".join(_node(node, view) for node in content)
+    out: list[str] = []
+    i = 0
+    while i < len(content):
+        node = content[i]
+        following = i + 1 < len(content) and isinstance(content[i + 1], NoteRef) and view.notes
+        last = _LAST_WORD.search(node.text) if following and isinstance(node, Text) else None
+        if last is None or ADDRESS.search(last.group()) or ":" in last.group():
+            out.append(_node(node, view))
+            i += 1
+            continue
+        assert isinstance(node, Text)
+        out.append(_text(node.text[:last.start()], view))
+        refs = []
+        i += 1
+        while i < len(content) and isinstance(content[i], NoteRef):
+            refs.append(_node(content[i], view))
+            i += 1
+        out.append(f'<span class="fnword">{_text(last.group(), view)}{"".join(refs)}</span>')
+    return "".join(out)
 
 
 def _node(node: Inline, view: View) -> str:
@@ -130,9 +154,11 @@ def _node(node: Inline, view: View) -> str:
     if isinstance(node, NoteRef):
         if not view.notes:
             return ""
-        anchor, label = label_anchor(node.label), esc(node.label)
+        anchor, label = label_anchor(node.label), esc(node.number)
         own = f' id="{esc(node.ref_id)}"' if view.ids else ""
-        name = esc(view.words["note"].format(label=node.label))
+        if node.silent:   # the print shows no reference: only the place the notes list links back to
+            return f'<span class="fnref-silent"{own}></span>' if own else ""
+        name = esc(view.words["note"].format(label=node.number))
         return (f'<button type="button" class="fnref"{own} popovertarget="fnpop-{anchor}" '
                 f'aria-label="{name}" data-pagefind-ignore><sup>{label}</sup></button>')
     if isinstance(node, PageStart):

@@ -37,27 +37,25 @@ Form = tuple[printed.Printed, printed.Alignment] | None  # the recorded print an
 
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
-                   links: tuple[str, ...], form: Form = None, exports: dict[str, str] | None = None
-                   ) -> tuple[Markup, Markup]:
+                   links: tuple[str, ...], form: Form = None, exports: dict[str, str] | None = None,
+                   search: bool = True) -> tuple[Markup, Markup]:
     """The reading text, and the popovers that go at the end of the page. `links`: the
     chapter's internal link targets; `page_path` the page's site path; `form`: `printed_form`'s
     answer for the chapter (its text as printed beside the reading text); `exports`: the
-    chapter's files for reference managers (site paths), linked from each citation."""
+    chapter's files for reference managers (site paths), linked from each citation; `search`:
+    the site is indexed (compounds are marked for the index only)."""
     refs = section.note_refs  # each note referenced here → its first reference here
     notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
     view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language),
-                     split=compounds.splitter(config.language))
+                     split=compounds.splitter(config.language) if search else None)
     return (_text(chapter, section, refs, notes, view, form),
             _popovers(config, chapter, section, notes, page_path, view, exports or {}))
 
 
-def printed_form(record: printed.Printed | None, chapter: Chapter) -> Form:
-    """Where this chapter's blocks stand in the recorded print; None for a chapter the record
-    does not hold (its pages then have no diplomatic view)."""
-    if record is None or not record.holds(chapter):
-        return None
-    alignment = printed.aligned(chapter, record)
-    return (record, alignment) if alignment.placed else None
+def printed_form(record: printed.Printed | None, alignment: printed.Alignment | None) -> Form:
+    """The print and where the chapter's blocks stand in it (computed when the chapter was
+    loaded); None for a chapter the record does not hold (its pages have no diplomatic view)."""
+    return (record, alignment) if record is not None and alignment is not None and alignment.placed else None
 
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View,
@@ -76,7 +74,7 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
         shown = None
         for label, ref_id in notes.items():
             note = chapter.notes[label]
-            number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
+            number, back = escape(note.number), escape(words["note_back"].format(label=note.number))
             page = printed_on.get(label, "")
             out.append(f'    <li id="fn-{escape(note.anchor)}">{_note_page(note, page, page != shown, words)}'
                        f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>{number}</a> '
@@ -159,7 +157,7 @@ def _sidenotes(block: Block, chapter: Chapter, view: html.View) -> str:
     labels = [label for label in dict.fromkeys(label for label, _ in block.note_refs) if label in chapter.notes]
     if not labels:
         return ""
-    notes = "".join(f'<p class="sidenote"><span class="fn-num">{escape(label)}</span> '
+    notes = "".join(f'<p class="sidenote"><span class="fn-num">{escape(chapter.notes[label].number)}</span> '
                     f'{_note_text(chapter.notes[label], view)}</p>' for label in labels)
     return f'<aside class="sidenotes" aria-hidden="true" data-pagefind-ignore>{notes}</aside>\n'
 
@@ -177,7 +175,7 @@ def _placed(blocks: tuple[Block, ...] | list[Block], form: Form) -> list[printed
         return []
     found = []
     for block in blocks:
-        if block.kind in ("paragraph", "heading") and (place := form[1].of(block.content)):
+        if block.kind in ("paragraph", "heading") and (place := form[1].of(block.key)):
             found.append(place)
         found += _placed(block.children, form)
     return found
@@ -232,7 +230,7 @@ def _block(block: Block, view: html.View, form: Form = None) -> str:
         cite, button = escape(words["paragraph_cite"].format(n=number)), escape(words["cite"])
         placed = _placed([block], form)
         edited = ' class="para"'
-        if form is not None and any(missing is block for missing in form[1].missing):
+        if form is not None and block.key in form[1].missing:
             edited = f' class="para unprinted" data-unprinted="{escape(words["unprinted"])}"'
         return (f'<p{edited} id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
                 f'<a class="para-num" href="#{anchor}" title="{link}" aria-label="{name}">'
@@ -259,8 +257,8 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
     copy = replace(view, ids=False, split=None)  # the notes list holds the ids and is what search indexes
     for label in notes:
         note = chapter.notes[label]
-        anchor, number = escape(note.anchor), escape(note.label)
-        name = escape(words["note"].format(label=note.label))
+        anchor, number = escape(note.anchor), escape(note.number)
+        name = escape(words["note"].format(label=note.number))
         out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="{name}">\n'
                    f'  <span class="fn-num">{number}</span> {_note_text(note, copy)}\n'
                    f'  <a class="fn-more" href="#fn-{anchor}">{escape(words["to_note"])}</a>\n</div>\n')

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
@@ -19,10 +19,12 @@ from markupsafe import Markup, escape
 from generator import DISTRIBUTION, __version__, compounds, facsimile, printed
 from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
-from generator.files import read_regular
 from generator.labels import date, labels
 from generator.model import Chapter, Edition, Section, anchor_path
 from generator.render import citations, html, iiif, reading, tei
+
+if TYPE_CHECKING:
+    from generator.load import Snapshot, Text
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # templates/ beside the package in a checkout; inside it in an installed wheel (pyproject.toml).
@@ -211,29 +213,17 @@ def section_pictures(section: Section, pictures: facsimile.Facsimile) -> list[tu
     return found
 
 
-def chapter_files_text(config: Config, chapter: Chapter) -> dict[str, str]:
-    """The chapter's files for reference managers (BibTeX, RIS, CSL-JSON) and its text as TEI P5."""
+def chapter_files_text(snapshot: Snapshot, text: Text) -> dict[str, str]:
+    """The chapter's files for reference managers (BibTeX, RIS, CSL-JSON) and its text as TEI P5
+    (with its printed line breaks and, for `<pb facs>`, each print page's picture)."""
+    config, chapter = snapshot.config, text.chapter
     work, exports = citations.item(config, chapter), export_paths(chapter)
     note = citations.edition_note(config, labels(config.language))  # the digital edition the item comes from
+    form = reading.printed_form(snapshot.record, text.alignment)
     return {exports["bib"]: citations.bibtex(work, chapter.slug, note),
             exports["ris"]: citations.ris(work, note),
             exports["csl"]: citations.csl_json(work, chapter.slug, note),
-            exports["tei"]: tei.chapter_tei(config, chapter, *_tei_print(config, chapter))}
-
-
-def _print_of(config: Config) -> tuple[printed.Printed | None, facsimile.Facsimile]:
-    """The print ingest recorded and its pictures (each read once per process while it stays)."""
-    record = printed.cached(config.root)
-    return record, facsimile.plan(config, record)
-
-
-def _tei_print(config: Config, chapter: Chapter) -> tuple[printed.Alignment | None, dict[str, str]]:
-    """Where the chapter stands in the recorded print, and each print page's picture (as
-    seen from the chapter's TEI file), for its `<lb/>`s and `<pb facs>`."""
-    record, pictures = _print_of(config)
-    form = reading.printed_form(record, chapter)
-    return (form[1] if form else None,
-            {page.label: "../" + page.files[max(page.files)] for page in pictures.pages if page.label != "?"})
+            exports["tei"]: tei.chapter_tei(config, chapter, form[1] if form else None, snapshot.pictures.largest)}
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
@@ -252,21 +242,25 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     return env
 
 
-def render_files(env: Environment, config: Config, chapters: list[Chapter],
-                 items: Iterable[tuple[Page, Chapter | None]],
-                 search: tuple[str, ...] | None) -> Iterator[tuple[str, str | bytes]]:
+def render_files(env: Environment, snapshot: Snapshot, items: Iterable[tuple[Page, Text | None]],
+                 members: dict[str, str] | None = None) -> Iterator[tuple[str, str | bytes | Path]]:
     """(site path, content) of each page and, after a chapter's first page, of its other files:
-    citation files and images.
-    `items`: each page with its chapter's full text (None for the index). The one render loop
-    of the parent process and of the worker processes."""
+    citation files, TEI, and images (a source file to copy). `items`: each page with its
+    chapter's text (None for the index and the print pages); `members`: gets each rendered
+    chapter's TEI as a member of the corpus. The one render loop of the parent process and of
+    the worker processes: it reads nothing but what it is handed."""
     exported: set[Path] = set()
-    for page, full in items:
-        yield page.path, render_page(env, page, config, chapters, full, search)
-        if full is not None and full.path not in exported:
-            exported.add(full.path)
-            yield from chapter_files_text(config, full).items()
-            for path, source in full.images.items():
-                yield path, read_regular(Path(source), limit=64 * 2**20)
+    for page, text in items:
+        yield page.path, render_page(env, page, snapshot, text)
+        if text is not None and text.chapter.path not in exported:
+            chapter = text.chapter
+            exported.add(chapter.path)
+            for path, content in chapter_files_text(snapshot, text).items():
+                if members is not None and path.endswith(".tei.xml"):
+                    members[chapter.slug] = tei.member(chapter.slug, content)
+                yield path, content
+            for path, source in chapter.images.items():
+                yield path, Path(source)
 
 
 def site_files(config: Config, pages: list[Page], pictures: facsimile.Facsimile | None = None) -> dict[str, str]:
@@ -296,13 +290,12 @@ def site_files(config: Config, pages: list[Page], pictures: facsimile.Facsimile 
     return files
 
 
-def render_page(env: Environment, page: Page, config: Config, chapters: list[Chapter],
-                full: Chapter | None, search: tuple[str, ...] | None) -> str:
-    """One page as HTML. `chapters` are outlines (for the index); `full` is the page's chapter with
-    its text; `search`: None for no search box, else the index parts it merges (search.py).
-    A template error becomes a diagnostic pointing at the template line."""
+def render_page(env: Environment, page: Page, snapshot: Snapshot, text: Text | None) -> str:
+    """One page as HTML, from the snapshot `load()` made: `snapshot.chapters` are outlines (for
+    the index); `text` is the page's chapter with its text and its place in the print. A
+    template error becomes a diagnostic pointing at the template line."""
     try:
-        return _render(env, page, config, chapters, full, search)
+        return _render(env, page, snapshot, text)
     except TemplateError as exc:
         raise EditionError([_template_diagnostic(exc)]) from exc
 
@@ -318,47 +311,48 @@ def _template_diagnostic(exc: TemplateError) -> Diagnostic:
     return Diagnostic(str(path or TEMPLATES), line, "error", f"template: {exc.message or exc}")
 
 
-def _render(env: Environment, page: Page, config: Config, chapters: list[Chapter],
-            full: Chapter | None, search: tuple[str, ...] | None) -> str:
+def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None) -> str:
+    config, record, pictures, search = snapshot.config, snapshot.record, snapshot.pictures, snapshot.search
     template = env.get_template(page.template)
     root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
     words = labels(config.language)
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
+        chapters = list(snapshot.chapters)
         context.update(edition=Edition(config, chapters), with_sections=index_lists_sections(chapters))
         context.setdefault("sheets", None)
     elif page.template == "printed_page.html":
-        record, pictures = _print_of(config)
         name = page.nav["sheet"]
         context.update(sheet=record.by_name.get(name) if record else None,
                        image=pictures.of(name), manifest=iiif.MANIFEST if config.url and pictures.pages else "")
-    elif full is None:
+    elif text is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
+        full = text.chapter
         work = citations.item(config, full)
-        record, pictures = _print_of(config)
-        form = reading.printed_form(record, full) if full.intro else None
-        text, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
-                                                 export_paths(full))
+        form = reading.printed_form(record, text.alignment) if full.intro else None
+        body, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
+                                                 export_paths(full), search=search is not None)
                           if full.intro else (Markup(), Markup()))
         context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [],
                        with_facsimile=bool(pictures.pages))
-        context.update(chapter=full, exports=export_paths(full), item=work, text=text, popovers=popovers,
+        context.update(chapter=full, exports=export_paths(full), item=work, text=body, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
                                                    edition=citations.edition_note(config, words)),
                        json_ld=citations.json_ld(work, config.date))
     else:
+        full = text.chapter
         section = next(s for s in full.sections if s.id == page.section_id)
-        record, pictures = _print_of(config)
-        form = reading.printed_form(record, full)
-        text, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
-                                                export_paths(full))
+        form = reading.printed_form(record, text.alignment)
+        body, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
+                                                export_paths(full), search=search is not None)
         context.update(views=form is not None, pictures=section_pictures(section, pictures),
                        with_facsimile=bool(pictures.pages))  # the page's columns: those of every page of the edition
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
-                                                              split=compounds.splitter(config.language))))
+                                                              split=compounds.splitter(config.language)
+                                                              if search is not None else None)))
         work = citations.item(config, full)
-        context.update(chapter=full, section=section, text=text, popovers=popovers, heading=heading,
+        context.update(chapter=full, section=section, text=body, popovers=popovers, heading=heading,
                        item=work, exports=export_paths(full),
                        citation=citations.citation(citations.chapter_reference(work, words), words, section,
                                                    edition=citations.edition_note(config, words)))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import printed
@@ -45,7 +44,7 @@ class _Writer:
     """One chapter's text: notes go inline at their first reference, each once. Where ingest
     recorded the print (`alignment`), each printed line of a block begins with `<lb/>`, and
     `<lb break="no"/>` where a word runs on over the line end (a break hyphen repaired, or a
-    hyphen kept); `pictures`: print page → its picture, for `<pb facs>`."""
+    hyphen kept); `pictures`: print page → its picture's site path, for `<pb facs>`."""
 
     def __init__(self, chapter: Chapter, alignment: printed.Alignment | None = None,
                  pictures: dict[str, str] | None = None) -> None:
@@ -56,8 +55,9 @@ class _Writer:
         self.offset = 0        # characters of the block's printed text written so far (printed.stream)
         self.breaks: list[tuple[int, bool]] = []  # its line beginnings still to write
 
-    def inline(self, content: tuple[Inline, ...]) -> str:
-        place = self.alignment.of(content) if self.alignment else None
+    def inline(self, content: tuple[Inline, ...], key: str = "") -> str:
+        """`key`: the block's (or the section's id, for its title), where the print is known."""
+        place = self.alignment.of(key) if self.alignment else None
         if place is None:
             return "".join(self._node(node) for node in content)
         saved = self.offset, self.breaks  # a note inside a paragraph has lines of its own
@@ -90,11 +90,12 @@ class _Writer:
             self.offset += 1
             return "<lb/>"
         if isinstance(node, NoteRef):
-            self.offset += len(node.label)  # printed as a raised number in the line
+            self.offset += 0 if node.silent else len(node.number)  # printed as a raised number in the line
             return self._note(node.label)
         if isinstance(node, PageStart):
             page = node.page
-            facs = f" facs={quoteattr(self.pictures[page.printed])}" if page.printed in self.pictures else ""
+            # the chapter's TEI file lies one folder down in the site (slug/slug.tei.xml)
+            facs = f" facs={quoteattr('../' + self.pictures[page.printed])}" if page.printed in self.pictures else ""
             return f"<pb n={quoteattr(page.printed)}{facs}/>" if page.printed else '<pb n="?"/>'
         if isinstance(node, Link):
             return f"<ref target={quoteattr(node.href)}>{self.inline(node.children)}</ref>" if node.internal is None \
@@ -114,15 +115,15 @@ class _Writer:
         if note is None:
             return ""
         if label in self.placed:  # the note stands at its first reference; later ones point there
-            return f'<ref target="#fn-{escape(note.anchor)}" type="noteAnchor">{escape(label)}</ref>'
+            return f'<ref target="#fn-{escape(note.anchor)}" type="noteAnchor">{escape(note.number)}</ref>'
         self.placed.add(label)
         body = "".join(self.block(b) for b in note.content)
-        return f'<note n={quoteattr(label)} place="bottom" xml:id="fn-{escape(note.anchor)}">{body}</note>'
+        return f'<note n={quoteattr(note.number)} place="bottom" xml:id="fn-{escape(note.anchor)}">{body}</note>'
 
     def block(self, block: Block) -> str:
         if block.kind == "paragraph":
             ident = f" n=\"{block.number}\" xml:id={quoteattr(block.anchor)}" if block.anchor and block.number else ""
-            return f"<p{ident}>{self.inline(block.content)}</p>"
+            return f"<p{ident}>{self.inline(block.content, block.key)}</p>"
         if block.kind == "gap":
             return f"<p>{self.inline(block.content)}</p>" if block.content else '<gap reason="lost"/>'
         if block.kind == "pagebreak":
@@ -133,12 +134,12 @@ class _Writer:
             rend = ' rend="numbered"' if block.start is not None else ' rend="bulleted"'
             return f"<list{rend}>{''.join(self.block(child) for child in block.children)}</list>"
         if block.kind == "item":
-            inner = self.inline(block.content) + "".join(self.block(child) for child in block.children)
+            inner = self.inline(block.content, block.key) + "".join(self.block(child) for child in block.children)
             return f"<item>{inner}</item>"
         if block.kind == "code":
             return f"<ab type=\"code\">{escape(block.text)}</ab>"
         if block.kind == "heading":
-            return f"<label>{self.inline(block.content)}</label>"
+            return f"<label>{self.inline(block.content, block.key)}</label>"
         if block.kind == "rule":
             return '<milestone unit="section" rend="rule"/>'
         if block.kind == "figure":
@@ -157,7 +158,7 @@ def _divs(writer: _Writer, sections: list[Section]) -> Iterator[str]:
             open_levels.pop()
             yield "</div>"
         number = f" n={quoteattr(section.number)}" if section.number else ""
-        yield f"<div{number} xml:id={quoteattr(section.id)}><head>{writer.inline(section.title)}</head>"
+        yield f"<div{number} xml:id={quoteattr(section.id)}><head>{writer.inline(section.title, section.id)}</head>"
         yield from (writer.block(block) for block in section.blocks)
         open_levels.append(section.level)
     yield from ("</div>" for _ in open_levels)
@@ -194,7 +195,8 @@ def header(config: Config, chapter: Chapter) -> str:
 def chapter_body(config: Config, chapter: Chapter, alignment: printed.Alignment | None = None,
                  pictures: dict[str, str] | None = None) -> str:
     writer = _Writer(chapter, alignment, pictures)
-    parts = [f"<head>{writer.inline(chapter.heading)}</head>"]
+    # the chapter's title is found in the print as its introduction's (printed.py)
+    parts = [f"<head>{writer.inline(chapter.heading, INTRO if chapter.intro else '')}</head>"]
     if chapter.intro:
         parts.append(f'<div xml:id="{INTRO}">' + "".join(writer.block(b) for b in chapter.intro.blocks) + "</div>")
     parts += _divs(writer, chapter.sections)
@@ -209,40 +211,34 @@ def chapter_body(config: Config, chapter: Chapter, alignment: printed.Alignment 
 def chapter_tei(config: Config, chapter: Chapter, alignment: printed.Alignment | None = None,
                 pictures: dict[str, str] | None = None) -> str:
     """`alignment`: where the chapter stands in the print ingest recorded (its line breaks);
-    `pictures`: print page → the address of its picture, relative to the TEI file."""
+    `pictures`: print page → the site path of its largest picture."""
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + chapter_body(config, chapter, alignment, pictures) + "\n"
 
 
 CORPUS = "edition.tei.xml"
 _IDS = re.compile(r'(xml:id="|target="#)([^"]+)"')
+_MEMBER = re.compile(r'<TEI n="([^"]+)"[ >].*?</TEI>', re.S)
 
 
-_MEMBERS: dict[str, tuple[tuple[int, int, int], str]] = {}
+def member(slug: str, chapter_tei: str) -> str:
+    """A chapter's TEI document as a member of the corpus: its ids prefixed with its slug, so
+    that they stay unique in the whole (`s6-1` → `kleinstaaten.s6-1`), named by its slug (`n`)."""
+    prefix = slug if slug[:1].isalpha() else f"_{slug}"  # an xml:id starts with a letter or "_"
+    body = chapter_tei.split("?>", 1)[1].strip() if chapter_tei.startswith("<?xml") else chapter_tei.strip()
+    body = body.replace(f'<TEI xmlns="{NS}"', f"<TEI n={quoteattr(slug)}", 1)
+    return _IDS.sub(rf'\g<1>{prefix}.\g<2>"', body)
 
 
-def _member(slug: str, path: Path) -> str:
-    """A chapter's TEI as a member of the corpus, kept while its file stays the same (a preview
-    edit changes one chapter: the others are not read and rewritten again)."""
-    info = path.stat()
-    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
-    if slug not in _MEMBERS or _MEMBERS[slug][0] != stamp:
-        text = path.read_text(encoding="utf-8")
-        prefix = slug if slug[:1].isalpha() else f"_{slug}"  # an xml:id starts with a letter or "_"
-        body = text.split("?>", 1)[1].strip() if text.startswith("<?xml") else text.strip()
-        body = body.replace(f' xmlns="{NS}"', "", 1)
-        _MEMBERS[slug] = (stamp, _IDS.sub(rf'\g<1>{prefix}.\g<2>"', body))
-    return _MEMBERS[slug][1]
+def members_of(corpus_text: str) -> dict[str, str]:
+    """The members of a corpus this module wrote, by slug (a build that rendered only some
+    chapters again takes the others from the corpus it published last)."""
+    return {match.group(1): match.group(0) for match in _MEMBER.finditer(corpus_text)}
 
 
-def corpus(config: Config, chapters: list[tuple[str, Path]]) -> str:
-    """The edition as one `teiCorpus`: each chapter's TEI document (`chapters`: slug, its TEI
-    file in the stage) with its ids made unique in the whole (`s6-1` → `kleinstaaten.s6-1`: the
-    chapters' own files keep the ids of the HTML anchors). Made from the chapter files, so an
-    incremental build need not read every chapter's source again."""
+def corpus(config: Config, members: list[str]) -> str:
+    """The edition as one `teiCorpus`: each chapter's TEI document (`members`, made by `member`,
+    in reading order) under a header for the whole. Made in memory, from what render made."""
     book = config.source
-    parts = []
-    for slug, path in chapters:
-        parts.append(_member(slug, path))
     title = f'<title level="m">{escape(book.book_title)}</title>' if book.book_title else ""
     url = f'<idno type="URL">{escape(config.url)}</idno>' if config.url else ""
     doi = f'<idno type="DOI">{escape(config.doi)}</idno>' if config.doi else ""
@@ -255,4 +251,4 @@ def corpus(config: Config, chapters: list[tuple[str, Path]]) -> str:
               f"{f'<publisher>{escape(book.publisher)}</publisher>' if book.publisher else ''}"
               f"{f'<date>{escape(book.year)}</date>' if book.year else ''}</bibl></sourceDesc></fileDesc></teiHeader>")
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<teiCorpus xmlns="{NS}" xml:lang={quoteattr(config.language)}>'
-            f"{header}{''.join(parts)}</teiCorpus>\n")
+            f"{header}{''.join(members)}</teiCorpus>\n")

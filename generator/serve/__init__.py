@@ -20,6 +20,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import NamedTuple
 
+from generator import state as saved
 from generator.build import Builder, BuildResult
 from generator.diagnostics import EditionError
 from generator.labels import labels
@@ -49,9 +50,15 @@ class Preview:
     def _start(self, content: Path, host: str, port: int) -> None:
         self.out = self.site.out
         # The preview draws the facsimile's pages into the cache `edition build` keeps beside
-        # the default site folder: a preview does not draw a book's pages again.
+        # the default site folder (the cache's lock lets them share it), and knows the pictures
+        # that build drew from its state: a preview does not draw a book's pages again.
+        default = Path("site")
         self.builder = Builder(content, self.out, search=True, index=False, site=self.site,
-                               pictures=Site(Path("site")).beside("facsimile"))
+                               pictures=Site(default).beside("facsimile"))
+        try:
+            self.builder.restore(saved.read(saved.state_path(default)), trust=False)
+        except OSError:
+            pass  # not the build's own state there: the preview draws what it needs
         self.lock = threading.Lock()  # the site folder changes under one hand at a time
         handler: type[Handler] = type("BoundHandler", (Handler,), {})
         self.server = PreviewServer((host, port), handler)
@@ -169,7 +176,7 @@ class Identity(NamedTuple):
 def section_pages(builder: Builder) -> dict[str, Identity]:
     """Each section page of the last good build (site path) and what identifies it."""
     pages = {}
-    for entry in builder.sources.values():
+    for entry in builder.loader.sources.values():
         chapter = entry.outline
         if chapter is None:
             continue
