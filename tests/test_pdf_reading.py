@@ -22,7 +22,7 @@ def fingerprint(pages: list[Page]) -> list[tuple]:
     out: list[tuple] = []
     for page in pages:
         out.append((page.index, page.width, page.height, [(g.kind, g.left, g.top, g.right, g.bottom) for g in page.graphics],
-                    page.doubts))
+                    page.unread))
         for line in page.lines:
             out.append((line.text, line.right, line.hyphen, line.y, line.size,
                         [(c.text, c.x, c.y, c.size, c.style, c.raised, c.index) for c in line.chars]))
@@ -204,7 +204,7 @@ def test_a_character_beyond_the_bmp_in_two_halves_is_one_and_a_lone_half_a_hinwe
     book.write_bytes(data)      # PDFium finds the object without the cross-reference table's help
     page = read_pdf(book, None, None, Collector())[0]
     assert [line.text for line in page.lines] == ["A\U0001d700A \ufffdA"]
-    assert [(d.line, d.printed) for d in page.doubts] == [(1, "A\U0001d700A \ufffdA")]
+    assert [(d.line, d.printed) for d in page.unread] == [(1, "A\U0001d700A \ufffdA")]
     "".join(line.text for line in page.lines).encode("utf-8")   # writable
 
 

@@ -95,7 +95,7 @@ class Graphic:
 
 
 @dataclass(frozen=True, slots=True)
-class Doubt:
+class Unread:
     """Something the reader could not read as printed, for the report's Hinweise."""
     line: int                     # on the page, from the top (1-based; 0: the page as a whole)
     detail: str
@@ -119,7 +119,7 @@ class Page:
     height: float
     lines: list[Line]
     graphics: list[Graphic] = field(default_factory=list)
-    doubts: list[Doubt] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
 
 
@@ -453,7 +453,7 @@ def _pack(page: Page) -> tuple:
                       array("H", [styles.setdefault(c.style, len(styles)) for c in chars]),
                       bytes(c.raised for c in chars), array("i", [c.index for c in chars])))
     graphics = [(g.kind, g.left, g.top, g.right, g.bottom) for g in page.graphics]
-    return page.index, page.width, page.height, lines, graphics, list(styles), page.doubts, page.repairs
+    return page.index, page.width, page.height, lines, graphics, list(styles), page.unread, page.repairs
 
 
 def _unpack(packed: tuple) -> Page:
@@ -539,7 +539,7 @@ QUOTE_RULE = "a closing quote set lowered read as the low opening quote"
 LOGO_RULE = "TeX logo: a letter set lower or higher read as the logo's small letter"
 
 
-def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], list[Doubt], list[Repair]]:
+def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], list[Unread], list[Repair]]:
     """PDFium's characters in its order, cut into lines where it puts a line break or where the
     baseline jumps; spaces as PDFium gives or generates them (one between words)."""
     c = _functions()
@@ -635,7 +635,7 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
                 mended.append((read, before.text, after.text, rule))
     numbers = {id(line): n for n, line in enumerate(sorted(lines, key=lambda line: line.y), 1)}
     repairs = [Repair(numbers[id(read)], before, after, rule) for read, before, after, rule in mended]
-    doubts = [Doubt(numbers[id(line)], "the PDF maps a character to no valid Unicode (half of a surrogate pair): "
+    doubts = [Unread(numbers[id(line)], "the PDF maps a character to no valid Unicode (half of a surrogate pair): "
                           "read as U+FFFD; the print shows what it is", printed=line.text, reading=line.text)
               for line in lines if lost and any(ch.index in lost for ch in line.chars)]
     return lines, doubts, repairs
