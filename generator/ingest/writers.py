@@ -203,11 +203,11 @@ def edition_toml(book: Book, command: str, title: str, pdf: str | None = None) -
     """A first edition.toml: the book's own title (or `title`); what the book does not say is
     left empty for the editor, never guessed. `pdf`: the book's PDF in the content folder, its
     pages the facsimile. `command`: how it was made, for the comment that says so."""
-    author = book.facts.get("author", "")
+    authors = book.authors or ([book.facts["author"]] if book.facts.get("author") else [])
     return (f"# Written by `{toml_comment(command)}`: check it and fill in what the book says.\n"
             f"title = {toml_string(book.facts.get('title') or title or 'Edition')}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {toml_string(book.facts.get('title', ''))}\n"
-            f"authors = {toml_strings([author] if author else [])}   # each \"Family, Given\"\n"
+            f"authors = {toml_strings(authors)}   # each \"Family, Given\"\n"
             "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
             + (f"pdf = {toml_string(pdf)}   # its pages are shown beside the text\n" if pdf else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
