@@ -905,8 +905,14 @@ def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, st
     return out
 
 
-def levels(stream: list[Flow], first_on_page: set[int]) -> None:
-    """Heading levels from their type: the largest style that opens pages is the chapter."""
+HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?(?=\s)")
+
+
+def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int, str, int | None]] | None = None) -> None:
+    """Heading levels: from the PDF's outline where it names the heading (its bookmarks' levels,
+    1 the chapter); else from the printed number ("1.2.1" is two levels below its chapter "1."),
+    else from the type: the largest style that opens pages is the chapter, the others in order of
+    size and weight."""
     headings = [f for f in stream if f.kind == "heading"]
     openers = Counter(f.style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page)
     recurring = [size for size, n in openers.items() if n >= 2]   # a title page's display type opens one page
@@ -915,10 +921,42 @@ def levels(stream: list[Flow], first_on_page: set[int]) -> None:
                     key=lambda s: (-s[0], not s[1], s[2]))
     for f in headings:
         f.level = 1 if abs(f.style[0] - chapter_size) <= 0.5 else 2 + others.index(f.style)
+    depths = {id(f): len(m.group(1).split(".")) for f in headings
+              if (m := HEADING_NUMBER.match(" ".join(line.text.strip() for line in f.lines)))}
+    chapters = [depths[id(f)] for f in headings if f.level == 1 and id(f) in depths]
+    sections = [depths[id(f)] for f in headings if f.level > 1 and id(f) in depths]
+    # numbered chapters ("1.") are the first level; else the sections' least depth is the second
+    base = min(chapters) if chapters else min(sections, default=1) - 1
+    for f in headings:
+        depth = depths.get(id(f))
+        if depth is None:
+            continue
+        if f.level == 1 and depth > base and chapters:
+            f.level = depth - base + 1          # a section's number in a chapter's type: the number says
+        elif f.level > 1:
+            f.level = max(2, depth - base + 1)
+    if outline:
+        marks = [(level, _squeeze(title), page) for level, title, page in outline]
+        for f in headings:
+            text = _squeeze(" ".join(line.text for line in f.lines))
+            found = next((level for level, title, page in marks if title and title == text
+                          and (page is None or abs(page - f.pages[0]) <= 1)), None)
+            if found is not None:
+                f.level = found
+            elif f.level == 1 and any(level == 1 for level, _, _ in marks):
+                f.level = 2       # the outline names the chapters, and not this one
 
 
-def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
-    """The passes in order; `metrics`: the pages' measures if the caller has them already."""
+def _squeeze(text: str) -> str:
+    """A heading's letters and digits only, lower case: how an outline's title and the printed
+    heading are compared (hyphens, spaces and punctuation as each sets them)."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[tuple[int, str, int | None]] | None = None
+               ) -> Book:
+    """The passes in order; `metrics`: the pages' measures if the caller has them already;
+    `outline`: the PDF's bookmarks (level, title, page), where it has them."""
     metrics = metrics or measure(pages)
     mend(pages, metrics.body)
     printed = {page.index: list(page.lines) for page in pages}   # before the furniture comes off
@@ -938,7 +976,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     vocabulary = book_words([line.text for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
-    levels(stream, first_on_page)
+    levels(stream, first_on_page, outline)
     accounted: set[tuple[int, int]] = set()
     stream = chapter_labels(stream, events, found.folios, numbers, accounted)
     stream, endnote_labels = endnotes(stream, events, found.folios, numbers, accounted)

@@ -165,7 +165,8 @@ class Book:
     undecided: list[Undecided] = field(default_factory=list)
     unknown_words: dict[str, int] = field(default_factory=dict)    # words in no dictionary → count
     recorded: list[PrintedPage] = field(default_factory=list)       # the print, line by line
-    facts: dict[str, str] = field(default_factory=dict)            # the book's own "title", "author"
+    facts: dict[str, str] = field(default_factory=dict)            # the book's own "title", "author" (as the PDF says)
+    authors: list[str] = field(default_factory=list)              # its authors, each "Family, Given" (titles.py)
     accounted: set[tuple[int, int]] = field(default_factory=set)   # (page, line) the structure took: a heading
                                                                     # "Anmerkungen", a label "Kapitel 1" above a title
     unsure: list[Unsure] = field(default_factory=list)             # a scan: the OCR engine's doubts

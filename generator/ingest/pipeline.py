@@ -27,6 +27,7 @@ from generator.ingest.proof import proofread
 from generator.ingest.readers import Progress, Reader, Source
 from generator.ingest.report import build_report, to_json, to_markdown, warnings
 from generator.ingest.scanned import ScannedPage
+from generator.ingest.titles import facts
 from generator.ingest.values import clean as clean_value
 from generator.ingest.values import file_name, sanitise
 from generator.ingest.writers import DECISIONS_TEMPLATE, chapter_markdown, clean_text, edition_toml, lines_json, plan_files
@@ -197,7 +198,10 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
         if title:
             result.title = title
         book = text.book_of(result, source.raw)
-    book.facts = dict(source.facts)
+    if source.reader.level == "lines":
+        facts(book, dict(source.facts))     # the PDF's metadata, else its title page
+    else:
+        book.facts = dict(source.facts)
     book.events += [Event(0, None, "", "warning", message) for message in source.warnings]
     sanitise(book)
     return book

@@ -207,11 +207,11 @@ def edition_toml(book: Book, command: str, title: str, facsimile: tuple[str, str
     the text. `command`: how it was made, for the comment that says so."""
     key, value = facsimile if facsimile and facsimile[0] else ("", "")
     what = {"pdf": "its pages are shown beside the text", "page_images": "the scan's pages, shown beside the text"}
-    author = book.facts.get("author", "")
+    authors = book.authors or ([book.facts["author"]] if book.facts.get("author") else [])
     return (f"# Written by `{toml_comment(command)}`: check it and fill in what the book says.\n"
             f"title = {toml_string(book.facts.get('title') or title or 'Edition')}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {toml_string(book.facts.get('title', ''))}\n"
-            f"authors = {toml_strings([author] if author else [])}   # each \"Family, Given\"\n"
+            f"authors = {toml_strings(authors)}   # each \"Family, Given\"\n"
             "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
             + (f"{key} = {toml_string(value)}   # {what[key]}\n" if key else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
