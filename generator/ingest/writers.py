@@ -13,6 +13,7 @@ import re
 
 from generator.ingest.model import Block, Book, Chapter, Inline, Mark, PrintedPage, Ref, Text
 from generator.ingest.structure import TO_SUPERSCRIPT
+from generator.ingest.titles import split_authors
 from generator.ingest.values import (
     anchor,
     block_start,
@@ -207,12 +208,15 @@ def edition_toml(book: Book, command: str, title: str, facsimile: tuple[str, str
     the text. `command`: how it was made, for the comment that says so."""
     key, value = facsimile if facsimile and facsimile[0] else ("", "")
     what = {"pdf": "its pages are shown beside the text", "page_images": "the scan's pages, shown beside the text"}
-    authors = book.authors or ([book.facts["author"]] if book.facts.get("author") else [])
+    authors = book.authors or (split_authors(book.facts["author"]) if book.facts.get("author") else [])
+    as_written = [name for name in authors if "," not in name]   # an institution's: the check asks them named
     return (f"# Written by `{toml_comment(command)}`: check it and fill in what the book says.\n"
             f"title = {toml_string(book.facts.get('title') or title or 'Edition')}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {toml_string(book.facts.get('title', ''))}\n"
             f"authors = {toml_strings(authors)}   # each \"Family, Given\"\n"
-            "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
+            + (f"as_written = {toml_strings(as_written)}   # not \"Family, Given\": names that stay as written\n"
+               if as_written else "")
+            + "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
             + (f"{key} = {toml_string(value)}   # {what[key]}\n" if key else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
 
