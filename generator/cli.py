@@ -42,21 +42,28 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("folder", type=Path, metavar="DIR")
     new.add_argument("--language", default="de", choices=("de", "en"), help="language of the sample (default: de)")
 
-    clean = commands.add_parser("clean", help="print the cleaned reading text of a book's PDF or of raw pages")
-    clean.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
+    clean = commands.add_parser("clean", help="print the cleaned reading text of a book's PDF, a scan or raw pages")
+    clean.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                       help="book.pdf, OCR files (hOCR, ALTO, PAGE XML) or page pictures or a folder of them, "
+                            "or page text files")
     clean.add_argument("--decisions", type=Path, help="editorial decisions file to apply (page text)")
     clean.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
+    _scan_options(clean)
 
-    ingest = commands.add_parser("ingest", help="a book's PDF (or raw page text) → chapter sources + review report")
-    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="book.pdf, or page text files")
+    ingest = commands.add_parser("ingest", help="a book's PDF, a scan (or raw page text) → chapter sources + review "
+                                                "report")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="book.pdf, OCR files (hOCR, ALTO, PAGE XML) or page pictures or a folder of them, "
+                             "or page text files")
     ingest.add_argument("--into", type=Path,
-                        help="content folder for a PDF (default: content); for page text a chapter source "
+                        help="content folder for a PDF or a scan (default: content); for page text a chapter source "
                              "(default: content/chapter.md) or a content folder")
     ingest.add_argument("--pages", metavar="A-B", help="PDF pages to read, 1-based and inclusive (default: all)")
     ingest.add_argument("--force", action="store_true",
                         help="replace chapters and review files edited by hand or not written by ingest")
     ingest.add_argument("--decisions", type=Path, help="editorial decisions (default: decisions.toml beside --into)")
     ingest.add_argument("--title", help="chapter title (default: the running title found in the pages)")
+    _scan_options(ingest)
 
     args = parser.parse_args(argv)
     from generator.diagnostics import EditionError
@@ -134,12 +141,20 @@ def _new(args) -> int:
     return 0
 
 
+def _scan_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--images", type=Path, metavar="DIR",
+                         help="OCR files: the folder of the page pictures they name (default: beside each file)")
+    command.add_argument("--ocr-model", metavar="MODEL",
+                         help="built-in OCR (the ocr extra): deu, frk, Fraktur or a PATH.traineddata "
+                              "(default: the edition's language)")
+
+
 def _clean(args) -> int:
     from generator.ingest.pipeline import clean
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        text = clean(args.files, args.pages, args.decisions, progress)
+        text = clean(args.files, args.pages, args.decisions, progress, args.images, args.ocr_model)
     finally:
         if progress:
             progress.clear()
@@ -152,12 +167,22 @@ def _ingest(args) -> int:
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        summary = ingest(args.files, args.into, args.pages, args.force, args.decisions, args.title, progress)
+        summary = ingest(args.files, args.into, args.pages, args.force, args.decisions, args.title, progress,
+                         args.images, args.ocr_model, _tell(progress))
     finally:
         if progress:
             progress.clear()
     print(summary)
     return 0
+
+
+def _tell(progress: _Progress | None):
+    """A line said before it is done (on stderr: the summary is stdout's), clearing the status line."""
+    def tell(message: str) -> None:
+        if progress:
+            progress.clear()
+        print(message, file=sys.stderr, flush=True)
+    return tell
 
 
 class _Progress:

@@ -204,8 +204,9 @@ def _from_pdf(root: Folder, name: str, record: Printed | None, problems: Collect
 
 
 def _from_folder(root: Folder, name: str, record: Printed | None, problems: Collector) -> Facsimile:
-    """Pictures the editor made (a scan): used as they are, one size, named by print page.
-    Only names with a picture's suffix are looked at (a README beside them is no page)."""
+    """Pictures of the pages (a scan): used as they are, one size; each page's picture the one
+    the recorded print names (a scan ingest read), else the one named by its print page
+    (`229.png`). Only names with a picture's suffix are looked at (a README beside them is no page)."""
     with root.sub(name) as folder:
         found: dict[str, str] = {}
         for entry in folder.names():
@@ -223,14 +224,22 @@ def _from_folder(root: Folder, name: str, record: Printed | None, problems: Coll
                                                           "keep one")
                 continue
             found[stem] = entry
-        if record:
-            pairs = [(page.label, page.name) for page in record.pages if page.label in found]
+        entries = {entry: entry for entry in found.values()}
+        if record and any(page.picture for page in record.pages):
+            # a scan ingest read: each page names its picture (a page numbered "?" has one too)
+            pairs = [(page.label, page.name, page.picture) for page in record.pages if page.picture in entries]
+            missing = [page.picture for page in record.pages if page.picture and page.picture not in entries]
+            if missing:
+                problems.warning(folder.path, None, f"{len(missing)} page picture(s) the recorded print names are not "
+                                                    f"here ({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}): "
+                                                    "those pages are shown without their picture")
+        elif record:
+            pairs = [(page.label, page.name, found[page.label]) for page in record.pages if page.label in found]
         else:
-            pairs = [(label, label) for label in sorted(found, key=lambda x: (len(x), x))
+            pairs = [(label, label, found[label]) for label in sorted(found, key=lambda x: (len(x), x))
                      if re.fullmatch(r"[0-9A-Za-z]{1,12}", label)]
         pages, stamps = [], {}
-        for label, page_name in pairs:
-            entry = found[label]
+        for label, page_name, entry in pairs:
             fd = folder.open_file(entry)
             try:
                 info = os.fstat(fd)

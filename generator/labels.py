@@ -143,6 +143,12 @@ GERMAN = {
     "remark": "Notiz",
     "stale": "Entscheidungen ohne Treffer (veraltet?)",
     "line": "Zeile",
+    "unsure": "Unsichere Wörter der Texterkennung",
+    "unsure_intro": "Wörter, die die Texterkennung (OCR) selbst für unsicher hält (ihre Konfidenz unter {below}): am "
+                    "Bild der Seite prüfen. Eine Korrektur gehört in `decisions.toml` (`[[replace]]`) oder in die "
+                    "hOCR-Datei unter `review/ocr/`. Auf den Druckseiten der Edition sind sie markiert.",
+    "words_confidence": "Wörter (Konfidenz)",
+    "unsure_mark": "Texterkennung unsicher",
 }
 
 ENGLISH = {
@@ -274,6 +280,12 @@ ENGLISH = {
     "remark": "Note",
     "stale": "Decisions that match nothing (stale?)",
     "line": "Line",
+    "unsure": "Words the OCR was unsure of",
+    "unsure_intro": "Words the text recognition (OCR) itself was unsure of (its confidence below {below}): check them "
+                    "against the page's picture. A correction belongs in `decisions.toml` (`[[replace]]`) or in the "
+                    "hOCR file under `review/ocr/`. They are marked on the edition's printed pages.",
+    "words_confidence": "Words (confidence)",
+    "unsure_mark": "OCR unsure",
 }
 
 # Swiss Standard German has no ß (Liechtenstein writes as Switzerland does); Austria writes

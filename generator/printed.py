@@ -50,6 +50,7 @@ _MARKS = str.maketrans("", "", "\ufffe\x02")  # PDFium's marks of a line-end hyp
 # a short heading must not be found in a later chapter.
 _WINDOW = 8000
 _SAFE_NAME = re.compile(r"[0-9A-Za-z]{1,12}")
+_PICTURE = re.compile(r"[^/\\.\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,254}")   # a file's name: no folder, not hidden
 ROLES = ("body", "note", "head", "foot", "")
 LIMIT = 256 * 2**20
 
@@ -59,6 +60,7 @@ class Line:
     number: int      # on its page, from the top (the report's page:line)
     text: str        # as printed
     role: str        # "body", "note", "head", "foot", "" (not read)
+    unsure: tuple[tuple[int, int], ...] = ()   # words the OCR engine was unsure of: [start, end) in `text`
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class PrintedPage:
     pdf_page: int | None = None  # 1-based page of the PDF ingest read
     width: float = 0.0   # points, when read from a PDF
     height: float = 0.0
+    picture: str = ""    # a scan's: the page's picture in the [source] page_images folder
 
 
 @dataclass
@@ -171,7 +174,7 @@ def load(root: Folder, problems: Collector) -> Printed | None:
                 page_name = label if _SAFE_NAME.fullmatch(label) and label not in names else f"p{len(pages) + 1}"
                 names.add(page_name)
                 pages.append(PrintedPage(len(pages), label, page_name, page["lines"], page["pdf_page"],
-                                         page["width"], page["height"]))
+                                         page["width"], page["height"], page["picture"]))
     return Printed(tuple(pages), digest.hexdigest()) if pages else None
 
 
@@ -237,7 +240,11 @@ def _page(page: object, where: str) -> dict[str, Any]:
     lines = page.get("lines")
     if not isinstance(lines, list):
         raise _Wrong(f".lines must be a list of the page's lines, not {_shown(lines)}")
-    return {"label": label.strip(), "pdf_page": pdf_page, "width": sizes[0], "height": sizes[1],
+    picture = page.get("picture", "")
+    if not isinstance(picture, str) or (picture and not _PICTURE.fullmatch(picture)):
+        raise _Wrong(f".picture must be the name of the page's picture in the page_images folder (a file name, no "
+                     f"folder), not {_shown(picture)}")
+    return {"label": label.strip(), "pdf_page": pdf_page, "width": sizes[0], "height": sizes[1], "picture": picture,
             "lines": tuple(_line(line, f".lines[{index}]") for index, line in enumerate(lines))}
 
 
@@ -254,7 +261,12 @@ def _line(line: object, where: str) -> Line:
         raise _Wrong(f"{where}.text holds {describe(found.group())}, which XML and HTML forbid")
     if role not in ROLES:
         raise _Wrong(f"{where}.role must be one of {', '.join(repr(r) for r in ROLES)}, not {_shown(role)}")
-    return Line(number, text, role)
+    unsure = line.get("unsure", [])
+    if not isinstance(unsure, list) or len(unsure) > len(text) or not all(
+            isinstance(span, list) and len(span) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in span)
+            and 0 <= span[0] < span[1] <= len(text) for span in unsure):
+        raise _Wrong(f"{where}.unsure must be a list of [start, end] offsets of words in its text, not {_shown(unsure)}")
+    return Line(number, text, role, tuple((span[0], span[1]) for span in unsure))
 
 
 def _shown(value: object) -> str:

@@ -42,11 +42,13 @@ COMPARE_LIMIT = 2**30            # an existing file compared with what ingest wo
 WAIT = 60.0                      # seconds a build waits for an ingest that writes into its folder
 
 # What a manifest may name: a chapter or the PDF's copy at the top of the content folder, a
-# review file in review/ (never edition.toml, decisions.toml, the manifest, a hidden name, '..').
+# scan's page picture in a `…-pages/` folder there, a review file in review/ (the OCR made
+# here in review/ocr/); never edition.toml, decisions.toml, the manifest, a hidden name, '..'.
 _NAMES = {
     "chapter": re.compile(r"[^/.][^/]*\.md"),
-    "copy": re.compile(r"[^/.][^/]*\.pdf"),
-    "review": re.compile(r"review/[^/.][^/]*\.(?:report\.md|report\.json|lines\.json)"),
+    "copy": re.compile(r"[^/.][^/]*\.pdf|[^/.][^/]*-pages/[^/.][^/]*\.(?:png|jpe?g|webp)"),
+    "review": re.compile(r"review/[^/.][^/]*\.(?:report\.md|report\.json|lines\.json)"
+                         r"|review/ocr/[^/.][^/]*\.hocr|review/ocr/ocr\.json"),
 }
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 # What is about to be written (name → its staged file), the content folder, the stage (a folder of
@@ -168,6 +170,7 @@ class Target:
     def __init__(self, root: Path):
         self.root = root
         self.made: list[str] = []    # folders this run made ("" the content folder itself), innermost last
+        self.keep: set[str] = set()  # what in the tool's own folder a failure keeps (the OCR read so far)
         parent = Folder(root.parent, create=True) if not root.exists() else None
         if parent is not None:
             with parent:
@@ -223,7 +226,7 @@ class Target:
         if failed and hasattr(self, "lock"):   # (never another run's: only the lock's holder removes)
             for name in reversed(self.made):
                 with suppress(OSError):
-                    if name == OWN:
+                    if name == OWN and not self.keep:
                         self.folder.remove_tree(OWN)
                     elif name:
                         os.rmdir(name, dir_fd=self.folder.fd)

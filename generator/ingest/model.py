@@ -5,6 +5,10 @@ The readers give pages at their level, the passes make this model of them, and o
 page markers) is data (`Text`, `Ref`, `Mark`), never characters hidden in a string; every
 decision that changes the printed text is a `Change` for the review report.
 
+A scan (OCR output, or OCR made here) gives the same model: its pages are the input's pages,
+its lines are placed on the page's picture (`PrintedLine.frame`), and the words the engine was
+unsure of are `Unsure`, a list of their own beside the Hinweise.
+
 Where something stands in the input is `page` (the input's page: a PDF's page number, or the
 n-th page text file in reading order) with `file` (that page's file name, for page text) and
 `line` (on that page, from the top); `print_page` is the page number as printed.
@@ -115,6 +119,17 @@ class Undecided:
 
 
 @dataclass
+class Unsure:
+    """A word the OCR engine was unsure of (its confidence below the report's threshold): the
+    editor checks it against the page's picture."""
+    page: int
+    line: int
+    print_page: str
+    word: str
+    confidence: float        # the engine's own, 0..1
+
+
+@dataclass
 class PrintedLine:
     """A line as printed, for the diplomatic view and the facsimile (review/*.lines.json)."""
     n: int                   # on its page, from the top
@@ -122,6 +137,9 @@ class PrintedLine:
     role: str                # "body", "note", "head", "foot", ""
     box: tuple[float, float, float, float] | None = None   # left, right, baseline, size (points)
     hyphen: bool = False     # a break hyphen ends it
+    frame: tuple[float, float, float, float] | None = None   # its place on the page's picture: left, top,
+                             # right, bottom as fractions of the page (render/zones.py; a scan's, from the OCR)
+    unsure: tuple[tuple[int, int], ...] = ()   # the words the OCR engine was unsure of: offsets in `text`
 
 
 @dataclass
@@ -132,6 +150,7 @@ class PrintedPage:
     file: str = ""           # page text: the page's file
     pdf_page: int | None = None   # read from a PDF (or a scan's page): its page there and its size
     size: tuple[float, float] | None = None
+    picture: str = ""        # a scan: the page's picture in the [source] page_images folder
 
 
 @dataclass
@@ -150,3 +169,4 @@ class Book:
     authors: list[str] = field(default_factory=list)              # its authors, each "Family, Given" (titles.py)
     accounted: set[tuple[int, int]] = field(default_factory=set)   # (page, line) the structure took: a heading
                                                                     # "Anmerkungen", a label "Kapitel 1" above a title
+    unsure: list[Unsure] = field(default_factory=list)             # a scan: the OCR engine's doubts

@@ -11,18 +11,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import Folder, Refused, read_regular, shown
-from generator.ingest import commit, readers, text
+from generator.ingest import commit, copies, letters, readers, scanned, text
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.layout import build_book, measure, record, two_column_pages
 from generator.ingest.model import Book, Change, Event, Mark, Text
+from generator.ingest.ocr import LEDGER, ledger_text
 from generator.ingest.proof import proofread
 from generator.ingest.readers import Progress, Reader, Source
 from generator.ingest.report import build_report, to_json, to_markdown, warnings
+from generator.ingest.scanned import ScannedPage
 from generator.ingest.titles import facts
 from generator.ingest.values import clean as clean_value
 from generator.ingest.values import file_name, sanitise
@@ -31,37 +35,88 @@ from generator.labels import labels
 
 
 def ingest(files: list[Path], into: Path | None, pages: str | None = None, force: bool = False,
-           decisions_path: Path | None = None, title: str | None = None, progress: Progress | None = None) -> str:
+           decisions_path: Path | None = None, title: str | None = None, progress: Progress | None = None,
+           images: Path | None = None, ocr_model: str | None = None, tell: Callable[[str], None] | None = None) -> str:
     """`edition ingest`: the inputs → chapter sources, edition.toml, decisions.toml and review/
-    in a content folder; returns the summary to print."""
+    in a content folder; returns the summary to print. `images`, `ocr_model`: a scan's (the
+    folder of its pictures, the OCR model); `tell` hears what is said before it is done (the
+    size of the pictures copied)."""
     problems = Collector()
+    given = files
+    files = readers.inputs(given, problems)
     reader = readers.recognise(files, problems)
     problems.raise_if_errors()
     assert reader is not None
-    place = destination(reader, files, into, problems)
+    place = destination(reader, given, into, problems)
     decisions = _decisions(place.root, decisions_path, problems)
     problems.raise_if_errors()
-    source = readers.read(reader, files, pages, problems, progress)
-    book = passes(source, decisions, title, progress)
-    return write(book, source, place, decisions, force, template=decisions_path is None)
+    try:
+        with commit.opened(place.root) as target, _scan_options(target, reader, images, ocr_model) as options:
+            source = readers.read(reader, files, pages, problems, progress, options, given)
+            book = passes(source, decisions, title, progress)
+            return write(book, source, target, place, decisions, force, decisions_path is None, tell)
+    except Refused as exc:
+        raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
+    except OSError as exc:   # before the commit (commit.py words its own): a full disk, a folder not writable
+        raise EditionError([Diagnostic(str(place.root), None, "error",
+                                       f"cannot write ({exc.strerror or exc}): nothing was changed")]) from None
 
 
 def clean(files: list[Path], pages: str | None = None, decisions_path: Path | None = None,
-          progress: Progress | None = None) -> str:
+          progress: Progress | None = None, images: Path | None = None, ocr_model: str | None = None) -> str:
     """`edition clean`: the reading text, one paragraph a line, written nowhere."""
-    return clean_text(read_book(files, pages, decisions_path, progress))
+    return clean_text(read_book(files, pages, decisions_path, progress, images, ocr_model))
 
 
 def read_book(files: list[Path], pages: str | None = None, decisions_path: Path | None = None,
-              progress: Progress | None = None) -> Book:
+              progress: Progress | None = None, images: Path | None = None, ocr_model: str | None = None) -> Book:
     """The inputs read and through the passes: the book, written nowhere (`clean`, benchmarks)."""
     problems = Collector()
+    given = files
+    files = readers.inputs(given, problems)
     reader = readers.recognise(files, problems)
     problems.raise_if_errors()
     assert reader is not None
     decisions = _decisions(None, decisions_path, problems)
     problems.raise_if_errors()
-    return passes(readers.read(reader, files, pages, problems, progress), decisions, None, progress)
+    options = readers.Options(images, ocr_model)
+    return passes(readers.read(reader, files, pages, problems, progress, options, given), decisions, None, progress)
+
+
+@contextmanager
+def _scan_options(target: commit.Target, reader: Reader, images: Path | None,
+                  ocr_model: str | None) -> Iterator[readers.Options]:
+    """What a scan's readers are given: the edition's language (the OCR model's default), the
+    content folder's review/ (the hOCR kept there), and `.edition-ingest/ocr` (the OCR waiting
+    for the commit: cleared by a commit; kept by a failure, which says so, for the next run,
+    unless the run made the content folder: then nothing is left behind)."""
+    if reader not in (readers.PICTURES, readers.PDF):
+        yield readers.Options(images, ocr_model, target.language())
+        return
+    cache = target.own.sub(OCR_CACHE, create=True)
+    review = target.folder.sub("review") if target.folder.kind("review") == "folder" else None
+    try:
+        yield readers.Options(images, ocr_model, target.language(), cache, review)
+    except BaseException as exc:   # a failure, Ctrl+C: what was read is kept (and said), not read again
+        # kept where the content folder was there before: a first ingest that fails leaves nothing
+        kept = [name for name in cache.names() if name.endswith(".hocr")] if "" not in target.made else []
+        if kept:
+            target.keep.add(OCR_CACHE)
+        if kept and isinstance(exc, EditionError):
+            raise EditionError([*exc.diagnostics, Diagnostic(
+                str(cache.path), None, "warning", f"the OCR of {len(kept)} page(s) is kept here, in the tool's own "
+                                                  "folder, for the next ingest (nothing of the edition was written)")]) \
+                from None
+        raise
+    else:
+        target.own.remove_tree(OCR_CACHE)
+    finally:
+        cache.close()
+        if review is not None:
+            review.close()
+
+
+OCR_CACHE = "ocr"   # in .edition-ingest/
 
 
 # ---- where ----
@@ -133,6 +188,8 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
         problems.raise_if_errors()
         book = build_book(source.pages, metrics)
         book.recorded = record(source.pages, book)
+        scanned.annotate(book, source.pages)   # a scan's: its lines on the pictures, the engine's doubts
+        letters.normalise(book)
         apply_decisions(book, decisions)
         proofread(book)
     else:
@@ -171,69 +228,77 @@ def apply_decisions(book: Book, decisions: Decisions) -> None:
 REVIEW_FILES = (".report.json", ".report.md", ".lines.json")
 
 
-def write(book: Book, source: Source, place: Place, decisions: Decisions, force: bool, template: bool) -> str:
+def write(book: Book, source: Source, target: commit.Target, place: Place, decisions: Decisions, force: bool,
+          template: bool, tell: Callable[[str], None] | None = None) -> str:
     """Every file's text from the book, then checked against what is in the folder and
     committed (commit.py); returns the summary."""
-    try:
-        with commit.opened(place.root) as target:
-            chapters = plan_files(book, target.manifest.chapters, place.chapter)
-            texts = {name: chapter_markdown(chapter).encode("utf-8") for name, chapter in chapters.items()}
-            copy = _facsimile(source, place.root)
-            review = [f"review/{place.stem}{suffix}" for suffix in REVIEW_FILES]
-            planned: dict[str, tuple[str, str | None]] = {name: ("chapter", commit.digest(t)) for name, t in texts.items()}
-            if copy and copy[1] is not None:
-                planned[copy[0]] = ("copy", commit.digest(copy[1]))
-            planned.update({name: ("review", None) for name in review})
-            planned["edition.toml"] = ("config", None)
-            if template:
-                planned["decisions.toml"] = ("config", None)
-            found = target.check(planned, force)
-            kept = [name for name in texts if found[name].status == "kept"]
-            if copy and copy[1] is not None and found[copy[0]].status == "foreign":
-                book.events.append(Event(0, None, "", "warning", f"{shown(place.root / copy[0])} is another file than "
-                                         f"{shown(source.files[0])}: not replaced, and the edition gets no facsimile "
-                                         "(move it away, or use --force)"))
-                copy = None
-            report = build_report(book, source.name, source.reader.name, chapters, decisions, kept)
-            outputs: dict[str, tuple[bytes, str]] = {name: (t, "chapter") for name, t in texts.items() if name not in kept}
-            if copy and copy[1] is not None:
-                outputs[copy[0]] = (copy[1], "copy")
-            outputs[review[0]] = (to_json(report).encode("utf-8"), "review")
-            outputs[review[1]] = (to_markdown(report, labels(target.language())).encode("utf-8"), "review")
-            outputs[review[2]] = (lines_json(book.recorded).encode("utf-8"), "review")
-            if found["edition.toml"].status == "absent":
-                first = next(iter(chapters.values()), None)
-                title = (first.title if source.reader.level == "text" and first else
-                         clean_value(source.files[0].stem.replace("_", " ").replace("-", " "))[0].strip())
-                command = f"edition ingest {' '.join(f.name for f in source.files[:3])}" + (" …" if len(source.files) > 3 else "")
-                config = edition_toml(book, command, title, copy[0] if copy else None)
-                outputs["edition.toml"] = (config.encode("utf-8"), "config")
-            if template and found["decisions.toml"].status == "absent":
-                outputs["decisions.toml"] = (DECISIONS_TEMPLATE.encode("utf-8"), "config")
-            written = target.commit(outputs, found, {c.title: name for name, c in chapters.items()},
-                                    [shown(f) for f in source.files], verify)
-            finished = len(target.interrupted)
-    except Refused as exc:
-        raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
-    except OSError as exc:   # before the commit (commit.py words its own): a full disk, a folder not writable
-        raise EditionError([Diagnostic(str(place.root), None, "error",
-                                       f"cannot write ({exc.strerror or exc}): nothing was changed")]) from None
-    return summary(book, source, place, report, chapters, written, kept, finished)
+    chapters = plan_files(book, target.manifest.chapters, place.chapter)
+    texts = {name: chapter_markdown(chapter).encode("utf-8") for name, chapter in chapters.items()}
+    pictures = copies.plan(source, place.root)
+    review = [f"review/{place.stem}{suffix}" for suffix in REVIEW_FILES]
+    made = [page.recognised for page in source.pages if isinstance(page, ScannedPage) and page.recognised]
+    ocr = {f"review/ocr/{r.name}": r.hocr for r in made if not r.kept}
+    if made:
+        ocr["review/ocr/" + LEDGER] = ledger_text(made)
+    planned: dict[str, tuple[str, str | None]] = {name: ("chapter", commit.digest(t)) for name, t in texts.items()}
+    planned.update({name: ("copy", commit.digest(data)) for name, data in (pictures.copies if pictures else {}).items()})
+    planned.update({name: ("review", None) for name in [*review, *ocr]})
+    planned["edition.toml"] = ("config", None)
+    if template:
+        planned["decisions.toml"] = ("config", None)
+    found = target.check(planned, force)
+    kept = [name for name in texts if found[name].status == "kept"]
+    if pictures:
+        _foreign_copies(book, pictures, found, place, source)
+        for page in book.recorded:
+            page.picture = pictures.pictures.get(page.page, "")
+    report = build_report(book, source.name, source.reader.name, chapters, decisions, kept)
+    outputs: dict[str, tuple[bytes, str]] = {name: (t, "chapter") for name, t in texts.items() if name not in kept}
+    outputs.update({name: (data, "copy") for name, data in (pictures.copies if pictures else {}).items()})
+    outputs[review[0]] = (to_json(report).encode("utf-8"), "review")
+    outputs[review[1]] = (to_markdown(report, labels(target.language())).encode("utf-8"), "review")
+    outputs[review[2]] = (lines_json(book.recorded).encode("utf-8"), "review")
+    outputs.update({name: (data, "review") for name, data in ocr.items()})
+    if found["edition.toml"].status == "absent":
+        first = next(iter(chapters.values()), None)
+        named = source.given or source.files
+        title = (first.title if source.reader.level == "text" and first else
+                 clean_value(named[0].stem.replace("_", " ").replace("-", " "))[0].strip())
+        command = f"edition ingest {' '.join(f.name for f in named[:3])}" + (" …" if len(named) > 3 else "")
+        setting = (pictures.key, pictures.value) if pictures else None
+        outputs["edition.toml"] = (edition_toml(book, command, title, setting).encode("utf-8"), "config")
+    if template and found["decisions.toml"].status == "absent":
+        outputs["decisions.toml"] = (DECISIONS_TEMPLATE.encode("utf-8"), "config")
+    copying = [name for name in (pictures.copies if pictures else {}) if name in outputs and found[name].status != "same"]
+    if tell and copying and pictures:   # the size said before it is written
+        size = sum(len(outputs[name][0]) for name in copying)
+        what = "the PDF" if pictures.key == "pdf" else f"{len(copying)} page picture(s)"
+        tell(f"{shown(place.root)}: copying {what} ({size / 2**20:.1f} MB) into {shown(place.root / pictures.value)}: "
+             "the facsimile")
+    written = target.commit(outputs, found, {c.title: name for name, c in chapters.items()},
+                            [shown(f) for f in source.given or source.files], verify)
+    return summary(book, source, place, report, chapters, written, kept, len(target.interrupted))
 
 
-def _facsimile(source: Source, root: Path) -> tuple[str, bytes | None] | None:
-    """The book's PDF in the content folder, where the build draws the facsimile from: the PDF
-    itself when it lies there already (no bytes to write), else a copy beside the chapters under
-    a name the folder may carry."""
-    if not source.reader.facsimile:
-        return None
-    pdf = source.files[0]
-    try:
-        inside = pdf.resolve().relative_to(root.resolve()).as_posix()
-        return inside, None
-    except (ValueError, OSError):
-        pass
-    return file_name(pdf.stem) + ".pdf", read_regular(pdf, limit=2**30)
+def _foreign_copies(book: Book, pictures: copies.Facsimile, found: dict[str, commit.Found], place: Place,
+                    source: Source) -> None:
+    """A file where a copy is to go that ingest did not put there: left alone, said, and its page
+    goes without a picture (the PDF: the edition without a facsimile)."""
+    foreign = [name for name in pictures.copies if found[name].status == "foreign"]
+    if not foreign:
+        return
+    for name in foreign:
+        del pictures.copies[name]
+    if pictures.key == "pdf":
+        pictures.key = ""
+    else:
+        gone = {name.rsplit("/", 1)[-1] for name in foreign}
+        pictures.pictures = {page: name for page, name in pictures.pictures.items() if name not in gone}
+    shown_names = ", ".join(shown(place.root / name) for name in foreign[:5]) + (" …" if len(foreign) > 5 else "")
+    book.events.append(Event(0, None, "", "warning", f"{shown_names}: another file than "
+                             f"{shown(pictures.sources[foreign[0]])} is there: not replaced, and "
+                             + ("the edition gets no facsimile" if pictures.key == "" else
+                                f"{len(foreign)} page(s) go without their picture") + " (move it away, or use --force)"))
 
 
 def verify(staged: dict[str, Path], root: Path, stage: Path) -> None:
@@ -302,7 +367,8 @@ def summary(book: Book, source: Source, place: Place, report: dict, chapters: di
     notes = sum(len(c.notes) for c in book.chapters)
     pages = len(source.pages) if source.reader.level == "lines" else len(source.raw)
     lines = [f"{source.name}: {pages} page(s) → {len(book.chapters)} chapter(s), {notes} note(s), "
-             f"{len(book.changes)} repair(s), {len(book.undecided)} undecided; {len(book.left_out)} part(s) left out"]
+             f"{len(book.changes)} repair(s), {len(book.undecided)} undecided; {len(book.left_out)} part(s) left out"
+             + (f"; {len(book.unsure)} word(s) the OCR was unsure of" if book.unsure else "")]
     for name in [*chapters, *(n for n in written if n not in chapters and not n.startswith("review/"))]:
         state = "" if name in written else " (kept: edited by hand)" if name in kept else " (unchanged)"
         lines.append(f"  {shown(place.root / name)}{state}")

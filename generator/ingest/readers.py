@@ -3,15 +3,20 @@
 A reader gives the pages at the level the passes need:
 
   "lines"  the pages as lines of characters with their geometry and fonts (`pdf.Page`, `Line`,
-           `Char`, `Graphic`): what a PDF gives, and what OCR output (hOCR, ALTO, PAGE) will
-           give; the layout passes (layout.py) read them. `read(path, first, last, problems,
-           progress) -> list[pdf.Page]`, exactly as `pdf.read_pdf`.
+           `Char`, `Graphic`): what a PDF gives, and what OCR output (hOCR, ALTO, PAGE) and page
+           pictures give (scanned.py: `ScannedPage`s); the layout passes (layout.py) read them.
+           `read(path, first, last, problems, progress, options) -> list[pdf.Page]` for a
+           whole book in one file; a reader whose files are one page each (`pages_per_file`)
+           reads them all at once, `read(paths, problems, progress, options)`, since a scan's
+           type sizes and note numbers are measured across its pages.
   "text"   a page of text an extractor wrote (pages.py): the text passes (text.py) read them.
            `read(path, problems) -> RawPage | None`.
 
 A new reader is one `Reader` in `READERS` (before page text, which takes any text). Each
 input is looked at once, by its first bytes, and only if it is a regular file: a FIFO or a
-device named as a book is refused, never opened for reading.
+device named as a book is refused, never opened for reading. A folder given is its files in
+natural name order (p-2 before p-10): its OCR files if it holds any (the pictures beside them
+are theirs), else its page pictures.
 """
 from __future__ import annotations
 
@@ -22,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Collector
-from generator.files import Refused, read_head, shown
+from generator.files import Folder, Refused, read_head, shown
+from generator.ingest import ocr, scanned
 from generator.ingest.pages import RawPage, read_page
-from generator.ingest.pdf import Page, metadata, read_pdf
+from generator.ingest.pdf import Page, metadata
+from generator.ingest.sheets import is_picture, kind_of, natural_key
 
 Progress = Callable[[str, int, int], None]   # (what, done, total): the CLI's status line
 
@@ -38,28 +45,54 @@ class Reader:
     whole_book: bool = False                  # one file holds the whole book: never given with others
     facts: Callable[[Path, Collector], dict[str, str]] | None = None   # the book's own title and author
     facsimile: bool = False                   # its pages are the facsimile: copied into the content folder
+    pages_per_file: bool = False              # one page a file, the files read together (a scan's)
 
 
-PDF = Reader("PDF", "lines", lambda head: head.lstrip()[:5] == b"%PDF-", read_pdf, whole_book=True, facts=metadata,
-             facsimile=True)
+@dataclass(frozen=True)
+class Options:
+    """What a scan's readers need beyond the files: `images` (--images: the folder of the
+    pictures OCR files name), the OCR model (--ocr-model, else the edition's `language`'s), and
+    where OCR made here waits and is kept: `cache` (.edition-ingest/ocr, the tool's own) and
+    `review` (the content folder's review/, whose ocr/ the commit writes), both None for
+    `clean`, which keeps nothing."""
+    images: Path | None = None
+    ocr_model: str | None = None
+    language: str = "de"
+    cache: Folder | None = None
+    review: Folder | None = None
+
+
+def _ocr(kind: str) -> Callable[[bytes], bool]:
+    return lambda head: kind_of(head) == kind
+
+
+PDF = Reader("PDF", "lines", lambda head: head.lstrip()[:5] == b"%PDF-", ocr.read_pdf_book, whole_book=True,
+             facts=metadata, facsimile=True)
+HOCR = Reader("hOCR", "lines", _ocr("hocr"), scanned.read_book, facsimile=True, pages_per_file=True)
+ALTO = Reader("ALTO", "lines", _ocr("alto"), scanned.read_book, facsimile=True, pages_per_file=True)
+PAGE_XML = Reader("PAGE XML", "lines", _ocr("page"), scanned.read_book, facsimile=True, pages_per_file=True)
+PICTURES = Reader("page pictures", "lines", is_picture, ocr.read_pictures, facsimile=True, pages_per_file=True)
 PAGE_TEXT = Reader("page text", "text", lambda head: True, read_page)
-READERS: list[Reader] = [PDF, PAGE_TEXT]      # the first that recognises an input reads it
+READERS: list[Reader] = [PDF, HOCR, ALTO, PAGE_XML, PICTURES, PAGE_TEXT]   # the first that recognises an input reads it
+OCR_READERS = (HOCR, ALTO, PAGE_XML)
 
 
 @dataclass
 class Source:
     """What the readers gave: the pages at their level, and where they came from."""
     reader: Reader
-    files: list[Path]                         # the inputs, as the user named them
+    files: list[Path]                         # the inputs (a folder's files, in their order)
     pages: list[Page] = field(default_factory=list)      # level "lines"
     raw: list[RawPage] = field(default_factory=list)     # level "text"
     facts: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)    # what the readers noticed (a broken title)
 
+    given: list[Path] = field(default_factory=list)      # as the user named them (a folder)
+
     @property
     def name(self) -> str:
         """What the report and the summary call the input."""
-        return ", ".join(shown(f) for f in self.files)
+        return ", ".join(shown(f) for f in self.given or self.files)
 
 
 def page_range(text: str | None, source: Path, problems: Collector) -> tuple[int | None, int | None]:
@@ -77,12 +110,37 @@ def page_range(text: str | None, source: Path, problems: Collector) -> tuple[int
     return first, last
 
 
+def inputs(given: list[Path], problems: Collector) -> list[Path]:
+    """The files to read: each file given, and for a folder its files in natural name order
+    (p-2 before p-10): its OCR files if it holds any (the pictures beside them are theirs),
+    else its page pictures. Hidden files and links in a folder are passed over."""
+    files: list[Path] = []
+    for path in given:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        entries = sorted((p for p in path.iterdir() if not p.name.startswith(".") and not p.is_symlink() and p.is_file()),
+                         key=lambda p: natural_key(p.name))
+        heads = {}
+        for entry in entries:
+            try:
+                heads[entry] = read_head(entry, 8192)
+            except OSError:
+                continue
+        ocr = [p for p, head in heads.items() if kind_of(head)]
+        chosen = ocr or [p for p, head in heads.items() if is_picture(head)]
+        if not chosen:
+            problems.error(path, None, "holds no OCR file (hOCR, ALTO, PAGE XML) and no page picture")
+        files += chosen
+    return files
+
+
 def recognise(files: list[Path], problems: Collector) -> Reader | None:
     """The one reader for all the inputs (each told by its content), or None with the problems."""
     found: dict[Path, Reader] = {}
     for file in files:
         try:
-            head = read_head(file)
+            head = read_head(file, 8192)
         except Refused as exc:
             problems.error(file, None, exc.reason)
             continue
@@ -90,7 +148,7 @@ def recognise(files: list[Path], problems: Collector) -> Reader | None:
             problems.error(file, None, f"cannot read: {exc.strerror or exc}")
             continue
         found[file] = next(reader for reader in READERS if reader.recognises(head))
-    if problems.errors:
+    if problems.errors or not found:
         return None
     readers = list(dict.fromkeys(found.values()))
     whole = [reader for reader in readers if reader.whole_book]
@@ -106,10 +164,16 @@ def recognise(files: list[Path], problems: Collector) -> Reader | None:
 
 
 def read(reader: Reader, files: list[Path], pages_option: str | None, problems: Collector,
-         progress: Progress | None = None) -> Source:
+         progress: Progress | None = None, options: Options | None = None, given: list[Path] | None = None) -> Source:
     """Every input read by `reader` (`recognise`); raises EditionError with every problem found."""
-    source = Source(reader, files)
-    if reader.level == "text":
+    source = Source(reader, files, given=given or [])
+    options = options or Options()
+    if reader.pages_per_file:
+        if pages_option:
+            problems.error(files[0], None, f"--pages counts the pages of a PDF; {reader.name} files are pages already")
+            problems.raise_if_errors()
+        source.pages = reader.read(files, problems, progress, options)
+    elif reader.level == "text":
         if pages_option:
             problems.error(files[0], None, "--pages counts the pages of a PDF; page text files are pages already")
             problems.raise_if_errors()
@@ -121,14 +185,7 @@ def read(reader: Reader, files: list[Path], pages_option: str | None, problems: 
     else:
         first, last = page_range(pages_option, files[0], problems)
         problems.raise_if_errors()
-        for file in files:
-            pages = reader.read(file, first, last, problems, progress)
-            if len(files) > 1:   # a page per file (OCR output): the book's pages are counted across them
-                for page in pages:
-                    page.index = len(source.pages) + 1
-                    source.pages.append(page)
-            else:
-                source.pages += pages
+        source.pages = reader.read(files[0], first, last, problems, progress, options)
         if reader.facts and not problems.errors:
             found = Collector()
             source.facts = reader.facts(files[0], found)

@@ -15,6 +15,7 @@ from generator.diagnostics import Diagnostic
 from generator.files import shown
 from generator.ingest.decisions import Decisions
 from generator.ingest.model import Book, Chapter, Text
+from generator.ingest.scanned import UNSURE
 from generator.ingest.values import toml_comment, toml_string
 from generator.markup import literal
 
@@ -36,6 +37,7 @@ def build_report(book: Book, source: str, reader: str, files: dict[str, Chapter]
         "emphasis": [{"page": b.page, "style": r.style, "text": r.text.strip()} for c in book.chapters
                      for b in c.blocks for r in b.inlines if isinstance(r, Text) and r.style],
         "unknown_words": dict(sorted(book.unknown_words.items())),
+        "unsure": {"below": UNSURE, "words": [asdict(u) for u in book.unsure]} if book.unsure else None,
         "decisions": {
             "file": shown(decisions.path) if decisions.path else None,
             "applied": [asdict(d) for d in decisions.entries if d.used],
@@ -78,6 +80,8 @@ def to_markdown(report: dict, words: dict[str, str]) -> str:
         [[where(u), u["print_page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]], w)
     if report["undecided"]:
         out += [w["paste_decisions"], "", "```toml", *paste_lines(report["undecided"]), "```", ""]
+    if report.get("unsure"):   # a scan's: apart from the Hinweise, which thousands of them would bury
+        out += unsure_section(report["unsure"], w)
     out += [f"## {w['chapters_table']}", ""] + _table(
         [w["file"], w["title"], w["pages"], w["sections"], w["paragraphs"], w["notes"]],
         [[c["file"], c["title"], c["pages"], c["sections"], c["paragraphs"], c["notes"]] for c in report["chapters"]], w)
@@ -105,6 +109,19 @@ def to_markdown(report: dict, words: dict[str, str]) -> str:
         out += [f"### {w['stale']}", ""] + _table(
             [w["line"], w["kind"], w["raw"]], [[d["line"], d["kind"], d["raw"]] for d in decisions["stale"]], w)
     return "\n".join(out)
+
+
+def unsure_section(unsure: dict, words: dict[str, str]) -> list[str]:
+    """The words the OCR engine was unsure of, a row per printed line (a long scan has thousands)."""
+    rows: dict[tuple, list[str]] = {}
+    for item in unsure["words"]:
+        rows.setdefault((item["page"], item["line"], item["print_page"]), []).append(
+            f"{item['word']} ({item['confidence']:.2f})")
+    out = [f"## {words['unsure']} ({len(unsure['words'])})", "", words["unsure_intro"].format(below=f"{unsure['below']:.2f}"),
+           ""]
+    return out + _table([words["where"], words["page_column"], words["words_confidence"]],
+                        [[f"{page}:{line}" if line else page, print_page, " · ".join(found)]
+                         for (page, line, print_page), found in rows.items()], words)
 
 
 def page_runs(pages: list[dict]) -> list[list[str]]:

@@ -23,6 +23,7 @@ from generator.ingest.values import (
     toml_strings,
 )
 from generator.model import printed_number, unreferenced
+from generator.render.zones import LINES_VERSION
 from generator.source import slugify
 
 # ---- chapter sources ----
@@ -199,17 +200,20 @@ def plan_files(book: Book, known: dict[str, str], named: str | None = None) -> d
 
 # ---- the edition's first config and decisions ----
 
-def edition_toml(book: Book, command: str, title: str, pdf: str | None = None) -> str:
+def edition_toml(book: Book, command: str, title: str, facsimile: tuple[str, str] | None = None) -> str:
     """A first edition.toml: the book's own title (or `title`); what the book does not say is
-    left empty for the editor, never guessed. `pdf`: the book's PDF in the content folder, its
-    pages the facsimile. `command`: how it was made, for the comment that says so."""
+    left empty for the editor, never guessed. `facsimile`: ("pdf", the book's PDF) or
+    ("page_images", a scan's pictures' folder) in the content folder, its pages shown beside
+    the text. `command`: how it was made, for the comment that says so."""
+    key, value = facsimile if facsimile and facsimile[0] else ("", "")
+    what = {"pdf": "its pages are shown beside the text", "page_images": "the scan's pages, shown beside the text"}
     authors = book.authors or ([book.facts["author"]] if book.facts.get("author") else [])
     return (f"# Written by `{toml_comment(command)}`: check it and fill in what the book says.\n"
             f"title = {toml_string(book.facts.get('title') or title or 'Edition')}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {toml_string(book.facts.get('title', ''))}\n"
             f"authors = {toml_strings(authors)}   # each \"Family, Given\"\n"
             "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
-            + (f"pdf = {toml_string(pdf)}   # its pages are shown beside the text\n" if pdf else "")
+            + (f"{key} = {toml_string(value)}   # {what[key]}\n" if key else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
 
 
@@ -240,7 +244,10 @@ DECISIONS_TEMPLATE = """# The editor's decisions for `edition ingest`: applied a
 # ---- the print as recorded ----
 
 def lines_json(pages: list[PrintedPage]) -> str:
-    """review/*.lines.json: every printed line, its place and role (printed.py reads it)."""
+    """review/*.lines.json: every printed line, its place and role (printed.py reads it).
+    Version 2 (render/zones.py): a line's `box` on the page's picture as fractions of the page
+    where it is known (a scan's, from the OCR), the words the OCR engine was unsure of
+    (`unsure`: offsets in its text), and a scan's page its `picture` in the page_images folder."""
     out = []
     for page in pages:
         record: dict[str, object] = {}
@@ -249,6 +256,8 @@ def lines_json(pages: list[PrintedPage]) -> str:
         record["page"] = page.label
         if page.file:
             record["file"] = page.file
+        if page.picture:
+            record["picture"] = page.picture
         if page.size is not None:
             record["width"], record["height"] = page.size
         lines = []
@@ -257,8 +266,12 @@ def lines_json(pages: list[PrintedPage]) -> str:
             if line.box is not None:
                 entry["left"], entry["right"], entry["baseline"], entry["size"] = line.box
                 entry["hyphen"] = line.hyphen
+            if line.frame is not None:
+                entry["box"] = list(line.frame)
+            if line.unsure:
+                entry["unsure"] = [list(span) for span in line.unsure]
             entry["role"] = line.role
             lines.append(entry)
         record["lines"] = lines
         out.append(record)
-    return json.dumps({"pages": out}, ensure_ascii=False) + "\n"
+    return json.dumps({"version": LINES_VERSION, "pages": out}, ensure_ascii=False) + "\n"

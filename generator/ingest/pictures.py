@@ -1,0 +1,153 @@
+"""Looking at a page picture where the OCR file lacks what the layout needs (Pillow only).
+
+- `resolution`: points per unit of the file, from the picture's own resolution;
+- `raised_mark`: a raised mark at a word's end (a note number the engine read as ' ° ® or
+  dropped): ink right of the word that stays above the x-height band;
+- `read_digits`: such a mark re-read as digits, where the `ocr` extra (tesserocr) is there.
+
+A picture is opened once while its words are looked at (the last two are kept).
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from PIL import Image
+
+from generator.ingest import ocr
+from generator.ingest.sheets import Box
+
+INK = 140                  # a pixel darker than this (of 255) is ink: scans are dark type on light paper
+
+
+@functools.lru_cache(maxsize=2)
+def _gray(picture: Path) -> Image.Image:
+    with Image.open(picture) as image:
+        image.load()
+        return image.convert("L")
+
+
+@functools.lru_cache(maxsize=2)
+def _ink(picture: Path):
+    """The picture as a mask: 255 where there is ink. (No median filter: it erases the thin
+    strokes of a small raised 7 or 3; a worn scan's grain and specks are told apart by size.)"""
+    return _gray(picture).point(lambda v: 255 if v < INK else 0)
+
+
+def size(picture: Path) -> tuple[int, int] | None:
+    try:
+        return _gray(picture).size
+    except (OSError, ValueError):
+        return None
+
+
+def resolution(picture: Path, width_units: float) -> float | None:
+    """Points per unit of an OCR file whose page is `width_units` wide and drawn in `picture`:
+    the picture's resolution where it states one (≥ 100 dpi; 72 is most tools' "none given")."""
+    try:
+        with Image.open(picture) as image:
+            dpi = image.info.get("dpi")
+            pixels = image.width
+    except (OSError, ValueError):
+        return None
+    if not dpi or not dpi[0] or float(dpi[0]) < 100 or not width_units:
+        return None
+    return 72 / float(dpi[0]) * pixels / width_units
+
+
+def _columns(mask, box: tuple[int, int, int, int]) -> list[bool]:
+    """For each column of `box` in the mask: is there ink in it?"""
+    left, top, right, bottom = box
+    if right <= left or bottom <= top:
+        return []
+    strip = mask.crop(box).resize((right - left, 1), resample=4)   # BOX: each column's mean
+    return [value > 6 for value in strip.tobytes()]
+
+
+def raised_mark(picture: Path, width_units: float, word: Box, following: float | None, baseline: float,
+                x_height: float, leading: bool = False) -> Box | None:
+    """The box (in the file's units) of a raised mark just right of a word's last letter (with
+    `leading`: just left of its first, as a note's number before its text), or None. Read in
+    the picture: scanning the columns from the word's end (up to the next word), a run of
+    columns with ink above the x-height band and none in it, apart from the letter beside it,
+    as tall as a digit set small, and standing clear of the baseline."""
+    try:
+        mask = _ink(picture)
+    except (OSError, ValueError):
+        return None
+    f = mask.width / width_units if width_units else 1.0
+    xh = x_height * f
+    if xh < 4:
+        return None
+    base = baseline * f
+    if leading:
+        left, right = int(max(0, word[0] * f - 2.5 * xh)), int(min(word[2] * f, word[0] * f + 2.5 * xh))
+    else:
+        left = int(max(word[0] * f, word[2] * f - 2.5 * xh))
+        limit = word[2] * f + 2.0 * xh
+        if following is not None:
+            limit = min(limit, following * f - 0.1 * xh)
+        right = int(min(limit, mask.width))
+    if right - left < 3:
+        return None
+    upper = _columns(mask, (left, int(base - 1.75 * xh), right, int(base - 0.62 * xh)))
+    lower = _columns(mask, (left, int(base - 0.45 * xh), right, int(base + 0.35 * xh)))
+    if not upper:
+        return None
+    order = list(range(len(upper))) if leading else list(range(len(upper) - 1, -1, -1))
+    position = 0
+    while position < len(order) and not upper[order[position]] and not lower[order[position]]:
+        position += 1
+    segments: list[list[int]] = []     # runs of columns with ink above the x-height band only
+    gap = 0
+    while position < len(order):
+        k = order[position]
+        if lower[k]:
+            if gap == 0 and segments and segments[-1][1] - segments[-1][0] + 1 < 0.4 * xh:
+                segments.pop()   # narrow, touching the letter beside it: the top of that letter (a V's arm, an f's hook)
+            break
+        if upper[k]:
+            if gap or not segments:
+                segments.append([position, position])
+            segments[-1][1] = position
+            gap = 0
+        else:
+            gap += 1
+            if gap > 0.5 * xh:
+                break
+        position += 1
+    if not segments or segments[-1][1] - segments[0][0] + 1 < 0.18 * xh:
+        return None
+    first, last_ink = segments[0][0], segments[-1][1]
+    a, b = sorted((order[first], order[last_ink]))
+    box = (left + a, int(base - 1.9 * xh), left + b + 1, int(base))
+    inked = mask.crop(box).getbbox()
+    if inked is None:
+        return None
+    top, bottom = box[1] + inked[1], box[1] + inked[3]
+    if bottom - top < 0.5 * xh or base - bottom < 0.3 * xh:
+        return None
+    return ((left + a) / f, top / f, (left + b + 1) / f, bottom / f)
+
+
+def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str | None:
+    """A raised mark's digits, re-read alone (enlarged, digits only) where tesserocr is
+    installed (the `ocr` extra); None where it is not or reads no digits."""
+    if picture is None:
+        return None
+    engine = ocr.digit_reader()
+    if engine is None:
+        return None
+    try:
+        gray = _gray(picture)
+    except (OSError, ValueError):
+        return None
+    f = gray.width / width_units if width_units else 1.0
+    left, top, right, bottom = (int(box[0] * f), int(box[1] * f), int(box[2] * f + 1), int(box[3] * f + 1))
+    pad = max(2, (bottom - top) // 3)
+    crop = gray.crop((left - pad, top - pad, right + pad, bottom + pad))
+    scale = max(1, round(48 / max(1, bottom - top)))
+    if scale > 1:
+        crop = crop.resize((crop.width * scale, crop.height * scale), resample=3)   # BICUBIC
+    text = engine(crop)
+    return text if text and text.isdigit() and len(text) <= 3 else None

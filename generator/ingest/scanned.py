@@ -1,0 +1,674 @@
+"""OCR output (hOCR, ALTO, PAGE XML) → the reader's pages: the first pass of ingest for a scan.
+
+The layout passes (layout.py) decide from geometry: baselines, type sizes, raised numbers. The
+engines give that in their own ways or not at all, so this pass makes the `Page`s a PDF gives:
+
+- units: points (the file's pixels scaled by the picture's resolution, or mm10/inch1200), with
+  y growing downwards from the top of the page, as in pdf.py;
+- the page's skew (a scan is never quite straight) taken out, from the baselines or the words;
+- type sizes: the engine's font size where it gives one; else each line's x-height (hOCR
+  `x_size`, or measured from its words' boxes by the letters they hold), clustered per book so
+  that lines set in one size get one size (an OCR line's x-height varies by a pixel or two);
+- raised characters (note numbers): from styles (superscript), from character boxes set above
+  the baseline, or from the page picture (a mark at a word's end that stays above the
+  x-height band: the engines read a raised 17 as ' ° ® or drop it); a mark read as digits is
+  a reference, one that cannot be read is numbered from the notes' sequence on its page, and
+  where that does not add up it is a Hinweis, never a silent plain digit;
+- letters set apart (Sperrsatz) that the engine gave as one-letter words: one spaced word.
+
+Each page is a `ScannedPage`: a `Page` as the PDF reader gives, with what a scan has beside
+its lines (its picture, each OCR line's box on it, the words the engine was unsure of, what
+this pass inferred). `annotate` hands those to the book once the passes have made it.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Collector
+from generator.ingest import pictures as looks
+from generator.ingest.alto import read_alto
+from generator.ingest.hocr import read_hocr
+from generator.ingest.model import Book, Event, PrintedLine, Unsure
+from generator.ingest.ocr import Recognised
+from generator.ingest.pagexml import read_page_xml
+from generator.ingest.pdf import SPACED, Char, Line, Page, Style
+from generator.ingest.sheets import BadOCR, Box, Sheet, TextLine, Word
+
+UNSURE = 0.80                # a word the engine gives less confidence than this is listed for the editor
+X_HEIGHT = 0.46              # x-height / type size of a book face (Times 0.45, Libertine 0.43, Latin Modern 0.43)
+GARBLED = "'’‘\"”“°®©*^´`!|"  # what engines make of a raised number
+PICTURES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".jp2", ".bmp")
+ASCENDERS = set("bdfhklt0123456789ßäöüÄÖÜ!?/()[]{}'\"") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+DESCENDERS = set("gjpqyQ,;()[]{}/")
+READERS: dict[str, Callable[[Path, bytes | None], list[Sheet]]] = {"hocr": read_hocr, "alto": read_alto,
+                                                                    "page": read_page_xml}
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Found:
+    """Something this pass found or inferred on a page, for the report (an `Event` once the
+    line it stands on is numbered): `baseline` in points, None for the page as a whole."""
+    baseline: float | None
+    kind: str                # "warning" is a Hinweis
+    detail: str
+
+
+@dataclass
+class Doubt:
+    """A word the engine was unsure of: where it stands (its line's baseline, its left and
+    right end, points) and the engine's confidence (0..1)."""
+    baseline: float
+    left: float
+    right: float
+    word: str
+    confidence: float
+
+
+@dataclass
+class ScannedPage(Page):
+    """A page read from OCR output: the `Page` the passes read, and what a scan has beside it."""
+    picture: Path | None = None                  # the page's picture (the facsimile's page)
+    source: Path | None = None                   # the OCR file it was read from
+    units: tuple[float, float] = (0.0, 0.0)      # the page's width and height in the file's units
+    scale: float = 1.0                           # points per unit
+    slope: float = 0.0                           # the skew taken out (dy/dx)
+    frames: list[tuple[float, Box]] = field(default_factory=list)   # each OCR line: baseline (points), box (units)
+    doubts: list[Doubt] = field(default_factory=list)
+    found: list[Found] = field(default_factory=list)
+    engine: str = ""
+    recognised: Recognised | None = None         # the built-in OCR read it: the hOCR review/ocr/ keeps
+
+    def frame(self, left: float, right: float, baseline: float, size: float) -> tuple[float, float, float, float]:
+        """A line's box on the picture, as fractions of the page (zones.py's unit): the box the
+        engine gave the OCR line standing there, else the line's extent turned back by the skew."""
+        width, height = self.units
+        near = [box for y, box in self.frames if abs(y - baseline) <= 0.35 * max(size, 1.0)
+                and box[0] * self.scale < right + size and box[2] * self.scale > left - size]
+        if near and width and height:
+            box = (min(b[0] for b in near), min(b[1] for b in near), max(b[2] for b in near), max(b[3] for b in near))
+        else:
+            corners = [self._unit(x, y) for x in (left, right) for y in (baseline - 0.78 * size, baseline + 0.24 * size)]
+            box = (min(c[0] for c in corners), min(c[1] for c in corners),
+                   max(c[0] for c in corners), max(c[1] for c in corners))
+        if not (width and height):
+            return (0.0, 0.0, 1.0, 1.0)
+        fractions = (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
+        left_f, top_f, right_f, bottom_f = (min(1.0, max(0.0, v)) for v in fractions)
+        if right_f <= left_f or bottom_f <= top_f:
+            return (0.0, 0.0, 1.0, 1.0)
+        return (round(left_f, 5), round(top_f, 5), round(right_f, 5), round(bottom_f, 5))
+
+    def _unit(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the straightened page (points) → where it is on the picture (file units)."""
+        cx, cy = self.units[0] / 2, self.units[1] / 2
+        big_x, big_y = x / self.scale - cx, y / self.scale - cy
+        s = self.slope
+        return cx + (big_x - s * big_y) / (1 + s * s), cy + (big_y + s * big_x) / (1 + s * s)
+
+
+def read_sheets(files: list[tuple[Path, str, bytes | None]], problems: Collector) -> list[Sheet]:
+    sheets: list[Sheet] = []
+    for path, kind, data in files:
+        try:
+            sheets += READERS[kind](path, data)
+        except BadOCR as exc:
+            problems.error(path, None, str(exc))
+        except OSError as exc:
+            problems.error(path, None, f"cannot read: {exc.strerror or exc}")
+    return sheets
+
+
+def read_book(paths: list[Path], problems: Collector, progress: Progress | None, options: Any) -> list[Page]:
+    """The OCR files of a book's pages (readers.py: hOCR, ALTO, PAGE XML) → its pages."""
+    return list(read_ocr(paths, options.images, problems, progress))
+
+
+def read_ocr(paths: list[Path], images: Path | None, problems: Collector, progress: Progress | None = None,
+             data: dict[Path, bytes] | None = None, pictures: dict[Path, Path] | None = None) -> list[ScannedPage]:
+    """OCR files → the book's pages in the order given. `images`: the folder of their pictures
+    (--images); `data`: files already read (the built-in OCR's); `pictures`: each file's picture
+    where it is known already (the built-in OCR read it)."""
+    from generator.ingest.sheets import sniff  # noqa: PLC0415
+
+    if images is not None and not images.is_dir():
+        problems.error(images, None, "--images is a folder of page pictures")
+        return []
+    files = []
+    for path in paths:
+        kind = sniff(path) if data is None or path not in data else "hocr"
+        if kind is None:
+            problems.error(path, None, "not hOCR, ALTO or PAGE XML (recognised by content)")
+            continue
+        files.append((path, kind, (data or {}).get(path)))
+    sheets = read_sheets(files, problems)
+    if problems.errors:
+        return []
+    for sheet in sheets:
+        sheet.picture = (pictures or {}).get(sheet.source) or find_picture(sheet, images)
+    return to_pages(sheets, problems, progress)
+
+
+def find_picture(sheet: Sheet, images: Path | None) -> Path | None:
+    """The page picture the file names, looked for only in `images` (--images) and beside the
+    file: by the name as given where it stays below that folder, else by its last part (an
+    absolute path, as Tesseract writes the one it was given, or one with '..' is never followed
+    there: a picture is published with the edition, so only the folders the editor named give
+    one); a file that names none, by the file's own stem (p-9.hocr → p-9.png)."""
+    named = sheet.named.replace("\\", "/")
+    tries: list[str] = []
+    if named:
+        parts = [part for part in named.split("/") if part]
+        if not named.startswith("/") and ".." not in parts and ":" not in named:
+            tries.append("/".join(parts))
+        if parts:
+            tries.append(parts[-1])
+    else:
+        tries += [sheet.source.stem + ext for ext in PICTURES]
+    for folder in ([images] if images else []) + [sheet.source.parent]:
+        for name in tries:
+            candidate = folder / name
+            if candidate.is_file() and not candidate.is_symlink():   # read only, never written
+                return candidate
+    return None
+
+
+# ---- sheets → pages ----
+
+@dataclass
+class _Line:
+    """An OCR line on its way to a `Line`: in points, deskewed."""
+    source: TextLine
+    words: list[Word]
+    x: Callable[[float, float], float]    # file units → points, deskewed
+    y: Callable[[float, float], float]
+    baseline: float                       # points
+    x_height: float                       # points, measured
+    scale: float                          # points per unit
+    size: float = 0.0                     # points, after clustering
+    engine_size: float | None = None
+    slope: float = 0.0                    # the page's skew
+
+
+def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None = None) -> list[ScannedPage]:
+    """The sheets as the book's pages (1-based, in the order given), measured as one book."""
+    scales: dict[int, float] = {}
+    unknown: list[int] = []
+    for index, sheet in enumerate(sheets, 1):
+        points = sheet.points or (looks.resolution(sheet.picture, sheet.width) if sheet.picture else None)
+        if points is None:
+            unknown.append(index)
+        scales[index] = points or 1.0
+    measured = {index: _measure(sheet, scales[index]) for index, sheet in enumerate(sheets, 1)}
+    found: dict[int, list[Found]] = {index: [] for index in measured}
+    if unknown:   # decided from the book's x-heights: the body text taken as 10 pt
+        heights = [line.x_height for index in unknown for line in measured[index]]
+        common = statistics.median(heights) if heights else 1.0
+        for index in unknown:
+            scales[index] = 10 * X_HEIGHT / common if common else 1.0
+            measured[index] = _measure(sheets[index - 1], scales[index])
+        found[unknown[0]].append(Found(None, "resolution estimated",
+                                       f"{len(unknown)} page(s) name no resolution (and no picture gives one): sizes "
+                                       "measured from the body text, taken as 10 pt"))
+    every = [line for lines in measured.values() for line in lines]
+    _cluster_sizes(every)
+    body = _body_size(every)
+    pages: list[ScannedPage] = []
+    for index, sheet in enumerate(sheets, 1):
+        scale = scales[index]
+        made = [(line, _to_line(line, sheet, body)) for line in measured[index]]
+        lines = [out for _, out in made if out is not None]
+        page = ScannedPage(index, sheet.width * scale, sheet.height * scale, lines, picture=sheet.picture,
+                           source=sheet.source, units=(sheet.width, sheet.height), scale=scale,
+                           slope=measured[index][0].slope if measured[index] else 0.0, found=found[index],
+                           engine=sheet.engine)
+        page.frames = [(out.y, line.source.box) for line, out in made if out is not None]
+        page.doubts = [Doubt(out.y, line.x(w.box[0], line.baseline / scale), line.x(w.box[2], line.baseline / scale),
+                             w.text, round(w.conf, 2))
+                       for line, out in made if out is not None for w in line.words
+                       if w.conf is not None and w.conf < UNSURE]
+        pages.append(page)
+        if progress:
+            progress("reading the OCR: page", index, len(sheets))
+    _number_marks(pages, body)
+    if not any(page.lines for page in pages):
+        problems.error(sheets[0].source if sheets else "ocr", None, "no text on any page")
+    return pages
+
+
+def _measure(sheet: Sheet, points: float) -> list[_Line]:
+    """The sheet's lines in points, deskewed, each with its baseline and x-height."""
+    slope = _skew(sheet)
+    cx, cy = sheet.width / 2, sheet.height / 2
+
+    def x(u: float, v: float) -> float:
+        return (cx + (u - cx) + slope * (v - cy)) * points
+
+    def y(u: float, v: float) -> float:
+        return (cy + (v - cy) - slope * (u - cx)) * points
+
+    out = []
+    for line in sheet.lines:
+        words = [w for w in line.words if w.text.strip()]
+        if not words:
+            continue
+        left = line.box[0]
+        middle = (line.box[0] + line.box[2]) / 2
+        if line.baseline is not None:
+            base_slope, base_left = line.baseline
+            baseline_units = base_left + base_slope * (middle - left)
+        else:
+            baseline_units = _baseline_of(words, slope, middle)
+        height = _x_height(words, baseline_units) or line.x_height or 1.0
+        sizes = [w.size for w in words if w.size]
+        engine_size = statistics.mode(sizes) if sizes else None
+        out.append(_Line(line, words, x, y, y(middle, baseline_units), height * points, points,
+                         engine_size=engine_size, slope=slope))
+    return out
+
+
+def _skew(sheet: Sheet) -> float:
+    """The page's skew (dy/dx of its lines): the median baseline slope the engine gives, else
+    the median slope between the bottoms of words on one line (robust to descenders)."""
+    given = [line.baseline[0] for line in sheet.lines if line.baseline and line.box[2] - line.box[0] > 0.3 * sheet.width]
+    if len(given) >= 3:
+        return statistics.median(given)
+    slopes = []
+    for line in sheet.lines:
+        bottoms = [((w.box[0] + w.box[2]) / 2, w.box[3]) for w in line.words if not (set(w.text) & DESCENDERS)]
+        for (x0, y0), (x1, y1) in itertools.combinations(bottoms, 2):
+            if abs(x1 - x0) > 0.15 * sheet.width:
+                slopes.append((y1 - y0) / (x1 - x0))
+    return statistics.median(slopes) if len(slopes) >= 5 else 0.0
+
+
+def _baseline_of(words: list[Word], slope: float = 0.0, centre: float = 0.0) -> float:
+    """A line's baseline from its words' bottoms (the words without descenders), in file units;
+    where every word has one, their bottoms less a descender's depth (about the x-height's half)."""
+    def bottom(w: Word) -> float:   # at the line's centre, the skew taken out
+        return w.box[3] - slope * ((w.box[0] + w.box[2]) / 2 - centre)
+
+    plain = [bottom(w) for w in words if not (set(w.text) & DESCENDERS) and not _is_mark(w.text)]
+    if plain:
+        return statistics.median(plain)
+    return statistics.median(bottom(w) for w in words) - 0.48 * (_x_height(words, 0.0) or 0.0)
+
+
+def _is_mark(text: str) -> bool:
+    return bool(text) and all(c in GARBLED or c.isdigit() for c in text) and len(text) <= 3
+
+
+X_LETTERS = set("acemnorsuvwxz")
+
+
+def _x_height(words: list[Word], baseline: float) -> float | None:
+    """A line's x-height: the median height of its x-height letters where the engine gives
+    character boxes; else from its words' boxes: a word of x-height letters only is as tall as
+    the x-height, one with ascenders (or capitals) or descenders taller by known shares of a
+    book face (Libertine, Latin Modern, Times: ascender 1.55, descender 1.5, both 2.05).
+    (Tesseract's own `x_size` is the row's height, and not even that reliably.)"""
+    glyphs = [g.box[3] - g.box[1] for w in words for g in w.glyphs if g.text in X_LETTERS]
+    if len(glyphs) >= 3:
+        return statistics.median(glyphs)
+    estimates = []
+    for word in words:
+        letters = [c for c in word.text if c.isalnum()]
+        if len(letters) < 2:
+            continue
+        chars = set(word.text)
+        ascends, descends = bool(chars & ASCENDERS) or "i" in chars, bool(chars & DESCENDERS)
+        factor = 2.05 if ascends and descends else 1.55 if ascends else 1.5 if descends else 1.0
+        estimates.append((word.box[3] - word.box[1]) / factor)
+    if not estimates:
+        return None
+    return statistics.median(estimates)
+
+
+def _cluster_sizes(lines: list[_Line]) -> None:
+    """One size per type size: the lines' x-heights (or the engine's sizes) grouped where they
+    lie within 10 % of a group's most common value, the groups formed around the most frequent
+    values first (body text, then notes, then headings)."""
+    engine = [line for line in lines if line.engine_size]
+    for line in engine:
+        line.size = round(line.engine_size or 0.0, 1)
+    measured = [line for line in lines if not line.engine_size]
+    if not measured:
+        return
+    counts: dict[float, int] = {}
+    for line in measured:
+        key = round(line.x_height, 1)
+        counts[key] = counts.get(key, 0) + sum(len(w.text) for w in line.words)
+    centres: list[float] = []
+    used: set[float] = set()
+    for seed, _ in sorted(counts.items(), key=lambda item: -item[1]):
+        if seed in used:
+            continue
+        # the seed's group: the values near it not yet in a group; its centre their weighted mean
+        members = {v: n for v, n in counts.items() if v not in used and abs(v - seed) <= 0.1 * seed}
+        used.update(members)
+        centres.append(sum(v * n for v, n in members.items()) / sum(members.values()))
+    for line in measured:
+        centre = min(centres, key=lambda c: abs(c - line.x_height) / c)
+        line.size = round(centre / X_HEIGHT, 1)
+
+
+def _body_size(lines: list[_Line]) -> float:
+    counts: dict[float, int] = {}
+    for line in lines:
+        counts[line.size] = counts.get(line.size, 0) + sum(len(w.text) for w in line.words)
+    return max(counts, key=lambda s: counts[s]) if counts else 10.0
+
+
+PLAIN = Style("", False, False)
+
+
+def _style(word: Word) -> Style:
+    return Style("", "bold" in word.styles, "italic" in word.styles) if word.styles else PLAIN
+
+
+def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
+    """An OCR line as the PDF reader's: characters placed along the deskewed baseline (by their
+    boxes where the engine gives them, else in equal shares of the word's box)."""
+    size = line.size
+    x_height = line.x_height or size * X_HEIGHT
+    chars: list[Char] = []
+    words = _spaced(line.words)
+    # an engine that marks superscripts marks them all: its file is trusted, the picture not searched
+    styled = any("superscript" in w.styles for other in sheet.lines for w in other.words)
+    scale = line.scale
+    base_units = line.baseline / scale if scale else 0.0
+    for k, (word, joined) in enumerate(words):
+        # a superscript number the engine gave as a word of its own belongs to the word before it
+        reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
+        if chars and not joined and not reference:
+            chars.append(Char(" ", chars[-1].x, line.baseline, size, chars[-1].style))
+        style = Style(SPACED, "bold" in word.styles, "italic" in word.styles) if joined is not None else _style(word)
+        text = word.text
+        mark: Box | None = None
+        # A raised number at the word's end, as the engine gave it or as the picture shows it.
+        trailing = _trailing_garble(text)
+        following = words[k + 1][0].box[0] if k + 1 < len(words) else None
+        first_raised = bool(word.glyphs) and _raised_box(word.glyphs[0].box, line, scale, x_height)
+        if sheet.picture is not None and k == 0 and not styled and not first_raised:
+            # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
+            under = _units_baseline(line, word)
+            found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
+            xh_units = x_height / scale
+            garbled = re.match(r"[" + re.escape(GARBLED) + r"?\d]", text) is not None
+            if found is None and re.match(r"[" + re.escape(GARBLED) + r"?]+[A-ZÄÖÜ]", text):
+                # the mark touches the capital after it (a V's serif): where it stands, by the engine's reading
+                found = (word.box[0], under - 1.75 * xh_units, word.box[0] + 1.15 * xh_units, under - 0.5 * xh_units)
+            if found is not None:
+                lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text) if garbled else None
+                text = text[lead.end():] if lead else text
+                chars += _mark_chars(line.x(found[0], base_units), line, size, style, found, sheet)
+                glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
+                word = Word(text, (max(found[2], word.box[0]), *word.box[1:]), word.conf,  # noqa: PLW2901
+                            glyphs_left if "".join(g.text for g in glyphs_left) == text else [], word.styles, word.size)
+        if sheet.picture is not None and not styled and not (
+                word.glyphs and _raised_box(word.glyphs[-1].box, line, scale, x_height)):
+            found = looks.raised_mark(sheet.picture, sheet.width, word.box, following, _units_baseline(line, word),
+                                      x_height / scale)
+            if found is not None:
+                mark = found
+                if trailing:
+                    text = text[: len(text) - len(trailing)]
+        # character boxes only where there is one per character (an editor's correction may give two in one)
+        glyphs = word.glyphs if word.glyphs and "".join(g.text for g in word.glyphs) == text \
+            and all(len(g.text) == 1 for g in word.glyphs) else []
+        superscript = "superscript" in word.styles
+        placed = _place(text, word, glyphs, line, scale)
+        lifted = [superscript or (box is not None and _raised_box(box, line, scale, x_height)) for _, box in placed]
+        at = 0
+        while at < len(text):
+            x, glyph_box = placed[at]
+            if lifted[at] and glyph_box is not None and not text[at].isdigit():
+                # raised glyphs that are not all digits: a note number misread (”° for 25), or a
+                # quote mark (shorter: about a third of the x-height); read as one mark
+                end = at
+                while end < len(text) and lifted[end] and placed[end][1] is not None:
+                    end += 1
+                boxes = [b for _, b in placed[at:end] if b is not None]
+                union = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                         max(b[3] for b in boxes))
+                if end == len(text) and sheet.picture is not None:
+                    # at the word's end: the engine's character boxes are loose (LSTM), the picture
+                    # shows where the mark's ink is
+                    seen = looks.raised_mark(sheet.picture, sheet.width, word.box, following,
+                                             _units_baseline(line, word), x_height / scale)
+                    if seen is not None and seen[2] >= union[0]:
+                        union = seen
+                digits = looks.read_digits(sheet.picture, union, sheet.width) if sheet.picture is not None else None
+                if digits or (union[3] - union[1] >= 0.55 * x_height / scale and not set(text[at:end]) & set("„‚«»")):
+                    chars += _mark_chars(x, line, size, style, union, sheet, digits)
+                    at = end
+                    continue
+                lifted[at] = False
+            raised = lifted[at]
+            y = line.baseline - 0.45 * size if raised else line.baseline
+            chars.append(Char(text[at], x, y, size * (0.7 if raised else 1), style, raised and text[at].isdigit()))
+            at += 1
+        if mark is not None:
+            chars += _mark_chars(line.x(mark[0], base_units), line, size, style, mark, sheet)
+    if not chars:
+        return None
+    right = line.x(line.words[-1].box[2], base_units)
+    hyphen = line.source.hyphen
+    if chars[-1].text in "¬⸗" and len(chars) > 1:   # the hyphens of old prints: a line-end break
+        chars.pop()
+        hyphen = True
+    made = Line(chars, right, hyphen)
+    made.y, made.size = round(line.baseline, 1), round(size, 1)
+    return made
+
+
+def _units_baseline(line: _Line, word: Word) -> float:
+    """The baseline under a word, in the file's units (as the picture has it: skewed)."""
+    source = line.source
+    middle = (word.box[0] + word.box[2]) / 2
+    if source.baseline is not None:
+        return source.baseline[1] + source.baseline[0] * (middle - source.box[0])
+    centre = (source.box[0] + source.box[2]) / 2   # the words' baseline, along the page's skew
+    return _baseline_of(line.words, line.slope, centre) + line.slope * (middle - centre)
+
+
+def _trailing_garble(text: str) -> str:
+    m = re.search(r"(?<=[\w.,;:!?)»«])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
+    return m.group(0) if m else ""
+
+
+def _place(text: str, word: Word, glyphs: list, line: _Line, scale: float) -> list[tuple[float, Box | None]]:
+    """Each character's left edge in points, with its box where the engine gave one."""
+    base_units = line.baseline / scale if scale else 0.0
+    if glyphs:
+        return [(line.x(g.box[0], base_units), g.box) for g in glyphs]
+    x0, _, x1, _ = word.box
+    share = (x1 - x0) / max(len(text), 1)
+    return [(line.x(x0 + share * i, base_units), None) for i in range(len(text))]
+
+
+def _raised_box(box: Box, line: _Line, scale: float, x_height: float) -> bool:
+    """A glyph whose bottom stands well above the baseline (by 0.35 x-height): set raised."""
+    bottom = box[3]
+    base = _units_baseline(line, Word("", box))
+    return base - bottom > 0.35 * (x_height / scale if scale else 1)
+
+
+def _mark_chars(x: float, line: _Line, size: float, style: Style, box: Box, sheet: Sheet,
+                digits: str | None = None) -> list[Char]:
+    """A raised mark, a character per digit (as a PDF gives them): its digits where the picture
+    can be re-read, else "?" for the notes' sequence to number (`_number_marks`)."""
+    if digits is None and sheet.picture is not None:
+        digits = looks.read_digits(sheet.picture, box, sheet.width)
+    step = (box[2] - box[0]) * line.scale / max(len(digits or "?"), 1)
+    return [Char(d, x + k * step, line.baseline - 0.45 * size, size * 0.7, style, True)
+            for k, d in enumerate(digits or "?")]
+
+
+def _spaced(words: list[Word]) -> list[tuple[Word, bool | None]]:
+    """Words with whether each joins the one before it in a letter-spaced word: three or more
+    one-letter words in a row (the engine's reading of Sperrsatz). None: an ordinary word."""
+    out: list[tuple[Word, bool | None]] = []
+    k = 0
+    while k < len(words):
+        end = k
+        while end < len(words) and len(words[end].text) == 1 and words[end].text.isalpha():
+            end += 1
+        if end - k >= 3:
+            out += [(w, j > 0) for j, w in enumerate(words[k:end])]
+            k = end
+        else:
+            out.append((words[k], None))
+            k += 1
+    return out
+
+
+# ---- note numbers ----
+
+def _runs(line: Line, first_only: bool = False) -> list[list[Char]]:
+    """The line's raised marks: runs of raised characters (a mark "25" is two), left to right;
+    `first_only`: the one the line begins with (a note's number), if any."""
+    runs: list[list[Char]] = []
+    for k, c in enumerate(line.chars):
+        if not c.raised:
+            if first_only:
+                break
+            continue
+        if runs and k > 0 and line.chars[k - 1].raised:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs[:1] if first_only else runs
+
+
+def _set(line: Line, mark: list[Char], number: str) -> None:
+    """A mark's characters in `line` made to say `number`, a character per digit, where the first stood."""
+    first = mark[0]
+    step = (mark[-1].x - first.x) / max(len(number) - 1, 1) if len(mark) > 1 else first.size * 0.5
+    new = [Char(d, first.x + k * step, first.y, first.size, first.style, True) for k, d in enumerate(number)]
+    at = next(k for k, c in enumerate(line.chars) if c is first)
+    line.chars[at:at + len(mark)] = new
+    mark[:] = new
+    line.text = "".join(c.text for c in line.chars)
+
+
+def _number_marks(pages: list[ScannedPage], body: float) -> None:
+    """The raised marks of each page paired with its notes: a mark nothing could read ("?")
+    numbered from the notes' sequence (a chapter's notes count on from the last number read or
+    given); a note number that fits neither its page's references nor the sequence where one
+    reference is left over that does (a touching letter read as a third digit: "221" for 22)
+    takes that reference's number. Each is said; where the page's references and notes do not
+    pair up, it is a Hinweis, never a silent plain digit."""
+    last = 0
+    for page in pages:
+        lines = sorted(page.lines, key=lambda line: line.y)
+        if any(line.size >= 1.3 * body for line in lines):
+            last = 0   # a chapter opens: its notes count from 1
+        foot = _foot(lines, body)
+        starts = [line for line in foot if line.chars and (line.chars[0].raised or re.match(r"\d{1,3}\s", line.text))]
+        in_foot = {id(line) for line in foot}
+        marks = [(line, run) for line in lines if id(line) not in in_foot for run in _runs(line)]
+        notes = [(line, run) for line in starts for run in _runs(line, first_only=True)]
+
+        def number(run: list[Char]) -> str:
+            return "".join(c.text for c in run)
+
+        # a note number read wrong, where the page's references say what it is
+        refs = [number(run) for _, run in marks if number(run).isdigit()]
+        for line, run in notes:
+            read = number(run)
+            if not read.isdigit() or read in refs:
+                continue
+            left = [r for r in refs if r not in {number(n) for _, n in notes}]
+            if len(left) == 1 and int(left[0]) == max([last, *(int(number(n)) for _, n in notes if number(n).isdigit()
+                                                                and int(number(n)) < int(left[0]))]) + 1:
+                page.found.append(Found(line.y, "note number from its reference",
+                                        f"a note's number read as {read}; the page's references and the notes' sequence "
+                                        f"give {left[0]}"))
+                _set(line, run, left[0])
+        start = last + 1
+        read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
+        if read_marks:   # a number read on the page says where its sequence stands
+            start = read_marks[0][1] - read_marks[0][0]
+        agree = len(marks) == len(starts) or not starts
+        place = {id(line): k for k, line in enumerate(starts)}
+        for sequence in (marks, notes):
+            for k, (line, run) in enumerate(sequence):
+                if number(run) != "?":
+                    continue
+                value = str(start + (place[id(line)] if sequence is notes else k))
+                _set(line, run, value)
+                what = "a note's number" if sequence is notes else "a raised mark in the text"
+                if agree:
+                    page.found.append(Found(line.y, "note number from the sequence",
+                                            f"{what} the picture shows but nothing read: numbered {value} from the "
+                                            "notes on the page"))
+                else:
+                    page.found.append(Found(line.y, "warning",
+                                            f"{what} could not be read; numbered {value} from the sequence, but the page "
+                                            f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
+        known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
+        known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
+        last = max(known, default=last)
+
+
+def _foot(lines: list[Line], body: float) -> list[Line]:
+    """The page's footnote lines: the smaller ones at its foot (below the last body line)."""
+    foot: list[Line] = []
+    for line in reversed(lines):
+        if line.size >= body * 0.93:
+            break
+        foot.insert(0, line)
+    if foot and len(foot) == len(lines):
+        return []
+    # a running foot (a folio) below the notes is not a note
+    while foot and re.fullmatch(r"\W*\d{1,4}\W*|[ivxlc]+", foot[-1].text.strip()):
+        foot.pop()
+    return foot
+
+
+# ---- what the book gets of a scan ----
+
+def annotate(book: Book, pages: list[Page]) -> None:
+    """What the scanned pages carry beside their lines, handed to the book once the passes
+    have numbered the printed lines: each recorded line's box on the picture (`frame`, page
+    fractions) and the words the engine was unsure of in it; the engine's doubts as the
+    report's unsure words; what this pass inferred as events at page:line."""
+    recorded = {page.page: page for page in book.recorded}
+    for page in pages:
+        if not isinstance(page, ScannedPage) or page.index not in recorded:
+            continue
+        printed = recorded[page.index]
+        label = book.folios.get(page.index, "?")
+        lines = sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y)
+
+        def nearest(baseline: float, among: list[PrintedLine] = printed.lines) -> PrintedLine | None:
+            placed = [line for line in among if line.box is not None]
+            best = min(placed, key=lambda line: abs((line.box or (0, 0, 0, 0))[2] - baseline), default=None)
+            return best if best is not None and best.box and abs(best.box[2] - baseline) <= max(best.box[3], 4) else None
+
+        for line in printed.lines:
+            if line.box is not None:
+                line.frame = page.frame(*line.box)
+        for doubt in page.doubts:
+            target = nearest(doubt.baseline)
+            book.unsure.append(Unsure(page.index, target.n if target else 0, label, doubt.word, doubt.confidence))
+            if target is not None and target.n <= len(lines):
+                span = _span(lines[target.n - 1], doubt.left, doubt.right)
+                if span:
+                    target.unsure = (*target.unsure, span)
+        for item in page.found:
+            target = nearest(item.baseline) if item.baseline is not None else None
+            book.events.append(Event(page.index, target.n if target else None, label, item.kind, item.detail))
+
+
+def _span(line: Line, left: float, right: float) -> tuple[int, int] | None:
+    """The characters of `line` between `left` and `right` (points): offsets in its text."""
+    inside = [k for k, c in enumerate(line.chars) if left - 0.5 <= c.x < right - 0.1 and c.text.strip()]
+    return (inside[0], inside[-1] + 1) if inside else None

@@ -1,0 +1,248 @@
+"""Scanned books: OCR output of any engine (hOCR, ALTO, PAGE XML) and the built-in OCR, read
+into the same edition as a PDF.
+
+The fixtures (tests/fixtures/scans/, made by tests/scans.py) are pages 8–10 of the test book
+"tuning-typst" drawn at 300 dpi and read by Debian's Tesseract 5.3, and the same book's page 9
+worn (turned, blurred, noisy, JPEG q50) at 200 dpi. The same pages through the PDF reader are
+what the scans are compared with.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+from generator.diagnostics import Collector, EditionError
+from generator.ingest import ocr, readers
+from generator.ingest.decisions import Decisions
+from generator.ingest.layout import build_book
+from generator.ingest.model import Ref
+from generator.ingest.pdf import read_pdf
+from generator.ingest.pipeline import passes
+from generator.ingest.sheets import sniff
+
+SCANS = FIXTURES / "scans" / "typst-300"
+WORN = FIXTURES / "scans" / "typst-200-degraded"
+KINDS = {"hocr": ".hocr", "hocr-words": ".words.hocr", "alto-tesseract": ".xml", "page": ".page.xml", "alto4": ".alto4.xml"}
+
+
+def files(kind: str, folder: Path = SCANS, pages=(8, 9, 10)) -> list[Path]:
+    return [folder / f"p-{n}{KINDS[kind]}" for n in pages]
+
+
+def read_scan(paths: list[Path], images: Path | None = None):
+    """The scanned pages as the reader gives them, and the book the passes make of them."""
+    problems = Collector()
+    files = readers.inputs(paths, problems)
+    reader = readers.recognise(files, problems)
+    problems.raise_if_errors()
+    source = readers.read(reader, files, None, problems, None, readers.Options(images), paths)
+    return source.pages, passes(source, Decisions(), None)
+
+
+def facts(book) -> dict:
+    return {"notes": [n.label for c in book.chapters for n in c.notes],
+            "refs": [r.label for c in book.chapters for b in c.blocks for r in b.inlines if isinstance(r, Ref)],
+            "titles": [c.title for c in book.chapters], "folios": sorted(set(book.folios.values()))}
+
+
+@pytest.fixture(scope="module")
+def printed(typeset):
+    pdf, _ = typeset("tuning-typst")
+    return facts(build_book(read_pdf(pdf, 8, 10, Collector())))
+
+
+def test_recognised_by_content_not_by_name(tmp_path):
+    for kind, expected in (("hocr", "hocr"), ("alto-tesseract", "alto"), ("page", "page"), ("alto4", "alto")):
+        renamed = tmp_path / f"{kind}.xml"
+        shutil.copy(files(kind)[0], renamed)
+        assert sniff(renamed) == expected
+    (tmp_path / "other.xml").write_text("<root/>", encoding="utf-8")
+    assert sniff(tmp_path / "other.xml") is None
+
+
+@pytest.mark.parametrize("kind", ["hocr-words", "alto-tesseract", "alto4"])
+def test_notes_and_references_as_printed(kind, printed):
+    """Tesseract's ALTO turns raised note numbers into ' ° ® or drops them: the page picture
+    finds them and they are re-read, or numbered from the notes' sequence."""
+    _, book = read_scan(files(kind), None)
+    found = facts(book)
+    assert found["titles"] == printed["titles"] and found["folios"] == printed["folios"]
+    right = set(found["notes"]) & set(printed["notes"])
+    assert len(right) >= 0.85 * len(printed["notes"]), found
+    assert len(set(found["refs"]) & set(printed["refs"])) >= 0.85 * len(printed["refs"]), found
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_route_gives_the_chapters_and_print_pages(kind, printed):
+    _, book = read_scan(files(kind), None)
+    found = facts(book)
+    assert found["titles"] == printed["titles"]          # the chapter opening on page 9, its title whole
+    assert found["folios"] == printed["folios"]          # print pages from the folios, not the file names
+    body = " ".join(b.inlines[0].text for c in book.chapters for b in c.blocks
+                    if b.inlines and hasattr(b.inlines[0], "text"))
+    assert "Kleine Staaten, große Fragen" not in body    # the running head is off
+
+
+def test_pages_in_natural_order_and_numbers_never_from_names(tmp_path):
+    """A folder's files in natural order (scan-9 before scan-10, which text order puts first);
+    a page's print number is its folio, whatever the file is called."""
+    for n, name in ((8, "scan-9"), (9, "scan-10"), (10, "scan-11")):
+        shutil.copy(SCANS / f"p-{n}.xml", tmp_path / f"{name}.xml")
+        shutil.copy(SCANS / f"p-{n}.png", tmp_path / f"p-{n}.png")
+    pages, book = read_scan([tmp_path], None)
+    assert [p.source.name for p in pages] == ["scan-9.xml", "scan-10.xml", "scan-11.xml"]
+    assert [book.folios[p.index] for p in pages] == ["6", "7", "8"]
+    assert [p.picture.name for p in pages] == ["p-8.png", "p-9.png", "p-10.png"]   # each file's own, by its name
+
+
+def test_a_worn_scan_is_straightened():
+    """A page turned by about a degree: its lines' left ends line up again (a paragraph's lines
+    would otherwise look indented and the paragraphs break)."""
+    pages, _ = read_scan(files("hocr-words", WORN, (9,)), None)
+    lefts = sorted(round(line.left) for line in pages[0].lines if line.size >= 9)
+    common = max(set(lefts), key=lefts.count)
+    assert sum(abs(x - common) <= 2 for x in lefts) >= 0.6 * len(lefts), lefts
+
+
+def test_unread_note_number_is_a_hinweis_never_a_plain_digit(tmp_path):
+    """Without its picture (and so nothing to look at) a mark the engine misread stays what it
+    is; with the picture but no reader, marks are numbered from the sequence and said so."""
+    shutil.copy(SCANS / "p-8.xml", tmp_path / "p-8.xml")
+    pages, book = read_scan([tmp_path / "p-8.xml"], None)
+    assert not any(p.picture for p in pages)
+    text = " ".join(line.text for p in pages for line in p.lines)
+    assert "überschätzen.²⁴" not in text
+    import generator.ingest.pictures as looks
+
+    saved = looks.read_digits
+    looks.read_digits = lambda *a, **k: None   # no tesserocr: nothing re-reads a mark
+    try:
+        shutil.copy(SCANS / "p-8.png", tmp_path / "p-8.png")
+        pages, book = read_scan([tmp_path / "p-8.xml"], None)
+    finally:
+        looks.read_digits = saved
+    inferred = [e for e in book.events if e.kind in ("note number from the sequence", "warning") and "numbered" in e.detail]
+    assert inferred, [e.kind for e in book.events]
+    assert all(e.line for e in inferred)
+
+
+def test_engine_doubts_are_listed_at_page_and_line(tmp_path):
+    """Tesseract's ALTO and its pictures, outside the content folder: the pictures copied in
+    (their size said first), each page's picture named in the recorded print with each line's
+    box on it, the engine's unsure words in a section after the Hinweise and marked on the
+    printed pages, and the edition builds with its facsimile."""
+    content = tmp_path / "content"
+    folder = tmp_path / "ocr"
+    folder.mkdir()
+    for n in (8, 9, 10):
+        shutil.copy(SCANS / f"p-{n}.xml", folder / f"p-{n}.xml")
+        shutil.copy(SCANS / f"p-{n}.png", folder / f"p-{n}.png")
+    result = run_cli("ingest", str(folder), "--into", str(content))
+    assert result.returncode == 0, result.stderr
+    assert "copying 3 page picture(s) (0.4 MB)" in result.stderr
+    report = json.loads((content / "review" / "ocr.report.json").read_text(encoding="utf-8"))
+    unsure = report["unsure"]
+    assert unsure["words"] and all(d["line"] > 0 and d["confidence"] < unsure["below"] for d in unsure["words"])
+    markdown = (content / "review" / "ocr.report.md").read_text(encoding="utf-8")
+    assert markdown.index("## Hinweise") < markdown.index("## Unsichere Wörter")
+    lines = json.loads((content / "review" / "ocr.lines.json").read_text(encoding="utf-8"))
+    assert lines["version"] == 2
+    assert [p["page"] for p in lines["pages"]] == ["6", "7", "8"]
+    assert [p["picture"] for p in lines["pages"]] == ["p-8.png", "p-9.png", "p-10.png"]
+    boxes = [line["box"] for p in lines["pages"] for line in p["lines"]]
+    assert boxes and all(0 <= b[0] < b[2] <= 1 and 0 <= b[1] < b[3] <= 1 for b in boxes)
+    assert 'page_images = "ocr-pages"' in (content / "edition.toml").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (content / "ocr-pages").iterdir()) == ["p-10.png", "p-8.png", "p-9.png"]
+    build = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert build.returncode == 0, build.stderr
+    page = (tmp_path / "site" / "pages" / "7.html").read_text(encoding="utf-8")
+    assert 'pages/img/7.png"' in page and 'class="dl-unsure"' in page
+
+
+def test_historical_letters_kept_as_printed_and_normalised_as_repairs(tmp_path):
+    page = (SCANS / "p-9.page.xml").read_text(encoding="utf-8")
+    page = page.replace("Kleinstaaten", "Kleinſtaaten", 1)
+    (tmp_path / "p-9.page.xml").write_text(page, encoding="utf-8")
+    shutil.copy(SCANS / "p-9.png", tmp_path / "p-9.png")
+    pages, book = read_scan([tmp_path / "p-9.page.xml"], None)
+    assert any("ſ" in line.text for p in pages for line in p.lines)   # the print as recorded
+    assert any(c.raw.startswith("Kleinſtaaten") and c.clean.startswith("Kleinstaaten") for c in book.changes)
+    from generator.ingest.writers import clean_text
+
+    assert "ſ" not in clean_text(book)
+
+
+def test_hostile_ocr_files_are_refused(tmp_path):
+    bomb = tmp_path / "p-1.xml"
+    bomb.write_text('<?xml version="1.0"?><!DOCTYPE alto [<!ENTITY a "aaaaaaaa">]><alto><Layout/></alto>',
+                    encoding="utf-8")
+    with pytest.raises(EditionError) as caught:
+        read_scan([bomb], None)
+    assert "entities" in str(caught.value)
+    result = run_cli("clean", str(bomb))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_without_the_extra_an_image_pdf_says_what_to_install(tmp_path):
+    from PIL import Image
+
+    picture = Image.open(SCANS / "p-9.png").convert("L")
+    pdf = tmp_path / "scan.pdf"
+    picture.save(pdf, "PDF", resolution=300)
+    environment = {"PYTHONPATH": str(tmp_path / "blocked")}
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "tesserocr.py").write_text("raise ImportError('blocked for the test')\n", encoding="utf-8")
+    result = run_cli("ingest", str(pdf), "--into", str(tmp_path / "content"), env=environment)
+    assert result.returncode == 1
+    assert "pip install 'druckedition[ocr]'" in result.stderr and "hOCR" in result.stderr
+    assert not (tmp_path / "content").exists()
+
+
+def _need_ocr() -> None:
+    if not ocr.available() or ocr.tessdata() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but the ocr extra is missing: .ci/run must install it")
+        pytest.skip("the ocr extra is not installed (pip install -e '.[ocr]')")
+
+
+def test_built_in_ocr_of_a_folder_of_pictures_and_its_reuse(tmp_path):
+    """Two pages OCRed here (CI runs OCR on at most 3 pages): the hOCR is kept in review/ocr
+    and reused while the pictures are the same; an edited hOCR survives a re-ingest."""
+    _need_ocr()
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for n in (9, 10):
+        shutil.copy(SCANS / f"p-{n}.png", scans / f"p-{n}.png")
+    content = tmp_path / "content"
+    result = run_cli("ingest", str(scans), "--into", str(content))
+    assert result.returncode == 0, result.stderr
+    hocr = content / "review" / "ocr" / "p-10.hocr"
+    assert hocr.exists() and "ocrx_cinfo" in hocr.read_text(encoding="utf-8")
+    chapters = "".join(p.read_text(encoding="utf-8") for p in sorted(content.glob("*.md")))
+    assert "# Spielräume & Grenzen" in chapters and "[^25]" in chapters and "[^25]:" in chapters
+    assert not (content / ".edition-ingest" / "ocr").exists()   # the OCR waiting for the commit: cleared by it
+    edited = hocr.read_text(encoding="utf-8").replace(">ä</span>", ">ae</span>", 1)   # the title's first ä
+    assert edited != hocr.read_text(encoding="utf-8")
+    hocr.write_text(edited, encoding="utf-8")
+    again = run_cli("ingest", str(scans), "--into", str(content), "--force")
+    assert again.returncode == 0, again.stderr
+    assert hocr.read_text(encoding="utf-8") == edited        # not read again: the picture is the same
+    chapters = "".join(p.read_text(encoding="utf-8") for p in sorted(content.glob("*.md")))
+    assert "# Spielraeume & Grenzen" in chapters             # the editor's correction is what was read
+
+
+def test_built_in_ocr_of_an_image_only_pdf(tmp_path):
+    _need_ocr()
+    from PIL import Image
+
+    pdf = tmp_path / "scan.pdf"
+    Image.open(SCANS / "p-10.png").convert("L").save(pdf, "PDF", resolution=300)
+    result = run_cli("clean", str(pdf))
+    assert result.returncode == 0, result.stderr
+    assert "Spielräume & Grenzen" in result.stdout
