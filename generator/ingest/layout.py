@@ -263,6 +263,8 @@ def raised(char: Char, line: Line) -> bool:
 def _raised_runs(line: Line) -> list[list[Char]]:
     """The runs of raised digits inside a line (not at its start: a note's own number)."""
     runs: list[list[Char]] = []
+    if not any(map(str.isdigit, line.text)):   # most lines have no digit: looked for in C
+        return runs
     for k, c in enumerate(line.chars):
         if k and raised(c, line):
             if runs and runs[-1][-1] is line.chars[k - 1]:
@@ -398,8 +400,8 @@ def _marker(line: Line) -> float | None:
 
 def _monospace(line: Line) -> bool:
     """A line of code: (almost) all its characters in a monospaced font."""
-    glyphs = [c for c in line.chars if c.text != " "]
-    return bool(glyphs) and sum(bool(MONOSPACE.search(c.style.font)) for c in glyphs) >= 0.9 * len(glyphs)
+    fonts = Counter(c.style.font for c in line.chars if c.text != " ")   # a line has a font or two: one search each
+    return bool(fonts) and sum(n for font, n in fonts.items() if MONOSPACE.search(font)) >= 0.9 * fonts.total()
 
 
 def _cells(line: Line) -> list[float]:
@@ -1306,5 +1308,7 @@ def _box(line: Line, page: Page) -> tuple[float, float, float, float]:
 def _as_printed(line: Line) -> str:
     """A line's text as the reader of the page sees it: raised numbers raised (⁸), and the break
     hyphen PDFium takes out of the characters put back."""
-    text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
+    text = line.text
+    if any(map(str.isdigit, text)):   # most lines have no digit: looked for in C
+        text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
     return text + "-" if line.hyphen and not text.endswith(("-", "\u00ad")) else text

@@ -111,7 +111,7 @@ def _around_raised(line: Line) -> Line:
     def up(c: Char) -> bool:
         return c.text.isdigit() and (c.raised or line.y - c.y > 0.2 * c.size)
 
-    if not any(up(c) for c in chars):
+    if not any(map(str.isdigit, line.text)) or not any(up(c) for c in chars):   # most lines have no digit: looked for in C
         return line
     out: list[Char] = []
     for k, c in enumerate(chars):

@@ -187,6 +187,7 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
                                                   "pages' text another way")
         problems.raise_if_errors()
         book = build_book(source.pages, metrics)
+        _reading(source, book)
         book.recorded = record(source.pages, book)
         scanned.annotate(book, source.pages)   # a scan's: its lines on the pictures, the engine's doubts
         letters.normalise(book)
@@ -204,6 +205,16 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
     book.events += [Event(0, None, "", "warning", message) for message in source.warnings]
     sanitise(book)
     return book
+
+
+def _reading(source: Source, book: Book) -> None:
+    """What the reader mended in the PDF's text (accents composed, TeX's logos) as repairs, and
+    what it could not read as printed as Hinweise, at their page:line."""
+    for page in source.pages:
+        label = book.folios.get(page.index, "?")
+        book.changes += [Change(page.index, r.line, label, r.printed, r.reading, r.rule) for r in page.repairs]
+        book.events += [Event(page.index, d.line or None, label, "warning", d.detail, printed=d.printed, reading=d.reading,
+                              check="reading") for d in page.unread]
 
 
 def apply_decisions(book: Book, decisions: Decisions) -> None:
