@@ -25,6 +25,7 @@ from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
 from generator.ingest.structure import TO_SUPERSCRIPT
+from generator.render.zones import ASCENT, DESCENT
 from generator.source import roman_value, to_roman
 
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
@@ -914,7 +915,7 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
     else from the type: the largest style that opens pages is the chapter, the others in order of
     size and weight."""
     headings = [f for f in stream if f.kind == "heading"]
-    openers = Counter(f.style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page)
+    openers = Counter(_titled(stream, i).style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page)
     recurring = [size for size, n in openers.items() if n >= 2]   # a title page's display type opens one page
     chapter_size = max(recurring or openers or [max((f.style[0] for f in headings), default=0.0)])
     others = sorted({f.style for f in headings if abs(f.style[0] - chapter_size) > 0.5},
@@ -945,6 +946,18 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
                 f.level = found
             elif f.level == 1 and any(level == 1 for level, _, _ in marks):
                 f.level = 2       # the outline names the chapters, and not this one
+
+
+def _titled(stream: list[Flow], i: int) -> Flow:
+    """The heading that names the chapter a page opens with: the title under a label such as
+    "Kapitel 1" set above it (the label's type is not the chapters' type: a preface without a
+    label is set as the titles are)."""
+    f = stream[i]
+    after = stream[i + 1] if i + 1 < len(stream) else None
+    if (after is not None and after.kind == "heading" and after.pages[0] == f.pages[-1]
+            and CHAPTER_LABEL.match(" ".join(line.text.strip() for line in f.lines))):
+        return after
+    return f
 
 
 def _squeeze(text: str) -> str:
@@ -1270,11 +1283,26 @@ def record(pages: list[Page], book: Book) -> list[PrintedPage]:
     out = []
     for page in pages:
         lines = [PrintedLine(n, _as_printed(line), book.roles.get((page.index, n), ""),
-                             (round(line.left, 1), round(line.right, 1), round(line.y, 1), line.size), line.hyphen)
+                             (round(line.left, 1), round(line.right, 1), round(line.y, 1), line.size), line.hyphen,
+                             frame=_box(line, page))
                  for n, line in enumerate(sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y), 1)]
         out.append(PrintedPage(page.index, book.folios.get(page.index, "?"), lines, pdf_page=page.index,
                                size=(round(page.width, 1), round(page.height, 1))))
     return out
+
+
+def _box(line: Line, page: Page) -> tuple[float, float, float, float]:
+    """A line's place as fractions of its page, from the top left corner (`PrintedLine.frame`,
+    lines.json's `box`): from its first character's origin to its right edge, and from the
+    type's ascent above its highest character (a raised number reaches higher than the line's
+    baseline and size say) to the descent below its lowest (render/zones.py's measure)."""
+    chars = line.chars or []
+    top = min((c.y - ASCENT * c.size for c in chars), default=line.y - ASCENT * line.size)
+    bottom = max((c.y + DESCENT * c.size for c in chars), default=line.y + DESCENT * line.size)
+    width, height = page.width or 1.0, page.height or 1.0
+    left, right = max(0.0, line.left / width), min(1.0, line.right / width)
+    top, bottom = max(0.0, top / height), min(1.0, bottom / height)
+    return (round(left, 5), round(top, 5), round(max(right, left + 1e-5), 5), round(max(bottom, top + 1e-5), 5))
 
 
 def _as_printed(line: Line) -> str:
