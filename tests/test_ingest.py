@@ -324,3 +324,32 @@ def test_a_chapter_opening_keeps_the_title_its_later_pages_carry_as_running_head
     result = run_cli("clean", *(str(tmp_path / name) for name in texts))
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(title) == 1 and result.stdout.index(title) < result.stdout.index("Frühling")
+
+
+def test_headings_whose_ids_the_build_would_refuse_get_ids_of_their_own():
+    """Debian's gerdoc.pdf and lualatex-doc-DE.pdf (issue 24, item 8): a heading
+    'Inhaltsverzeichnis' (an id the page uses itself), two sections of one name or number in a
+    chapter; ingest writes ids that the build accepts, and the first keeps the id of its words."""
+    from pathlib import Path
+
+    from generator.diagnostics import Collector
+    from generator.ingest.model import Block, Chapter, Text
+    from generator.ingest.writers import chapter_markdown
+    from generator.source import parse_chapter
+
+    def heading(text: str) -> Block:
+        return Block("heading", [Text(text)], level=2)
+
+    def para(text: str) -> Block:
+        return Block("para", [Text(text)])
+
+    chapter = Chapter("Kurzbeschreibung", [heading("Inhaltsverzeichnis"), para("Eins."), heading("Verwendungsbeispiele"),
+                                           para("Zwei."), heading("Verwendungsbeispiele"), para("Drei."),
+                                           heading("2.1 Pakete"), para("Vier."), heading("2.1 Pakete"), para("Fünf.")], [])
+    source = chapter_markdown(chapter)
+    problems = Collector()
+    parsed = parse_chapter(Path("k.md"), source.encode("utf-8"), problems)
+    assert not problems.errors, (problems.errors, source)
+    ids = [s.id for s in parsed.sections]
+    assert ids[1:] == ["verwendungsbeispiele", "verwendungsbeispiele-2", "s2-1", "s2-1-2"] and len(set(ids)) == 5
+    assert "## Verwendungsbeispiele\n" in source and "## Verwendungsbeispiele {#verwendungsbeispiele-2}" in source

@@ -25,7 +25,7 @@ from generator.ingest.values import (
 )
 from generator.model import printed_number, unreferenced
 from generator.render.zones import LINES_VERSION
-from generator.source import slugify
+from generator.source import NUMBER, RESERVED_IDS, slugify
 
 # ---- chapter sources ----
 
@@ -50,16 +50,31 @@ def _inline(inlines: list[Inline], start: bool = True) -> str:
     return block_start(text) if start else text
 
 
-def _anchor(block: Block) -> str:
-    return f" {{#{anchor(block.anchor)}}}" if anchor(block.anchor) else ""
+def _anchor(block: Block, ids: set[str] | None = None) -> str:
+    """A heading's explicit id: the book's (`{#s6-1}`), or, where the id the build would give it
+    (from its number, else its words) is taken already in the chapter or by the page itself
+    ("Inhaltsverzeichnis", a second "Verwendungsbeispiele"), the next free one ("…-2"), so that
+    what ingest writes builds. `ids`: the chapter's so far, this one added."""
+    given = anchor(block.anchor)
+    if ids is None:
+        return f" {{#{given}}}" if given else ""
+    text = "".join(r.text for r in block.inlines if isinstance(r, Text)).strip()
+    number = NUMBER.match(text + " ")
+    wanted = given or ("s" + number.group(1).replace(".", "-") if number else slugify(text, prefix="abschnitt"))
+    chosen, n = wanted, 1
+    while chosen in ids or chosen in RESERVED_IDS or not chosen:
+        n += 1
+        chosen = f"{wanted or 'abschnitt'}-{n}"
+    ids.add(chosen)
+    return f" {{#{chosen}}}" if given or chosen != wanted else ""
 
 
-def _heading(block: Block) -> list[str]:
+def _heading(block: Block, ids: set[str] | None = None) -> list[str]:
     """A heading, with the page marks it carries (a page that begins with it) before it."""
     marks = [r for r in block.inlines if isinstance(r, Mark)]
     title = _inline([r for r in block.inlines if not isinstance(r, Mark)], start=False)
     level = "#" * min(max(block.level, 2), 6)   # Markdown has six levels; deeper ones are set as the sixth
-    return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + [f"{level} {title}{_anchor(block)}"]
+    return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + [f"{level} {title}{_anchor(block, ids)}"]
 
 
 ORDERED = re.compile(r"^(\d{1,2})([.)]) ")
@@ -110,12 +125,13 @@ def chapter_markdown(chapter: Chapter) -> str:
         title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
     out = ["# " + title]
     numbered = _numbered(chapter.blocks)
+    ids: set[str] = set()   # the sections' ids, as the build gives them
     for k, block in enumerate(chapter.blocks):
         if block.kind == "heading":
-            out.append("\n\n".join(_heading(block)))
+            out.append("\n\n".join(_heading(block, ids)))
         elif block.kind == "opening":   # an editorial heading: the pages begin inside a section
             text = marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text)))
-            out.append("#" * max(block.level, 2) + " {{add " + text + "}}" + _anchor(block))
+            out.append("#" * max(block.level, 2) + " {{add " + text + "}}" + _anchor(block, ids))
         elif block.kind == "gap":
             out.append("{{gap: " + marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text))) + "}}")
         elif block.kind == "quote":
