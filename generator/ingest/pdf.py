@@ -789,13 +789,14 @@ ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "
            "¸": "\u0327", "˚": "\u030a", "ˇ": "\u030c", "˘": "\u0306", "¯": "\u0304", "˙": "\u0307", "˝": "\u030b",
            "˛": "\u0328"}
 DOTLESS = {"ı": "i", "ȷ": "j"}      # TeX sets an accent over a dotless i
+ACCENTED = re.compile("[" + re.escape("".join(ACCENTS)) + "]")
 
 
 def _compose(line: Line, handle: int, c: _C) -> Line:
     """Accents set as glyphs of their own (dvips, Distiller: "fu¨r") composed with the letter
     they stand over, by the boxes' geometry: an accent whose middle lies inside a letter's box
     is that letter's; one that stands on its own (a backtick in code) stays."""
-    if not any(ch.text in ACCENTS for ch in line.chars):
+    if not ACCENTED.search(line.text):   # most lines: looked for in C
         return line
     edges = (ctypes.c_double * 4)()
     e0, e1, e2, e3 = (ctypes.addressof(edges) + 8 * k for k in range(4))
@@ -847,6 +848,8 @@ def _compose(line: Line, handle: int, c: _C) -> Line:
 def _low_quotes(line: Line) -> Line:
     """A closing quote set lowered to the baseline is the German opening quote made of it
     (OT1 fonts have no „): ” → „, ’ → ‚."""
+    if "”" not in line.text and "’" not in line.text:   # most lines: looked for in C
+        return line
     chars = line.chars
     found = [k for k, ch in enumerate(chars) if ch.text in LOWERED and 0.3 * line.size < ch.y - line.y < 0.8 * line.size]
     if not found:
@@ -859,11 +862,16 @@ def _low_quotes(line: Line) -> Line:
 
 
 LOWERED = {"”": "„", "’": "‚"}
+# two capitals side by side (what a logo's letters are as PDFium gives them): every capital
+# of the Basic Multilingual Plane, as str.isupper knows them
+CAPITALS = re.compile("[" + re.escape("".join(ch for ch in map(chr, range(0x10000)) if ch.isupper())) + "]{2}")
 
 
 def _tex_logos(line: Line) -> Line:
     """TeX's logos: a capital set lower or higher than the capital before it in the same word
     (T·E·X, L·A·T·E·X, X·Ǝ·T·E·X) is the logo's small letter: "TeX", "LaTeX", "XeTeX"."""
+    if not CAPITALS.search(line.text):   # a logo's letters are capitals side by side as PDFium gives them
+        return line
     chars = line.chars
     shifted = [0.1 * line.size < abs(ch.y - line.y) < 0.5 * line.size for ch in chars]
     changed = False
