@@ -578,14 +578,20 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
     last_y = None
     for i in range(count):
         ch = text[i]
+        if ch in MARKS and current and current[-1].text == " ":
+            ch = "-"   # a hyphen after a space breaks no word: an option's ("von -|force-help", "Schalter -|w")
         if ch == " ":
             if not current or current[-1].text == " ":
+                continue
+            if current[-1].text == "-" and i + 1 < count and text[i + 1].isalpha() and _glyph_unread(handle, i, current):
+                box(handle, current[-1].index, e0, e1, e2, e3)
+                current.append(Char("-", edges[1], current[-1].y, current[-1].size, current[-1].style, False, -1))
                 continue
         elif ch in "\r\n":
             close()
             continue
-        elif ch in HYPHENS:  # a break hyphen, if the line ends here (a soft one is visible only there)
-            hyphen, mark = True, i
+        elif ch in HYPHENS and not (ch == "\u2010" and current and current[-1].text == " "):
+            hyphen, mark = True, i   # a break hyphen, if the line ends here (a soft one is visible only there)
             continue
         elif ch == SKIP:
             continue
@@ -644,6 +650,27 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
 # PDFium's mark for a hyphen it found at a line end, the soft hyphen (Typst's break), and U+2010,
 # the hyphen WeasyPrint adds where it breaks a word (a typed hyphen is U+002D).
 HYPHENS = (HYPHEN_MARK, "\x02", "\u00ad", "\u2010")
+MARKS = (HYPHEN_MARK, "\x02")   # PDFium's marks of a hyphen it takes for a break
+
+
+def _glyph_unread(handle: int, space: int, current: list[Char]) -> bool:
+    """A hyphen's second glyph that has no text (Typst's "--purge": PDFium gives one '-', then
+    a space it generates for the gap): the gap after the hyphen is a hyphen's width again, and
+    no space is there where this line's own spaces are characters (a typesetter that writes its
+    spaces; TeX writes none, and PDFium generates them all)."""
+    textpage = ctypes.cast(handle, raw.FPDF_TEXTPAGE)
+    if raw.FPDFText_IsGenerated(textpage, space) != 1 or current[-1].index < 0:
+        return False
+    own = [c.index for c in current if c.text == " " and c.index >= 0][-3:]
+    if not own or any(raw.FPDFText_IsGenerated(textpage, k) != 0 for k in own):
+        return False
+    boxes = []
+    for k in (current[-1].index, space + 1):
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        raw.FPDFText_GetCharBox(textpage, k, left, right, bottom, top)
+        boxes.append((left.value, right.value))
+    width, gap = boxes[0][1] - boxes[0][0], boxes[1][0] - boxes[0][1]
+    return width > 0 and 1.1 * width <= gap <= 2.2 * width
 
 
 SPACED_HINT = re.compile(r"(?<!\S)\w{1,2} \w{1,2} \w{1,2}(?!\S)")   # PDFium puts spaces into letter-spaced words
