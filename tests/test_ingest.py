@@ -345,11 +345,14 @@ def test_headings_whose_ids_the_build_would_refuse_get_ids_of_their_own():
 
     chapter = Chapter("Kurzbeschreibung", [heading("Inhaltsverzeichnis"), para("Eins."), heading("Verwendungsbeispiele"),
                                            para("Zwei."), heading("Verwendungsbeispiele"), para("Drei."),
-                                           heading("2.1 Pakete"), para("Vier."), heading("2.1 Pakete"), para("Fünf.")], [])
+                                           heading("2.1 Pakete"), para("Vier."), heading("2.1 Pakete"), para("Fünf."),
+                                           heading("Diese Trennmuster befinden sich im experimentellen Status, sie "
+                                                   "können auf CTAN und in den TeX-Verteilungen " * 3), para("Sechs.")], [])
     source = chapter_markdown(chapter)
     problems = Collector()
     parsed = parse_chapter(Path("k.md"), source.encode("utf-8"), problems)
     assert not problems.errors, (problems.errors, source)
     ids = [s.id for s in parsed.sections]
-    assert ids[1:] == ["verwendungsbeispiele", "verwendungsbeispiele-2", "s2-1", "s2-1-2"] and len(set(ids)) == 5
+    assert ids[1:5] == ["verwendungsbeispiele", "verwendungsbeispiele-2", "s2-1", "s2-1-2"] and len(set(ids)) == 6
+    assert ids[5].startswith("diese-trennmuster-befinden") and len(ids[5]) <= 60   # a page is named by it
     assert "## Verwendungsbeispiele\n" in source and "## Verwendungsbeispiele {#verwendungsbeispiele-2}" in source

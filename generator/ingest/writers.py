@@ -50,6 +50,9 @@ def _inline(inlines: list[Inline], start: bool = True) -> str:
     return block_start(text) if start else text
 
 
+ID_LIMIT = 60   # characters of an id made from a heading's words
+
+
 def _anchor(block: Block, ids: set[str] | None = None) -> str:
     """A heading's explicit id: the book's (`{#s6-1}`), or, where the id the build would give it
     (from its number, else its words) is taken already in the chapter or by the page itself
@@ -61,10 +64,13 @@ def _anchor(block: Block, ids: set[str] | None = None) -> str:
     text = "".join(r.text for r in block.inlines if isinstance(r, Text)).strip()
     number = NUMBER.match(text + " ")
     wanted = given or ("s" + number.group(1).replace(".", "-") if number else slugify(text, prefix="abschnitt"))
-    chosen, n = wanted, 1
+    # an id from a long heading's words, cut at a word (the section's page is named by it:
+    # a file name has at most 255 bytes; Debian's dehyph-exptl.pdf has a heading of 30 words)
+    chosen, n = wanted if len(wanted) <= ID_LIMIT else wanted[:ID_LIMIT].rsplit("-", 1)[0], 1
+    base = chosen
     while chosen in ids or chosen in RESERVED_IDS or not chosen:
         n += 1
-        chosen = f"{wanted or 'abschnitt'}-{n}"
+        chosen = f"{base or 'abschnitt'}-{n}"
     ids.add(chosen)
     return f" {{#{chosen}}}" if given or chosen != wanted else ""
 
