@@ -356,3 +356,21 @@ def test_headings_whose_ids_the_build_would_refuse_get_ids_of_their_own():
     assert ids[1:5] == ["verwendungsbeispiele", "verwendungsbeispiele-2", "s2-1", "s2-1-2"] and len(set(ids)) == 6
     assert ids[5].startswith("diese-trennmuster-befinden") and len(ids[5]) <= 60   # a page is named by it
     assert "## Verwendungsbeispiele\n" in source and "## Verwendungsbeispiele {#verwendungsbeispiele-2}" in source
+
+
+def test_page_text_headings_by_their_number_on_a_line_of_their_own(tmp_path):
+    """Issue 24 (item 7): Typst's page text (pdftotext -layout) sets a numbered heading on its
+    own line with the text right under it, no blank line between, its number without a final
+    point ("1.1 Vergleich …"); a heading's "1.1" is no reference to note 1 on the page."""
+    body = ("Dieser Schritt markierte das Ende einer Epoche, in der die Vermittler noch wenig galten,\n"
+            "und die Forschung hat diese Strategien erst spät als eigenes Politikfeld erkannt.\n")
+    page = tmp_path / "p1.txt"
+    page.write_text("Die Bevölkerung stand diesen Veränderungen zunächst skeptisch gegenüber.1\n\n"
+                    "1.1 Vergleich mit den Nachbarn\n" + body + body +
+                    "1.1.1 Akteure und Interessen\n" + body + body +
+                    "\n\n   1 Vgl. Weiß, Kleinstaaten im Wandel, 1970, S. 252.\n", encoding="utf-8")
+    result = run_cli("clean", str(page))
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("\n\n")
+    assert "1.1 Vergleich mit den Nachbarn" in blocks and "1.1.1 Akteure und Interessen" in blocks, blocks
+    assert "gegenüber.¹" in result.stdout and "1.¹" not in result.stdout
