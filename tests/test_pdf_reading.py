@@ -229,3 +229,26 @@ def test_bookmarks_that_loop_or_lead_nowhere_or_are_not_text_are_read_as_far_as_
     problems = Collector()
     assert pdf.outline(book, problems) == [(1, "E\ufffdn", 1), (1, "Zwei", None)]
     assert [d.message for d in problems.warnings] == ["the PDF's bookmarks loop: read up to where they come back"]
+
+
+def test_an_options_hyphens_are_read_as_printed():
+    """Typst's "--purge": PDFium gives one '-' and a space it makes up for the second glyph,
+    which has no text (the gap is a hyphen's width, where Typst writes its spaces as characters);
+    a hyphen after a space at a line's end breaks no word ("von --|force-help", "Schalter -|w"),
+    though PDFium marks it as a break."""
+    from generator.ingest.layout import build_book
+
+    pages = read_pdf(testcorpus.pdf("tuning-typst-paket"), None, None, Collector())
+    lines = {line.text for page in pages for line in page.lines}
+    assert any("dpkg --purge" in text for text in lines) and not any("dpkg - purge" in text for text in lines)
+    ends = [line for page in pages for line in page.lines if line.text.endswith((" von -", " Schalter -"))]
+    assert len(ends) == 2 and not any(line.hyphen for line in ends)
+    book = build_book(pages)
+    text = "\n".join(r.text for c in book.chapters for b in c.blocks for r in b.inlines if hasattr(r, "text"))
+    assert "mit Hilfe von -force-help" in text and "den Schalter -w (Langform" in text
+    assert "vonforce-help" not in text and "Schalter-w" not in text
+    # TeX writes no spaces: a hyphen and a generated space stay as they are there
+    latex = read_pdf(testcorpus.pdf("tuning-pdflatex-paket"), None, None, Collector())
+    gold = testcorpus.gold("tuning-pdflatex-paket")
+    printed = " ".join(line.text for page in latex for line in page.lines)
+    assert printed.count("---") == 0 and printed.count(" -- ") <= str(gold).count(" -- ")

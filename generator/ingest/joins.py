@@ -78,6 +78,11 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         return _plain(tail, head, words)
     stem = tail[:-1] if sign else tail
     word = head.rstrip(PUNCTUATION)
+    if sign == "-" and not stem and head[:1].isalnum() and (code or len(word) == 1 or "-" in word
+                                                             or words.words[key("-" + word)] or words.words[key("--" + word)]):
+        # a hyphen after a space breaks no word: an option's dash ("von -|force-help", "Schalter -|w"),
+        # told from a dash between words (set as '–' in print) by the option's own form
+        return Join("-", True, "option joined", f"'-|{head[:12]}': an option's dash ({'code' if code else 'its form'})")
     if not stem.strip(PUNCTUATION) or not head:
         return SPACE
     shown_sign = sign or "-"

@@ -581,14 +581,20 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
     last_y = None
     for i in range(count):
         ch = text[i]
+        if ch in MARKS and current and current[-1].text == " ":
+            ch = "-"   # a hyphen after a space breaks no word: an option's ("von -|force-help", "Schalter -|w")
         if ch == " ":
             if not current or current[-1].text == " ":
+                continue
+            if current[-1].text == "-" and i + 1 < count and text[i + 1].isalpha() and _glyph_unread(handle, i, current):
+                box(handle, current[-1].index, e0, e1, e2, e3)
+                current.append(Char("-", edges[1], current[-1].y, current[-1].size, current[-1].style, False, -1))
                 continue
         elif ch in "\r\n":
             close()
             continue
-        elif ch in HYPHENS:  # a break hyphen, if the line ends here (a soft one is visible only there)
-            hyphen, mark = True, i
+        elif ch in HYPHENS and not (ch == "\u2010" and current and current[-1].text == " "):
+            hyphen, mark = True, i   # a break hyphen, if the line ends here (a soft one is visible only there)
             continue
         elif ch == SKIP:
             continue
@@ -647,6 +653,27 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
 # PDFium's mark for a hyphen it found at a line end, the soft hyphen (Typst's break), and U+2010,
 # the hyphen WeasyPrint adds where it breaks a word (a typed hyphen is U+002D).
 HYPHENS = (HYPHEN_MARK, "\x02", "\u00ad", "\u2010")
+MARKS = (HYPHEN_MARK, "\x02")   # PDFium's marks of a hyphen it takes for a break
+
+
+def _glyph_unread(handle: int, space: int, current: list[Char]) -> bool:
+    """A hyphen's second glyph that has no text (Typst's "--purge": PDFium gives one '-', then
+    a space it generates for the gap): the gap after the hyphen is a hyphen's width again, and
+    no space is there where this line's own spaces are characters (a typesetter that writes its
+    spaces; TeX writes none, and PDFium generates them all)."""
+    textpage = ctypes.cast(handle, raw.FPDF_TEXTPAGE)
+    if raw.FPDFText_IsGenerated(textpage, space) != 1 or current[-1].index < 0:
+        return False
+    own = [c.index for c in current if c.text == " " and c.index >= 0][-3:]
+    if not own or any(raw.FPDFText_IsGenerated(textpage, k) != 0 for k in own):
+        return False
+    boxes = []
+    for k in (current[-1].index, space + 1):
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        raw.FPDFText_GetCharBox(textpage, k, left, right, bottom, top)
+        boxes.append((left.value, right.value))
+    width, gap = boxes[0][1] - boxes[0][0], boxes[1][0] - boxes[0][1]
+    return width > 0 and 1.1 * width <= gap <= 2.2 * width
 
 
 SPACED_HINT = re.compile(r"(?<!\S)\w{1,2} \w{1,2} \w{1,2}(?!\S)")   # PDFium puts spaces into letter-spaced words
@@ -794,13 +821,14 @@ ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "
            "¸": "\u0327", "˚": "\u030a", "ˇ": "\u030c", "˘": "\u0306", "¯": "\u0304", "˙": "\u0307", "˝": "\u030b",
            "˛": "\u0328"}
 DOTLESS = {"ı": "i", "ȷ": "j"}      # TeX sets an accent over a dotless i
+ACCENTED = re.compile("[" + re.escape("".join(ACCENTS)) + "]")
 
 
 def _compose(line: Line, handle: int, c: _C) -> Line:
     """Accents set as glyphs of their own (dvips, Distiller: "fu¨r") composed with the letter
     they stand over, by the boxes' geometry: an accent whose middle lies inside a letter's box
     is that letter's; one that stands on its own (a backtick in code) stays."""
-    if not any(ch.text in ACCENTS for ch in line.chars):
+    if not ACCENTED.search(line.text):   # most lines: looked for in C
         return line
     edges = (ctypes.c_double * 4)()
     e0, e1, e2, e3 = (ctypes.addressof(edges) + 8 * k for k in range(4))
@@ -852,6 +880,8 @@ def _compose(line: Line, handle: int, c: _C) -> Line:
 def _low_quotes(line: Line) -> Line:
     """A closing quote set lowered to the baseline is the German opening quote made of it
     (OT1 fonts have no „): ” → „, ’ → ‚."""
+    if "”" not in line.text and "’" not in line.text:   # most lines: looked for in C
+        return line
     chars = line.chars
     found = [k for k, ch in enumerate(chars) if ch.text in LOWERED and 0.3 * line.size < ch.y - line.y < 0.8 * line.size]
     if not found:
@@ -864,11 +894,16 @@ def _low_quotes(line: Line) -> Line:
 
 
 LOWERED = {"”": "„", "’": "‚"}
+# two capitals side by side (what a logo's letters are as PDFium gives them): every capital
+# of the Basic Multilingual Plane, as str.isupper knows them
+CAPITALS = re.compile("[" + re.escape("".join(ch for ch in map(chr, range(0x10000)) if ch.isupper())) + "]{2}")
 
 
 def _tex_logos(line: Line) -> Line:
     """TeX's logos: a capital set lower or higher than the capital before it in the same word
     (T·E·X, L·A·T·E·X, X·Ǝ·T·E·X) is the logo's small letter: "TeX", "LaTeX", "XeTeX"."""
+    if not CAPITALS.search(line.text):   # a logo's letters are capitals side by side as PDFium gives them
+        return line
     chars = line.chars
     shifted = [0.1 * line.size < abs(ch.y - line.y) < 0.5 * line.size for ch in chars]
     changed = False

@@ -31,7 +31,7 @@ from generator.ingest.titles import facts
 from generator.ingest.values import clean as clean_value
 from generator.ingest.values import file_name, sanitise
 from generator.ingest.writers import DECISIONS_TEMPLATE, chapter_markdown, clean_text, edition_toml, lines_json, plan_files
-from generator.labels import labels
+from generator.labels import labels, terms
 
 
 def ingest(files: list[Path], into: Path | None, pages: str | None = None, force: bool = False,
@@ -267,7 +267,9 @@ def write(book: Book, source: Source, target: commit.Target, place: Place, decis
     outputs: dict[str, tuple[bytes, str]] = {name: (t, "chapter") for name, t in texts.items() if name not in kept}
     outputs.update({name: (data, "copy") for name, data in (pictures.copies if pictures else {}).items()})
     outputs[review[0]] = (to_json(report).encode("utf-8"), "review")
-    outputs[review[1]] = (to_markdown(report, labels(target.language())).encode("utf-8"), "review")
+    language = target.language()
+    outputs[review[1]] = (to_markdown(report, labels(language), terms(language), review[0].rsplit("/", 1)[-1]).encode("utf-8"),
+                          "review")
     outputs[review[2]] = (lines_json(book.recorded).encode("utf-8"), "review")
     outputs.update({name: (data, "review") for name, data in ocr.items()})
     if found["edition.toml"].status == "absent":

@@ -29,7 +29,7 @@ from generator.ingest.pdf import Line
 from generator.model import printed_number, unreferenced
 
 JOINS = {"line-end hyphen removed", "true hyphen kept", "hyphen in an address or a name kept", "suspended compound kept",
-         "joined after '/'", "address joined", "joined after a dash"}
+         "joined after '/'", "address joined", "joined after a dash", "option joined"}
 SPACES = set(" -\u00ad\u2010\n")
 NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|[*∗†‡§])\s*")
 WORD = re.compile(r"\S+")

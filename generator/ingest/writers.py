@@ -13,6 +13,7 @@ import re
 
 from generator.ingest.model import Block, Book, Chapter, Inline, Mark, PrintedPage, Ref, Text
 from generator.ingest.structure import TO_SUPERSCRIPT
+from generator.ingest.titles import split_authors
 from generator.ingest.values import (
     anchor,
     block_start,
@@ -24,7 +25,7 @@ from generator.ingest.values import (
 )
 from generator.model import printed_number, unreferenced
 from generator.render.zones import LINES_VERSION
-from generator.source import slugify
+from generator.source import NUMBER, RESERVED_IDS, slugify
 
 # ---- chapter sources ----
 
@@ -49,16 +50,37 @@ def _inline(inlines: list[Inline], start: bool = True) -> str:
     return block_start(text) if start else text
 
 
-def _anchor(block: Block) -> str:
-    return f" {{#{anchor(block.anchor)}}}" if anchor(block.anchor) else ""
+ID_LIMIT = 60   # characters of an id made from a heading's words
 
 
-def _heading(block: Block) -> list[str]:
+def _anchor(block: Block, ids: set[str] | None = None) -> str:
+    """A heading's explicit id: the book's (`{#s6-1}`), or, where the id the build would give it
+    (from its number, else its words) is taken already in the chapter or by the page itself
+    ("Inhaltsverzeichnis", a second "Verwendungsbeispiele"), the next free one ("…-2"), so that
+    what ingest writes builds. `ids`: the chapter's so far, this one added."""
+    given = anchor(block.anchor)
+    if ids is None:
+        return f" {{#{given}}}" if given else ""
+    text = "".join(r.text for r in block.inlines if isinstance(r, Text)).strip()
+    number = NUMBER.match(text + " ")
+    wanted = given or ("s" + number.group(1).replace(".", "-") if number else slugify(text, prefix="abschnitt"))
+    # an id from a long heading's words, cut at a word (the section's page is named by it:
+    # a file name has at most 255 bytes; Debian's dehyph-exptl.pdf has a heading of 30 words)
+    chosen, n = wanted if len(wanted) <= ID_LIMIT else wanted[:ID_LIMIT].rsplit("-", 1)[0], 1
+    base = chosen
+    while chosen in ids or chosen in RESERVED_IDS or not chosen:
+        n += 1
+        chosen = f"{base or 'abschnitt'}-{n}"
+    ids.add(chosen)
+    return f" {{#{chosen}}}" if given or chosen != wanted else ""
+
+
+def _heading(block: Block, ids: set[str] | None = None) -> list[str]:
     """A heading, with the page marks it carries (a page that begins with it) before it."""
     marks = [r for r in block.inlines if isinstance(r, Mark)]
     title = _inline([r for r in block.inlines if not isinstance(r, Mark)], start=False)
     level = "#" * min(max(block.level, 2), 6)   # Markdown has six levels; deeper ones are set as the sixth
-    return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + [f"{level} {title}{_anchor(block)}"]
+    return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + [f"{level} {title}{_anchor(block, ids)}"]
 
 
 ORDERED = re.compile(r"^(\d{1,2})([.)]) ")
@@ -109,12 +131,13 @@ def chapter_markdown(chapter: Chapter) -> str:
         title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
     out = ["# " + title]
     numbered = _numbered(chapter.blocks)
+    ids: set[str] = set()   # the sections' ids, as the build gives them
     for k, block in enumerate(chapter.blocks):
         if block.kind == "heading":
-            out.append("\n\n".join(_heading(block)))
+            out.append("\n\n".join(_heading(block, ids)))
         elif block.kind == "opening":   # an editorial heading: the pages begin inside a section
             text = marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text)))
-            out.append("#" * max(block.level, 2) + " {{add " + text + "}}" + _anchor(block))
+            out.append("#" * max(block.level, 2) + " {{add " + text + "}}" + _anchor(block, ids))
         elif block.kind == "gap":
             out.append("{{gap: " + marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text))) + "}}")
         elif block.kind == "quote":
@@ -207,12 +230,15 @@ def edition_toml(book: Book, command: str, title: str, facsimile: tuple[str, str
     the text. `command`: how it was made, for the comment that says so."""
     key, value = facsimile if facsimile and facsimile[0] else ("", "")
     what = {"pdf": "its pages are shown beside the text", "page_images": "the scan's pages, shown beside the text"}
-    authors = book.authors or ([book.facts["author"]] if book.facts.get("author") else [])
+    authors = book.authors or (split_authors(book.facts["author"]) if book.facts.get("author") else [])
+    as_written = [name for name in authors if "," not in name]   # an institution's: the check asks them named
     return (f"# Written by `{toml_comment(command)}`: check it and fill in what the book says.\n"
             f"title = {toml_string(book.facts.get('title') or title or 'Edition')}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {toml_string(book.facts.get('title', ''))}\n"
             f"authors = {toml_strings(authors)}   # each \"Family, Given\"\n"
-            "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
+            + (f"as_written = {toml_strings(as_written)}   # not \"Family, Given\": names that stay as written\n"
+               if as_written else "")
+            + "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
             + (f"{key} = {toml_string(value)}   # {what[key]}\n" if key else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
 
