@@ -300,8 +300,12 @@ class _ChapterBuilder:
         if explicit is not None and not VALID_ID.fullmatch(explicit):
             self.problems.error(self.path, line,
                                 f"invalid id '{{#{explicit}}}': use a letter, then letters, digits, '-' or '_'")
-        if not anchor:
-            anchor = slugify(text, prefix="abschnitt")
+        if not anchor:   # from its words: one the page does not use itself, nor an earlier heading
+            base = anchor = slugify(text, prefix="abschnitt")
+            for k in range(2, 10_000):
+                if anchor not in RESERVED_IDS and anchor not in self.ids:
+                    break
+                anchor = f"{base}-{k}"
             self.problems.warning(self.path, line, f"heading '{text}' has no number: its id '{anchor}' comes from its "
                                   f"words and changes when they do; to keep it, write '{{#{anchor}}}' after the heading")
         self.claim_id(anchor, line)

@@ -134,8 +134,12 @@ def _plain(tail: str, head: str, words: Words) -> Join:
         return SPACE
     seen = words.words
     if tail.endswith("/"):
-        if seen[key(tail)] > seen[key(tail + head)] and (PATH.search(tail) or URL.search(tail)):
+        if seen[key(tail)] > seen[key(tail + head)] and (PATH.search(tail) or URL.search(tail)) and "/" not in head:
             return SPACE     # a path the book prints whole, and a word after it
+        word = head.rstrip(PUNCTUATION)
+        if (PATH.search(tail) or URL.search(tail)) and word.isalpha() and word[:1].islower() \
+                and (seen[key(word)] or Lexicon.in_dictionary(word)):
+            return SPACE     # a path that ends in its '/', and a word of the text after it ("…/archives/ abgelegt.")
         return Join("", False, "joined after '/'", "a line broken after a '/' (an address, 'und/oder') goes on "
                     "without a space")
     address = bool(URL.search(tail) or PATH.search(tail)) or tail.lower().startswith(SCHEMES)

@@ -164,9 +164,10 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
         if _share(line, "bold") > 0.5:  # a bold head must repeat: a heading "3 Ergebnisse" on top of a page does not
             return repeated
         folio = _folio_token(line.text)
-        # a folio alone ("12", "– 12 –"), or with words that repeat from page to page: not a note's
-        # last line that happens to begin with its number ("1 Siehe https://…")
-        return repeated or (folio is not None and not folio[1].strip("–-—·• "))
+        # a head with its folio ("6 Kleine Staaten", each verso's title once in a few pages); at the
+        # foot a folio alone ("12", "– 12 –"), or with words that repeat from page to page: not a
+        # note's last line that happens to begin with its number ("1 Siehe https://…")
+        return repeated or (folio is not None and (top or not folio[1].strip("–-—·• ")))
 
     heads = {i: line for i, line in tops.items() if is_furniture(line, top=True)}
     feet = {i: line for i, line in bottoms.items() if line is not heads.get(i) and is_furniture(line, top=False)}
@@ -548,6 +549,8 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     pitch = metrics.pitch
     if block.kind in ("code", "table"):
         return kind == {"code": "code", "table": "row"}[block.kind] and gap < 2.5 * pitch
+    if metrics.raised_pitch and abs(gap - metrics.raised_pitch) < 0.05 * pitch and _raised_runs(line):
+        gap = pitch   # the room the typesetter made for a raised number is no paragraph's space
     if block.kind == "item":  # an item's lines hang under its text, right of the marker
         hanging = abs(line.left - block.hang) < 1.5 if block.hang else line.left > left + 0.5 * line.size
         return kind in ("para", "quote") and hanging and gap < 1.3 * pitch * max(1.0, line.size / metrics.body)
@@ -563,8 +566,6 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     if kind == "caption":
         return gap < 1.6 * line.size
     small_pitch = pitch * line.size / metrics.body
-    if metrics.raised_pitch and abs(gap - metrics.raised_pitch) < 0.05 * pitch and _raised_runs(line):
-        gap = pitch   # the room the typesetter made for a raised number is no paragraph's space
     if gap > 1.3 * small_pitch:
         return False
     if kind == "quote":
@@ -702,7 +703,9 @@ def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: 
     tail = _last_word(runs)
     head = _first_word(pieces)
     code = bool(previous.chars) and bool(MONOSPACE.search(previous.chars[-1].style.font))
-    decided = join(tail, head, previous.hyphen, vocabulary, code)
+    # the break's own sign where the print has one (WeasyPrint's U+2010), as joins.py reads a line's end
+    signed = tail + previous.sign if previous.hyphen and previous.sign and not tail.endswith(HYPHENS) else tail
+    decided = join(signed, head, previous.hyphen, vocabulary, code)
     if decided.drop and tail.endswith(HYPHENS):
         _drop_last_char(runs)
     if decided.between:
@@ -862,6 +865,12 @@ def _goes_on(last: Flow, raw: RawBlock, metrics: Metrics) -> bool:
     right = metrics.frames[last.pages[-1]][1]
     if not _runs_on(last.lines[-1], metrics, right):
         return False
+    end = last.lines[-1]
+    if (end.hyphen or end.text.rstrip().endswith("-")) and raw.kind == "para" and raw.lines[0].text[:1].islower():
+        # a word broken over the page goes on, whatever the indent: an item's line hangs
+        if last.kind == "para" and MARKER.match(last.lines[0].text) and raw.lines[0].left > last.lines[0].left + 0.5 * end.size:
+            last.kind = "item"
+        return last.kind in ("para", "quote", "item")
     if last.kind == "para":
         return raw.kind == "para" and not raw.indented
     if last.kind == "quote":
@@ -944,8 +953,8 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
                           and (page is None or abs(page - f.pages[0]) <= 1)), None)
             if found is not None:
                 f.level = found
-            elif f.level == 1 and any(level == 1 for level, _, _ in marks):
-                f.level = 2       # the outline names the chapters, and not this one
+            elif f.level == 1 and any(level == 1 for level, _, _ in marks) and text not in {_squeeze(t) for t in CONTENTS_TITLES}:
+                f.level = 2       # the outline names the chapters, and not this one (a contents is left out whole)
 
 
 def _titled(stream: list[Flow], i: int) -> Flow:
@@ -986,7 +995,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     for index in sorted(found.inferred):
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             "no folio printed: numbered from the pages around it"))
-    vocabulary = book_words([line.text for page in pages for line in page.lines])
+    vocabulary = book_words([line.text + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page, outline)
@@ -1311,4 +1320,4 @@ def _as_printed(line: Line) -> str:
     text = line.text
     if any(map(str.isdigit, text)):   # most lines have no digit: looked for in C
         text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
-    return text + "-" if line.hyphen and not text.endswith(("-", "\u00ad")) else text
+    return text + (line.sign or "-") if line.hyphen and not text.endswith(("-", "\u00ad", "\u2010")) else text

@@ -18,6 +18,7 @@ Nothing is added or taken away: every character stays, in the printed order.
 from __future__ import annotations
 
 import itertools
+import re
 
 from generator.ingest.pdf import Char, Line, Page
 
@@ -25,7 +26,7 @@ from generator.ingest.pdf import Char, Line, Page
 def mend(pages: list[Page], body: float) -> None:
     """Every page's lines as printed (see the module's description); `body`: the body text size."""
     for page in pages:
-        lines = _raised_fragments(page.lines, body)
+        lines = _wrapped_references(_raised_fragments(page.lines, body), body)
         page.lines = [_around_raised(line) for line in _same_baseline(lines)]
 
 
@@ -44,18 +45,81 @@ def _raised_fragments(lines: list[Line], body: float) -> list[Line]:
         hosts = [line for line in lines if line is not fragment and id(line) not in dropped and not _is_fragment(line, body)
                  and 0 < line.y - fragment.y < 0.8 * line.size
                  and line.left - line.size < fragment.left < line.right + 1.5 * line.size]
+        wrapped = None
         if not hosts:
-            continue
-        host = min(hosts, key=lambda line: line.y - fragment.y)
+            wrapped = _wrapped_host(fragment, [line for line in lines if id(line) not in dropped
+                                               and not _is_fragment(line, body)], body)
+            if wrapped is None:
+                continue
+        host = wrapped or min(hosts, key=lambda line: line.y - fragment.y)
         current = replaced.get(id(host), host)
-        raised = [Char(c.text, c.x, c.y, c.size, c.style, True, c.index) for c in fragment.chars if c.text != " "]
+        # a reference the typesetter wrapped to the next line's start stands after its word
+        shift = (current.right + 0.1 - fragment.left) if wrapped else 0.0
+        raised = [Char(c.text, c.x + shift, current.y - 0.3 * c.size if wrapped else c.y, c.size, c.style, True, c.index)
+                  for c in fragment.chars if c.text != " "]
         chars = sorted([*current.chars, *raised], key=lambda c: c.x)
-        mended = Line(chars, max(current.right, fragment.right), current.hyphen if current.right >= fragment.right - 0.5
-                      else False)
+        keeps = current.right >= fragment.right - 0.5   # the break stays the line's end
+        mended = Line(chars, max(current.right, fragment.right), current.hyphen and keeps, sign=current.sign if keeps else "")
         mended.y, mended.size = current.y, current.size   # a raised number moves neither
         replaced[id(host)] = mended
         dropped.add(id(fragment))
     return [replaced.get(id(line), line) for line in lines if id(line) not in dropped]
+
+
+def _wrapped_host(fragment: Line, lines: list[Line], body: float) -> Line | None:
+    """A reference alone at the start of a line, under a body line that ends in a word or its
+    punctuation (WeasyPrint wraps a raised number that no longer fits after a paragraph's last
+    word): the line it belongs to, else None. A folio stands further away; a note's line is set
+    smaller than the body."""
+    above = [line for line in lines if 0.6 * body < fragment.y - line.y < 1.7 * body]
+    if not above:
+        return None
+    host = max(above, key=lambda line: line.y)
+    end = host.text.rstrip()[-1:]
+    if (host.size < 0.9 * body or host.hyphen or not (end.isalpha() or end in ".,;:!?)“”")
+            or fragment.left > host.left + 2.5 * body or any(c.raised for c in host.chars[-3:])):
+        return None
+    return host
+
+
+def _wrapped_references(lines: list[Line], body: float) -> list[Line]:
+    """A raised number at the start of a body line, set apart from its first word (WeasyPrint
+    wraps a reference that no longer fits after a paragraph's last word to the next line, before
+    the next paragraph's indent): the reference of the full line above, which ends in its word."""
+    if len(lines) < 2 or not any(line.chars and line.chars[0].text.isdigit() for line in lines):
+        return lines
+    out = sorted(lines, key=lambda line: line.y)
+    full = max(line.right for line in lines)
+    for k in range(1, len(out)):
+        line, host = out[k], out[k - 1]
+        chars = line.chars
+        n = 0
+        while n < len(chars) and chars[n].text.isdigit() and (chars[n].raised or line.y - chars[n].y > 0.2 * chars[n].size):
+            n += 1
+        rest = [c for c in chars[n:] if c.text != " "]
+        if not n or n > 3 or not rest or line.size < 0.9 * body or host.size < 0.9 * body:
+            continue
+        end = host.text.rstrip()[-1:]
+        if (rest[0].x - line.left < 0.8 * body or not 0.6 * body < line.y - host.y < 1.7 * body or host.hyphen
+                or host.right < full - 1.5 * body   # the line above is full: the number did not fit there
+                or not (end.isalpha() or end in ".,;:!?)“”") or any(c.raised for c in host.chars[-3:])):
+            continue
+        shift = host.right + 0.1 - chars[0].x
+        moved = [Char(c.text, c.x + shift, host.y - 0.3 * c.size, c.size, c.style, True, c.index) for c in chars[:n]]
+        mended = Line([*host.chars, *moved], host.right + (chars[n - 1].x - chars[0].x) + 0.6 * chars[0].size, False)
+        mended.y, mended.size = host.y, host.size
+        out[k - 1] = mended
+        out[k] = Line(chars[n:] if chars[n].text != " " else [c for c in chars[n:] if c.x >= rest[0].x], line.right,
+                      line.hyphen, sign=line.sign)
+    return out
+
+
+MARKER = re.compile(r"[•◦▪‣·∙●○■□–—-]|\d{1,2}[.)]|[a-z]\)")
+
+
+def _marker(line: Line) -> bool:
+    """A line that is a list's marker alone (WeasyPrint draws markers apart from their items)."""
+    return bool(MARKER.fullmatch(line.text.strip()))
 
 
 def _same_baseline(lines: list[Line]) -> list[Line]:
@@ -69,7 +133,10 @@ def _same_baseline(lines: list[Line]) -> list[Line]:
     rows: list[list[Line]] = []
     for k in ordered:
         line = lines[k]
-        if rows and abs(rows[-1][-1].y - line.y) < 0.2 * max(line.size, rows[-1][-1].size):
+        near = 0.2
+        if rows and (_marker(rows[-1][-1]) or _marker(line)):
+            near = 0.45   # a list's marker set by the line box of an item whose line holds a raised number
+        if rows and abs(rows[-1][-1].y - line.y) < near * max(line.size, rows[-1][-1].size):
             rows[-1].append(line)
         else:
             rows.append([line])
@@ -91,7 +158,7 @@ def _same_baseline(lines: list[Line]) -> list[Line]:
                     and not (first.text.isdigit() and piece.y - first.y > 0.2 * first.size):
                 chars.append(Char(" ", before.right, first.y, chars[-1].size, chars[-1].style))
             chars += piece.chars
-        line = Line(chars, row[-1].right, row[-1].hyphen)
+        line = Line(chars, row[-1].right, row[-1].hyphen, sign=row[-1].sign)
         merged[id(row[0])] = line
         taken.update(id(piece) for piece in row[1:])
     for line in lines:
@@ -125,6 +192,6 @@ def _around_raised(line: Line) -> Line:
             out.append(Char(" ", c.x + 0.55 * c.size, line.y, after.size, after.style))
     if len(out) == len(chars):
         return line
-    mended = Line(out, line.right, line.hyphen)
+    mended = Line(out, line.right, line.hyphen, sign=line.sign)
     mended.y, mended.size = line.y, line.size
     return mended

@@ -63,6 +63,8 @@ class Line:
     text: str = ""
     y: float = 0.0                # the baseline most characters stand on (a raised number does not move it)
     size: float = 0.0             # the size most of its letters are set in
+    sign: str = ""                # the break hyphen's own character where it is not a plain one: WeasyPrint's
+                                  # U+2010 (the book's break sign, which a URL's own hyphen is not)
 
     def __post_init__(self) -> None:
         chars = self.chars
@@ -448,7 +450,7 @@ def _pack(page: Page) -> tuple:
     lines = []
     for line in page.lines:
         chars = line.chars
-        lines.append((line.right, line.hyphen, [c.text for c in chars], array("d", [c.x for c in chars]),
+        lines.append((line.right, line.hyphen, line.sign, [c.text for c in chars], array("d", [c.x for c in chars]),
                       array("d", [c.y for c in chars]), array("d", [c.size for c in chars]),
                       array("H", [styles.setdefault(c.style, len(styles)) for c in chars]),
                       bytes(c.raised for c in chars), array("i", [c.index for c in chars])))
@@ -460,7 +462,7 @@ def _unpack(packed: tuple) -> Page:
     index, width, height, lines, graphics, styles, doubts, repairs = packed
     return Page(index, width, height,
                 [Line([Char(t, x, y, s, styles[k], r == 1, i) for t, x, y, s, k, r, i in zip(*columns, strict=True)],
-                      right, hyphen) for right, hyphen, *columns in lines],
+                      right, hyphen, sign=sign) for right, hyphen, sign, *columns in lines],
                 [Graphic(*g) for g in graphics], doubts, repairs)
 
 
@@ -572,7 +574,8 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
                 last = max((ch for ch in current if ch.index >= 0 and ch.text not in ACCENTS), key=lambda ch: ch.x,
                            default=current[-1]).index
             box(handle, last, e0, e1, e2, e3)
-            lines.append(Line(current, max(edges[1], current[-1].x), hyphen))
+            lines.append(Line(current, max(edges[1], current[-1].x), hyphen,
+                              sign="\u2010" if hyphen and mark >= 0 and text[mark] == "\u2010" else ""))
         current, hyphen, mark = [], False, -1
 
     last_y = None
@@ -776,15 +779,17 @@ def _rejoin(lines: list[Line]) -> list[Line]:
         if (previous.text.isdigit() and previous.size < 0.8 * line.size
                 and 0 < line.y - previous.y < line.size and -1 < gap < line.size):
             raised = [Char(c.text, c.x, c.y, c.size, c.style, True, c.index) for c in previous.chars]
-            out[-1] = Line(raised + line.chars, line.right, line.hyphen)
+            out[-1] = Line(raised + line.chars, line.right, line.hyphen, sign=line.sign)
         elif _accents_only(line) and abs(previous.y - line.y) < 0.6 * size and previous.left - size < line.left < previous.right:
-            out[-1] = Line([*previous.chars, *line.chars], previous.right, previous.hyphen)   # composed below
+            out[-1] = Line([*previous.chars, *line.chars], previous.right, previous.hyphen, sign=previous.sign)   # composed below
         elif _low_quote(line) and 0.3 * size < line.y - previous.y < 0.8 * size and -0.3 * size < gap < size:
             out[-1] = Line([*previous.chars, *_spaced(previous, gap, size), *line.chars], line.right, False)
         elif _low_quote(previous) and 0.3 * size < previous.y - line.y < 0.8 * size and -0.3 * size < gap < 0.3 * size:
-            out[-1] = Line([*previous.chars, *line.chars], line.right, line.hyphen)   # the line's baseline: the most
+            # the line's baseline: the most
+            out[-1] = Line([*previous.chars, *line.chars], line.right, line.hyphen, sign=line.sign)
         elif not previous.hyphen and abs(previous.y - line.y) < 0.3 * size and gap > -0.5 * size:
-            out[-1] = Line([*previous.chars, *_spaced(previous, gap, size), *line.chars], line.right, line.hyphen)
+            out[-1] = Line([*previous.chars, *_spaced(previous, gap, size), *line.chars], line.right, line.hyphen,
+                           sign=line.sign)
         else:
             out.append(line)
     return out
@@ -869,7 +874,7 @@ def _compose(line: Line, handle: int, c: _C) -> Line:
         chars.append(ch)
     while chars and chars[-1].text == " ":
         chars.pop()
-    return Line(chars, line.right, line.hyphen)
+    return Line(chars, line.right, line.hyphen, sign=line.sign)
 
 
 def _low_quotes(line: Line) -> Line:
@@ -885,7 +890,7 @@ def _low_quotes(line: Line) -> Line:
     for k in found:
         ch = chars[k]
         chars[k] = Char(LOWERED[ch.text], ch.x, line.y, ch.size, ch.style, False, ch.index)
-    return Line(chars, line.right, line.hyphen)
+    return Line(chars, line.right, line.hyphen, sign=line.sign)
 
 
 LOWERED = {"”": "„", "’": "‚"}
@@ -907,7 +912,7 @@ def _tex_logos(line: Line) -> Line:
         if shifted[k] and ch.text.isupper() and before.text.isupper() and not shifted[k - 1]:
             chars[k] = Char("e" if ch.text == "Ǝ" else ch.text.lower(), ch.x, ch.y, ch.size, ch.style, ch.raised, ch.index)
             changed = True
-    return Line(chars, line.right, line.hyphen) if changed else line
+    return Line(chars, line.right, line.hyphen, sign=line.sign) if changed else line
 
 
 def _scale(text_object: int | None) -> float:

@@ -186,7 +186,7 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
                                                   "order yet: give --pages for the one-column part, or extract those "
                                                   "pages' text another way")
         problems.raise_if_errors()
-        book = build_book(source.pages, metrics)
+        book = build_book(source.pages, metrics, outline=[(b.level, b.title, b.page) for b in source.outline])
         _reading(source, book)
         book.recorded = record(source.pages, book)
         scanned.annotate(book, source.pages)   # a scan's: its lines on the pictures, the engine's doubts

@@ -68,8 +68,8 @@ def sanitise(book: Book) -> None:
                                                              f"cut to {FACT_LIMIT}"))
             text = text[:FACT_LIMIT].rstrip()
         book.facts[key] = text
-    # the authors split from the same entry: cleaned alike (the warning above said so)
-    book.authors[:] = [name for name in (" ".join(clean(a)[0].split())[:FACT_LIMIT].rstrip() for a in book.authors) if name]
+    # each author as the facts are (split from the PDF's Author entry before this pass)
+    book.authors = [name for name in (" ".join(clean(a)[0].split())[:FACT_LIMIT].rstrip() for a in book.authors) if name]
     book.recorded[:] = [_clean_page(page) for page in book.recorded]
     for item in [*book.changes, *book.events, *book.undecided]:   # the report's: names and text shown escaped
         for name, value in vars(item).items():
