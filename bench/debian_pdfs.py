@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out" / "debian"
 
 # package → German PDFs inside it (path inside the package): manuals from pdfTeX, LuaTeX,
@@ -71,13 +72,10 @@ def producer(pdf: Path) -> str:
 
 
 def outline_chapters(pdf: Path) -> int:
-    import pypdfium2
+    from generator.diagnostics import Collector
+    from generator.ingest.pdf import outline
 
-    document = pypdfium2.PdfDocument(str(pdf))
-    try:
-        return sum(1 for item in document.get_toc() if item.level == 0)
-    finally:
-        document.close()
+    return sum(1 for bookmark in outline(pdf, Collector()) if bookmark.level == 1)
 
 
 def edition(*args: str, timeout: int = 1800) -> tuple[subprocess.CompletedProcess, float]:

@@ -31,7 +31,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import testcorpus  # noqa: E402
 from testcorpus.score import score  # noqa: E402
 
-METHODS = ("edition clean", "pdftotext + naive", "pymupdf4llm")
+METHODS = ("edition clean", "pdftotext + naive", "pymupdf4llm", "page text → edition clean")
 
 
 def pages_of(pdf: Path) -> int:
@@ -49,6 +49,24 @@ def naive(pdf: Path) -> str:
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     text = re.sub(r"(\w)[-\u00ad]\n(?=[a-zäöüß])", r"\1", text)
     return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n|\f", text) if p.strip()) + "\n"
+
+
+def page_text(pdf: Path) -> str:
+    """The page-text route (issue 24, item 7): pdftotext -layout's pages, one file a page, read
+    by `edition clean` as any extractor's page text."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    with tempfile.TemporaryDirectory(prefix="page-text-") as work:
+        files = []
+        for k, page in enumerate(text.split("\f"), 1):
+            if page.strip():
+                files.append(Path(work) / f"p{k:04d}.txt")
+                files[-1].write_text(page, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "generator", "clean", *map(str, files)], check=False, cwd=ROOT,
+                              capture_output=True, text=True, timeout=1800)
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
+    return done.stdout
 
 
 def pymupdf4llm_text(pdf: Path) -> str:
@@ -129,7 +147,8 @@ def measure(name: str, methods: list[str]) -> dict[str, dict]:
     for method in methods:
         start = time.perf_counter()
         try:
-            text = {"edition clean": edition_clean, "pdftotext + naive": naive, "pymupdf4llm": pymupdf4llm_text}[method](pdf)
+            text = {"edition clean": edition_clean, "pdftotext + naive": naive, "pymupdf4llm": pymupdf4llm_text,
+                    "page text → edition clean": page_text}[method](pdf)
         except Exception as exc:  # noqa: BLE001 - a method that fails scores as an empty text
             print(f"  {name}: {method} failed: {str(exc)[:200]}", file=sys.stderr)
             text = ""
@@ -200,6 +219,8 @@ def main() -> None:
     parser.add_argument("--build", action="store_true", help="also run edition ingest + edition build on each book")
     parser.add_argument("--big", type=int, default=0, help="time edition clean on a book of about this many pages")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--page-text", action="store_true", help="also the page-text route: pdftotext -layout's "
+                                                                 "pages read by edition clean")
     args = parser.parse_args()
     if args.big:
         return big(args.big)
@@ -209,6 +230,8 @@ def main() -> None:
     methods = ["edition clean"]
     if not args.no_baselines:
         methods += ["pdftotext + naive"] + (["pymupdf4llm"] if have_pymupdf4llm() else [])
+    if args.page_text:
+        methods.append("page text → edition clean")
     names = [n for n in testcorpus.books(args.split) if not args.only or n in args.only.split(",")]
     totals: dict[tuple[str, str], dict] = {}
     builds: dict[str, list[str]] = {}

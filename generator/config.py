@@ -88,6 +88,8 @@ class Source:
     authors: tuple[str, ...] = setting((), doc="the book's authors, each 'Family, Given'")
     book_title: str = setting("", doc="the printed book's title")
     editors: tuple[str, ...] = setting((), doc="the book's editors, each 'Family, Given'")
+    as_written: tuple[str, ...] = setting((), doc="names in authors or editors that stay as written, not 'Family, "
+                                                  "Given' (an institution: 'Deutsche Forschungsgemeinschaft')")
     publisher: str = setting("", doc="its publisher")
     place: str = setting("", doc="its place of publication")
     year: str = setting("", doc='its year, in quotes ("2004", "2004/05")')
@@ -177,9 +179,34 @@ def load_config(root: Path, problems: Collector) -> Config | None:
     data = read_toml(path, text, problems) if text is not None else None
     if text is None or data is None:
         return None
-    config = read_table(Config, data, path, Lines(text), problems, noun="config key")
+    lines = Lines(text)
+    config = read_table(Config, data, path, lines, problems, noun="config key")
+    _check_names(config, path, lines, problems)
     url = config.url.rstrip("/") + "/" if config.url else ""
     return replace(config, root=root, url=url, date=_edition_date(problems))
+
+
+def _check_names(config: Config, path: Path, lines: Lines, problems: Collector) -> None:
+    """A warning for each name the citations cannot read: a person's is "Family, Given" (the
+    part before the comma is the family name, "von Brand, Jonas"), a name that stays as written
+    (an institution) is listed in `source.as_written` (the citations keep it whole). A name
+    written "Given Family" would be cited as an institution's."""
+    kept = set(config.source.as_written)
+    for key, names in (("source.authors", config.source.authors), ("source.editors", config.source.editors),
+                       ("editors", config.editors)):
+        for name in names:
+            family, comma, given = name.partition(",")
+            if name in kept or (comma and family.strip() and given.strip()):
+                continue
+            from generator.ingest.titles import family_first  # noqa: PLC0415 - the split ingest makes, rarely needed
+
+            person = family_first(name)
+            hint = f' (a person: "{person}")' if "," in person and not comma else ""
+            problems.warning(path, lines.of(tuple(key.split("."))), f"{key}: '{name}' is neither \"Family, Given\"{hint} "
+                             "nor named in source.as_written (a name that stays as written, such as an institution's)")
+    for name in kept - {*config.source.authors, *config.source.editors, *config.editors}:
+        problems.warning(path, lines.of(("source", "as_written")), f"source.as_written: '{name}' is no author's or "
+                         "editor's name")
 
 
 def _edition_date(problems: Collector) -> str:

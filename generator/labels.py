@@ -169,6 +169,19 @@ GERMAN = {
                     "hOCR-Datei unter `review/ocr/`. Auf den Druckseiten der Edition sind sie markiert.",
     "words_confidence": "Wörter (Konfidenz)",
     "unsure_mark": "Texterkennung unsicher",
+    "report_overview": "{warnings} Hinweise · {undecided} unentschieden · {repairs} Reparaturen nach {rules} Regeln · "
+                       "{removed} erkannt und entfernt · {chapters} Kapitel aus {pages} Seiten ({reader}).",
+    "report_first": "Zuerst die Hinweise: was im Lesetext anders steht als im Druck, ohne dass eine Regel es erklärt, "
+                    "oder was ingest nicht sicher lesen konnte. Jeder mit Ort (Seite:Zeile der Eingabe), Druckseite, "
+                    "Druck und Lesetext und, wo eine Entscheidung ihn klärt, den Zeilen für `decisions.toml`. Die "
+                    "Reparaturen folgen nach Regeln gezählt; jede einzelne steht in `{json}`.",
+    "printed": "Druck",
+    "same_in_reading": "im Lesetext ebenso",
+    "decision_paste": "In `decisions.toml`:",
+    "no_decision": "Keine Entscheidung klärt das: im Kapitel von Hand prüfen.",
+    "by_rule": "nach Regeln",
+    "examples": "Beispiele",
+    "all_in_json": "Jede einzelne mit Ort, Roh- und Lesetext und Beleg in `{json}`.",
 }
 
 ENGLISH = {
@@ -326,6 +339,19 @@ ENGLISH = {
                     "hOCR file under `review/ocr/`. They are marked on the edition's printed pages.",
     "words_confidence": "Words (confidence)",
     "unsure_mark": "OCR unsure",
+    "report_overview": "{warnings} to check · {undecided} undecided · {repairs} repairs by {rules} rules · "
+                       "{removed} recognised and removed · {chapters} chapters from {pages} pages ({reader}).",
+    "report_first": "First what to check: where the reading text differs from the print and no rule explains it, or "
+                    "what ingest could not read for sure. Each with its place (the input's page:line), the printed "
+                    "page, the printed and the reading form and, where a decision settles it, the lines for "
+                    "`decisions.toml`. The repairs follow, counted by rule; every one of them is in `{json}`.",
+    "printed": "Printed",
+    "same_in_reading": "the same in the reading text",
+    "decision_paste": "In `decisions.toml`:",
+    "no_decision": "No decision settles it: check it in the chapter by hand.",
+    "by_rule": "by rule",
+    "examples": "Examples",
+    "all_in_json": "Every one with its place, raw and reading text and evidence in `{json}`.",
 }
 
 # Swiss Standard German has no ß (Liechtenstein writes as Switzerland does); Austria writes
@@ -348,6 +374,102 @@ def labels(language: str) -> dict[str, str]:
     if table is None:
         return ENGLISH
     return table | {"locale": language} if region else table
+
+
+# The report's names of rules, kinds and checks (`Change.rule`, `Event.kind`, `Event.check`,
+# `Undecided.reason`): stable English names in the JSON and on the command line, shown in the
+# edition's language in the Markdown report. A name without an entry is shown as it is.
+GERMAN_TERMS = {
+    # repairs (Change.rule)
+    "line-end hyphen removed": "Trennstrich am Zeilenende entfernt",
+    "line-end hyphen removed (the joined word is a word)": "Trennstrich am Zeilenende entfernt (das Wort ist belegt)",
+    "true hyphen kept": "Bindestrich am Zeilenende behalten",
+    "true hyphen at a line end, kept": "Bindestrich am Zeilenende behalten",
+    "true hyphen at a break (capital follows)": "Bindestrich am Zeilenende behalten (Großbuchstabe folgt)",
+    "suspended compound kept": "Ergänzungsstrich behalten",
+    "hyphen in an address or a name kept": "Bindestrich in einer Adresse oder einem Namen behalten",
+    "address joined": "Adresse über das Zeilenende verbunden",
+    "address broken at a line end, rejoined": "Adresse über das Zeilenende verbunden",
+    "joined after '/'": "nach »/« ohne Leerzeichen verbunden",
+    "joined after a dash": "nach einem Strich verbunden",
+    "option joined": "Strich einer Option ohne Leerzeichen verbunden",
+    "discretionary hyphen": "weiches Trennzeichen entfernt",
+    "spurious space at a hyphenation point": "falsches Leerzeichen an einer Trennstelle entfernt",
+    "editor's decision (decisions.toml)": "Entscheidung der Herausgabe (decisions.toml)",
+    "letter-spaced words divided": "gesperrte Wörter getrennt",
+    "accent set as a glyph of its own, composed with its letter": "Akzent als eigenes Zeichen gesetzt, mit seinem "
+                                                                  "Buchstaben verbunden",
+    "a closing quote set lowered read as the low opening quote": "tiefgestelltes Schlusszeichen als „ gelesen",
+    "TeX logo: a letter set lower or higher read as the logo's small letter": "TeX-Logo: versetzter Buchstabe als "
+                                                                               "Teil des Worts gelesen",
+    "historical letter in today's form (as printed in the diplomatic view)": "historischer Buchstabe in heutiger "
+                                                                              "Form (wie gedruckt in der "
+                                                                              "diplomatischen Ansicht)",
+    "control characters removed": "Steuerzeichen entfernt",
+    # recognised and removed (Event.kind)
+    "running head removed": "Kolumnentitel entfernt",
+    "running foot removed": "Fußzeile entfernt",
+    "header/footer removed": "Kopf- oder Fußzeile entfernt",
+    "paragraph continued": "Absatz über den Seitenwechsel fortgesetzt",
+    "note continued": "Anmerkung über den Seitenwechsel fortgesetzt",
+    "blank page": "leere Seite",
+    "no text on this page": "Seite ohne Text",
+    "page number": "Seitenzahl",
+    "page number inferred": "Seitenzahl erschlossen",
+    "chapter label": "Kapitelbezeichnung",
+    "endnotes": "Endnoten",
+    "figure": "Abbildung",
+    "left out": "weggelassen",
+    "contents page left out": "Inhaltsverzeichnis weggelassen",
+    "same page twice": "dieselbe Seite zweimal",
+    "gap": "Lücke",
+    "heading": "Überschrift",
+    "footnote": "Fußnote",
+    "editorial heading": "Überschrift der Herausgabe",
+    # Hinweise (Event.check)
+    "difference": "Abweichung vom Druck",
+    "broken at its end": "Wort am Ende getrennt, nicht verbunden",
+    "line not carried over": "gedruckte Zeile fehlt im Lesetext",
+    "heading split": "Überschrift geteilt",
+    "note without reference": "Anmerkung ohne Verweis",
+    "reference without note": "Verweis ohne Anmerkung",
+    "note number": "Anmerkung ohne Nummer",
+    "table": "Tabelle als gedruckte Zeilen",
+    "table or code": "Tabelle oder Code als gedruckte Zeilen",
+    "title": "Titel von der Titelseite",
+    "authors": "Verfasser von der Titelseite",
+    "reading": "im PDF nicht lesbar",
+    # emphasis (Text.style)
+    "em": "kursiv",
+    "strong": "fett",
+    "spaced": "gesperrt",
+    # undecided (Undecided.reason)
+    "both pieces are words; the joined form is a word too": "beide Teile sind Wörter, das verbundene Wort auch",
+}
+
+SWISS_TERMS = {key: value.replace("ß", "ss") for key, value in GERMAN_TERMS.items()}
+
+
+def terms(language: str) -> dict[str, str]:
+    """The report's names of rules, kinds and checks in `language` (empty: English, as named)."""
+    subtags = language.lower().split("-")
+    if subtags[0] != "de":
+        return {}
+    return SWISS_TERMS if {"ch", "li"} & set(subtags[1:]) else GERMAN_TERMS
+
+
+def term(name: str, table: dict[str, str]) -> str:
+    """A rule's (kind's, check's) name in the table's language; rules joined by ", " (page text
+    gives a repair all the rules that made it) each by itself, the longest name first (a name
+    may hold ", " itself)."""
+    if name in table or not name or not table:
+        return table.get(name, name)
+    parts, out, i = name.split(", "), [], 0
+    while i < len(parts):
+        j = next((j for j in range(len(parts), i, -1) if ", ".join(parts[i:j]) in table), i + 1)
+        out.append(table.get(", ".join(parts[i:j]), ", ".join(parts[i:j])))
+        i = j
+    return ", ".join(out)
 
 
 def date(iso: str, language: str) -> str:

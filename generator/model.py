@@ -56,6 +56,19 @@ class LineBreak:
     hard: bool = True
 
 
+def printed_number(label: str) -> str:
+    """The number a note's label says is printed: the label itself ("8"), without the mark of a
+    note printed without a reference ("-8") and without what keeps it unique ("1~229": note 1 of
+    page 229, where notes are numbered per page)."""
+    return label.removeprefix("-").split("~", 1)[0]
+
+
+def unreferenced(label: str) -> bool:
+    """A note the print gives no reference to ("[^-8]"): its reference in the source only says
+    where it belongs, and is shown as nothing."""
+    return label.startswith("-")
+
+
 @dataclass(frozen=True, slots=True)
 class NoteRef:
     """A reference to note `label` (its print number, or "+name" for an editor's note);
@@ -67,11 +80,19 @@ class NoteRef:
     @property
     def shown(self) -> str:
         """What the reader sees: the print number, or the editor's note's letter."""
-        return self.mark or self.label
+        return self.mark or printed_number(self.label)
 
     @property
     def editorial(self) -> bool:
         return is_editorial(self.label)
+
+    @property
+    def number(self) -> str:
+        return printed_number(self.label)
+
+    @property
+    def silent(self) -> bool:
+        return unreferenced(self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +228,7 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    label: str         # the print number, kept as printed ("8"); an editor's note's "+name"
+    label: str         # the print number ("8"; "1~229", "-8": see printed_number); an editor's note's "+name"
     anchor: str        # id-safe form of the label (markup.note_anchor)
     content: tuple[Block, ...]  # its paragraphs
     text: str
@@ -221,7 +242,7 @@ class Note:
 
     @property
     def shown(self) -> str:
-        return self.mark or self.label
+        return self.mark or printed_number(self.label)
 
     @property
     def id(self) -> str:
@@ -231,6 +252,11 @@ class Note:
     @property
     def popover(self) -> str:
         return popover_id(self.label)
+
+    @property
+    def number(self) -> str:
+        """The note's number as printed."""
+        return printed_number(self.label)
 
 
 def block_refs(block: Block) -> list[NoteRef]:

@@ -448,8 +448,8 @@ def stream(content: tuple[Inline, ...]) -> str:
         if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, NoteRef):
-            if not node.editorial:  # the editor's note is no part of the print
-                out.append(node.label)
+            if not node.editorial and not node.silent:  # the editor's note is no part of the print
+                out.append(node.number)
         elif isinstance(node, LineBreak):
             out.append(" ")
         elif isinstance(node, Styled | Link):
@@ -509,7 +509,7 @@ def _align(chapter: Chapter, printed: Printed) -> Alignment:
                 # A note is printed with its number first; notes are looked for independently of
                 # each other (their order in the source need not be the print's): at the foot of
                 # the pages, else among the body lines (endnotes under "Anmerkungen").
-                prefixes = [(Text(note.label),), (Text(note.label + "."),)] if index == 0 else [()]  # "8 …", "8. …"
+                prefixes = [(Text(note.number),), (Text(note.number + "."),)] if index == 0 else [()]  # "8 …", "8. …"
                 tries = [(printed_notes, start, prefix) for printed_notes, start in ((notes, note_start), (body, body_start))
                          for prefix in prefixes]
                 for number, (lines, start, prefix) in enumerate(tries, 1):

@@ -48,6 +48,8 @@ from generator.model import (
     note_refs,
     notes_shown,
     plain,
+    printed_number,
+    unreferenced,
 )
 from generator.schema import Lines, read_table
 
@@ -299,8 +301,12 @@ class _ChapterBuilder:
         if explicit is not None and not VALID_ID.fullmatch(explicit):
             self.problems.error(self.path, line,
                                 f"invalid id '{{#{explicit}}}': use a letter, then letters, digits, '-' or '_'")
-        if not anchor:
-            anchor = slugify(text, prefix="abschnitt")
+        if not anchor:   # from its words: one the page does not use itself, nor an earlier heading
+            base = anchor = slugify(text, prefix="abschnitt")
+            for k in range(2, 10_000):
+                if anchor not in RESERVED_IDS and anchor not in self.ids:
+                    break
+                anchor = f"{base}-{k}"
             self.problems.warning(self.path, line, f"heading '{text}' has no number: its id '{anchor}' comes from its "
                                   f"words and changes when they do; to keep it, write '{{#{anchor}}}' after the heading")
         self.claim_id(anchor, line)
@@ -683,4 +689,10 @@ def _check_note_use(path: Path, text: str, notes: dict[str, Note], problems: Col
             defined.setdefault(m.group(1), number)
     for label, number in defined.items():
         if label not in notes:
-            problems.error(path, number, f"note [^{label}] is never referenced in the text")
+            problems.error(path, number, f"note [^{label}] is never referenced in the text" +
+                           (f" (a note printed without a reference still needs its place: write [^{label}] where it "
+                            "belongs, which shows nothing)" if unreferenced(label) else ""))
+        elif unreferenced(label):
+            problems.warning(path, number, f"note {printed_number(label)} ([^{label}]) is printed without a reference: "
+                                           "it is listed with the notes where [^" + label + "] stands, and no reference "
+                                           "is shown")

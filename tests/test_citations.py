@@ -119,3 +119,44 @@ def test_the_home_page_and_each_print_page_cite_the_book_and_link_its_records(tm
         body = re.search(r'<span class="cite-body">([^<]*)</span>', html).group(1)
         label = re.search(r"<h1>[^<]*? (\S+)</h1>", html).group(1)
         assert f". S. {label}. " in body if label != "?" else " S. " not in body, (body, label)
+
+
+def test_check_warns_on_a_name_that_is_neither_family_given_nor_as_written(tmp_path):
+    """Issue 24 (item 5): a person's name is "Family, Given"; a name that stays as written (an
+    institution) is named in source.as_written and cited whole; any other name is a warning at
+    its line, with the person's form where it looks like one."""
+    config = MONOGRAPH.replace('authors = ["Meier, Hans"]',
+                               'authors = ["Meier, Hans", "Jonas von Brand", "Deutsche Forschungsgemeinschaft", "Huber,"]\n'
+                               'as_written = ["Deutsche Forschungsgemeinschaft"]')
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "edition.toml").write_text(config, encoding="utf-8")
+    (content / "kapitel.md").write_text(CHAPTER, encoding="utf-8")
+    result = run_cli("check", "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if ": warning: source.authors:" in line]
+    assert len(warned) == 2 and all(line.startswith(f"{content / 'edition.toml'}:4: ") for line in warned)
+    assert "'Jonas von Brand' is neither \"Family, Given\" (a person: \"von Brand, Jonas\")" in warned[0]
+    assert "'Huber,'" in warned[1] and "(a person" not in warned[1]
+    assert "Meier" not in result.stderr and "Forschungsgemeinschaft" not in result.stderr
+    assert run_cli("check", "--content", str(content), "--strict").returncode != 0
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    bib = (site / "kapitel" / "kapitel.bib").read_text(encoding="utf-8")
+    assert "author = {Meier, Hans and {Jonas von Brand} and {Deutsche Forschungsgemeinschaft} and Huber,}" in bib
+    csl = json.loads((site / "kapitel" / "kapitel.json").read_text(encoding="utf-8"))[0]
+    assert {"literal": "Deutsche Forschungsgemeinschaft"} in csl["author"]
+
+
+def test_ingest_writes_persons_family_first_and_an_institution_as_written():
+    import tomllib
+
+    from generator.ingest.model import Book
+    from generator.ingest.writers import edition_toml
+
+    book = Book(chapters=[], left_out=[], folios={}, authors=["von Brand, Jonas", "Deutsche Forschungsgemeinschaft"])
+    source = tomllib.loads(edition_toml(book, "edition ingest b.pdf", "B"))["source"]
+    assert source["authors"] == ["von Brand, Jonas", "Deutsche Forschungsgemeinschaft"]
+    assert source["as_written"] == ["Deutsche Forschungsgemeinschaft"]
+    unsplit = Book(chapters=[], left_out=[], folios={}, facts={"author": "Lea Muster; Karl de Vries"})
+    assert tomllib.loads(edition_toml(unsplit, "c", "B"))["source"]["authors"] == ["Muster, Lea", "de Vries, Karl"]

@@ -51,7 +51,9 @@ _NAMES = {
                          r"|review/ocr/[^/.][^/]*\.hocr|review/ocr/ocr\.json"),
 }
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-Verify = Callable[[dict[str, bytes], Path], None]   # what is about to be written, read as the build reads it
+# What is about to be written (name → its staged file), the content folder, the stage (a folder of
+# ingest's own, removed after the run): read as the build reads it, before the commit.
+Verify = Callable[[dict[str, Path], Path, Path], None]
 
 
 def digest(data: bytes) -> str:
@@ -327,8 +329,8 @@ class Target:
                                        {n: (found.get(n, Found("absent")).digest, new[n]) for n in journal if n not in done})
                     stage.write_new(f"m{k:04d}", (json.dumps(version.data(inputs), ensure_ascii=False, indent=1)
                                                   + "\n").encode("utf-8"))
-                if verify is not None:
-                    verify({name: outputs[name][0] for name in todo}, self.root)
+                if verify is not None:   # the staged files, read where they are (the stage is ours)
+                    verify({name: stage.path / f"f{k:04d}" for k, name in enumerate(todo)}, self.root, stage.path)
                 fault("ingest-staged")
                 written = self._renames(stage, todo, found)
         except OSError as exc:

@@ -20,17 +20,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.ingest.gaps import CONJUNCTIONS
+from generator.ingest.joins import HYPHENS, Words, book_words, join
+from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
 from generator.ingest.structure import TO_SUPERSCRIPT
+from generator.render.zones import ASCENT, DESCENT
 from generator.source import roman_value, to_roman
 
 CONTENTS_TITLES = {"inhalt", "inhaltsverzeichnis", "inhaltsübersicht", "contents", "table of contents"}
 ENDNOTE_TITLES = {"anmerkungen", "endnoten", "fußnoten", "fussnoten", "anmerkungen und belege", "belege", "notes",
                   "endnotes"}
-BULLET = re.compile(r"^(?:[•◦▪‣·∙●○■□–—-]|\(?\d{1,2}[.)]|[a-z]\))\s+")
-NOTE_ENTRY = re.compile(r"^(\d{1,3})[.)]?\s+\S")
 INDEX_TITLES = {"register", "index", "personenregister", "sachregister", "namensregister", "ortsregister",
                 "personen- und sachregister", "stichwortverzeichnis"}
 SENTENCE_END = re.compile(r"[.!?:»«“”\"…)]$")
@@ -44,6 +44,8 @@ class Metrics:
     pitch: float             # baseline to baseline in the body
     frames: dict[int, tuple[float, float]]   # PDF page → (left, right) of the body text
     justified: bool
+    raised_pitch: float = 0.0    # baseline to baseline above a line with a raised number, where the
+                                 # typesetter makes room for it (WeasyPrint): 0 where it does not
 
 
 def measure(pages: list[Page]) -> Metrics:
@@ -53,6 +55,7 @@ def measure(pages: list[Page]) -> Metrics:
             sizes[line.size] += len(line.chars)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     pitches: Counter[float] = Counter()
+    raised_pitches: Counter[float] = Counter()
     lefts: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
     rights: dict[int, Counter[float]] = {0: Counter(), 1: Counter()}
     frames: dict[int, tuple[float, float]] = {}
@@ -61,7 +64,7 @@ def measure(pages: list[Page]) -> Metrics:
         body_lines = [line for line in page.lines if _near(line.size, body)]
         for a, b in itertools.pairwise(body_lines):
             if 0 < b.y - a.y < 3 * body:
-                pitches[round(b.y - a.y, 1)] += 1
+                (raised_pitches if _raised_runs(b) and not _raised_runs(a) else pitches)[round(b.y - a.y, 1)] += 1
         page_lefts = Counter(round(line.left) for line in body_lines)
         page_rights = Counter(round(line.right) for line in body_lines)
         lefts[page.index % 2].update(page_lefts)
@@ -80,10 +83,13 @@ def measure(pages: list[Page]) -> Metrics:
         mine = own.get(page.index)
         frames[page.index] = mine if mine and (mine[0] < left - 3 or mine[1] > right + 3) else (left, right)
     pitch = pitches.most_common(1)[0][0] if pitches else body * 1.2
+    raised_pitch = raised_pitches.most_common(1)[0][0] if raised_pitches else 0.0
+    if not (1.1 * pitch < raised_pitch < 1.6 * pitch and raised_pitches[raised_pitch] >= 5):
+        raised_pitch = 0.0
     full = sum(1 for page in pages for line in page.lines
                if _near(line.size, body) and abs(line.right - frames[page.index][1]) < 2.5)
     total = sum(1 for page in pages for line in page.lines if _near(line.size, body)) or 1
-    return Metrics(body, pitch, frames, justified=full / total > 0.5)
+    return Metrics(body, pitch, frames, justified=full / total > 0.5, raised_pitch=raised_pitch)
 
 
 def two_column_pages(pages: list[Page], metrics: Metrics) -> list[int]:
@@ -157,7 +163,11 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
         repeated = bool(shape) and shapes[(shape, round(line.y / 3))] >= needed
         if _share(line, "bold") > 0.5:  # a bold head must repeat: a heading "3 Ergebnisse" on top of a page does not
             return repeated
-        return repeated or _folio_token(line.text) is not None
+        folio = _folio_token(line.text)
+        # a head with its folio ("6 Kleine Staaten", each verso's title once in a few pages); at the
+        # foot a folio alone ("12", "– 12 –"), or with words that repeat from page to page: not a
+        # note's last line that happens to begin with its number ("1 Siehe https://…")
+        return repeated or (folio is not None and (top or not folio[1].strip("–-—·• ")))
 
     heads = {i: line for i, line in tops.items() if is_furniture(line, top=True)}
     feet = {i: line for i, line in bottoms.items() if line is not heads.get(i) and is_furniture(line, top=False)}
@@ -251,41 +261,206 @@ def raised(char: Char, line: Line) -> bool:
     return char.text.isdigit() and (char.raised or line.y - char.y > 0.2 * char.size)
 
 
+def _raised_runs(line: Line) -> list[list[Char]]:
+    """The runs of raised digits inside a line (not at its start: a note's own number)."""
+    runs: list[list[Char]] = []
+    if not any(map(str.isdigit, line.text)):   # most lines have no digit: looked for in C
+        return runs
+    for k, c in enumerate(line.chars):
+        if k and raised(c, line):
+            if runs and runs[-1][-1] is line.chars[k - 1]:
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+    return runs
+
+
 def _note_start(line: Line) -> str | None:
-    """The note number a footnote line begins with: raised digits, or digits and a space."""
-    chars = line.chars
+    """The note number a footnote line may begin with: raised digits, or digits and a space."""
+    found = note_number(line)
+    return found[0] if found else None
+
+
+NOTE_SIGNS = "*∗†‡§"   # notes marked with a sign, not a number (a title page's "∗")
+
+
+def note_number(line: Line) -> tuple[str, str] | None:
+    """(number, form) if the line begins with a number as notes are numbered: raised digits
+    ("raised"), or digits and a space ("space"), a full stop ("dot") or a parenthesis ("paren");
+    or with a sign notes are marked with ("∗ Überarbeitete Fassung …": "sign")."""
+    if (line.text[:1] in NOTE_SIGNS and line.text[1:2].strip(" ").isalpha()) or line.text[:2] in {s + " " for s in NOTE_SIGNS}:
+        return line.text[0], "sign"
     digits = ""
-    for c in chars:
+    for c in line.chars:
         if c.text.isdigit() and raised(c, line):
             digits += c.text
         else:
             break
     if digits:
-        return digits
-    m = re.match(r"^(\d{1,3})[.)]?\s+\S", line.text)
-    return m.group(1) if m else None
+        return digits, "raised"
+    m = re.match(r"^(\d{1,3})([.)]?)\s+\S", line.text)
+    if not m:
+        return None
+    return m.group(1), {"": "space", ".": "dot", ")": "paren"}[m.group(2)]
+
+
+@dataclass
+class Numbering:
+    """How the book numbers its notes, and the number reached: a footnote line that begins with
+    a number opens a new note only where the numbering says so ("1. Online: …" inside note 3
+    goes on with note 3). `form` is how the book writes a note's number (raised, "3 ", "3."),
+    `indent` where a note's first line begins against its other lines (points from the frame's
+    left; None where they begin alike), both learned from the book (`Numbering.of`)."""
+    form: str = ""
+    indent: tuple[float, float] | None = None     # (first lines, other lines)
+    last: int | None = None
+
+    @classmethod
+    def of(cls, pages: list[tuple[list[Line], float]]) -> Numbering:
+        """Learned from every page's footnote lines (with the frame's left) read in order by the
+        plain rule: the next number, or 1 on a page's first line."""
+        forms: Counter[str] = Counter()
+        starts: Counter[float] = Counter()
+        others: Counter[float] = Counter()
+        last: int | None = None
+        for lines, left in pages:
+            for k, line in enumerate(lines):
+                found = note_number(line)
+                if found and found[1] == "sign":
+                    continue
+                if found and (last is None or (int(found[0]) in (last + 1, 1) and (k == 0 or int(found[0]) == last + 1))):
+                    last = int(found[0])
+                    forms[found[1]] += 1
+                    starts[round(line.left - left)] += 1
+                elif not found:
+                    others[round(line.left - left)] += 1
+        form = forms.most_common(1)[0][0] if forms else ""
+        if forms.get("raised", 0) and forms["raised"] >= 0.3 * sum(forms.values()):
+            form = "raised"   # raised numbers are the print's own (a plain one may be a continuation)
+        indent = None
+        if starts and others:
+            first, other = starts.most_common(1)[0][0], others.most_common(1)[0][0]
+            if abs(first - other) >= 2 and starts[first] >= 0.6 * sum(starts.values()):
+                indent = (first, other)
+        return cls(form, indent)
+
+    def opens(self, line: Line, left: float, first_on_page: bool, restart: bool, called: set[str]) -> str | None:
+        """The number of the note `line` opens, or None if it goes on with the note before.
+        `first_on_page`: the page's first footnote line; `restart`: a chapter may begin on the
+        page (its numbering may start again at 1); `called`: the raised numbers of the page's text."""
+        found = note_number(line)
+        if found is None:
+            return None
+        label, form = found
+        if form == "sign":
+            return label
+        number = int(label)
+        if form != "raised":
+            if self.form and form != self.form:
+                return None
+            if self.indent and abs(line.left - left - self.indent[1]) < 1.5 and abs(line.left - left - self.indent[0]) >= 2:
+                return None   # set as the note's other lines are, not as its first
+        if self.last is None or number == self.last + 1 or form == "raised" or label in called:
+            return label
+        if number == 1 and (first_on_page or restart):
+            return label   # numbered per page, or a new chapter's first note
+        if first_on_page and self.last < number <= self.last + 3:
+            return label   # notes skipped (lost, or set on a page not read)
+        return None
 
 
 # ---- blocks ----
 
 @dataclass
 class RawBlock:
-    kind: str                    # "heading", "para", "quote", "figure", "note"
+    kind: str                    # "heading", "para", "quote", "item", "figure", "code", "table", "note"
     lines: list[Line]
     page: int
     indented: bool = False       # its first line is indented (a new paragraph)
     label: str = ""              # note number
     style: tuple[float, bool, bool] = (0.0, False, False)   # heading: size, bold, italic
+    hang: float = 0.0            # an item: where its text begins (its other lines hang there)
 
 
-def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
+MARKER = re.compile(r"^(?:[•◦▪‣·∙●○■□]|[–—-]|\(?\d{1,2}[.)]|[a-z]\))(?= )")
+SYMBOLS = "•◦▪‣·∙●○■□"
+MONOSPACE = re.compile(r"mono|courier|typewriter|consol|menlo|inconsolata|code|(?:^|[^a-z])(?:lm|cm|ec|t1x)tt", re.I)
+
+
+def _marker(line: Line) -> float | None:
+    """Where the text of a list item begins, if the line begins with a list marker ("•", "–",
+    "2.", "a)") and a space: the x its other lines hang at."""
+    m = MARKER.match(line.text)
+    if not m:
+        return None
+    k = m.end()
+    while k < len(line.chars) and line.chars[k].text == " ":
+        k += 1
+    return line.chars[k].x if k < len(line.chars) else None
+
+
+def _monospace(line: Line) -> bool:
+    """A line of code: (almost) all its characters in a monospaced font."""
+    fonts = Counter(c.style.font for c in line.chars if c.text != " ")   # a line has a font or two: one search each
+    return bool(fonts) and sum(n for font, n in fonts.items() if MONOSPACE.search(font)) >= 0.9 * fonts.total()
+
+
+def _cells(line: Line) -> list[float]:
+    """Where each cell of a table row begins: the line's start, and every word after a gap wider
+    than the type size (a word space is a third of it, a justified one rarely twice that)."""
+    starts = [line.left]
+    previous: Char | None = None
+    for c in line.chars:
+        if c.text == " ":
+            continue
+        if previous is not None and c.x - previous.x - 0.6 * previous.size > 1.2 * line.size:
+            starts.append(c.x)
+        previous = c
+    return starts
+
+
+def _table_rows(lines: list[Line], pitch: float) -> set[int]:
+    """The lines (by index) that are rows of a table: two or more lines in a row, each of two
+    or more cells, their cells starting at the same places (columns)."""
+    rows: set[int] = set()
+    k = 0
+    while k < len(lines):
+        columns = _cells(lines[k])
+        if len(columns) < 2 or _monospace(lines[k]):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(lines) and lines[end].y - lines[end - 1].y < 2.5 * pitch:
+            cells = _cells(lines[end])
+            shared = sum(any(abs(x - c) < 3 for c in columns) for x in cells)
+            if len(cells) < 2 or shared < 2:
+                break
+            columns += [x for x in cells if not any(abs(x - c) < 3 for c in columns)]
+            end += 1
+        if end - k >= 2:
+            rows.update(range(k, end))
+        k = max(end, k + 1)
+    return rows
+
+
+def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering | None = None) -> list[RawBlock]:
     left, right = metrics.frames[page.index]
     pitch = metrics.pitch
     out: list[RawBlock] = []
     figures = [g for g in page.graphics if g.bottom - g.top > 1.5 * pitch and g.right - g.left > 0.15 * (right - left)]
+    body = region.body
+    rows = _table_rows(body, pitch)
+    hangs = [_marker(line) for line in body]
+    inset = _insets(body, left, right, pitch)
     previous: Line | None = None
-    for line in region.body:
-        kind = _line_kind(line, metrics, left, right)
+    for k, line in enumerate(body):
+        kind = "row" if k in rows else "code" if _monospace(line) else _line_kind(line, metrics, left, right)
+        if kind == "para" and k in inset:
+            kind = "inset"
+        if kind in ("para", "item") and hangs[k] is not None and _is_item(body, hangs, k, out, left):
+            kind = "item"
+        elif kind == "item":
+            kind = "para"
         beside_figure = any(-0.5 * pitch < line.y - g.bottom < 2.5 * pitch or -2.5 * pitch < g.top - line.y < 0.5 * pitch
                             for g in figures)
         if kind == "small" and beside_figure:
@@ -299,12 +474,59 @@ def blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
                                                                        left, right, indented):
             current.lines.append(line)
         else:
-            block_kind = {"caption": "figure", "small": "quote"}.get(kind, kind)
+            block_kind = {"caption": "figure", "small": "quote", "row": "table", "inset": "quote"}.get(kind, kind)
             style = (round(line.size, 1), _share(line, "bold") > 0.5, _share(line, "italic") > 0.5)
-            out.append(RawBlock(block_kind, [line], page.index, indented, style=style))
+            out.append(RawBlock(block_kind, [line], page.index, indented, style=style,
+                                hang=hangs[k] or 0.0 if kind == "item" else 0.0))
         previous = line
-    out += note_blocks(page, region.notes)
+    restart = any(b.kind == "heading" for b in out)
+    called = {"".join(c.text for c in run) for line in region.body for run in _raised_runs(line)}
+    out += note_blocks(page, region.notes, numbering or Numbering(), left, restart, called)
     return out
+
+
+def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[int]:
+    """The lines (by index) of quotes set in the body's type: two or more lines in a row that
+    begin at one place set in from the text's left edge and end short of its right edge (the
+    paragraph's first line may be set in further, its last end shorter)."""
+    found: set[int] = set()
+    k = 0
+    while k < len(body):
+        line = body[k]
+        if not (line.left > left + 1.5 * line.size and line.right < right - 1.5 * line.size):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(body) and body[end].y - body[end - 1].y < 1.6 * pitch and \
+                abs(body[end].left - body[end - 1].left) < 1.5 * line.size and body[end].left > left + 1.5 * line.size \
+                and body[end].right < right - 1.5 * line.size:
+            end += 1
+        if end - k >= 2:
+            found.update(range(k, end))
+        k = end
+    return found
+
+
+def _is_item(body: list[Line], hangs: list[float | None], k: int, out: list[RawBlock], left: float) -> bool:
+    """Does line `k` (which begins with a list marker) open a list item? A bullet set in from the
+    text's left edge does; a number or a dash ("2. Juni 1990 …", "– so …" may open or go on
+    with a paragraph) where the item's evidence says so: its next line hangs under its text, the
+    item before hangs there too, or the next line is an item of the same kind."""
+    line, hang = body[k], hangs[k]
+    assert hang is not None
+    if line.text[0] in SYMBOLS and line.left > left + 0.3 * line.size:
+        return True
+    after = body[k + 1] if k + 1 < len(body) else None
+    if after is not None and hangs[k + 1] is None and abs(after.left - hang) < 1.5 and after.left > line.left + 0.5 * line.size:
+        return True
+    if out and out[-1].kind == "item" and abs(out[-1].hang - hang) < 1.5:
+        return True
+    following = hangs[k + 1] if after is not None else None
+    if after is not None and following is not None and abs(following - hang) < 1.5:
+        symbol = line.text[0] in SYMBOLS + "–—-"
+        if (after.text[0] == line.text[0]) if symbol else (after.text[0].isdigit() == line.text[0].isdigit()):
+            return True
+    return line.text[0] in SYMBOLS
 
 
 def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
@@ -316,9 +538,8 @@ def _line_kind(line: Line, metrics: Metrics, left: float, right: float) -> str:
         return "heading"
     if line.size < body * 0.95:
         return "small"
-    numbered = line.text[0].isalnum() or line.text[0] == "("
-    if BULLET.match(line.text) and (not numbered or line.left > left + 0.3 * line.size):
-        return "item"   # a numbered item only where it is indented: "2. Juni 1990 …" may open a paragraph
+    if MARKER.match(line.text):
+        return "item"     # if the evidence says so (_is_item)
     return "para"
 
 
@@ -326,8 +547,16 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
                left: float, right: float, indented: bool) -> bool:
     """Does `line` go on the block that `previous` ended?"""
     pitch = metrics.pitch
-    if block.kind == "item":  # an item's lines hang under its text, right of the bullet
-        return kind == "para" and line.left > left + 0.5 * line.size and gap < 1.3 * pitch
+    if block.kind in ("code", "table"):
+        return kind == {"code": "code", "table": "row"}[block.kind] and gap < 2.5 * pitch
+    if metrics.raised_pitch and abs(gap - metrics.raised_pitch) < 0.05 * pitch and _raised_runs(line):
+        gap = pitch   # the room the typesetter made for a raised number is no paragraph's space
+    if block.kind == "item":  # an item's lines hang under its text, right of the marker
+        hanging = abs(line.left - block.hang) < 1.5 if block.hang else line.left > left + 0.5 * line.size
+        return kind in ("para", "quote") and hanging and gap < 1.3 * pitch * max(1.0, line.size / metrics.body)
+    if block.kind == "quote" and kind == "inset":   # a quote set in the body's type, inset on both sides
+        short = previous.right < max(x.right for x in block.lines) - 1.5 * line.size
+        return gap < 1.3 * pitch and not short
     expected = {"heading": "heading", "para": "para", "quote": "quote", "figure": "caption"}.get(block.kind)
     if kind != expected:
         return False
@@ -346,18 +575,16 @@ def _continues(block: RawBlock, kind: str, line: Line, previous: Line, gap: floa
     return not (metrics.justified and previous.right < right - 1.5 * line.size)
 
 
-def note_blocks(page: Page, lines: list[Line]) -> list[RawBlock]:
+def note_blocks(page: Page, lines: list[Line], numbering: Numbering, left: float, restart: bool,
+                called: set[str]) -> list[RawBlock]:
     """Footnote lines → one block per note; lines before the first number go on the page before's
     last note."""
     out: list[RawBlock] = []
-    expected: int | None = None
-    for line in lines:
-        label = _note_start(line)
-        numbered = label is not None and (expected is None or int(label) in (expected, 1) or
-                                          raised(line.chars[0], line))
-        if numbered and label is not None:
+    for k, line in enumerate(lines):
+        label = numbering.opens(line, left, k == 0, restart, called)
+        if label is not None:
             out.append(RawBlock("note", [line], page.index, label=label))
-            expected = int(label) + 1
+            numbering.last = int(label) if label.isdigit() else numbering.last
         elif out:
             out[-1].lines.append(line)
         else:
@@ -367,45 +594,45 @@ def note_blocks(page: Page, lines: list[Line]) -> list[RawBlock]:
 
 # ---- inline text ----
 
-@dataclass
-class Vocabulary:
-    """Words the book prints whole (not at a line end): evidence for a line-end hyphen."""
-    words: Counter[str]
-
-    @classmethod
-    def of(cls, pages: list[Page]) -> Vocabulary:
-        words: Counter[str] = Counter()
-        for page in pages:
-            for line in page.lines:
-                tokens = line.text.split()
-                for token in tokens[1:-1] if len(tokens) > 2 else []:
-                    word = token.strip(".,;:!?«»„“”\"'()[]")
-                    if len(word) > 2:
-                        words[word.lower()] += 1
-        return cls(words)
+Vocabulary = Words   # what the book prints (joins.py), the evidence for joins and letter-spacing
 
 
 def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base_style: str,
-               changes: list[Change], where: tuple[int, int, str], skip_label: bool = False) -> list[Inline]:
+               changes: list[Change], where: tuple[int, int, str], skip_label: bool = False,
+               numbers: list[int] | None = None) -> list[Inline]:
     """A block's lines → inline runs: lines joined (line-end hyphens decided), emphasis from the
-    fonts, raised numbers that match a note on the page → references."""
+    fonts, raised numbers that match a note on the page → references. `numbers`: each line's
+    number on its page (else they count on from `where`'s)."""
     runs: list[Inline] = []
     page, first_line, print_page = where
+    numbers = numbers or [first_line + n for n in range(len(lines))]
     for n, line in enumerate(lines):
         chars = list(line.chars)
-        if skip_label and n == 0:  # the note's own number ("8", "8.", "8)") is its label
+        if skip_label and n == 0:  # the note's own number ("8", "8.", "8)") or sign ("∗") is its label
+            if chars and chars[0].text in NOTE_SIGNS:
+                chars.pop(0)
             while chars and chars[0].text.isdigit():
                 chars.pop(0)
             if chars and chars[0].text in ".)":
                 chars.pop(0)
             while chars and chars[0].text == " ":
                 chars.pop(0)
-        pieces = _pieces(chars, line, labels, base_style)
+        pieces = _pieces(chars, line, labels, base_style, page)
         if n > 0:
-            _join(runs, pieces, lines[n - 1], vocabulary, changes, (page, first_line + n - 1, print_page))
+            _join(runs, pieces, lines[n - 1], vocabulary, changes, (page, numbers[n - 1], print_page))
         runs.extend(pieces)
-    return [_respaced(run, vocabulary) if isinstance(run, Text) and run.style == "spaced" else run
-            for run in _merge(runs)]
+    out: list[Inline] = []
+    for run in _merge(runs):
+        if isinstance(run, Text) and run.style == "spaced":
+            respaced = _respaced(run, vocabulary)
+            if respaced.text != run.text:
+                changes.append(Change(page, numbers[0], print_page, run.text.strip(), respaced.text.strip(),
+                                      "letter-spaced words divided", evidence="the book's own words (the geometry "
+                                      "cannot tell: the word space is as wide as the tracking)"))
+            out.append(respaced)
+        else:
+            out.append(run)
+    return out
 
 
 def _respaced(run: Text, vocabulary: Vocabulary) -> Text:
@@ -430,7 +657,7 @@ def _respaced(run: Text, vocabulary: Vocabulary) -> Text:
     return run if text == run.text else Text(text, run.style)
 
 
-def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) -> list[Inline]:
+def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str, page: int = 0) -> list[Inline]:
     """A line's characters → runs of one style; raised numbers of notes on the page → references."""
     out: list[Inline] = []
     text: list[str] = []
@@ -438,16 +665,16 @@ def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str) ->
     i = 0
     while i < len(chars):
         c = chars[i]
-        if c.text.isdigit() and raised(c, line):
-            j = i
-            while j < len(chars) and chars[j].text.isdigit() and raised(chars[j], line):
+        if (c.text.isdigit() and raised(c, line)) or (c.text in NOTE_SIGNS and i > 0 and chars[i - 1].text != " "):
+            j = i + 1
+            while c.text.isdigit() and j < len(chars) and chars[j].text.isdigit() and raised(chars[j], line):
                 j += 1
             label = "".join(ch.text for ch in chars[i:j])
             if label in labels and i > 0:
                 if text:
                     out.append(Text("".join(text), style))
                     text = []
-                out.append(Ref(label))
+                out.append(Ref(label, page))
                 i = j
                 continue
         current = _char_style(c, base_style) if c.text != " " else style
@@ -471,39 +698,24 @@ def _char_style(c: Char, base: str) -> str:
 
 def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: Vocabulary,
           changes: list[Change], where: tuple[int, int, str]) -> None:
-    """Join the next line's pieces onto `runs`: a space, or a line-end hyphen decided."""
+    """Join the next line's pieces onto `runs` as joins.py decides (a space, nothing, a hyphen
+    kept or taken out); every repair reported with its rule and evidence."""
     tail = _last_word(runs)
     head = _first_word(pieces)
-    printed_hyphen = tail.endswith(("-", "\u00ad", "\u2010"))
-    url = ("://" in tail or tail.startswith("www.")) and not head.startswith("(")
-    if head and ((tail.endswith(("–", "—")) and tail[:-1][-1:].isalnum())                    # "S. 371–|374"
-                 or (url and (tail[-1] in "/._?=&#~" or head[0] in "/._?=&#~"))):        # a URL broken at a "/"
-        return
-    if not (previous.hyphen or printed_hyphen) or not tail.rstrip("-\u00ad\u2010") or not head:
-        runs.append(Text(" "))
-        return
-    if printed_hyphen:
+    code = bool(previous.chars) and bool(MONOSPACE.search(previous.chars[-1].style.font))
+    # the break's own sign where the print has one (WeasyPrint's U+2010), as joins.py reads a line's end
+    signed = tail + previous.sign if previous.hyphen and previous.sign and not tail.endswith(HYPHENS) else tail
+    decided = join(signed, head, previous.hyphen, vocabulary, code)
+    if decided.drop and tail.endswith(HYPHENS):
         _drop_last_char(runs)
-    stem = tail.rstrip("-\u00ad\u2010")
-    word = head.rstrip(".,;:!?»«“”)")
-    page, line, print_page = where
-    joined, hyphened = (stem + word).lower(), f"{stem}-{word}".lower()
-    if word.lower() in CONJUNCTIONS and not vocabulary.words[joined]:   # "Unterstützungs- und", not "Den-|noch"
-        runs.append(Text("- "))
-        return
-    if head[0].isupper() or head[0].isdigit() or not stem[-1].isalpha():   # "EU-Mitgliedstaaten"
-        runs.append(Text("-"))
-        changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}-{head}", "true hyphen kept (capital after it)"))
-        return
-    if vocabulary.words[hyphened] > vocabulary.words[joined]:
-        runs.append(Text("-"))
-        changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}-{head}",
-                              f"true hyphen kept: the book prints '{stem}-{word}' {vocabulary.words[hyphened]}×"))
-        return
-    rule = "line-end hyphen removed (PDF hyphen mark)" if previous.hyphen else "line-end hyphen removed"
-    if vocabulary.words[joined]:
-        rule += f"; the book prints '{stem}{word}' {vocabulary.words[joined]}×"
-    changes.append(Change(page, line, print_page, f"{stem}-|{head}", f"{stem}{head}", rule))
+    if decided.between:
+        runs.append(Text(decided.between))
+    if decided.rule:
+        page, line, print_page = where
+        stem = tail[:-1] if tail.endswith(HYPHENS) else tail
+        printed = f"{stem}{'-' if decided.drop else ''}|{head}"
+        changes.append(Change(page, line, print_page, printed, f"{stem}{decided.between}{head}", decided.rule,
+                              evidence=decided.evidence))
 
 
 def _last_word(runs: list[Inline]) -> str:
@@ -602,13 +814,15 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
     notes_on: dict[int, set[str]] = {}
     last_body: Flow | None = None
     last_note: Flow | None = None
+    found = {page.index: regions(page, metrics) for page in pages}
+    numbering = Numbering.of([(found[page.index].notes, metrics.frames[page.index][0]) for page in pages])
     for page in pages:
-        region = regions(page, metrics)
+        region = found[page.index]
         for line in region.body:
             roles[(page.index, line_numbers[id(line)])] = "body"
         for line in region.notes:
             roles[(page.index, line_numbers[id(line)])] = "note"
-        raws = blocks(page, region, metrics)
+        raws = blocks(page, region, metrics, numbering)
         notes_on[page.index] = {b.label for b in raws if b.kind == "note" and b.label}
         label = folios.get(page.index, "?")
         if not page.lines:
@@ -651,6 +865,12 @@ def _goes_on(last: Flow, raw: RawBlock, metrics: Metrics) -> bool:
     right = metrics.frames[last.pages[-1]][1]
     if not _runs_on(last.lines[-1], metrics, right):
         return False
+    end = last.lines[-1]
+    if (end.hyphen or end.text.rstrip().endswith("-")) and raw.kind == "para" and raw.lines[0].text[:1].islower():
+        # a word broken over the page goes on, whatever the indent: an item's line hangs
+        if last.kind == "para" and MARKER.match(last.lines[0].text) and raw.lines[0].left > last.lines[0].left + 0.5 * end.size:
+            last.kind = "item"
+        return last.kind in ("para", "quote", "item")
     if last.kind == "para":
         return raw.kind == "para" and not raw.indented
     if last.kind == "quote":
@@ -674,7 +894,8 @@ def _runs_on(last: Line, metrics: Metrics, right: float) -> bool:
 CHAPTER_LABEL = re.compile(r"^(?:kapitel|chapter|teil|part|buch|book|abschnitt)\s+(?:\d+|[ivxlc]+|[a-z])\.?$", re.I)
 
 
-def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, str]) -> list[Flow]:
+def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, str], numbers: dict[int, int],
+                   accounted: set[tuple[int, int]]) -> list[Flow]:
     """"Kapitel 1" set on its own line above the chapter's title (LaTeX's \\chapter, many books):
     one heading, its title the title, opening the page as the label did."""
     out: list[Flow] = []
@@ -686,28 +907,80 @@ def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, st
             f.marks = {**previous.marks, **f.marks}
             f.style = max(f.style, previous.style)
             out[-1] = f
-            events.append(Event(f.pages[0], None, folios.get(f.pages[0], "?"), "chapter label",
+            accounted.update((previous.pages[k], numbers[id(line)]) for k, line in enumerate(previous.lines))
+            events.append(Event(f.pages[0], numbers[id(previous.lines[0])], folios.get(f.pages[0], "?"), "chapter label",
                                 f"'{label}' above the title '{' '.join(line.text.strip() for line in f.lines)}': one heading"))
             continue
         out.append(f)
     return out
 
 
-def levels(stream: list[Flow], first_on_page: set[int]) -> None:
-    """Heading levels from their type: the largest style that opens pages is the chapter."""
+HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?(?=\s)")
+
+
+def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int, str, int | None]] | None = None) -> None:
+    """Heading levels: from the PDF's outline where it names the heading (its bookmarks' levels,
+    1 the chapter); else from the printed number ("1.2.1" is two levels below its chapter "1."),
+    else from the type: the largest style that opens pages is the chapter, the others in order of
+    size and weight."""
     headings = [f for f in stream if f.kind == "heading"]
-    openers = Counter(f.style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page)
+    openers = Counter(_titled(stream, i).style[0] for i, f in enumerate(stream) if f.kind == "heading" and i in first_on_page)
     recurring = [size for size, n in openers.items() if n >= 2]   # a title page's display type opens one page
     chapter_size = max(recurring or openers or [max((f.style[0] for f in headings), default=0.0)])
     others = sorted({f.style for f in headings if abs(f.style[0] - chapter_size) > 0.5},
                     key=lambda s: (-s[0], not s[1], s[2]))
     for f in headings:
         f.level = 1 if abs(f.style[0] - chapter_size) <= 0.5 else 2 + others.index(f.style)
+    depths = {id(f): len(m.group(1).split(".")) for f in headings
+              if (m := HEADING_NUMBER.match(" ".join(line.text.strip() for line in f.lines)))}
+    chapters = [depths[id(f)] for f in headings if f.level == 1 and id(f) in depths]
+    sections = [depths[id(f)] for f in headings if f.level > 1 and id(f) in depths]
+    # numbered chapters ("1.") are the first level; else the sections' least depth is the second
+    base = min(chapters) if chapters else min(sections, default=1) - 1
+    for f in headings:
+        depth = depths.get(id(f))
+        if depth is None:
+            continue
+        if f.level == 1 and depth > base and chapters:
+            f.level = depth - base + 1          # a section's number in a chapter's type: the number says
+        elif f.level > 1:
+            f.level = max(2, depth - base + 1)
+    if outline:
+        marks = [(level, _squeeze(title), page) for level, title, page in outline]
+        for f in headings:
+            text = _squeeze(" ".join(line.text for line in f.lines))
+            found = next((level for level, title, page in marks if title and title == text
+                          and (page is None or abs(page - f.pages[0]) <= 1)), None)
+            if found is not None:
+                f.level = found
+            elif f.level == 1 and any(level == 1 for level, _, _ in marks) and text not in {_squeeze(t) for t in CONTENTS_TITLES}:
+                f.level = 2       # the outline names the chapters, and not this one (a contents is left out whole)
 
 
-def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
-    """The passes in order; `metrics`: the pages' measures if the caller has them already."""
+def _titled(stream: list[Flow], i: int) -> Flow:
+    """The heading that names the chapter a page opens with: the title under a label such as
+    "Kapitel 1" set above it (the label's type is not the chapters' type: a preface without a
+    label is set as the titles are)."""
+    f = stream[i]
+    after = stream[i + 1] if i + 1 < len(stream) else None
+    if (after is not None and after.kind == "heading" and after.pages[0] == f.pages[-1]
+            and CHAPTER_LABEL.match(" ".join(line.text.strip() for line in f.lines))):
+        return after
+    return f
+
+
+def _squeeze(text: str) -> str:
+    """A heading's letters and digits only, lower case: how an outline's title and the printed
+    heading are compared (hyphens, spaces and punctuation as each sets them)."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[tuple[int, str, int | None]] | None = None
+               ) -> Book:
+    """The passes in order; `metrics`: the pages' measures if the caller has them already;
+    `outline`: the PDF's bookmarks (level, title, page), where it has them."""
     metrics = metrics or measure(pages)
+    mend(pages, metrics.body)
     printed = {page.index: list(page.lines) for page in pages}   # before the furniture comes off
     numbers = number_lines(pages)   # page:line counts every printed line, a running head too
     found = furniture(pages, metrics)
@@ -722,12 +995,13 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     for index in sorted(found.inferred):
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             "no folio printed: numbered from the pages around it"))
-    vocabulary = Vocabulary.of(pages)
+    vocabulary = book_words([line.text + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
-    stream = chapter_labels(stream, events, found.folios)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
-    levels(stream, first_on_page)
-    stream, endnote_labels = endnotes(stream, events, found.folios)
+    levels(stream, first_on_page, outline)
+    accounted: set[tuple[int, int]] = set()
+    stream = chapter_labels(stream, events, found.folios, numbers, accounted)
+    stream, endnote_labels = endnotes(stream, events, found.folios, numbers, accounted)
 
     chapters: list[Chapter] = []
     current: Chapter | None = None
@@ -735,25 +1009,41 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
     for f in stream:
         page = f.pages[0]
         where = (page, numbers[id(f.lines[0])], found.folios.get(page, "?"))
+        printed_lines = [(f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines)]
+        extra = endnote_labels.get(len(chapters) + (f.kind == "heading" and f.level == 1), set())
+        labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
+        base = ""
+        if f.kind == "heading":
+            base = "strong" if f.style[1] else "em" if f.style[2] else ""
         if f.kind == "heading" and f.level == 1:
-            current = Chapter(" ".join(line.text.strip() for line in f.lines), [], [])
+            inlines: list[Inline] = [r for r in _with_marks(f, vocabulary, labels_for, base, changes, where, numbers)
+                                     if not isinstance(r, Mark)]
+            current = Chapter(plain(inlines).strip(), [], [], heading=inlines, lines=printed_lines)
             chapters.append(current)
             pending = list(f.marks.values())
             continue
         if current is None:
             current = Chapter("", [], [])
             chapters.append(current)
-        extra = endnote_labels.get(len(chapters), set())
-        labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
         if f.kind == "note":
-            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, skip_label=True)
-            current.notes.append(Note(f.label, inlines, page, where[1]))
+            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, numbers, skip_label=True)
+            current.notes.append(Note(f.label, inlines, page, where[1], lines=printed_lines))
             continue
-        base = ""
-        if f.kind == "heading":
-            base = "strong" if f.style[1] else "em" if f.style[2] else ""
-        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where)
-        if f.kind == "item":
+        if f.kind in ("code", "table"):
+            marks: list[Inline] = [*(Mark(p) for p in pending), *(Mark(f.marks[k]) for k in sorted(f.marks))]
+            block = Block(f.kind, marks, 0, page,
+                          where[1], lines=printed_lines, rows=[_as_printed(line) for line in f.lines])
+            pending = []
+            if f.kind == "table":
+                events.append(Event(page, where[1], where[2], "warning", f"a table of {len(f.lines)} rows, kept as its "
+                                    "printed lines (the build has no tables): check it", printed=block.rows[0],
+                                    reading=block.rows[0], check="table"))
+            current.blocks.append(block)
+            continue
+        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where, numbers)
+        marker = ""
+        if f.kind == "item" and f.lines[0].text[:1] in SYMBOLS + "–—-":
+            marker = f.lines[0].text[:1]
             inlines = _without_bullet(inlines)
         if pending:
             inlines = [Mark(p) for p in pending] + inlines
@@ -761,8 +1051,8 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
         if f.kind == "figure":
             events.append(Event(page, where[1], where[2], "figure", "a picture, not carried over; its caption: "
                                 + plain(inlines)))
-        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1]))
-    book = Book([], [], found.folios, changes, events, roles, printed)
+        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker))
+    book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted)
     for chapter in chapters:
         chapter.pages = [m.label for b in chapter.blocks for m in b.inlines if isinstance(m, Mark)]
         if _is_listing(chapter):
@@ -772,21 +1062,27 @@ def build_book(pages: list[Page], metrics: Metrics | None = None) -> Book:
                                 f"'{chapter.title}': a table of contents or an index, not reading text"))
         else:
             book.chapters.append(chapter)
-    _check_references(book)
+    resolve_notes(book)
     return book
 
 
-def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str]) -> tuple[list[Flow], dict[int, set[str]]]:
+def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], numbers: dict[int, int],
+             accounted: set[tuple[int, int]]) -> tuple[list[Flow], dict[int, set[str]]]:
     """Notes set at a chapter's end under a heading such as "Anmerkungen": each numbered entry
-    becomes a note of that chapter; returns the stream without that section and, per chapter
-    (counted from 1), the note numbers its text may call."""
+    becomes a note of that chapter (a line that begins with a number opens an entry where the
+    numbering says so, as at a page's foot); returns the stream without that section and, per
+    chapter (counted from 1), the note numbers its text may call. The heading's lines go to
+    `accounted` (taken by the structure, not lost)."""
     out: list[Flow] = []
     labels: dict[int, set[str]] = {}
     chapter = 0
+    opened = 0
     i = 0
     while i < len(stream):
         f = stream[i]
-        chapter += f.kind == "heading" and f.level == 1
+        if f.kind == "heading" and f.level == 1:
+            chapter += 1
+            opened = len(out)
         title = re.sub(r"^[\d.]+\s*", "", " ".join(line.text for line in f.lines)).strip().lower()
         if f.kind != "heading" or f.level == 1 or title not in ENDNOTE_TITLES:
             out.append(f)
@@ -795,27 +1091,30 @@ def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str]) ->
         end = i + 1
         while end < len(stream) and not (stream[end].kind == "heading" and stream[end].level <= f.level):
             end += 1
+        section = [(g, k, line) for g in stream[i + 1:end] for k, line in enumerate(g.lines)]
+        left = min((line.left for _, _, line in section), default=0.0)
+        numbering = Numbering.of([([line for _, _, line in section], left)])
+        called = {"".join(c.text for c in run) for g in out[opened:] for line in g.lines for run in _raised_runs(line)}
+        accounted.update((f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines))
+        pending = f.marks.get(0)   # the heading's page mark goes to the first entry
         entries: list[Flow] = []
-        for g in [f, *stream[i + 1:end]]:
-            for k, line in enumerate(g.lines):
-                start = NOTE_ENTRY.match(line.text) or (line.chars and raised(line.chars[0], line))
-                mark = g.marks.get(k)
-                if g is f:  # the heading: its page mark goes to the first entry
-                    pending = mark
-                    continue
-                if start or not entries:
-                    label = _note_start(line) or ""
-                    entries.append(Flow("note", [line], [g.pages[k]], {}, label))
-                    if pending:
-                        entries[-1].marks[0], pending = pending, None
-                else:
-                    entries[-1].lines.append(line)
-                    entries[-1].pages.append(g.pages[k])
-                if mark:
-                    entries[-1].marks[len(entries[-1].lines) - 1] = mark
+        for g, k, line in section:
+            label = numbering.opens(line, left, False, False, called)
+            mark = g.marks.get(k)
+            if label is not None or not entries:
+                entries.append(Flow("note", [line], [g.pages[k]], {}, label or ""))
+                if label is not None and label.isdigit():
+                    numbering.last = int(label)
+                if pending:
+                    entries[-1].marks[0], pending = pending, None
+            else:
+                entries[-1].lines.append(line)
+                entries[-1].pages.append(g.pages[k])
+            if mark:
+                entries[-1].marks[len(entries[-1].lines) - 1] = mark
         out += entries
         labels.setdefault(chapter, set()).update(e.label for e in entries if e.label)
-        events.append(Event(f.pages[0], None, folios.get(f.pages[0], "?"), "endnotes",
+        events.append(Event(f.pages[0], numbers[id(f.lines[0])], folios.get(f.pages[0], "?"), "endnotes",
                             f"'{title}': {len(entries)} notes at the chapter's end, taken as its notes"))
         i = end
     return out, labels
@@ -825,7 +1124,8 @@ def _without_bullet(inlines: list[Inline]) -> list[Inline]:
     """An item's text without its bullet: the source marks an item by its own syntax."""
     for k, run in enumerate(inlines):
         if isinstance(run, Text):
-            inlines[k] = Text(BULLET.sub("", run.text, count=1) if run.text.lstrip()[:1] in "•◦▪‣·∙●○■□–—-" else run.text,
+            text = run.text.lstrip()
+            inlines[k] = Text(MARKER.sub("", text, count=1).lstrip() if text[:1] in SYMBOLS + "–—-" else run.text,
                               run.style)
             break
     return inlines
@@ -839,16 +1139,20 @@ def _labels(f: Flow, notes_on: dict[int, set[str]]) -> dict[int, set[str]]:
 
 
 def _with_marks(f: Flow, vocabulary: Vocabulary, labels_for: dict[int, set[str]], base: str, changes: list[Change],
-                where: tuple[int, int, str], skip_label: bool = False) -> list[Inline]:
+                where: tuple[int, int, str], numbers: dict[int, int], skip_label: bool = False) -> list[Inline]:
     """A flow block's inline runs, with a page mark where each page begins (not before its first
-    line: that mark is the block's own, given to it first)."""
+    line: that mark is the block's own, given to it first). `numbers`: each line's number on its
+    page, by the line's identity."""
     out: list[Inline] = []
     cuts = sorted(set(f.marks) | {0, len(f.lines)})
+    label = where[2]
     for a, b in itertools.pairwise(cuts):
         page = f.pages[a]
         part = inlines_of(f.lines[a:b], vocabulary, labels_for.get(page, set()), base, changes,
-                          (page, where[1] if a == 0 else 1, f.marks.get(a, where[2])), skip_label=skip_label and a == 0)
-        if a and a in f.marks and _glued(out, part, f.lines[a - 1], vocabulary, changes, (page, 1, f.marks[a])):
+                          (page, numbers[id(f.lines[a])], f.marks.get(a, label)), skip_label=skip_label and a == 0,
+                          numbers=[numbers[id(line)] for line in f.lines[a:b]])
+        before = (f.pages[a - 1], numbers[id(f.lines[a - 1])], label) if a else where
+        if a and a in f.marks and _glued(out, part, f.lines[a - 1], vocabulary, changes, before):
             head, part = _split_first_word(part)
             out += head                                        # "Schließ-|lich" → "Schließlich {{page 9}}…"
             if part and isinstance(part[0], Text) and part[0].text.startswith(" "):
@@ -856,6 +1160,7 @@ def _with_marks(f: Flow, vocabulary: Vocabulary, labels_for: dict[int, set[str]]
                 part[0] = Text(part[0].text[1:], part[0].style)
         if a in f.marks:
             out.append(Mark(f.marks[a]))
+            label = f.marks[a]
         out += part
     return _merge(out)
 
@@ -894,15 +1199,89 @@ def _is_listing(chapter: Chapter) -> bool:
     return bool(texts) and leaders / len(texts) > 0.5
 
 
-def _check_references(book: Book) -> None:
+def resolve_notes(book: Book) -> None:
+    """Each chapter's references joined to its notes, and labels the build accepts: a note's
+    label is its printed number, made unique with its print page where the chapter numbers its
+    notes per page ("1~229"); a reference goes to the note of its number on its own page, else
+    the next page's or the page before's, else the chapter's (endnotes). What the evidence does
+    not join is kept and told: a note no reference calls gets a reference that shows nothing
+    ("-8", on the page the note is printed on); a raised number no note answers stays a number."""
     for chapter in book.chapters:
-        referenced = {r.label for b in chapter.blocks for r in b.inlines if isinstance(r, Ref)}
-        referenced |= {r.label for n in chapter.notes for r in n.inlines if isinstance(r, Ref)}
-        for note in chapter.notes:
-            if note.label not in referenced:
-                book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
-                                         f"note {note.label or '(unnumbered)'} in '{chapter.title}': no reference "
-                                         "to it was found in the text"))
+        _resolve_chapter(book, chapter)
+
+
+def _resolve_chapter(book: Book, chapter: Chapter) -> None:
+    notes = chapter.notes
+    for k, note in enumerate(notes):   # a note whose number the print lost (a footnote line without one)
+        if not note.label:
+            note.label = f"0{k + 1}"
+            book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
+                                     f"a note printed without a number in '{chapter.title}': labelled {note.label}",
+                                     printed=plain(note.inlines)[:80], reading=f"[^{note.label}]", check="note number"))
+    per_page = len({n.label for n in notes}) < len(notes)
+    for note in notes:
+        note.label = f"{note.label}~{_page_key(book, note.page)}" if per_page else note.label
+    by_number: dict[str, list[Note]] = {}
+    for note in notes:
+        by_number.setdefault(note.label.split("~")[0], []).append(note)
+    called: set[str] = set()
+
+    def target(ref: Ref) -> Note | None:
+        candidates = by_number.get(ref.label, [])
+        for page in (ref.page, ref.page + 1, ref.page - 1):
+            found = next((n for n in candidates if n.page == page), None)
+            if found is not None:
+                return found
+        return candidates[0] if candidates and not per_page else None
+
+    for inlines, where in [(b.inlines, (b.page, b.line)) for b in chapter.blocks] + \
+                          [(n.inlines, (n.page, n.line)) for n in notes] + [(chapter.heading, (0, 0))]:
+        for k, run in enumerate(inlines):
+            if not isinstance(run, Ref):
+                continue
+            answer = target(run)
+            if answer is None:   # no note to answer it: the number as printed, and a Hinweis
+                inlines[k] = Text(run.label)
+                book.events.append(Event(run.page or where[0], where[1], book.folios.get(run.page or where[0], "?"),
+                                         "warning", f"a raised {run.label} in '{chapter.title}' that no note answers: "
+                                         "kept as a number", printed=run.label.translate(TO_SUPERSCRIPT),
+                                         reading=run.label, check="reference without note"))
+                continue
+            inlines[k] = Ref(answer.label, run.page)
+            called.add(answer.label)
+    for note in notes:
+        if note.label in called:
+            continue
+        label = note.label
+        note.label = "-" + label
+        _place_silent(book, chapter, note)
+        book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
+                                 f"note {label.split('~')[0]} in '{chapter.title}': no reference to it in the text; "
+                                 "kept on its page with a reference that shows nothing",
+                                 printed=f"{label.split('~')[0]} {plain(note.inlines)[:60]}", reading=f"[^{note.label}]",
+                                 check="note without reference"))
+
+
+def _page_key(book: Book, page: int) -> str:
+    folio = book.folios.get(page, "?")
+    return folio if re.fullmatch(r"[0-9A-Za-z]{1,8}", folio) else f"p{page}"
+
+
+def _place_silent(book: Book, chapter: Chapter, note: Note) -> None:
+    """A reference that shows nothing for a note no reference calls: at the end of the text of
+    the last block printed on the note's page (before the next page's mark), else the chapter's
+    last block, else its title."""
+    printed_on = [b for b in chapter.blocks if any(page == note.page for page, _ in b.lines) and b.kind not in ("code", "table")]
+    block = printed_on[-1] if printed_on else next((b for b in reversed(chapter.blocks)
+                                                    if b.kind not in ("code", "table", "heading")), None)
+    ref = Ref(note.label, note.page)
+    if block is None:
+        chapter.heading = [*(chapter.heading or [Text(chapter.title)]), ref]
+        return
+    next_folio = book.folios.get(note.page + 1)
+    at = next((k for k, r in enumerate(block.inlines) if isinstance(r, Mark) and k and r.label == next_folio),
+              len(block.inlines))
+    block.inlines.insert(at, ref)
 
 
 # ---- the print as recorded ----
@@ -913,15 +1292,32 @@ def record(pages: list[Page], book: Book) -> list[PrintedPage]:
     out = []
     for page in pages:
         lines = [PrintedLine(n, _as_printed(line), book.roles.get((page.index, n), ""),
-                             (round(line.left, 1), round(line.right, 1), round(line.y, 1), line.size), line.hyphen)
+                             (round(line.left, 1), round(line.right, 1), round(line.y, 1), line.size), line.hyphen,
+                             frame=_box(line, page))
                  for n, line in enumerate(sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y), 1)]
         out.append(PrintedPage(page.index, book.folios.get(page.index, "?"), lines, pdf_page=page.index,
                                size=(round(page.width, 1), round(page.height, 1))))
     return out
 
 
+def _box(line: Line, page: Page) -> tuple[float, float, float, float]:
+    """A line's place as fractions of its page, from the top left corner (`PrintedLine.frame`,
+    lines.json's `box`): from its first character's origin to its right edge, and from the
+    type's ascent above its highest character (a raised number reaches higher than the line's
+    baseline and size say) to the descent below its lowest (render/zones.py's measure)."""
+    chars = line.chars or []
+    top = min((c.y - ASCENT * c.size for c in chars), default=line.y - ASCENT * line.size)
+    bottom = max((c.y + DESCENT * c.size for c in chars), default=line.y + DESCENT * line.size)
+    width, height = page.width or 1.0, page.height or 1.0
+    left, right = max(0.0, line.left / width), min(1.0, line.right / width)
+    top, bottom = max(0.0, top / height), min(1.0, bottom / height)
+    return (round(left, 5), round(top, 5), round(max(right, left + 1e-5), 5), round(max(bottom, top + 1e-5), 5))
+
+
 def _as_printed(line: Line) -> str:
     """A line's text as the reader of the page sees it: raised numbers raised (⁸), and the break
     hyphen PDFium takes out of the characters put back."""
-    text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
-    return text + "-" if line.hyphen and not text.endswith(("-", "\u00ad")) else text
+    text = line.text
+    if any(map(str.isdigit, text)):   # most lines have no digit: looked for in C
+        text = "".join(c.text.translate(TO_SUPERSCRIPT) if raised(c, line) else c.text for c in line.chars)
+    return text + (line.sign or "-") if line.hyphen and not text.endswith(("-", "\u00ad", "\u2010")) else text

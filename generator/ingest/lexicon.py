@@ -119,7 +119,7 @@ class Lexicon:
 
     def is_word(self, word: str) -> bool:
         """Dictionary word, or a long word the book itself prints intact."""
-        return self.in_dictionary(word) or word in self.vocabulary
+        return word in self.vocabulary or self.in_dictionary(word)   # the book's words first: no lookup
 
     @staticmethod
     @lru_cache(maxsize=200_000)

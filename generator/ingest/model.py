@@ -28,7 +28,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    label: str               # a note reference, as printed
+    label: str               # a note reference: the note's label (its number as printed, see generator.model)
+    page: int = 0            # the input page it is printed on (0: not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ Inline = Text | Ref | Mark
 
 @dataclass
 class Block:
-    kind: str                # "heading", "para", "quote", "item", "figure"; "gap" (text lost: its
+    kind: str                # "heading", "para", "quote", "item", "figure", "code", "table"; "gap" (text lost: its
                              # inlines the editor's note), "opening" (an editorial heading where the
                              # pages begin inside a section: its inlines the heading's text)
     inlines: list[Inline]
@@ -49,6 +50,9 @@ class Block:
     page: int = 0            # the input page it starts on
     line: int = 0            # its first line on that page (1-based)
     anchor: str = ""         # a heading's id, where the book gives one ("6.1" → s6-1)
+    lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
+    rows: list[str] = field(default_factory=list)   # "code", "table": its lines as printed (inlines: its page marks)
+    marker: str = ""         # an item: the bullet or dash printed before it, which the source writes as "- "
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Note:
     inlines: list[Inline]
     page: int = 0
     line: int = 0
+    lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
 
 
 @dataclass
@@ -66,6 +71,8 @@ class Chapter:
     notes: list[Note]
     pages: list[str] = field(default_factory=list)      # the print pages it covers, in order
     printed_title: bool = True   # its title stands printed as its heading (not known from a running head)
+    heading: list[Inline] = field(default_factory=list)   # the title as printed, with its note references
+    lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines of its title: (page, line)
 
 
 @dataclass
@@ -78,17 +85,25 @@ class Change:
     clean: str
     rule: str
     file: str = ""           # the page's file (page text)
+    evidence: str = ""       # what decided it ("the book prints 'Staaten' 4×", "PDF hyphen mark")
 
 
 @dataclass
 class Event:
-    """Something recognised or removed that the editor may want to see."""
+    """Something recognised or removed that the editor may want to see. A *Hinweis* (kind
+    "warning") is what the editor must look at: where (`page`:`line`), what the print has
+    (`printed`) and what the reading text has (`reading`), and a `decision`: the lines to paste
+    into decisions.toml that settle it (empty where none can)."""
     page: int
     line: int | None
     print_page: str
     kind: str                # "warning" for what the editor must look at; else what was done
     detail: str
     file: str = ""
+    printed: str = ""        # a Hinweis: the printed form (the line, or the words, as printed)
+    reading: str = ""        # a Hinweis: the reading text's form of it
+    decision: str = ""       # a Hinweis: decisions.toml lines that settle it, ready to paste
+    check: str = ""          # a Hinweis: what kind ("difference", "heading split", "note without reference", …)
 
 
 @dataclass
@@ -150,5 +165,8 @@ class Book:
     undecided: list[Undecided] = field(default_factory=list)
     unknown_words: dict[str, int] = field(default_factory=dict)    # words in no dictionary → count
     recorded: list[PrintedPage] = field(default_factory=list)       # the print, line by line
-    facts: dict[str, str] = field(default_factory=dict)            # the book's own "title", "author"
+    facts: dict[str, str] = field(default_factory=dict)            # the book's own "title", "author" (as the PDF says)
+    authors: list[str] = field(default_factory=list)              # its authors, each "Family, Given" (titles.py)
+    accounted: set[tuple[int, int]] = field(default_factory=set)   # (page, line) the structure took: a heading
+                                                                    # "Anmerkungen", a label "Kapitel 1" above a title
     unsure: list[Unsure] = field(default_factory=list)             # a scan: the OCR engine's doubts

@@ -9,17 +9,29 @@ y growing downwards from the top of the page, as a reader looks at it.
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
+import math
+import multiprocessing
+import os
 import re
+import signal
+import threading
+import unicodedata
+from array import array
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs; this module is its only user
 from pypdfium2 import raw
 
 from generator.diagnostics import Collector
 from generator.files import Refused, read_regular
+from generator.output import die_with_parent
 
 HYPHEN_MARK = "\ufffe"       # PDFium's mark for a hyphen at a line end
 IMAGE, PATH = 3, 2           # FPDF_PAGEOBJ_* types
@@ -51,21 +63,28 @@ class Line:
     text: str = ""
     y: float = 0.0                # the baseline most characters stand on (a raised number does not move it)
     size: float = 0.0             # the size most of its letters are set in
+    sign: str = ""                # the break hyphen's own character where it is not a plain one: WeasyPrint's
+                                  # U+2010 (the book's break sign, which a URL's own hyphen is not)
 
     def __post_init__(self) -> None:
-        self.text = "".join(c.text for c in self.chars)
-        baselines: dict[float, int] = {}
-        sizes: dict[float, int] = {}
-        for c in self.chars:  # the characters of one line share exact values: no rounding needed
-            baselines[c.y] = baselines.get(c.y, 0) + 1
-            if c.text.isalpha():
-                sizes[c.size] = sizes.get(c.size, 0) + 1
-        self.y = round(max(baselines.items(), key=lambda item: item[1])[0], 1)
-        self.size = round(max(sizes.items(), key=lambda item: item[1])[0] if sizes else self.chars[0].size, 1)
+        chars = self.chars
+        self.text = "".join([c.text for c in chars])
+        # the characters of one line share exact values: no rounding needed
+        self.y = round(_most([c.y for c in chars]), 1)
+        sizes = [c.size for c in chars if c.text.isalpha()]
+        self.size = round(_most(sizes) if sizes else chars[0].size, 1)
 
     @property
     def left(self) -> float:
         return self.chars[0].x
+
+
+def _most(values: list[float]) -> float:
+    """The most frequent value, the first of equals (most lines: one value, found in C)."""
+    first = values[0]
+    if values.count(first) * 2 > len(values):
+        return first
+    return Counter(values).most_common(1)[0][0]
 
 
 @dataclass
@@ -77,6 +96,24 @@ class Graphic:
     bottom: float
 
 
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """Something the reader could not read as printed, for the report's Hinweise."""
+    line: int                     # on the page, from the top (1-based; 0: the page as a whole)
+    detail: str
+    printed: str = ""             # what the PDF has
+    reading: str = ""             # what the reading text has instead
+
+
+@dataclass(slots=True)
+class Repair:
+    """A repair the reader made to what the PDF gives, for the report (a Change)."""
+    line: int                     # on the page, from the top (1-based)
+    printed: str                  # the line as the PDF gives it
+    reading: str                  # as read
+    rule: str
+
+
 @dataclass
 class Page:
     index: int                    # 1-based PDF page
@@ -84,16 +121,21 @@ class Page:
     height: float
     lines: list[Line]
     graphics: list[Graphic] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
 
 PDF_LIMIT = 2**30    # a book's PDF is read whole into memory (once, and only if it is a regular file)
+SHARE = 32           # pages per process at least: fewer are not worth a worker's start
 
 
 def read_pdf(path: Path, first: int | None, last: int | None, problems: Collector,
-             progress: Callable[[str, int, int], None] | None = None) -> list[Page]:
+             progress: Callable[[str, int, int], None] | None = None, jobs: int | None = None) -> list[Page]:
     """The PDF's pages first..last (1-based, inclusive); errors go to `problems`; `progress`
-    hears of every page read (a status line on a terminal)."""
-    document = _open(path, problems)
+    hears of every page read (a status line on a terminal). `jobs`: processes that read (default:
+    one per core); the pages come back in order, the same whichever process read them."""
+    data = _data(path, problems)
+    document = _document(data, path, problems) if data is not None else None
     if document is None:
         return []
     try:
@@ -102,19 +144,24 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
         if not 1 <= first <= last <= count:
             problems.error(path, None, f"--pages {first}-{last} is outside the book: it has {count} page(s)")
             return []
-        pages = []
-        for index in range(first, last + 1):
-            try:
-                pages.append(_read_page(document, index))
-            except pdfium.PdfiumError as exc:
-                # a page tree that loops or points nowhere: PDFium counts pages it cannot load
-                problems.error(path, None, f"page {index} cannot be read ({str(exc).rstrip('.')}): the PDF's page "
-                                           "tree is damaged; repair it first (for example with qpdf)")
-                return []
-            if progress:
-                progress("reading the PDF: page", index - first + 1, last - first + 1)
+        assert data is not None
+        # A book's characters are millions of small objects that hold no cycles: the collector
+        # would scan them all again and again while they are made (a quarter of the time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            pages, failed = _read_pages(document, data, list(range(first, last + 1)), jobs, progress)
+        finally:
+            if collecting:
+                gc.enable()
     finally:
         document.close()
+    if failed:
+        index, message = failed
+        # a page tree that loops or points nowhere: PDFium counts pages it cannot load
+        problems.error(path, None, f"page {index} cannot be read ({message.rstrip('.')}): the PDF's page "
+                                   "tree is damaged; repair it first (for example with qpdf)")
+        return []
     pictures = [p.index for p in pages if not p.lines and any(g.kind == "image" for g in p.graphics)]
     if not any(p.lines for p in pages) and not pictures:
         problems.error(path, None, "no text on any page")
@@ -125,14 +172,17 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
     return pages
 
 
-def _open(path: Path, problems: Collector) -> pdfium.PdfDocument | None:
-    """The document, read from the file's bytes: only a regular file is read (a FIFO would make
-    PDFium wait forever, `/dev/zero` fill the memory)."""
+def _data(path: Path, problems: Collector) -> bytes | None:
+    """The file's bytes: only a regular file is read (a FIFO would make PDFium wait forever,
+    `/dev/zero` fill the memory)."""
     try:
-        data = read_regular(path, limit=PDF_LIMIT)
+        return read_regular(path, limit=PDF_LIMIT)
     except OSError as exc:
         problems.error(path, None, exc.reason if isinstance(exc, Refused) else f"cannot read: {exc.strerror or exc}")
         return None
+
+
+def _document(data: bytes, path: Path, problems: Collector) -> pdfium.PdfDocument | None:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -142,6 +192,11 @@ def _open(path: Path, problems: Collector) -> pdfium.PdfDocument | None:
         else:
             problems.error(path, None, f"not a readable PDF ({message.rstrip('.')})")
         return None
+
+
+def _open(path: Path, problems: Collector) -> pdfium.PdfDocument | None:
+    data = _data(path, problems)
+    return _document(data, path, problems) if data is not None else None
 
 
 def metadata(path: Path, problems: Collector) -> dict[str, str]:
@@ -171,80 +226,454 @@ def metadata(path: Path, problems: Collector) -> dict[str, str]:
     return found
 
 
+class Bookmark(NamedTuple):
+    """One entry of the PDF's outline (its bookmarks), in document order."""
+    level: int                    # 1: top level
+    title: str
+    page: int | None              # the 1-based PDF page it leads to (None: nowhere, or not a page)
+
+
+OUTLINE_LIMIT = 100_000           # entries read at most (a generated outline may loop through its siblings)
+OUTLINE_DEPTH = 16
+
+
+def outline(path: Path, problems: Collector) -> list[Bookmark]:
+    """The PDF's bookmarks: what the typesetter knew of its chapters and sections. A tree that
+    loops is read up to where it comes back; a title that is not valid UTF-16 keeps what can be read."""
+    document = _open(path, Collector())
+    if document is None:
+        return []
+    found: list[Bookmark] = []
+    seen: set[int] = set()
+    try:
+        def walk(parent: Any, level: int) -> None:
+            child = raw.FPDFBookmark_GetFirstChild(document.raw, parent)
+            while child and len(found) < OUTLINE_LIMIT:
+                address = ctypes.addressof(child.contents)
+                if address in seen:
+                    problems.warning(path, None, "the PDF's bookmarks loop: read up to where they come back")
+                    return
+                seen.add(address)
+                found.append(Bookmark(level, _bookmark_title(child), _bookmark_page(document, child)))
+                if level < OUTLINE_DEPTH:
+                    walk(child, level + 1)
+                child = raw.FPDFBookmark_GetNextSibling(document.raw, child)
+
+        walk(None, 1)
+    finally:
+        document.close()
+    return found
+
+
+def _bookmark_title(bookmark: Any) -> str:
+    size = raw.FPDFBookmark_GetTitle(bookmark, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    raw.FPDFBookmark_GetTitle(bookmark, buffer, size)
+    title = buffer.raw[:max(size - 2, 0)].decode("utf-16-le", "replace")
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in title).split())
+
+
+def _bookmark_page(document: pdfium.PdfDocument, bookmark: Any) -> int | None:
+    """Where a bookmark leads: its destination, or that of its GoTo action (hyperref's)."""
+    destination = raw.FPDFBookmark_GetDest(document.raw, bookmark)
+    if not destination:
+        action = raw.FPDFBookmark_GetAction(bookmark)
+        if action and raw.FPDFAction_GetType(action) == raw.PDFACTION_GOTO:
+            destination = raw.FPDFAction_GetDest(document.raw, action)
+    if not destination:
+        return None
+    index = raw.FPDFDest_GetDestPageIndex(document.raw, destination)
+    return index + 1 if 0 <= index < len(document) else None
+
+
+# ---- reading in parallel ----
+
+def _read_pages(document: pdfium.PdfDocument, data: bytes, indices: list[int], jobs: int | None,
+                progress: Callable[[str, int, int], None] | None) -> tuple[list[Page], tuple[int, str] | None]:
+    """The pages, and the first that could not be read (its index and PDFium's words).
+
+    A long book is read by one process per core: its characters are read one C call at a time,
+    and PDFium is not thread-safe. Forked workers, each with its own copy of the document, and
+    this process take the pages a few at a time from one shared counter (so a core that another
+    program slows down takes fewer); the workers send theirs back packed, and this process puts
+    all in order. A worker that dies leaves its pages to this process."""
+    chunks = [indices[k:k + CHUNK] for k in range(0, len(indices), CHUNK)]
+    jobs = min(jobs or _cores(), max(1, len(indices) // SHARE))
+    if jobs > 1 and not _can_fork():
+        jobs = 1
+    counter = multiprocessing.get_context("fork").Value("i", 0) if jobs > 1 else None
+    workers = [_Reader(data, chunks, counter) for _ in range(jobs - 1)] if counter is not None else []
+    found: dict[int, Page] = {}
+    failed: dict[int, str] = {}
+
+    def collect(worker: _Reader) -> None:
+        pages, failure = worker.receive()
+        found.update((page.index, page) for page in pages)
+        failed.update(failure)
+        if progress and pages:
+            progress("reading the PDF: page", len(found), len(indices))
+
+    def read(index: int) -> None:
+        try:
+            found[index] = _read_page(document, index)
+        except pdfium.PdfiumError as exc:
+            failed[index] = str(exc)
+        if progress:
+            progress("reading the PDF: page", len(found), len(indices))
+
+    alone = itertools.count()
+    try:
+        while (k := _take(counter) if counter is not None else next(alone)) < len(chunks):
+            for index in chunks[k]:
+                read(index)
+                for worker in workers:
+                    while worker.ready():
+                        collect(worker)
+        for worker in workers:
+            while not worker.done:
+                collect(worker)
+    finally:
+        for worker in workers:
+            worker.close()
+    for index in indices:   # a dead worker's pages; after a page that failed, none is needed
+        if failed and index > min(failed):
+            break
+        if index not in found and index not in failed:
+            read(index)
+    if failed:
+        first = min(failed)
+        return [found[i] for i in indices if i < first], (first, failed[first])
+    return [found[i] for i in indices], None
+
+
+CHUNK = 4            # pages a process takes at a time
+
+
+def _take(counter: Any) -> int:
+    """The next chunk's number, from the counter the processes share."""
+    with counter.get_lock():
+        k = counter.value
+        counter.value = k + 1
+    return int(k)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """A forked child of a process with other threads may inherit a lock held forever (the
+    preview has threads): then one process reads."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class _Reader:
+    """A forked process that reads pages, chunk by chunk as the counter hands them out."""
+
+    def __init__(self, data: bytes, chunks: list[list[int]], counter: Any):
+        context = multiprocessing.get_context("fork")
+        self.connection, child = context.Pipe(duplex=False)
+        _widen(self.connection)
+        self.done = False
+        parent = os.getpid()
+        # Ctrl+C reaches the whole process group: the child starts with SIGINT blocked and
+        # ignores it, so that only the parent reports it.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process = context.Process(target=_read_chunks, args=(child, data, chunks, counter, parent), daemon=True)
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        child.close()
+
+    def ready(self) -> bool:
+        return not self.done and self.connection.poll()
+
+    def receive(self) -> tuple[list[Page], dict[int, str]]:
+        """A chunk's pages (and those that failed); at the end (or the worker's death), none."""
+        try:
+            packed, failed = self.connection.recv()
+        except (EOFError, OSError):
+            self.done = True
+            return [], {}
+        if packed is None:
+            self.done = True
+            return [], {}
+        return [_unpack(p) for p in packed], failed
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _widen(connection: Connection) -> None:
+    """A pipe that holds a few packed pages (Linux: 1 MiB, not 64 KiB), so a worker seldom
+    waits for the parent to take what it sent."""
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+
+        fcntl.fcntl(connection.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
+def _read_chunks(connection: Connection, data: bytes, chunks: list[list[int]], counter: Any, parent: int) -> None:
+    """The worker process: chunks taken from the counter, read from its own copy of the document."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    die_with_parent(parent)
+    try:
+        gc.disable()   # see read_pdf
+        document = pdfium.PdfDocument(data)
+        while (k := _take(counter)) < len(chunks):
+            packed, failed = [], {}
+            for index in chunks[k]:
+                try:
+                    packed.append(_pack(_read_page(document, index)))
+                except pdfium.PdfiumError as exc:
+                    failed[index] = str(exc)
+            connection.send((packed, failed))
+        connection.send((None, {}))
+    finally:
+        connection.close()
+        os._exit(0)   # nothing of the parent's (its document, its exit handlers) is run or closed here
+
+
+def _pack(page: Page) -> tuple:
+    """A page as plain values that pickle fast: per line its characters' fields as columns."""
+    styles: dict[Style, int] = {}
+    lines = []
+    for line in page.lines:
+        chars = line.chars
+        lines.append((line.right, line.hyphen, line.sign, [c.text for c in chars], array("d", [c.x for c in chars]),
+                      array("d", [c.y for c in chars]), array("d", [c.size for c in chars]),
+                      array("H", [styles.setdefault(c.style, len(styles)) for c in chars]),
+                      bytes(c.raised for c in chars), array("i", [c.index for c in chars])))
+    graphics = [(g.kind, g.left, g.top, g.right, g.bottom) for g in page.graphics]
+    return page.index, page.width, page.height, lines, graphics, list(styles), page.unread, page.repairs
+
+
+def _unpack(packed: tuple) -> Page:
+    index, width, height, lines, graphics, styles, doubts, repairs = packed
+    return Page(index, width, height,
+                [Line([Char(t, x, y, s, styles[k], r == 1, i) for t, x, y, s, k, r, i in zip(*columns, strict=True)],
+                      right, hyphen, sign=sign) for right, hyphen, sign, *columns in lines],
+                [Graphic(*g) for g in graphics], doubts, repairs)
+
+
+# ---- one page ----
+
 def _read_page(document: pdfium.PdfDocument, index: int) -> Page:
     page = document[index - 1]
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            lines = _lines(textpage, height)
+            lines, doubts, repairs = _lines(textpage, height)
         finally:
             textpage.close()
         graphics = _graphics(page, height)
     finally:
         page.close()
-    return Page(index, width, height, lines, graphics)
+    return Page(index, width, height, lines, graphics, doubts, repairs)
 
 
-def _lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
+class _C:
+    """PDFium's per-character functions called with plain ints: the binding's typed wrappers
+    convert every argument, which costs more than the call (a book has millions of characters)."""
+
+    def __init__(self) -> None:
+        def entry(function: Any, result: Any, *arguments: Any) -> Callable[..., Any]:
+            address = ctypes.cast(function, ctypes.c_void_p).value or 0
+            return ctypes.CFUNCTYPE(result, *arguments)(address)
+
+        pointer, number = ctypes.c_void_p, ctypes.c_int
+        self.origin = entry(raw.FPDFText_GetCharOrigin, number, pointer, number, pointer, pointer)
+        self.box = entry(raw.FPDFText_GetCharBox, number, pointer, number, pointer, pointer, pointer, pointer)
+        self.text_object = entry(raw.FPDFText_GetTextObject, pointer, pointer, number)
+        self.font = entry(raw.FPDFTextObj_GetFont, pointer, pointer)
+        self.size = entry(raw.FPDFText_GetFontSize, ctypes.c_double, pointer, number)
+        self.text = entry(raw.FPDFText_GetText, number, pointer, number, number, pointer)
+        self.unicode = entry(raw.FPDFText_GetUnicode, ctypes.c_uint, pointer, number)
+
+
+_FUNCTIONS: list[_C] = []
+
+
+def _functions() -> _C:
+    if not _FUNCTIONS:
+        _FUNCTIONS.append(_C())
+    return _FUNCTIONS[0]
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+SKIP = "\x00"   # the second half of a surrogate pair: its character stands at the first half
+
+
+def _characters(handle: int, count: int, c: _C) -> tuple[str | list[str], set[int]]:
+    """The page's characters, one per PDFium index, and those PDFium maps to no character
+    (a lone surrogate: LuaTeX writes some characters beyond the BMP as two halves, and a broken
+    ToUnicode map can leave one alone). A pair becomes its character."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = c.text(handle, 0, count, ctypes.addressof(buffer))
+    text = bytes(buffer)[:2 * count].decode("utf-16-le", "surrogatepass") if written == count + 1 else ""
+    if len(text) == count and not SURROGATE.search(text):
+        return text, set()
+    units = [c.unicode(handle, i) for i in range(count)]   # PDFium's own index, one call each
+    chars = [chr(u) if u < 0xD800 or 0xDFFF < u <= 0x10FFFF else "" for u in units]
+    lost: set[int] = set()
+    for i, u in enumerate(units):
+        if 0xD800 <= u <= 0xDBFF and i + 1 < count and 0xDC00 <= units[i + 1] <= 0xDFFF:
+            chars[i], chars[i + 1] = chr(0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00)), SKIP
+        elif chars[i] == "" and not (i and 0xD800 <= units[i - 1] <= 0xDBFF and 0xDC00 <= u <= 0xDFFF):
+            chars[i] = "\ufffd"
+            lost.add(i)
+    return chars, lost
+
+
+ACCENT_RULE = "accent set as a glyph of its own, composed with its letter"
+QUOTE_RULE = "a closing quote set lowered read as the low opening quote"
+LOGO_RULE = "TeX logo: a letter set lower or higher read as the logo's small letter"
+
+
+def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], list[Unread], list[Repair]]:
     """PDFium's characters in its order, cut into lines where it puts a line break or where the
     baseline jumps; spaces as PDFium gives or generates them (one between words)."""
-    handle = textpage.raw
+    c = _functions()
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
     count = textpage.count_chars()
-    text = textpage.get_text_range() if count else ""
-    if len(text) != count:  # characters beyond the BMP: index by PDFium's own count
-        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
-    x, y = ctypes.c_double(), ctypes.c_double()
-    box = [ctypes.c_double() for _ in range(4)]
-    origin, (text_object, page_handle) = raw.FPDFText_GetCharOrigin, _text_object(handle)
+    text, lost = _characters(handle, count, c) if count else ("", set())
+    point, edges = (ctypes.c_double * 2)(), (ctypes.c_double * 4)()
+    px, py = ctypes.addressof(point), ctypes.addressof(point) + 8
+    e0, e1, e2, e3 = (ctypes.addressof(edges) + 8 * k for k in range(4))
+    origin, text_object, box = c.origin, c.text_object, c.box
+    fonts: dict[int | None, Style] = {}
     styles: dict[int | None, tuple[Style, float]] = {}
     lines: list[Line] = []
     current: list[Char] = []
     last_index = 0
-    hyphen = False
+    hyphen = False     # the line ends in a hyphen that breaks it
+    mark = -1          # where a hyphen mark stands that may end the line (known when the next character comes)
+    last_key: int | None = -1
+    style, size = Style("", False, False), 0.0
 
     def close() -> None:
-        nonlocal current, hyphen
+        nonlocal current, hyphen, mark
         while current and current[-1].text == " ":
             current.pop()
         if current:
-            raw.FPDFText_GetCharBox(handle, last_index, *box)
-            lines.append(Line(current, max(box[1].value, current[-1].x), hyphen))
-        current, hyphen = [], False
+            # The right edge of its ink: the break hyphen's too (taken out of the characters);
+            # an accent set last stands over a letter further left (dvips).
+            last = mark if hyphen and mark > last_index else last_index
+            if text[last] in ACCENTS:
+                last = max((ch for ch in current if ch.index >= 0 and ch.text not in ACCENTS), key=lambda ch: ch.x,
+                           default=current[-1]).index
+            box(handle, last, e0, e1, e2, e3)
+            lines.append(Line(current, max(edges[1], current[-1].x), hyphen,
+                              sign="\u2010" if hyphen and mark >= 0 and text[mark] == "\u2010" else ""))
+        current, hyphen, mark = [], False, -1
 
     last_y = None
     for i in range(count):
         ch = text[i]
-        if ch in "\r\n":
+        if ch in MARKS and current and current[-1].text == " ":
+            ch = "-"   # a hyphen after a space breaks no word: an option's ("von -|force-help", "Schalter -|w")
+        if ch == " ":
+            if not current or current[-1].text == " ":
+                continue
+            if current[-1].text == "-" and i + 1 < count and text[i + 1].isalpha() and _glyph_unread(handle, i, current):
+                box(handle, current[-1].index, e0, e1, e2, e3)
+                current.append(Char("-", edges[1], current[-1].y, current[-1].size, current[-1].style, False, -1))
+                continue
+        elif ch in "\r\n":
             close()
             continue
-        if ch in (HYPHEN_MARK, "\x02", "\u00ad"):  # a soft hyphen is visible only where a line breaks
-            hyphen = True
+        elif ch in HYPHENS and not (ch == "\u2010" and current and current[-1].text == " "):
+            hyphen, mark = True, i   # a break hyphen, if the line ends here (a soft one is visible only there)
             continue
-        if ch == " " and (not current or current[-1].text == " "):
+        elif ch == SKIP:
             continue
-        origin(handle, i, x, y)
-        key = text_object(page_handle, i)
-        known = styles.get(key)
-        if known is None:  # a text object's characters share one font and size
-            known = styles[key] = (_style(raw.FPDFText_GetTextObject(handle, i)), raw.FPDFText_GetFontSize(handle, i))
-        style, size = known
-        baseline = height - y.value
+        origin(handle, i, px, py)
+        key = text_object(handle, i)
+        if key != last_key:
+            known = styles.get(key)
+            if known is None:  # a text object's characters share one font and size
+                font = c.font(key) if key else None
+                if font not in fonts:
+                    fonts[font] = _style(font)
+                known = styles[key] = (fonts[font], c.size(handle, i) * _scale(key))
+            style, size = known
+            last_key = key
+        baseline = height - point[1]
         if baseline != last_y and current and ch != " " and abs(baseline - current[-1].y) > max(size, current[-1].size) * 0.6:
             close()  # the baseline jumped: a new line PDFium did not mark
+        elif mark >= 0 and ch != " ":
+            # The mark stands inside the line: it breaks nothing. A soft hyphen stays unseen; a
+            # hyphen PDFium took for a break (its mark) or WeasyPrint's U+2010 is printed there.
+            if text[mark] != "\u00ad":
+                origin(handle, mark, px, py)
+                current.append(Char("\u2010" if text[mark] == "\u2010" else "-", point[0], height - point[1], size, style,
+                                    False, mark))
+                origin(handle, i, px, py)
+            hyphen, mark = False, -1
         last_y = baseline
         raised = False
         if ch.isdigit():  # a superscript glyph (Typst) floats above its baseline: its box tells
-            raw.FPDFText_GetCharBox(handle, i, *box)
-            raised = box[2].value > y.value + 0.2 * size
-        current.append(Char(ch, x.value, baseline, size, style, raised, i))
+            box(handle, i, e0, e1, e2, e3)
+            raised = edges[2] > point[1] + 0.2 * size   # its bottom above the baseline
+        current.append(Char(ch, point[0], baseline, size, style, raised, i))
         if ch != " ":
             last_index = i
     close()
     for line in lines:
         if SPACED_HINT.search(line.text):
-            _letter_spacing(line, handle)
-    return _rejoin(lines)
+            _letter_spacing(line, textpage.raw)
+    lines = _rejoin(lines)
+    mended: list[tuple[Line, str, str, str]] = []     # (the line as read, before, after, rule)
+    for k, line in enumerate(lines):
+        composed = _compose(line, handle, c)
+        quoted = _low_quotes(composed)
+        lines[k] = read = _tex_logos(quoted)
+        for before, after, rule in ((line, composed, ACCENT_RULE), (composed, quoted, QUOTE_RULE), (quoted, read, LOGO_RULE)):
+            if after is not before:
+                mended.append((read, before.text, after.text, rule))
+    numbers = {id(line): n for n, line in enumerate(sorted(lines, key=lambda line: line.y), 1)}
+    repairs = [Repair(numbers[id(read)], before, after, rule) for read, before, after, rule in mended]
+    doubts = [Unread(numbers[id(line)], "the PDF maps a character to no valid Unicode (half of a surrogate pair): "
+                          "read as U+FFFD; the print shows what it is", printed=line.text, reading=line.text)
+              for line in lines if lost and any(ch.index in lost for ch in line.chars)]
+    return lines, doubts, repairs
+
+
+# PDFium's mark for a hyphen it found at a line end, the soft hyphen (Typst's break), and U+2010,
+# the hyphen WeasyPrint adds where it breaks a word (a typed hyphen is U+002D).
+HYPHENS = (HYPHEN_MARK, "\x02", "\u00ad", "\u2010")
+MARKS = (HYPHEN_MARK, "\x02")   # PDFium's marks of a hyphen it takes for a break
+
+
+def _glyph_unread(handle: int, space: int, current: list[Char]) -> bool:
+    """A hyphen's second glyph that has no text (Typst's "--purge": PDFium gives one '-', then
+    a space it generates for the gap): the gap after the hyphen is a hyphen's width again, and
+    no space is there where this line's own spaces are characters (a typesetter that writes its
+    spaces; TeX writes none, and PDFium generates them all)."""
+    textpage = ctypes.cast(handle, raw.FPDF_TEXTPAGE)
+    if raw.FPDFText_IsGenerated(textpage, space) != 1 or current[-1].index < 0:
+        return False
+    own = [c.index for c in current if c.text == " " and c.index >= 0][-3:]
+    if not own or any(raw.FPDFText_IsGenerated(textpage, k) != 0 for k in own):
+        return False
+    boxes = []
+    for k in (current[-1].index, space + 1):
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        raw.FPDFText_GetCharBox(textpage, k, left, right, bottom, top)
+        boxes.append((left.value, right.value))
+    width, gap = boxes[0][1] - boxes[0][0], boxes[1][0] - boxes[0][1]
+    return width > 0 and 1.1 * width <= gap <= 2.2 * width
 
 
 SPACED_HINT = re.compile(r"(?<!\S)\w{1,2} \w{1,2} \w{1,2}(?!\S)")   # PDFium puts spaces into letter-spaced words
@@ -335,40 +764,174 @@ LIGATURES = {"ff", "fi", "fl", "ft", "ffi", "ffl", "st", "ck", "ch"}
 
 
 def _rejoin(lines: list[Line]) -> list[Line]:
-    """One printed line that PDFium broke in two: joined again. A note's number set raised
-    before its first line, and the rest of a line after a raised note number."""
+    """One printed line that PDFium broke in pieces: joined again. A note's number set raised
+    before its first line; the rest of a line after a raised note number; the letters of TeX's
+    logos, set a little lower or higher ("T", "E" lowered, "X"); an accent set as a glyph of its
+    own where it stands over its letter (dvips); a German low quote made of a lowered "”"."""
     out: list[Line] = []
     for line in lines:
         previous = out[-1] if out else None
-        if (previous is not None and previous.text.isdigit() and previous.size < 0.8 * line.size
-                and 0 < line.y - previous.y < line.size and -1 < line.left - previous.right < line.size):
-            raised = [Char(c.text, c.x, c.y, c.size, c.style, True) for c in previous.chars]
-            out[-1] = Line(raised + line.chars, line.right, line.hyphen)
-        elif (previous is not None and not previous.hyphen and abs(previous.y - line.y) < 0.3 * line.size
-                and line.left > previous.right - 1):
-            space = Char(" ", previous.right, previous.y, previous.chars[-1].size, previous.chars[-1].style)
-            out[-1] = Line([*previous.chars, space, *line.chars], line.right, line.hyphen)
+        if previous is None:
+            out.append(line)
+            continue
+        size = max(previous.size, line.size)
+        gap = _left_ink(line) - previous.right
+        if (previous.text.isdigit() and previous.size < 0.8 * line.size
+                and 0 < line.y - previous.y < line.size and -1 < gap < line.size):
+            raised = [Char(c.text, c.x, c.y, c.size, c.style, True, c.index) for c in previous.chars]
+            out[-1] = Line(raised + line.chars, line.right, line.hyphen, sign=line.sign)
+        elif _accents_only(line) and abs(previous.y - line.y) < 0.6 * size and previous.left - size < line.left < previous.right:
+            out[-1] = Line([*previous.chars, *line.chars], previous.right, previous.hyphen, sign=previous.sign)   # composed below
+        elif _low_quote(line) and 0.3 * size < line.y - previous.y < 0.8 * size and -0.3 * size < gap < size:
+            out[-1] = Line([*previous.chars, *_spaced(previous, gap, size), *line.chars], line.right, False)
+        elif _low_quote(previous) and 0.3 * size < previous.y - line.y < 0.8 * size and -0.3 * size < gap < 0.3 * size:
+            # the line's baseline: the most
+            out[-1] = Line([*previous.chars, *line.chars], line.right, line.hyphen, sign=line.sign)
+        elif not previous.hyphen and abs(previous.y - line.y) < 0.3 * size and gap > -0.5 * size:
+            out[-1] = Line([*previous.chars, *_spaced(previous, gap, size), *line.chars], line.right, line.hyphen,
+                           sign=line.sign)
         else:
             out.append(line)
     return out
 
 
-_TEXT_OBJECT: list[Callable[[ctypes.c_void_p, int], int | None]] = []
+def _left_ink(line: Line) -> float:
+    """Where a line's letters begin: an accent set first may stand back over the piece before."""
+    return next((c.x for c in line.chars if c.text not in ACCENTS and c.text != " "), line.left)
 
 
-def _text_object(handle: ctypes.c_void_p) -> tuple[Callable[[ctypes.c_void_p, int], int | None], ctypes.c_void_p]:
-    """FPDFText_GetTextObject answering a plain int, the object's address: a cache key (the
-    binding's typed pointer costs a ctypes.cast per character, most of the reading time)."""
-    if not _TEXT_OBJECT:
-        address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
-        _TEXT_OBJECT.append(ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address))
-    return _TEXT_OBJECT[0], ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
+def _spaced(previous: Line, gap: float, size: float) -> list[Char]:
+    """The space between two pieces of a line, if they do not touch (a logo's letters do)."""
+    if gap < 0.12 * size:
+        return []
+    return [Char(" ", previous.right, previous.y, previous.chars[-1].size, previous.chars[-1].style)]
 
 
-def _style(obj: object) -> Style:
-    if not obj:
+def _accents_only(line: Line) -> bool:
+    return all(c.text in ACCENTS or c.text == " " for c in line.chars)
+
+
+def _low_quote(line: Line) -> bool:
+    return line.text in ("”", "’", "”", "’’")
+
+
+# Spacing accents a typesetter sets as glyphs of their own over (or under) a letter, and the
+# combining mark each stands for.
+ACCENTS = {"¨": "\u0308", "´": "\u0301", "`": "\u0300", "ˆ": "\u0302", "^": "\u0302", "˜": "\u0303", "~": "\u0303",
+           "¸": "\u0327", "˚": "\u030a", "ˇ": "\u030c", "˘": "\u0306", "¯": "\u0304", "˙": "\u0307", "˝": "\u030b",
+           "˛": "\u0328"}
+DOTLESS = {"ı": "i", "ȷ": "j"}      # TeX sets an accent over a dotless i
+ACCENTED = re.compile("[" + re.escape("".join(ACCENTS)) + "]")
+
+
+def _compose(line: Line, handle: int, c: _C) -> Line:
+    """Accents set as glyphs of their own (dvips, Distiller: "fu¨r") composed with the letter
+    they stand over, by the boxes' geometry: an accent whose middle lies inside a letter's box
+    is that letter's; one that stands on its own (a backtick in code) stays."""
+    if not ACCENTED.search(line.text):   # most lines: looked for in C
+        return line
+    edges = (ctypes.c_double * 4)()
+    e0, e1, e2, e3 = (ctypes.addressof(edges) + 8 * k for k in range(4))
+    loose = raw.FS_RECTF()
+
+    def middle(ch: Char) -> float:
+        c.box(handle, ch.index, e0, e1, e2, e3)
+        return (edges[0] + edges[1]) / 2
+
+    letters = [ch for ch in line.chars if ch.text.isalpha()]
+    gone: set[int] = set()
+    for accent in [ch for ch in line.chars if ch.text in ACCENTS and ch.index >= 0]:
+        x = middle(accent)
+        best = None
+        for letter in letters:
+            if id(letter) in gone or abs(letter.x - x) > 2 * letter.size or letter.index < 0:
+                continue
+            raw.FPDFText_GetLooseCharBox(ctypes.cast(handle, raw.FPDF_TEXTPAGE), letter.index, ctypes.byref(loose))
+            if loose.left < x < loose.right:
+                best = letter
+                break
+        if best is None:
+            continue
+        base = DOTLESS.get(best.text, best.text) if ACCENTS[accent.text] not in ("\u0327", "\u0328") else best.text
+        best.text = unicodedata.normalize("NFC", base + ACCENTS[accent.text])
+        gone.add(id(accent))
+    if not gone:
+        return line
+    # PDFium puts a space where the pen jumps back for the accent and one where it jumps on
+    # again: where the letters on either side touch, they are one word ("unterst ¨ utzt").
+    kept = [ch for ch in line.chars if id(ch) not in gone]
+    beside = {id(x) for k, ch in enumerate(line.chars) if id(ch) in gone
+              for x in line.chars[max(k - 1, 0):k + 2] if x.text == " "}
+    chars: list[Char] = []
+    for k, ch in enumerate(kept):
+        if ch.text == " " and (not chars or chars[-1].text == " "):
+            continue
+        if ch.text == " " and id(ch) in beside and chars[-1].index >= 0:
+            after = next((x for x in kept[k + 1:] if x.text != " "), None)
+            raw.FPDFText_GetLooseCharBox(ctypes.cast(handle, raw.FPDF_TEXTPAGE), chars[-1].index, ctypes.byref(loose))
+            if after is not None and -0.3 * after.size < after.x - loose.right < 0.1 * after.size:
+                continue
+        chars.append(ch)
+    while chars and chars[-1].text == " ":
+        chars.pop()
+    return Line(chars, line.right, line.hyphen, sign=line.sign)
+
+
+def _low_quotes(line: Line) -> Line:
+    """A closing quote set lowered to the baseline is the German opening quote made of it
+    (OT1 fonts have no „): ” → „, ’ → ‚."""
+    if "”" not in line.text and "’" not in line.text:   # most lines: looked for in C
+        return line
+    chars = line.chars
+    found = [k for k, ch in enumerate(chars) if ch.text in LOWERED and 0.3 * line.size < ch.y - line.y < 0.8 * line.size]
+    if not found:
+        return line
+    chars = list(chars)
+    for k in found:
+        ch = chars[k]
+        chars[k] = Char(LOWERED[ch.text], ch.x, line.y, ch.size, ch.style, False, ch.index)
+    return Line(chars, line.right, line.hyphen, sign=line.sign)
+
+
+LOWERED = {"”": "„", "’": "‚"}
+# two capitals side by side (what a logo's letters are as PDFium gives them): every capital
+# of the Basic Multilingual Plane, as str.isupper knows them
+CAPITALS = re.compile("[" + re.escape("".join(ch for ch in map(chr, range(0x10000)) if ch.isupper())) + "]{2}")
+
+
+def _tex_logos(line: Line) -> Line:
+    """TeX's logos: a capital set lower or higher than the capital before it in the same word
+    (T·E·X, L·A·T·E·X, X·Ǝ·T·E·X) is the logo's small letter: "TeX", "LaTeX", "XeTeX"."""
+    if not CAPITALS.search(line.text):   # a logo's letters are capitals side by side as PDFium gives them
+        return line
+    chars = line.chars
+    shifted = [0.1 * line.size < abs(ch.y - line.y) < 0.5 * line.size for ch in chars]
+    changed = False
+    for k in range(1, len(chars)):
+        ch, before = chars[k], chars[k - 1]
+        if shifted[k] and ch.text.isupper() and before.text.isupper() and not shifted[k - 1]:
+            chars[k] = Char("e" if ch.text == "Ǝ" else ch.text.lower(), ch.x, ch.y, ch.size, ch.style, ch.raised, ch.index)
+            changed = True
+    return Line(chars, line.right, line.hyphen, sign=line.sign) if changed else line
+
+
+def _scale(text_object: int | None) -> float:
+    """How much a text object's matrix enlarges its font: Distiller (and others) set every font
+    at size 1 and scale the text matrix instead, so the size PDFium reports is 1 for all type."""
+    if not text_object:
+        return 1.0
+    matrix = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(ctypes.cast(text_object, raw.FPDF_PAGEOBJECT), ctypes.byref(matrix)):
+        return 1.0
+    scale = math.hypot(matrix.c, matrix.d)   # what a glyph's height becomes (not its width: pdfTeX's font expansion)
+    return scale if scale > 0 else 1.0
+
+
+def _style(address: int | None) -> Style:
+    """The style of a font (by its address: a page's text objects share a few fonts)."""
+    if not address:
         return Style("", False, False)
-    font = raw.FPDFTextObj_GetFont(obj)
+    font = ctypes.cast(address, raw.FPDF_FONT)
     buffer = ctypes.create_string_buffer(256)
     raw.FPDFFont_GetBaseFontName(font, buffer, 256)
     name = buffer.value.decode("latin-1").split("+")[-1]

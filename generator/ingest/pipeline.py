@@ -10,12 +10,12 @@
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import Folder, Refused, read_regular, shown
 from generator.ingest import commit, copies, letters, readers, scanned, text
@@ -23,14 +23,15 @@ from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.layout import build_book, measure, record, two_column_pages
 from generator.ingest.model import Book, Change, Event, Mark, Text
 from generator.ingest.ocr import LEDGER, ledger_text
+from generator.ingest.proof import proofread
 from generator.ingest.readers import Progress, Reader, Source
 from generator.ingest.report import build_report, to_json, to_markdown, warnings
 from generator.ingest.scanned import ScannedPage
+from generator.ingest.titles import facts
 from generator.ingest.values import clean as clean_value
 from generator.ingest.values import file_name, sanitise
 from generator.ingest.writers import DECISIONS_TEMPLATE, chapter_markdown, clean_text, edition_toml, lines_json, plan_files
-from generator.labels import labels
-from generator.schema import Lines, read_table
+from generator.labels import labels, terms
 
 
 def ingest(files: list[Path], into: Path | None, pages: str | None = None, force: bool = False,
@@ -185,20 +186,35 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
                                                   "order yet: give --pages for the one-column part, or extract those "
                                                   "pages' text another way")
         problems.raise_if_errors()
-        book = build_book(source.pages, metrics)
+        book = build_book(source.pages, metrics, outline=[(b.level, b.title, b.page) for b in source.outline])
+        _reading(source, book)
         book.recorded = record(source.pages, book)
         scanned.annotate(book, source.pages)   # a scan's: its lines on the pictures, the engine's doubts
         letters.normalise(book)
         apply_decisions(book, decisions)
+        proofread(book)
     else:
         result = text.run(source.raw, decisions, progress)
         if title:
             result.title = title
         book = text.book_of(result, source.raw)
-    book.facts = dict(source.facts)
+    if source.reader.level == "lines":
+        facts(book, dict(source.facts))     # the PDF's metadata, else its title page
+    else:
+        book.facts = dict(source.facts)
     book.events += [Event(0, None, "", "warning", message) for message in source.warnings]
     sanitise(book)
     return book
+
+
+def _reading(source: Source, book: Book) -> None:
+    """What the reader mended in the PDF's text (accents composed, TeX's logos) as repairs, and
+    what it could not read as printed as Hinweise, at their page:line."""
+    for page in source.pages:
+        label = book.folios.get(page.index, "?")
+        book.changes += [Change(page.index, r.line, label, r.printed, r.reading, r.rule) for r in page.repairs]
+        book.events += [Event(page.index, d.line or None, label, "warning", d.detail, printed=d.printed, reading=d.reading,
+                              check="reading") for d in page.unread]
 
 
 def apply_decisions(book: Book, decisions: Decisions) -> None:
@@ -251,7 +267,9 @@ def write(book: Book, source: Source, target: commit.Target, place: Place, decis
     outputs: dict[str, tuple[bytes, str]] = {name: (t, "chapter") for name, t in texts.items() if name not in kept}
     outputs.update({name: (data, "copy") for name, data in (pictures.copies if pictures else {}).items()})
     outputs[review[0]] = (to_json(report).encode("utf-8"), "review")
-    outputs[review[1]] = (to_markdown(report, labels(target.language())).encode("utf-8"), "review")
+    language = target.language()
+    outputs[review[1]] = (to_markdown(report, labels(language), terms(language), review[0].rsplit("/", 1)[-1]).encode("utf-8"),
+                          "review")
     replaced = [(e.raw, e.clean, "" if e.page is None else str(e.page)) for e in decisions.entries
                 if e.kind == "replace" and e.used]
     outputs[review[2]] = (lines_json(book.recorded, chapters, replaced).encode("utf-8"), "review")
@@ -298,25 +316,65 @@ def _foreign_copies(book: Book, pictures: copies.Facsimile, found: dict[str, com
                                 f"{len(foreign)} page(s) go without their picture") + " (move it away, or use --force)"))
 
 
-def verify(texts: dict[str, bytes], root: Path) -> None:
-    """Every file ingest is about to write, read as the build reads it, before the commit: what
-    ingest writes, the build accepts. (Issue 24 adds more: the whole edition loaded.)"""
-    from generator.source import parse_chapter  # noqa: PLC0415 - the build's parser
+def verify(staged: dict[str, Path], root: Path, stage: Path) -> None:
+    """What ingest is about to write, loaded with the rest of the content folder as the build
+    loads it (`edition check`: config, every chapter, the recorded print, the facsimile, links),
+    before the commit: what ingest writes, the build accepts. Loaded from a mirror of the folder
+    inside ingest's stage (its files hard-linked, or copied where the file system cannot link;
+    the staged files in their places), so nothing in the content folder changes if it fails; a
+    problem in a file ingest writes is ingest's fault and stops the run, one in an editor's own
+    file is the build's to tell."""
+    from generator.build import check  # noqa: PLC0415 - the build's loader, only needed here
 
-    problems = Collector()
-    for name, data in texts.items():
-        path = root / name
-        if name.endswith(".md"):
-            parse_chapter(path, data, problems)
-        elif name == "edition.toml":
-            config = data.decode("utf-8")
-            table = read_toml(path, config, problems)
-            if table is not None:
-                read_table(Config, table, path, Lines(config), problems, noun="config key")
-    if problems.errors:
-        raise EditionError([Diagnostic(d.path, d.line, "error", "ingest would write what the build refuses (a fault of "
-                                                                 f"ingest: please report it): {d.message}")
-                            for d in problems.errors])
+    mirror = stage / "mirror"
+    mirror.mkdir()
+    _mirror(root, mirror, "")
+    for name, path in staged.items():
+        target = mirror / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        _place(path, target)
+    try:
+        check(mirror, jobs=1)
+    except EditionError as exc:
+        ours = []
+        for d in exc.diagnostics:
+            inside = _inside(d.path, mirror)
+            if d.level == "error" and (inside is None or inside in staged):
+                ours.append(Diagnostic(str(root / inside) if inside else d.path, d.line, "error",
+                                       f"ingest would write what the build refuses (a fault of ingest: please report it): "
+                                       f"{d.message.replace(str(mirror), str(root))}"))
+        if ours:
+            raise EditionError(ours) from None
+
+
+def _inside(path: str, mirror: Path) -> str | None:
+    try:
+        return Path(path).relative_to(mirror).as_posix()
+    except ValueError:
+        return None
+
+
+def _mirror(root: Path, mirror: Path, relative: str) -> None:
+    """The content folder's regular files and folders (not hidden ones, nor links: the build
+    reads neither) in `mirror`, each file hard-linked."""
+    with os.scandir(root / relative) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            name = f"{relative}/{entry.name}" if relative else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                (mirror / name).mkdir()
+                _mirror(root, mirror, name)
+            elif entry.is_file(follow_symlinks=False):
+                _place(Path(entry.path), mirror / name)
+
+
+def _place(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:   # a file system without hard links (or across devices): a copy
+        target.write_bytes(read_regular(source, follow=False, limit=2**31))
 
 
 def summary(book: Book, source: Source, place: Place, report: dict, chapters: dict, written: list[str],

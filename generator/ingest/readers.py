@@ -30,7 +30,7 @@ from generator.diagnostics import Collector
 from generator.files import Folder, Refused, read_head, shown
 from generator.ingest import ocr, scanned
 from generator.ingest.pages import RawPage, read_page
-from generator.ingest.pdf import Page, metadata
+from generator.ingest.pdf import Bookmark, Page, metadata, outline
 from generator.ingest.sheets import is_picture, kind_of, natural_key
 
 Progress = Callable[[str, int, int], None]   # (what, done, total): the CLI's status line
@@ -45,6 +45,7 @@ class Reader:
     whole_book: bool = False                  # one file holds the whole book: never given with others
     facts: Callable[[Path, Collector], dict[str, str]] | None = None   # the book's own title and author
     facsimile: bool = False                   # its pages are the facsimile: copied into the content folder
+    outline: Callable[[Path, Collector], list[Bookmark]] | None = None   # the book's bookmarks
     pages_per_file: bool = False              # one page a file, the files read together (a scan's)
 
 
@@ -67,7 +68,7 @@ def _ocr(kind: str) -> Callable[[bytes], bool]:
 
 
 PDF = Reader("PDF", "lines", lambda head: head.lstrip()[:5] == b"%PDF-", ocr.read_pdf_book, whole_book=True,
-             facts=metadata, facsimile=True)
+             facts=metadata, facsimile=True, outline=outline)
 HOCR = Reader("hOCR", "lines", _ocr("hocr"), scanned.read_book, facsimile=True, pages_per_file=True)
 ALTO = Reader("ALTO", "lines", _ocr("alto"), scanned.read_book, facsimile=True, pages_per_file=True)
 PAGE_XML = Reader("PAGE XML", "lines", _ocr("page"), scanned.read_book, facsimile=True, pages_per_file=True)
@@ -86,6 +87,7 @@ class Source:
     raw: list[RawPage] = field(default_factory=list)     # level "text"
     facts: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)    # what the readers noticed (a broken title)
+    outline: list[Bookmark] = field(default_factory=list)   # the PDF's bookmarks (level, title, PDF page)
 
     given: list[Path] = field(default_factory=list)      # as the user named them (a folder)
 
@@ -189,6 +191,8 @@ def read(reader: Reader, files: list[Path], pages_option: str | None, problems: 
         if reader.facts and not problems.errors:
             found = Collector()
             source.facts = reader.facts(files[0], found)
+            if reader.outline:
+                source.outline = reader.outline(files[0], found)
             source.warnings += [d.message for d in found.items]
     problems.raise_if_errors()
     return source

@@ -9,6 +9,8 @@ PDF's page) for a PDF.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import asdict
 
 from generator.diagnostics import Diagnostic
@@ -17,6 +19,7 @@ from generator.ingest.decisions import Decisions
 from generator.ingest.model import Book, Chapter, Text
 from generator.ingest.scanned import UNSURE
 from generator.ingest.values import toml_comment, toml_string
+from generator.labels import term
 from generator.markup import literal
 
 
@@ -68,16 +71,34 @@ def _table(headers: list[str], rows: list[list], words: dict[str, str]) -> list[
     return lines + [""]
 
 
-def to_markdown(report: dict, words: dict[str, str]) -> str:
-    """The report for the editor, in the edition's language; what needs a look comes first."""
-    w = words
+# Events whose detail is the printed text itself (a running head's words), shown as examples;
+# the others' detail is an explanation in the command line's English, left to the JSON.
+PRINTED_DETAIL = {"running head removed", "running foot removed", "header/footer removed", "contents page left out",
+                  "heading", "footnote", "chapter label", "left out", "figure"}
+
+
+def to_markdown(report: dict, words: dict[str, str], names: dict[str, str] | None = None,
+                json_name: str = "") -> str:
+    """The report for the editor, in the edition's language (`words`: labels.py's table; `names`:
+    its names of rules, kinds and checks): what needs a look comes first, the Hinweise each with
+    its place, the printed and the reading form and the decision to paste; then the undecided,
+    the OCR's unsure words; the routine repairs and removals counted by rule with examples
+    (every one is in the JSON, `json_name`)."""
+    w, named = words, names or {}
     warnings = [e for e in report["events"] if e["kind"] == "warning"]
-    out = [f"# {w['report']}: {_cell(report['source'])}", "", w["report_intro"], "",
+    removed = [e for e in report["events"] if e["kind"] != "warning"]
+    json_name = json_name or "report.json"
+    out = [f"# {w['report']}: {_cell(report['source'])}", "",
+           w["report_overview"].format(warnings=len(warnings), undecided=len(report["undecided"]),
+                                       repairs=len(report["changes"]), rules=len({c["rule"] for c in report["changes"]}),
+                                       removed=len(removed), chapters=len(report["chapters"]),
+                                       pages=len(report["pages"]), reader=report["reader"]), "",
+           w["report_first"].format(json=json_name), "",
            f"## {w['warnings']} ({len(warnings)})", ""]
-    out += _table([w["where"], w["page_column"], w["text"]], [[where(e), e["print_page"], e["detail"]] for e in warnings], w)
+    out += hinweise(warnings, w, named) if warnings else [w["none"], ""]
     out += [f"## {w['undecided']} ({len(report['undecided'])})", ""] + _table(
         [w["where"], w["page_column"], w["raw"], w["suggestion"], w["reason"]],
-        [[where(u), u["print_page"], u["raw"], u["suggestion"], u["reason"]] for u in report["undecided"]], w)
+        [[where(u), u["print_page"], u["raw"], u["suggestion"], term(u["reason"], named)] for u in report["undecided"]], w)
     if report["undecided"]:
         out += [w["paste_decisions"], "", "```toml", *paste_lines(report["undecided"]), "```", ""]
     if report.get("unsure"):   # a scan's: apart from the Hinweise, which thousands of them would bury
@@ -90,16 +111,20 @@ def to_markdown(report: dict, words: dict[str, str]) -> str:
     if report["left_out"]:
         out += [w["left_out"] + ": " + ", ".join(_cell(title) for title in report["left_out"]), ""]
     out += [f"## {w['report_pages']}", ""] + _table([w["input_pages"], w["print_pages"]], page_runs(report["pages"]), w)
-    out += [f"## {w['repairs']} ({len(report['changes'])})", ""] + _table(
-        [w["where"], w["page_column"], w["raw"], w["clean"], w["rule"]],
-        [[where(c), c["print_page"], c["raw"], c["clean"], c["rule"]] for c in report["changes"]], w)
-    out += [f"## {w['removed']}", ""] + _table(
-        [w["where"], w["page_column"], w["kind"], w["text"]],
-        [[where(e), e["print_page"], e["kind"], e["detail"]] for e in report["events"] if e["kind"] != "warning"], w)
+    out += [f"## {w['repairs']} {w['by_rule']} ({len(report['changes'])})", "",
+            w["all_in_json"].format(json=json_name), ""]
+    out += _table([w["rule"], w["count"], w["examples"]],
+                  by_rule(report["changes"], "rule", named,
+                          lambda c: f"{where(c)} {shown_change(c['raw'])} → {shown_change(c['clean'])}"), w)
+    out += [f"## {w['removed']} ({len(removed)})", ""]
+    out += _table([w["kind"], w["count"], w["examples"]],
+                  by_rule(removed, "kind", named, lambda e: f"{where(e)} {shown_change(e['detail'])}"
+                          if e["kind"] in PRINTED_DETAIL else where(e)), w)
     if report["emphasis"]:
         out += [f"## {w['emphasis']} ({len(report['emphasis'])})", ""] + _table(
-            [w["where"], w["kind"], w["text"]], [[e["page"], e["style"], e["text"]] for e in report["emphasis"]], w)
-    out += [f"## {w['unknown_words']}", ""] + _table(
+            [w["kind"], w["count"], w["examples"]],
+            by_rule(report["emphasis"], "style", named, lambda e: f"{e['page']} {shown_change(e['text'])}"), w)
+    out += [f"## {w['unknown_words']} ({len(report['unknown_words'])})", ""] + _table(
         [w["word"], w["count"]], [[word, n] for word, n in report["unknown_words"].items()], w)
     decisions = report["decisions"]
     out += [f"## {w['decisions']}", ""] + _table(
@@ -109,6 +134,57 @@ def to_markdown(report: dict, words: dict[str, str]) -> str:
         out += [f"### {w['stale']}", ""] + _table(
             [w["line"], w["kind"], w["raw"]], [[d["line"], d["kind"], d["raw"]] for d in decisions["stale"]], w)
     return "\n".join(out)
+
+
+def hinweise(warnings: list[dict], words: dict[str, str], names: dict[str, str]) -> list[str]:
+    """Each Hinweis as a short entry: its place and kind, the printed and the reading form, the
+    decisions.toml lines that settle it (or that none does). What a Hinweis says in English (the
+    command line's words) stands here only where it has no kind of its own."""
+    out: list[str] = []
+    for k, event in enumerate(warnings, 1):
+        place = where(event) or "–"
+        page = f" ({words['page']} {event['print_page']})" if event.get("print_page") else ""
+        what = term(event["check"], names) if event.get("check") else _cell(event["detail"])
+        out += [f"**{k}. {place}{page}** · {what}", ""]
+        if event.get("printed") and event.get("printed") == event.get("reading"):
+            out += [f"- {words['printed']}: {_code(event['printed'])} ({words['same_in_reading']})", ""]
+        elif event.get("printed") or event.get("reading"):
+            out += [f"- {words['printed']}: {_code(event.get('printed', ''))}",
+                    f"- {words['clean']}: {_code(event.get('reading', ''))}", ""]
+        if event.get("decision"):
+            out += [words["decision_paste"], "", "```toml", *event["decision"].rstrip("\n").split("\n"), "```", ""]
+        elif event.get("check"):
+            out += [words["no_decision"], ""]
+    return out
+
+
+def by_rule(items: list[dict], key: str, names: dict[str, str], example: Callable[[dict], str],
+            shown_examples: int = 3) -> list[list]:
+    """One row per rule (kind, style), the most frequent first: its name in the report's
+    language, how often, and its first few cases."""
+    groups: dict[str, list[dict]] = {}
+    for item in items:
+        groups.setdefault(item[key], []).append(item)
+    return [[term(name, names) or "–", len(group), " · ".join(example(item) for item in group[:shown_examples])
+             + (" …" if len(group) > shown_examples else "")]
+            for name, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+
+
+def shown_change(text: str, limit: int = 60) -> str:
+    """A repair's raw or clean text in an example: a line break as ⏎, cut short."""
+    text = str(text).replace("\n", "⏎")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _code(text: str) -> str:
+    """`text` as a code span, whatever backticks it holds (a line break shown as ⏎)."""
+    text = shown(str(text)).replace("\n", "⏎")
+    if not text:
+        return "–"
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def unsure_section(unsure: dict, words: dict[str, str]) -> list[str]:

@@ -11,11 +11,13 @@ from generator.ingest.pages import RawPage
 
 SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-HEADING_LINE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.\s+([A-ZÄÖÜ«„].{0,160})$")
+# "6. Titel", and "6.1 Titel" / "6.1. Titel" (a number with a point inside needs none at its end:
+# Typst's, WeasyPrint's, groff's numbering); a number alone without a point is no heading's
+HEADING_LINE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+|\d{1,2}(?=\.))\.?\s+([A-ZÄÖÜ«„].{0,160})$")
 HEADING_IN_FLOW = re.compile(r"(?:(?<=[.!?»“”\"]\s)|^)(\d{1,2}(?:\.\d{1,2})*)\.\s+(?=[A-ZÄÖÜ])")
 NOTE_START = re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3})\s+(\S.*)$")
 SUPER_REF = re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
-PLAIN_REF = re.compile(r"(?<=[A-Za-zÄÖÜäöüß.,;:!?»«\")])(\d{1,3})(?=[\s.,;:!?)»]|$)")
+PLAIN_REF = re.compile(r"(?<=[A-Za-zÄÖÜäöüß.,;:!?»«\")])(?<!\d[.,])(\d{1,3})(?=[\s.,;:!?)»]|$)")   # not "1.1", "3,5"
 ABBREVIATION = re.compile(r"(?:\b(?:S|Art|Abs|Nr|Bd|Kap|Ziff|Anm|Rz|Rn|Bsp|vgl|Fn|Abb|Tab|Jh|Hrsg|Aufl)\.|\d)$")
 REF_OPEN, REF_CLOSE = "\uE000", "\uE001"
 
@@ -50,11 +52,13 @@ def _wrapped_blocks(page: RawPage) -> list[Block]:
         elif groups[-1]:
             groups.append([])
     blocks = []
-    for group in filter(None, groups):
+    for group in _split_at_headings(list(filter(None, groups))):
         first = group[0][1].strip()
         m = HEADING_LINE.match(first)
         if m and len(group) <= 2 and not re.search(r"[.!?:;,]$", group[-1][1].strip()):
             blocks.append(Block("heading", group, m.group(1)))
+        elif m and _own_line(group):   # a numbered heading on its line, the text right under it (Typst)
+            blocks += [Block("heading", group[:1], m.group(1)), Block("para", group[1:])]
         else:
             blocks.append(Block("para", group))
     # Footnotes: the paragraphs at the bottom of the page that start with a number.
@@ -66,6 +70,33 @@ def _wrapped_blocks(page: RawPage) -> list[Block]:
     if not any(block.kind == "note" for block in blocks):
         blocks = _run_in_notes(blocks)
     return blocks
+
+
+def _split_at_headings(groups: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+    """A numbered heading with no blank line before it ("… erkannt." / "1.1.1 Akteure und
+    Interessen" / "Die Bevölkerung …"): the line before it ends a sentence, and it stands on a
+    line of its own; the group is cut there."""
+    out: list[list[tuple[int, str]]] = []
+    for group in groups:
+        start = 0
+        for k in range(1, len(group) - 2):
+            if HEADING_LINE.match(group[k][1].strip()) and re.search(r"[.!?»“”)\d]$", group[k - 1][1].strip()) \
+                    and _own_line(group[k:]):
+                out.append(group[start:k])
+                start = k
+        out.append(group[start:])
+    return out
+
+
+def _own_line(group: list[tuple[int, str]]) -> bool:
+    """A group's first line stands on its own: it ends in no punctuation nor a break hyphen and
+    is well short of the lines under it, which fill the measure (a paragraph's first line
+    that begins with a number fills it too)."""
+    first = group[0][1].strip()
+    rest = [line.strip() for _, line in group[1:]]
+    if len(rest) < 2 or re.search(r"[.!?:;,\-\u00ad]$", first):
+        return False
+    return len(first) < 0.7 * max(len(line) for line in rest)
 
 
 # A note's first line as some extractors give it: no blank line before it, its number glued to

@@ -42,6 +42,13 @@ def sanitise(book: Book) -> None:
                                        f"{removed} control character(s) removed from a chapter title"))
             chapter.title = title
         places: list[Block | Note] = [*chapter.blocks, *chapter.notes]
+        for block in chapter.blocks:
+            rows = [clean(row)[0] for row in block.rows]
+            if rows != block.rows:
+                book.changes.append(Change(block.page, block.line, book.folios.get(block.page, "?"),
+                                           shown(" ".join(block.rows))[:200], " ".join(rows)[:200],
+                                           "control characters removed"))
+                block.rows[:] = rows
         for where in places:
             inlines, removed = _clean_inlines(where.inlines)
             if removed:
@@ -61,6 +68,8 @@ def sanitise(book: Book) -> None:
                                                              f"cut to {FACT_LIMIT}"))
             text = text[:FACT_LIMIT].rstrip()
         book.facts[key] = text
+    # each author as the facts are (split from the PDF's Author entry before this pass)
+    book.authors = [name for name in (" ".join(clean(a)[0].split())[:FACT_LIMIT].rstrip() for a in book.authors) if name]
     book.recorded[:] = [_clean_page(page) for page in book.recorded]
     for item in [*book.changes, *book.events, *book.undecided]:   # the report's: names and text shown escaped
         for name, value in vars(item).items():
@@ -94,7 +103,7 @@ def _clean_page(page: PrintedPage) -> PrintedPage:
 
 # ---- the formats ----
 
-NOTE_LABEL = re.compile(r"[0-9A-Za-z*†‡§]{1,12}")
+NOTE_LABEL = re.compile(r"-?[0-9A-Za-z*∗†‡§]{1,12}(?:~[0-9A-Za-z]{1,12})?")   # "8", "-8", "1~229"
 _TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 

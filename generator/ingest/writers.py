@@ -9,9 +9,11 @@ itself: no emphasis, link, marker or configuration line from a printed page or a
 from __future__ import annotations
 
 import json
+import re
 
 from generator.ingest.model import Block, Book, Chapter, Inline, Mark, PrintedPage, Ref, Text
 from generator.ingest.structure import TO_SUPERSCRIPT
+from generator.ingest.titles import split_authors
 from generator.ingest.values import (
     anchor,
     block_start,
@@ -21,8 +23,9 @@ from generator.ingest.values import (
     toml_string,
     toml_strings,
 )
+from generator.model import printed_number, unreferenced
 from generator.render.zones import LINES_VERSION, line_box
-from generator.source import slugify
+from generator.source import NUMBER, RESERVED_IDS, slugify
 
 # ---- chapter sources ----
 
@@ -47,16 +50,76 @@ def _inline(inlines: list[Inline], start: bool = True) -> str:
     return block_start(text) if start else text
 
 
-def _anchor(block: Block) -> str:
-    return f" {{#{anchor(block.anchor)}}}" if anchor(block.anchor) else ""
+ID_LIMIT = 60   # characters of an id made from a heading's words
 
 
-def _heading(block: Block) -> list[str]:
+def _anchor(block: Block, ids: set[str] | None = None) -> str:
+    """A heading's explicit id: the book's (`{#s6-1}`), or, where the id the build would give it
+    (from its number, else its words) is taken already in the chapter or by the page itself
+    ("Inhaltsverzeichnis", a second "Verwendungsbeispiele"), the next free one ("…-2"), so that
+    what ingest writes builds. `ids`: the chapter's so far, this one added."""
+    given = anchor(block.anchor)
+    if ids is None:
+        return f" {{#{given}}}" if given else ""
+    text = "".join(r.text for r in block.inlines if isinstance(r, Text)).strip()
+    number = NUMBER.match(text + " ")
+    wanted = given or ("s" + number.group(1).replace(".", "-") if number else slugify(text, prefix="abschnitt"))
+    # an id from a long heading's words, cut at a word (the section's page is named by it:
+    # a file name has at most 255 bytes; Debian's dehyph-exptl.pdf has a heading of 30 words)
+    chosen, n = wanted if len(wanted) <= ID_LIMIT else wanted[:ID_LIMIT].rsplit("-", 1)[0], 1
+    base = chosen
+    while chosen in ids or chosen in RESERVED_IDS or not chosen:
+        n += 1
+        chosen = f"{base or 'abschnitt'}-{n}"
+    ids.add(chosen)
+    return f" {{#{chosen}}}" if given or chosen != wanted else ""
+
+
+def _heading(block: Block, ids: set[str] | None = None) -> list[str]:
     """A heading, with the page marks it carries (a page that begins with it) before it."""
     marks = [r for r in block.inlines if isinstance(r, Mark)]
     title = _inline([r for r in block.inlines if not isinstance(r, Mark)], start=False)
-    level = "#" * max(block.level, 2)
-    return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + [f"{level} {title}{_anchor(block)}"]
+    level = "#" * min(max(block.level, 2), 6)   # Markdown has six levels; deeper ones are set as the sixth
+    return ["".join("{{page " + m.label + "}}" for m in marks)] * bool(marks) + [f"{level} {title}{_anchor(block, ids)}"]
+
+
+ORDERED = re.compile(r"^(\d{1,2})([.)]) ")
+
+
+def _ordered(block: Block) -> tuple[int, str, list[Inline]] | None:
+    """An item numbered as printed ("2. …"): its number, its delimiter and the text after it."""
+    first = next((k for k, r in enumerate(block.inlines) if not isinstance(r, Mark)), len(block.inlines))
+    run = block.inlines[first] if first < len(block.inlines) else None
+    if block.kind != "item" or not isinstance(run, Text) or run.style or not (m := ORDERED.match(run.text)):
+        return None
+    rest = [*block.inlines[:first], Text(run.text[m.end():]), *block.inlines[first + 1:]]
+    return int(m.group(1)), m.group(2), rest
+
+
+def _numbered(blocks: list[Block]) -> dict[int, tuple[str, list[Inline]]]:
+    """The items written as an ordered list: runs of numbered items whose numbers rise by one
+    (Markdown numbers a list from its first item on; a run that skips keeps its numbers as text)."""
+    out: dict[int, tuple[str, list[Inline]]] = {}
+    k = 0
+    while k < len(blocks):
+        first = _ordered(blocks[k])
+        end = k + 1
+        if first is not None:
+            expected: int = first[0] + 1
+            while end < len(blocks) and (found := _ordered(blocks[end])) and found[0] == expected and found[1] == first[1]:
+                expected += 1
+                end += 1
+            for j in range(k, end):
+                number, delimiter, rest = _ordered(blocks[j])  # type: ignore[misc]  # checked above
+                out[j] = (f"{number}{delimiter} ", rest)
+        k = end
+    return out
+
+
+def _fence(rows: list[str]) -> str:
+    """A code fence longer than any run of backticks in the code."""
+    longest = max((len(run) for row in rows for run in re.findall("`+", row)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def chapter_markdown(chapter: Chapter) -> str:
@@ -69,32 +132,50 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
     """The chapter source, and where each block and note with printed lines stands in it:
     `{"line": its line in the source, "lines": [[page, n], …]}` (the record of the text as
     ingested: the build links each block to its lines through it)."""
-    title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
+    if chapter.heading and any(isinstance(r, Ref) for r in chapter.heading):
+        title = _inline(chapter.heading, start=False)
+    else:
+        title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
     out = ["# " + title]
     starts: list[tuple[int, int, list[tuple[int, int]]]] = []  # (index in out, lines before it there, its lines)
 
-    def placed(block_lines: list[tuple[int, int]], heading: bool = False) -> None:
-        if block_lines:  # a heading's page marks stand in a paragraph of their own before it
-            starts.append((len(out) - 1, out[-1].count("\n") if heading else 0, block_lines))
-    for block in chapter.blocks:
+    def placed(block_lines: list[tuple[int, int]], before: int = 0) -> None:
+        if block_lines:  # `before`: the lines of its page marks, in a paragraph of their own before it
+            starts.append((len(out) - 1, before, block_lines))
+    numbered = _numbered(chapter.blocks)
+    ids: set[str] = set()   # the sections' ids, as the build gives them
+    for k, block in enumerate(chapter.blocks):
+        before = 0
         if block.kind == "heading":
-            out.append("\n\n".join(_heading(block)))
+            out.append("\n\n".join(_heading(block, ids)))
+            before = out[-1].count("\n")
         elif block.kind == "opening":   # an editorial heading: the pages begin inside a section
             text = marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text)))
-            out.append("#" * max(block.level, 2) + " {{add " + text + "}}" + _anchor(block))
+            out.append("#" * max(block.level, 2) + " {{add " + text + "}}" + _anchor(block, ids))
         elif block.kind == "gap":
             out.append("{{gap: " + marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text))) + "}}")
         elif block.kind == "quote":
             out.append("> " + _inline(block.inlines))
+        elif block.kind == "item" and k in numbered:
+            out.append(numbered[k][0] + _inline(numbered[k][1]))
         elif block.kind == "item":
             out.append("- " + _inline(block.inlines))
+        elif block.kind in ("code", "table"):
+            marks = "".join("{{page " + r.label + "}}" for r in block.inlines if isinstance(r, Mark))
+            if block.kind == "code":
+                fence = _fence(block.rows)
+                text = "\n".join([fence, *block.rows, fence])
+            else:   # its rows as printed, each a line of one paragraph (hard line breaks)
+                text = "\\\n".join(block_start(markdown(row)) for row in block.rows)
+            out.append(marks + "\n\n" + text if marks else text)
+            before = 2 if marks else 0
         elif block.kind == "figure":   # the page's mark first: the picture stands on that page
-            marks: list[Inline] = [r for r in block.inlines if isinstance(r, Mark)]
+            marks_first: list[Inline] = [r for r in block.inlines if isinstance(r, Mark)]
             rest: list[Inline] = [r for r in block.inlines if not isinstance(r, Mark)]
-            out.append(_inline(marks) + "{{add Abbildung}} " + _inline(rest))
+            out.append(_inline(marks_first) + "{{add Abbildung}} " + _inline(rest))
         else:
             out.append(_inline(block.inlines))
-        placed(getattr(block, "lines", []), heading=block.kind == "heading")
+        placed(getattr(block, "lines", []), before)
     for note in chapter.notes:
         out.append(f"[^{note.label}]: " + _inline(note.inlines))
         placed(getattr(note, "lines", []))
@@ -113,8 +194,11 @@ UNTITLED = "Ohne Überschrift"   # a chapter whose text stands before any headin
 # ---- the clean reading text ----
 
 def _clean(inlines: list[Inline]) -> str:
-    return "".join(r.text if isinstance(r, Text) else r.label.translate(TO_SUPERSCRIPT) if isinstance(r, Ref) else ""
-                   for r in inlines).strip()
+    """The reading text: a reference as its printed number raised; one that shows nothing (a note
+    printed without a reference) as nothing."""
+    return "".join(r.text if isinstance(r, Text) else
+                   printed_number(r.label).translate(TO_SUPERSCRIPT) if isinstance(r, Ref) and not unreferenced(r.label)
+                   else "" for r in inlines).strip()
 
 
 def clean_text(book: Book) -> str:
@@ -124,13 +208,15 @@ def clean_text(book: Book) -> str:
     out: list[str] = []
     for chapter in book.chapters:
         if chapter.printed_title:
-            out.append(chapter.title)
+            out.append(_clean(chapter.heading) if chapter.heading else chapter.title)
         for block in chapter.blocks:
             if block.kind == "gap":
                 out.append("[…]")
+            elif block.kind in ("code", "table"):
+                out.append("\n".join(block.rows))
             elif block.kind != "opening":
                 out.append(_clean(block.inlines))
-        out += [f"{n.label.translate(TO_SUPERSCRIPT)} {_clean(n.inlines)}" for n in chapter.notes]
+        out += [f"{printed_number(n.label).translate(TO_SUPERSCRIPT)} {_clean(n.inlines)}" for n in chapter.notes]
     return "\n\n".join(out) + "\n"
 
 
@@ -167,12 +253,15 @@ def edition_toml(book: Book, command: str, title: str, facsimile: tuple[str, str
     the text. `command`: how it was made, for the comment that says so."""
     key, value = facsimile if facsimile and facsimile[0] else ("", "")
     what = {"pdf": "its pages are shown beside the text", "page_images": "the scan's pages, shown beside the text"}
-    author = book.facts.get("author", "")
+    authors = book.authors or (split_authors(book.facts["author"]) if book.facts.get("author") else [])
+    as_written = [name for name in authors if "," not in name]   # an institution's: the check asks them named
     return (f"# Written by `{toml_comment(command)}`: check it and fill in what the book says.\n"
             f"title = {toml_string(book.facts.get('title') or title or 'Edition')}\nlanguage = \"de\"\n\n[source]\n"
             f"book_title = {toml_string(book.facts.get('title', ''))}\n"
-            f"authors = {toml_strings([author] if author else [])}   # each \"Family, Given\"\n"
-            "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
+            f"authors = {toml_strings(authors)}   # each \"Family, Given\"\n"
+            + (f"as_written = {toml_strings(as_written)}   # not \"Family, Given\": names that stay as written\n"
+               if as_written else "")
+            + "publisher = \"\"\nplace = \"\"\nyear = \"\"\n"
             + (f"{key} = {toml_string(value)}   # {what[key]}\n" if key else "")
             + "\n[content]\nexclude = [\"review/*\"]\n")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,15 +243,24 @@ def _bibtex_address(value: str) -> str:
     return re.sub(r"[{}\\]", lambda m: _ADDRESS[m.group()], value)
 
 
+def _bibtex_names(names: tuple[str, ...]) -> str:
+    """Names for BibTeX, escaped: "Family, Given" as it is; a name without a comma (one that
+    stays as written, an institution's) in braces, whole, or BibTeX takes its last word for a
+    family name ("Forschungsgemeinschaft, Deutsche")."""
+    return " and ".join(_bibtex_escape(n) if "," in n else "{" + _bibtex_escape(n) + "}" for n in names)
+
+
 def bibtex(work: Item, key: str, note: str = "") -> str:
-    fields = [("title", work.title), ("author", " and ".join(work.authors)), ("editor", " and ".join(work.editors)),
+    fields = [("title", work.title), ("author", _bibtex_names(work.authors)), ("editor", _bibtex_names(work.editors)),
               ("booktitle", work.book_title), ("publisher", work.publisher), ("address", work.place),
               ("year", work.year), ("pages", _pages(work).replace("–", "--")),
               ("language", "german" if work.language == "de" else work.language), ("doi", work.doi), ("url", work.url),
               ("note", note)]
     if work.number:
         fields.insert(1, ("chapter", work.number))
-    body = ",\n".join(f"  {k} = {{{_bibtex_address(v) if k in ('doi', 'url') else _bibtex_escape(v)}}}"
+    # the names are escaped already (an institution's braces are BibTeX's)
+    escaped: dict[str, Callable[[str], str]] = {"doi": _bibtex_address, "url": _bibtex_address, "author": str, "editor": str}
+    body = ",\n".join(f"  {k} = {{{escaped.get(k, _bibtex_escape)(v)}}}"
                       for k, v in fields if v)
     # the book, a part of the authors' own book, or a contribution to an edited volume
     kind = {"book": "book", "monograph": "inbook"}.get(work.kind, "incollection")

@@ -229,6 +229,8 @@ def _node(node: Inline, view: View) -> str:
         if not view.notes:
             return ""
         own = f' id="{esc(node.ref_id)}"' if view.ids else ""
+        if node.silent:   # the print shows no reference: only the place the notes list links back to
+            return f'<span class="fnref-silent"{own}></span>' if own else ""
         kind = ' class="fnref edref"' if node.editorial else ' class="fnref"'
         name = esc(view.words["editor_note" if node.editorial else "note"].format(label=node.shown))
         return (f'<button type="button"{kind}{own} popovertarget="{popover_id(node.label)}" '

@@ -88,7 +88,7 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
         shown = None
         for label, ref_id in printed_notes.items():
             note = chapter.notes[label]
-            number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
+            number, back = escape(note.number), escape(words["note_back"].format(label=note.number))
             page = printed_on.get(label, "")
             out.append(f'    <li id="{escape(note.id)}">{_note_page(note, page, page != shown, words)}'
                        f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>{number}</a> '

@@ -140,8 +140,8 @@ class _Writer:
             self.offset += 1
             return "<lb/>"
         if isinstance(node, NoteRef):
-            if not node.editorial:
-                self.offset += len(node.label)  # printed as a raised number in the line
+            if not node.editorial and not node.silent:
+                self.offset += len(node.number)  # printed as a raised number in the line
             return self._note(node.label)
         if isinstance(node, PageStart):
             page = node.page
@@ -174,7 +174,7 @@ class _Writer:
         if note.editorial:  # the editor's, lettered: never one of the print's notes
             resp = f" resp={quoteattr(self.resp)}" if self.resp else ""
             return f'<note type="editorial"{resp} n={quoteattr(note.mark)} xml:id="{escape(note.id)}">{body}</note>'
-        return f'<note n={quoteattr(label)} place="bottom" xml:id="{escape(note.id)}">{body}</note>'
+        return f'<note n={quoteattr(note.number)} place="bottom" xml:id="{escape(note.id)}">{body}</note>'
 
     def block(self, block: Block) -> str:
         if block.kind == "paragraph":

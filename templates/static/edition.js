@@ -41,7 +41,8 @@
     };
     if (note) {
       return { id: "fn-" + note.replace(/[^0-9A-Za-z-]/g, function (c) { return "_" + c.codePointAt(0).toString(16) + "_"; }),
-               label: [words.noteShort + " " + note, printed(notePage)].filter(Boolean).join(", ") };
+               // the note's printed number: "1~229" is note 1 of page 229, "-8" a note without a reference
+               label: [words.noteShort + " " + note.replace(/^-/, "").replace(/~.*$/, ""), printed(notePage)].filter(Boolean).join(", ") };
     }
     var parts = [];
     var at = page ? printed(page) : (first ? words.page + " " + first : "");

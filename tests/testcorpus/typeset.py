@@ -107,7 +107,9 @@ def _str(value: object) -> str:
 
 
 def _typst_escape(text: str) -> str:
-    return re.sub(r"([\\#*_$<>@\[\]`~/=+\-\"'.:])", r"\\\1", text)
+    # ";" too: right after an embedded expression (`#link("…");`) Typst takes it as the end of
+    # the expression and prints nothing, so a note's "Online: https://…; 2. Druck" lost its ";"
+    return re.sub(r"([\\#*_$<>@\[\]`~/=+\-\"'.:;])", r"\\\1", text)
 
 
 def _typst(doc: Doc, layout: Layout) -> str:

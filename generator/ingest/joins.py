@@ -1,0 +1,183 @@
+"""How two printed lines join in the reading text: with a space, with nothing, or over a hyphen
+that is kept or taken out. Decided by the line's own evidence, never by the look of a word alone.
+
+A line that ends in a hyphen (a "-", PDFium's mark for one, WeasyPrint's U+2010) breaks a word
+the typesetter hyphenated, or ends in a hyphen the text has ("EU-|Mitgliedstaaten"). The
+evidence, in the order it is weighed:
+
+    the book's own break sign   a book that sets its breaks with a sign of their own (WeasyPrint's
+                                U+2010) prints a "-" at a line end only where the text has one
+    an address or a name        inside a URL, a path or an option ("--fix-broken") a hyphen is
+                                the name's own: kept, and no space
+    a suspended compound        "Unterstützungs-|und" keeps its hyphen and the space
+    the book's words            the joined or the hyphenated form, whichever the book prints
+                                more often elsewhere
+    the next word               a capital or a digit after the hyphen ("Desktop-|Umgebung"),
+                                an acronym or a digit before it ("XML-|konformen")
+    the dictionary              both halves words and their compound not ("nicht-|essentiellen"),
+                                asked only where the first half is a word the book prints
+    else                        a break: the hyphen goes
+
+A line without a hyphen joins the next with a space, except after a "/" ("Berlin/|Boston",
+"/var/|lib"), inside an address broken before or after its punctuation ("https:|//doi.org",
+"…/zenodo.|7039392"), or after a dash between two numbers ("S. 371–|374").
+
+`join` gives what goes between the two lines and, for the report, the rule and its evidence:
+every repair is listed (the self-check, proof.py, finds any difference no rule explains).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from generator.ingest.gaps import CONJUNCTIONS
+from generator.ingest.lexicon import Lexicon
+
+HYPHENS = ("-", "\u00ad", "\u2010")
+URL = re.compile(r"://|^www\.|^(?:doi|urn|mailto):")
+PATH = re.compile(r"^[~.]?/\w|\w/\w.*/")              # "/var/lib", "etc/apt/x/": a path
+OPTION = re.compile(r"^-{1,2}\w")                    # "-ihv", "--fix-broken"
+ADDRESS_MARKS = "/._?=&#~%-"
+SCHEMES = ("http:", "https:", "ftp:", "mailto:", "doi:", "urn:")
+PUNCTUATION = ".,;:!?«»„“”\"'()[]"
+
+
+def key(text: str) -> str:
+    """A word as the book's word list holds it: case-folded, without punctuation at its ends."""
+    return text.strip(PUNCTUATION).lower()
+
+
+@dataclass
+class Words:
+    """What the book prints, for the decisions: every word not at a line's end or start (where
+    breaks are), case-folded, hyphenated ones with their hyphen; the sign the book sets its
+    breaks with, where it has one of its own."""
+    words: Counter[str] = field(default_factory=Counter)
+    break_sign: str = ""          # "\u2010" where the book's breaks have a sign of their own
+
+
+@dataclass(frozen=True)
+class Join:
+    between: str                  # what goes between the two lines' text: " ", "", "-", "- "
+    drop: bool                    # the printed hyphen at the line's end is taken out (then `between` replaces it)
+    rule: str = ""                # a repair's rule ("" for a plain space)
+    evidence: str = ""
+    doubt: str = ""               # the other reading, where the evidence is thin (the editor is told)
+
+
+SPACE = Join(" ", False)
+
+
+def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) -> Join:
+    """How a line ending in the word `tail` joins the next line beginning with `head`. `flagged`:
+    PDFium found a hyphen at the line's end (and took it out of the text: `tail` has none then);
+    `code`: the line ends in a monospaced font (an identifier)."""
+    sign = tail[-1:] if tail.endswith(HYPHENS) else ""
+    if not (flagged or sign):
+        return _plain(tail, head, words)
+    stem = tail[:-1] if sign else tail
+    word = head.rstrip(PUNCTUATION)
+    if sign == "-" and not stem and head[:1].isalnum() and (code or len(word) == 1 or "-" in word
+                                                             or words.words[key("-" + word)] or words.words[key("--" + word)]):
+        # a hyphen after a space breaks no word: an option's dash ("von -|force-help", "Schalter -|w"),
+        # told from a dash between words (set as '–' in print) by the option's own form
+        return Join("-", True, "option joined", f"'-|{head[:12]}': an option's dash ({'code' if code else 'its form'})")
+    if not stem.strip(PUNCTUATION) or not head:
+        return SPACE
+    shown_sign = sign or "-"
+    hyphened, joined = key(f"{stem}-{head}"), key(f"{stem}{head}")
+    seen = words.words
+    if words.break_sign and sign:
+        if sign == words.break_sign:
+            return Join("", True, "line-end hyphen removed", f"the book sets its breaks with {_name(sign)}")
+        if sign == "-":
+            return Join("-", True, "true hyphen kept",
+                        f"the book sets its breaks with {_name(words.break_sign)}: a '-' at a line end is printed")
+    if word.lower() in CONJUNCTIONS and not seen[joined]:
+        return Join("- ", True, "suspended compound kept", f"'{stem}- {word}': a hyphen before '{word}'")
+    both = f"'{stem}-{word}' {seen[hyphened]}×, '{stem}{word}' {seen[joined]}×"
+    capital = head[0].isupper() or head[0].isdigit()
+    if seen[hyphened] > seen[joined] or (capital and seen[hyphened] and _known(stem, seen)):
+        return Join("-", True, "true hyphen kept", f"the book prints {both}")
+    if seen[joined] and not (capital and _known(stem, seen)):
+        return Join("", True, "line-end hyphen removed", f"the book prints {both}")
+    if code or URL.search(stem) or OPTION.search(stem):
+        return Join("-", True, "hyphen in an address or a name kept", f"'{stem}{shown_sign}' is part of "
+                    f"{'code' if code else 'an address' if URL.search(stem) else 'an option'}: its hyphen is its own")
+    letters = stem.strip(PUNCTUATION)
+    if capital:
+        if _known(stem, seen) or head[0].isdigit() or Lexicon.in_dictionary(letters):
+            return Join("-", True, "true hyphen kept", f"a {'capital' if head[0].isupper() else 'digit'} after it")
+        return Join("-", True, "true hyphen kept", f"a capital after it ('{letters}' is no word the book prints "
+                    "alone, nor the dictionary's: it may be one word set in two parts)", doubt=f"{stem}{head}")
+    if not letters[-1:].isalpha() or (len(letters) >= 2 and letters.isupper()) or len(letters) == 1:
+        return Join("-", True, "true hyphen kept", f"'{stem}' before it is {_kind(letters)}")
+    if len(letters) >= 3 and seen[letters.lower()] and word.isalpha() and word.islower():
+        if not Lexicon.in_dictionary(letters + word) and Lexicon.in_dictionary(word) and Lexicon.in_dictionary(letters):
+            return Join("-", True, "true hyphen kept", f"'{letters}' and '{word}' are words, '{letters}{word}' is not "
+                        "(de_CH dictionary)")
+    return Join("", True, "line-end hyphen removed",
+                "PDF hyphen mark" if flagged and not sign else "a break: no evidence of a hyphen of the text")
+
+
+def _known(stem: str, seen: Counter[str]) -> bool:
+    """A first half the book prints as a word of its own, an acronym, or one with a hyphen of its own."""
+    letters = stem.strip(PUNCTUATION)
+    return bool(seen[letters.lower()]) or "-" in letters or (len(letters) >= 2 and letters.isupper()) \
+        or not letters[-1:].isalpha()
+
+
+def _plain(tail: str, head: str, words: Words) -> Join:
+    """A line without a hyphen at its end."""
+    if not tail or not head:
+        return SPACE
+    seen = words.words
+    if tail.endswith("/"):
+        if seen[key(tail)] > seen[key(tail + head)] and (PATH.search(tail) or URL.search(tail)) and "/" not in head:
+            return SPACE     # a path the book prints whole, and a word after it
+        word = head.rstrip(PUNCTUATION)
+        if (PATH.search(tail) or URL.search(tail)) and word.isalpha() and word[:1].islower() \
+                and (seen[key(word)] or Lexicon.in_dictionary(word)):
+            return SPACE     # a path that ends in its '/', and a word of the text after it ("…/archives/ abgelegt.")
+        return Join("", False, "joined after '/'", "a line broken after a '/' (an address, 'und/oder') goes on "
+                    "without a space")
+    address = bool(URL.search(tail) or PATH.search(tail)) or tail.lower().startswith(SCHEMES)
+    if tail.endswith(":") and head.startswith("//"):
+        return Join("", False, "address joined", f"'{tail}|{head[:12]}': an address broken after its scheme")
+    if address and (head[0] in ADDRESS_MARKS or (tail[-1] in ADDRESS_MARKS and not head[0].isupper())):
+        return Join("", False, "address joined", f"'{tail[-12:]}|{head[:12]}': an address broken at its punctuation")
+    if tail.endswith(("–", "—")) and tail[:-1][-1:].isalnum() and head[0].isalnum():
+        return Join("", False, "joined after a dash", f"'{tail}|{head}': a range or a compound with a dash")
+    return SPACE
+
+
+def _name(sign: str) -> str:
+    return {"\u2010": "U+2010 (‐)", "\u00ad": "a soft hyphen", "-": "'-'"}.get(sign, repr(sign))
+
+
+def _kind(letters: str) -> str:
+    if not letters[-1:].isalpha():
+        return "not a word"
+    return "an acronym" if len(letters) >= 2 else "a single letter"
+
+
+def book_words(lines: list[str]) -> Words:
+    """The book's printed words and its break sign, from the text of all its lines."""
+    words: Counter[str] = Counter()
+    ends: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    for text in lines:
+        tokens = text.split()
+        if tokens and tokens[-1][-1:] in HYPHENS:
+            ends[tokens[-1][-1]] += 1
+        for token in tokens[1:-1] if len(tokens) > 2 else []:
+            word = key(token)
+            for sign in HYPHENS:
+                inside[sign] += word.count(sign)
+            if len(word) > 2 or word.isupper():
+                words[word] += 1
+    sign = ""
+    if ends["\u2010"] >= 5 and inside["\u2010"] <= 0.05 * ends["\u2010"]:
+        sign = "\u2010"
+    return Words(words, sign)
