@@ -115,7 +115,7 @@ def to_markdown(report: dict, words: dict[str, str], names: dict[str, str] | Non
             w["all_in_json"].format(json=json_name), ""]
     out += _table([w["rule"], w["count"], w["examples"]],
                   by_rule(report["changes"], "rule", named,
-                          lambda c: f"{where(c)} {shown_change(c['raw'])} → {shown_change(c['clean'])}"), w)
+                          lambda c: f"{where(c)} " + " → ".join(changed_part(str(c["raw"]), str(c["clean"])))), w)
     out += [f"## {w['removed']} ({len(removed)})", ""]
     out += _table([w["kind"], w["count"], w["examples"]],
                   by_rule(removed, "kind", named, lambda e: f"{where(e)} {shown_change(e['detail'])}"
@@ -174,6 +174,28 @@ def shown_change(text: str, limit: int = 60) -> str:
     """A repair's raw or clean text in an example: a line break as ⏎, cut short."""
     text = str(text).replace("\n", "⏎")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def changed_part(raw: str, clean: str, context: int = 20) -> tuple[str, str]:
+    """What a repair changed, in a few words around it: a decision that changed one word of a
+    long paragraph shows that word ("… Verteidigungspolitk ist …"), not the paragraph's start."""
+    start = 0
+    while start < min(len(raw), len(clean)) and raw[start] == clean[start]:
+        start += 1
+    end = 0
+    while end < min(len(raw), len(clean)) - start and raw[-1 - end] == clean[-1 - end]:
+        end += 1
+    before = max(0, start - context)
+    while before > 0 and not raw[before - 1].isspace():   # from a word's start
+        before -= 1
+    after = end - context
+    if after > 0:
+        while after > 0 and not raw[len(raw) - after].isspace():   # to a word's end
+            after -= 1
+    after = max(after, 0)
+    cut_raw, cut_clean = raw[before:len(raw) - after], clean[before:len(clean) - after]
+    lead, tail = ("…" if before else ""), ("…" if after else "")
+    return (lead + shown_change(cut_raw, 80) + tail, lead + shown_change(cut_clean, 80) + tail)
 
 
 def _code(text: str) -> str:
