@@ -301,8 +301,11 @@ class _ChapterBuilder:
         if explicit is not None and not VALID_ID.fullmatch(explicit):
             self.problems.error(self.path, line,
                                 f"invalid id '{{#{explicit}}}': use a letter, then letters, digits, '-' or '_'")
+        elif explicit is not None and len(explicit) > MAX_ID:   # the section's page is named by it
+            self.problems.error(self.path, line, f"id '{{#{explicit[:40]}…}}' is {len(explicit)} characters long: "
+                                                 f"at most {MAX_ID} (it names the section's page)")
         if not anchor:   # from its words: one the page does not use itself, nor an earlier heading
-            base = anchor = slugify(text, prefix="abschnitt")
+            base = anchor = cut_id(slugify(text, prefix="abschnitt"))
             for k in range(2, 10_000):
                 if anchor not in RESERVED_IDS and anchor not in self.ids:
                     break
@@ -633,6 +636,18 @@ def slugify(text: str, prefix: str = "") -> str:
     if prefix and not slug[:1].isalpha():
         slug = f"{prefix}-{slug}".strip("-")
     return slug
+
+
+MAX_ID = 100    # a section's id names its page: file systems allow 255 bytes a name
+WORD_ID = 60    # an id made from a heading's words is cut at a word to this length
+
+
+def cut_id(slug: str, limit: int = WORD_ID) -> str:
+    """An id from words cut at a word boundary ("a-long-heading" → "a-long")."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit + 1].rsplit("-", 1)[0]
+    return cut if len(cut) >= limit // 2 else slug[:limit]
 
 
 TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o"})

@@ -148,6 +148,23 @@ def test_an_unnumbered_heading_gets_an_id_from_its_words_with_a_warning(tmp_path
         in result.stderr
 
 
+def test_a_very_long_heading_builds_and_a_too_long_id_is_refused_at_its_line(tmp_path):
+    """A heading of forty words names its page by an id cut at a word (a file name has at most
+    255 bytes: the build crashed with 'File name too long'); an explicit id that long is an error."""
+    words = " ".join(["Verteidigungspolitische"] * 40)
+    content = edition(tmp_path, {"k.md": f"# K\n\n## {words}\n\nText.\n"})
+    out = tmp_path / "site"
+    result = build(content, out)
+    assert result.returncode == 0, result.stderr
+    pages = [p.name for p in (out / "k").glob("verteidigungspolitische*.html")]
+    assert len(pages) == 1 and len(pages[0]) <= 65, pages
+    long_id = "a" * 150
+    content = edition(tmp_path / "b", {"k.md": f"# K\n\n## Kurz {{#{long_id}}}\n\nText.\n"})
+    result = build(content, tmp_path / "b" / "site")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{content / 'k.md'}:3: error: id '{{#{'a' * 40}…}}' is 150 characters long" in result.stderr
+
+
 def png(width: int, height: int) -> bytes:
     """A valid PNG of the given size (one gray row, repeated)."""
     import struct
