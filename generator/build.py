@@ -263,7 +263,8 @@ class Builder:
             if settings.tiles:
                 run.result.tiled = facsimile.publish_tiles(
                     edition.pictures, root, self.pictures, self.drawn, run.stage,
-                    base=f"{edition.config.url}{facsimile.TILES_FOLDER}/", budget=int(settings.tiles_mb * 2**20))
+                    base=f"{edition.config.url}{facsimile.TILES_FOLDER}/", budget=int(settings.tiles_mb * 2**20),
+                    jobs=self.jobs, start=self.start)
 
     def _index(self, run: Run) -> None:
         """Index the stage's pages: all parts after a full build, the changed ones after an update."""

@@ -20,6 +20,7 @@ lock lets a preview and a build share it. A page is drawn within a fixed memory 
 """
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import io
 import math
@@ -28,7 +29,7 @@ import os
 import re
 import stat
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -324,14 +325,14 @@ def _publish_pictures(facsimile: Facsimile, root: Folder, stage: Stage) -> None:
 
 
 def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Drawn], stage: Stage,
-                  base: str, budget: int) -> int:
+                  base: str, budget: int, jobs: int = 1, start: str = "fork") -> int:
     """Each page's largest picture as static IIIF tiles (render/tiles.py) into the stage, at
     `iiif/tiles/{page}/` (`base`: that folder's absolute address, the services' ids). A page's
     tiles are made once, kept in the cache's `tiles/` folder as one file named by what they are
     made of (the picture's hash, the address, the budget), recorded in `known` like a picture
     and checked before they are published. Runs after `publish` (the pictures are drawn).
-    Returns how many pages were tiled now."""
-    from generator.render.tiles import tile_set  # noqa: PLC0415 (only tiles need it)
+    Tiling is the slow part (JPEG at every scale: ~1 s a page), so pages are tiled in up to
+    `jobs` processes. Returns how many pages were tiled now."""
 
     made = 0
     try:
@@ -346,24 +347,27 @@ def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[s
                         match = _PART.fullmatch(entry)
                         if match and not _alive(match.group(1)):
                             shelf.remove(entry)  # a part a killed process left
-                    kept = set()
+                    kept, todo = set(), []
                     for page in facsimile.pages:
                         source = _tile_source(facsimile, known, page)
                         name = hashlib.blake2b(repr((source, base, page.name, budget, _TILES_VERSION)).encode(),
                                                digest_size=16).hexdigest() + ".zip"
                         kept.add(name)
-                        files = _cached_tiles(shelf, name, known)
-                        if files is None:
-                            try:
-                                tiles = tile_set(_tile_picture(facsimile, root, folder, known, page), page.name, base,
-                                                 budget=budget)
-                            except ValueError as exc:
-                                raise EditionError([Diagnostic(str(root.path / facsimile.source), None, "error",
-                                                               f"print page {page.label}: no IIIF tiles: {exc}")]) from None
-                            files = tiles.files
-                            _shelve(shelf, name, files, known)
-                            made += 1
-                        for path, data in files.items():
+                        cached = _cached_tiles(shelf, name, known)
+                        if cached is None:
+                            todo.append((page, name))
+                            continue
+                        for path, data in cached.items():
+                            stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
+                    work = ((_tile_picture(facsimile, root, folder, known, page), page.name, base, budget)
+                            for page, _ in todo)
+                    for (page, name), made_now in zip(todo, _tiled(work, len(todo), jobs, start), strict=True):
+                        if isinstance(made_now, str):
+                            raise EditionError([Diagnostic(str(root.path / facsimile.source), None, "error",
+                                                           f"print page {page.label}: no IIIF tiles: {made_now}")])
+                        _shelve(shelf, name, made_now, known)
+                        made += 1
+                        for path, data in made_now.items():
                             stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
                     for entry in shelf.names():  # the tiles of pages, pictures or addresses gone
                         if _TILE_SET.fullmatch(entry) and entry not in kept:
@@ -376,6 +380,30 @@ def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[s
         raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason} (the facsimile cache holds only "
                                                                 "what `edition build` made; remove it)")]) from None
     return made
+
+
+def _tiled(work: Iterator[tuple[bytes, str, str, int]], count: int, jobs: int,
+           start: str) -> Iterator[dict[str, bytes] | str]:
+    """The tiles of each (picture, page, base, budget), in order; a problem as its message."""
+    if count == 0:
+        return
+    if jobs <= 1 or count == 1:
+        yield from map(_tile_one, work)
+        return
+    parent = os.getpid() if start == "fork" else None
+    with concurrent.futures.ProcessPoolExecutor(min(jobs, count), mp_context=multiprocessing.get_context(start),
+                                                initializer=die_with_parent, initargs=(parent,)) as pool:
+        yield from pool.map(_tile_one, work)
+
+
+def _tile_one(job: tuple[bytes, str, str, int]) -> dict[str, bytes] | str:
+    from generator.render.tiles import tile_set  # noqa: PLC0415 (only tiles need it)
+
+    picture, page, base, budget = job
+    try:
+        return tile_set(picture, page, base, budget=budget).files
+    except ValueError as exc:
+        return str(exc)
 
 
 def _tile_source(facsimile: Facsimile, known: dict[str, Drawn], page: PageImage) -> str:

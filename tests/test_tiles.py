@@ -320,22 +320,19 @@ def test_each_canvas_names_its_tiles_and_they_are_what_the_spec_asks(tiled_book)
 
 
 def test_a_rebuild_with_the_same_pictures_makes_no_tile_again(tiled_book):
+    """One full rebuild: every page's tiles from the cache, but the one set tampered with there,
+    which is made again (not published as it is); the site's tiles the same bytes."""
     from generator.build import Builder
 
-    content, site, _, _, first = tiled_book
+    content, site, _, first_result, first = tiled_book
     before = {path: path.read_bytes() for path in (site / "iiif" / "tiles").rglob("*.jpg")}
-    builder = Builder(content, site, search=False, pictures=first.pictures)
-    builder.restore(first.remember(), trust=False)  # a full build, its cache trusted
-    again = builder.build()
-    assert again.tiled == 0 and again.drawn == 0
-    assert {path: path.read_bytes() for path in (site / "iiif" / "tiles").rglob("*.jpg")} == before
-    # a tile set that is not what was made is made again, not published
-    shelf = first.pictures / "tiles"
-    victim = sorted(shelf.iterdir())[0]
+    victim = sorted((first.pictures / "tiles").iterdir())[0]
     victim.write_bytes(victim.read_bytes()[:-10] + b"0123456789")
-    third = Builder(content, site, search=False, pictures=first.pictures)
-    third.restore(builder.remember(), trust=False)
-    assert third.build().tiled == 1
+    builder = Builder(content, site, search=False, pictures=first.pictures)
+    builder.restore(first.remember(), trust=False)  # a full build, the cache as the first build left it
+    again = builder.build()
+    assert first_result.tiled > 10 and again.tiled == 1 and again.drawn == 0
+    assert {path: path.read_bytes() for path in (site / "iiif" / "tiles").rglob("*.jpg")} == before
 
 
 def test_tiles_need_the_address(tmp_path):
