@@ -266,3 +266,51 @@ def test_without_javascript_the_pictures_lists_and_links_still_work(browser, edi
     tab.goto(edited_site + "pages/3.html")
     assert tab.locator(".sheet-picture a img").count() == 1
     context.close()
+
+
+def test_every_block_of_every_chapter_with_a_source_line_keeps_its_printed_form(edited_book):
+    """Not a sample: every paragraph and heading of every chapter (in sections, lists, quotes and
+    the author's notes), after the editor's work, is placed in the print with its lines, but the
+    editor's own paragraph and notes; and every such paragraph of every page shows that form."""
+    from generator import collation, printed
+    from generator.diagnostics import Collector
+    from generator.files import Folder
+    from generator.source import load_chapter
+
+    content, site, _ = edited_book
+    record = printed.load(Folder(content), Collector())
+    assert record is not None
+
+    def blocks(items):
+        for block in items:
+            if block.kind in ("paragraph", "heading") and block.key:
+                yield block
+            yield from blocks(block.children)
+
+    checked = shown = 0
+    for source in sorted(content.glob("*.md")):
+        chapter, _ = load_chapter(source)
+        alignment = collation.place(chapter, record, source.name)  # as the build places it
+        assert alignment is not None and alignment.collated, source.name
+        sections = [s for s in [chapter.intro, *chapter.sections] if s is not None]
+        body = [b for section in sections for b in blocks(section.blocks)]
+        noted = [b for note in chapter.notes.values() if not note.editorial for b in blocks(note.content)]
+        editors = [b for note in chapter.notes.values() if note.editorial for b in blocks(note.content)]
+        for block in body + noted:
+            place = alignment.of(block.key)
+            if source.name == EDITED and block.kind == "paragraph" and ADDED.startswith(printed.stream(block.content)[:40]):
+                assert place is None and block.key in alignment.missing  # the editor's own: no printed source
+                continue
+            assert place is not None and place.pieces and block.key not in alignment.missing, (source.name, block.key)
+            checked += 1
+        assert all(alignment.of(b.key) is None or not alignment.of(b.key).pieces for b in editors)
+        pages = {path.name: page_words(path) for path in (site / chapter.slug).glob("*.html")}
+        for section in sections:
+            for block in blocks(section.blocks):
+                if block.kind != "paragraph" or not block.anchor or alignment.of(block.key) is None:
+                    continue
+                found = [_paragraphs(page).get(block.anchor) for page in pages.values()]
+                paragraph = next(p for p in found if p)
+                assert 'class="dipl"' in paragraph and "unprinted" not in paragraph, (chapter.slug, block.anchor)
+                shown += 1
+    assert checked > 100 and shown > 20, (checked, shown)
