@@ -314,3 +314,43 @@ def test_every_block_of_every_chapter_with_a_source_line_keeps_its_printed_form(
                 assert 'class="dipl"' in paragraph and "unprinted" not in paragraph, (chapter.slug, block.anchor)
                 shown += 1
     assert checked > 100 and shown > 20, (checked, shown)
+
+
+def test_a_decision_is_the_editors_correction_and_a_letter_the_tool_changed_a_normalisation(tmp_path):
+    """The other two kinds of difference from the print, in the default edition (a lines file of
+    version 2 with the text as ingested): a `decisions.toml` replacement is the editor's
+    (`<sic>`/`<corr resp>`, in the page's list of corrections); a letter the tool changed is a
+    normalisation (`<orig>`/`<reg>`, the tool's mark in the print, in no list); TEI valid."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    config = content / "edition.toml"
+    config.write_text('editors = ["Muster, Erika"]\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    lines_file = content / "review" / "kleinstaaten.lines.json"
+    record = json.loads(lines_file.read_text(encoding="utf-8"))
+    source = content / "kleinstaaten.md"
+    text = source.read_text(encoding="utf-8")
+    for old, new in (("deren Legitimation steigern", "deren Legitimierung steigern"),
+                     ("die Durchführbarkeit solcher", "die Durchfuehrbarkeit solcher")):
+        assert text.count(old) == 1 and record["chapters"][0]["text"].count(old) == 1
+        text = text.replace(old, new)
+        record["chapters"][0]["text"] = record["chapters"][0]["text"].replace(old, new)
+    record["replaced"] = [{"raw": "Legitimation", "clean": "Legitimierung", "page": "229"}]
+    source.write_text(text, encoding="utf-8")
+    lines_file.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_cli("build", "--content", str(content), "--out", str(site), "--no-search")
+    assert result.returncode == 0, result.stderr
+    tei_path = site / "kleinstaaten" / "kleinstaaten.tei.xml"
+    tei = tei_path.read_text(encoding="utf-8")
+    assert '<choice><sic>Legitimation</sic><corr resp="#hrsg-1">Legitimierung</corr></choice>' in tei
+    normal = [(re.sub(r"<[^>]+>", "", orig), re.sub(r"<[^>]+>", "", reg))
+              for orig, reg in re.findall(r"<choice><orig>(.*?)</orig><reg>(.*?)</reg></choice>", tei, re.S)]
+    assert any("ü" in orig and "ue" in reg for orig, reg in normal), normal
+    checked = jing(tei_path, site / "edition.tei.xml")
+    assert checked.returncode == 0, checked.stdout[-3000:]
+    page = next(p for p in (site / "kleinstaaten").glob("*.html") if "Legitimierung" in p.read_text(encoding="utf-8"))
+    listed = page_words(page)
+    listed = listed[listed.index('<section class="corrections"'):]
+    said = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>.*?</li>", listed, re.S)]
+    assert any("Legitimation → Legitimierung" in item for item in said), said
+    assert not any("Durch" in item for item in said), said  # the tool's, not the editor's
