@@ -73,6 +73,7 @@ class BuildResult:
     search_summary: str = ""
     search_parts: set[int] | None = None  # the index parts whose pages changed (None: all)
     drawn: int = 0  # facsimile pages drawn by this build (the others came from the cache)
+    tiled: int = 0  # pages whose IIIF tiles this build made (the others came from the cache)
     processes: int = 1  # processes that parsed and rendered
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -209,7 +210,8 @@ class Builder:
                           manifest=bool(edition.config.url and edition.pictures.pages))
         run.exports = {path for chapter in edition.chapters for path in chapter_files(chapter)}
         pictures = {path for page in edition.pictures.pages for path in page.files.values()}
-        _check_static(edition.statics, run.pages, run.exports | pictures)
+        _check_static(edition.statics, run.pages, run.exports | pictures,
+                      facsimile.TILES_FOLDER if edition.config.facsimile.tiles and edition.pictures.pages else "")
         run.todo = [page for page in run.pages if not run.incremental or self.written.get(page.path) != page.key]
 
     def _render(self, run: Run) -> None:
@@ -258,6 +260,12 @@ class Builder:
             run.result.drawn = facsimile.publish(edition.pictures, root, self.pictures, self.drawn, run.stage,
                                                  self.jobs, self.start, warn=run.result.warnings.append,
                                                  progress=self.progress)
+            settings = edition.config.facsimile
+            if settings.tiles:
+                run.result.tiled = facsimile.publish_tiles(
+                    edition.pictures, root, self.pictures, self.drawn, run.stage,
+                    base=f"{edition.config.url}{facsimile.TILES_FOLDER}/", budget=int(settings.tiles_mb * 2**20),
+                    jobs=self.jobs, start=self.start)
 
     def _index(self, run: Run) -> None:
         """Index the stage's pages: all parts after a full build, the changed ones after an update."""
@@ -395,13 +403,13 @@ def _refuse_foreign(site: Site) -> None:
                                        "folder to publish it with the site, or delete it") for path in foreign])
 
 
-def _check_static(statics: dict[str, Path], pages: list[Page], exports: set[str]) -> None:
+def _check_static(statics: dict[str, Path], pages: list[Page], exports: set[str], tiles: str = "") -> None:
     """Files from content/static/ go to the site as they are, but never over a generated one."""
     generated = {page.path for page in pages} | exports | {f"static/{name}" for name in STATIC_FILES}
     # (exports: every chapter's citation files and images, and the facsimile's pictures)
     problems = Collector()
     for path, source in statics.items():
-        if path in generated or path.split("/")[0] == SEARCH_FOLDER:
+        if path in generated or path.split("/")[0] == SEARCH_FOLDER or (tiles and path.startswith(tiles + "/")):
             problems.error(source, None, f"'{path}' is a file the build makes itself; rename this file")
     problems.raise_if_errors()
 

@@ -403,6 +403,22 @@ def _interventions(unit: Unit, c0: int, c1: int, marked: list[tuple[diffing.Regi
             end -= 1
         k = printed.line_at(region.p0 + len(printed.text[region.p0:region.p1]) - len(printed.text[region.p0:region.p1].lstrip()))
         page, number, _ = printed.lines[k]
-        out.append(Intervention(start - base, end - base, _as_read(printed.text[region.p0:region.p1]),
+        p0, p1 = region.p0, region.p1
+        if kind == "decision" and start < end and p0 < p1:
+            # a replacement is of words ("Legitimation" → "Legitimierung"), though the characters
+            # differ in part ("ation" → "ierung"): the list and TEI name the words whole
+            while start > base and not unit.text[start - c0 - 1].isspace():
+                start -= 1
+            while end < c1 and not unit.text[end - c0].isspace():
+                end += 1
+            while p0 < p1 and printed.text[p0].isspace():  # the line end a region may hold
+                p0 += 1
+            while p1 > p0 and printed.text[p1 - 1].isspace():
+                p1 -= 1
+            while p0 > 0 and not printed.text[p0 - 1].isspace():
+                p0 -= 1
+            while p1 < len(printed.text) and not printed.text[p1].isspace():
+                p1 += 1
+        out.append(Intervention(start - base, end - base, _as_read(printed.text[p0:p1]),
                                 unit.text[start - c0:end - c0], kind, page, number))
     return out

@@ -116,6 +116,20 @@ class Search:
                              doc="megabytes of sources per part of the search index (Pagefind needs ~60x that)")
 
 
+def _tiles_mb(value: float) -> str | None:
+    return None if math.isfinite(value) and 0.25 <= value <= 64 else \
+        f"facsimile.tiles_mb must be between 0.25 and 64 (megabytes of tiles per page), not {value:g}"
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """The `[facsimile]` table: what the build publishes of the page pictures beyond the pictures."""
+    tiles: bool = setting(False, doc="also publish each page picture as static IIIF Image API level-0 tiles with "
+                                     "an info.json, named in the IIIF manifest (needs `url`)")
+    tiles_mb: float = setting(3.0, check=_tiles_mb, doc="the most megabytes of tiles per page (a picture whose "
+                                                        "tiles need more is published smaller)")
+
+
 @dataclass(frozen=True)
 class Config:
     title: str = setting(required=True, doc="the edition needs a title")
@@ -131,6 +145,7 @@ class Config:
     source: Source = setting(factory=Source)
     content: Content = setting(factory=Content)
     search: Search = setting(factory=Search)
+    facsimile: Pictures = setting(factory=Pictures)
     root: Path = internal(Path())  # the content folder
     date: str = internal("")  # the edition's date (ISO): SOURCE_DATE_EPOCH if set, for reproducible builds
 
@@ -182,6 +197,9 @@ def load_config(root: Path, problems: Collector) -> Config | None:
     lines = Lines(text)
     config = read_table(Config, data, path, lines, problems, noun="config key")
     _check_names(config, path, lines, problems)
+    if config.facsimile.tiles and not config.url:  # IIIF ids are absolute addresses (Image API 3.0, 5.1)
+        problems.error(path, lines.of(("facsimile", "tiles")), "facsimile.tiles needs `url`: a IIIF image service "
+                                                                "is named by its absolute address")
     url = config.url.rstrip("/") + "/" if config.url else ""
     return replace(config, root=root, url=url, date=_edition_date(problems))
 

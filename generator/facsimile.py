@@ -20,6 +20,7 @@ lock lets a preview and a build share it. A page is drawn within a fixed memory 
 """
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import io
 import math
@@ -27,7 +28,8 @@ import multiprocessing
 import os
 import re
 import stat
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -41,6 +43,7 @@ from generator.output import Stage, die_with_parent, fault
 from generator.printed import Printed
 from generator.progress import Progress, silent
 
+TILES_FOLDER = "iiif/tiles"  # the pages' IIIF image services in the site: iiif/tiles/229/info.json
 FOLDER = "pages"          # the page views: pages/229.html; their pictures: pages/img/
 SIZES = (800, 1600)       # pixels wide: beside the text; the larger view (zoom, IIIF)
 # The largest picture drawn: a page taller than 2.5 times its width is drawn less wide than
@@ -57,6 +60,11 @@ _VERSION = "5"            # of the drawing: a change here draws every page again
 LOCK = "lock"
 _BOOK = re.compile(r"[0-9a-f]{24}")
 _PICTURE = re.compile(r"([1-9][0-9]*)-([0-9]+)\.webp")
+_TILE_SET = re.compile(r"[0-9a-f]{32}\.zip")  # one page's tiles (tiles.py), named by what they are made of
+# a path inside a page's image service, as tiles.py names them: nothing else is taken from a cached set
+_TILE_FILE = re.compile(r"info\.json|(?:full|[0-9]+,[0-9]+,[0-9]+,[0-9]+)/(?:max|[0-9]+,[0-9]+)/0/default\.(?:jpg|webp)")
+TILES = "tiles"           # the cache's folder of tile sets
+_TILES_VERSION = "1"      # of the tiling: a change here tiles every page again
 _PART = re.compile(r"(?:([0-9]+)\.[0-9a-f]+|tmp\w+)\.part")  # `pid.random.part`; mkstemp's of versions before 0.5
 
 Drawn = tuple[str, int, int, int, int]  # a drawn picture: its sha256, and its file's device, inode, size, mtime
@@ -320,6 +328,161 @@ def _publish_pictures(facsimile: Facsimile, root: Folder, stage: Stage) -> None:
         raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
 
 
+def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Drawn], stage: Stage,
+                  base: str, budget: int, jobs: int = 1, start: str = "fork") -> int:
+    """Each page's largest picture as static IIIF tiles (render/tiles.py) into the stage, at
+    `iiif/tiles/{page}/` (`base`: that folder's absolute address, the services' ids). A page's
+    tiles are made once, kept in the cache's `tiles/` folder as one file named by what they are
+    made of (the picture's hash, the address, the budget), recorded in `known` like a picture
+    and checked before they are published. Runs after `publish` (the pictures are drawn).
+    Tiling is the slow part (JPEG at every scale: ~1 s a page), so pages are tiled in up to
+    `jobs` processes. Returns how many pages were tiled now."""
+
+    made = 0
+    try:
+        with Folder(cache.parent, create=True) as parent, parent.sub(cache.name, create=True) as folder:
+            held = lock(folder, LOCK, wait=True)
+            try:
+                with folder.sub(TILES, create=True) as shelf:
+                    problems = Collector()
+                    problems.items += _foreign(shelf, _TILE_SET)
+                    problems.raise_if_errors()
+                    for entry in shelf.names():
+                        match = _PART.fullmatch(entry)
+                        if match and not _alive(match.group(1)):
+                            shelf.remove(entry)  # a part a killed process left
+                    kept, todo = set(), []
+                    for page in facsimile.pages:
+                        source = _tile_source(facsimile, known, page)
+                        name = hashlib.blake2b(repr((source, base, page.name, budget, _TILES_VERSION)).encode(),
+                                               digest_size=16).hexdigest() + ".zip"
+                        kept.add(name)
+                        cached = _cached_tiles(shelf, name, known)
+                        if cached is None:
+                            todo.append((page, name))
+                            continue
+                        for path, data in cached.items():
+                            stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
+                    work = ((_tile_picture(facsimile, root, folder, known, page), page.name, base, budget)
+                            for page, _ in todo)
+                    for (page, name), made_now in zip(todo, _tiled(work, len(todo), jobs, start), strict=True):
+                        if isinstance(made_now, str):
+                            raise EditionError([Diagnostic(str(root.path / facsimile.source), None, "error",
+                                                           f"print page {page.label}: no IIIF tiles: {made_now}")])
+                        _shelve(shelf, name, made_now, known)
+                        made += 1
+                        for path, data in made_now.items():
+                            stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
+                    for entry in shelf.names():  # the tiles of pages, pictures or addresses gone
+                        if _TILE_SET.fullmatch(entry) and entry not in kept:
+                            shelf.remove(entry)
+                            known.pop(f"{TILES}/{entry}", None)
+            finally:
+                if held is not None and held >= 0:
+                    os.close(held)
+    except Refused as exc:
+        raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason} (the facsimile cache holds only "
+                                                                "what `edition build` made; remove it)")]) from None
+    return made
+
+
+def _tiled(work: Iterator[tuple[bytes, str, str, int]], count: int, jobs: int,
+           start: str) -> Iterator[dict[str, bytes] | str]:
+    """The tiles of each (picture, page, base, budget), in order; a problem as its message."""
+    if count == 0:
+        return
+    if jobs <= 1 or count == 1:
+        yield from map(_tile_one, work)
+        return
+    parent = os.getpid() if start == "fork" else None
+    with concurrent.futures.ProcessPoolExecutor(min(jobs, count), mp_context=multiprocessing.get_context(start),
+                                                initializer=die_with_parent, initargs=(parent,)) as pool:
+        yield from pool.map(_tile_one, work)
+
+
+def _tile_one(job: tuple[bytes, str, str, int]) -> dict[str, bytes] | str:
+    from generator.render.tiles import tile_set  # noqa: PLC0415 (only tiles need it)
+
+    picture, page, base, budget = job
+    try:
+        return tile_set(picture, page, base, budget=budget).files
+    except ValueError as exc:
+        return str(exc)
+
+
+def _tile_source(facsimile: Facsimile, known: dict[str, Drawn], page: PageImage) -> str:
+    """What a page's tiles are made of, without reading it: the drawn picture's hash, or the
+    editor's picture as the plan saw it (checked when it is published)."""
+    if facsimile.kind == "pdf":
+        return known[f"{facsimile.digest}/{page.pdf_page}-{max(page.files)}.webp"][0]
+    return repr(facsimile.stamps.get(f"{facsimile.source}/{page.picture}"))
+
+
+def _tile_picture(facsimile: Facsimile, root: Folder, cache: Folder, known: dict[str, Drawn], page: PageImage) -> bytes:
+    """The bytes of a page's largest picture, checked to be the one `_tile_source` named."""
+    if facsimile.kind == "pdf":
+        name = f"{page.pdf_page}-{max(page.files)}.webp"
+        key = f"{facsimile.digest}/{name}"
+        with cache.sub(facsimile.digest) as book:
+            fd = book.open_file(name)
+            try:
+                if not _matches(fd, book.path / name, key, known):
+                    raise EditionError([Diagnostic(str(book.path / name), None, "error",
+                                                   "changed while the build ran (not the picture drawn): build again")])
+                return read_open(os.dup(fd), book.path / name, PICTURE_LIMIT)
+            finally:
+                os.close(fd)
+    with root.sub(facsimile.source) as folder:
+        fd = folder.open_file(page.picture)
+        try:
+            if _stamp(os.fstat(fd)) != facsimile.stamps.get(f"{facsimile.source}/{page.picture}"):
+                raise EditionError([Diagnostic(str(folder.path / page.picture), None, "error",
+                                               "the file changed during the build; build again")])
+            return read_open(os.dup(fd), folder.path / page.picture, PICTURE_LIMIT)
+        finally:
+            os.close(fd)
+
+
+def _cached_tiles(shelf: Folder, name: str, known: dict[str, Drawn]) -> dict[str, bytes] | None:
+    """A page's tiles from the cache: the set recorded as made there, every path one tiles.py
+    makes; else None (made again)."""
+    if shelf.stat(name) is None:
+        return None
+    fd = shelf.open_file(name)
+    try:
+        if not _matches(fd, shelf.path / name, f"{TILES}/{name}", known):
+            return None
+        data = read_open(os.dup(fd), shelf.path / name, PICTURE_LIMIT)
+    finally:
+        os.close(fd)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            files = {member: archive.read(member) for member in archive.namelist()}
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    if "info.json" not in files or not all(_TILE_FILE.fullmatch(path) for path in files):
+        return None
+    return files
+
+
+def _shelve(shelf: Folder, name: str, files: dict[str, bytes], known: dict[str, Drawn]) -> None:
+    """Keep a page's tiles in the cache, one file whole or not at all (stored: JPEG and WebP
+    do not compress again)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for path, data in files.items():
+            archive.writestr(zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    data = out.getvalue()
+    part = f"{os.getpid()}.{os.urandom(6).hex()}.part"
+    if shelf.stat(name) is not None:
+        shelf.remove(name)  # a set that failed its check
+    shelf.write_new(part, data)
+    shelf.move_in(shelf, part, name)
+    written = shelf.stat(name)
+    assert written is not None
+    known[f"{TILES}/{name}"] = (hashlib.sha256(data).hexdigest(), *_stamp(written))
+
+
 def _tidy(cache: Folder, digest: str, known: dict[str, Drawn]) -> Folder:
     """Check the cache (under its lock), remove what may go, and open the book's folder. The
     cache root holds the lock and one folder per book; a book's folder its pictures and the
@@ -331,6 +494,10 @@ def _tidy(cache: Folder, digest: str, known: dict[str, Drawn]) -> Folder:
         if info is None:
             continue
         if name == LOCK and stat.S_ISREG(info.st_mode):
+            continue
+        if name == TILES and stat.S_ISDIR(info.st_mode):
+            with cache.sub(name) as tiles:
+                problems.items += _foreign(tiles, _TILE_SET)
             continue
         if not (_BOOK.fullmatch(name) and stat.S_ISDIR(info.st_mode)):
             problems.error(cache.path / name, None, f"{_what(info)} the build did not make: the facsimile cache holds "
@@ -357,13 +524,13 @@ def _tidy(cache: Folder, digest: str, known: dict[str, Drawn]) -> Folder:
     return book
 
 
-def _foreign(book: Folder) -> list[Diagnostic]:
+def _foreign(book: Folder, kind: re.Pattern[str] | None = None) -> list[Diagnostic]:
     found = []
     for entry in book.names():
         info = book.stat(entry)
         if info is None:
             continue
-        if not stat.S_ISREG(info.st_mode) or not (_PICTURE.fullmatch(entry) or _PART.fullmatch(entry)):
+        if not stat.S_ISREG(info.st_mode) or not ((kind or _PICTURE).fullmatch(entry) or _PART.fullmatch(entry)):
             found.append(Diagnostic(str(book.path / entry), None, "error",
                                     f"{_what(info)} the build did not make: the facsimile cache holds only what "
                                     "`edition build` drew; move it elsewhere"))

@@ -26,5 +26,10 @@ console.log(JSON.stringify({
   ranges: (found.structures || []).map((ref) => { const range = entities.Range[ref.id];
     return { label: range.label, canvases: range.items.map((item) => (item.source || item).id) }; }),
   canvases: canvases.map((canvas, i) => ({ id: canvas.id, label: canvas.label, width: canvas.width, height: canvas.height,
-                                          image: images[i] && images[i].id, format: images[i] && images[i].format })),
+                                          image: images[i] && images[i].id, format: images[i] && images[i].format,
+                                          services: ((images[i] && images[i].service) || []).map((ref) => {
+                                            const service = (entities.Service || {})[ref.id] || ref;
+                                            return { id: service.id || service["@id"], type: service.type || service["@type"],
+                                                     profile: service.profile };
+                                          }) })),
 }));

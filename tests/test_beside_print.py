@@ -266,3 +266,91 @@ def test_without_javascript_the_pictures_lists_and_links_still_work(browser, edi
     tab.goto(edited_site + "pages/3.html")
     assert tab.locator(".sheet-picture a img").count() == 1
     context.close()
+
+
+def test_every_block_of_every_chapter_with_a_source_line_keeps_its_printed_form(edited_book):
+    """Not a sample: every paragraph and heading of every chapter (in sections, lists, quotes and
+    the author's notes), after the editor's work, is placed in the print with its lines, but the
+    editor's own paragraph and notes; and every such paragraph of every page shows that form."""
+    from generator import collation, printed
+    from generator.diagnostics import Collector
+    from generator.files import Folder
+    from generator.source import load_chapter
+
+    content, site, _ = edited_book
+    record = printed.load(Folder(content), Collector())
+    assert record is not None
+
+    def blocks(items):
+        for block in items:
+            if block.kind in ("paragraph", "heading") and block.key:
+                yield block
+            yield from blocks(block.children)
+
+    checked = shown = 0
+    for source in sorted(content.glob("*.md")):
+        chapter, _ = load_chapter(source)
+        alignment = collation.place(chapter, record, source.name)  # as the build places it
+        assert alignment is not None and alignment.collated, source.name
+        sections = [s for s in [chapter.intro, *chapter.sections] if s is not None]
+        body = [b for section in sections for b in blocks(section.blocks)]
+        noted = [b for note in chapter.notes.values() if not note.editorial for b in blocks(note.content)]
+        editors = [b for note in chapter.notes.values() if note.editorial for b in blocks(note.content)]
+        for block in body + noted:
+            place = alignment.of(block.key)
+            if source.name == EDITED and block.kind == "paragraph" and ADDED.startswith(printed.stream(block.content)[:40]):
+                assert place is None and block.key in alignment.missing  # the editor's own: no printed source
+                continue
+            assert place is not None and place.pieces and block.key not in alignment.missing, (source.name, block.key)
+            checked += 1
+        assert all(alignment.of(b.key) is None or not alignment.of(b.key).pieces for b in editors)
+        pages = {path.name: page_words(path) for path in (site / chapter.slug).glob("*.html")}
+        for section in sections:
+            for block in blocks(section.blocks):
+                if block.kind != "paragraph" or not block.anchor or alignment.of(block.key) is None:
+                    continue
+                found = [_paragraphs(page).get(block.anchor) for page in pages.values()]
+                paragraph = next(p for p in found if p)
+                assert 'class="dipl"' in paragraph and "unprinted" not in paragraph, (chapter.slug, block.anchor)
+                shown += 1
+    assert checked > 100 and shown > 20, (checked, shown)
+
+
+def test_a_decision_is_the_editors_correction_and_a_letter_the_tool_changed_a_normalisation(tmp_path):
+    """The other two kinds of difference from the print, in the default edition (a lines file of
+    version 2 with the text as ingested): a `decisions.toml` replacement is the editor's
+    (`<sic>`/`<corr resp>`, in the page's list of corrections); a letter the tool changed is a
+    normalisation (`<orig>`/`<reg>`, the tool's mark in the print, in no list); TEI valid."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    config = content / "edition.toml"
+    config.write_text('editors = ["Muster, Erika"]\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    lines_file = content / "review" / "kleinstaaten.lines.json"
+    record = json.loads(lines_file.read_text(encoding="utf-8"))
+    source = content / "kleinstaaten.md"
+    text = source.read_text(encoding="utf-8")
+    for old, new in (("deren Legitimation steigern", "deren Legitimierung steigern"),
+                     ("die Durchführbarkeit solcher", "die Durchfuehrbarkeit solcher")):
+        assert text.count(old) == 1 and record["chapters"][0]["text"].count(old) == 1
+        text = text.replace(old, new)
+        record["chapters"][0]["text"] = record["chapters"][0]["text"].replace(old, new)
+    record["replaced"] = [{"raw": "Legitimation", "clean": "Legitimierung", "page": "229"}]
+    source.write_text(text, encoding="utf-8")
+    lines_file.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_cli("build", "--content", str(content), "--out", str(site), "--no-search")
+    assert result.returncode == 0, result.stderr
+    tei_path = site / "kleinstaaten" / "kleinstaaten.tei.xml"
+    tei = tei_path.read_text(encoding="utf-8")
+    assert '<choice><sic>Legitimation</sic><corr resp="#hrsg-1">Legitimierung</corr></choice>' in tei
+    normal = [(re.sub(r"<[^>]+>", "", orig), re.sub(r"<[^>]+>", "", reg))
+              for orig, reg in re.findall(r"<choice><orig>(.*?)</orig><reg>(.*?)</reg></choice>", tei, re.S)]
+    assert any("ü" in orig and "ue" in reg for orig, reg in normal), normal
+    checked = jing(tei_path, site / "edition.tei.xml")
+    assert checked.returncode == 0, checked.stdout[-3000:]
+    page = next(p for p in (site / "kleinstaaten").glob("*.html") if "Legitimierung" in p.read_text(encoding="utf-8"))
+    listed = page_words(page)
+    listed = listed[listed.index('<section class="corrections"'):]
+    said = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>.*?</li>", listed, re.S)]
+    assert any("Legitimation → Legitimierung" in item for item in said), said
+    assert not any("Durch" in item for item in said), said  # the tool's, not the editor's

@@ -7,9 +7,12 @@ from __future__ import annotations
 import io
 import json
 import math
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
-from conftest import NODE_MODULES, require_tool, serve_static
+from conftest import CONTENT, NODE_MODULES, require_tool, serve_static
 from PIL import Image, ImageDraw, ImageStat
 
 from generator.render.tiles import tile_set
@@ -74,11 +77,11 @@ def formats_of(info: dict) -> list[str]:
     return ["jpg", *info.get("extraFormats", [])]
 
 
-def check_info_rules(info: dict, page: str) -> None:
+def check_info_rules(info: dict, page: str, base: str = BASE) -> None:
     """The Image API 3.0 rules an info.json must keep (5.1–5.6, 6), as a validator would."""
     assert next(iter(info)) == "@context"  # SHOULD be the very first key
     assert info["@context"] == "http://iiif.io/api/image/3/context.json"
-    assert info["id"] == BASE + page and not info["id"].endswith("/")
+    assert info["id"] == base + page and not info["id"].endswith("/")
     assert info["type"] == "ImageService3"
     assert info["protocol"] == "http://iiif.io/api/image"
     assert info["profile"] == "level0"
@@ -243,3 +246,133 @@ def test_openseadragon_deep_zooms_the_tiles_without_a_failed_request(browser, tm
         assert any(path.split("/")[1] == "512,512" and path.split("/")[0].split(",")[2] == "512" for path in tiles)
         assert len(tiles) < len(made[name].files) - 1  # only what is in view: the rest of the page is never fetched
         assert set(tiles) <= set(made[name].files)
+
+
+# ---- the build's switch: `[facsimile] tiles` --------------------------------------------------
+
+IIIF_READER = Path(__file__).with_name("iiif.mjs")
+
+
+@pytest.fixture(scope="module")
+def tiled_book(url_book, tmp_path_factory):
+    """The URL book with `[facsimile] tiles = true`, its address the loopback server's that
+    serves it (IIIF ids are absolute), built with the pictures of the URL book's cache (a copy:
+    nothing drawn again): (content, site, address, first build's result, its builder's cache)."""
+    from generator import state as saved
+    from generator.build import Builder
+
+    source_content, source_site = url_book
+    folder = tmp_path_factory.mktemp("tiled-book")
+    content, site = folder / "content", folder / "site"
+    shutil.copytree(source_content, content)
+    cache = folder / "cache"
+    shutil.copytree(source_site.parent / f".{source_site.name}.facsimile", cache)
+    with serve_static(site) as url:
+        config = content / "edition.toml"
+        config.write_text(f'url = "{url}"\n' + config.read_text(encoding="utf-8") + "\n[facsimile]\ntiles = true\n",
+                          encoding="utf-8")
+        builder = Builder(content, site, search=False, pictures=cache)
+        builder.drawn = dict(saved.read(saved.state_path(source_site)).pictures)  # the copy holds these pictures
+        result = builder.build()
+        assert result.drawn == 0, result
+        yield content, site, url, result, builder
+
+
+def _manifest_canvases(site: Path) -> list[dict]:
+    node = shutil.which("node")
+    assert node, "node ships with this machine image"
+    require_tool(NODE_MODULES / "@iiif" / "parser" / "package.json", "@iiif/parser (npm)")
+    found = subprocess.run([node, str(IIIF_READER), str(site / "iiif" / "manifest.json")], capture_output=True,
+                           text=True, timeout=60)
+    assert found.returncode == 0, found.stderr
+    parsed = json.loads(found.stdout)
+    assert parsed["warnings"] == []
+    return parsed["canvases"]
+
+
+def test_without_the_switch_no_tiles_and_no_service(edited_book):
+    _, site, _ = edited_book  # an address, a facsimile, no `[facsimile] tiles`
+    assert not (site / "iiif" / "tiles").exists()
+    canvases = _manifest_canvases(site)
+    assert canvases and all(canvas["services"] == [] for canvas in canvases)
+
+
+def test_each_canvas_names_its_tiles_and_they_are_what_the_spec_asks(tiled_book):
+    _, site, url, result, _ = tiled_book
+    canvases = _manifest_canvases(site)
+    pages = sorted(p.name for p in (site / "iiif" / "tiles").iterdir())
+    assert result.tiled == len(canvases) == len(pages) > 10
+    for canvas in canvases:
+        (service,) = canvas["services"]
+        assert service["type"] == "ImageService3" and service["profile"] == "level0"
+        assert service["id"].startswith(url + "iiif/tiles/")
+        folder = site / service["id"].removeprefix(url)
+        info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        assert info["id"] == service["id"]  # the service the manifest names is the one the info.json describes
+        check_info_rules(info, folder.name, base=url + "iiif/tiles/")
+        assert info["width"] == canvas["width"]  # the page's largest picture, whole (within the budget)
+        wanted = {f"{request}/0/default.jpg" for request in spec_requests(info)}
+        files = {str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()}
+        assert files == wanted | {"info.json"}
+        assert sum((folder / name).stat().st_size for name in files) <= 3 * 2**20  # the stated size per page
+        with Image.open(folder / "full" / "max" / "0" / "default.jpg") as whole:
+            assert whole.size == (info.get("maxWidth", info["width"]), info.get("maxHeight", info["height"]))
+
+
+def test_a_rebuild_with_the_same_pictures_makes_no_tile_again(tiled_book):
+    """One full rebuild: every page's tiles from the cache, but the one set tampered with there,
+    which is made again (not published as it is); the site's tiles the same bytes."""
+    from generator.build import Builder
+
+    content, site, _, first_result, first = tiled_book
+    before = {path: path.read_bytes() for path in (site / "iiif" / "tiles").rglob("*.jpg")}
+    victim = sorted((first.pictures / "tiles").iterdir())[0]
+    victim.write_bytes(victim.read_bytes()[:-10] + b"0123456789")
+    builder = Builder(content, site, search=False, pictures=first.pictures)
+    builder.restore(first.remember(), trust=False)  # a full build, the cache as the first build left it
+    again = builder.build()
+    assert first_result.tiled > 10 and again.tiled == 1 and again.drawn == 0
+    assert {path: path.read_bytes() for path in (site / "iiif" / "tiles").rglob("*.jpg")} == before
+
+
+def test_tiles_need_the_address(tmp_path):
+    from generator.build import check
+    from generator.diagnostics import EditionError
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    config = content / "edition.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[facsimile]\ntiles = true\ntiles_mb = 0\n", encoding="utf-8")
+    with pytest.raises(EditionError) as failed:
+        check(content)
+    messages = [d.message for d in failed.value.diagnostics]
+    assert any("facsimile.tiles needs `url`" in m for m in messages), messages
+    assert any("facsimile.tiles_mb must be between" in m for m in messages), messages
+
+
+@pytest.mark.browser
+def test_openseadragon_opens_the_built_sites_tiles(tiled_book, browser):
+    viewer_js = require_tool(NODE_MODULES / "openseadragon" / "build" / "openseadragon" / "openseadragon.min.js", "OpenSeadragon")
+    _, site, url, _, _ = tiled_book
+    viewer = site.parent / "viewer"  # beside the site, from the same host: a IIIF viewer elsewhere
+    viewer.mkdir(exist_ok=True)
+    (viewer / "openseadragon.min.js").write_bytes(viewer_js.read_bytes())
+    page = sorted(p.name for p in (site / "iiif" / "tiles").iterdir())[3]
+    info = f"{url}iiif/tiles/{page}/info.json"
+    (viewer / "index.html").write_text(OSD_PAGE.replace('<div id="webp" style="width:700px;height:500px"></div>', "")
+                                       % json.dumps({"jpg": info}))
+    context = browser.new_context(viewport={"width": 800, "height": 700})
+    tab = context.new_page()
+    requested: dict[str, int] = {}
+    tab.on("response", lambda response: requested.__setitem__(response.url, response.status))
+    tab.goto(url.removesuffix("site/") + "viewer/index.html")
+    tab.wait_for_function("window.opened === 1 || window.failed", timeout=10000)
+    assert tab.evaluate("window.failed") is None
+    tab.evaluate("() => { const v = viewers.jpg.viewport; v.zoomTo(v.getMaxZoom(), null, true); }")
+    tab.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    tab.wait_for_function("viewers.jpg.world.getItemAt(0).getFullyLoaded()", timeout=15000)
+    context.close()
+    tiles = {address: status for address, status in requested.items() if f"/iiif/tiles/{page}/" in address}
+    assert tiles.pop(info) == 200
+    assert tiles and all(status == 200 for status in tiles.values()), tiles
+    assert any("/512,512/" in address for address in tiles)  # full-resolution tiles reached

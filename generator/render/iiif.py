@@ -3,14 +3,16 @@ open the printed book from it, one canvas per print page.
 
 IIIF ids are absolute addresses, so the manifest exists only when the edition's `url` is
 known. The pictures are plain files (no image server): a level-0 publication, each canvas
-painted by its largest picture, the smaller one its thumbnail.
+painted by its largest picture, the smaller one its thumbnail. With `[facsimile] tiles` each
+picture also names its image service (static level-0 tiles, facsimile.publish_tiles): deep zoom
+in Mirador and the Universal Viewer. Its id is absolute too (Presentation 3 ids are HTTP(S) URIs).
 """
 from __future__ import annotations
 
 import json
 
 from generator.config import Config
-from generator.facsimile import Facsimile
+from generator.facsimile import TILES_FOLDER, Facsimile
 
 MANIFEST = "iiif/manifest.json"
 _FORMATS = {"webp": "image/webp", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
@@ -41,7 +43,9 @@ def manifest(config: Config, pictures: Facsimile, words: dict[str, str],
             "items": [{"id": f"{canvas}/page", "type": "AnnotationPage", "items": [{
                 "id": f"{canvas}/page/image", "type": "Annotation", "motivation": "painting",
                 "body": {"id": base + large, "type": "Image", "format": kind,
-                         "width": page.width, "height": page.height},
+                         "width": page.width, "height": page.height,
+                         **({"service": [{"id": f"{base}{TILES_FOLDER}/{page.name}", "type": "ImageService3",
+                                          "profile": "level0"}]} if config.facsimile.tiles else {})},
                 "target": canvas}]}],
         })
     names = {page.label: page.name for page in pictures.pages}
