@@ -80,7 +80,8 @@ def units(chapter: Chapter) -> list[Unit]:
                 add(block.key, block.content, block.line)
             walk(block.children)
     for section in ([chapter.intro] if chapter.intro else []) + chapter.sections:
-        add(section.id, section.title, section.line)
+        # the introduction's title is the chapter's `# ` title, on the source's first line
+        add(section.id, section.title, 1 if section is chapter.intro else section.line)
         walk(section.blocks)
     for note in chapter.notes.values():
         if note.editorial:

@@ -142,6 +142,7 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
     def placed(block_lines: list[tuple[int, int]], before: int = 0) -> None:
         if block_lines:  # `before`: the lines of its page marks, in a paragraph of their own before it
             starts.append((len(out) - 1, before, block_lines))
+    placed(chapter.lines)   # the title's printed lines (a chapter's opening page)
     numbered = _numbered(chapter.blocks)
     ids: set[str] = set()   # the sections' ids, as the build gives them
     for k, block in enumerate(chapter.blocks):
