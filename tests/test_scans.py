@@ -246,3 +246,26 @@ def test_built_in_ocr_of_an_image_only_pdf(tmp_path):
     result = run_cli("clean", str(pdf))
     assert result.returncode == 0, result.stderr
     assert "Spielräume & Grenzen" in result.stdout
+
+
+def _starts(book) -> list[str]:
+    """Each body block's first three words, in order (where the paragraphs break), and whether
+    it is a list item. (A figure's caption is a quote on a scan: the picture is not found.)"""
+    out = []
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            text = "".join(getattr(i, "text", "") for i in block.inlines)
+            out.append(f"{'item' if block.kind == 'item' else 'block'}: {' '.join(text.split()[:3])}")
+    return out
+
+
+@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract"])
+def test_paragraph_breaks_as_printed(kind, typeset):
+    """The scan's paragraphs and list items break where the PDF's do (page 10 has a list whose
+    bullets Tesseract reads as «), and no paragraph opens with a mark the picture made up."""
+    pdf, _ = typeset("tuning-typst")
+    expected = _starts(build_book(read_pdf(pdf, 8, 10, Collector())))
+    _, book = read_scan(files(kind), None)
+    found = _starts(book)
+    assert sum(s in found for s in expected) >= 0.9 * len(expected), (expected, found)
+    assert sum(s in expected for s in found) >= 0.9 * len(found), (expected, found)

@@ -103,8 +103,10 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
     while position < len(order):
         k = order[position]
         if lower[k]:
-            if gap == 0 and segments and segments[-1][1] - segments[-1][0] + 1 < 0.4 * xh:
-                segments.pop()   # narrow, touching the letter beside it: the top of that letter (a V's arm, an f's hook)
+            if gap == 0 and segments and (leading or segments[-1][1] - segments[-1][0] + 1 < 0.4 * xh):
+                # touching the letter beside it (before a word's first letter: at any width, a W's
+                # arm is wide): the top of that letter (a V's arm, an f's hook)
+                segments.pop()
             break
         if upper[k]:
             if gap or not segments:

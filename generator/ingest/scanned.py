@@ -314,7 +314,9 @@ def _x_height(words: list[Word], baseline: float) -> float | None:
     book face (Libertine, Latin Modern, Times: ascender 1.55, descender 1.5, both 2.05).
     (Tesseract's own `x_size` is the row's height, and not even that reliably.)"""
     glyphs = [g.box[3] - g.box[1] for w in words for g in w.glyphs if g.text in X_LETTERS]
-    if len(glyphs) >= 3:
+    # Tesseract's LSTM boxes drift from their letters by one now and then (an h's box given to
+    # the w before it): only a line with many of them has a median they do not move
+    if len(glyphs) >= 8:
         return statistics.median(glyphs)
     estimates = []
     for word in words:
@@ -384,6 +386,8 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     scale = line.scale
     base_units = line.baseline / scale if scale else 0.0
     for k, (word, joined) in enumerate(words):
+        if k == 0 and _is_bullet(word, line, x_height / scale if scale else x_height):
+            word = Word("•", word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
         # a superscript number the engine gave as a word of its own belongs to the word before it
         reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
         if chars and not joined and not reference:
@@ -395,8 +399,10 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
         trailing = _trailing_garble(text)
         following = words[k + 1][0].box[0] if k + 1 < len(words) else None
         first_raised = bool(word.glyphs) and _raised_box(word.glyphs[0].box, line, scale, x_height)
-        if sheet.picture is not None and k == 0 and not styled and not first_raised:
-            # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
+        if sheet.picture is not None and k == 0 and not styled and not first_raised and size < 0.93 * body:
+            # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl."); only on
+            # lines smaller than the body's (notes): a body line never opens with one, and the
+            # top of its first capital (a W's arm) looks like one
             under = _units_baseline(line, word)
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
             xh_units = x_height / scale
@@ -466,6 +472,23 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     made = Line(chars, right, hyphen)
     made.y, made.size = round(line.baseline, 1), round(size, 1)
     return made
+
+
+BULLET_READINGS = "«»·•*°o.,-~+®©\"'’”“"   # what engines make of a list's bullet (a dot at mid x-height)
+
+
+def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
+    """A line's first word that is a list's bullet, whatever the engine read (Tesseract's `deu`
+    has no "•": it gives « . * + ®): one mark, a roughly square dot of about half the x-height,
+    its middle at the middle of the x-height band (a full stop sits on the baseline, a hyphen or
+    dash is flat, a raised note number stands higher and is taller), a word after it."""
+    if len(word.text) != 1 or word.text not in BULLET_READINGS or len(line.words) < 2 or x_height <= 0:
+        return False
+    left, top, right, bottom = word.box
+    width, height = right - left, bottom - top
+    middle = _units_baseline(line, word) - (top + bottom) / 2
+    return (0.3 * x_height <= height <= 0.8 * x_height and 0.6 <= width / max(height, 1e-6) <= 1.6
+            and 0.3 * x_height <= middle <= 0.7 * x_height)
 
 
 def _units_baseline(line: _Line, word: Word) -> float:
