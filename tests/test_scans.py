@@ -269,3 +269,37 @@ def test_paragraph_breaks_as_printed(kind, typeset):
     found = _starts(book)
     assert sum(s in found for s in expected) >= 0.9 * len(expected), (expected, found)
     assert sum(s in expected for s in found) >= 0.9 * len(found), (expected, found)
+
+
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _differences(printed: list[str], read: list[str]) -> list[tuple[str, str]]:
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, printed, read, autojunk=False)
+    return [(" ".join(printed[a:b]), " ".join(read[c:d])) for op, a, b, c, d in matcher.get_opcodes() if op != "equal"]
+
+
+@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract"])
+def test_referenced_words_and_notes_read_as_printed(kind, typeset):
+    """Each word with its note reference, and the notes' words, as the PDF has them: what
+    Tesseract makes of a raised number ("Migration.?'", "Meinung.?") is the number alone; a
+    small en dash it reads as a hyphen is one again, by its length ("Brunner - mit", and
+    "192-195" measured in the picture); "Vg]." is "Vgl." (said in the report)."""
+    from generator.ingest.writers import clean_text
+
+    pdf, _ = typeset("tuning-typst")
+    printed = clean_text(build_book(read_pdf(pdf, 8, 10, Collector()))).split()
+    _, book = read_scan(files(kind), None)
+    read = clean_text(book).split()
+    with_refs = [w for w in printed if set(w) & set(SUPERSCRIPT)]
+    assert len(with_refs) >= 7 and all(w in read for w in with_refs), [w for w in read if set(w) & set(SUPERSCRIPT)]
+    assert not any("Vg]" in got for _, got in _differences(printed, read))
+    assert any(e.kind == "letter read again" and "Vgl.'" in e.detail for e in book.events)
+    # page 33: notes with dashes ("Brunner – mit anderer Gewichtung – kommt … S. 192–195.")
+    printed = clean_text(build_book(read_pdf(pdf, 33, 33, Collector()))).split()
+    _, book = read_scan(files(kind, pages=(33,)), None)
+    wrong = _differences(printed, clean_text(book).split())
+    assert printed.count("–") >= 4 and sum("–" in w for w in printed if w != "–") >= 2
+    assert not any("–" in want for want, _ in wrong), wrong

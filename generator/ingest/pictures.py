@@ -153,3 +153,28 @@ def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str
         crop = crop.resize((crop.width * scale, crop.height * scale), resample=3)   # BICUBIC
     text = engine(crop)
     return text if text and text.isdigit() and len(text) <= 3 else None
+
+
+def dash_length(picture: Path, width_units: float, word: Box, baseline: float, x_height: float) -> float | None:
+    """The length (in x-heights) of the longest dash inside a word's box ("192-195"): a run of
+    columns with ink in the band a dash sits in (0.2–0.7 x-height above the baseline) and none
+    above or below it. None where the picture cannot say."""
+    try:
+        mask = _ink(picture)
+    except (OSError, ValueError):
+        return None
+    f = mask.width / width_units if width_units else 1.0
+    xh = x_height * f
+    if xh < 4:
+        return None
+    left, right, base = int(word[0] * f), int(word[2] * f), baseline * f
+    band = _columns(mask, (left, int(base - 0.7 * xh), right, int(base - 0.2 * xh)))
+    above = _columns(mask, (left, int(base - 1.6 * xh), right, int(base - 0.8 * xh)))
+    below = _columns(mask, (left, int(base - 0.12 * xh), right, int(base + 0.3 * xh)))
+    if not band:
+        return None
+    longest = run = 0
+    for inked, up, down in zip(band, above, below, strict=True):
+        run = run + 1 if inked and not up and not down else 0
+        longest = max(longest, run)
+    return longest / xh

@@ -222,7 +222,7 @@ def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None
     pages: list[ScannedPage] = []
     for index, sheet in enumerate(sheets, 1):
         scale = scales[index]
-        made = [(line, _to_line(line, sheet, body)) for line in measured[index]]
+        made = [(line, _to_line(line, sheet, body, found[index])) for line in measured[index]]
         lines = [out for _, out in made if out is not None]
         page = ScannedPage(index, sheet.width * scale, sheet.height * scale, lines, picture=sheet.picture,
                            source=sheet.source, units=(sheet.width, sheet.height), scale=scale,
@@ -374,7 +374,7 @@ def _style(word: Word) -> Style:
     return Style("", "bold" in word.styles, "italic" in word.styles) if word.styles else PLAIN
 
 
-def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
+def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = None) -> Line | None:
     """An OCR line as the PDF reader's: characters placed along the deskewed baseline (by their
     boxes where the engine gives them, else in equal shares of the word's box)."""
     size = line.size
@@ -388,6 +388,10 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     for k, (word, joined) in enumerate(words):
         if k == 0 and _is_bullet(word, line, x_height / scale if scale else x_height):
             word = Word("•", word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
+        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height)) != word.text:
+            word = Word(dash, word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
+        else:
+            word = _reread(word, line, sheet, x_height / scale if scale else x_height, said)  # noqa: PLW2901
         # a superscript number the engine gave as a word of its own belongs to the word before it
         reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
         if chars and not joined and not reference:
@@ -431,6 +435,9 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
         superscript = "superscript" in word.styles
         placed = _place(text, word, glyphs, line, scale)
         lifted = [superscript or (box is not None and _raised_box(box, line, scale, x_height)) for _, box in placed]
+        for at in range(1, len(text) - 1):   # "Blockkonfrontation.?””": no sentence ends ".?", the ? is the mark's
+            if text[at] == "?" and text[at - 1] in ".,;:" and lifted[at + 1]:
+                lifted[at] = True
         at = 0
         while at < len(text):
             x, glyph_box = placed[at]
@@ -491,6 +498,40 @@ def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
             and 0.3 * x_height <= middle <= 0.7 * x_height)
 
 
+DASHES = "-–—‐"
+RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
+BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:]?$)")
+
+
+def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None) -> Word:
+    """Two confusions of Tesseract's that the print's own rules undo: a range's en dash read as
+    a hyphen ("192-195"; measured in the picture: a hyphen is shorter than 0.88 x-height), and
+    an l read as "]" in a word that opens no bracket ("Vg]." for "Vgl."; said in the report)."""
+    text = word.text
+    if RANGE.fullmatch(text) and sheet.picture is not None:
+        length = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
+        if length is not None and length >= 0.88:
+            text = text.replace("-", "–", 1)
+    if "]" in text and "[" not in text and BRACKET_L.search(text):
+        fixed = BRACKET_L.sub("l", text)
+        if said is not None:
+            said.append(Found(line.baseline, "letter read again",
+                               f"{text!r} read as {fixed!r}: a ']' that closes no bracket, between letters, is an l"))
+        text = fixed
+    if text == word.text:
+        return word
+    return Word(text, word.box, word.conf, [], word.styles, word.size)
+
+
+def _dash(word: Word, x_height: float) -> str:
+    """A dash standing alone between words, by its length (Tesseract reads a small en dash as a
+    hyphen): a hyphen is about 0.75 x-height long, an en dash 1–1.2, an em dash twice that."""
+    length = (word.box[2] - word.box[0]) / x_height if x_height > 0 else 0.0
+    if length < 0.88:
+        return word.text
+    return "–" if length < 1.6 else "—"
+
+
 def _units_baseline(line: _Line, word: Word) -> float:
     """The baseline under a word, in the file's units (as the picture has it: skewed)."""
     source = line.source
@@ -502,7 +543,13 @@ def _units_baseline(line: _Line, word: Word) -> float:
 
 
 def _trailing_garble(text: str) -> str:
-    m = re.search(r"(?<=[\w.,;:!?)»«])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
+    """What the engine made of a raised number at a word's end ("Migration.’", "hin.°"); after a
+    full stop or comma a "?" is part of it ("Meinung.?", "Migration.?'": no sentence ends ".?"),
+    after a letter it is the question mark the print has."""
+    after_stop = re.search(r"(?<=[.,;:!)»«])[" + re.escape(GARBLED) + r"?\d]{1,3}$", text)
+    if after_stop:
+        return after_stop.group(0)
+    m = re.search(r"(?<=[\w?])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
     return m.group(0) if m else ""
 
 
