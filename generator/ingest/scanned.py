@@ -314,10 +314,14 @@ def _x_height(words: list[Word], baseline: float) -> float | None:
     book face (Libertine, Latin Modern, Times: ascender 1.55, descender 1.5, both 2.05).
     (Tesseract's own `x_size` is the row's height, and not even that reliably.)"""
     glyphs = [g.box[3] - g.box[1] for w in words for g in w.glyphs if g.text in X_LETTERS]
-    # Tesseract's LSTM boxes drift from their letters by one now and then (an h's box given to
-    # the w before it): only a line with many of them has a median they do not move
-    if len(glyphs) >= 8:
-        return statistics.median(glyphs)
+    # Tesseract's LSTM boxes drift from their letters now and then (an h's box given to the w
+    # before it), so a short line's boxes mislead ("Handelns." as tall as a heading): the most
+    # common height (within a pixel) of a long line's, the words' boxes for a short line's
+    def near(v: float) -> list[float]:
+        return [h for h in glyphs if abs(h - v) <= 1]
+
+    if len(glyphs) >= 12:
+        return statistics.median(near(max(sorted(glyphs), key=lambda v: len(near(v)))))
     estimates = []
     for word in words:
         letters = [c for c in word.text if c.isalnum()]
@@ -328,7 +332,7 @@ def _x_height(words: list[Word], baseline: float) -> float | None:
         factor = 2.05 if ascends and descends else 1.55 if ascends else 1.5 if descends else 1.0
         estimates.append((word.box[3] - word.box[1]) / factor)
     if not estimates:
-        return None
+        return statistics.median(near(max(sorted(glyphs), key=lambda v: len(near(v))))) if glyphs else None
     return statistics.median(estimates)
 
 
@@ -435,9 +439,12 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
         superscript = "superscript" in word.styles
         placed = _place(text, word, glyphs, line, scale)
         lifted = [superscript or (box is not None and _raised_box(box, line, scale, x_height)) for _, box in placed]
-        for at in range(1, len(text) - 1):   # "Blockkonfrontation.?””": no sentence ends ".?", the ? is the mark's
-            if text[at] == "?" and text[at - 1] in ".,;:" and lifted[at + 1]:
-                lifted[at] = True
+        # "Blockkonfrontation.?””", "überschätzen.'®", "Städten.7”": the engine's boxes are loose,
+        # the characters between a full stop and a raised one are the mark's (no sentence ends ".?")
+        stop = next((at for at in range(len(text) - 1, 0, -1) if text[at - 1] in ".,;:" and lifted[-1]
+                     and all(c in GARBLED + "?0123456789" for c in text[at:])), None)
+        if stop is not None:
+            lifted[stop:] = [True] * (len(text) - stop)
         at = 0
         while at < len(text):
             x, glyph_box = placed[at]
