@@ -259,10 +259,11 @@ def _starts(book) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract"])
+@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract", "page"])
 def test_paragraph_breaks_as_printed(kind, typeset):
     """The scan's paragraphs and list items break where the PDF's do (page 10 has a list whose
-    bullets Tesseract reads as «), and no paragraph opens with a mark the picture made up."""
+    bullets Tesseract reads as «), and no paragraph opens with a mark the picture made up; PAGE
+    XML with lines only (no words) too: its words are found in the picture."""
     pdf, _ = typeset("tuning-typst")
     expected = _starts(build_book(read_pdf(pdf, 8, 10, Collector())))
     _, book = read_scan(files(kind), None)
@@ -281,7 +282,7 @@ def _differences(printed: list[str], read: list[str]) -> list[tuple[str, str]]:
     return [(" ".join(printed[a:b]), " ".join(read[c:d])) for op, a, b, c, d in matcher.get_opcodes() if op != "equal"]
 
 
-@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract"])
+@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract", "page"])
 def test_referenced_words_and_notes_read_as_printed(kind, typeset):
     """Each word with its note reference, and the notes' words, as the PDF has them: what
     Tesseract makes of a raised number ("Migration.?'", "Meinung.?") is the number alone; a

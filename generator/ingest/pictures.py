@@ -178,3 +178,30 @@ def dash_length(picture: Path, width_units: float, word: Box, baseline: float, x
         run = run + 1 if inked and not up and not down else 0
         longest = max(longest, run)
     return longest / xh
+
+
+def ink_runs(picture: Path, width_units: float, line: Box) -> list[Box] | None:
+    """The runs of inked columns in a line's box (gaps of a blank column or more between
+    them), each with its ink's top and bottom, in the file's units; None where the picture
+    cannot be read."""
+    try:
+        mask = _ink(picture)
+    except (OSError, ValueError):
+        return None
+    f = mask.width / width_units if width_units else 1.0
+    left, top, right, bottom = (int(line[0] * f), int(line[1] * f), int(line[2] * f + 1), int(line[3] * f + 1))
+    columns = _columns(mask, (left, top, right, bottom))
+    runs: list[Box] = []
+    k = 0
+    while k < len(columns):
+        if not columns[k]:
+            k += 1
+            continue
+        end = k
+        while end < len(columns) and columns[end]:
+            end += 1
+        inked = mask.crop((left + k, top, left + end, bottom)).getbbox()
+        if inked is not None:
+            runs.append(((left + k) / f, (top + inked[1]) / f, (left + end) / f, (top + inked[3]) / f))
+        k = end
+    return runs

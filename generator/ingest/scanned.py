@@ -152,7 +152,30 @@ def read_ocr(paths: list[Path], images: Path | None, problems: Collector, progre
         return []
     for sheet in sheets:
         sheet.picture = (pictures or {}).get(sheet.source) or find_picture(sheet, images)
+        if sheet.picture is not None:
+            for line in sheet.lines:
+                if line.spread:
+                    _place_words(line, sheet)
     return to_pages(sheets, problems, progress)
+
+
+def _place_words(line: TextLine, sheet: Sheet) -> None:
+    """A line the file gives only as text (PAGE XML as Transkribus exports it): its words
+    found in the picture, as the runs of ink between the widest gaps in the line's box (as
+    many gaps as the text has spaces), each word's box its ink's; left as guessed where the
+    picture has fewer gaps than the text has words."""
+    spans = looks.ink_runs(sheet.picture, sheet.width, line.box) if sheet.picture else None
+    words = line.words
+    if not spans or len(spans) < len(words):
+        return
+    gaps = sorted(range(len(spans) - 1), key=lambda k: spans[k + 1][0] - spans[k][2], reverse=True)[: len(words) - 1]
+    cuts = sorted(gaps)
+    groups, start = [], 0
+    for cut in [*cuts, len(spans) - 1]:
+        groups.append(spans[start:cut + 1])
+        start = cut + 1
+    line.words = [Word(word.text, (group[0][0], min(b[1] for b in group), group[-1][2], max(b[3] for b in group)),
+                       word.conf, [], word.styles, word.size) for word, group in zip(words, groups, strict=True)]
 
 
 def find_picture(sheet: Sheet, images: Path | None) -> Path | None:
