@@ -666,6 +666,7 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
     takes that reference's number. Each is said; where the page's references and notes do not
     pair up, it is a Hinweis, never a silent plain digit."""
     last = 0
+    before: set[str] = set()   # the raised numbers of the page before
     for page in pages:
         lines = sorted(page.lines, key=lambda line: line.y)
         if any(line.size >= 1.3 * body for line in lines):
@@ -692,6 +693,19 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                                         f"a note's number read as {read}; the page's references and the notes' sequence "
                                         f"give {left[0]}"))
                 _set(line, run, left[0])
+        # several read wrong ("555" and "5" for 55 and 56): the references left over, in order,
+        # where that makes the page's notes count up
+        wrong = [(line, run) for line, run in notes if number(run).isdigit() and number(run) not in refs]
+        left = sorted({r for r in refs if r not in {number(n) for _, n in notes}}, key=int)
+        if len(wrong) >= 2 and len(wrong) == len(left):
+            given = dict(zip((id(run) for _, run in wrong), left, strict=True))
+            counted = [int(given.get(id(run), number(run))) for _, run in notes if number(run).isdigit()]
+            if all(a < b for a, b in itertools.pairwise(counted)):
+                for line, run in wrong:
+                    page.found.append(Found(line.y, "note number from its reference",
+                                            f"a note's number read as {number(run)}; the page's references and the "
+                                            f"notes' sequence give {given[id(run)]}"))
+                    _set(line, run, given[id(run)])
         start = last + 1
         read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
         if read_marks:   # a number read on the page says where its sequence stands
@@ -713,6 +727,17 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                     page.found.append(Found(line.y, "warning",
                                             f"{what} could not be read; numbered {value} from the sequence, but the page "
                                             f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
+        # a note no raised number on its page (or the page before) calls: its reference was not
+        # read (the layout keeps the note; the editor is shown where to look)
+        here = {number(run) for _, run in marks}
+        for line, run in notes:
+            label = number(run)
+            if label.isdigit() and label not in here and label not in before:
+                page.found.append(Found(line.y, "warning",
+                                        f"note {label}: no reference to it was read on the page: the OCR may have "
+                                        f"missed the raised {label} or read it as something else; look for it on the "
+                                        f"page picture and write [^{label}] where it stands"))
+        before = here
         known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)
