@@ -22,6 +22,7 @@ texts either read the same (equal) or are one change. Pure functions.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -45,12 +46,23 @@ _KEPT = re.compile("[^" + re.escape("".join(sorted(_IGNORED))) + "]+")
 
 
 def _skeleton(text: str) -> tuple[str, list[int]]:
-    """The text without what repairs change, and each skeleton character's index in `text`."""
+    """The text without what repairs change, and each skeleton character's index in `text`.
+    A character is taken in its compatibility form (NFKC: the print's "⁸" is the note 8, its
+    "ﬁ" the letters fi), so that the two align there too; they stay a change of their own
+    (the texts' characters differ), which the caller may count as none."""
     where: list[int] = []
     parts = []
     for run in _KEPT.finditer(text):
-        where.extend(range(run.start(), run.end()))
-        parts.append(run.group())
+        word = run.group()
+        if word.isascii() or unicodedata.is_normalized("NFKC", word):
+            where.extend(range(run.start(), run.end()))
+            parts.append(word)
+            continue
+        for offset, char in enumerate(word, run.start()):
+            folded = unicodedata.normalize("NFKC", char)
+            folded = "".join(c for c in folded if c not in _IGNORED) or char
+            where.extend([offset] * len(folded))
+            parts.append(folded)
     return "".join(parts), where
 
 
@@ -94,6 +106,14 @@ def align(a: str, b: str) -> list[Op]:
             anchor(k0, middle, i, j)
             anchor(middle, k1, i, j)
             return
+        if x0 < at[2] or y0 < at[3]:
+            return  # the second letter of a ligature ("ﬁ"), whose first took it
+        if a[x0:x1] != b[y0:y1]:  # alike only in their compatibility forms ("⁸", "8"): a change of its own
+            _add(out, Op("equal", at[0], at[2], at[1], at[3]))
+            _trimmed(out, a, b, at[2], x0, at[3], y0)
+            _add(out, _change(x0, x1, y0, y1))
+            at[:] = [x1, y1, x1, y1]
+            return
         _add(out, Op("equal", at[0], at[2], at[1], at[3]))  # one anchor, the texts before it differ
         _trimmed(out, a, b, at[2], x0, at[3], y0)
         at[:] = [x0, y0, x1, y1]
@@ -105,19 +125,24 @@ def align(a: str, b: str) -> list[Op]:
     else:
         _add(out, Op("equal", at[0], at[2], at[1], at[3]))
         _trimmed(out, a, b, at[2], len(a), at[3], len(b))
-    return _tidied(out, a)
+    return _tidied(out, a, b)
 
 
 _SHORT = 3  # letters: an equal run this short between two changes of one word is chance, not the print
 
 
-def _tidied(ops: list[Op], a: str) -> list[Op]:
+def _tidied(ops: list[Op], a: str, b: str) -> list[Op]:
     """Changes inside one word that only chance letters separate, as one change: "Sicherheit"
-    → "Verteidigung", not "Sich" → "V", "h" → "t", "t" → "digung" (whose "er" and "ei" match)."""
+    → "Verteidigung", not "Sich" → "V", "h" → "t", "t" → "digung" (whose "er" and "ei" match).
+    A change of spaces and hyphens only is a repair at a line end or a hyphenation point, not
+    a word replaced: the letters beside it are the print's ("werden.⏎Kon kret" → "werden. Konkret")."""
+    def spacing(op: Op) -> bool:
+        return not _KEPT.search(a[op.a0:op.a1]) and not _KEPT.search(b[op.b0:op.b1])
     out: list[Op] = []
     for op in ops:
         if (op.tag != "equal" and len(out) >= 2 and out[-1].tag == "equal" and out[-2].tag != "equal"
-                and out[-1].a1 - out[-1].a0 <= _SHORT and a[out[-1].a0:out[-1].a1].isalpha()):
+                and out[-1].a1 - out[-1].a0 <= _SHORT and a[out[-1].a0:out[-1].a1].isalpha()
+                and not spacing(op) and not spacing(out[-2])):
             out.pop()  # the chance letters
             before = out.pop()
             out.append(_change(before.a0, op.a1, before.b0, op.b1))
@@ -249,11 +274,14 @@ def reads_as_printed(printed: str, text: str) -> bool:
     return re.fullmatch(pattern, text) is not None
 
 
-def three_way(printed: str, ingested: str, current: str, words: bool = True) -> list[Region]:
+def three_way(printed: str, ingested: str, current: str, words: bool = True,
+              first: list[Op] | None = None, second: list[Op] | None = None) -> list[Region]:
     """The three texts in stretches: shared ones ("same") and, between them, each difference
     with whose it is. `words`: an intervention is widened to whole words ("Kulisse" →
-    "Kulissen", not "" → "n"), as an apparatus and TEI's `<sic>`/`<corr>` give it."""
-    first, second = align(printed, ingested), align(ingested, current)
+    "Kulissen", not "" → "n"), as an apparatus and TEI's `<sic>`/`<corr>` give it. `first`,
+    `second`: the two alignments, where the caller has them already."""
+    first = align(printed, ingested) if first is None else first
+    second = align(ingested, current) if second is None else second
     out: list[Region] = []
     pp = pi = pc = 0
     for p0, i0, c0, length in _anchors(first, second) + [(len(printed), len(ingested), len(current), 0)]:
@@ -270,6 +298,8 @@ def three_way(printed: str, ingested: str, current: str, words: bool = True) -> 
 def _kind(was: str, tool: str, now: str) -> str:
     if tool == now:
         return "same" if tool == was else "repair"
+    # the print's characters in their compatibility forms: its raised "⁵" reads as the note 5
+    was, tool, now = (unicodedata.normalize("NFKC", text) for text in (was, tool, now))
     if reads_as_printed(was, now):
         if not reads_as_printed(was, tool):
             return "restored"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator import facsimile, printed
+from generator import collation, facsimile, printed
 from generator.config import Config, load_config
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import Folder
@@ -27,6 +27,7 @@ from generator.ingest.commit import wait_for_ingest
 from generator.links import resolve_links
 from generator.model import Chapter
 from generator.render.site import TEMPLATES
+from generator.render.zones import line_zones
 from generator.search import SearchParts
 from generator.source import chapter_files as chapter_sources
 from generator.source import check_edition, load_chapter, slug_of, static_files
@@ -58,6 +59,7 @@ class Snapshot:
     chapters: tuple[Chapter, ...] = ()  # outlines (no text), in reading order
     links: dict[Path, tuple[str, ...]] = field(default_factory=dict)  # each chapter's internal links, resolved
     warnings: tuple[Diagnostic, ...] = ()
+    zones: dict[tuple[int, int], str] = field(default_factory=dict)  # (page index, line) → its zone on a picture
 
 
 @dataclass
@@ -75,8 +77,16 @@ def read_text(snapshot: Snapshot, path: Path) -> tuple[Text | None, list[Diagnos
     chapter, diagnostics = load_chapter(path)
     if chapter is None:
         return None, diagnostics
-    alignment = printed.align(chapter, snapshot.record)
+    alignment = collation.place(chapter, snapshot.record, _name(snapshot.config, path))
     return Text(chapter, alignment), diagnostics + printed.warnings(chapter, alignment)
+
+
+def _name(config: Config, path: Path) -> str:
+    """A chapter's file as ingest names it: relative to the content folder, with "/"."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return path.name
 
 
 class Loader:
@@ -121,7 +131,8 @@ class Loader:
         merged = parts.merged if search else None  # the search box, and the parts it merges
         revision = _digest((config, merged, parts.key(), tree_stamp(TEMPLATES), record and record.digest,
                             pictures.digest, sorted((path, file_stamp(source)) for path, source in statics.items())))
-        base = Snapshot(config, record, pictures, statics, parts, merged, revision)
+        base = Snapshot(config, record, pictures, statics, parts, merged, revision,
+                        zones=line_zones(record, pictures))
         if parse_all or revision != built or revision != self.revision:
             self.sources = {}  # every page is rendered: every chapter parsed again, in parallel
         self.revision = revision

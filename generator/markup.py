@@ -11,6 +11,9 @@ Edition markers, all written `{{name argument}}`:
   {{page ?}}       a print page begins here whose number the sources do not give
   {{gap}}          text is missing here; `{{gap: note}}` adds the editor's explanation
   {{add text}}     an editorial addition, shown in square brackets
+
+Notes: `[^8]` refers to the print's note 8 (`[^8]: …`); `[^+quelle]` to an editor's note
+(`[^+quelle]: …`), which never takes a print number.
 """
 from __future__ import annotations
 
@@ -76,10 +79,53 @@ def _marker_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# An editor's note: `[^+quelle]` in the text, `[^+quelle]: …` below. Its label never is a print
+# number (ingest writes only printed marks, values.NOTE_LABEL, none of which begins with "+");
+# the reader sees it as a letter (a, b, c … in each chapter, in the order of first reference),
+# in a list of its own, with ids of its own ("ed-quelle", never "fn-…").
+EDITORIAL = "+"
+
+
+def is_editorial(label: str) -> bool:
+    return label.startswith(EDITORIAL)
+
+
+def note_kind(label: str) -> str:
+    """The ids' prefix of a note: "fn" (the print's), "ed" (the editor's)."""
+    return "ed" if is_editorial(label) else "fn"
+
+
+def note_anchor(label: str) -> str:
+    """The id-safe part of a note's ids: the print label's (`label_anchor`), or the editor's
+    note's name ("+quelle" → "quelle"): with the kind before it, one to one."""
+    return label_anchor(label[1:] if is_editorial(label) else label)
+
+
+def note_id(label: str) -> str:
+    """The id of a note in the notes list (and TEI's xml:id): "fn-8", "ed-quelle"."""
+    return f"{note_kind(label)}-{note_anchor(label)}"
+
+
+def popover_id(label: str) -> str:
+    """The id of a note's popover: "fnpop-8", "edpop-quelle"."""
+    return f"{note_kind(label)}pop-{note_anchor(label)}"
+
+
 def ref_id(meta: dict[str, Any]) -> str:
-    """Id of a footnote reference: `fnref-8`, and `fnref-8-2` for the note's second reference."""
-    anchor = label_anchor(meta["label"])
-    return f"fnref-{anchor}" + (f"-{meta['subId'] + 1}" if meta.get("subId") else "")
+    """Id of a footnote reference: `fnref-8`, and `fnref-8-2` for the note's second reference
+    (an editor's note's: `edref-quelle`)."""
+    label = meta["label"]
+    return f"{note_kind(label)}ref-{note_anchor(label)}" + (f"-{meta['subId'] + 1}" if meta.get("subId") else "")
+
+
+def editorial_mark(index: int) -> str:
+    """The letter of a chapter's `index`-th editor's note (from 0): a … z, then aa, ab …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")

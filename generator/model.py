@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.config import Config, check_language
+from generator.markup import is_editorial, note_id, popover_id
 from generator.schema import setting
 
 UNKNOWN = None  # a print page whose number the sources do not give
@@ -57,9 +58,20 @@ class LineBreak:
 
 @dataclass(frozen=True, slots=True)
 class NoteRef:
-    """A reference to note `label` (its print number); `ref_id` is this reference's own id."""
+    """A reference to note `label` (its print number, or "+name" for an editor's note);
+    `ref_id` is this reference's own id; `mark` an editor's note's letter ("a")."""
     label: str
     ref_id: str
+    mark: str = ""
+
+    @property
+    def shown(self) -> str:
+        """What the reader sees: the print number, or the editor's note's letter."""
+        return self.mark or self.label
+
+    @property
+    def editorial(self) -> bool:
+        return is_editorial(self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +207,30 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    label: str         # the print number, kept as printed ("8")
-    anchor: str        # id-safe form of the label
+    label: str         # the print number, kept as printed ("8"); an editor's note's "+name"
+    anchor: str        # id-safe form of the label (markup.note_anchor)
     content: tuple[Block, ...]  # its paragraphs
     text: str
     line: int
+    mark: str = ""     # an editor's note's letter in its chapter ("a", "b" …, by first reference)
+
+    @property
+    def editorial(self) -> bool:
+        """An editor's note (`[^+name]`): not the print's, in a list of its own."""
+        return is_editorial(self.label)
+
+    @property
+    def shown(self) -> str:
+        return self.mark or self.label
+
+    @property
+    def id(self) -> str:
+        """Its id in the notes list and in TEI: "fn-8", "ed-quelle"."""
+        return note_id(self.label)
+
+    @property
+    def popover(self) -> str:
+        return popover_id(self.label)
 
 
 def block_refs(block: Block) -> list[NoteRef]:

@@ -40,6 +40,7 @@ from generator.model import (
     Styled,
     Text,
 )
+from generator.render.zones import LINES_VERSION, Box, line_box
 
 REVIEW = "review"
 LINES_SUFFIX = ".lines.json"
@@ -60,7 +61,18 @@ class Line:
     number: int      # on its page, from the top (the report's page:line)
     text: str        # as printed
     role: str        # "body", "note", "head", "foot", "" (not read)
+    box: Box | None = None  # its place on the page (fractions: render/zones.py), where known
     unsure: tuple[tuple[int, int], ...] = ()   # words the OCR engine was unsure of: [start, end) in `text`
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """One chapter file as ingest wrote it (lines.json version 2's `chapters`): its `text`,
+    and the printed lines of its blocks by the block's line in that text: (page index, line)."""
+    file: str
+    text: str
+    blocks: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    digest: str = ""  # of `text`, as a chapter's own digest is made: equal, the source is still this text
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +103,8 @@ class Printed:
     name, and its body and note lines as skeleton strings (what `align` searches)."""
     pages: tuple[PrintedPage, ...]
     digest: str       # of the files read: part of what the pages rendered from it depend on
+    ingested: dict[str, Ingested] = field(default_factory=dict, compare=False, repr=False)  # by file name
+    replaced: tuple[tuple[str, str, str], ...] = ()  # the editor's [[replace]] decisions: (raw, clean, page)
     by_label: dict[str, PrintedPage] = field(default_factory=dict, compare=False, repr=False)  # the first of each label
     by_name: dict[str, PrintedPage] = field(default_factory=dict, compare=False, repr=False)
     streams: dict[str, _Stream] = field(default_factory=dict, compare=False, repr=False)
@@ -150,6 +164,8 @@ def load(root: Folder, problems: Collector) -> Printed | None:
     pages: list[PrintedPage] = []
     digest = hashlib.blake2b(digest_size=16)
     names: set[str] = set()
+    ingested: dict[str, Ingested] = {}
+    replaced: list[tuple[str, str, str]] = []
     with review:
         for name in review.names():
             if not name.endswith(LINES_SUFFIX):
@@ -165,17 +181,27 @@ def load(root: Folder, problems: Collector) -> Printed | None:
                 continue
             digest.update(name.encode() + b"\0" + data)
             found = Collector()
-            recorded = _pages(data, path, found)
+            recorded, chapters, decided = _pages(data, path, found)
             if found.items:
                 problems.items += found.items
                 continue
+            first = len(pages)
             for page in recorded:
                 label = page["label"]
                 page_name = label if _SAFE_NAME.fullmatch(label) and label not in names else f"p{len(pages) + 1}"
                 names.add(page_name)
                 pages.append(PrintedPage(len(pages), label, page_name, page["lines"], page["pdf_page"],
                                          page["width"], page["height"], page["picture"]))
-    return Printed(tuple(pages), digest.hexdigest()) if pages else None
+            # a block's lines name their page as ingest read it (a PDF's page, else the n-th page)
+            index = {page.pdf_page or number + 1: page.index for number, page in enumerate(pages[first:])}
+            for chapter in chapters:
+                blocks = {line: tuple((index[page], n) for page, n in where if page in index)
+                          for line, where in chapter["blocks"].items()}
+                ingested[chapter["file"]] = Ingested(chapter["file"], chapter["text"], blocks,
+                                                     hashlib.blake2b(chapter["text"].encode("utf-8"),
+                                                                     digest_size=16).hexdigest())
+            replaced += decided
+    return Printed(tuple(pages), digest.hexdigest(), ingested, tuple(replaced)) if pages else None
 
 
 class _Wrong(Exception):
@@ -185,24 +211,31 @@ class _Wrong(Exception):
 _AGAIN = "; ingest again, or delete the file"
 
 
-def _pages(data: bytes, path: Path, problems: Collector) -> list[dict[str, Any]]:
-    """The pages of one lines file, each value checked; what is wrong is reported (at most a
-    dozen problems per file, then how many more)."""
+def _pages(data: bytes, path: Path, problems: Collector) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                                 list[tuple[str, str, str]]]:
+    """The pages of one lines file, each value checked, the chapters as ingested and the
+    editor's replacements (version 2); what is wrong is reported (at most a dozen problems per
+    file, then how many more)."""
     try:
         recorded = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         problems.error(path, None, f"not UTF-8 text (at byte {exc.start}){_AGAIN}")
-        return []
+        return [], [], []
     except RecursionError:
         problems.error(path, None, f"nested too deeply: not a lines file written by `edition ingest`{_AGAIN}")
-        return []
+        return [], [], []
     except json.JSONDecodeError as exc:
         problems.error(path, exc.lineno, f"not JSON ({exc.msg}, column {exc.colno}): not a lines file written by "
                                          f"`edition ingest`{_AGAIN}")
-        return []
+        return [], [], []
     if not isinstance(recorded, dict) or not isinstance(recorded.get("pages"), list):
         problems.error(path, None, f"not a lines file written by `edition ingest` (no list of \"pages\"){_AGAIN}")
-        return []
+        return [], [], []
+    version = recorded.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= LINES_VERSION:
+        problems.error(path, None, f"version {_shown(version)}: this build reads lines files of versions 1 to "
+                                   f"{LINES_VERSION} (a newer `edition` wrote it? update, or ingest again)")
+        return [], [], []
     pages: list[dict[str, Any]] = []
     wrong: list[str] = []
     for number, page in enumerate(recorded["pages"]):
@@ -211,11 +244,53 @@ def _pages(data: bytes, path: Path, problems: Collector) -> list[dict[str, Any]]
             pages.append(_page(page, where))
         except _Wrong as exc:
             wrong.append(f"{where}{exc}")
+    chapters, replaced = [], []
+    try:
+        chapters = _chapters(recorded.get("chapters", []))
+        replaced = _replaced(recorded.get("replaced", []))
+    except _Wrong as exc:
+        wrong.append(str(exc))
     for message in wrong[:12]:
         problems.error(path, None, f"{message}{_AGAIN}")
     if len(wrong) > 12:
         problems.error(path, None, f"and {len(wrong) - 12} more pages like these{_AGAIN}")
-    return pages
+    return pages, chapters, replaced
+
+
+def _chapters(chapters: object) -> list[dict[str, Any]]:
+    """The chapters as ingested (version 2): file name, text, each block's printed lines."""
+    if not isinstance(chapters, list):
+        raise _Wrong(f"chapters must be a list (the chapter files as ingested), not {_shown(chapters)}")
+    out = []
+    for number, chapter in enumerate(chapters):
+        where = f"chapters[{number}]"
+        if not isinstance(chapter, dict) or not isinstance(chapter.get("file"), str) \
+                or not isinstance(chapter.get("text"), str):
+            raise _Wrong(f"{where} must be an object with the chapter's \"file\" and \"text\"")
+        if found := FORBIDDEN.search(chapter["text"]):
+            raise _Wrong(f"{where}.text holds {describe(found.group())}, which XML and HTML forbid")
+        blocks: dict[int, list[tuple[int, int]]] = {}
+        for entry in chapter.get("blocks", []) if isinstance(chapter.get("blocks", []), list) else [None]:
+            line, lines = (entry.get("line"), entry.get("lines")) if isinstance(entry, dict) else (None, None)
+            if not (_whole(line) and isinstance(lines, list) and all(
+                    isinstance(pair, list) and len(pair) == 2 and all(_whole(v) for v in pair) for pair in lines)):
+                raise _Wrong(f"{where}.blocks must be a list of {{\"line\": n, \"lines\": [[page, n], …]}}")
+            assert isinstance(line, int) and isinstance(lines, list)
+            blocks[line] = [(pair[0], pair[1]) for pair in lines]
+        out.append({"file": chapter["file"], "text": chapter["text"], "blocks": blocks})
+    return out
+
+
+def _replaced(replaced: object) -> list[tuple[str, str, str]]:
+    if not isinstance(replaced, list) or not all(
+            isinstance(entry, dict) and isinstance(entry.get("raw"), str) and isinstance(entry.get("clean"), str)
+            and isinstance(entry.get("page", ""), str) for entry in replaced):
+        raise _Wrong("replaced must be a list of {\"raw\", \"clean\", \"page\"} (the editor's decisions)")
+    return [(entry["raw"], entry["clean"], entry.get("page", "")) for entry in replaced]
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _page(page: object, where: str) -> dict[str, Any]:
@@ -245,10 +320,10 @@ def _page(page: object, where: str) -> dict[str, Any]:
         raise _Wrong(f".picture must be the name of the page's picture in the page_images folder (a file name, no "
                      f"folder), not {_shown(picture)}")
     return {"label": label.strip(), "pdf_page": pdf_page, "width": sizes[0], "height": sizes[1], "picture": picture,
-            "lines": tuple(_line(line, f".lines[{index}]") for index, line in enumerate(lines))}
+            "lines": tuple(_line(line, f".lines[{index}]", *sizes) for index, line in enumerate(lines))}
 
 
-def _line(line: object, where: str) -> Line:
+def _line(line: object, where: str, page_width: float = 0.0, page_height: float = 0.0) -> Line:
     if not isinstance(line, dict):
         raise _Wrong(f"{where} must be an object (a printed line), not {_shown(line)}")
     number, text, role = line.get("n"), line.get("text"), line.get("role", "")
@@ -266,7 +341,13 @@ def _line(line: object, where: str) -> Line:
             isinstance(span, list) and len(span) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in span)
             and 0 <= span[0] < span[1] <= len(text) for span in unsure):
         raise _Wrong(f"{where}.unsure must be a list of [start, end] offsets of words in its text, not {_shown(unsure)}")
-    return Line(number, text, role, tuple((span[0], span[1]) for span in unsure))
+    try:
+        box = line_box(line, page_width, page_height)
+    except ValueError as exc:
+        if "box" in line:
+            raise _Wrong(f"{where}: {str(exc).split(': ', 1)[-1]}") from None
+        box = None  # a version 1 file's geometry that makes no box: the line has no place (as before)
+    return Line(number, text, role, box, tuple((span[0], span[1]) for span in unsure))
 
 
 def _shown(value: object) -> str:
@@ -292,6 +373,10 @@ def warnings(chapter: Chapter, alignment: Alignment | None) -> list[Diagnostic]:
         return []
     missing = list(alignment.missing.values())
     lines = ", ".join(str(line) for line in missing[:8]) + (" …" if len(missing) > 8 else "")
+    if alignment.collated:
+        return [Diagnostic(str(chapter.path), missing[0] or None, "warning",
+                           f"{len(missing)} block(s) have no printed source (added since ingest?): the text as "
+                           f"printed has none for them, and the reading text says so (lines {lines})")]
     return [Diagnostic(str(chapter.path), missing[0] or None, "warning",
                        f"{len(missing)} block(s) no longer match the printed lines ingest recorded (edited "
                        f"since?): the diplomatic view shows the reading text there (lines {lines})")]
@@ -299,21 +384,45 @@ def warnings(chapter: Chapter, alignment: Alignment | None) -> list[Diagnostic]:
 
 # ---- where the reading text stands in the print ----
 
+# A printed word (or the space between words) as the diplomatic view shows it: (its text as
+# printed, how it reads now where that differs, whose the difference is: TOOL for a repair of
+# the review report, EDITOR for the editor's intervention, "" for none). The editor's addition
+# is a segment with no printed text.
+Segment = tuple[str, str | None, str]
+TOOL, EDITOR = "tool", "editor"
+
+
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """The part of one printed line that belongs to a block: `segments` are (text as printed,
-    the reading text's word where it differs: a repair, else None)."""
+    """The part of one printed line that belongs to a block: its words as `segments`."""
     page: int
     line: int
-    segments: tuple[tuple[str, str | None], ...]
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    """What the print says and the text now reads at one place, and whose doing it is: `kind`
+    "edit" (the editor's correction since ingest), "decision" (the editor's `[[replace]]` in
+    decisions.toml), "normal" (the tool's normalisation of a character). `start`, `end`: in
+    the block's text (`stream`); `page`, `line`: the printed line it stands on."""
+    start: int
+    end: int
+    printed: str
+    reading: str
+    kind: str
+    page: int
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """A block's printed form: its pieces of lines, and where its lines begin in the block's
-    text (offsets in `stream`'s text) with whether a word runs on over the break (`<lb break="no"/>`)."""
+    """A block's printed form: its pieces of lines; where its lines begin in the block's text
+    (offsets in `stream`'s text), whether a word runs on over the break (`<lb break="no"/>`),
+    and the line (page index, line number: its zone on the picture); the interventions."""
     pieces: tuple[Piece, ...]
-    breaks: tuple[tuple[int, bool], ...]
+    breaks: tuple[tuple[int, bool, int, int], ...]
+    interventions: tuple[Intervention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -325,6 +434,7 @@ class Alignment:
     an editor's corrections) can give the same data instead."""
     placed: dict[str, Placed] = field(default_factory=dict)
     missing: dict[str, int] = field(default_factory=dict)
+    collated: bool = False  # through the text as ingested (collation.py): a missing block has no printed source
 
     def of(self, key: str) -> Placed | None:
         return self.placed.get(key) if key else None
@@ -338,7 +448,8 @@ def stream(content: tuple[Inline, ...]) -> str:
         if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, NoteRef):
-            out.append(node.label)
+            if not node.editorial:  # the editor's note is no part of the print
+                out.append(node.label)
         elif isinstance(node, LineBreak):
             out.append(" ")
         elif isinstance(node, Styled | Link):
@@ -391,6 +502,8 @@ def _align(chapter: Chapter, printed: Printed) -> Alignment:
     for key, content, line in _units(chapter):
         cursor = _place(key, content, line, body, cursor, result, window=_WINDOW)
     for note in chapter.notes.values():
+        if note.editorial:
+            continue
         for index, block in enumerate(note.content):
             if block.kind == "paragraph":
                 # A note is printed with its number first; notes are looked for independently of
@@ -454,12 +567,12 @@ def _place(key: str, content: tuple[Inline, ...], line_number: int, printed: _St
         pieces.append(Piece(page, line.number, _segments(line.text, begin, finish, line_where,
                                                          line_start - at, words)))
         if index == first and lo == 0:
-            breaks.append((0, False))  # the block begins a printed line: TEI's <lb/> stands before it too
+            breaks.append((0, False, page, line.number))  # the block begins a printed line: TEI's <lb/> stands before it too
         if index > first:
             offset = where[line_start - at]  # the first character of this line in the block's text
             joined = offset > 0 and not full[offset - 1].isspace() and not full[offset - 1] == "\u00ad"
             if offset - shift >= 0:
-                breaks.append((offset - shift, joined))
+                breaks.append((offset - shift, joined, page, line.number))
     result.placed[key] = Placed(tuple(pieces), tuple(breaks))
     return end
 
@@ -487,7 +600,7 @@ def _run(where: list[int], k: int) -> int:
 
 
 def _segments(line: str, begin: int, finish: int, line_where: list[int], base: int,
-              words: list[tuple[int, int, str]]) -> tuple[tuple[str, str | None], ...]:
+              words: list[tuple[int, int, str]]) -> tuple[Segment, ...]:
     """The printed piece line[begin:finish] cut into words; a word printed otherwise than it
     reads (a break hyphen, a space at a hyphenation point, a ligature) carries its reading form.
     `base`: the skeleton offset of the line's start in the block."""
@@ -496,20 +609,26 @@ def _segments(line: str, begin: int, finish: int, line_where: list[int], base: i
         if skeleton_at[position] < 0:
             skeleton_at[position] = k + base
     starts = [word[0] for word in words]
-    out: list[tuple[str, str | None]] = []
+    out: list[Segment] = []
     for match in re.finditer(r"\s+|\S+", line[begin:finish]):
         token = match.group()
         if token.isspace():
-            out.append((token, None))
+            out.append((token, None, ""))
             continue
         ks = [k for k in skeleton_at[begin + match.start():begin + match.end()] if k >= 0]
         if not ks:  # a hyphen on its own (" -" at a line end): part of the word before it
-            before = next((reading for text, reading in reversed(out) if not text.isspace()), None)
-            out.append((token, before))
+            before = next((reading for text, reading, _ in reversed(out) if not text.isspace()), None)
+            out.append((token, before, TOOL if before else ""))
             continue
         index = bisect_right(starts, ks[0]) - 1
         word = words[index] if index >= 0 and ks[0] < words[index][1] else None
         last = ks[-1] + _run(line_where, ks[-1] - base)
-        same = word is not None and word[2] == token and word[0] == ks[0] and word[1] == last
-        out.append((token, None if same or word is None else word[2]))
+        same = word is not None and same_word(word[2], token) and word[0] == ks[0] and word[1] == last
+        out.append((token, None, "") if same or word is None else (token, word[2], TOOL))
     return tuple(out)
+
+
+def same_word(reading: str, printed: str) -> bool:
+    """Does a printed word read as the reading text's word? The same characters, in their
+    compatibility forms (the print's raised "⁸" is the note number 8, its "ﬁ" the letters fi)."""
+    return reading == printed or unicodedata.normalize("NFKC", reading) == unicodedata.normalize("NFKC", printed)

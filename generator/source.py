@@ -231,7 +231,7 @@ def _anchors(sections: list[Section], intro: Section | None, notes: dict[str, No
             for _, ref_id in block.note_refs:
                 found.setdefault(ref_id, page)
         for label in notes_shown(section.note_refs, notes):
-            found.setdefault(f"fn-{notes[label].anchor}", page)
+            found.setdefault(notes[label].id, page)
     return found
 
 
@@ -251,6 +251,7 @@ class _ChapterBuilder:
         self.pending: list[Block] = []  # blocks before the first section heading
         self.ids: dict[str, int] = {}
         self.note: Note | None = None  # the note being read, if any
+        self.marks: dict[str, str] = {}  # each editor's note → its letter, in the order of first reference
 
     def claim_id(self, anchor: str, line: int) -> None:
         if anchor in RESERVED_IDS:
@@ -427,12 +428,14 @@ class _ChapterBuilder:
                 continue
             where = tokens[i + 1].map
             line = where[0] + 1 if where else 0
-            self.note = Note(label, markup.label_anchor(label), (), "", line)
+            mark = self.mark(label, line) if markup.is_editorial(label) else ""
+            self.claim_id(markup.note_id(label), line)  # an explicit id may not take a note's
+            self.note = Note(label, markup.note_anchor(label), (), "", line, mark)
             content = tuple(self.blocks(tokens[i + 1:end]))
-            key_blocks(content, f"fn-{markup.label_anchor(label)}")
+            key_blocks(content, markup.note_id(label))
             self.note = None
             text = " ".join(plain(b.content) for b in _flatten(content))
-            found[label] = Note(label, markup.label_anchor(label), content, text, line)
+            found[label] = Note(label, markup.note_anchor(label), content, text, line, mark)
             i = end + 1
         return found
 
@@ -464,7 +467,9 @@ class _ChapterBuilder:
                 self.problems.error(self.path, line, "an inline note '^[…]' has no print number: write the note as "
                                                      "'[^8]' in the text and '[^8]: …' on a line of its own")
             elif kind == "footnote_ref":
-                out.append(NoteRef(token.meta["label"], markup.ref_id(token.meta)))
+                label = token.meta["label"]
+                mark = self.mark(label, line) if markup.is_editorial(label) else ""
+                out.append(NoteRef(label, markup.ref_id(token.meta), mark))
             elif kind == "edition_marker":
                 out.append(self.marker(token, line, allowed))
             elif kind == "image":
@@ -477,6 +482,16 @@ class _ChapterBuilder:
             _, inner = stack.pop()
             stack[-1][1].extend(inner)
         return tuple(stack[0][1])
+
+    def mark(self, label: str, line: int) -> str:
+        """An editor's note's letter: the next one at its first reference (the text is read in
+        order, the notes after it: a note referred to only from a note comes later)."""
+        if label not in self.marks:
+            if not markup.note_anchor(label):
+                self.problems.error(self.path, line, f"an editor's note needs a name after the '+' ([^+quelle]), not "
+                                                     f"[^{label}]")
+            self.marks[label] = markup.editorial_mark(len(self.marks))
+        return self.marks[label]
 
     def close(self, opener: Token, inner: tuple[Inline, ...], line: int) -> Inline:
         if opener.type == "em_open":
@@ -542,8 +557,11 @@ class _ChapterBuilder:
         number = int(printed) if printed.isdigit() else None
         roman = roman_value(printed) if number is None and printed != "?" else None
         printed = "" if printed == "?" else printed
+        if self.note is not None and self.note.editorial:
+            self.problems.error(self.path, line, f"{{{{page {printed or '?'}}}}} in an editor's note: it is not "
+                                                 "printed, so no print page begins in it")
         if self.note is not None:
-            anchor = f"fn-{self.note.anchor}-seite-{printed.lower() or 'unbekannt'}"
+            anchor = f"{self.note.id}-seite-{printed.lower() or 'unbekannt'}"
             self.claim_id(anchor, line)
             return PageBreak(number, anchor, roman, printed, line)
         problem = page_order(self.last_page, number, roman)

@@ -234,3 +234,70 @@ def typeset(tmp_path_factory):
             made[name] = books.typeset(name, folder)
         return made[name]
     return get
+
+
+# ---- an ingested book the editor has worked on (issue 26) ----
+
+EDITED = "002-1-einleitung-und-fragestellung.md"
+ADDED = "Diese Bemerkung hat der Herausgeber selbst in den Text gesetzt."
+
+
+def _once(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+@pytest.fixture(scope="session")
+def edited_book(url_book, tmp_path_factory) -> tuple[Path, Path, object]:
+    """The URL book (ingested from its PDF) after an editor's work on its first chapter's
+    section 1.1: a word corrected ("Wende" → "Wendung"), a word added ("ganz"), one taken out
+    ("meist"), a paragraph split and two joined, a paragraph of the editor's own, an editor's
+    note; and a tool error the editor undid (the record of the ingested text is given the
+    damage "derNachkriegszeit", the source reads as printed). With editors and an address
+    (IIIF), built with search and the facsimile (its pictures taken from the URL book's
+    cache, not drawn again), once per session: (content, site, build result)."""
+    import json as _json
+
+    from generator import state as saved
+    from generator.build import Builder
+
+    source_content, source_site = url_book
+    folder = tmp_path_factory.mktemp("edited-book")
+    content, site = folder / "content", folder / "site"
+    shutil.copytree(source_content, content)
+    path = content / EDITED
+    text = path.read_text(encoding="utf-8")
+    paragraphs = text.split("\n\n")
+    first = next(k for k, p in enumerate(paragraphs) if p.startswith("## 1.1 ")) + 1
+    p = paragraphs[first]
+    p = _once(p, "brachte eine Wende", "brachte eine Wendung")
+    p = _once(p, "dabei sehr unterschiedliche", "dabei sehr ganz unterschiedliche")
+    p = _once(p, "Kleinstaaten meist als", "Kleinstaaten als")
+    p = _once(p, "Strategien.[^4]", "Strategien.[^4][^+quelle]")
+    p = _once(p, " Die Außenpolitik kleiner Staaten", "\n\nDie Außenpolitik kleiner Staaten")
+    paragraphs[first] = p
+    paragraphs[first + 1: first + 3] = [paragraphs[first + 1] + " " + paragraphs[first + 2], ADDED]
+    paragraphs.append("[^+quelle]: Die Angabe nach der Akte im Staatsarchiv, nicht nach dem Druck.\n")
+    path.write_text("\n\n".join(paragraphs).rstrip("\n") + "\n", encoding="utf-8")
+    lines_file = next((content / "review").glob("*.lines.json"))
+    record = _json.loads(lines_file.read_text(encoding="utf-8"))
+    chapter = next(c for c in record["chapters"] if c["file"] == EDITED)
+    ingested = chapter["text"].split("\n\n")
+    ingested[first] = _once(ingested[first], "Sicherheitspolitik der Nachkriegszeit", "Sicherheitspolitik derNachkriegszeit")
+    chapter["text"] = "\n\n".join(ingested)
+    lines_file.write_text(_json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    config = content / "edition.toml"
+    config.write_text('editors = ["Muster, Erika"]\nurl = "https://edition.example.org/kleinstaaten/"\n'
+                      + config.read_text(encoding="utf-8"), encoding="utf-8")
+    cache = source_site.parent / f".{source_site.name}.facsimile"
+    builder = Builder(content, site, pictures=cache)
+    builder.restore(saved.read(saved.state_path(source_site)), trust=False)  # the pictures drawn there
+    result = builder.build()
+    assert result.drawn == 0
+    return content, site, result
+
+
+@pytest.fixture(scope="session")
+def edited_site(edited_book):
+    with serve_static(edited_book[1]) as url:
+        yield url

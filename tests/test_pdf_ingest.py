@@ -96,7 +96,7 @@ def test_ingest_then_build_gives_the_edition(typeset, tmp_path):
     lines = [line for p in geometry["pages"] for line in p["lines"]]
     heads = {e["detail"] for e in report["events"] if e["kind"] == "running head removed"}
     assert heads and {line["text"] for line in lines if line["role"] == "head"} == heads
-    assert {"body", "note"} <= {line["role"] for line in lines} and all(line["baseline"] > 0 for line in lines)
+    assert {"body", "note"} <= {line["role"] for line in lines} and all(0 <= line["box"][1] < line["box"][3] <= 1 for line in lines)
     text = "".join(f.read_text(encoding="utf-8") for f in chapters)
     assert not re.search(r"[a-zäöüß]\{\{page [^}]+\}\}[a-zäöüß]", text)        # no word cut by a page marker
     assert re.search(r"^(\{\{page \d+\}\})?\{\{add Abbildung\}\} Abb\. 1:", text, re.M) and any(e["kind"] == "figure" for e in report["events"])

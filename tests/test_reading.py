@@ -347,7 +347,7 @@ def test_a_search_hit_says_the_print_page_of_its_paragraph_also_in_an_introducti
         match = re.fullmatch(r"S\. (\w+), Abs\. (\d+)", label)
         assert match, (href, label)
         anchor, html = href.split("#")[1], _file(site, href)
-        start = html.index(f'<p class="para" id="{anchor}"')
+        start = re.search(rf'<p class="para"[^>]* id="{re.escape(anchor)}"', html).start()   # type: ignore[union-attr]
         end = html.index("</p>", start)
         before = re.findall(r'id="seite-(\w+)"', html[:start]) or re.findall(r"first_page:(\w+)", html)
         inside = re.findall(r'id="seite-(\w+)"', html[start:end])

@@ -40,7 +40,9 @@ def recorded(typeset):
 
     pdf, _ = typeset("tuning-typst")
     pages = read_pdf(pdf, 1, 6, Collector())
-    return pdf, json.loads(lines_json(record(pages, build_book(pages))))["pages"]
+    written = json.loads(lines_json(record(pages, build_book(pages))))
+    assert written["version"] == LINES_VERSION
+    return pdf, written["pages"]
 
 
 def _ink(pdf, pdf_page: int, width: int):

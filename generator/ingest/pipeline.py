@@ -252,7 +252,9 @@ def write(book: Book, source: Source, target: commit.Target, place: Place, decis
     outputs.update({name: (data, "copy") for name, data in (pictures.copies if pictures else {}).items()})
     outputs[review[0]] = (to_json(report).encode("utf-8"), "review")
     outputs[review[1]] = (to_markdown(report, labels(target.language())).encode("utf-8"), "review")
-    outputs[review[2]] = (lines_json(book.recorded).encode("utf-8"), "review")
+    replaced = [(e.raw, e.clean, "" if e.page is None else str(e.page)) for e in decisions.entries
+                if e.kind == "replace" and e.used]
+    outputs[review[2]] = (lines_json(book.recorded, chapters, replaced).encode("utf-8"), "review")
     outputs.update({name: (data, "review") for name, data in ocr.items()})
     if found["edition.toml"].status == "absent":
         first = next(iter(chapters.values()), None)

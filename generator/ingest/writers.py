@@ -21,7 +21,7 @@ from generator.ingest.values import (
     toml_string,
     toml_strings,
 )
-from generator.render.zones import LINES_VERSION
+from generator.render.zones import LINES_VERSION, line_box
 from generator.source import slugify
 
 # ---- chapter sources ----
@@ -62,8 +62,20 @@ def _heading(block: Block) -> list[str]:
 def chapter_markdown(chapter: Chapter) -> str:
     """The chapter source: its title as `# `, the blocks in order, its notes (print numbers)
     at the end. The print pages it covers are its page markers (the build reads them)."""
+    return chapter_source(chapter)[0]
+
+
+def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
+    """The chapter source, and where each block and note with printed lines stands in it:
+    `{"line": its line in the source, "lines": [[page, n], …]}` (the record of the text as
+    ingested: the build links each block to its lines through it)."""
     title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
     out = ["# " + title]
+    starts: list[tuple[int, int, list[tuple[int, int]]]] = []  # (index in out, lines before it there, its lines)
+
+    def placed(block_lines: list[tuple[int, int]], heading: bool = False) -> None:
+        if block_lines:  # a heading's page marks stand in a paragraph of their own before it
+            starts.append((len(out) - 1, out[-1].count("\n") if heading else 0, block_lines))
     for block in chapter.blocks:
         if block.kind == "heading":
             out.append("\n\n".join(_heading(block)))
@@ -82,9 +94,17 @@ def chapter_markdown(chapter: Chapter) -> str:
             out.append(_inline(marks) + "{{add Abbildung}} " + _inline(rest))
         else:
             out.append(_inline(block.inlines))
+        placed(getattr(block, "lines", []), heading=block.kind == "heading")
     for note in chapter.notes:
         out.append(f"[^{note.label}]: " + _inline(note.inlines))
-    return "\n\n".join(out) + "\n"
+        placed(getattr(note, "lines", []))
+    line, at, blocks = 1, [], []
+    for part in out:
+        at.append(line)
+        line += part.count("\n") + 2
+    for index, offset, block_lines in starts:
+        blocks.append({"line": at[index] + offset, "lines": [list(pair) for pair in block_lines]})
+    return "\n\n".join(out) + "\n", blocks
 
 
 UNTITLED = "Ohne Überschrift"   # a chapter whose text stands before any heading: the title is the editor's
@@ -183,11 +203,14 @@ DECISIONS_TEMPLATE = """# The editor's decisions for `edition ingest`: applied a
 
 # ---- the print as recorded ----
 
-def lines_json(pages: list[PrintedPage]) -> str:
-    """review/*.lines.json: every printed line, its place and role (printed.py reads it).
-    Version 2 (render/zones.py): a line's `box` on the page's picture as fractions of the page
-    where it is known (a scan's, from the OCR), the words the OCR engine was unsure of
-    (`unsure`: offsets in its text), and a scan's page its `picture` in the page_images folder."""
+def lines_json(pages: list[PrintedPage], chapters: dict[str, Chapter] | None = None,
+               replaced: list[tuple[str, str, str]] | None = None) -> str:
+    """review/*.lines.json (version 2, generator/printed.py reads it): every printed line, its
+    role and its place on the page (`box`: fractions of the page, render/zones.py); and the text
+    of each chapter file as ingest wrote it (`chapters`, by file name) with the lines each block
+    came from: the build tells the print, the tool's repairs and the editor's work apart by it.
+    `replaced`: the editor's `[[replace]]` decisions that changed the text, (raw, clean, page or
+    ""): the build gives them as the editor's corrections, not as the tool's repairs."""
     out = []
     for page in pages:
         record: dict[str, object] = {}
@@ -203,8 +226,12 @@ def lines_json(pages: list[PrintedPage]) -> str:
         lines = []
         for line in page.lines:
             entry: dict[str, object] = {"n": line.n, "text": line.text}
-            if line.box is not None:
-                entry["left"], entry["right"], entry["baseline"], entry["size"] = line.box
+            if line.box is not None and page.size is not None:
+                left, right, baseline, size = line.box
+                box = line_box({"n": line.n, "left": left, "right": right, "baseline": baseline, "size": size},
+                               *page.size)
+                if box is not None:
+                    entry["box"] = box.as_list()
                 entry["hyphen"] = line.hyphen
             if line.frame is not None:
                 entry["box"] = list(line.frame)
@@ -214,4 +241,10 @@ def lines_json(pages: list[PrintedPage]) -> str:
             lines.append(entry)
         record["lines"] = lines
         out.append(record)
-    return json.dumps({"version": LINES_VERSION, "pages": out}, ensure_ascii=False) + "\n"
+    texts = []
+    for name, chapter in (chapters or {}).items():
+        text, blocks = chapter_source(chapter)
+        texts.append({"file": name, "text": text, **({"blocks": blocks} if blocks else {})})
+    decided = [{"raw": raw, "clean": clean, **({"page": page} if page else {})} for raw, clean, page in replaced or []]
+    return json.dumps({"version": LINES_VERSION, "pages": out, "chapters": texts,
+                       **({"replaced": decided} if decided else {})}, ensure_ascii=False) + "\n"

@@ -16,7 +16,7 @@ from markdown_it.common.utils import escapeHtml as esc
 
 from generator.compounds import SOFT_HYPHEN
 from generator.labels import GERMAN
-from generator.markup import label_anchor
+from generator.markup import popover_id
 from generator.model import (
     Addition,
     Block,
@@ -114,6 +114,10 @@ def _words(text: str, view: View) -> str:
                             for part in text.split(SOFT_HYPHEN))
 
 
+# Between two note references with nothing between them ("⁸ᵃ", "7 8"): a separation the eye
+# sees, and a screen reader need not say (each reference is a button with its name).
+NOTE_SEPARATOR = '<span class="fnsep" aria-hidden="true">,</span>'
+
 # A note reference stays on the line of the word it follows: a line must not begin with a lone
 # "13" (seen on phones). The word and its references are kept together; a long word (an address)
 # is left free to break, or it would run out of a narrow column.
@@ -128,14 +132,18 @@ def inline(content: tuple[Inline, ...], view: View) -> str:
         following = i + 1 < len(content) and isinstance(content[i + 1], NoteRef) and view.notes
         last = _LAST_WORD.search(node.text) if following and isinstance(node, Text) else None
         if last is None or ADDRESS.search(last.group()) or ":" in last.group():
+            if view.notes and isinstance(node, NoteRef) and i and isinstance(content[i - 1], NoteRef):
+                out.append(NOTE_SEPARATOR)
             out.append(_node(node, view))
             i += 1
             continue
         assert isinstance(node, Text)
         out.append(_text(node.text[:last.start()], view))
-        refs = []
+        refs: list[str] = []
         i += 1
         while i < len(content) and isinstance(content[i], NoteRef):
+            if refs:
+                refs.append(NOTE_SEPARATOR)
             refs.append(_node(content[i], view))
             i += 1
         out.append(f'<span class="fnword">{_text(last.group(), view)}{"".join(refs)}</span>')
@@ -154,11 +162,11 @@ def _node(node: Inline, view: View) -> str:
     if isinstance(node, NoteRef):
         if not view.notes:
             return ""
-        anchor, label = label_anchor(node.label), esc(node.label)
         own = f' id="{esc(node.ref_id)}"' if view.ids else ""
-        name = esc(view.words["note"].format(label=node.label))
-        return (f'<button type="button" class="fnref"{own} popovertarget="fnpop-{anchor}" '
-                f'aria-label="{name}" data-pagefind-ignore><sup>{label}</sup></button>')
+        kind = ' class="fnref edref"' if node.editorial else ' class="fnref"'
+        name = esc(view.words["editor_note" if node.editorial else "note"].format(label=node.shown))
+        return (f'<button type="button"{kind}{own} popovertarget="{popover_id(node.label)}" '
+                f'aria-label="{name}" data-pagefind-ignore><sup>{esc(node.shown)}</sup></button>')
     if isinstance(node, PageStart):
         return page_mark(node.page, view)
     if isinstance(node, Link):

@@ -11,6 +11,7 @@ The templates keep everything around it: head, header, breadcrumb, pager, footer
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -33,7 +34,16 @@ from generator.model import (
 )
 from generator.render import citations, html
 
-Form = tuple[printed.Printed, printed.Alignment] | None  # the recorded print and where the chapter stands in it
+
+class Printed(NamedTuple):
+    """The recorded print, where the chapter stands in it, and the zone of each printed line
+    that has one on a page picture ((page index, line) → id: render/zones.py)."""
+    record: printed.Printed
+    alignment: printed.Alignment
+    zones: dict[tuple[int, int], str]
+
+
+Form = Printed | None
 
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
@@ -52,10 +62,13 @@ def section_markup(config: Config, chapter: Chapter, section: Section, page_path
             _popovers(config, chapter, section, notes, page_path, view, exports or {}))
 
 
-def printed_form(record: printed.Printed | None, alignment: printed.Alignment | None) -> Form:
+def printed_form(record: printed.Printed | None, alignment: printed.Alignment | None,
+                 zones: dict[tuple[int, int], str] | None = None) -> Form:
     """The print and where the chapter's blocks stand in it (computed when the chapter was
     loaded); None for a chapter the record does not hold (its pages have no diplomatic view)."""
-    return (record, alignment) if record is not None and alignment is not None and alignment.placed else None
+    if record is None or alignment is None or not alignment.placed:
+        return None
+    return Printed(record, alignment, zones or {})
 
 
 def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[str, str], view: html.View,
@@ -66,30 +79,102 @@ def _text(chapter: Chapter, section: Section, refs: dict[str, str], notes: dict[
     # (search finds the notes list)
     margin = replace(view, ids=False, links=None, notes=False, marks=False, split=None, focusable=False)
     out = [_sidenotes(block, chapter, margin) + _block(block, view, form) for block in section.blocks]
-    if notes:
+    printed_notes = {label: ref for label, ref in notes.items() if not chapter.notes[label].editorial}
+    if printed_notes:
         heading = escape(words["notes"])
         out.append(f'<section class="notes" aria-label="{heading}">\n'
                    f'  <h2 class="notes-heading">{heading}</h2>\n  <ol class="notes-list">\n')
-        printed_on = note_pages(section, chapter, notes, form)
+        printed_on = note_pages(section, chapter, printed_notes, form)
         shown = None
-        for label, ref_id in notes.items():
+        for label, ref_id in printed_notes.items():
             note = chapter.notes[label]
             number, back = escape(note.label), escape(words["note_back"].format(label=note.label))
             page = printed_on.get(label, "")
-            out.append(f'    <li id="fn-{escape(note.anchor)}">{_note_page(note, page, page != shown, words)}'
+            out.append(f'    <li id="{escape(note.id)}">{_note_page(note, page, page != shown, words)}'
                        f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>{number}</a> '
                        f'<span class="fn-text">{_with_printed(_note_text(note, view), _placed(note.content, form), form, words)}'
                        '</span></li>\n')
             shown = page or shown
         out.append("  </ol>\n</section>\n")
+    editorial = {label: ref for label, ref in notes.items() if chapter.notes[label].editorial}
+    if editorial:
+        # The editor's own apparatus: lettered, never among the print's numbers (issue 26)
+        heading = escape(words["editor_notes"])
+        out.append(f'<section class="notes ed-notes" aria-label="{heading}">\n'
+                   f'  <h2 class="notes-heading">{heading}</h2>\n  <ol class="notes-list">\n')
+        for label, ref_id in sorted(editorial.items(), key=lambda item: _letter_order(chapter.notes[item[0]].mark)):
+            note = chapter.notes[label]
+            back = escape(words["editor_note_back"].format(label=note.mark))
+            out.append(f'    <li id="{escape(note.id)}" class="ed-note">'
+                       f'<a class="fn-num" href="#{escape(ref_id)}" aria-label="{back}" data-pagefind-ignore>'
+                       f'{escape(note.mark)}</a> <span class="fn-text">{_note_text(note, view)}</span></li>\n')
+        out.append("  </ol>\n</section>\n")
+    out.append(_corrections(chapter, section, printed_notes, form, words))
     return Markup("".join(out))
+
+
+def _corrections(chapter: Chapter, section: Section, notes: dict[str, str], form: Form, words: dict[str, str]) -> str:
+    """The page's list of the editor's interventions, in the order of the text: where in the
+    print ("S. 33, Z. 12"), what it says, what the text reads, each a link to its place. The
+    tool's repairs are the review report's; a word restored to the print is none."""
+    if form is None:
+        return ""
+    found: list[tuple[str, printed.Intervention]] = []  # (the anchor to go to, the intervention)
+
+    def take(key: str, anchor: str) -> None:
+        place = form.alignment.of(key)
+        for change in place.interventions if place else ():
+            if change.kind in ("edit", "decision"):
+                found.append((anchor, change))
+
+    def walk(blocks: list[Block] | tuple[Block, ...], anchor: str) -> None:
+        for block in blocks:
+            take(block.key, block.anchor or anchor)
+            walk(block.children, block.anchor or anchor)
+    if section.id != INTRO:
+        take(section.id, section.id)
+    walk(section.blocks, section.id if section.id != INTRO else "")
+    for label in notes:
+        note = chapter.notes[label]
+        walk(note.content, note.id)
+    if not found:
+        return ""
+    heading = escape(words["corrections"])
+    items = []
+    for anchor, change in found:
+        page = form.record.pages[change.page]
+        where = f'{words["page"]} {page.label}, {_line_label(page, change.line, words)}'
+        was = f'<span class="corr-was">{escape(change.printed)}</span>' if change.printed else \
+            f'<span class="corr-none">({escape(words["correction_added"])})</span>'
+        now = f'<span class="corr-now">{escape(change.reading)}</span>' if change.reading else \
+            f'<span class="corr-none">({escape(words["correction_deleted"])})</span>'
+        target = f'<a href="#{escape(anchor)}">{escape(where)}</a>' if anchor else escape(where)
+        items.append(f"    <li>{target}: {was} → {now}</li>\n")
+    return (f'<section class="corrections" aria-label="{heading}" data-pagefind-ignore>\n'
+            f'  <h2 class="notes-heading">{heading}</h2>\n  <p class="corrections-note">{escape(words["corrections_note"])}</p>\n'
+            f'  <ol class="corrections-list">\n{"".join(items)}  </ol>\n</section>\n')
+
+
+def _line_label(page: printed.PrintedPage, number: int, words: dict[str, str]) -> str:
+    """"Z. 12": the line's place among the page's lines of text (running heads not counted); a
+    note's line among the notes' ("Anm., Z. 2")."""
+    line = next((line for line in page.lines if line.number == number), None)
+    role = line.role if line else "body"
+    count = sum(1 for other in page.lines if other.role == role and other.number <= number)
+    prefix = f'{words["note_short"]}, ' if role == "note" else ""
+    return f'{prefix}{words["correction_line"]} {count}'
+
+
+def _letter_order(mark: str) -> tuple[int, str]:
+    """a … z before aa: the letters' order is their notes'."""
+    return len(mark), mark
 
 
 def _note_page(note: Note, page: str, visible: bool, words: dict[str, str]) -> str:
     """The print page a note stands on, in the margin of the notes list where it changes (as
     the text's page marks): the search index's anchor for "Anm. 53, S. 25" (its id says the
     page; Pagefind records ids, not the ignored words), and an address of its own."""
-    anchor = escape(f"fn-{note.anchor}-seite-{page.lower()}")
+    anchor = escape(f"{note.id}-seite-{page.lower()}")
     if not page or page == "?" or any(mark.page.anchor == anchor for mark in _marks(note.content)):
         return ""  # unknown, or a page mark of the note's own says it (a source that contradicts the print)
     if not visible:  # the page of the note before: an anchor only
@@ -117,7 +202,7 @@ def note_pages(section: Section, chapter: Chapter, notes: dict[str, str], form: 
     referred to in a note, on its note's)."""
     found: dict[str, str] = {}
     if form is not None:
-        record = form[0]
+        record = form.record
         for label in notes:
             placed = _placed(chapter.notes[label].content, form)
             if placed and placed[0].pieces:
@@ -157,7 +242,8 @@ def _sidenotes(block: Block, chapter: Chapter, view: html.View) -> str:
     labels = [label for label in dict.fromkeys(label for label, _ in block.note_refs) if label in chapter.notes]
     if not labels:
         return ""
-    notes = "".join(f'<p class="sidenote"><span class="fn-num">{escape(label)}</span> '
+    notes = "".join(f'<p class="sidenote{" ed-sidenote" if chapter.notes[label].editorial else ""}">'
+                    f'<span class="fn-num">{escape(chapter.notes[label].shown)}</span> '
                     f'{_note_text(chapter.notes[label], view)}</p>' for label in labels)
     return f'<aside class="sidenotes" aria-hidden="true" data-pagefind-ignore>{notes}</aside>\n'
 
@@ -175,7 +261,7 @@ def _placed(blocks: tuple[Block, ...] | list[Block], form: Form) -> list[printed
         return []
     found = []
     for block in blocks:
-        if block.kind in ("paragraph", "heading") and (place := form[1].of(block.key)):
+        if block.kind in ("paragraph", "heading") and (place := form.alignment.of(block.key)):
             found.append(place)
         found += _placed(block.children, form)
     return found
@@ -189,7 +275,7 @@ def _with_printed(reading: str, placed: list[printed.Placed], form: Form, words:
     search indexes only the reading text."""
     if not placed or form is None:
         return reading
-    record = form[0]
+    record = form.record
     out, page = [], None
     for place in placed:
         for piece in place.pieces:
@@ -197,27 +283,51 @@ def _with_printed(reading: str, placed: list[printed.Placed], form: Form, words:
                 label = escape(words["page"] + " " + record.pages[piece.page].label)
                 out.append(f'<span class="dl-pb">{label}</span>')
             page = piece.page
-            out.append(f'<span class="dl">{_marked(piece.segments, words)}</span>')
+            zone = form.zones.get((piece.page, piece.line))
+            where = f' data-zone="{zone}"' if zone else ""
+            out.append(f'<span class="dl"{where}>{_marked(piece.segments, words)}</span>')
     return (f'<{tag} class="rt">{reading}</{tag}><{tag} class="dipl" data-pagefind-ignore>'
             f'{"".join(out)}</{tag}>')
 
 
-def _marked(segments: tuple[tuple[str, str | None], ...], words: dict[str, str]) -> str:
-    """A printed line's words; the pieces of one repaired word ("Koordina -") in one mark."""
+def zones_of(placed: list[printed.Placed], form: Form) -> list[str]:
+    """The zones of the printed lines a block came from, in order: what pointing at it lights
+    on the page picture."""
+    if form is None:
+        return []
+    return list(dict.fromkeys(zone for place in placed for piece in place.pieces
+                              if (zone := form.zones.get((piece.page, piece.line)))))
+
+
+def _marked(segments: tuple[printed.Segment, ...], words: dict[str, str]) -> str:
+    """A printed line's words: the pieces of one repaired word ("Koordina -") in one mark that
+    names its reading; the editor's interventions marked as such, titled with the reading (a
+    word added, where it stands: ‸)."""
     out: list[str] = []
     index = 0
     while index < len(segments):
-        token, word = segments[index]
-        if word is None:
+        token, word, whose = segments[index]
+        if word is None and whose != printed.EDITOR:
             out.append(str(escape(token)))
             index += 1
             continue
         end = index + 1
-        while end + 1 < len(segments) and segments[end][0].isspace() and segments[end + 1][1] == word:
+        while end + 1 < len(segments) and segments[end][0].isspace() and segments[end + 1][1:] == (word, whose) \
+                and segments[end + 1][0]:
             end += 2
-        printed_text = "".join(token for token, _ in segments[index:end])
-        out.append(f'<span class="dl-fix" title="{escape(words["printed_as"].format(word=word))}">'
-                   f'{escape(printed_text)}</span>')
+        printed_text = "".join(token for token, _, _ in segments[index:end])
+        if whose != printed.EDITOR:
+            out.append(f'<span class="dl-fix" title="{escape(words["printed_as"].format(word=word))}">'
+                       f'{escape(printed_text)}</span>')
+        elif not printed_text:
+            out.append(f'<span class="dl-corr dl-add" title="{escape(words["editor_added"].format(word=word))}">'
+                       '‸</span>')
+        elif not word:
+            out.append(f'<span class="dl-corr dl-del" title="{escape(words["editor_deleted"])}">'
+                       f'{escape(printed_text)}</span>')
+        else:
+            out.append(f'<span class="dl-corr" title="{escape(words["editor_corrected"].format(word=word))}">'
+                       f'{escape(printed_text)}</span>')
         index = end
     return "".join(out)
 
@@ -230,8 +340,11 @@ def _block(block: Block, view: html.View, form: Form = None) -> str:
         cite, button = escape(words["paragraph_cite"].format(n=number)), escape(words["cite"])
         placed = _placed([block], form)
         edited = ' class="para"'
-        if form is not None and block.key in form[1].missing:
-            edited = f' class="para unprinted" data-unprinted="{escape(words["unprinted"])}"'
+        if form is not None and block.key in form.alignment.missing:
+            said = words["unprinted_added" if form.alignment.collated else "unprinted"]
+            edited = f' class="para unprinted" data-unprinted="{escape(said)}"'
+        if zones := zones_of(placed, form):
+            edited += f' data-lines="{" ".join(zones)}"'
         return (f'<p{edited} id="{anchor}"><span class="para-tools" data-pagefind-ignore>'
                 f'<a class="para-num" href="#{anchor}" title="{link}" aria-label="{name}">'
                 f'{number}</a><button type="button" class="cite-button para-cite" popovertarget="cite-{anchor}" '
@@ -257,11 +370,12 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
     copy = replace(view, ids=False, split=None)  # the notes list holds the ids and is what search indexes
     for label in notes:
         note = chapter.notes[label]
-        anchor, number = escape(note.anchor), escape(note.label)
-        name = escape(words["note"].format(label=note.label))
-        out.append(f'<div popover id="fnpop-{anchor}" class="fn-popover" role="note" aria-label="{name}">\n'
+        number = escape(note.shown)
+        name = escape(words["editor_note" if note.editorial else "note"].format(label=note.shown))
+        kind = "fn-popover ed-popover" if note.editorial else "fn-popover"
+        out.append(f'<div popover id="{escape(note.popover)}" class="{kind}" role="note" aria-label="{name}">\n'
                    f'  <span class="fn-num">{number}</span> {_note_text(note, copy)}\n'
-                   f'  <a class="fn-more" href="#fn-{anchor}">{escape(words["to_note"])}</a>\n</div>\n')
+                   f'  <a class="fn-more" href="#{escape(note.id)}">{escape(words["to_note"])}</a>\n</div>\n')
     reference = citations.chapter_reference(citations.item(config, chapter), words)
     edition = citations.edition_note(config, words)
     page_url = config.url + page_path

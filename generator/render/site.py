@@ -7,6 +7,7 @@ navigation, so the cost of a page does not grow with the size of the edition.
 from __future__ import annotations
 
 import hashlib
+import json
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from generator.config import Config
 from generator.diagnostics import Diagnostic, EditionError
 from generator.labels import date, labels
 from generator.model import Chapter, Edition, Section, anchor_path
-from generator.render import citations, html, iiif, reading, tei
+from generator.render import citations, html, iiif, reading, tei, zones
 
 if TYPE_CHECKING:
     from generator.load import Snapshot, Text
@@ -30,7 +31,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 # templates/ beside the package in a checkout; inside it in an installed wheel (pyproject.toml).
 TEMPLATES = next((p for p in (_PACKAGE.parent / "templates", _PACKAGE / "templates") if p.is_dir()),
                  _PACKAGE.parent / "templates")
-STATIC_FILES = ("edition.css", "edition.js")
+STATIC_FILES = ("edition.css", "edition.js", "zoom.css", "zoom.js")
 # The index lists every section up to this many chapters; beyond, the chapters only (a book of
 # 5,000 chapters made a 4.3 MB index page with its 32,000 sections).
 INDEX_SECTIONS_UP_TO = 100
@@ -195,21 +196,39 @@ def _print_pages(chapter: Chapter) -> list[str]:
     return marks
 
 
-def section_pictures(section: Section, pictures: facsimile.Facsimile) -> list[tuple[str, facsimile.PageImage]]:
-    """(anchor of its page mark, picture) of each print page the section shows, the page it
-    begins on first (its mark may stand in the section before: anchor "")."""
+class Picture(NamedTuple):
+    """A print page's picture beside the text: the anchor of its page mark ("" where the mark
+    stands in the section before), the picture, and its printed lines' boxes as JSON for the
+    viewer (templates/static/zoom.js; "" where the print has no places for them)."""
+    anchor: str
+    image: facsimile.PageImage
+    zones: str
+
+
+def page_zones(record: printed.Printed | None, image: facsimile.PageImage) -> str:
+    """The boxes of a print page's lines on its picture, as the viewer reads them (data-zones)."""
+    page = record.by_name.get(image.name) if record else None
+    if page is None or not any(line.box for line in page.lines):
+        return ""
+    return json.dumps(zones.zones_data(zones.page_surface(page, image, "")), separators=(",", ":"))
+
+
+def section_pictures(section: Section, pictures: facsimile.Facsimile,
+                     record: printed.Printed | None = None) -> list[Picture]:
+    """Each print page the section shows, the page it begins on first."""
     if not pictures.pages:
         return []
     marks = [section.first_page] if section.first_page else []
     for block in section.blocks:
         marks += block.pages
-    found: list[tuple[str, facsimile.PageImage]] = []
+    found: list[Picture] = []
     seen: set[str] = set()
     for mark in marks:
         image = pictures.by_label(mark.printed) if mark and mark.known else None
         if image is not None and image.name not in seen:
             seen.add(image.name)
-            found.append(("" if mark is section.first_page and not found else mark.anchor, image))
+            found.append(Picture("" if mark is section.first_page and not found else mark.anchor, image,
+                                 page_zones(record, image)))
     return found
 
 
@@ -220,10 +239,13 @@ def chapter_files_text(snapshot: Snapshot, text: Text) -> dict[str, str]:
     work, exports = citations.item(config, chapter), export_paths(chapter)
     note = citations.edition_note(config, labels(config.language))  # the digital edition the item comes from
     form = reading.printed_form(snapshot.record, text.alignment)
+    pages = {piece.page for place in form.alignment.placed.values() for piece in place.pieces} if form else set()
+    surfaces = zones.surfaces(snapshot.record, snapshot.pictures, pages, up="../")
     return {exports["bib"]: citations.bibtex(work, chapter.slug, note),
             exports["ris"]: citations.ris(work, note),
             exports["csl"]: citations.csl_json(work, chapter.slug, note),
-            exports["tei"]: tei.chapter_tei(config, chapter, form[1] if form else None, snapshot.pictures.largest)}
+            exports["tei"]: tei.chapter_tei(config, chapter, form.alignment if form else None, snapshot.pictures.largest,
+                                            surfaces, snapshot.record)}
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
@@ -323,18 +345,23 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         context.setdefault("sheets", None)
     elif page.template == "printed_page.html":
         name = page.nav["sheet"]
-        context.update(sheet=record.by_name.get(name) if record else None,
-                       image=pictures.of(name), manifest=iiif.MANIFEST if config.url and pictures.pages else "")
+        image = pictures.of(name)
+        sheet = record.by_name.get(name) if record else None
+        context.update(sheet=sheet, image=image, manifest=iiif.MANIFEST if config.url and pictures.pages else "",
+                       zones=page_zones(record, image) if image else "",
+                       line_zones={line.number: zones.zone_id(name, line.number) for line in sheet.lines
+                                   if line.box is not None} if sheet and image else {})
     elif text is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
         full = text.chapter
         work = citations.item(config, full)
-        form = reading.printed_form(record, text.alignment) if full.intro else None
+        form = reading.printed_form(record, text.alignment, snapshot.zones) if full.intro else None
         body, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
                                                  export_paths(full), search=search is not None)
                           if full.intro else (Markup(), Markup()))
-        context.update(views=form is not None, pictures=section_pictures(full.intro, pictures) if full.intro else [],
+        context.update(views=form is not None,
+                       pictures=section_pictures(full.intro, pictures, record) if full.intro else [],
                        with_facsimile=bool(pictures.pages))
         context.update(chapter=full, exports=export_paths(full), item=work, text=body, popovers=popovers,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
@@ -343,10 +370,10 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
     else:
         full = text.chapter
         section = next(s for s in full.sections if s.id == page.section_id)
-        form = reading.printed_form(record, text.alignment)
+        form = reading.printed_form(record, text.alignment, snapshot.zones)
         body, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
                                                 export_paths(full), search=search is not None)
-        context.update(views=form is not None, pictures=section_pictures(section, pictures),
+        context.update(views=form is not None, pictures=section_pictures(section, pictures, record),
                        with_facsimile=bool(pictures.pages))  # the page's columns: those of every page of the edition
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language)
@@ -356,6 +383,8 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
                        item=work, exports=export_paths(full),
                        citation=citations.citation(citations.chapter_reference(work, words), words, section,
                                                    edition=citations.edition_note(config, words)))
+    # the page picture's viewer (zoom, the printed lines): on pages that show a picture
+    context.setdefault("zoom", bool(context.get("pictures") or context.get("image")))
     return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",

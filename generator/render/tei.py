@@ -33,7 +33,7 @@ from generator.model import (
     Styled,
     Text,
 )
-from generator.render import citations
+from generator.render import citations, zones
 
 NS = "http://www.tei-c.org/ns/1.0"
 REND = {"em": "italic", "strong": "bold"}
@@ -42,42 +42,92 @@ DIGITAL = ' role="digital"'   # the digital edition's editors, beside the printe
 
 class _Writer:
     """One chapter's text: notes go inline at their first reference, each once. Where ingest
-    recorded the print (`alignment`), each printed line of a block begins with `<lb/>`, and
-    `<lb break="no"/>` where a word runs on over the line end (a break hyphen repaired, or a
-    hyphen kept); `pictures`: print page → its picture's site path, for `<pb facs>`."""
+    recorded the print (`alignment`), each printed line of a block begins with `<lb/>` (its
+    zone on the page picture in `facs`), `<lb break="no"/>` where a word runs on over the line
+    end (a break hyphen repaired, or a hyphen kept); where the text reads otherwise than the
+    print, `<choice>`: `<sic>`/`<corr resp>` for the editors' corrections, `<orig>`/`<reg>` for
+    the tool's normalisations. `pictures`: print page → its picture's site path, or its surface
+    (`#facs-229`), for `<pb facs>`; `zones`: (page index, line) → the zone's id."""
 
     def __init__(self, chapter: Chapter, alignment: printed.Alignment | None = None,
-                 pictures: dict[str, str] | None = None) -> None:
+                 pictures: dict[str, str] | None = None, resp: str = "",
+                 zones: dict[tuple[int, int], str] | None = None) -> None:
         self.chapter = chapter
+        self.resp = resp       # pointers to the digital edition's editors: whose notes and corrections
         self.placed: set[str] = set()
         self.alignment = alignment
         self.pictures = pictures or {}
+        self.zones = zones or {}
         self.offset = 0        # characters of the block's printed text written so far (printed.stream)
-        self.breaks: list[tuple[int, bool]] = []  # its line beginnings still to write
+        self.breaks: list[tuple[int, bool, int, int]] = []  # its line beginnings still to write
+        self.changes: list[printed.Intervention] = []       # its interventions still to write
 
     def inline(self, content: tuple[Inline, ...], key: str = "") -> str:
         """`key`: the block's (or the section's id, for its title), where the print is known."""
         place = self.alignment.of(key) if self.alignment else None
         if place is None:
             return "".join(self._node(node) for node in content)
-        saved = self.offset, self.breaks  # a note inside a paragraph has lines of its own
+        saved = self.offset, self.breaks, self.changes  # a note inside a paragraph has lines of its own
         self.offset, self.breaks = 0, list(place.breaks)
+        self.changes = sorted(place.interventions, key=lambda change: (change.start, change.end))
         try:
             return "".join(self._node(node) for node in content)
         finally:
-            self.offset, self.breaks = saved
+            self.offset, self.breaks, self.changes = saved
 
     def _text(self, text: str) -> str:
-        """Text, with the line beginnings that fall inside it."""
-        start, out, at = self.offset, [], 0
-        self.offset += len(text)
-        while self.breaks and self.breaks[0][0] < self.offset:
-            where, joined = self.breaks.pop(0)
-            cut = max(where - start, at)
-            out.append(escape(text[at:cut]) + ('<lb break="no"/>' if joined else "<lb/>"))
-            at = cut
-        out.append(escape(text[at:]))
+        """Text, with the line beginnings and the interventions that fall inside it (an
+        intervention across emphasis or a note reference is left to the page's list)."""
+        start = self.offset
+        end = self.offset = start + len(text)
+        breaks = []
+        while self.breaks and self.breaks[0][0] < end:
+            breaks.append(self.breaks.pop(0))
+        changes = []
+        while self.changes and (self.changes[0].start < end or self.changes[0].start == self.changes[0].end == end):
+            change = self.changes.pop(0)
+            if start <= change.start and change.end <= end:
+                changes.append(change)
+        out: list[str] = []
+        at = start
+
+        def plain(upto: int, before: bool) -> None:
+            """text[at:upto], with the line beginnings before `upto` (and at it, if `before`)."""
+            nonlocal at
+            while breaks and (breaks[0][0] < upto or (before and breaks[0][0] == upto)):
+                where, joined, page, line = breaks.pop(0)
+                cut = max(where, at)
+                out.append(escape(text[at - start:cut - start]) + self._lb(joined, page, line))
+                at = cut
+            out.append(escape(text[at - start:upto - start]))
+            at = upto
+        for change in changes:
+            if change.start < at:
+                continue  # overlapping one written already
+            plain(change.start, before=True)
+            inner: list[str] = []
+            saved, out = out, inner
+            plain(change.end, before=False)
+            out = saved
+            out.append(self._choice(change, "".join(inner)))
+        plain(end, before=False)
         return "".join(out)
+
+    def _lb(self, joined: bool, page: int, line: int) -> str:
+        zone = self.zones.get((page, line))
+        facs = f' facs="#{zone}"' if zone else ""
+        return f'<lb break="no"{facs}/>' if joined else f"<lb{facs}/>"
+
+    def _choice(self, change: printed.Intervention, reading: str) -> str:
+        """The print's form beside the reading: the editors' correction, or the tool's
+        normalisation of a letter."""
+        was = escape(change.printed)
+        if change.kind == "normal":
+            return f"<choice><orig>{was}</orig><reg>{reading}</reg></choice>"
+        resp = f" resp={quoteattr(self.resp)}" if self.resp else ""
+        sic = f"<sic>{was}</sic>" if was else "<sic/>"
+        corr = f"<corr{resp}>{reading}</corr>" if reading else f"<corr{resp}/>"
+        return f"<choice>{sic}{corr}</choice>"
 
     def _node(self, node: Inline) -> str:
         if isinstance(node, Text):
@@ -90,12 +140,15 @@ class _Writer:
             self.offset += 1
             return "<lb/>"
         if isinstance(node, NoteRef):
-            self.offset += len(node.label)  # printed as a raised number in the line
+            if not node.editorial:
+                self.offset += len(node.label)  # printed as a raised number in the line
             return self._note(node.label)
         if isinstance(node, PageStart):
             page = node.page
-            # the chapter's TEI file lies one folder down in the site (slug/slug.tei.xml)
-            facs = f" facs={quoteattr('../' + self.pictures[page.printed])}" if page.printed in self.pictures else ""
+            # its surface in the <facsimile>, else its picture (the chapter's TEI file lies one
+            # folder down in the site: slug/slug.tei.xml)
+            picture = self.pictures.get(page.printed, "")
+            facs = f" facs={quoteattr(picture if picture.startswith('#') else '../' + picture)}" if picture else ""
             return f"<pb n={quoteattr(page.printed)}{facs}/>" if page.printed else '<pb n="?"/>'
         if isinstance(node, Link):
             return f"<ref target={quoteattr(node.href)}>{self.inline(node.children)}</ref>" if node.internal is None \
@@ -115,10 +168,13 @@ class _Writer:
         if note is None:
             return ""
         if label in self.placed:  # the note stands at its first reference; later ones point there
-            return f'<ref target="#fn-{escape(note.anchor)}" type="noteAnchor">{escape(label)}</ref>'
+            return f'<ref target="#{escape(note.id)}" type="noteAnchor">{escape(note.shown)}</ref>'
         self.placed.add(label)
         body = "".join(self.block(b) for b in note.content)
-        return f'<note n={quoteattr(label)} place="bottom" xml:id="fn-{escape(note.anchor)}">{body}</note>'
+        if note.editorial:  # the editor's, lettered: never one of the print's notes
+            resp = f" resp={quoteattr(self.resp)}" if self.resp else ""
+            return f'<note type="editorial"{resp} n={quoteattr(note.mark)} xml:id="{escape(note.id)}">{body}</note>'
+        return f'<note n={quoteattr(label)} place="bottom" xml:id="{escape(note.id)}">{body}</note>'
 
     def block(self, block: Block) -> str:
         if block.kind == "paragraph":
@@ -168,6 +224,22 @@ def _names(tag: str, names: tuple[str, ...], extra: str = "") -> str:
     return "".join(f"<{tag}{extra}>{escape(name)}</{tag}>" for name in names)
 
 
+def _editors(config: Config) -> str:
+    """The digital edition's editors, each with the id that `resp` points to (their notes,
+    their corrections)."""
+    return "".join(f'<editor{DIGITAL} xml:id="{ident}">{escape(name)}</editor>'
+                   for ident, name in zip(editor_ids(config), config.editors, strict=True))
+
+
+def editor_ids(config: Config) -> list[str]:
+    return [f"hrsg-{number}" for number in range(1, len(config.editors) + 1)]
+
+
+def responsible(config: Config) -> str:
+    """`resp` of what the digital edition's editors did: "#hrsg-1 #hrsg-2" ("" when none is named)."""
+    return " ".join(f"#{ident}" for ident in editor_ids(config))
+
+
 def header(config: Config, chapter: Chapter) -> str:
     work = citations.item(config, chapter)
     book = config.source
@@ -182,7 +254,7 @@ def header(config: Config, chapter: Chapter) -> str:
     monogr_title = f'<title level="m">{escape(book.book_title)}</title>' if book.book_title else '<title level="m"/>'
     doi = f'<idno type="DOI">{escape(config.doi)}</idno>' if config.doi else ""
     url = f'<idno type="URL">{escape(config.url + chapter.slug + "/index.html")}</idno>' if config.url else ""
-    digital = _names("editor", config.editors, DIGITAL)
+    digital = _editors(config)
     return (f"<teiHeader><fileDesc><titleStmt><title>{escape(work.title)}</title>{_names('author', work.authors)}"
             f"{digital}</titleStmt>"
             f"<publicationStmt><publisher>{escape(config.title)}</publisher>{doi}{url}"
@@ -193,8 +265,20 @@ def header(config: Config, chapter: Chapter) -> str:
 
 
 def chapter_body(config: Config, chapter: Chapter, alignment: printed.Alignment | None = None,
-                 pictures: dict[str, str] | None = None) -> str:
-    writer = _Writer(chapter, alignment, pictures)
+                 pictures: dict[str, str] | None = None, surfaces: list[zones.Surface] | None = None,
+                 record: printed.Printed | None = None) -> str:
+    """`surfaces`: the print pages the chapter stands on that have a picture, with their
+    lines' boxes: the `<facsimile>`, which `<pb>` and `<lb>` point into."""
+    surfaces = surfaces or []
+    if surfaces and record is not None:
+        pictures = dict(pictures or {})
+        pictures.update({surface.label: f"#{zones.surface_id(surface.name)}" for surface in surfaces})
+        index = {page.name: page.index for page in record.pages}
+        boxes = {(index[surface.name], line): zones.zone_id(surface.name, line)
+                 for surface in surfaces for line, _ in surface.boxes}
+    else:
+        boxes = {}
+    writer = _Writer(chapter, alignment, pictures, responsible(config), boxes)
     # the chapter's title is found in the print as its introduction's (printed.py)
     parts = [f"<head>{writer.inline(chapter.heading, INTRO if chapter.intro else '')}</head>"]
     if chapter.intro:
@@ -205,18 +289,24 @@ def chapter_body(config: Config, chapter: Chapter, alignment: printed.Alignment 
         parts.append('<div type="notes">' + "".join(writer._note(label) for label in unplaced) + "</div>")
     language = chapter.meta.language or config.language
     return (f"<TEI xmlns=\"{NS}\" xml:lang={quoteattr(language)}>{header(config, chapter)}"
+            f"{zones.facsimile_tei(surfaces)}"
             f"<text><body><div type=\"chapter\">{''.join(parts)}</div></body></text></TEI>")
 
 
 def chapter_tei(config: Config, chapter: Chapter, alignment: printed.Alignment | None = None,
-                pictures: dict[str, str] | None = None) -> str:
-    """`alignment`: where the chapter stands in the print ingest recorded (its line breaks);
-    `pictures`: print page → the site path of its largest picture."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + chapter_body(config, chapter, alignment, pictures) + "\n"
+                pictures: dict[str, str] | None = None, surfaces: list[zones.Surface] | None = None,
+                record: printed.Printed | None = None) -> str:
+    """`alignment`: where the chapter stands in the print ingest recorded (its line breaks,
+    the interventions); `pictures`: print page → the site path of its largest picture;
+    `surfaces` (with `record`): the pages' pictures with their lines' zones."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + chapter_body(config, chapter, alignment, pictures, surfaces,
+                                                                     record) + "\n"
 
 
 CORPUS = "edition.tei.xml"
-_IDS = re.compile(r'(xml:id="|target="#)([^"]+)"')
+# The ids of a member, and every pointer to them (one or several, "#a #b"): prefixed together
+_IDS = re.compile(r'\b(xml:id|target|facs|resp|corresp)="([^"]*)"')
+_TAG = re.compile(r"<[^<>]+>")
 _MEMBER = re.compile(r'<TEI n="([^"]+)"[ >].*?</TEI>', re.S)
 
 
@@ -226,7 +316,14 @@ def member(slug: str, chapter_tei: str) -> str:
     prefix = slug if slug[:1].isalpha() else f"_{slug}"  # an xml:id starts with a letter or "_"
     body = chapter_tei.split("?>", 1)[1].strip() if chapter_tei.startswith("<?xml") else chapter_tei.strip()
     body = body.replace(f'<TEI xmlns="{NS}"', f"<TEI n={quoteattr(slug)}", 1)
-    return _IDS.sub(rf'\g<1>{prefix}.\g<2>"', body)
+    def prefixed(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        if name == "xml:id":
+            return f'xml:id="{prefix}.{value}"'
+        pointers = [f"#{prefix}.{part[1:]}" if part.startswith("#") else part for part in value.split(" ")]
+        return f'{name}="{" ".join(pointers)}"'
+    # inside tags only (text is escaped: a "<" in it is "&lt;"), so no word of the text changes
+    return _TAG.sub(lambda tag: _IDS.sub(prefixed, tag.group()), body)
 
 
 def members_of(corpus_text: str) -> dict[str, str]:

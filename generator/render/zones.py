@@ -19,7 +19,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
+
+if TYPE_CHECKING:
+    from generator.facsimile import Facsimile, PageImage
+    from generator.printed import Printed, PrintedPage
 
 LINES_VERSION = 2   # of review/*.lines.json: 2 adds each line's `box`
 ASCENT = 0.78       # of the type size above the baseline: capitals, ascenders, raised note numbers
@@ -156,3 +161,41 @@ def block_zones(pieces: Iterable[tuple[str, int]]) -> list[str]:
     """The zone ids of the printed lines a block came from, `pieces` (page name, line number)
     in order, each once: what a paragraph or a line of "Wie gedruckt" lights on the picture."""
     return list(dict.fromkeys(zone_id(page, line) for page, line in pieces))
+
+
+# ---- the edition's pages as surfaces ----
+
+def line_zones(record: Printed | None, pictures: Facsimile) -> dict[tuple[int, int], str]:
+    """(page index, line number) → zone id of every printed line that has a box on a page that
+    has a picture: what the text links to the picture by."""
+    if record is None:
+        return {}
+    out = {}
+    for page in record.pages:
+        if pictures.of(page.name) is None:
+            continue
+        for line in page.lines:
+            if line.box is not None:
+                out[(page.index, line.number)] = zone_id(page.name, line.number)
+    return out
+
+
+def page_surface(page: PrintedPage, image: PageImage, url: str) -> Surface:
+    """A print page's picture and its lines' boxes; `url` the picture's address from the
+    document that names it."""
+    return Surface.of(page.name, page.label, url, image.width, image.height,
+                      {line.number: line.box for line in page.lines if line.box is not None})
+
+
+def surfaces(record: Printed | None, pictures: Facsimile, pages: Iterable[int], up: str = "") -> list[Surface]:
+    """The surfaces of the given pages (indexes into the record) that have a picture and boxes,
+    in page order; `up` leads from the document to the site's root."""
+    if record is None:
+        return []
+    out = []
+    for index in sorted(set(pages)):
+        page = record.pages[index]
+        image = pictures.of(page.name)
+        if image is not None and any(line.box is not None for line in page.lines):
+            out.append(page_surface(page, image, up + image.files[max(image.files)]))
+    return out

@@ -21,16 +21,19 @@
     return text.replace(/_([0-9a-f]+)_/g, function (_, code) { return String.fromCodePoint(parseInt(code, 16)); });
   }
   function where(result) {
-    var hit = (result.locations || [])[0], paragraph = null, page = null, note = null, notePage = null;
+    var hit = (result.locations || [])[0], paragraph = null, page = null, note = null, notePage = null, editorial = null;
     var first = result.meta && result.meta.first_page ? result.meta.first_page : "";
     (result.anchors || []).forEach(function (anchor) {
       if (hit === undefined || anchor.location > hit) return;
       var id = anchor.id, match;
       if ((match = /^fn-(.+)-seite-(.+)$/.exec(id))) { if (note) notePage = match[2]; }
-      else if ((match = /^fn-(.+)$/.exec(id))) { note = unanchor(match[1]); notePage = null; }
-      else if (/-p\d+$/.test(id)) { paragraph = anchor; note = null; }
-      else if ((match = /^seite-(.+)$/.exec(id))) { page = match[1]; note = null; }
+      else if ((match = /^fn-(.+)$/.exec(id))) { note = unanchor(match[1]); notePage = null; editorial = null; }
+      // an editor's note: its letter is the first word of its entry ("a Hrsg.: …")
+      else if (/^ed-/.test(id)) { editorial = { id: id, mark: (anchor.text || "").trim().split(/\s/)[0] }; note = null; }
+      else if (/-p\d+$/.test(id)) { paragraph = anchor; note = null; editorial = null; }
+      else if ((match = /^seite-(.+)$/.exec(id))) { page = match[1]; note = null; editorial = null; }
     });
+    if (editorial) return { id: editorial.id, label: [words.editorNoteShort, editorial.mark].filter(Boolean).join(" ") };
     var printed = function (label) {
       if (!label) return "";
       if (/^unbekannt/.test(label)) return words.page + " ?";
@@ -224,6 +227,8 @@
     if (savedView && views.some(function (button) { return button.dataset.view === savedView; })) setView(savedView);
   }
 
+  var showPage = null;  // turns the picture beside the text to a page (set below where there is one)
+
   // The facsimile beside the text (a wide screen, CSS decides): the print page whose mark was
   // passed last, or whose number ("S. 229") was clicked.
   var panel = document.querySelector(".facsimile");
@@ -245,12 +250,27 @@
     var show = function (figure) {
       figures.forEach(function (other) { other.classList.toggle("current", other === figure); });
     };
+    showPage = function (figure) { show(figure); pinned = true; pinnedAt = null; };
+    var byName = function (name) { return figures.filter(function (figure) { return figure.dataset.page === name; })[0]; };
+    var printedLines = Array.prototype.slice.call(document.querySelectorAll("main .dipl .dl[data-zone]"));
     var reading = function () {
       // A mark counts once it is above the reading line; at the top of the page, the section's first page.
       var line = window.scrollY < 8 ? -1 : window.innerHeight * 0.35, found = figures[0];
+      if (html.getAttribute("data-view") === "printed" && printedLines.length && line >= 0) {
+        // as printed, the page of the printed line at the reading line (lines are in the page's
+        // order, top to bottom: halved, not all measured)
+        var low = 0, high = printedLines.length - 1, at = -1;
+        while (low <= high) {
+          var middle = (low + high) >> 1;
+          if (printedLines[middle].getBoundingClientRect().top <= line) { at = middle; low = middle + 1; } else high = middle - 1;
+        }
+        var holding = at >= 0 && byName(printedLines[at].dataset.zone.replace(/^z|-\d+$/g, ""));
+        if (holding) return holding;
+      }
       figures.forEach(function (figure) {
         var mark = figure.dataset.anchor && document.getElementById(figure.dataset.anchor);
-        if (mark && mark.getBoundingClientRect().top <= line) found = figure;
+        // a mark not shown (the reading text hidden "as printed") says nothing of where one reads
+        if (mark && mark.getClientRects().length && mark.getBoundingClientRect().top <= line) found = figure;
       });
       return found;
     };
@@ -272,4 +292,96 @@
     show(byAnchor(location.hash.slice(1)) || reading());
   }
   fit();  // the print's own page views (pages/229.html), and a section opened "as printed"
+
+  // ---- the printed line and its place on the page picture (issue 26) ----
+  // Each printed line of "Wie gedruckt" (`.dl[data-zone]`) and each paragraph of the reading
+  // text (`[data-lines]`) names the boxes of its lines on the page picture (zoom.js draws them
+  // over the picture: `[data-zoom]`). Pointing at one or focusing it lights its boxes (the
+  // picture beside the text turns to its page); a click on a line of the picture goes to it in
+  // the text. The lines of "Wie gedruckt" are one stop for the keyboard, the arrow keys going
+  // from line to line (a page of forty lines is not forty stops).
+  var zoomer = window.EditionZoom;
+  var pictures = zoomer ? Array.prototype.slice.call(document.querySelectorAll("[data-zoom]")) : [];
+  var holder = {};  // zone id → the picture that has it
+  pictures.forEach(function (figure) {
+    var viewer = zoomer.attach(figure);
+    var data = null;
+    try { data = JSON.parse(figure.getAttribute("data-zones") || "null"); } catch (e) { data = null; }
+    (data && data.boxes || []).forEach(function (box) { holder[box.id] = figure; });
+    if (viewer) figure.addEventListener("zoom:box", function (event) { goTo(event.detail.id); });
+  });
+  function zonesOf(element) {
+    var own = element.getAttribute("data-zone");
+    return own ? [own] : (element.getAttribute("data-lines") || "").split(" ").filter(Boolean);
+  }
+  var lit = null;
+  function light(element) {
+    var ids = element ? zonesOf(element) : [];
+    var figure = ids.map(function (id) { return holder[id]; }).filter(Boolean)[0];
+    if (lit && lit !== figure) { var before = zoomer.of(lit); if (before) before.highlight([]); }
+    lit = figure || null;
+    if (!figure) return;
+    if (figure.classList.contains("facs-page") && !figure.classList.contains("current") && typeof showPage === "function") {
+      // the picture beside the text turns to the page of the line (the first, for a paragraph on two)
+      var held = ids.filter(function (id) { return holder[id] === document.querySelector(".facs-page.current"); });
+      if (!held.length) showPage(figure);
+    }
+    var viewer = zoomer.of(figure);
+    if (viewer) viewer.highlight(ids.filter(function (id) { return holder[id] === figure; }));
+  }
+  var linked = "main .dl[data-zone], main [data-lines]";
+  if (pictures.length) {
+    document.addEventListener("pointerover", function (event) {
+      var element = event.target.closest && event.target.closest(linked);
+      if (element && element.offsetParent !== null) light(element);
+    });
+    document.addEventListener("pointerout", function (event) {
+      var element = event.target.closest && event.target.closest(linked);
+      var into = event.relatedTarget && event.relatedTarget.closest && event.relatedTarget.closest(linked);
+      if (element && !into && !(document.activeElement && document.activeElement.closest &&
+          document.activeElement.closest(linked))) light(null);
+    });
+    document.addEventListener("focusin", function (event) {
+      var element = event.target.closest && event.target.closest(linked);
+      if (element) light(element);
+    });
+  }
+  // Where a line of the picture stands in the text: the printed line if it is shown, else the
+  // paragraph it belongs to; scrolled to, focused, and lit.
+  function goTo(id) {
+    var candidates = Array.prototype.slice.call(document.querySelectorAll("main .dl[data-zone]")).filter(function (line) {
+      return line.getAttribute("data-zone") === id && line.offsetParent !== null;
+    });
+    var target = candidates[0] || Array.prototype.slice.call(document.querySelectorAll("main [data-lines]")).filter(function (block) {
+      return zonesOf(block).indexOf(id) >= 0 && block.offsetParent !== null;
+    })[0];
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "center", behavior: "instant" in document.documentElement.style ? "instant" : "auto" });
+    target.focus({ preventScroll: true });
+    target.classList.add("zone-target");
+    setTimeout(function () { target.classList.remove("zone-target"); }, 1600);
+    light(target);
+    // the picture stays on the page clicked while the text scrolls to the line
+    if (holder[id] && holder[id].classList.contains("facs-page") && showPage) showPage(holder[id]);
+    var viewer = zoomer && holder[id] && zoomer.of(holder[id]);
+    if (viewer) viewer.highlight([id]);  // the line clicked, not all of its paragraph's
+  }
+  // The printed lines: one stop, arrows within (a roving focus).
+  Array.prototype.forEach.call(document.querySelectorAll("main .dipl, main .dipl-page"), function (block) {
+    var lines = Array.prototype.slice.call(block.querySelectorAll(".dl[data-zone]"));
+    if (!lines.length) return;
+    lines.forEach(function (line, index) { line.setAttribute("tabindex", index ? "-1" : "0"); });
+    if (words.printedLines) block.setAttribute("aria-label", words.printedLines);
+    block.addEventListener("keydown", function (event) {
+      var index = lines.indexOf(document.activeElement);
+      if (index < 0) return;
+      var next = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: lines.length - 1 }[event.key];
+      if (next === undefined || next < 0 || next >= lines.length) return;
+      event.preventDefault();
+      lines[index].setAttribute("tabindex", "-1");
+      lines[next].setAttribute("tabindex", "0");
+      lines[next].focus();
+    });
+  });
 })();
