@@ -162,6 +162,15 @@ def test_engine_doubts_are_listed_at_page_and_line(tmp_path):
     assert build.returncode == 0, build.stderr
     page = (tmp_path / "site" / "pages" / "7.html").read_text(encoding="utf-8")
     assert 'pages/img/7.png"' in page and 'class="dl-unsure"' in page
+    # the diplomatic view beside the reading text marks them too (and only there: search reads the reading text)
+    import re
+
+    reading = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").glob("*/*.html")
+                      if p.parent.name != "pages")
+    diplomatic = "".join(re.findall(r'<span class="dipl" data-pagefind-ignore>.*?</p>', reading, re.S))
+    marked = re.findall(r'<mark class="dl-unsure" title="[^"]+">(.*?)</mark>', diplomatic)
+    assert marked and all(re.sub("<[^>]+>", "", m).strip() for m in marked), marked
+    assert "dl-unsure" not in re.sub(r'<span class="dipl".*?</p>', "", reading, flags=re.S)
 
 
 def test_historical_letters_kept_as_printed_and_normalised_as_repairs(tmp_path):
