@@ -58,10 +58,14 @@ def folder_for(data: Path, book: str, variant: str) -> Path:
     return folder
 
 
+MODEL: list[str] = []   # --ocr-model for the built-in OCR (the Fraktur book's frk)
+
+
 def edition_clean(paths: list[Path]) -> tuple[str, float]:
     """`edition clean` of the inputs in a fresh process: its text, and its CPU seconds (children too)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([sys.executable, "-m", "generator", "clean", *map(str, paths)], check=False, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "generator", "clean", *MODEL, *map(str, paths)], check=False,
+                          capture_output=True,
                           text=True, cwd=ROOT)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
@@ -137,16 +141,25 @@ def main() -> None:
     parser.add_argument("--ocrmypdf", type=Path, default=None,
                         help="an ocrmypdf command: its text layer on the image-only PDF, through `edition clean` "
                              "(a comparison only: the tool never needs it)")
+    parser.add_argument("--folders", default="", help="data folders made by tests/scans.py (a corpus book's with "
+                        "--pdf/--gold, the Fraktur book's with --fraktur), scored as they are, comma-separated")
+    parser.add_argument("--ocr-model", default="", help="the built-in OCR's model (frk for the Fraktur book)")
     parser.add_argument("--skip", default="", help="routes left out, comma-separated (e.g. 'hOCR (words)')")
     parser.add_argument("--examples", type=int, default=0)
     args = parser.parse_args()
     print(f"{'route':22s} {'body%':>6s} {'notes':>9s} {'refs':>9s} {'heads':>7s} {'brk-r':>5s} {'brk-p':>5s} "
           f"{'head':>5s} {'folio':>5s} {'cpu s/p':>7s}")
-    for variant in args.variants.split(","):
-        folder = folder_for(args.data, args.book, variant)
+    MODEL[:] = ["--ocr-model", args.ocr_model] if args.ocr_model else []
+    folders = [(f"{args.book} at {variant}", folder_for(args.data, args.book, variant))
+               for variant in args.variants.split(",") if variant]
+    folders += [(Path(f).name, Path(f)) for f in args.folders.split(",") if f]
+    for label, folder in folders:
         count = len(list(folder.glob("p-*.words.hocr")))
-        gold = corpus_gold(json.loads((folder / "gold.json").read_text(encoding="utf-8")), count)
-        print(f"-- {args.book} at {variant} ({count} pages)")
+        if (folder / "corpus.json").exists():   # a corpus book's gold, as the corpus scorer takes it
+            gold = json.loads((folder / "corpus.json").read_text(encoding="utf-8"))
+        else:
+            gold = corpus_gold(json.loads((folder / "gold.json").read_text(encoding="utf-8")), count)
+        print(f"-- {label} ({count} pages)")
         print(row("Tesseract text + naive", score(gold, naive(folder, count))))
         for name, suffix in ROUTES.items():
             if name in args.skip.split(","):

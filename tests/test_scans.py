@@ -358,3 +358,18 @@ def test_a_note_whose_reference_was_not_read_does_not_stop_ingest(tmp_path):
     assert "[^-21]:" in chapters and "no reference to it was read" in result.stdout + result.stderr
     build = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
     assert build.returncode == 0, build.stderr
+
+
+def test_a_note_number_read_as_letters_before_a_capital(tmp_path):
+    """On worn scans Tesseract reads a note's raised number as one or two letters stuck to its
+    first word ("sVgl.", "ıVgl.", "»Weiß": seen at 300 dpi worn); no word begins so, so it is the
+    mark, found where it stands and numbered."""
+    alto = (SCANS / "p-8.xml").read_text(encoding="utf-8")
+    assert 'CONTENT="”Vg]."' in alto
+    (tmp_path / "p-8.xml").write_text(alto.replace('CONTENT="”Vg]."', 'CONTENT="sVgl."'), encoding="utf-8")
+    shutil.copy(SCANS / "p-8.png", tmp_path / "p-8.png")
+    _, book = read_scan([tmp_path / "p-8.xml"], None)
+    from generator.ingest.writers import clean_text
+
+    notes = [line for line in clean_text(book).splitlines() if "Huber, Quellen" in line]
+    assert notes == ["²² Vgl. Huber, Quellen zur Wirtschaftsgeschichte, 1999, S. 291."], notes

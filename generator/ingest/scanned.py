@@ -437,12 +437,12 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
             under = _units_baseline(line, word)
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
             xh_units = x_height / scale
-            garbled = re.match(r"[" + re.escape(GARBLED) + r"?\d]", text) is not None
-            if found is None and re.match(r"[" + re.escape(GARBLED) + r"?]+[A-ZÄÖÜ]", text):
-                # the mark touches the capital after it (a V's serif): where it stands, by the engine's reading
+            lead = LEAD.match(text)
+            if found is None and lead is not None and not lead.group().isdigit() and re.match(r"[A-ZÄÖÜ]", text[lead.end():]):
+                # the mark touches the capital after it (a V's serif; a worn scan's blur): where it
+                # stands, by the engine's reading
                 found = (word.box[0], under - 1.75 * xh_units, word.box[0] + 1.15 * xh_units, under - 0.5 * xh_units)
             if found is not None:
-                lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text) if garbled else None
                 text = text[lead.end():] if lead else text
                 chars += _mark_chars(line.x(found[0], base_units), line, size, style, found, sheet)
                 glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
@@ -529,6 +529,9 @@ def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
 
 
 DASHES = "-–—‐"
+# what an engine makes of a note's raised number before its text: marks, digits, or on a worn
+# scan one or two letters before a capital ("sVgl.", "ıVgl.", "»Weiß": no word begins so)
+LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{1,3}|[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])")
 RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
 BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:]?$)")
 
