@@ -1,9 +1,9 @@
 """Scanned books: OCR output of any engine (hOCR, ALTO, PAGE XML) and the built-in OCR, read
 into the same edition as a PDF.
 
-The fixtures (tests/fixtures/scans/, made by tests/scans.py) are pages 8–10 of the test book
+The fixtures (tests/fixtures/scans/, made by tests/scans.py) are pages 8–10, 33 and 40 of the test book
 "tuning-typst" drawn at 300 dpi and read by Debian's Tesseract 5.3, and the same book's page 9
-worn (turned, blurred, noisy, JPEG q50) at 200 dpi. The same pages through the PDF reader are
+worn (turned, blurred, noisy, JPEG q50) at 200 dpi and its page 8 worn at 300 dpi. The same pages through the PDF reader are
 what the scans are compared with.
 """
 from __future__ import annotations
@@ -373,3 +373,25 @@ def test_a_note_number_read_as_letters_before_a_capital(tmp_path):
 
     notes = [line for line in clean_text(book).splitlines() if "Huber, Quellen" in line]
     assert notes == ["²² Vgl. Huber, Quellen zur Wirtschaftsgeschichte, 1999, S. 291."], notes
+
+
+WORN_300 = FIXTURES / "scans" / "typst-300-degraded"
+
+
+@pytest.mark.parametrize("kind", ["hocr-words", "alto-tesseract"])
+def test_a_worn_scan_keeps_its_notes(kind):
+    """Page 8 worn at 300 dpi (turned, blurred, grain, specks, JPEG q50): the grain's single dark
+    pixels are no ink beside a raised number, and a note's short last line with a speck read as
+    ':' ("2020). :") keeps its note's size, so the notes stay at the foot and every reference is found."""
+    _, book = read_scan(files(kind, WORN_300, (8,)), None)
+    found = facts(book)
+    assert found["refs"] == ["21", "22", "23", "24"], found
+    assert {"21", "22", "23", "24"} <= set(found["notes"]), found
+
+
+def test_a_worn_scans_grain_is_no_ink():
+    """Page 4 worn at 300 dpi: "vorschlagen.⁴" comes out of Tesseract as "vorschlagen.‘"; the
+    picture shows the raised 4 only once a dark pixel with no dark neighbour (the paper's grain)
+    is no longer ink beside it."""
+    _, book = read_scan([WORN_300 / "p-4.xml"], None)
+    assert facts(book)["refs"] == ["4", "5", "6"]

@@ -241,6 +241,8 @@ def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None
                                        "measured from the body text, taken as 10 pt"))
     every = [line for lines in measured.values() for line in lines]
     _cluster_sizes(every)
+    for measured_lines in measured.values():
+        _settle_short_lines(measured_lines)
     body = _body_size(every)
     pages: list[ScannedPage] = []
     for index, sheet in enumerate(sheets, 1):
@@ -387,6 +389,18 @@ def _cluster_sizes(lines: list[_Line]) -> None:
         line.size = round(centre / X_HEIGHT, 1)
 
 
+def _settle_short_lines(lines: list[_Line]) -> None:
+    """A short line (a paragraph's or note's last, "Gewicht.", "2020).") has few letters to
+    measure, and a worn scan's speck read as "." or ":" beside them moves its size into
+    another group: one set at the pitch of the line above it (no space between them, as a
+    heading has) takes that line's size."""
+    ordered = sorted(lines, key=lambda line: line.baseline)
+    for above, line in itertools.pairwise(ordered):
+        letters = sum(c.isalpha() for w in line.words for c in w.text)
+        if letters < 15 and line.size != above.size and 0 < line.baseline - above.baseline <= 1.45 * above.size:
+            line.size = above.size
+
+
 def _body_size(lines: list[_Line]) -> float:
     counts: dict[float, int] = {}
     for line in lines:
@@ -531,7 +545,7 @@ def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
 DASHES = "-–—‐"
 # what an engine makes of a note's raised number before its text: marks, digits, or on a worn
 # scan one or two letters before a capital ("sVgl.", "ıVgl.", "»Weiß": no word begins so)
-LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{1,3}|[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])")
+LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{1,3}(?!\d)|[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])")
 RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
 BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:]?$)")
 
