@@ -60,8 +60,12 @@ def degrade(picture, seed: int):
     return noisy
 
 
-def tesseract(picture: Path, out_stem: Path, language: str = "deu") -> None:
+LANGUAGE = os.environ.get("SCANS_LANGUAGE", "deu")   # Tesseract's model (frk for the Fraktur book)
+
+
+def tesseract(picture: Path, out_stem: Path, language: str = "") -> None:
     """Tesseract's hOCR with character boxes, hOCR without, and ALTO for one picture."""
+    language = language or LANGUAGE
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     run = lambda *extra: subprocess.run(["tesseract", str(picture), *extra], capture_output=True, check=True,  # noqa: E731
                                         env=environment)
@@ -171,15 +175,44 @@ def make_page(pdf: Path, index: int, dpi: int, degraded: bool, folder: Path, jpe
     alto4(pdf, index, name, folder / f"p-{index}.alto4.xml")
 
 
+FRAKTUR = "Blankenburg_UNZ1A"   # Debian's fonts-blankenburg
+
+
+def typeset_fraktur(book: str, out: Path) -> Path:
+    """A books.py book set in a Fraktur face (Typst, Debian's fonts-blankenburg): the same text
+    and gold, another script for the OCR."""
+    import books
+    import typst
+
+    made, layout = books.make_book(book)
+    out.mkdir(parents=True, exist_ok=True)
+    source = books.typst_source(made, layout).replace('#set text(lang: "de"', f'#set text(font: "{FRAKTUR}", lang: "de"', 1)
+    assert FRAKTUR in source
+    (out / f"{book}-fraktur.typ").write_text(source, encoding="utf-8")
+    pdf = out / f"{book}-fraktur.pdf"
+    pdf.write_bytes(typst.compile(str(out / f"{book}-fraktur.typ"), font_paths=["/usr/share/fonts/truetype/blankenburg"]))
+    books.typeset(book, out)   # the gold
+    return pdf
+
+
 def make(book: str, out: Path, dpi: int = 300, degraded: bool = False, pages: tuple[int, int] | None = None,
-         jobs: int | None = None) -> Path:
+         jobs: int | None = None, pdf: Path | None = None, gold: Path | None = None, fraktur: bool = False) -> Path:
+    """`pdf` and `gold`: a corpus book (tests/testcorpus) instead of a books.py one, its gold in
+    the corpus scorer's form (corpus.json)."""
     import books
     import pypdfium2 as pdfium
 
-    pdf, _ = books.typeset(book, out / "pdf")
-    folder = out / f"{book}-{dpi}{'-degraded' if degraded else ''}"
+    name = pdf.stem if pdf is not None else f"{book}-fraktur" if fraktur else book
+    folder = out / f"{name}-{dpi}{'-degraded' if degraded else ''}"
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(out / "pdf" / f"{book}.gold.json", folder / "gold.json")
+    if pdf is not None and gold is not None:
+        shutil.copy(gold, folder / "corpus.json")
+    elif fraktur:
+        pdf = typeset_fraktur(book, out / "pdf")
+        shutil.copy(out / "pdf" / f"{book}.gold.json", folder / "gold.json")
+    else:
+        pdf, _ = books.typeset(book, out / "pdf")
+        shutil.copy(out / "pdf" / f"{book}.gold.json", folder / "gold.json")
     count = len(pdfium.PdfDocument(str(pdf)))
     first, last = pages or (1, count)
     with ProcessPoolExecutor(jobs or os.cpu_count()) as pool:
@@ -195,7 +228,12 @@ if __name__ == "__main__":
     parser.add_argument("--dpi", type=int, default=300)
     parser.add_argument("--degrade", action="store_true")
     parser.add_argument("--pages")
+    parser.add_argument("--pdf", type=Path, help="a corpus book's PDF (with --gold: its gold.json)")
+    parser.add_argument("--gold", type=Path)
+    parser.add_argument("--fraktur", action="store_true", help="the book set in Fraktur (read with SCANS_LANGUAGE=frk)")
     args = parser.parse_args()
     span = tuple(int(p) for p in args.pages.split("-")) if args.pages else None
-    for name in args.books:
-        print(make(name, args.out, args.dpi, args.degrade, span))  # type: ignore[arg-type]
+    if args.pdf:
+        print(make("", args.out, args.dpi, args.degrade, span, pdf=args.pdf, gold=args.gold))  # type: ignore[arg-type]
+    for name in [] if args.pdf else args.books:
+        print(make(name, args.out, args.dpi, args.degrade, span, fraktur=args.fraktur))  # type: ignore[arg-type]

@@ -1,9 +1,9 @@
 """Scanned books: OCR output of any engine (hOCR, ALTO, PAGE XML) and the built-in OCR, read
 into the same edition as a PDF.
 
-The fixtures (tests/fixtures/scans/, made by tests/scans.py) are pages 8–10 of the test book
+The fixtures (tests/fixtures/scans/, made by tests/scans.py) are pages 8–10, 33 and 40 of the test book
 "tuning-typst" drawn at 300 dpi and read by Debian's Tesseract 5.3, and the same book's page 9
-worn (turned, blurred, noisy, JPEG q50) at 200 dpi. The same pages through the PDF reader are
+worn (turned, blurred, noisy, JPEG q50) at 200 dpi and its page 8 worn at 300 dpi. The same pages through the PDF reader are
 what the scans are compared with.
 """
 from __future__ import annotations
@@ -162,6 +162,15 @@ def test_engine_doubts_are_listed_at_page_and_line(tmp_path):
     assert build.returncode == 0, build.stderr
     page = (tmp_path / "site" / "pages" / "7.html").read_text(encoding="utf-8")
     assert 'pages/img/7.png"' in page and 'class="dl-unsure"' in page
+    # the diplomatic view beside the reading text marks them too (and only there: search reads the reading text)
+    import re
+
+    reading = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").glob("*/*.html")
+                      if p.parent.name != "pages")
+    diplomatic = "".join(re.findall(r'<span class="dipl" data-pagefind-ignore>.*?</p>', reading, re.S))
+    marked = re.findall(r'<mark class="dl-unsure" title="[^"]+">(.*?)</mark>', diplomatic)
+    assert marked and all(re.sub("<[^>]+>", "", m).strip() for m in marked), marked
+    assert "dl-unsure" not in re.sub(r'<span class="dipl".*?</p>', "", reading, flags=re.S)
 
 
 def test_historical_letters_kept_as_printed_and_normalised_as_repairs(tmp_path):
@@ -246,3 +255,141 @@ def test_built_in_ocr_of_an_image_only_pdf(tmp_path):
     result = run_cli("clean", str(pdf))
     assert result.returncode == 0, result.stderr
     assert "Spielräume & Grenzen" in result.stdout
+
+
+def _starts(book) -> list[str]:
+    """Each body block's first three words, in order (where the paragraphs break), and whether
+    it is a list item. (A figure's caption is a quote on a scan: the picture is not found.)"""
+    out = []
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            text = "".join(getattr(i, "text", "") for i in block.inlines)
+            out.append(f"{'item' if block.kind == 'item' else 'block'}: {' '.join(text.split()[:3])}")
+    return out
+
+
+@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract", "page"])
+def test_paragraph_breaks_as_printed(kind, typeset):
+    """The scan's paragraphs and list items break where the PDF's do (page 10 has a list whose
+    bullets Tesseract reads as «), and no paragraph opens with a mark the picture made up; PAGE
+    XML with lines only (no words) too: its words are found in the picture."""
+    pdf, _ = typeset("tuning-typst")
+    expected = _starts(build_book(read_pdf(pdf, 8, 10, Collector())))
+    _, book = read_scan(files(kind), None)
+    found = _starts(book)
+    assert sum(s in found for s in expected) >= 0.9 * len(expected), (expected, found)
+    assert sum(s in expected for s in found) >= 0.9 * len(found), (expected, found)
+
+
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _differences(printed: list[str], read: list[str]) -> list[tuple[str, str]]:
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, printed, read, autojunk=False)
+    return [(" ".join(printed[a:b]), " ".join(read[c:d])) for op, a, b, c, d in matcher.get_opcodes() if op != "equal"]
+
+
+@pytest.mark.parametrize("kind", ["hocr", "hocr-words", "alto-tesseract", "page"])
+def test_referenced_words_and_notes_read_as_printed(kind, typeset):
+    """Each word with its note reference, and the notes' words, as the PDF has them: what
+    Tesseract makes of a raised number ("Migration.?'", "Meinung.?") is the number alone; a
+    small en dash it reads as a hyphen is one again, by its length ("Brunner - mit", and
+    "192-195" measured in the picture); "Vg]." is "Vgl." (said in the report)."""
+    from generator.ingest.writers import clean_text
+
+    pdf, _ = typeset("tuning-typst")
+    printed = clean_text(build_book(read_pdf(pdf, 8, 10, Collector()))).split()
+    _, book = read_scan(files(kind), None)
+    read = clean_text(book).split()
+    with_refs = [w for w in printed if set(w) & set(SUPERSCRIPT)]
+    assert len(with_refs) >= 7 and all(w in read for w in with_refs), [w for w in read if set(w) & set(SUPERSCRIPT)]
+    assert not any("Vg]" in got for _, got in _differences(printed, read))
+    assert any(e.kind == "letter read again" and "Vgl.'" in e.detail for e in book.events)
+    # page 33: notes with dashes ("Brunner – mit anderer Gewichtung – kommt … S. 192–195.")
+    printed = clean_text(build_book(read_pdf(pdf, 33, 33, Collector()))).split()
+    _, book = read_scan(files(kind, pages=(33,)), None)
+    wrong = _differences(printed, clean_text(book).split())
+    assert printed.count("–") >= 4 and sum("–" in w for w in printed if w != "–") >= 2
+    assert not any("–" in want for want, _ in wrong), wrong
+
+
+def test_note_numbers_read_wrong_take_the_references_left_over():
+    """Page 40: Tesseract reads the notes 55 and 56 as "555" and "5"; the page's references
+    (55, 56 read in the text) give their numbers, in order, and each is said."""
+    _, book = read_scan([SCANS / "p-40.xml"], None)
+    assert [n for n in facts(book)["notes"] if n] == ["53", "54", "55", "56"]
+    said = [e.detail for e in book.events if e.kind == "note number from its reference"]
+    assert any("read as 555" in d and "give 55" in d for d in said) and any("read as 5;" in d and "give 56" in d for d in said)
+
+
+def _unread_reference(folder: Path) -> Path:
+    """Page 8 with its raised 21 gone from the picture and from Tesseract's ALTO (as when the
+    engine and the picture search both miss it): its note 21 has no reference."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.open(SCANS / "p-8.png").convert("L")
+    ImageDraw.Draw(picture).rectangle((1076, 380, 1104, 402), fill=255)   # the "21" after "Migration."
+    picture.save(folder / "p-8.png", dpi=(300, 300))
+    alto = (SCANS / "p-8.xml").read_text(encoding="utf-8")
+    assert 'CONTENT="Migration.?&#39;"' in alto
+    (folder / "p-8.xml").write_text(alto.replace('CONTENT="Migration.?&#39;"', 'CONTENT="Migration."'), encoding="utf-8")
+    return folder / "p-8.xml"
+
+
+def test_a_note_whose_reference_was_not_read_is_a_hinweis_at_its_line(tmp_path):
+    _, book = read_scan([_unread_reference(tmp_path)], None)
+    said = [e for e in book.events if e.kind == "warning" and e.detail.startswith("note 21: no reference to it was read")]
+    assert said and said[0].line and "page picture" in said[0].detail
+    assert all("21" in e.detail for e in book.events if e.kind == "warning" and e.detail.startswith("note "))
+
+
+def test_a_note_whose_reference_was_not_read_does_not_stop_ingest(tmp_path):
+    """Ingest writes the note with a reference that shows nothing (the build's form for a note
+    printed without one), says so, and the edition builds."""
+    scan = _unread_reference(tmp_path)
+    content = tmp_path / "content"
+    result = run_cli("ingest", str(scan), "--into", str(content))
+    assert result.returncode == 0, result.stderr
+    chapters = "".join(p.read_text(encoding="utf-8") for p in sorted(content.glob("*.md")))
+    assert "[^-21]:" in chapters and "no reference to it was read" in result.stdout + result.stderr
+    build = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert build.returncode == 0, build.stderr
+
+
+def test_a_note_number_read_as_letters_before_a_capital(tmp_path):
+    """On worn scans Tesseract reads a note's raised number as one or two letters stuck to its
+    first word ("sVgl.", "ıVgl.", "»Weiß": seen at 300 dpi worn); no word begins so, so it is the
+    mark, found where it stands and numbered."""
+    alto = (SCANS / "p-8.xml").read_text(encoding="utf-8")
+    assert 'CONTENT="”Vg]."' in alto
+    (tmp_path / "p-8.xml").write_text(alto.replace('CONTENT="”Vg]."', 'CONTENT="sVgl."'), encoding="utf-8")
+    shutil.copy(SCANS / "p-8.png", tmp_path / "p-8.png")
+    _, book = read_scan([tmp_path / "p-8.xml"], None)
+    from generator.ingest.writers import clean_text
+
+    notes = [line for line in clean_text(book).splitlines() if "Huber, Quellen" in line]
+    assert notes == ["²² Vgl. Huber, Quellen zur Wirtschaftsgeschichte, 1999, S. 291."], notes
+
+
+WORN_300 = FIXTURES / "scans" / "typst-300-degraded"
+
+
+@pytest.mark.parametrize("kind", ["hocr-words", "alto-tesseract"])
+def test_a_worn_scan_keeps_its_notes(kind):
+    """Page 8 worn at 300 dpi (turned, blurred, grain, specks, JPEG q50): the grain's single dark
+    pixels are no ink beside a raised number, and a note's short last line with a speck read as
+    ':' ("2020). :") keeps its note's size, so the notes stay at the foot and every reference is found."""
+    _, book = read_scan(files(kind, WORN_300, (8,)), None)
+    found = facts(book)
+    assert found["refs"] == ["21", "22", "23", "24"], found
+    assert {"21", "22", "23", "24"} <= set(found["notes"]), found
+
+
+def test_a_worn_scans_grain_is_no_ink():
+    """Page 4 worn at 300 dpi: "vorschlagen.⁴" comes out of Tesseract as "vorschlagen.‘"; the
+    picture shows the raised 4 only once a dark pixel with no dark neighbour (the paper's grain)
+    is no longer ink beside it."""
+    _, book = read_scan([WORN_300 / "p-4.xml"], None)
+    assert facts(book)["refs"] == ["4", "5", "6"]

@@ -124,8 +124,9 @@ def _line(element: ET.Element, inherited: tuple[float | None, frozenset[str]]) -
             glyphs = []
         words.append(Word(text.strip(), word_box, conf, glyphs, styles, size))
     line_text, line_conf = _text(element)
+    spread = False
     if not words and line_text.strip() and box is not None:
-        words = _spread(line_text, box, line_conf, line_size, line_styles)
+        words, spread = _spread(line_text, box, line_conf, line_size, line_styles), True
     if not words:
         return None
     if box is None:
@@ -137,7 +138,7 @@ def _line(element: ET.Element, inherited: tuple[float | None, frozenset[str]]) -
         (x0, y0), (x1, y1) = points[0], points[-1]
         slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
         baseline = (slope, y0 + slope * (box[0] - x0))
-    return TextLine(words, box, baseline)
+    return TextLine(words, box, baseline, spread=spread)
 
 
 def _spread(text: str, box: Box, conf: float | None, size: float | None, styles: frozenset[str]) -> list[Word]:

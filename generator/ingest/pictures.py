@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageChops, ImageFilter
 
 from generator.ingest import ocr
 from generator.ingest.sheets import Box
@@ -30,8 +30,12 @@ def _gray(picture: Path) -> Image.Image:
 @functools.lru_cache(maxsize=2)
 def _ink(picture: Path):
     """The picture as a mask: 255 where there is ink. (No median filter: it erases the thin
-    strokes of a small raised 7 or 3; a worn scan's grain and specks are told apart by size.)"""
-    return _gray(picture).point(lambda v: 255 if v < INK else 0)
+    strokes of a small raised 7 or 3; a worn scan's specks are told apart by size.)"""
+    ink = _gray(picture).point(lambda v: 255 if v < INK else 0)
+    # a dark pixel with no dark neighbour is a worn scan's grain, not ink (a stroke two pixels
+    # thin keeps every pixel: each has a neighbour)
+    neighboured = ink.filter(ImageFilter.BoxBlur(1)).point(lambda v: 255 if v > 255 * 1.5 / 9 else 0)
+    return ImageChops.multiply(ink, neighboured)
 
 
 def size(picture: Path) -> tuple[int, int] | None:
@@ -103,8 +107,10 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
     while position < len(order):
         k = order[position]
         if lower[k]:
-            if gap == 0 and segments and segments[-1][1] - segments[-1][0] + 1 < 0.4 * xh:
-                segments.pop()   # narrow, touching the letter beside it: the top of that letter (a V's arm, an f's hook)
+            if gap == 0 and segments and (leading or segments[-1][1] - segments[-1][0] + 1 < 0.4 * xh):
+                # touching the letter beside it (before a word's first letter: at any width, a W's
+                # arm is wide): the top of that letter (a V's arm, an f's hook)
+                segments.pop()
             break
         if upper[k]:
             if gap or not segments:
@@ -151,3 +157,55 @@ def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str
         crop = crop.resize((crop.width * scale, crop.height * scale), resample=3)   # BICUBIC
     text = engine(crop)
     return text if text and text.isdigit() and len(text) <= 3 else None
+
+
+def dash_length(picture: Path, width_units: float, word: Box, baseline: float, x_height: float) -> float | None:
+    """The length (in x-heights) of the longest dash inside a word's box ("192-195"): a run of
+    columns with ink in the band a dash sits in (0.2–0.7 x-height above the baseline) and none
+    above or below it. None where the picture cannot say."""
+    try:
+        mask = _ink(picture)
+    except (OSError, ValueError):
+        return None
+    f = mask.width / width_units if width_units else 1.0
+    xh = x_height * f
+    if xh < 4:
+        return None
+    left, right, base = int(word[0] * f), int(word[2] * f), baseline * f
+    band = _columns(mask, (left, int(base - 0.7 * xh), right, int(base - 0.2 * xh)))
+    above = _columns(mask, (left, int(base - 1.6 * xh), right, int(base - 0.8 * xh)))
+    below = _columns(mask, (left, int(base - 0.12 * xh), right, int(base + 0.3 * xh)))
+    if not band:
+        return None
+    longest = run = 0
+    for inked, up, down in zip(band, above, below, strict=True):
+        run = run + 1 if inked and not up and not down else 0
+        longest = max(longest, run)
+    return longest / xh
+
+
+def ink_runs(picture: Path, width_units: float, line: Box) -> list[Box] | None:
+    """The runs of inked columns in a line's box (gaps of a blank column or more between
+    them), each with its ink's top and bottom, in the file's units; None where the picture
+    cannot be read."""
+    try:
+        mask = _ink(picture)
+    except (OSError, ValueError):
+        return None
+    f = mask.width / width_units if width_units else 1.0
+    left, top, right, bottom = (int(line[0] * f), int(line[1] * f), int(line[2] * f + 1), int(line[3] * f + 1))
+    columns = _columns(mask, (left, top, right, bottom))
+    runs: list[Box] = []
+    k = 0
+    while k < len(columns):
+        if not columns[k]:
+            k += 1
+            continue
+        end = k
+        while end < len(columns) and columns[end]:
+            end += 1
+        inked = mask.crop((left + k, top, left + end, bottom)).getbbox()
+        if inked is not None:
+            runs.append(((left + k) / f, (top + inked[1]) / f, (left + end) / f, (top + inked[3]) / f))
+        k = end
+    return runs

@@ -152,7 +152,30 @@ def read_ocr(paths: list[Path], images: Path | None, problems: Collector, progre
         return []
     for sheet in sheets:
         sheet.picture = (pictures or {}).get(sheet.source) or find_picture(sheet, images)
+        if sheet.picture is not None:
+            for line in sheet.lines:
+                if line.spread:
+                    _place_words(line, sheet)
     return to_pages(sheets, problems, progress)
+
+
+def _place_words(line: TextLine, sheet: Sheet) -> None:
+    """A line the file gives only as text (PAGE XML as Transkribus exports it): its words
+    found in the picture, as the runs of ink between the widest gaps in the line's box (as
+    many gaps as the text has spaces), each word's box its ink's; left as guessed where the
+    picture has fewer gaps than the text has words."""
+    spans = looks.ink_runs(sheet.picture, sheet.width, line.box) if sheet.picture else None
+    words = line.words
+    if not spans or len(spans) < len(words):
+        return
+    gaps = sorted(range(len(spans) - 1), key=lambda k: spans[k + 1][0] - spans[k][2], reverse=True)[: len(words) - 1]
+    cuts = sorted(gaps)
+    groups, start = [], 0
+    for cut in [*cuts, len(spans) - 1]:
+        groups.append(spans[start:cut + 1])
+        start = cut + 1
+    line.words = [Word(word.text, (group[0][0], min(b[1] for b in group), group[-1][2], max(b[3] for b in group)),
+                       word.conf, [], word.styles, word.size) for word, group in zip(words, groups, strict=True)]
 
 
 def find_picture(sheet: Sheet, images: Path | None) -> Path | None:
@@ -218,11 +241,13 @@ def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None
                                        "measured from the body text, taken as 10 pt"))
     every = [line for lines in measured.values() for line in lines]
     _cluster_sizes(every)
+    for measured_lines in measured.values():
+        _settle_short_lines(measured_lines)
     body = _body_size(every)
     pages: list[ScannedPage] = []
     for index, sheet in enumerate(sheets, 1):
         scale = scales[index]
-        made = [(line, _to_line(line, sheet, body)) for line in measured[index]]
+        made = [(line, _to_line(line, sheet, body, found[index])) for line in measured[index]]
         lines = [out for _, out in made if out is not None]
         page = ScannedPage(index, sheet.width * scale, sheet.height * scale, lines, picture=sheet.picture,
                            source=sheet.source, units=(sheet.width, sheet.height), scale=scale,
@@ -314,8 +339,14 @@ def _x_height(words: list[Word], baseline: float) -> float | None:
     book face (Libertine, Latin Modern, Times: ascender 1.55, descender 1.5, both 2.05).
     (Tesseract's own `x_size` is the row's height, and not even that reliably.)"""
     glyphs = [g.box[3] - g.box[1] for w in words for g in w.glyphs if g.text in X_LETTERS]
-    if len(glyphs) >= 3:
-        return statistics.median(glyphs)
+    # Tesseract's LSTM boxes drift from their letters now and then (an h's box given to the w
+    # before it), so a short line's boxes mislead ("Handelns." as tall as a heading): the most
+    # common height (within a pixel) of a long line's, the words' boxes for a short line's
+    def near(v: float) -> list[float]:
+        return [h for h in glyphs if abs(h - v) <= 1]
+
+    if len(glyphs) >= 12:
+        return statistics.median(near(max(sorted(glyphs), key=lambda v: len(near(v)))))
     estimates = []
     for word in words:
         letters = [c for c in word.text if c.isalnum()]
@@ -326,7 +357,7 @@ def _x_height(words: list[Word], baseline: float) -> float | None:
         factor = 2.05 if ascends and descends else 1.55 if ascends else 1.5 if descends else 1.0
         estimates.append((word.box[3] - word.box[1]) / factor)
     if not estimates:
-        return None
+        return statistics.median(near(max(sorted(glyphs), key=lambda v: len(near(v))))) if glyphs else None
     return statistics.median(estimates)
 
 
@@ -358,6 +389,18 @@ def _cluster_sizes(lines: list[_Line]) -> None:
         line.size = round(centre / X_HEIGHT, 1)
 
 
+def _settle_short_lines(lines: list[_Line]) -> None:
+    """A short line (a paragraph's or note's last, "Gewicht.", "2020).") has few letters to
+    measure, and a worn scan's speck read as "." or ":" beside them moves its size into
+    another group: one set at the pitch of the line above it (no space between them, as a
+    heading has) takes that line's size."""
+    ordered = sorted(lines, key=lambda line: line.baseline)
+    for above, line in itertools.pairwise(ordered):
+        letters = sum(c.isalpha() for w in line.words for c in w.text)
+        if letters < 15 and line.size != above.size and 0 < line.baseline - above.baseline <= 1.45 * above.size:
+            line.size = above.size
+
+
 def _body_size(lines: list[_Line]) -> float:
     counts: dict[float, int] = {}
     for line in lines:
@@ -372,7 +415,7 @@ def _style(word: Word) -> Style:
     return Style("", "bold" in word.styles, "italic" in word.styles) if word.styles else PLAIN
 
 
-def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
+def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = None) -> Line | None:
     """An OCR line as the PDF reader's: characters placed along the deskewed baseline (by their
     boxes where the engine gives them, else in equal shares of the word's box)."""
     size = line.size
@@ -384,6 +427,12 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     scale = line.scale
     base_units = line.baseline / scale if scale else 0.0
     for k, (word, joined) in enumerate(words):
+        if k == 0 and _is_bullet(word, line, x_height / scale if scale else x_height):
+            word = Word("•", word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
+        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height)) != word.text:
+            word = Word(dash, word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
+        else:
+            word = _reread(word, line, sheet, x_height / scale if scale else x_height, said)  # noqa: PLW2901
         # a superscript number the engine gave as a word of its own belongs to the word before it
         reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
         if chars and not joined and not reference:
@@ -395,17 +444,19 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
         trailing = _trailing_garble(text)
         following = words[k + 1][0].box[0] if k + 1 < len(words) else None
         first_raised = bool(word.glyphs) and _raised_box(word.glyphs[0].box, line, scale, x_height)
-        if sheet.picture is not None and k == 0 and not styled and not first_raised:
-            # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl.")
+        if sheet.picture is not None and k == 0 and not styled and not first_raised and size < 0.93 * body:
+            # a note's number before its text, as the engine misread it ("'Vgl.", "°Vgl."); only on
+            # lines smaller than the body's (notes): a body line never opens with one, and the
+            # top of its first capital (a W's arm) looks like one
             under = _units_baseline(line, word)
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, None, under, x_height / scale, leading=True)
             xh_units = x_height / scale
-            garbled = re.match(r"[" + re.escape(GARBLED) + r"?\d]", text) is not None
-            if found is None and re.match(r"[" + re.escape(GARBLED) + r"?]+[A-ZÄÖÜ]", text):
-                # the mark touches the capital after it (a V's serif): where it stands, by the engine's reading
+            lead = LEAD.match(text)
+            if found is None and lead is not None and not lead.group().isdigit() and re.match(r"[A-ZÄÖÜ]", text[lead.end():]):
+                # the mark touches the capital after it (a V's serif; a worn scan's blur): where it
+                # stands, by the engine's reading
                 found = (word.box[0], under - 1.75 * xh_units, word.box[0] + 1.15 * xh_units, under - 0.5 * xh_units)
             if found is not None:
-                lead = re.match(r"[" + re.escape(GARBLED) + r"?\d]{1,3}", text) if garbled else None
                 text = text[lead.end():] if lead else text
                 chars += _mark_chars(line.x(found[0], base_units), line, size, style, found, sheet)
                 glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
@@ -425,6 +476,12 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
         superscript = "superscript" in word.styles
         placed = _place(text, word, glyphs, line, scale)
         lifted = [superscript or (box is not None and _raised_box(box, line, scale, x_height)) for _, box in placed]
+        # "Blockkonfrontation.?””", "überschätzen.'®", "Städten.7”": the engine's boxes are loose,
+        # the characters between a full stop and a raised one are the mark's (no sentence ends ".?")
+        stop = next((at for at in range(len(text) - 1, 0, -1) if text[at - 1] in ".,;:" and lifted[-1]
+                     and all(c in GARBLED + "?0123456789" for c in text[at:])), None)
+        if stop is not None:
+            lifted[stop:] = [True] * (len(text) - stop)
         at = 0
         while at < len(text):
             x, glyph_box = placed[at]
@@ -468,6 +525,60 @@ def _to_line(line: _Line, sheet: Sheet, body: float) -> Line | None:
     return made
 
 
+BULLET_READINGS = "«»·•*°o.,-~+®©\"'’”“"   # what engines make of a list's bullet (a dot at mid x-height)
+
+
+def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
+    """A line's first word that is a list's bullet, whatever the engine read (Tesseract's `deu`
+    has no "•": it gives « . * + ®): one mark, a roughly square dot of about half the x-height,
+    its middle at the middle of the x-height band (a full stop sits on the baseline, a hyphen or
+    dash is flat, a raised note number stands higher and is taller), a word after it."""
+    if len(word.text) != 1 or word.text not in BULLET_READINGS or len(line.words) < 2 or x_height <= 0:
+        return False
+    left, top, right, bottom = word.box
+    width, height = right - left, bottom - top
+    middle = _units_baseline(line, word) - (top + bottom) / 2
+    return (0.3 * x_height <= height <= 0.8 * x_height and 0.6 <= width / max(height, 1e-6) <= 1.6
+            and 0.3 * x_height <= middle <= 0.7 * x_height)
+
+
+DASHES = "-–—‐"
+# what an engine makes of a note's raised number before its text: marks, digits, or on a worn
+# scan one or two letters before a capital ("sVgl.", "ıVgl.", "»Weiß": no word begins so)
+LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{1,3}(?!\d)|[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])")
+RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
+BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:]?$)")
+
+
+def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None) -> Word:
+    """Two confusions of Tesseract's that the print's own rules undo: a range's en dash read as
+    a hyphen ("192-195"; measured in the picture: a hyphen is shorter than 0.88 x-height), and
+    an l read as "]" in a word that opens no bracket ("Vg]." for "Vgl."; said in the report)."""
+    text = word.text
+    if RANGE.fullmatch(text) and sheet.picture is not None:
+        length = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
+        if length is not None and length >= 0.88:
+            text = text.replace("-", "–", 1)
+    if "]" in text and "[" not in text and BRACKET_L.search(text):
+        fixed = BRACKET_L.sub("l", text)
+        if said is not None:
+            said.append(Found(line.baseline, "letter read again",
+                               f"{text!r} read as {fixed!r}: a ']' that closes no bracket, between letters, is an l"))
+        text = fixed
+    if text == word.text:
+        return word
+    return Word(text, word.box, word.conf, [], word.styles, word.size)
+
+
+def _dash(word: Word, x_height: float) -> str:
+    """A dash standing alone between words, by its length (Tesseract reads a small en dash as a
+    hyphen): a hyphen is about 0.75 x-height long, an en dash 1–1.2, an em dash twice that."""
+    length = (word.box[2] - word.box[0]) / x_height if x_height > 0 else 0.0
+    if length < 0.88:
+        return word.text
+    return "–" if length < 1.6 else "—"
+
+
 def _units_baseline(line: _Line, word: Word) -> float:
     """The baseline under a word, in the file's units (as the picture has it: skewed)."""
     source = line.source
@@ -479,7 +590,13 @@ def _units_baseline(line: _Line, word: Word) -> float:
 
 
 def _trailing_garble(text: str) -> str:
-    m = re.search(r"(?<=[\w.,;:!?)»«])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
+    """What the engine made of a raised number at a word's end ("Migration.’", "hin.°"); after a
+    full stop or comma a "?" is part of it ("Meinung.?", "Migration.?'": no sentence ends ".?"),
+    after a letter it is the question mark the print has."""
+    after_stop = re.search(r"(?<=[.,;:!)»«])[" + re.escape(GARBLED) + r"?\d]{1,3}$", text)
+    if after_stop:
+        return after_stop.group(0)
+    m = re.search(r"(?<=[\w?])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
     return m.group(0) if m else ""
 
 
@@ -566,6 +683,7 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
     takes that reference's number. Each is said; where the page's references and notes do not
     pair up, it is a Hinweis, never a silent plain digit."""
     last = 0
+    before: set[str] = set()   # the raised numbers of the page before
     for page in pages:
         lines = sorted(page.lines, key=lambda line: line.y)
         if any(line.size >= 1.3 * body for line in lines):
@@ -592,6 +710,19 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                                         f"a note's number read as {read}; the page's references and the notes' sequence "
                                         f"give {left[0]}"))
                 _set(line, run, left[0])
+        # several read wrong ("555" and "5" for 55 and 56): the references left over, in order,
+        # where that makes the page's notes count up
+        wrong = [(line, run) for line, run in notes if number(run).isdigit() and number(run) not in refs]
+        left = sorted({r for r in refs if r not in {number(n) for _, n in notes}}, key=int)
+        if len(wrong) >= 2 and len(wrong) == len(left):
+            given = dict(zip((id(run) for _, run in wrong), left, strict=True))
+            counted = [int(given.get(id(run), number(run))) for _, run in notes if number(run).isdigit()]
+            if all(a < b for a, b in itertools.pairwise(counted)):
+                for line, run in wrong:
+                    page.found.append(Found(line.y, "note number from its reference",
+                                            f"a note's number read as {number(run)}; the page's references and the "
+                                            f"notes' sequence give {given[id(run)]}"))
+                    _set(line, run, given[id(run)])
         start = last + 1
         read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
         if read_marks:   # a number read on the page says where its sequence stands
@@ -613,6 +744,17 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                     page.found.append(Found(line.y, "warning",
                                             f"{what} could not be read; numbered {value} from the sequence, but the page "
                                             f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
+        # a note no raised number on its page (or the page before) calls: its reference was not
+        # read (the layout keeps the note; the editor is shown where to look)
+        here = {number(run) for _, run in marks}
+        for line, run in notes:
+            label = number(run)
+            if label.isdigit() and label not in here and label not in before:
+                page.found.append(Found(line.y, "warning",
+                                        f"note {label}: no reference to it was read on the page: the OCR may have "
+                                        f"missed the raised {label} or read it as something else; look for it on the "
+                                        f"page picture and write [^{label}] where it stands"))
+        before = here
         known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)

@@ -41,6 +41,7 @@ class TextLine:
     baseline: tuple[float, float] | None = None   # (slope, y at the line's left edge), the file's units
     x_height: float | None = None                 # the file's units (hOCR x_size)
     hyphen: bool = False                          # the engine marked a hyphen at its end (ALTO HYP)
+    spread: bool = False                          # its words' boxes are guesses (a file with lines only)
 
 
 @dataclass

@@ -285,7 +285,7 @@ def _with_printed(reading: str, placed: list[printed.Placed], form: Form, words:
             page = piece.page
             zone = form.zones.get((piece.page, piece.line))
             where = f' data-zone="{zone}"' if zone else ""
-            out.append(f'<span class="dl"{where}>{_marked(piece.segments, words)}</span>')
+            out.append(f'<span class="dl"{where}>{_marked(piece.segments, words, _unsure(piece, record))}</span>')
     return (f'<{tag} class="rt">{reading}</{tag}><{tag} class="dipl" data-pagefind-ignore>'
             f'{"".join(out)}</{tag}>')
 
@@ -299,16 +299,36 @@ def zones_of(placed: list[printed.Placed], form: Form) -> list[str]:
                               if (zone := form.zones.get((piece.page, piece.line)))))
 
 
-def _marked(segments: tuple[printed.Segment, ...], words: dict[str, str]) -> str:
+def _unsure(piece: printed.Piece, record: printed.Printed) -> frozenset[int]:
+    """The segments of a piece that are words the OCR engine was unsure of (a scan's line
+    records them as offsets in its text; the piece is a run of that text)."""
+    page = record.pages[piece.page] if 0 <= piece.page < len(record.pages) else None
+    line = next((x for x in page.lines if x.number == piece.line), None) if page else None
+    if line is None or not line.unsure:
+        return frozenset()
+    at = line.text.find("".join(token for token, _, _ in piece.segments))
+    if at < 0:
+        return frozenset()
+    out = set()
+    for k, (token, _, _) in enumerate(piece.segments):
+        if token and not token.isspace() and any(start < at + len(token) and at < end for start, end in line.unsure):
+            out.add(k)
+        at += len(token)
+    return frozenset(out)
+
+
+def _marked(segments: tuple[printed.Segment, ...], words: dict[str, str], unsure: frozenset[int] = frozenset()) -> str:
     """A printed line's words: the pieces of one repaired word ("Koordina -") in one mark that
     names its reading; the editor's interventions marked as such, titled with the reading (a
-    word added, where it stands: ‸)."""
+    word added, where it stands: ‸); a word the OCR engine was unsure of marked so."""
     out: list[str] = []
     index = 0
     while index < len(segments):
         token, word, whose = segments[index]
         if word is None and whose != printed.EDITOR:
-            out.append(str(escape(token)))
+            shown = str(escape(token))
+            out.append(f'<mark class="dl-unsure" title="{escape(words["unsure_mark"])}">{shown}</mark>'
+                       if index in unsure else shown)
             index += 1
             continue
         end = index + 1
@@ -328,6 +348,8 @@ def _marked(segments: tuple[printed.Segment, ...], words: dict[str, str]) -> str
         else:
             out.append(f'<span class="dl-corr" title="{escape(words["editor_corrected"].format(word=word))}">'
                        f'{escape(printed_text)}</span>')
+        if unsure.intersection(range(index, end)):
+            out[-1] = f'<mark class="dl-unsure" title="{escape(words["unsure_mark"])}">{out[-1]}</mark>'
         index = end
     return "".join(out)
 
