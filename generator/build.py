@@ -145,7 +145,7 @@ class Builder:
         self.written: dict[str, str] = {}
         self.exports: set[str] = set()  # the citation files in the site
         self.files: dict[str, str] = {}  # the site's own files (404.html, the TEI corpus …) → digest
-        self.members: dict[str, tuple[str, str]] = {}  # slug → (chapter digest, its TEI corpus member)
+        self.members: dict[str, tuple[str, bytes]] = {}  # slug → (chapter digest, its TEI corpus member)
         self.drawn: dict[str, facsimile.Drawn] = {}  # the pictures in the facsimile cache, as drawn
         self.plans: dict = {}  # plan()'s memo of each chapter's pages
         self.env: Environment | None = None  # compiled templates, kept while they do not change
@@ -290,7 +290,7 @@ class Builder:
         incremental stage has them already)."""
         edition, stage = run.edition, run.stage
         assert stage is not None
-        files: dict[str, str | Callable[[], str]] = dict(site_files(edition.config, run.pages, edition.pictures))
+        files: dict[str, str | Callable[[], list[bytes]]] = dict(site_files(edition.config, run.pages, edition.pictures))
         files[tei.CORPUS] = lambda: tei.corpus(edition.config, self._members(run))
         # The corpus holds every chapter (tens of MB in a large book): known unchanged from what
         # it is made of (the revision, each chapter's digest) without making and hashing it.
@@ -308,14 +308,15 @@ class Builder:
                 continue
             stage.write(path, made if isinstance(made, str) else made())
 
-    def _members(self, run: Run) -> list[str]:
-        """Each chapter's TEI as a member of the corpus, in reading order: rendered by this build,
-        else remembered from the last one (the preview's builder keeps them; a new process
-        takes them from the corpus the last commit published, once), else made now."""
+    def _members(self, run: Run) -> list[bytes]:
+        """Each chapter's TEI as a member of the corpus, in reading order, as UTF-8: rendered by
+        this build, else remembered from the last one (the preview's builder keeps them; a new
+        process takes them from the corpus the last commit published, once), else made now."""
         edition, published = run.edition, None
         members = []
         for chapter in edition.chapters:
-            member = run.members.get(chapter.slug)
+            made = run.members.get(chapter.slug)
+            member = made.encode() if made is not None else None
             if member is None and self.members.get(chapter.slug, ("",))[0] == chapter.digest:
                 member = self.members[chapter.slug][1]
             if member is None and run.incremental:
@@ -324,7 +325,7 @@ class Builder:
                 member = published.get(chapter.slug)
             if member is None:
                 text = self.loader.text(edition, chapter)
-                member = tei.member(chapter.slug, chapter_files_text(edition, text)[export_paths(chapter)["tei"]])
+                member = tei.member(chapter.slug, chapter_files_text(edition, text)[export_paths(chapter)["tei"]]).encode()
             members.append(member)
         self.members = {chapter.slug: (chapter.digest, member) for chapter, member in zip(edition.chapters, members,
                                                                                            strict=True)}
@@ -376,11 +377,12 @@ def _write_state(site: Site, path: Path, builder: Builder) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _published_members(out: Path) -> dict[str, str]:
+def _published_members(out: Path) -> dict[str, bytes]:
     """The corpus members of the published site (this build's own output, of the generation the
     builder's state describes)."""
     try:
-        return tei.members_of(read_regular(out / tei.CORPUS, follow=False).decode("utf-8"))
+        return {slug: member.encode() for slug, member in
+                tei.members_of(read_regular(out / tei.CORPUS, follow=False).decode("utf-8")).items()}
     except (OSError, UnicodeDecodeError):
         return {}
 
@@ -396,6 +398,8 @@ def _refuse_foreign(site: Site) -> None:
 
 def _check_static(statics: dict[str, Path], pages: list[Page], exports: set[str]) -> None:
     """Files from content/static/ go to the site as they are, but never over a generated one."""
+    if not statics:
+        return
     generated = {page.path for page in pages} | exports | {f"static/{name}" for name in STATIC_FILES}
     # (exports: every chapter's citation files and images, and the facsimile's pictures)
     problems = Collector()
