@@ -185,7 +185,7 @@ class Loader:
         entry = self.sources.get(path)
         outline = outline or (entry.outline if entry else None)
         stamp: tuple[int, ...] = file_stamp(path)
-        for source in sorted(outline.images.values()) if outline else ():
+        for source in sorted(outline.images.values()) if outline and outline.images else ():
             try:
                 stamp += file_stamp(Path(source))
             except OSError:

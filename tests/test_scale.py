@@ -117,6 +117,16 @@ def test_build_memory_is_used_only_while_it_describes_the_site(tmp_path):
     state.write_text(json.dumps(good | {"written": {"index.html": 1}}), encoding="utf-8")
     assert build() == "built"  # a memory of the wrong shape too
     assert build() == "updated"
+    good = json.loads(state.read_text(encoding="utf-8"))
+    deep = json.loads(json.dumps(good))
+    next(iter(deep["sources"].values()))["outline"]["sections"][0]["level"] = "2"
+    state.write_text(json.dumps(deep), encoding="utf-8")
+    assert build() == "built"  # and one wrong deep inside a chapter's outline
+    deep = json.loads(json.dumps(good))
+    next(iter(deep["sources"].values()))["outline"]["sections"][0]["title"][0]["@"] = "Chapter"
+    state.write_text(json.dumps(deep), encoding="utf-8")
+    assert build() == "built"  # or of a class that has no place there
+    assert build() == "updated"
     assert build("--full") == "built"
     shutil.rmtree(out)
     assert build() == "built"

@@ -90,21 +90,33 @@ def plan(home_title: str, chapters: list[Chapter], links: dict | None = None, me
             # chapter's (a repr of every chapter's headings and marks cost 10 ms an edit at 1,000)
             memo[chapter.path] = (signature, _chapter_pages(chapter, signature[1]), _digest(_toc_key(chapter, sections)))
         planned.append(memo[chapter.path])
-    for gone in set(memo) - {chapter.path for chapter in chapters}:
-        del memo[gone]
+    previous = memo.pop(_ORDER, None)  # each chapter's pages in the last plan, in order
+    if len(memo) != len(chapters):
+        for gone in set(memo) - {chapter.path for chapter in chapters}:
+            del memo[gone]
     home = Page("index.html", "index.html", home_title, base_key=tuple(toc for _, _, toc in planned))
     pages = [home]
     for _, chapter_pages, _ in planned:
         pages += chapter_pages
     # Only the first and last page of each chapter link across a boundary; the rest are set.
-    boundaries = {0, len(pages) - 1}
+    # Of those, only the ones beside a chapter planned anew can have new neighbours (and the
+    # first and last pages of the book, beside the index, which is planned anew each time).
+    order = [chapter_pages for _, chapter_pages, _ in planned]
+    same = previous is not None and len(previous) == len(order)
+    boundaries = {0, 1, len(pages) - 1}
     start = 1
-    for _, chapter_pages, _ in planned:
-        boundaries.update((start, start + len(chapter_pages) - 1))
+    for number, chapter_pages in enumerate(order):
+        if not same or any(previous[near] is not order[near] for near in range(max(0, number - 1),
+                                                                             min(len(order), number + 2))):
+            boundaries.update((start, start + len(chapter_pages) - 1))
         start += len(chapter_pages)
     for index in sorted(boundaries):
         _link(pages, index)
+    memo[_ORDER] = order
     return pages
+
+
+_ORDER = "order"  # plan()'s memo: where it keeps the last plan's order (its other keys are paths)
 
 
 def _chapter_pages(chapter: Chapter, targets: tuple[str, ...]) -> list[Page]:
