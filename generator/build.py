@@ -107,7 +107,7 @@ def build(content: Path, out: Path, search: bool = True, strict: bool = False, j
         _refuse_foreign(site)
         builder = Builder(content, out, search=search, strict=strict, jobs=jobs, progress=progress, site=site)
         state_file = saved.state_path(out)
-        builder.restore(_read_state(state_file), trust=not full)
+        builder.restore(_read_state(state_file, pictures_only=full), trust=not full)
         drawn = dict(builder.drawn)
         try:
             result = builder.build()
@@ -361,9 +361,9 @@ class Builder:
         return True
 
 
-def _read_state(path: Path) -> saved.State | None:
+def _read_state(path: Path, pictures_only: bool) -> saved.State | None:
     try:
-        return saved.read(path)
+        return saved.read(path, pictures_only)
     except Refused as exc:
         raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason}: the build keeps its state there "
                                                                 "(a file of its own); move it elsewhere")]) from None

@@ -76,9 +76,11 @@ def identity(content: Path, out: Path, search: bool) -> dict[str, Any]:
             "content": str(content.resolve()), "out": str(out.resolve()), "search": search}
 
 
-def read(path: Path) -> State | None:
+def read(path: Path, pictures_only: bool = False) -> State | None:
     """The state stored at `path`, checked field by field; None if missing or not valid. A link
-    or anything but a file there is refused (`Refused`): it is not the build's own."""
+    or anything but a file there is refused (`Refused`): it is not the build's own.
+    `pictures_only`: for a build that trusts nothing else of it (`--full`, the preview): the
+    sources' outlines (most of a large book's state) are left out, not decoded."""
     try:
         with Folder(path.parent) as folder:
             data = folder.read(path.name, limit=2**30)
@@ -89,7 +91,10 @@ def read(path: Path) -> State | None:
     except OSError:
         return None
     try:
-        state: State = decode(State, json.loads(data.decode("utf-8")))
+        fields = json.loads(data.decode("utf-8"))
+        if pictures_only and isinstance(fields, dict):
+            fields["sources"] = {}
+        state: State = decode(State, fields)
         return state
     except (ValueError, TypeError, KeyError, RecursionError):
         return None

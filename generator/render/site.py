@@ -31,6 +31,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = next((p for p in (_PACKAGE.parent / "templates", _PACKAGE / "templates") if p.is_dir()),
                  _PACKAGE.parent / "templates")
 STATIC_FILES = ("edition.css", "edition.js")
+TEMPLATE_NAMES = ("index.html", "chapter.html", "section.html", "printed_page.html")  # the pages' templates
 # The index lists every section up to this many chapters; beyond, the chapters only (a book of
 # 5,000 chapters made a 4.3 MB index page with its 32,000 sections).
 INDEX_SECTIONS_UP_TO = 100

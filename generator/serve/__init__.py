@@ -57,7 +57,7 @@ class Preview:
         self.builder = Builder(content, self.out, search=True, index=False, site=self.site,
                                pictures=Site(default).beside("facsimile"))
         try:
-            self.builder.restore(saved.read(saved.state_path(default)), trust=False)
+            self.builder.restore(saved.read(saved.state_path(default), pictures_only=True), trust=False)
         except OSError:
             pass  # not the build's own state there: the preview draws what it needs
         self.lock = threading.Lock()  # the site folder changes under one hand at a time
@@ -128,7 +128,7 @@ class Preview:
                 return  # nothing built yet
             parts, only, self.stale_parts = self.builder.parts, self.stale_parts, set()
         try:
-            with index_parts(self.out, parts, self.site.scratch(), only) as fresh, self.lock:
+            with index_parts(self.out, parts, self.site.scratch(), only, gently=True) as fresh, self.lock:
                 if parts.key() == self.builder.parts.key() and self.out.is_dir():
                     self._install(fresh)
                     return
