@@ -162,3 +162,13 @@ def test_large_books_index_is_rendered_again_only_when_a_chapter_title_changes(t
     full = tmp_path / "full"
     Builder(content, full, search=False, jobs=1).build()
     assert tree_differences(tmp_path / "warm", full) == []
+
+
+def test_a_file_written_in_pieces_is_whole(tmp_path):
+    """The TEI corpus is written in its members, as they are (one piece per chapter): more of
+    them than one system call takes (1,024) still make the whole file, in order."""
+    from generator.output import write_into
+
+    pieces = [f"<TEI n=\"k{i}\">Kapitel {i}: Äußerung</TEI>".encode() * (i % 3) for i in range(3000)]
+    write_into(tmp_path, "edition.tei.xml", pieces)
+    assert (tmp_path / "edition.tei.xml").read_bytes() == b"".join(pieces)
