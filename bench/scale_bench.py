@@ -27,6 +27,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -97,8 +98,10 @@ def _bare_render(files: list[Path], out: Path, split: bool) -> None:
 
 # ---- measuring ---------------------------------------------------------------------------------
 
-def run_measured(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) summed over the process and its children."""
+def run_measured(command: list[str], cwd: Path = ROOT) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) summed over the process and its children, and the processor
+    seconds they used (user + system: steadier than wall time on a loaded machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
@@ -117,7 +120,9 @@ def run_measured(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
-    return seconds, peak[0] / 2**20
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers were waited for: counted too
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, peak[0] / 2**20, cpu
 
 
 def _tree_rss(pid: int) -> int:
@@ -135,16 +140,18 @@ def _tree_rss(pid: int) -> int:
 
 
 def interleaved(commands: dict[str, list[str]], outputs: dict[str, Path], runs: int,
-                cwds: dict[str, Path] | None = None) -> dict[str, tuple[float, float]]:
-    """Median seconds and peak MB of each command, run in turns (noise hits all alike), each
-    time into an empty output folder after `sync` (no disk writeback from the previous run)."""
+                cwds: dict[str, Path] | None = None) -> dict[str, tuple[float, float, float]]:
+    """Median seconds, peak MB and median processor seconds of each command, run in turns (noise
+    hits all alike), each time into an empty output folder after `sync` (no disk writeback from
+    the previous run)."""
     results: dict[str, list] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             shutil.rmtree(outputs[name], ignore_errors=True)
             os.sync()
             results[name].append(run_measured(command, (cwds or {}).get(name, ROOT)))
-    return {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in results.items()}
+    return {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs), statistics.median(r[2] for r in rs))
+            for name, rs in results.items()}
 
 
 # One-chapter edits rebuilt by a warm Builder (what `edition serve` does on save), run in a
@@ -159,16 +166,17 @@ builder.build()
 files = sorted(corpus.glob("*.md"))
 target = files[len(files) // 2]
 original = target.read_text(encoding="utf-8")
-text_times, title_times, pages = [], [], []
+text_times, title_times, pages, text_cpu = [], [], [], []
 try:
     for run in range(runs + 1):
         lines = original.splitlines()
         body = next(i for i, line in enumerate(lines) if line and not line.startswith(("#", "[^")))
         lines[body] += f" Nachtrag {run}."
         target.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = builder.build()
         text_times.append(time.perf_counter() - start)
+        text_cpu.append(time.process_time() - cpu)
         pages.append(result.rendered)
         lines[0] += f" (Fassung {run})"
         target.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
@@ -179,16 +187,18 @@ try:
 finally:
     target.write_text(original, encoding="utf-8")
 # the first edit also builds the spare: a one-time cost
-print(statistics.median(text_times[1:]), statistics.median(title_times[1:]), min(pages), max(pages))
+print(statistics.median(text_times[1:]), statistics.median(title_times[1:]), min(pages), max(pages),
+      statistics.median(text_cpu[1:]))
 """
 
 
-def incremental(corpus: Path, out: Path, runs: int, tree: Path = ROOT) -> tuple[float, float, int, int]:
-    """Median seconds of a warm rebuild after a text edit and after a title edit of one chapter."""
+def incremental(corpus: Path, out: Path, runs: int, tree: Path = ROOT) -> tuple[float, float, int, int, float]:
+    """Median seconds of a warm rebuild after a text edit and after a title edit of one chapter,
+    and the processor seconds of the text edit's."""
     done = subprocess.run([sys.executable, "-c", INCREMENTAL, str(corpus), str(out), str(runs)], cwd=tree,
                           capture_output=True, text=True, check=True)
-    text_s, title_s, least, most = done.stdout.split()
-    return float(text_s), float(title_s), int(least), int(most)
+    text_s, title_s, least, most, cpu = done.stdout.split()
+    return float(text_s), float(title_s), int(least), int(most), float(cpu)
 
 
 def main() -> None:
@@ -223,7 +233,8 @@ def measure_all(args, python: str, baseline: Path | None) -> None:
     help_times = [run_measured([python, "-m", "generator", "--help"])[0] for _ in range(max(args.runs, 5))]
     print(f"edition --help: {statistics.median(help_times) * 1000:.0f} ms (python -c pass: "
           f"{statistics.median(run_measured([python, '-c', 'pass'])[0] for _ in range(5)) * 1000:.0f} ms)\n")
-    header = f"{'chapters':>8} {'pages':>6}  {'tool':<30} {'seconds':>8} {'pages/s':>8} {'ms/page':>8} {'peak MB':>8}"
+    header = (f"{'chapters':>8} {'pages':>6}  {'tool':<30} {'seconds':>8} {'pages/s':>8} {'ms/page':>8} {'peak MB':>8}"
+              f" {'CPU s':>7}")
     print(header)
     print("-" * len(header))
     per_page = {}
@@ -255,28 +266,30 @@ def measure_all(args, python: str, baseline: Path | None) -> None:
                   "edition build (baseline)": pages}
         rows = [(name, counts.get(name, size), *figures) for name, figures in measured.items()]
         per_page[size] = {name: measured[name][0] / counts.get(name, size) for name in measured}
-        for tool, count, seconds, memory in rows:
+        for tool, count, seconds, memory, cpu in rows:
             print(f"{size:>8} {count:>6}  {tool:<30} {seconds:>8.2f} {count / seconds:>8.0f} "
-                  f"{seconds / count * 1000:>8.3f} {memory:>8.0f}")
-        same = measured["bare loop, same pages, 2 proc"][0]
+                  f"{seconds / count * 1000:>8.3f} {memory:>8.0f} {cpu:>7.2f}")
+        same, same_cpu = measured["bare loop, same pages, 2 proc"][0], measured["bare loop, same pages, 2 proc"][2]
         for name in ("edition build --no-search", "edition build (baseline)"):
             if name in measured:
                 edition = measured[name][0]
                 print(f"{'':>8} {'':>6}  {name} / bare loop (2 proc) = {edition / measured['bare loop, 2 processes'][0]:.2f}×; "
-                      f"/ bare loop with the same pages and citation files (2 proc) = {edition / same:.2f}×")
+                      f"/ bare loop with the same pages and citation files (2 proc) = {edition / same:.2f}× "
+                      f"(CPU {measured[name][2] / same_cpu:.2f}×)")
         for name, tree in (("this checkout", ROOT), ("baseline", baseline)):
             if tree is None:
                 continue
-            text_s, title_s, least, most = incremental(corpus, OUT / f"incremental-{size}-{name[:4]}", args.runs, tree)
-            print(f"{'':>8} {'':>6}  incremental rebuild, one chapter ({name}): text edit {text_s * 1000:.0f} ms, "
-                  f"title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
+            text_s, title_s, least, most, cpu = incremental(corpus, OUT / f"incremental-{size}-{name[:4]}",
+                                                            max(args.runs, 5), tree)
+            print(f"{'':>8} {'':>6}  incremental rebuild, one chapter ({name}): text edit {text_s * 1000:.0f} ms "
+                  f"({cpu * 1000:.0f} ms CPU), title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
         if not args.no_pagefind:
-            seconds, memory = run_measured([python, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind"])
+            seconds, memory, _ = run_measured([python, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind"])
             print(f"{'':>8} {'':>6}  {'Pagefind, one index':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "
                   f"{seconds / pages * 1000:>8.3f} {memory:>8.0f}  ({memory / pages:.2f} MB/page)")
             searched = OUT / f"search-{size}"
             build = [python, "-m", "generator", "build", "--content", str(corpus), "--out", str(searched)]
-            seconds, memory = run_measured(build + ["--full"])
+            seconds, memory, _ = run_measured(build + ["--full"])
             parts = 1 + len(list((searched / "pagefind").glob("part-*")))
             print(f"{'':>8} {'':>6}  {'edition build (search in parts)':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "
                   f"{seconds / pages * 1000:>8.3f} {memory:>8.0f}  ({parts} part{'s' if parts > 1 else ''})")
@@ -284,7 +297,7 @@ def measure_all(args, python: str, baseline: Path | None) -> None:
             original = target.read_text(encoding="utf-8")
             try:
                 target.write_text(original + "\nEin Nachtrag.\n", encoding="utf-8")
-                seconds, memory = run_measured(build)
+                seconds, memory, _ = run_measured(build)
             finally:
                 target.write_text(original, encoding="utf-8")
             print(f"{'':>8} {'':>6}  {'edition build after one edit':<30} {seconds:>8.2f} {'':>8} {'':>8} {memory:>8.0f}"

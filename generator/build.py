@@ -108,7 +108,7 @@ def build(content: Path, out: Path, search: bool = True, strict: bool = False, j
         _refuse_foreign(site)
         builder = Builder(content, out, search=search, strict=strict, jobs=jobs, progress=progress, site=site)
         state_file = saved.state_path(out)
-        builder.restore(_read_state(state_file), trust=not full)
+        builder.restore(_read_state(state_file, pictures_only=full), trust=not full)
         drawn = dict(builder.drawn)
         try:
             result = builder.build()
@@ -146,7 +146,7 @@ class Builder:
         self.written: dict[str, str] = {}
         self.exports: set[str] = set()  # the citation files in the site
         self.files: dict[str, str] = {}  # the site's own files (404.html, the TEI corpus …) → digest
-        self.members: dict[str, tuple[str, str]] = {}  # slug → (chapter digest, its TEI corpus member)
+        self.members: dict[str, tuple[str, bytes]] = {}  # slug → (chapter digest, its TEI corpus member)
         self.drawn: dict[str, facsimile.Drawn] = {}  # the pictures in the facsimile cache, as drawn
         self.plans: dict = {}  # plan()'s memo of each chapter's pages
         self.env: Environment | None = None  # compiled templates, kept while they do not change
@@ -166,7 +166,9 @@ class Builder:
         return self.loader.language
 
     def build(self) -> BuildResult:
-        with _fewer_collections():
+        # An update (this builder committed a site, or trusts the state of the build that did)
+        # runs without the collector; a full build with fewer collections (see both).
+        with _no_collections() if self.revision else _fewer_collections():
             return self._build()
 
     def _build(self) -> BuildResult:
@@ -299,7 +301,7 @@ class Builder:
         incremental stage has them already)."""
         edition, stage = run.edition, run.stage
         assert stage is not None
-        files: dict[str, str | Callable[[], str]] = dict(site_files(edition.config, run.pages, edition.pictures))
+        files: dict[str, str | Callable[[], list[bytes]]] = dict(site_files(edition.config, run.pages, edition.pictures))
         files[tei.CORPUS] = lambda: tei.corpus(edition.config, self._members(run))
         # The corpus holds every chapter (tens of MB in a large book): known unchanged from what
         # it is made of (the revision, each chapter's digest) without making and hashing it.
@@ -317,14 +319,15 @@ class Builder:
                 continue
             stage.write(path, made if isinstance(made, str) else made())
 
-    def _members(self, run: Run) -> list[str]:
-        """Each chapter's TEI as a member of the corpus, in reading order: rendered by this build,
-        else remembered from the last one (the preview's builder keeps them; a new process
-        takes them from the corpus the last commit published, once), else made now."""
+    def _members(self, run: Run) -> list[bytes]:
+        """Each chapter's TEI as a member of the corpus, in reading order, as UTF-8: rendered by
+        this build, else remembered from the last one (the preview's builder keeps them; a new
+        process takes them from the corpus the last commit published, once), else made now."""
         edition, published = run.edition, None
         members = []
         for chapter in edition.chapters:
-            member = run.members.get(chapter.slug)
+            made = run.members.get(chapter.slug)
+            member = made.encode() if made is not None else None
             if member is None and self.members.get(chapter.slug, ("",))[0] == chapter.digest:
                 member = self.members[chapter.slug][1]
             if member is None and run.incremental:
@@ -333,7 +336,7 @@ class Builder:
                 member = published.get(chapter.slug)
             if member is None:
                 text = self.loader.text(edition, chapter)
-                member = tei.member(chapter.slug, chapter_files_text(edition, text)[export_paths(chapter)["tei"]])
+                member = tei.member(chapter.slug, chapter_files_text(edition, text)[export_paths(chapter)["tei"]]).encode()
             members.append(member)
         self.members = {chapter.slug: (chapter.digest, member) for chapter, member in zip(edition.chapters, members,
                                                                                            strict=True)}
@@ -369,9 +372,9 @@ class Builder:
         return True
 
 
-def _read_state(path: Path) -> saved.State | None:
+def _read_state(path: Path, pictures_only: bool) -> saved.State | None:
     try:
-        return saved.read(path)
+        return saved.read(path, pictures_only)
     except Refused as exc:
         raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason}: the build keeps its state there "
                                                                 "(a file of its own); move it elsewhere")]) from None
@@ -385,11 +388,12 @@ def _write_state(site: Site, path: Path, builder: Builder) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _published_members(out: Path) -> dict[str, str]:
+def _published_members(out: Path) -> dict[str, bytes]:
     """The corpus members of the published site (this build's own output, of the generation the
     builder's state describes)."""
     try:
-        return tei.members_of(read_regular(out / tei.CORPUS, follow=False).decode("utf-8"))
+        return {slug: member.encode() for slug, member in
+                tei.members_of(read_regular(out / tei.CORPUS, follow=False).decode("utf-8")).items()}
     except (OSError, UnicodeDecodeError):
         return {}
 
@@ -405,6 +409,8 @@ def _refuse_foreign(site: Site) -> None:
 
 def _check_static(statics: dict[str, Path], pages: list[Page], exports: set[str], tiles: str = "") -> None:
     """Files from content/static/ go to the site as they are, but never over a generated one."""
+    if not statics:
+        return
     generated = {page.path for page in pages} | exports | {f"static/{name}" for name in STATIC_FILES}
     # (exports: every chapter's citation files and images, and the facsimile's pictures)
     problems = Collector()
@@ -421,13 +427,29 @@ def _digest_of(text: str) -> str:
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
     """A build allocates millions of short-lived objects and few cycles: Python's default
-    collector thresholds made it spend ~10% of a large build scanning (measured)."""
+    collector thresholds made it spend ~10% of a large build scanning (measured). Not none:
+    without the collector a full build at 1,000 chapters peaked at twice the memory."""
     saved_threshold = gc.get_threshold()
     gc.set_threshold(50_000, 20, 20)
     try:
         yield
     finally:
         gc.set_threshold(*saved_threshold)
+
+
+@contextmanager
+def _no_collections() -> Iterator[None]:
+    """An update allocates little, but the raised thresholds still had a collection of a
+    million objects (the outlines kept warm) land now and then in a one-edit rebuild: a third
+    of a second (measured). Reference counting frees what the update lets go; the collector
+    runs again after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -100,6 +100,7 @@ class Loader:
         self.plan: tuple[Any, facsimile.Facsimile, list[Diagnostic]] | None = None
         self.link_memo: dict[Any, Any] = {}
         self.slugs: dict[Path, str] = {}  # each source's slug (from its name: computed once)
+        self.paths: tuple[Path, dict[str, Path]] = (content, {})  # each source's path, by name under the root
         self.language = "en"  # the edition's, once its config was read (the preview speaks it)
 
     def load(self, search: bool, strict: bool, built: str | None = None, parse_all: bool = False,
@@ -124,7 +125,9 @@ class Loader:
             pictures = self._pictures(config, root, record, problems)
         finally:
             root.close()
-        files = chapter_sources(config)
+        if self.paths[0] != config.root:
+            self.paths = (config.root, {})
+        files = chapter_sources(config, self.paths[1])
         stamps = {path: self._stamp(path) for path in files}  # each file stat'ed once a build
         statics = static_files(config)
         parts = SearchParts({self._slug(path): stamps[path][1] for path in files}, int(config.search.part_mb * 2**20))
@@ -193,7 +196,7 @@ class Loader:
         entry = self.sources.get(path)
         outline = outline or (entry.outline if entry else None)
         stamp: tuple[int, ...] = file_stamp(path)
-        for source in sorted(outline.images.values()) if outline else ():
+        for source in sorted(outline.images.values()) if outline and outline.images else ():
             try:
                 stamp += file_stamp(Path(source))
             except OSError:

@@ -69,16 +69,17 @@ class SearchParts:
 
 @contextmanager
 def index_parts(site: Path, parts: SearchParts, scratch: Path, only: set[int] | None = None, jobs: int = 1,
-                progress=None) -> Iterator[FreshIndex]:
+                progress=None, gently: bool = False) -> Iterator[FreshIndex]:
     """Run Pagefind for the parts (`only`: just these), up to `jobs` at once, into `scratch`, a
     fresh folder removed at the end whatever happens; yields a `FreshIndex` to `install()`.
-    `progress(done, total)` after each part."""
+    `progress(done, total)` after each part. `gently`: at a lower priority (the preview indexes
+    in the background: the next save's rebuild must not wait for the processor)."""
     numbers = [n for n in parts.numbers if only is None or n in only]
     try:
         def run(number: int) -> tuple[int, Path, int]:
             fresh = scratch / f"bundle-{number}"
             slugs = parts.slugs.get(number) if parts.count > 1 else None
-            return number, fresh, _pagefind(site, fresh, slugs, scratch)
+            return number, fresh, _pagefind(site, fresh, slugs, scratch, gently)
 
         bundles = []
         with ThreadPoolExecutor(max(1, min(jobs, len(numbers)))) as pool:
@@ -145,7 +146,7 @@ def pagefind_command() -> list[str]:
                           "--no-search") from None
 
 
-def _pagefind(site: Path, output: Path, slugs: list[str] | None, scratch: Path) -> int:
+def _pagefind(site: Path, output: Path, slugs: list[str] | None, scratch: Path, gently: bool = False) -> int:
     """One Pagefind run; returns how many pages it indexed. Its settings go into a config file,
     not arguments: the glob of a part's chapter folders outgrows the 128 kB a single command-line
     argument may have. A run that fails, is killed, hangs past `TIMEOUT` or leaves a broken
@@ -159,7 +160,8 @@ def _pagefind(site: Path, output: Path, slugs: list[str] | None, scratch: Path) 
     timeout = float(os.environ.get("EDITION_PAGEFIND_TIMEOUT", TIMEOUT))
     try:
         process = subprocess.Popen(command, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_die_with_us)  # noqa: PLW1509 - a ctypes call resolved before fork: no lock, no import
+                                   stderr=subprocess.PIPE, text=True, errors="replace",
+                                   preexec_fn=_die_with_us_gently if gently else _die_with_us)  # noqa: PLW1509 - a ctypes call resolved before fork, a nice(2): no lock, no import
     except OSError as exc:
         raise SearchError(f"cannot run Pagefind ({command[0]}): {exc.strerror or exc}") from None
     try:
@@ -219,6 +221,14 @@ def _die_with_us() -> None:
     """In the Pagefind child before exec: killed when the build dies (Linux)."""
     if _PRCTL is not None:
         _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _die_with_us_gently() -> None:
+    _die_with_us()
+    os.nice(GENTLE)
+
+
+GENTLE = 10  # how much nicer than the preview its indexer runs
 
 
 def _swap_in(fresh: Path, target: Path, keep: tuple[str, ...]) -> None:

@@ -66,16 +66,19 @@ STATIC_FOLDER = "static"  # content/static/: files published as they are
 DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def chapter_files(config: Config) -> list[Path]:
+def chapter_files(config: Config, known: dict[str, Path] | None = None) -> list[Path]:
     """Every *.md under the content folder (minus `exclude`), in `order` first, then by path.
-    Hidden files and folders (editor backups, .git) are not chapters, nor is `static/`."""
+    Hidden files and folders (editor backups, .git) are not chapters, nor is `static/`.
+    `known`: the paths found before, by name, taken again (making a thousand paths anew cost
+    more than listing the folder; the loader keeps them)."""
     found = [path for path in _walk(config.root, skip=(STATIC_FOLDER,)) if path.endswith(".md")]
     excluded = set()
     for pattern in config.content.exclude:
         excluded.update(fnmatch.filter(found, pattern))
     rank = {name: i for i, name in enumerate(config.content.order)}
     chosen = sorted((name for name in found if name not in excluded), key=lambda n: (rank.get(n, len(rank)), n))
-    return [config.root / name for name in chosen]
+    known = {} if known is None else known
+    return [known.get(name) or known.setdefault(name, config.root / name) for name in chosen]
 
 
 def static_files(config: Config) -> dict[str, Path]:

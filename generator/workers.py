@@ -19,9 +19,11 @@ from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from generator.load import Snapshot, read_text
 from generator.output import die_with_parent, write_into
-from generator.render.site import Page, environment, render_files
+from generator.render.site import TEMPLATE_NAMES, Page, environment, render_files
 
 
 class Workers:
@@ -135,13 +137,19 @@ def _work(connection, files: list[Path], snapshot: Snapshot, parent: int | None)
             texts[path] = text
             outlines.append((path, text and text.chapter.outline(), diagnostics))
         connection.send(("loaded", outlines))
+        env = environment()
+        try:
+            for name in TEMPLATE_NAMES:  # compiled while the parent plans (it waits for every outline)
+                env.get_template(name)
+        except TemplateError:
+            pass  # rendering reports it, at its line
         try:
             share, root = connection.recv()
         except EOFError:
             return  # `edition check`, or the parent found errors: nothing to render
         written, pages, members = [], 0, dict[str, str]()
         items = ((page, texts[file]) for file, page in share)
-        for site_path, content in render_files(environment(), snapshot, items, members):
+        for site_path, content in render_files(env, snapshot, items, members):
             write_into(root, site_path, content)
             written.append(site_path)
             pages += site_path.endswith(".html")

@@ -117,6 +117,16 @@ def test_build_memory_is_used_only_while_it_describes_the_site(tmp_path):
     state.write_text(json.dumps(good | {"written": {"index.html": 1}}), encoding="utf-8")
     assert build() == "built"  # a memory of the wrong shape too
     assert build() == "updated"
+    good = json.loads(state.read_text(encoding="utf-8"))
+    deep = json.loads(json.dumps(good))
+    next(iter(deep["sources"].values()))["outline"]["sections"][0]["level"] = "2"
+    state.write_text(json.dumps(deep), encoding="utf-8")
+    assert build() == "built"  # and one wrong deep inside a chapter's outline
+    deep = json.loads(json.dumps(good))
+    next(iter(deep["sources"].values()))["outline"]["sections"][0]["title"][0]["@"] = "Chapter"
+    state.write_text(json.dumps(deep), encoding="utf-8")
+    assert build() == "built"  # or of a class that has no place there
+    assert build() == "updated"
     assert build("--full") == "built"
     shutil.rmtree(out)
     assert build() == "built"
@@ -152,3 +162,13 @@ def test_large_books_index_is_rendered_again_only_when_a_chapter_title_changes(t
     full = tmp_path / "full"
     Builder(content, full, search=False, jobs=1).build()
     assert tree_differences(tmp_path / "warm", full) == []
+
+
+def test_a_file_written_in_pieces_is_whole(tmp_path):
+    """The TEI corpus is written in its members, as they are (one piece per chapter): more of
+    them than one system call takes (1,024) still make the whole file, in order."""
+    from generator.output import write_into
+
+    pieces = [f"<TEI n=\"k{i}\">Kapitel {i}: Äußerung</TEI>".encode() * (i % 3) for i in range(3000)]
+    write_into(tmp_path, "edition.tei.xml", pieces)
+    assert (tmp_path / "edition.tei.xml").read_bytes() == b"".join(pieces)

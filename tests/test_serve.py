@@ -541,3 +541,26 @@ def test_a_preview_that_cannot_start_leaves_no_folder(tmp_path):
     finally:
         taken.close()
     assert _preview_folders() - before == set()
+
+
+def test_the_previews_search_indexer_yields_the_processor_to_rebuilds(tmp_path, monkeypatch):
+    """The preview indexes in the background, niced: a save's rebuild does not wait behind it for
+    the processor. `edition build`'s own indexer runs at the build's priority (it is the build)."""
+    record = tmp_path / "niceness"
+    script = tmp_path / "fake-pagefind"
+    script.write_text(f"#!/bin/sh\nnice >> {record}\nexit 1\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITION_PAGEFIND", str(script))
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("raw", "review"))
+    own = os.nice(0)
+    instance = Preview(content, "127.0.0.1", 0, log=lambda message: None)
+    try:
+        assert wait_for(lambda: record.is_file() and record.read_text(encoding="utf-8").strip(), timeout=30)
+    finally:
+        instance.close()
+    assert int(record.read_text(encoding="utf-8").split()[0]) == min(own + 10, 19)
+    record.unlink()
+    build = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content), "--out",
+                            str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert build.returncode != 0 and int(record.read_text(encoding="utf-8").split()[0]) == own

@@ -32,6 +32,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = next((p for p in (_PACKAGE.parent / "templates", _PACKAGE / "templates") if p.is_dir()),
                  _PACKAGE.parent / "templates")
 STATIC_FILES = ("edition.css", "edition.js", "zoom.css", "zoom.js")
+TEMPLATE_NAMES = ("index.html", "chapter.html", "section.html", "printed_page.html")  # the pages' templates
 # The index lists every section up to this many chapters; beyond, the chapters only (a book of
 # 5,000 chapters made a 4.3 MB index page with its 32,000 sections).
 INDEX_SECTIONS_UP_TO = 100
@@ -64,7 +65,9 @@ def section_path(chapter: Chapter, section: Section) -> str:
 
 def chapter_files(chapter: Chapter) -> set[str]:
     """The files a chapter has in the site besides its pages: citation files and images."""
-    return set(export_paths(chapter).values()) | set(chapter.images)
+    slug = chapter.slug
+    return {f"{slug}/{slug}.bib", f"{slug}/{slug}.ris", f"{slug}/{slug}.json", f"{slug}/{slug}.tei.xml",
+            *chapter.images}  # export_paths' (once a chapter at each build: spelt out)
 
 
 def export_paths(chapter: Chapter) -> dict[str, str]:
@@ -93,28 +96,42 @@ def plan(home_title: str, chapters: list[Chapter], links: dict | None = None, me
     its pages (only the links across chapter boundaries are set again), so re-planning a big
     book after one edit is cheap."""
     links, memo = links or {}, memo if memo is not None else {}
+    sections = index_lists_sections(chapters)
     planned = []
     for chapter in chapters:
-        signature = (chapter.digest, links.get(chapter.path, ()))
+        signature = (chapter.digest, links.get(chapter.path, ()), sections)
         if chapter.path not in memo or memo[chapter.path][0] != signature:
-            memo[chapter.path] = (signature, _chapter_pages(chapter, signature[1]))
+            # what the index shows of the chapter, as a digest: the index's key is one of each
+            # chapter's (a repr of every chapter's headings and marks cost 10 ms an edit at 1,000)
+            memo[chapter.path] = (signature, _chapter_pages(chapter, signature[1]), _digest(_toc_key(chapter, sections)))
         planned.append(memo[chapter.path])
-    for gone in set(memo) - {chapter.path for chapter in chapters}:
-        del memo[gone]
-    sections = index_lists_sections(chapters)
-    home = Page("index.html", "index.html", home_title, base_key=tuple(_toc_key(c, sections) for c in chapters))
+    previous = memo.pop(_ORDER, None)  # each chapter's pages in the last plan, in order
+    if len(memo) != len(chapters):
+        for gone in set(memo) - {chapter.path for chapter in chapters}:
+            del memo[gone]
+    home = Page("index.html", "index.html", home_title, base_key=tuple(toc for _, _, toc in planned))
     pages = [home]
-    for _, chapter_pages in planned:
+    for _, chapter_pages, _ in planned:
         pages += chapter_pages
     # Only the first and last page of each chapter link across a boundary; the rest are set.
-    boundaries = {0, len(pages) - 1}
+    # Of those, only the ones beside a chapter planned anew can have new neighbours (and the
+    # first and last pages of the book, beside the index, which is planned anew each time).
+    order = [chapter_pages for _, chapter_pages, _ in planned]
+    same = previous is not None and len(previous) == len(order)
+    boundaries = {0, 1, len(pages) - 1}
     start = 1
-    for _, chapter_pages in planned:
-        boundaries.update((start, start + len(chapter_pages) - 1))
+    for number, chapter_pages in enumerate(order):
+        if not same or any(previous[near] is not order[near] for near in range(max(0, number - 1),
+                                                                             min(len(order), number + 2))):
+            boundaries.update((start, start + len(chapter_pages) - 1))
         start += len(chapter_pages)
     for index in sorted(boundaries):
         _link(pages, index)
+    memo[_ORDER] = order
     return pages
+
+
+_ORDER = "order"  # plan()'s memo: where it keeps the last plan's order (its other keys are paths)
 
 
 def _chapter_pages(chapter: Chapter, targets: tuple[str, ...]) -> list[Page]:

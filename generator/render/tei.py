@@ -332,9 +332,11 @@ def members_of(corpus_text: str) -> dict[str, str]:
     return {match.group(1): match.group(0) for match in _MEMBER.finditer(corpus_text)}
 
 
-def corpus(config: Config, members: list[str]) -> str:
+def corpus(config: Config, members: list[bytes]) -> list[bytes]:
     """The edition as one `teiCorpus`: each chapter's TEI document (`members`, made by `member`,
-    in reading order) under a header for the whole. Made in memory, from what render made."""
+    in reading order, as UTF-8) under a header for the whole. Made in memory, from what render
+    made, as the pieces of the file (a large book's corpus is tens of MB: it is written as it is,
+    not joined and encoded again after each edit)."""
     book = config.source
     title = f'<title level="m">{escape(book.book_title)}</title>' if book.book_title else ""
     url = f'<idno type="URL">{escape(config.url)}</idno>' if config.url else ""
@@ -347,5 +349,5 @@ def corpus(config: Config, members: list[str]) -> str:
               f"{f'<pubPlace>{escape(book.place)}</pubPlace>' if book.place else ''}"
               f"{f'<publisher>{escape(book.publisher)}</publisher>' if book.publisher else ''}"
               f"{f'<date>{escape(book.year)}</date>' if book.year else ''}</bibl></sourceDesc></fileDesc></teiHeader>")
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<teiCorpus xmlns="{NS}" xml:lang={quoteattr(config.language)}>'
-            f"{header}{''.join(members)}</teiCorpus>\n")
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<teiCorpus xmlns="{NS}" xml:lang={quoteattr(config.language)}>'
+    return [f"{head}{header}".encode(), *members, b"</teiCorpus>\n"]

@@ -24,6 +24,7 @@ from generator import state as saved
 from generator.build import Builder, BuildResult
 from generator.diagnostics import EditionError
 from generator.labels import labels
+from generator.model import Chapter
 from generator.output import OutputError, Site, hold_lock
 from generator.render.site import TEMPLATES
 from generator.search import index_parts
@@ -56,7 +57,7 @@ class Preview:
         self.builder = Builder(content, self.out, search=True, index=False, site=self.site,
                                pictures=Site(default).beside("facsimile"))
         try:
-            self.builder.restore(saved.read(saved.state_path(default)), trust=False)
+            self.builder.restore(saved.read(saved.state_path(default), pictures_only=True), trust=False)
         except OSError:
             pass  # not the build's own state there: the preview draws what it needs
         self.lock = threading.Lock()  # the site folder changes under one hand at a time
@@ -68,6 +69,7 @@ class Preview:
         self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.port}/"
         self.builds = 0
         self.seen: dict[str, Identity] = {}  # every section page built in this preview
+        self.identities: dict[Path, tuple[Chapter, dict[str, Identity]]] = {}  # section_pages' memo
         self.last: BuildResult | None = None  # the last successful build
         self.stale_parts: set[int] | None = None  # search index parts to refresh (None: all)
         self.rebuild()  # the first build: parallel workers may fork before any thread exists
@@ -114,7 +116,7 @@ class Preview:
     def _follow_sections(self) -> None:
         """Remember where each section page seen in this preview stands now: a tab open on one
         whose id changed (a heading renumbered) gets the 404 page with a link to it."""
-        now = section_pages(self.builder)
+        now = section_pages(self.builder, self.identities)
         self.seen.update(now)
         self.state.moved = moved(self.seen, now)
 
@@ -126,7 +128,7 @@ class Preview:
                 return  # nothing built yet
             parts, only, self.stale_parts = self.builder.parts, self.stale_parts, set()
         try:
-            with index_parts(self.out, parts, self.site.scratch(), only) as fresh, self.lock:
+            with index_parts(self.out, parts, self.site.scratch(), only, gently=True) as fresh, self.lock:
                 if parts.key() == self.builder.parts.key() and self.out.is_dir():
                     self._install(fresh)
                     return
@@ -173,18 +175,31 @@ class Identity(NamedTuple):
     chapter_title: str
 
 
-def section_pages(builder: Builder) -> dict[str, Identity]:
-    """Each section page of the last good build (site path) and what identifies it."""
-    pages = {}
-    for entry in builder.loader.sources.values():
+def section_pages(builder: Builder, memo: dict[Path, tuple[Chapter, dict[str, Identity]]]) -> dict[str, Identity]:
+    """Each section page of the last good build (site path) and what identifies it. `memo`:
+    each source's outline and its pages' identities, from the last call (a save changes one
+    chapter's outline: the others' are taken as they were)."""
+    pages: dict[str, Identity] = {}
+    for path, entry in builder.loader.sources.items():
         chapter = entry.outline
         if chapter is None:
             continue
-        for place, section in enumerate(chapter.sections):
-            title = section.title_text
-            words = title[len(section.number):].lstrip(". ") if section.number and title.startswith(section.number) else title
-            pages[f"{chapter.slug}/{section.id}.html"] = Identity(chapter.slug, words, place, len(chapter.sections),
-                                                                   title, chapter.title)
+        known = memo.get(path)
+        if known is None or known[0] is not chapter:
+            known = memo[path] = (chapter, _identities(chapter))
+        pages.update(known[1])
+    for gone in set(memo) - set(builder.loader.sources) if len(memo) > len(builder.loader.sources) else ():
+        del memo[gone]
+    return pages
+
+
+def _identities(chapter: Chapter) -> dict[str, Identity]:
+    pages = {}
+    for place, section in enumerate(chapter.sections):
+        title = section.title_text
+        words = title[len(section.number):].lstrip(". ") if section.number and title.startswith(section.number) else title
+        pages[f"{chapter.slug}/{section.id}.html"] = Identity(chapter.slug, words, place, len(chapter.sections),
+                                                               title, chapter.title)
     return pages
 
 
@@ -192,13 +207,16 @@ def moved(seen: dict[str, Identity], now: dict[str, Identity]) -> dict[str, tupl
     """Each page seen and gone → (the page it became, its title): in the same chapter, the
     section with the same words (renumbered), else the one in the same place (reworded, where
     the chapter still has as many sections), else the chapter's own page."""
-    by_words = {(i.chapter, i.words): path for path, i in now.items()}
-    by_place = {(i.chapter, i.place, i.siblings): path for path, i in now.items()}
-    chapters = {i.chapter: i.chapter_title for i in now.values()}
+    gone = {path: old for path, old in seen.items() if path not in now}
+    if not gone:
+        return {}
+    affected = {old.chapter for old in gone.values()}  # only their chapters' pages can take their place
+    near = {path: i for path, i in now.items() if i.chapter in affected}
+    by_words = {(i.chapter, i.words): path for path, i in near.items()}
+    by_place = {(i.chapter, i.place, i.siblings): path for path, i in near.items()}
+    chapters = {i.chapter: i.chapter_title for i in near.values()}
     found = {}
-    for path, old in seen.items():
-        if path in now:
-            continue
+    for path, old in gone.items():
         target = by_words.get((old.chapter, old.words)) or by_place.get((old.chapter, old.place, old.siblings))
         if target:
             found[path] = (target, now[target].title)
