@@ -220,7 +220,8 @@ def test_the_lazily_read_dictionary_answers_as_the_whole_one():
     text = " ".join(p.read_text(encoding="utf-8") for p in (WRAPPED, LATER, FIXTURES / "books" / "prose-tuning.txt"))
     words = set(re.findall(r"[A-Za-zÄÖÜäöüß]+", text))
     asked = sorted({v for w in words for v in (w, w.lower(), w.upper(), w[: len(w) // 2], w[len(w) // 2:], w + "en")} - {""})
-    assert len(asked) > 2000
+    asked = asked[::2]   # every other one, in order: halves, cases and endings still among them (a lookup is ~3 ms)
+    assert len(asked) > 1000
     assert [w for w in asked if whole.lookup(w) != lazy.lookup(w)] == []
 
 
@@ -374,3 +375,15 @@ def test_page_text_headings_by_their_number_on_a_line_of_their_own(tmp_path):
     blocks = result.stdout.split("\n\n")
     assert "1.1 Vergleich mit den Nachbarn" in blocks and "1.1.1 Akteure und Interessen" in blocks, blocks
     assert "gegenüber.¹" in result.stdout and "1.¹" not in result.stdout
+
+
+def test_an_address_broken_after_a_mark_it_cannot_end_with_goes_on_without_a_space():
+    """'…milex?country=' at a line's end and 'CH&from=…' on the next are one address (the URL
+    book's note: a space was put in because the next line begins with a capital); after a full
+    stop a capital still begins a sentence."""
+    from generator.ingest.joins import _plain, book_words
+
+    words = book_words([])
+    assert _plain("https://www.sipri.org/databases/milex?country=", "CH&from=1988", words).between == ""
+    assert _plain("https://example.org/a?x=1&", "Y=2", words).between == ""
+    assert _plain("https://example.org/bericht.html.", "Die", words).between == " "

@@ -39,6 +39,7 @@ URL = re.compile(r"://|^www\.|^(?:doi|urn|mailto):")
 PATH = re.compile(r"^[~.]?/\w|\w/\w.*/")              # "/var/lib", "etc/apt/x/": a path
 OPTION = re.compile(r"^-{1,2}\w")                    # "-ihv", "--fix-broken"
 ADDRESS_MARKS = "/._?=&#~%-"
+OPEN_MARKS = "=&#~%_"   # an address's marks after which it must go on
 SCHEMES = ("http:", "https:", "ftp:", "mailto:", "doi:", "urn:")
 PUNCTUATION = ".,;:!?«»„“”\"'()[]"
 
@@ -145,7 +146,10 @@ def _plain(tail: str, head: str, words: Words) -> Join:
     address = bool(URL.search(tail) or PATH.search(tail)) or tail.lower().startswith(SCHEMES)
     if tail.endswith(":") and head.startswith("//"):
         return Join("", False, "address joined", f"'{tail}|{head[:12]}': an address broken after its scheme")
-    if address and (head[0] in ADDRESS_MARKS or (tail[-1] in ADDRESS_MARKS and not head[0].isupper())):
+    # after a mark no sentence ends with ("?country=|CH&from"), whatever follows; after one that
+    # may end it (".", "-"), only what cannot begin a sentence
+    if address and (head[0] in ADDRESS_MARKS or tail[-1] in OPEN_MARKS
+                    or (tail[-1] in ADDRESS_MARKS and not head[0].isupper())):
         return Join("", False, "address joined", f"'{tail[-12:]}|{head[:12]}': an address broken at its punctuation")
     if tail.endswith(("–", "—")) and tail[:-1][-1:].isalnum() and head[0].isalnum():
         return Join("", False, "joined after a dash", f"'{tail}|{head}': a range or a compound with a dash")
