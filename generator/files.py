@@ -222,18 +222,7 @@ class Folder:
     def read(self, name: str, limit: int = READ_LIMIT) -> bytes:
         """A regular file's bytes; a link, FIFO, device or folder there is refused, as is a
         file larger than `limit` (`/dev/zero` behind a link never reaches this)."""
-        parent, last = self._parent(name)
-        try:
-            try:
-                fd = os.open(last, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=parent.fd)
-            except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.EMLINK):
-                    raise Refused(self.path / name, "is a symbolic link: refused") from None
-                raise
-            return _read_fd(fd, self.path / name, limit)
-        finally:
-            if parent is not self:
-                parent.close()
+        return _read_fd(self.open_file(name), self.path / name, limit)
 
     def digest_of(self, name: str, limit: int = READ_LIMIT) -> str | None:
         """The sha256 of a regular file, or None where there is none (anything else is refused)."""

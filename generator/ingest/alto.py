@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.ingest.sheets import BadOCR, Glyph, Sheet, TextLine, Word, checked_bytes, local
+from generator.ingest.sheets import BadOCR, Glyph, Sheet, TextLine, Word, local, xml_root
 
 UNITS = {"mm10": 72 / 254, "inch1200": 72 / 1200}
 
@@ -39,12 +39,7 @@ def _styles(value: str) -> frozenset[str]:
 
 
 def read_alto(path: Path, data: bytes | None = None) -> list[Sheet]:
-    try:
-        root = ET.fromstring(checked_bytes(path, data))  # noqa: S314  (entities refused by checked_bytes; expat fetches nothing)
-    except ET.ParseError as exc:
-        raise BadOCR(f"not well-formed XML ({exc})") from None
-    if local(root.tag) != "alto":
-        raise BadOCR("not ALTO (its root is not <alto>)")
+    root = xml_root(path, data, "ALTO", "alto")
     unit = "pixel"
     named = ""
     engine = ""

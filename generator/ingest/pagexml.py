@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.ingest.sheets import BadOCR, Box, Glyph, Sheet, TextLine, Word, checked_bytes, local
+from generator.ingest.sheets import BadOCR, Box, Glyph, Sheet, TextLine, Word, local, xml_root
 
 
 def _children(element: ET.Element, name: str) -> list[ET.Element]:
@@ -63,12 +63,7 @@ def _style(element: ET.Element, inherited: tuple[float | None, frozenset[str]]) 
 
 
 def read_page_xml(path: Path, data: bytes | None = None) -> list[Sheet]:
-    try:
-        root = ET.fromstring(checked_bytes(path, data))  # noqa: S314  (entities refused by checked_bytes; expat fetches nothing)
-    except ET.ParseError as exc:
-        raise BadOCR(f"not well-formed XML ({exc})") from None
-    if local(root.tag) != "PcGts":
-        raise BadOCR("not PAGE XML (its root is not <PcGts>)")
+    root = xml_root(path, data, "PAGE XML", "PcGts")
     engine = next((e.get("creator", "") or (e.text or "") for e in root.iter() if local(e.tag) == "Creator"), "")
     sheets: list[Sheet] = []
     for page in (e for e in root if local(e.tag) == "Page"):

@@ -75,14 +75,10 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
     the picture: scanning the columns from the word's end (up to the next word), a run of
     columns with ink above the x-height band and none in it, apart from the letter beside it,
     as tall as a digit set small, and standing clear of the baseline."""
-    try:
-        mask = _ink(picture)
-    except (OSError, ValueError):
+    scaled = _scaled(picture, width_units, x_height)
+    if scaled is None:
         return None
-    f = mask.width / width_units if width_units else 1.0
-    xh = x_height * f
-    if xh < 4:
-        return None
+    mask, f, xh = scaled
     base = baseline * f
     if leading:
         left, right = int(max(0, word[0] * f - 2.5 * xh)), int(min(word[2] * f, word[0] * f + 2.5 * xh))
@@ -159,18 +155,25 @@ def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str
     return text if text and text.isdigit() and len(text) <= 3 else None
 
 
-def dash_length(picture: Path, width_units: float, word: Box, baseline: float, x_height: float) -> float | None:
-    """The length (in x-heights) of the longest dash inside a word's box ("192-195"): a run of
-    columns with ink in the band a dash sits in (0.2–0.7 x-height above the baseline) and none
-    above or below it. None where the picture cannot say."""
+def _scaled(picture: Path, width_units: float, x_height: float) -> tuple[Image.Image, float, float] | None:
+    """The picture's ink, the file's units in its pixels, and the x-height in pixels; None where
+    the picture cannot be read or its type is too small to measure."""
     try:
         mask = _ink(picture)
     except (OSError, ValueError):
         return None
     f = mask.width / width_units if width_units else 1.0
-    xh = x_height * f
-    if xh < 4:
+    return (mask, f, x_height * f) if x_height * f >= 4 else None
+
+
+def dash_length(picture: Path, width_units: float, word: Box, baseline: float, x_height: float) -> float | None:
+    """The length (in x-heights) of the longest dash inside a word's box ("192-195"): a run of
+    columns with ink in the band a dash sits in (0.2–0.7 x-height above the baseline) and none
+    above or below it. None where the picture cannot say."""
+    scaled = _scaled(picture, width_units, x_height)
+    if scaled is None:
         return None
+    mask, f, xh = scaled
     left, right, base = int(word[0] * f), int(word[2] * f), baseline * f
     band = _columns(mask, (left, int(base - 0.7 * xh), right, int(base - 0.2 * xh)))
     above = _columns(mask, (left, int(base - 1.6 * xh), right, int(base - 0.8 * xh)))

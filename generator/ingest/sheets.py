@@ -9,6 +9,7 @@ every one of these formats.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,17 @@ def checked_bytes(path: Path, data: bytes | None = None) -> bytes:
     if re.search(rb"<!ENTITY", data, re.IGNORECASE):
         raise BadOCR("declares XML entities: refused (no OCR engine writes them)")
     return data
+
+
+def xml_root(path: Path, data: bytes | None, name: str, root_tag: str) -> ET.Element:
+    """An OCR file's root element, checked to be `root_tag` (ALTO's `alto`, PAGE's `PcGts`)."""
+    try:
+        root = ET.fromstring(checked_bytes(path, data))  # noqa: S314  (entities refused by checked_bytes; expat fetches nothing)
+    except ET.ParseError as exc:
+        raise BadOCR(f"not well-formed XML ({exc})") from None
+    if local(root.tag) != root_tag:
+        raise BadOCR(f"not {name} (its root is not <{root_tag}>)")
+    return root
 
 
 def local(tag: str) -> str:
