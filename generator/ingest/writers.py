@@ -72,7 +72,10 @@ def _anchor(block: Block, ids: set[str] | None = None) -> str:
         n += 1
         chosen = f"{base or 'abschnitt'}-{n}"
     ids.add(chosen)
-    return f" {{#{chosen}}}" if given or chosen != wanted else ""
+    # an id from words is written out: the build warns on one it has to make (it would change with
+    # the words, and the publishing workflow builds with --strict), and the editor's correction of
+    # a heading's words should not move its address
+    return f" {{#{chosen}}}" if given or chosen != wanted or not number else ""
 
 
 def _heading(block: Block, ids: set[str] | None = None) -> list[str]:
