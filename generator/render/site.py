@@ -288,7 +288,14 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         cache_size=-1,
     )
     env.filters["page_range"] = citations.page_range
-    env.filters["edition_date"] = date
+    dates: dict[tuple[str, str], str] = {}  # every page shows the edition's date: written once
+
+    def edition_date(iso: str, language: str) -> str:
+        if (iso, language) not in dates:
+            dates[iso, language] = date(iso, language)
+        return dates[iso, language]
+
+    env.filters["edition_date"] = edition_date
     env.filters["page_label"] = html.page_label
     env.filters["inline"] = lambda content, words: Markup(html.inline(content, html.text_only(words)))  # titles
     return env
@@ -302,8 +309,9 @@ def render_files(env: Environment, snapshot: Snapshot, items: Iterable[tuple[Pag
     chapter's TEI as a member of the corpus. The one render loop of the parent process and of
     the worker processes: it reads nothing but what it is handed."""
     exported: set[Path] = set()
+    shared = Shared(snapshot.config)
     for page, text in items:
-        yield page.path, render_page(env, page, snapshot, text)
+        yield page.path, render_page(env, page, snapshot, text, shared)
         if text is not None and text.chapter.path not in exported:
             chapter = text.chapter
             exported.add(chapter.path)
@@ -343,12 +351,36 @@ def site_files(config: Config, pages: list[Page], pictures: facsimile.Facsimile 
     return files
 
 
-def render_page(env: Environment, page: Page, snapshot: Snapshot, text: Text | None) -> str:
+class Shared:
+    """What the pages of one render loop share, made once for all of them (it was made again
+    for every page): the edition's words and citation note, and each chapter's record,
+    reference and section titles as HTML (every section page of a chapter shows them all in
+    its navigation). Lives as long as the loop: nothing is kept between builds."""
+
+    def __init__(self, config: Config):
+        self.words = labels(config.language)
+        self.note = citations.edition_note(config, self.words)
+        self.config = config
+        self.chapter: tuple[Chapter, citations.Item, str, dict[str, Markup]] | None = None
+
+    def of(self, chapter: Chapter) -> tuple[citations.Item, str, dict[str, Markup]]:
+        """The chapter's record, reference and section titles (kept for one chapter at a time:
+        the loop renders a chapter's pages one after the other)."""
+        if self.chapter is None or self.chapter[0] is not chapter:
+            work = citations.item(self.config, chapter)
+            view = html.text_only(self.words)
+            self.chapter = (chapter, work, citations.chapter_reference(work, self.words),
+                            {section.id: Markup(html.inline(section.title, view)) for section in chapter.sections})
+        return self.chapter[1:]
+
+
+def render_page(env: Environment, page: Page, snapshot: Snapshot, text: Text | None,
+                shared: Shared | None = None) -> str:
     """One page as HTML, from the snapshot `load()` made: `snapshot.chapters` are outlines (for
     the index); `text` is the page's chapter with its text and its place in the print. A
     template error becomes a diagnostic pointing at the template line."""
     try:
-        return _render(env, page, snapshot, text)
+        return _render(env, page, snapshot, text, shared or Shared(snapshot.config))
     except TemplateError as exc:
         raise EditionError([_template_diagnostic(exc)]) from exc
 
@@ -364,11 +396,11 @@ def _template_diagnostic(exc: TemplateError) -> Diagnostic:
     return Diagnostic(str(path or TEMPLATES), line, "error", f"template: {exc.message or exc}")
 
 
-def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None) -> str:
+def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None, shared: Shared) -> str:
     config, record, pictures, search = snapshot.config, snapshot.record, snapshot.pictures, snapshot.search
     template = env.get_template(page.template)
     root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
-    words = labels(config.language)
+    words, note = shared.words, shared.note
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
         chapters = list(snapshot.chapters)
@@ -377,7 +409,7 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         work = citations.book_item(config)
         context.update(item=work, exports=BOOK_EXPORTS,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
-                                                   edition=citations.edition_note(config, words)))
+                                                   edition=note))
     elif page.template == "printed_page.html":
         name = page.nav["sheet"]
         image = pictures.of(name)
@@ -392,12 +424,12 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         work = citations.book_item(config, label)
         context.update(item=work, exports=BOOK_EXPORTS,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
-                                                   edition=citations.edition_note(config, words)))
+                                                   edition=note))
     elif text is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
         full = text.chapter
-        work = citations.item(config, full)
+        work, reference, titles = shared.of(full)
         form = reading.printed_form(record, text.alignment, snapshot.zones) if full.intro else None
         body, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
                                                  export_paths(full), search=search is not None)
@@ -406,8 +438,7 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
                        pictures=section_pictures(full.intro, pictures, record) if full.intro else [],
                        with_facsimile=bool(pictures.pages))
         context.update(chapter=full, exports=export_paths(full), item=work, text=body, popovers=popovers,
-                       citation=citations.citation(citations.chapter_reference(work, words), words,
-                                                   edition=citations.edition_note(config, words)),
+                       citation=citations.citation(reference, words, edition=note), titles=titles,
                        json_ld=citations.json_ld(work, config.date))
     else:
         full = text.chapter
@@ -420,11 +451,10 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language)
                                                               if search is not None else None)))
-        work = citations.item(config, full)
+        work, reference, titles = shared.of(full)
         context.update(chapter=full, section=section, text=body, popovers=popovers, heading=heading,
-                       item=work, exports=export_paths(full),
-                       citation=citations.citation(citations.chapter_reference(work, words), words, section,
-                                                   edition=citations.edition_note(config, words)))
+                       item=work, exports=export_paths(full), titles=titles,
+                       citation=citations.citation(reference, words, section, edition=note))
     # the page picture's viewer (zoom, the printed lines): on pages that show a picture
     context.setdefault("zoom", bool(context.get("pictures") or context.get("image")))
     return template.render(
