@@ -105,7 +105,9 @@ class Stage:
         self.wrote(path)
 
     def copy(self, source: Path, path: str) -> None:
-        self.write(path, source.read_bytes())
+        """A file of content/static/ (found by a walk that refused links) or of the templates:
+        read only as a regular file, and not through a link put there since."""
+        self.write(path, read_regular(source, follow=False))
 
     def link_open(self, fd: int, path: str) -> None:
         """A large file that does not change (a facsimile picture), open at `fd` and checked
