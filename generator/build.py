@@ -246,7 +246,7 @@ class Builder:
             for name in STATIC_FILES:
                 stage.copy(TEMPLATES / "static" / name, f"static/{name}")
             for path, source in edition.statics.items():
-                stage.copy(source, path)
+                stage.copy(source, path, follow=False)
             self.loader.let_go()  # a full build need not keep the texts: memory stays flat
             files = sum(len(export_paths(chapter)) for chapter in edition.chapters)
         self._site_files(run)
