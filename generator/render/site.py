@@ -456,7 +456,8 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None,
         work, reference = made.item, made.reference
         form = reading.printed_form(record, text.alignment, snapshot.zones) if full.intro else None
         body, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
-                                                 export_paths(full), search=search is not None)
+                                                 export_paths(full), search=search is not None,
+                                                 cited=(reference, note))
                           if full.intro else (Markup(), Markup()))
         context.update(views=form is not None,
                        pictures=section_pictures(full.intro, pictures, record) if full.intro else [],
@@ -468,16 +469,17 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None,
     else:
         full = text.chapter
         section = next(s for s in full.sections if s.id == page.section_id)
+        made = shared.of(full, root)
+        work, reference = made.item, made.reference
         form = reading.printed_form(record, text.alignment, snapshot.zones)
         body, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
-                                                export_paths(full), search=search is not None)
+                                                export_paths(full), search=search is not None,
+                                                cited=(reference, note))
         context.update(views=form is not None, pictures=section_pictures(section, pictures, record),
                        with_facsimile=bool(pictures.pages))  # the page's columns: those of every page of the edition
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language)
                                                               if search is not None else None)))
-        made = shared.of(full, root)
-        work, reference = made.item, made.reference
         context.update(chapter=full, section=section, text=body, popovers=popovers, heading=heading,
                        item=work, exports=export_paths(full), meta=made.meta, nav=made.nav_at(section.id),
                        citation=citations.citation(reference, words, section, edition=note))
