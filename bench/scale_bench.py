@@ -166,17 +166,25 @@ builder.build()
 files = sorted(corpus.glob("*.md"))
 target = files[len(files) // 2]
 original = target.read_text(encoding="utf-8")
-text_times, title_times, pages, text_cpu = [], [], [], []
+text_times, title_times, pages, text_cpu, text_wait = [], [], [], [], []
+
+def waited():  # seconds this thread stood ready while others had the cores: a loaded machine's share
+    try:
+        return int(open("/proc/thread-self/schedstat").read().split()[1]) / 1e9
+    except OSError:
+        return 0.0
+
 try:
     for run in range(runs + 1):
         lines = original.splitlines()
         body = next(i for i, line in enumerate(lines) if line and not line.startswith(("#", "[^")))
         lines[body] += f" Nachtrag {run}."
         target.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, wait = time.perf_counter(), time.process_time(), waited()
         result = builder.build()
         text_times.append(time.perf_counter() - start)
         text_cpu.append(time.process_time() - cpu)
+        text_wait.append(waited() - wait)
         pages.append(result.rendered)
         lines[0] += f" (Fassung {run})"
         target.write_text("\\n".join(lines) + "\\n", encoding="utf-8")
@@ -188,17 +196,21 @@ finally:
     target.write_text(original, encoding="utf-8")
 # the first edit also builds the spare: a one-time cost
 print(statistics.median(text_times[1:]), statistics.median(title_times[1:]), min(pages), max(pages),
-      statistics.median(text_cpu[1:]))
+      statistics.median(text_cpu[1:]), statistics.median(text_wait[1:]))
 """
 
 
-def incremental(corpus: Path, out: Path, runs: int, tree: Path = ROOT) -> tuple[float, float, int, int, float]:
+def incremental(corpus: Path, out: Path, runs: int, tree: Path = ROOT) -> tuple[float, float, int, int, float, float]:
     """Median seconds of a warm rebuild after a text edit and after a title edit of one chapter,
-    and the processor seconds of the text edit's."""
+    and the processor seconds of the text edit's and the seconds it waited for a core. The
+    site folder is emptied first: the removal of an older one must not run beside the edits."""
+    shutil.rmtree(out, ignore_errors=True)
+    for leftover in out.parent.glob(f".{out.name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     done = subprocess.run([sys.executable, "-c", INCREMENTAL, str(corpus), str(out), str(runs)], cwd=tree,
                           capture_output=True, text=True, check=True)
-    text_s, title_s, least, most, cpu = done.stdout.split()
-    return float(text_s), float(title_s), int(least), int(most), float(cpu)
+    text_s, title_s, least, most, cpu, *wait = done.stdout.split()
+    return float(text_s), float(title_s), int(least), int(most), float(cpu), float(wait[0]) if wait else 0.0
 
 
 def main() -> None:
@@ -279,10 +291,12 @@ def measure_all(args, python: str, baseline: Path | None) -> None:
         for name, tree in (("this checkout", ROOT), ("baseline", baseline)):
             if tree is None:
                 continue
-            text_s, title_s, least, most, cpu = incremental(corpus, OUT / f"incremental-{size}-{name[:4]}",
-                                                            max(args.runs, 5), tree)
+            text_s, title_s, least, most, cpu, wait = incremental(corpus, OUT / f"incremental-{size}-{name[:4]}",
+                                                                  max(args.runs, 5), tree)
             print(f"{'':>8} {'':>6}  incremental rebuild, one chapter ({name}): text edit {text_s * 1000:.0f} ms "
-                  f"({cpu * 1000:.0f} ms CPU), title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
+                  f"({cpu * 1000:.0f} ms CPU, {wait * 1000:.0f} ms waiting for a core, "
+                  f"{max(0.0, text_s - cpu - wait) * 1000:.0f} ms else), "
+                  f"title edit {title_s * 1000:.0f} ms ({least}–{most} pages re-rendered)")
         if not args.no_pagefind:
             seconds, memory, _ = run_measured([python, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind"])
             print(f"{'':>8} {'':>6}  {'Pagefind, one index':<30} {seconds:>8.2f} {pages / seconds:>8.0f} "

@@ -246,7 +246,7 @@ class Builder:
             for name in STATIC_FILES:
                 stage.copy(TEMPLATES / "static" / name, f"static/{name}")
             for path, source in edition.statics.items():
-                stage.copy(source, path)
+                stage.copy(source, path, follow=False)
             self.loader.let_go()  # a full build need not keep the texts: memory stays flat
             files = sum(len(export_paths(chapter)) for chapter in edition.chapters)
         self._site_files(run)
@@ -351,7 +351,7 @@ class Builder:
         return saved.State(**saved.identity(self.content, self.out, self.search), generation=self.generation,
                            revision=self.revision, sources=sources, written=self.written,
                            exports=sorted(self.exports), files=self.files, cache=str(self.pictures),
-                           pictures=self.drawn)
+                           pictures=dict(self.drawn))
 
     def restore(self, state: saved.State | None, trust: bool = True) -> bool:
         """Take the last build's state: the pictures it drew into this builder's cache, and,
@@ -360,7 +360,7 @@ class Builder:
         if state is None:
             return False
         if state.cache == str(self.pictures):
-            self.drawn = dict(state.pictures)
+            self.drawn = {key: facsimile.recorded(value) for key, value in state.pictures.items()}
         identity = saved.identity(self.content, self.out, self.search)  # digests the code: once
         if not trust or {key: getattr(state, key) for key in identity} != identity:
             return False

@@ -67,7 +67,11 @@ TILES = "tiles"           # the cache's folder of tile sets
 _TILES_VERSION = "1"      # of the tiling: a change here tiles every page again
 _PART = re.compile(r"(?:([0-9]+)\.[0-9a-f]+|tmp\w+)\.part")  # `pid.random.part`; mkstemp's of versions before 0.5
 
-Drawn = tuple[str, int, int, int, int]  # a drawn picture: its sha256, and its file's device, inode, size, mtime
+# A drawn picture: its sha256, and its file's device, inode, size, mtime and ctime. The ctime
+# because a file can be written in place and its mtime set back (`touch -d`): the ctime cannot be
+# set back. Linking and unlinking change it too (every full build links the pictures into the
+# site): a picture whose ctime changed is hashed once again, and recorded with the new one.
+Drawn = tuple[str, int, int, int, int, int]
 Stamp = tuple[int, int, int, int]       # a file as last seen: device, inode, size, mtime
 
 
@@ -115,6 +119,16 @@ class Facsimile:
 
 def _stamp(info: os.stat_result) -> Stamp:
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _drawn_stamp(info: os.stat_result) -> tuple[int, int, int, int, int]:
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def recorded(value: tuple[str, int, int, int, int] | Drawn) -> Drawn:
+    """A record as a state file holds it: one written before ctimes were recorded has none (it
+    matches no file, so the picture is hashed once, and recorded whole)."""
+    return value if len(value) == 6 else (*value, -1)
 
 
 def source_stamp(config: Config, root: Folder) -> tuple[Any, ...]:
@@ -480,7 +494,7 @@ def _shelve(shelf: Folder, name: str, files: dict[str, bytes], known: dict[str, 
     shelf.move_in(shelf, part, name)
     written = shelf.stat(name)
     assert written is not None
-    known[f"{TILES}/{name}"] = (hashlib.sha256(data).hexdigest(), *_stamp(written))
+    known[f"{TILES}/{name}"] = (hashlib.sha256(data).hexdigest(), *_drawn_stamp(written))
 
 
 def _tidy(cache: Folder, digest: str, known: dict[str, Drawn]) -> Folder:
@@ -584,16 +598,16 @@ def _verified(book: Folder, name: str, key: str, known: dict[str, Drawn]) -> boo
 
 def _matches(fd: int, path: Path, key: str, known: dict[str, Drawn]) -> bool:
     """Is the file open at `fd` the picture recorded as drawn? Read and hashed only if it is not
-    the very file recorded (another inode, size or time)."""
+    the very file recorded (another inode, size, mtime or ctime)."""
     recorded = known.get(key)
     if recorded is None:
         return False
     info = os.fstat(fd)
-    if _stamp(info) == recorded[1:]:
+    if _drawn_stamp(info) == recorded[1:]:
         return True
     if hashlib.sha256(read_open(os.dup(fd), path, PICTURE_LIMIT)).hexdigest() != recorded[0]:
         return False
-    known[key] = (recorded[0], *_stamp(info))  # the same bytes (copied, touched): not read again
+    known[key] = (recorded[0], *_drawn_stamp(info))  # the same bytes (copied, touched, linked): not read again
     return True
 
 
@@ -606,6 +620,9 @@ def _link_checked(book: Folder, key: str, known: dict[str, Drawn], stage: Stage,
             raise EditionError([Diagnostic(str(book.path / name), None, "error", "changed while the build ran "
                                                                                  "(not the picture drawn): build again")])
         stage.link_open(fd, site)
+        # The link changed the file's ctime, not its bytes (checked through this descriptor just
+        # now): recorded as it is, the next build does not hash it for this build's own link.
+        known[key] = (known[key][0], *_drawn_stamp(os.fstat(fd)))
     finally:
         os.close(fd)
 
@@ -702,7 +719,7 @@ def _render(data: bytes, pages: list[int], cache: Path, digest: str,
                     book.move_in(book, part, name)
                     info = book.stat(name)
                     assert info is not None
-                    drawn[f"{digest}/{name}"] = (hashlib.sha256(encoded).hexdigest(), *_stamp(info))
+                    drawn[f"{digest}/{name}"] = (hashlib.sha256(encoded).hexdigest(), *_drawn_stamp(info))
                     fault("drawing")
                 page.close()
                 tick()

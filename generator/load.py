@@ -127,9 +127,9 @@ class Loader:
             root.close()
         if self.paths[0] != config.root:
             self.paths = (config.root, {})
-        files = chapter_sources(config, self.paths[1])
+        files = chapter_sources(config, self.paths[1], problems)
         stamps = {path: self._stamp(path) for path in files}  # each file stat'ed once a build
-        statics = static_files(config)
+        statics = static_files(config, problems)
         parts = SearchParts({self._slug(path): stamps[path][1] for path in files}, int(config.search.part_mb * 2**20))
         merged = parts.merged if search else None  # the search box, and the parts it merges
         revision = _digest((config, merged, parts.key(), tree_stamp(TEMPLATES), record and record.digest,

@@ -104,8 +104,10 @@ class Stage:
         write_into(self.root, path, content)
         self.wrote(path)
 
-    def copy(self, source: Path, path: str) -> None:
-        self.write(path, source.read_bytes())
+    def copy(self, source: Path, path: str, follow: bool = True) -> None:
+        """A file of the templates, or (`follow=False`) of content/static/: found by a walk that
+        refused links, and read not through a link put there since. Only a regular file is read."""
+        self.write(path, read_regular(source, follow=follow))
 
     def link_open(self, fd: int, path: str) -> None:
         """A large file that does not change (a facsimile picture), open at `fd` and checked

@@ -11,7 +11,9 @@ import fnmatch
 import hashlib
 import os
 import re
+import stat
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -22,7 +24,7 @@ from generator import markup
 from generator.characters import forbidden_lines
 from generator.config import Config, read_toml
 from generator.diagnostics import Collector, Diagnostic
-from generator.files import read_regular
+from generator.files import Refused, read_regular
 from generator.images import KINDS, image_size
 from generator.markup import SCHEME
 from generator.model import (
@@ -66,37 +68,56 @@ STATIC_FOLDER = "static"  # content/static/: files published as they are
 DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def chapter_files(config: Config, known: dict[str, Path] | None = None) -> list[Path]:
+def chapter_files(config: Config, known: dict[str, Path] | None = None,
+                  problems: Collector | None = None) -> list[Path]:
     """Every *.md under the content folder (minus `exclude`), in `order` first, then by path.
     Hidden files and folders (editor backups, .git) are not chapters, nor is `static/`.
     `known`: the paths found before, by name, taken again (making a thousand paths anew cost
-    more than listing the folder; the loader keeps them)."""
-    found = [path for path in _walk(config.root, skip=(STATIC_FOLDER,)) if path.endswith(".md")]
-    excluded = set()
-    for pattern in config.content.exclude:
-        excluded.update(fnmatch.filter(found, pattern))
+    more than listing the folder; the loader keeps them). A link on the way is an error in
+    `problems` (see `_walk`)."""
+    excluded = config.content.exclude
+
+    def taken(name: str, folder: bool) -> bool:  # a folder: any chapter below it would be
+        return (folder or name.endswith(".md")) and not any(
+            fnmatch.fnmatch(name + "/" if folder else name, pattern) for pattern in excluded)
+
+    found = [path for path in _walk(config.root, problems, taken, skip=(STATIC_FOLDER,)) if path.endswith(".md")]
+    excluded_names = set()
+    for pattern in excluded:
+        excluded_names.update(fnmatch.filter(found, pattern))
     rank = {name: i for i, name in enumerate(config.content.order)}
-    chosen = sorted((name for name in found if name not in excluded), key=lambda n: (rank.get(n, len(rank)), n))
+    chosen = sorted((name for name in found if name not in excluded_names), key=lambda n: (rank.get(n, len(rank)), n))
     known = {} if known is None else known
     return [known.get(name) or known.setdefault(name, config.root / name) for name in chosen]
 
 
-def static_files(config: Config) -> dict[str, Path]:
+def static_files(config: Config, problems: Collector | None = None) -> dict[str, Path]:
     """The files of `content/static/`, copied into the site as they are (a CNAME, a favicon,
-    `.well-known/`, `.nojekyll`): site path → source file."""
+    `.well-known/`, `.nojekyll`): site path → source file. A link, there or on the way, is an
+    error in `problems` (a link to a file outside would publish it)."""
     root = config.root / STATIC_FOLDER
-    if not root.is_dir():
+    try:
+        info = root.lstat()
+    except FileNotFoundError:
         return {}
-    return {path: root / path for path in _walk(root, hidden=True)}
+    if stat.S_ISLNK(info.st_mode):
+        _refuse(problems, root, "a symbolic link")
+        return {}
+    if not stat.S_ISDIR(info.st_mode):
+        return {}
+    return {path: root / path for path in _walk(root, problems, lambda name, folder: True, hidden=True)}
 
 
 NEVER = {".git", ".hg", ".svn", ".DS_Store", "Thumbs.db"}  # version control and desktop litter
 
 
-def _walk(root: Path, skip: tuple[str, ...] = (), hidden: bool = False) -> list[str]:
+def _walk(root: Path, problems: Collector | None, taken: Callable[[str, bool], bool], skip: tuple[str, ...] = (),
+          hidden: bool = False) -> list[str]:
     """Regular files under `root` as posix paths relative to it, without `skip` (at the top)
-    and hidden names (unless `hidden`). Linked folders are not entered (a link can loop), and
-    anything but a regular file is left out (a FIFO or `/dev/zero` named *.md would hang a reader)."""
+    and hidden names (unless `hidden`). No link is followed: a link the build would take
+    (`taken(path, is_folder)`: a chapter's name, a folder that may hold chapters) is an error
+    naming it, as is a FIFO or a device it would read (`/dev/zero` named *.md would hang a
+    reader); what it would not take is left alone."""
     def wanted(name: str) -> bool:
         return name not in NEVER and (hidden or not name.startswith("."))
 
@@ -106,22 +127,38 @@ def _walk(root: Path, skip: tuple[str, ...] = (), hidden: bool = False) -> list[
         prefix, folder = folders.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                if not wanted(entry.name):
+                if not wanted(entry.name) or (not prefix and entry.name in skip):
                     continue
-                if entry.is_dir(follow_symlinks=False):
-                    if not (not prefix and entry.name in skip):
-                        folders.append((prefix + entry.name + "/", entry.path))
-                elif _is_file(entry):
-                    found.append(prefix + entry.name)
+                path = prefix + entry.name
+                if entry.is_symlink():
+                    if taken(path, _points_to_folder(entry)):
+                        _refuse(problems, root / path, "a symbolic link")
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append((path + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(path)
+                elif taken(path, False):
+                    _refuse(problems, root / path, _kind_of(entry))
     return found
 
 
-def _is_file(entry: os.DirEntry) -> bool:
-    """A regular file, or a link to one (a link to anything else, or to itself, is not)."""
+def _points_to_folder(entry: os.DirEntry) -> bool:
     try:
-        return entry.is_file()
+        return entry.is_dir()
     except OSError:
-        return False
+        return False  # a link to itself, or to nothing
+
+
+def _kind_of(entry: os.DirEntry) -> str:
+    mode = entry.stat(follow_symlinks=False).st_mode
+    return ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+
+
+def _refuse(problems: Collector | None, path: Path, kind: str) -> None:
+    if problems is not None:
+        problems.error(path, None, f"is {kind}: refused (the build reads only regular files inside the content "
+                                   "folder, through no link: copy it here instead)")
 
 
 def check_edition(config: Config, chapters: list[Chapter], problems: Collector) -> None:
@@ -162,7 +199,10 @@ def load_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
     """One chapter file → its model and its own problems (cacheable: depends on the file alone)."""
     problems = Collector()
     try:
-        data = read_regular(path)
+        data = read_regular(path, follow=False)  # a link put here after the walk found a file is refused
+    except Refused as exc:
+        problems.error(path, None, exc.reason)
+        return None, problems.items
     except OSError as exc:
         problems.error(path, None, f"cannot read: {exc.strerror or exc}")
         return None, problems.items

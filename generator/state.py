@@ -60,9 +60,10 @@ class State:
     exports: list[str]             # the citation files in the site
     files: dict[str, str]          # the site's own files (404.html, the TEI corpus …) → digest of their text
     cache: str                     # the facsimile cache beside the site that `pictures` describes
-    # Each picture drawn into the cache: its sha256 and its file's device, inode, size and mtime when
-    # drawn (checked before it is published; kept whether or not the rest of the state is trusted).
-    pictures: dict[str, tuple[str, int, int, int, int]]
+    # Each picture drawn into the cache: its sha256 and its file's device, inode, size, mtime and
+    # ctime when drawn (checked before it is published; kept whether or not the rest of the state
+    # is trusted). A state written before ctimes were recorded has five values: read too.
+    pictures: dict[str, tuple[str, int, int, int, int, int] | tuple[str, int, int, int, int]]
 
 
 def state_path(out: Path) -> Path:

@@ -307,7 +307,7 @@ def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
     assert run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search").returncode == 0
 
 
-def test_fifos_devices_and_link_loops_do_not_hang_the_build(tmp_path):
+def test_fifos_devices_and_link_loops_are_refused_without_hanging_the_build(tmp_path):
     import os
 
     content = make_edition(tmp_path, GOOD)
@@ -316,9 +316,53 @@ def test_fifos_devices_and_link_loops_do_not_hang_the_build(tmp_path):
     (content / "loop").mkdir()
     (content / "loop" / "again").symlink_to(content / "loop")  # a folder linking to itself
     (content / "self.md").symlink_to(content / "self.md")
+    (content / "notes.txt").symlink_to("/dev/zero")  # no chapter's name: not the build's business
     result = run_cli("check", "--content", str(content))
-    assert result.returncode == 0, result.stderr  # none of them is a chapter file
-    assert "1 chapter(s)" in result.stdout
+    assert_clean_failure(result, f"{content / 'fifo.md'}: error: is a FIFO: refused",
+                         f"{content / 'zero.md'}: error: is a symbolic link: refused",
+                         f"{content / 'loop' / 'again'}: error: is a symbolic link: refused",
+                         f"{content / 'self.md'}: error: is a symbolic link: refused")
+    assert "notes.txt" not in result.stderr
+
+
+def test_links_where_the_build_finds_its_files_are_refused_and_nothing_is_published(tmp_path):
+    """A chapter, a static file, a folder of chapters and the static folder reached through a
+    link would publish what lies outside the content folder (a `static/` link to /etc)."""
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "fremd.md").write_text("# Fremd\n\nGeheim.\n", encoding="utf-8")
+    content = make_edition(tmp_path, GOOD)
+    (content / "fremd.md").symlink_to(secret / "fremd.md")
+    (content / "band2").symlink_to(secret)
+    (content / "static").mkdir()
+    (content / "static" / "passwd.txt").symlink_to("/etc/passwd")
+    (content / "static" / "css").symlink_to(secret)
+    (content / ".backup.md").symlink_to(secret / "fremd.md")  # hidden: no chapter, left alone
+    out = tmp_path / "site"
+    result = run_cli("build", "--no-search", "--content", str(content), "--out", str(out))
+    assert_clean_failure(result, *(f"{path}: error: is a symbolic link: refused" for path in (
+        content / "fremd.md", content / "band2", content / "static" / "passwd.txt", content / "static" / "css")))
+    assert ".backup.md" not in result.stderr and not out.exists()
+    (content / "static" / "passwd.txt").unlink()
+    (content / "static" / "css").unlink()
+    (content / "static").rmdir()
+    (content / "static").symlink_to(secret)  # the static folder itself
+    result = run_cli("check", "--content", str(content))
+    assert_clean_failure(result, f"{content / 'static'}: error: is a symbolic link: refused")
+
+
+def test_a_chapter_or_static_file_swapped_for_a_link_after_the_walk_is_not_read(tmp_path):
+    from generator.output import Stage
+    from generator.source import load_chapter
+
+    (tmp_path / "kapitel.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "elsewhere.md").write_text(GOOD, encoding="utf-8")
+    chapter, problems = load_chapter(tmp_path / "kapitel.md")
+    assert chapter is None and "is a symbolic link: refused" in str(problems[0])
+    (tmp_path / "stage").mkdir()
+    with pytest.raises(OSError, match="symbolic link"):
+        Stage(tmp_path / "stage", set(), full=True).copy(tmp_path / "kapitel.md", "favicon.ico", follow=False)
+    assert not (tmp_path / "stage" / "favicon.ico").exists()
 
 
 def test_a_non_regular_file_is_refused_when_named(tmp_path):

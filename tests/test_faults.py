@@ -115,6 +115,28 @@ def test_sigkill_in_every_phase_leaves_a_whole_site_and_the_next_build_repairs_i
     assert debris(tmp_path) == []
 
 
+def test_sigkill_after_loading_planning_or_drawing_changes_nothing_published(tmp_path, monkeypatch):
+    """The stages before the render's fault points: one small site without search, killed after
+    each (a stage made or not), then one build that repairs. Cheap: the builds that are not
+    killed run in this process, no index."""
+    from generator import build as pipeline
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    content, out = tmp_path / "content", tmp_path / "site"
+    files = write_corpus(content, 3)
+    pipeline.build(content, out, search=False)
+    before = snapshot(out)
+    for number, phase in enumerate(["loaded", "planned", "drawn"]):
+        edit(files[1], f"Quitte{number}")
+        killed = build(content, out, "--no-search", *(["--full"] if phase == "drawn" else []),
+                       env={"EDITION_FAULT": phase})
+        assert killed.returncode == -signal.SIGKILL, (phase, killed.stderr)
+        assert snapshot(out) == before, phase  # not one byte changed
+    assert pipeline.build(content, out, search=False).rendered > 0
+    assert any("Quitte2" in page.read_text(encoding="utf-8") for page in (out / files[1].stem).glob("*.html"))
+    assert debris(tmp_path) == []
+
+
 @pytest.mark.parametrize("fault", ["failing indexer", "killed after the commit"])
 def test_an_undone_edit_after_a_failed_build_is_published_as_undone(book, tmp_path, fault):
     """The issue's silent loss: the edit's pages must not stay online after the editor undid it."""

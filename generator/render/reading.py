@@ -48,18 +48,19 @@ Form = Printed | None
 
 def section_markup(config: Config, chapter: Chapter, section: Section, page_path: str,
                    links: tuple[str, ...], form: Form = None, exports: dict[str, str] | None = None,
-                   search: bool = True) -> tuple[Markup, Markup]:
+                   search: bool = True, cited: tuple[str, str] | None = None) -> tuple[Markup, Markup]:
     """The reading text, and the popovers that go at the end of the page. `links`: the
     chapter's internal link targets; `page_path` the page's site path; `form`: `printed_form`'s
     answer for the chapter (its text as printed beside the reading text); `exports`: the
     chapter's files for reference managers (site paths), linked from each citation; `search`:
-    the site is indexed (compounds are marked for the index only)."""
+    the site is indexed (compounds are marked for the index only); `cited`: the chapter's
+    reference and the edition's note, where the caller has them (else made here)."""
     refs = section.note_refs  # each note referenced here → its first reference here
     notes = notes_shown(refs, chapter.notes)  # and the notes those notes refer to
     view = html.View(root="../" * page_path.count("/"), links=links, words=labels(config.language),
                      split=compounds.splitter(config.language) if search else None)
     return (_text(chapter, section, refs, notes, view, form),
-            _popovers(config, chapter, section, notes, page_path, view, exports or {}))
+            _popovers(config, chapter, section, notes, page_path, view, exports or {}, cited))
 
 
 def printed_form(record: printed.Printed | None, alignment: printed.Alignment | None,
@@ -384,7 +385,7 @@ def _block(block: Block, view: html.View, form: Form = None) -> str:
 
 
 def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[str, str], page_path: str,
-              view: html.View, exports: dict[str, str]) -> Markup:
+              view: html.View, exports: dict[str, str], cited: tuple[str, str] | None = None) -> Markup:
     """A popover per note shown on the page, then a citation popover for the section and for
     each paragraph (their text is in the page, so citing works without JavaScript)."""
     out = []
@@ -398,8 +399,8 @@ def _popovers(config: Config, chapter: Chapter, section: Section, notes: dict[st
         out.append(f'<div popover id="{escape(note.popover)}" class="{kind}" role="note" aria-label="{name}">\n'
                    f'  <span class="fn-num">{number}</span> {_note_text(note, copy)}\n'
                    f'  <a class="fn-more" href="#{escape(note.id)}">{escape(words["to_note"])}</a>\n</div>\n')
-    reference = citations.chapter_reference(citations.item(config, chapter), words)
-    edition = citations.edition_note(config, words)
+    reference, edition = cited or (citations.chapter_reference(citations.item(config, chapter), words),
+                                   citations.edition_note(config, words))
     page_url = config.url + page_path
     files = downloads(exports, view.root, words)
     if section.id != INTRO:

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
@@ -288,7 +288,14 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         cache_size=-1,
     )
     env.filters["page_range"] = citations.page_range
-    env.filters["edition_date"] = date
+    dates: dict[tuple[str, str], str] = {}  # every page shows the edition's date: written once
+
+    def edition_date(iso: str, language: str) -> str:
+        if (iso, language) not in dates:
+            dates[iso, language] = date(iso, language)
+        return dates[iso, language]
+
+    env.filters["edition_date"] = edition_date
     env.filters["page_label"] = html.page_label
     env.filters["inline"] = lambda content, words: Markup(html.inline(content, html.text_only(words)))  # titles
     return env
@@ -302,8 +309,9 @@ def render_files(env: Environment, snapshot: Snapshot, items: Iterable[tuple[Pag
     chapter's TEI as a member of the corpus. The one render loop of the parent process and of
     the worker processes: it reads nothing but what it is handed."""
     exported: set[Path] = set()
+    shared = Shared(env, snapshot.config)
     for page, text in items:
-        yield page.path, render_page(env, page, snapshot, text)
+        yield page.path, render_page(env, page, snapshot, text, shared)
         if text is not None and text.chapter.path not in exported:
             chapter = text.chapter
             exported.add(chapter.path)
@@ -343,12 +351,59 @@ def site_files(config: Config, pages: list[Page], pictures: facsimile.Facsimile 
     return files
 
 
-def render_page(env: Environment, page: Page, snapshot: Snapshot, text: Text | None) -> str:
+class Shared:
+    """What the pages of one render loop share, made once for all of them (it was made again
+    for every page): the edition's words and citation note, and of each chapter its record and
+    reference, the citation tags of its pages' heads and the navigation of its sections (the
+    templates' `citation_meta` and `chapter_nav`, rendered once a chapter: every page of a
+    chapter shows them alike, but for the section it is). Lives as long as the loop: nothing
+    is kept between builds."""
+
+    def __init__(self, env: Environment, config: Config):
+        self.env, self.config = env, config
+        self.words = labels(config.language)
+        self.note = citations.edition_note(config, self.words)
+        self.chapter: tuple[Chapter, str, ChapterParts] | None = None
+
+    def of(self, chapter: Chapter, root: str) -> ChapterParts:
+        """The chapter's shared parts, for its pages at `root` (kept for one chapter at a time:
+        the loop renders a chapter's pages one after the other)."""
+        if self.chapter is None or self.chapter[0] is not chapter or self.chapter[1] != root:
+            work = citations.item(self.config, chapter)
+            view = html.text_only(self.words)
+            titles = {section.id: Markup(html.inline(section.title, view)) for section in chapter.sections}
+            macros: Any = self.env.get_template("_macros.html").make_module(
+                {"root": root, "t": self.words, "titles": titles, "section_path": section_path})
+            self.chapter = (chapter, root, ChapterParts(
+                work, citations.chapter_reference(work, self.words),
+                Markup(macros.citation_meta(work, export_paths(chapter))),
+                str(macros.chapter_nav(chapter, None)) if chapter.sections else "",
+                {section.id: str(escape(root + section_path(chapter, section))) for section in chapter.sections}))
+        return self.chapter[2]
+
+
+class ChapterParts(NamedTuple):
+    item: citations.Item
+    reference: str
+    meta: Markup    # citation_meta(item, exports)
+    nav: str        # chapter_nav(chapter, none): no section the current one
+    hrefs: dict[str, str]  # each section's link in `nav`
+
+    def nav_at(self, current: str | None) -> Markup:
+        """chapter_nav(chapter, current): the current section's link marked in the nav."""
+        if current is None:
+            return Markup(self.nav)
+        link = self.hrefs[current]
+        return Markup(self.nav.replace(f'href="{link}">', f'href="{link}" aria-current="page">', 1))
+
+
+def render_page(env: Environment, page: Page, snapshot: Snapshot, text: Text | None,
+                shared: Shared | None = None) -> str:
     """One page as HTML, from the snapshot `load()` made: `snapshot.chapters` are outlines (for
     the index); `text` is the page's chapter with its text and its place in the print. A
     template error becomes a diagnostic pointing at the template line."""
     try:
-        return _render(env, page, snapshot, text)
+        return _render(env, page, snapshot, text, shared or Shared(env, snapshot.config))
     except TemplateError as exc:
         raise EditionError([_template_diagnostic(exc)]) from exc
 
@@ -364,11 +419,11 @@ def _template_diagnostic(exc: TemplateError) -> Diagnostic:
     return Diagnostic(str(path or TEMPLATES), line, "error", f"template: {exc.message or exc}")
 
 
-def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None) -> str:
+def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None, shared: Shared) -> str:
     config, record, pictures, search = snapshot.config, snapshot.record, snapshot.pictures, snapshot.search
     template = env.get_template(page.template)
     root = "../" * page.path.count("/")  # every link is root + site path: relative, works anywhere
-    words = labels(config.language)
+    words, note = shared.words, shared.note
     context = {name: link for name, link in page.nav.items() if name != "links"}
     if page.template == "index.html":
         chapters = list(snapshot.chapters)
@@ -377,7 +432,7 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         work = citations.book_item(config)
         context.update(item=work, exports=BOOK_EXPORTS,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
-                                                   edition=citations.edition_note(config, words)))
+                                                   edition=note))
     elif page.template == "printed_page.html":
         name = page.nav["sheet"]
         image = pictures.of(name)
@@ -392,39 +447,42 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None)
         work = citations.book_item(config, label)
         context.update(item=work, exports=BOOK_EXPORTS,
                        citation=citations.citation(citations.chapter_reference(work, words), words,
-                                                   edition=citations.edition_note(config, words)))
+                                                   edition=note))
     elif text is None:
         raise ValueError(f"{page.path}: a chapter page needs its chapter's text")
     elif page.template == "chapter.html":
         full = text.chapter
-        work = citations.item(config, full)
+        made = shared.of(full, root)
+        work, reference = made.item, made.reference
         form = reading.printed_form(record, text.alignment, snapshot.zones) if full.intro else None
         body, popovers = (reading.section_markup(config, full, full.intro, page.path, page.nav.get("links", ()), form,
-                                                 export_paths(full), search=search is not None)
+                                                 export_paths(full), search=search is not None,
+                                                 cited=(reference, note))
                           if full.intro else (Markup(), Markup()))
         context.update(views=form is not None,
                        pictures=section_pictures(full.intro, pictures, record) if full.intro else [],
                        with_facsimile=bool(pictures.pages))
         context.update(chapter=full, exports=export_paths(full), item=work, text=body, popovers=popovers,
-                       citation=citations.citation(citations.chapter_reference(work, words), words,
-                                                   edition=citations.edition_note(config, words)),
+                       citation=citations.citation(reference, words, edition=note), meta=made.meta,
+                       nav=made.nav_at(None),
                        json_ld=citations.json_ld(work, config.date))
     else:
         full = text.chapter
         section = next(s for s in full.sections if s.id == page.section_id)
+        made = shared.of(full, root)
+        work, reference = made.item, made.reference
         form = reading.printed_form(record, text.alignment, snapshot.zones)
         body, popovers = reading.section_markup(config, full, section, page.path, page.nav.get("links", ()), form,
-                                                export_paths(full), search=search is not None)
+                                                export_paths(full), search=search is not None,
+                                                cited=(reference, note))
         context.update(views=form is not None, pictures=section_pictures(section, pictures, record),
                        with_facsimile=bool(pictures.pages))  # the page's columns: those of every page of the edition
         heading = Markup(html.inline(section.title, html.View(root, page.nav.get("links", ()), words=words,
                                                               split=compounds.splitter(config.language)
                                                               if search is not None else None)))
-        work = citations.item(config, full)
         context.update(chapter=full, section=section, text=body, popovers=popovers, heading=heading,
-                       item=work, exports=export_paths(full),
-                       citation=citations.citation(citations.chapter_reference(work, words), words, section,
-                                                   edition=citations.edition_note(config, words)))
+                       item=work, exports=export_paths(full), meta=made.meta, nav=made.nav_at(section.id),
+                       citation=citations.citation(reference, words, section, edition=note))
     # the page picture's viewer (zoom, the printed lines): on pages that show a picture
     context.setdefault("zoom", bool(context.get("pictures") or context.get("image")))
     return template.render(

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from generator import state as saved
 from generator.build import Builder, BuildResult
 from generator.diagnostics import EditionError
+from generator.files import Folder, lock
 from generator.labels import labels
 from generator.model import Chapter
 from generator.output import OutputError, Site, hold_lock
@@ -53,7 +54,7 @@ class Preview:
         # The preview draws the facsimile's pages into the cache `edition build` keeps beside
         # the default site folder (the cache's lock lets them share it), and knows the pictures
         # that build drew from its state: a preview does not draw a book's pages again.
-        default = Path("site")
+        default = self.default = Path("site")
         self.builder = Builder(content, self.out, search=True, index=False, site=self.site,
                                pictures=Site(default).beside("facsimile"))
         try:
@@ -88,10 +89,13 @@ class Preview:
         start = time.perf_counter()
         try:
             with self.lock:
+                drawn = dict(self.builder.drawn)
                 try:
                     result = self.builder.build()
                 finally:
                     self.state.words = labels(self.builder.language)
+                    if self.builder.drawn != drawn:
+                        self._share_pictures()
         except Exception as exc:  # noqa: BLE001 - the preview must survive anything a source does
             text = "\n".join(map(str, exc.diagnostics)) if isinstance(exc, EditionError) else f"edition: error: {exc}"
             self.log(f"{text}\nbuild failed: serving the last good version")
@@ -112,6 +116,37 @@ class Preview:
                 self.stale_parts |= result.search_parts
             if self.builds > 1 and self.stale_parts != set():
                 self.indexer.poke()
+
+    def _share_pictures(self) -> None:
+        """Record what the preview drew where `edition build` keeps its record of the cache (its
+        state beside the default site), so that build does not draw those pages again. Only the
+        pictures are merged in: the rest of a state there stays as the build wrote it (a state
+        the preview makes is one no site matches: the build trusts only its pictures). Skipped
+        while a build holds that site's lock: it writes its own state when done."""
+        site = Site(self.default)
+        try:
+            with Folder(site.out.parent) as folder:
+                held = lock(folder, site.beside("lock").name)
+                if held is None:
+                    return
+                try:
+                    path = saved.state_path(self.default)
+                    state = saved.read(path)
+                    if state is None or state.cache != str(self.builder.pictures):
+                        state = saved.State(**saved.identity(self.builder.content, self.default, True),
+                                            generation="", revision="", sources={}, written={}, exports=[],
+                                            files={}, cache=str(self.builder.pictures), pictures={})
+                    state.pictures.update(self.builder.drawn)
+                    scratch = site.scratch()
+                    try:
+                        saved.write(path, state, scratch)
+                    finally:
+                        shutil.rmtree(scratch, ignore_errors=True)
+                finally:
+                    if held >= 0:
+                        os.close(held)
+        except OSError as exc:  # a link or a foreign file there: the build will say so; the preview goes on
+            self.log(f"{exc}: the pictures the preview drew are not recorded for `edition build`")
 
     def _follow_sections(self) -> None:
         """Remember where each section page seen in this preview stands now: a tab open on one

@@ -9,6 +9,7 @@ period; an event during a rebuild gives another rebuild after it.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import threading
@@ -18,6 +19,15 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+
+# watchdog holds the first half of every rename (inotify's IN_MOVED_FROM) for half a second, to
+# pair it with its second half: a save by rename (most editors) reached the rebuild 0.5 s late,
+# most of the preview's save → served time (measured: bench/serve_bench.py). The preview needs
+# no pairs (either half, alone, is an event on a source); the kernel hands both halves over in
+# one read, so a few milliseconds pair them all the same.
+MOVE_PAIRING = 0.005
+_GROUPERS = (("watchdog.observers.inotify_move_event_grouper", "InotifyMoveEventGrouper"),  # watchdog 6+
+             ("watchdog.observers.inotify_buffer", "InotifyBuffer"))                         # watchdog 4, 5
 
 EDITOR_TEMP = re.compile(r"^\.|~$|^#.*#$|\.sw[a-p]x?$|^4913$|\.(tmp|bak|orig|part)$", re.IGNORECASE)
 RELEVANT_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
@@ -110,6 +120,7 @@ class Watcher:
     """Watches folders recursively with watchdog; calls `on_change` for every source event."""
 
     def __init__(self, folders: list[Path], on_change: Callable[[], None], outputs: tuple[Path, ...]):
+        _pair_moves_promptly()
         self.observer = Observer()
         self.handler = _Events(on_change, tuple(Path(os.path.abspath(o)) for o in outputs))
         self.watches: dict[Path, object] = {}
@@ -130,3 +141,16 @@ class Watcher:
     def stop(self) -> None:
         self.observer.stop()
         self.observer.join()
+
+
+def _pair_moves_promptly() -> None:
+    """Set watchdog's pairing delay (MOVE_PAIRING). It has no parameter for it: the class
+    attribute its queue reads when made (before the observer is); where it is not found (another
+    platform or version), watchdog's own stays."""
+    for module, name in _GROUPERS:
+        try:
+            grouper = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        if isinstance(getattr(grouper, "delay", None), (int, float)):
+            grouper.delay = MOVE_PAIRING

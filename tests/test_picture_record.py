@@ -1,0 +1,71 @@
+"""The record of the pictures drawn into the facsimile cache (issue 23): a picture written in
+place with its time set back is noticed, and what a preview drew an `edition build` does not
+draw again. Small PDF editions (three blank pages), real files, the build run in-process."""
+from __future__ import annotations
+
+import os
+
+from conftest import EPOCH
+from test_beside import book_folder, build, pdf_edition
+
+
+def test_a_cache_picture_written_in_place_with_its_time_set_back_is_drawn_again(tmp_path):
+    """Same inode, same size, same mtime: only the ctime tells (it cannot be set back)."""
+    from PIL import Image
+
+    content = pdf_edition(tmp_path)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    picture = book_folder(tmp_path / ".site.facsimile") / "2-800.webp"
+    before = os.stat(picture)
+    with open(picture, "r+b") as file:  # in place: the inode stays
+        file.write(bytes(before.st_size))
+    os.utime(picture, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(picture)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    result = build(content, out, "--full")
+    assert result.returncode == 0, result.stderr
+    assert f"{picture}: warning: not the picture drawn there (its bytes changed): drawn again" in result.stderr
+    published = out / "pages" / "img" / "2-800.webp"
+    assert published.read_bytes() != bytes(before.st_size)
+    with Image.open(published) as image:
+        assert image.format == "WEBP" and image.width == 800
+
+
+def test_the_pictures_a_preview_drew_are_not_drawn_again_by_the_next_build(tmp_path, monkeypatch):
+    from generator import build as pipeline
+    from generator.serve import Preview
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.chdir(tmp_path)  # the preview draws into the cache beside ./site, the default site folder
+    content = pdf_edition(tmp_path)
+    preview = Preview(content, "127.0.0.1", 0, log=lambda message: None)
+    try:
+        assert preview.last is not None and preview.last.drawn == 3
+    finally:
+        preview.close()
+    assert pipeline.build(content, tmp_path / "site", search=False).drawn == 0  # 3 before: drawn again
+    # and a build's own state, once there, keeps what it knows beside what the preview adds
+    state = tmp_path / ".site.edition-state.json"
+    written = state.read_bytes()
+    preview = Preview(content, "127.0.0.1", 0, log=lambda message: None)
+    try:
+        assert preview.last is not None and preview.last.drawn == 0
+    finally:
+        preview.close()
+    assert state.read_bytes() == written  # nothing drawn: the build's state untouched
+    incremental = pipeline.build(content, tmp_path / "site", search=False)
+    assert incremental.incremental and incremental.drawn == 0
+
+
+def test_a_state_written_before_ctimes_were_recorded_keeps_its_pictures(tmp_path):
+    """Five values a record (no ctime): read, matched by no file, so each picture is hashed once."""
+    from generator import facsimile
+    from generator import state as saved
+
+    state = saved.State(**saved.identity(tmp_path, tmp_path / "site", False), generation="", revision="", sources={},
+                        written={}, exports=[], files={}, cache="c", pictures={"a/1-800.webp": ("ab", 1, 2, 3, 4)})
+    path = tmp_path / ".site.edition-state.json"
+    path.write_text(saved.dumps(state), encoding="utf-8")
+    read = saved.read(path, pictures_only=True)
+    assert read is not None and facsimile.recorded(read.pictures["a/1-800.webp"]) == ("ab", 1, 2, 3, 4, -1)
