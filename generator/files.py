@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -445,14 +446,19 @@ def read_head(path: Path, size: int = 4096) -> bytes:
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")   # reorder what a terminal shows
+# every character `shown` escapes: Unicode's Cc (C0, DEL, C1), Cs (surrogates), Zl, Zp, and _BIDI
+_SHOWN_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(text: str | Path) -> str:
     """A name as a message or a report shows it: a line break, a control character or a byte
     that is not UTF-8 (Python keeps those as lone surrogates) written as an escape (`\\n`,
     `\\x1b`, `\\xff`), so no name can start a line of its own or garble a terminal."""
+    text = str(text)
+    if not _SHOWN_ESCAPED.search(text):   # most texts have nothing to escape: looked for in C
+        return text
     out: list[str] = []
-    for char in str(text):
+    for char in text:
         code = ord(char)
         if 0xDC80 <= code <= 0xDCFF:          # an undecodable byte, kept by surrogateescape
             out.append(f"\\x{code - 0xDC00:02x}")

@@ -208,9 +208,10 @@ def test_hyphens_at_line_ends_from_other_typesetters_are_decided_by_the_words(tm
 
 
 def test_the_lazily_read_dictionary_answers_as_the_whole_one():
-    """The lexicon lets spylls read a stem's entries only when a lookup asks for it: its answers
-    must be spylls's own on the whole dictionary (words of the seeds and the test books, their
-    halves, other cases, endings)."""
+    """The lexicon lets spylls read a stem's entries only when a lookup asks for it, and
+    remembers each part it has checked: its answers must be spylls's own on the whole dictionary
+    (words of the seeds and the test books, their halves, other cases, endings, and words joined
+    by hyphens, whose parts spylls checks in every way they can be broken)."""
     from spylls.hunspell import Dictionary
 
     from generator.ingest import lexicon
@@ -222,6 +223,10 @@ def test_the_lazily_read_dictionary_answers_as_the_whole_one():
     asked = sorted({v for w in words for v in (w, w.lower(), w.upper(), w[: len(w) // 2], w[len(w) // 2:], w + "en")} - {""})
     asked = asked[::2]   # every other one, in order: halves, cases and endings still among them (a lookup is ~3 ms)
     assert len(asked) > 1000
+    plain = sorted(words)[::40]
+    asked += ["-".join(plain[k:k + n]) for n in (2, 3) for k in range(0, len(plain) - n, 7)]
+    asked += ["https://debian-handbook.info/browse/stable/sect.setup-apt-package-repository.html", "Ost-West-Konflikt",
+              "ost-west-konflikt", "EU-Mitgliedstaaten-", "-Sicherheit"]
     assert [w for w in asked if whole.lookup(w) != lazy.lookup(w)] == []
 
 

@@ -1306,8 +1306,8 @@ def _box(line: Line, page: Page) -> tuple[float, float, float, float]:
     type's ascent above its highest character (a raised number reaches higher than the line's
     baseline and size say) to the descent below its lowest (render/zones.py's measure)."""
     chars = line.chars or []
-    top = min((c.y - ASCENT * c.size for c in chars), default=line.y - ASCENT * line.size)
-    bottom = max((c.y + DESCENT * c.size for c in chars), default=line.y + DESCENT * line.size)
+    top = min([c.y - ASCENT * c.size for c in chars], default=line.y - ASCENT * line.size)
+    bottom = max([c.y + DESCENT * c.size for c in chars], default=line.y + DESCENT * line.size)
     width, height = page.width or 1.0, page.height or 1.0
     left, right = max(0.0, line.left / width), min(1.0, line.right / width)
     top, bottom = max(0.0, top / height), min(1.0, bottom / height)

@@ -44,7 +44,35 @@ def _hunspell():
 
     path = str(_dictionary_path())
     aff, context = read_aff(FileReader(path + ".aff"))
-    return Dictionary(aff, _lazy_dic(path + ".dic", aff, context))
+    dictionary = Dictionary(aff, _lazy_dic(path + ".dic", aff, context))
+    dictionary.lookuper = _remembering(dictionary.aff, dictionary.dic)
+    return dictionary
+
+
+def _remembering(aff, dic):
+    """spylls' lookup, remembering whether each string it checks has a good form. A word with
+    hyphens is checked whole and then broken at its hyphens in every way it can be ("a-b-c":
+    "a" + "b-c", "a" + "b" + "c", "a-b" + "c"), each part analysed again each time: a URL of six
+    hyphens took a second. Remembered, each part is analysed once per book (the same answers:
+    the check asks only whether a good form exists, and that is what is kept)."""
+    from spylls.hunspell.algo.lookup import Lookup  # noqa: PLC0415
+
+    class Remembering(Lookup):
+        def __init__(self, aff, dic) -> None:
+            super().__init__(aff, dic)
+            self.known: dict[str, bool] = {}
+
+        def good_forms(self, word, *, capitalization=True, allow_nosuggest=True, affix_forms=True,
+                       compound_forms=True):
+            if not (capitalization and allow_nosuggest and affix_forms and compound_forms):   # suggest's: as spylls
+                return super().good_forms(word, capitalization=capitalization, allow_nosuggest=allow_nosuggest,
+                                          affix_forms=affix_forms, compound_forms=compound_forms)
+            known = self.known.get(word)
+            if known is None:
+                known = self.known[word] = any(super().good_forms(word))
+            return iter((True,) if known else ())
+
+    return Remembering(aff, dic)
 
 
 def _lazy_dic(path: str, aff, context):

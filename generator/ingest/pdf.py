@@ -71,7 +71,9 @@ class Line:
         self.text = "".join([c.text for c in chars])
         # the characters of one line share exact values: no rounding needed
         self.y = round(_most([c.y for c in chars]), 1)
-        sizes = [c.size for c in chars if c.text.isalpha()]
+        sizes = [c.size for c in chars]
+        if sizes.count(sizes[0]) != len(sizes):   # most lines are set in one size (counted in C): that size, letters or none
+            sizes = [c.size for c in chars if c.text.isalpha()]
         self.size = round(_most(sizes) if sizes else chars[0].size, 1)
 
     @property
@@ -581,23 +583,24 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
     last_y = None
     for i in range(count):
         ch = text[i]
-        if ch in MARKS and current and current[-1].text == " ":
-            ch = "-"   # a hyphen after a space breaks no word: an option's ("von -|force-help", "Schalter -|w")
-        if ch == " ":
-            if not current or current[-1].text == " ":
+        if ch in SPECIAL:   # a letter, digit or sign of the text goes on below (one test: most characters are)
+            if ch in MARKS and current and current[-1].text == " ":
+                ch = "-"   # a hyphen after a space breaks no word: an option's ("von -|force-help", "Schalter -|w")
+            if ch == " ":
+                if not current or current[-1].text == " ":
+                    continue
+                if current[-1].text == "-" and i + 1 < count and text[i + 1].isalpha() and _glyph_unread(handle, i, current):
+                    box(handle, current[-1].index, e0, e1, e2, e3)
+                    current.append(Char("-", edges[1], current[-1].y, current[-1].size, current[-1].style, False, -1))
+                    continue
+            elif ch in "\r\n":
+                close()
                 continue
-            if current[-1].text == "-" and i + 1 < count and text[i + 1].isalpha() and _glyph_unread(handle, i, current):
-                box(handle, current[-1].index, e0, e1, e2, e3)
-                current.append(Char("-", edges[1], current[-1].y, current[-1].size, current[-1].style, False, -1))
+            elif ch in HYPHENS and not (ch == "\u2010" and current and current[-1].text == " "):
+                hyphen, mark = True, i   # a break hyphen, if the line ends here (a soft one is visible only there)
                 continue
-        elif ch in "\r\n":
-            close()
-            continue
-        elif ch in HYPHENS and not (ch == "\u2010" and current and current[-1].text == " "):
-            hyphen, mark = True, i   # a break hyphen, if the line ends here (a soft one is visible only there)
-            continue
-        elif ch == SKIP:
-            continue
+            elif ch == SKIP:
+                continue
         origin(handle, i, px, py)
         key = text_object(handle, i)
         if key != last_key:
@@ -654,6 +657,7 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
 # the hyphen WeasyPrint adds where it breaks a word (a typed hyphen is U+002D).
 HYPHENS = (HYPHEN_MARK, "\x02", "\u00ad", "\u2010")
 MARKS = (HYPHEN_MARK, "\x02")   # PDFium's marks of a hyphen it takes for a break
+SPECIAL = frozenset((" ", "\r", "\n", SKIP, *HYPHENS, *MARKS))   # what `_lines` looks at before it reads a character
 
 
 def _glyph_unread(handle: int, space: int, current: list[Char]) -> bool:
