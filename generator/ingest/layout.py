@@ -261,6 +261,17 @@ def raised(char: Char, line: Line) -> bool:
     return char.text.isdigit() and (char.raised or line.y - char.y > 0.2 * char.size)
 
 
+DIGIT_AFTER = re.compile(r"\D\d")
+
+
+def unraised(line: Line) -> str:
+    """A line's text without its raised numbers (references): the words as the book prints them,
+    "full-upgrade" and not "full-upgrade.1"."""
+    if not DIGIT_AFTER.search(line.text):
+        return line.text
+    return "".join([c.text for c in line.chars if not raised(c, line)])
+
+
 def _raised_runs(line: Line) -> list[list[Char]]:
     """The runs of raised digits inside a line (not at its start: a note's own number)."""
     runs: list[list[Char]] = []
@@ -626,7 +637,9 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
         if isinstance(run, Text) and run.style == "spaced":
             respaced = _respaced(run, vocabulary)
             if respaced.text != run.text:
-                changes.append(Change(page, numbers[0], print_page, run.text.strip(), respaced.text.strip(),
+                first = run.text.split()[0] if run.text.split() else ""
+                at = next((k for k, line in enumerate(lines) if first and first in line.text), 0)   # the run's line
+                changes.append(Change(page, numbers[at], print_page, run.text.strip(), respaced.text.strip(),
                                       "letter-spaced words divided", evidence="the book's own words (the geometry "
                                       "cannot tell: the word space is as wide as the tracking)"))
             out.append(respaced)
@@ -995,7 +1008,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     for index in sorted(found.inferred):
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             "no folio printed: numbered from the pages around it"))
-    vocabulary = book_words([line.text + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
+    vocabulary = book_words([unraised(line) + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page, outline)
