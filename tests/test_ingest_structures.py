@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 
+import endnote_books
 import pytest
 import testcorpus
 from conftest import run_cli
@@ -262,3 +263,16 @@ def test_notes_numbered_per_page_and_a_note_without_reference_build(tmp_path):
     assert re.findall(r"<sup>([^<]*)</sup>", page) == ["1", "1"]          # the print's numbers; note 2 shows none
     listed = re.findall(r'class="fn-num" href="#fnref-[^"]*"[^>]*>([^<]*)<', page)
     assert listed == ["1", "2", "1"]                                       # listed where the print has them
+
+
+@pytest.mark.parametrize("name", list(endnote_books.BOOKS))
+def test_notes_at_a_chapters_end_answer_every_reference(name):
+    """Endnotes ("Anmerkungen" after each chapter) in a book with front matter: each chapter's
+    references find the chapter's own notes (the text before the first chapter is no chapter of
+    the endnotes' count), and a note line that begins with "1. Online:" goes on with its note
+    (the chapter calls 1, but the numbering has passed it)."""
+    book = read_book([endnote_books.pdf(name)])
+    figures = score(endnote_books.gold(name), clean_text(book))
+    assert figures["refs"][0] == figures["refs"][1], figures["examples"].get("refs_missed")
+    assert figures["notes"][0] >= figures["notes"][1] - 2, figures["examples"].get("notes_missed")
+    assert not [e for e in book.events if e.check in ("note without reference", "reference without note")]

@@ -1019,11 +1019,13 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     chapters: list[Chapter] = []
     current: Chapter | None = None
     pending: list[str] = []
+    opened = 0     # chapter headings so far: endnotes() counts chapters so (text before the first is no chapter of its)
     for f in stream:
         page = f.pages[0]
         where = (page, numbers[id(f.lines[0])], found.folios.get(page, "?"))
         printed_lines = [(f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines)]
-        extra = endnote_labels.get(len(chapters) + (f.kind == "heading" and f.level == 1), set())
+        opened += f.kind == "heading" and f.level == 1
+        extra = endnote_labels.get(opened, set())
         labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
         base = ""
         if f.kind == "heading":
@@ -1112,7 +1114,10 @@ def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], nu
         pending = f.marks.get(0)   # the heading's page mark goes to the first entry
         entries: list[Flow] = []
         for g, k, line in section:
-            label = numbering.opens(line, left, False, False, called)
+            # the chapter calls every number up to its last: only one not reached yet tells a new
+            # entry ("1. Online: …" inside entry 3 goes on with it)
+            ahead = {c for c in called if not (c.isdigit() and numbering.last is not None and int(c) <= numbering.last)}
+            label = numbering.opens(line, left, False, False, ahead)
             mark = g.marks.get(k)
             if label is not None or not entries:
                 entries.append(Flow("note", [line], [g.pages[k]], {}, label or ""))
