@@ -721,10 +721,12 @@ def _letter_spacing(line: Line, handle: object) -> None:
                 if word_space is None or abs(tracking - word_space) > same:
                     # a gap narrower than the tracking and unlike the word space is a kerned pair ("f|s")
                     # a pair kerned apart ("b|e" in TeX's letter-spaced "Arbeiten") a little wider: a word
-                    # space in letter-spaced text is the tracking and a whole word space more
+                    # space in letter-spaced text is the tracking and a whole word space more (nearer the
+                    # line's word space than the tracking: a word's end)
                     joined.update(id(glyphs[k]) for k in range(start, end) if abs(gaps[k] - tracking) <= same or ligature[k]
                                   or (gaps[k] < tracking and (word_space is None or abs(gaps[k] - word_space) > same))
-                                  or 0 < gaps[k] - tracking <= KERN * size)
+                                  or (0 < gaps[k] - tracking <= KERN * size
+                                      and (word_space is None or gaps[k] - tracking < (word_space - tracking) / 2)))
                 else:  # the line's word spaces are as wide as the tracking: PDFium's single letters tell
                     apart = {id(glyphs[k]) for k in range(len(gaps)) if wide[k]}
                     joined.update(_single_letters(line, {id(glyphs[k]) for k in range(j, end + 1)}, apart))
