@@ -430,6 +430,7 @@ GERMAN_TERMS = {
     "difference": "Abweichung vom Druck",
     "broken at its end": "Wort am Ende getrennt, nicht verbunden",
     "line not carried over": "gedruckte Zeile fehlt im Lesetext",
+    "line end": "Zeilenende zweifelhaft verbunden",
     "heading split": "Überschrift geteilt",
     "note without reference": "Anmerkung ohne Verweis",
     "reference without note": "Verweis ohne Anmerkung",

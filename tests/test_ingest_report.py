@@ -110,3 +110,8 @@ def test_a_corpus_books_report_begins_with_its_hinweise(name, tmp_path):
     assert named and not named - set(GERMAN_TERMS), named - set(GERMAN_TERMS)
     assert len(lines) < 200 and len(report["changes"]) > 50
     assert not re.search(r"\| \d+:\d+ \| [^|]+ \| [^|]+ \| line-end", markdown)   # no row per repair
+    # each Hinweis's decision pastes into decisions.toml as it stands (TOML lines, not one escaped line)
+    pasted = re.findall(r"```toml\n(.*?)```", markdown, re.S)
+    assert len(pasted) >= sum(bool(e["decision"]) for e in warnings)
+    for block in pasted:
+        assert all(entry["raw"] for entry in tomllib.loads(block).get("replace", [])), block

@@ -14,7 +14,9 @@ import zlib
 from pathlib import Path
 
 import books
+import endnote_books
 import pytest
+import testcorpus
 from conftest import jing, run_cli, run_on_terminal
 
 from generator.diagnostics import Collector
@@ -321,3 +323,20 @@ def test_a_letter_spaced_word_after_a_plain_one_keeps_the_space_between_them(ing
     assert "Aufihnen" not in text and text.count("Auf ihnen") >= 1
     # and a letter-spaced word the geometry split is the word the book prints elsewhere
     assert "Gewässer verschmutzung" not in text and "Gewässerverschmutzung" in text
+
+
+@pytest.mark.parametrize(("name", "page", "printed"), [
+    ("tuning-writer-bank", 11, "Bankgeheimnis be-"),        # Writer sets the break hyphen a space apart
+    ("tuning-lualatex-bank", 6, "Manche se-"),              # a letter-spaced word broken, its hyphen spaced too
+    ("tuning-weasyprint-bank", 16, "Die Ar\u2010"),         # the same with WeasyPrint's U+2010
+    ("tuning-pdflatex-bank", 3, "Neuere Arbeiten fragen"),   # a kerned pair in letter-spaced text ("b|e")
+    ("tuning-typst-bank", 2, "Banken, Versicherungen und"),  # a kerned pair PDFium left together ("Ve r s i …")
+    ("tuning-typst-paket-endnotes", 15, "Hier sehen Sie obigen"),   # a word space only a little wider than the tracking
+])
+def test_letter_spaced_words_and_a_hyphen_set_apart_read_as_printed(name, page, printed):
+    """Letter-spacing read from the geometry: a word's letters are one word however the tracking
+    and the kerning set them; a hyphen at a line end as far from its letters as they are from
+    each other (or nearer than a word space) ends the word, it is no dash. One page each."""
+    path = endnote_books.pdf(name) if name in endnote_books.BOOKS else testcorpus.pdf(name)
+    lines = [line.text for line in read_pdf(path, page, page, Collector(), jobs=1)[0].lines]
+    assert any(printed in text for text in lines), [t for t in lines if printed.split()[0] in t]

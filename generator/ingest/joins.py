@@ -42,6 +42,7 @@ ADDRESS_MARKS = "/._?=&#~%-"
 OPEN_MARKS = "=&#~%_"   # an address's marks after which it must go on
 SCHEMES = ("http:", "https:", "ftp:", "mailto:", "doi:", "urn:")
 PUNCTUATION = ".,;:!?«»„“”\"'()[]"
+OPENING = "([{„“«»‚‘\"'"
 
 
 def key(text: str) -> str:
@@ -115,7 +116,9 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
     if not letters[-1:].isalpha() or (len(letters) >= 2 and letters.isupper()) or len(letters) == 1:
         return Join("-", True, "true hyphen kept", f"'{stem}' before it is {_kind(letters)}")
     if len(letters) >= 3 and seen[letters.lower()] and word.isalpha() and word.islower():
-        if not Lexicon.in_dictionary(letters + word) and Lexicon.in_dictionary(word) and Lexicon.in_dictionary(letters):
+        # the first half a word of the dictionary, or a name the book prints alone ("ncurses-|basierte")
+        if not Lexicon.in_dictionary(letters + word) and Lexicon.in_dictionary(word) \
+                and (Lexicon.in_dictionary(letters) or (seen[letters.lower()] >= 2 and not seen[joined])):
             return Join("-", True, "true hyphen kept", f"'{letters}' and '{word}' are words, '{letters}{word}' is not "
                         "(de_CH dictionary)")
     return Join("", True, "line-end hyphen removed",
@@ -135,11 +138,15 @@ def _plain(tail: str, head: str, words: Words) -> Join:
         return SPACE
     seen = words.words
     if tail.endswith("/"):
+        if head[0] in OPENING:
+            return SPACE     # no address goes on with a bracket or a quote ("…/keyring/|(abgerufen am …)")
         if seen[key(tail)] > seen[key(tail + head)] and (PATH.search(tail) or URL.search(tail)) and "/" not in head:
             return SPACE     # a path the book prints whole, and a word after it
         word = head.rstrip(PUNCTUATION)
+        # the dictionary as printed, not the book's case-folded words: "paketarchiv" after "/opt/" is
+        # no word of the text (a noun would be "Paketarchiv"), but the path's last part
         if (PATH.search(tail) or URL.search(tail)) and word.isalpha() and word[:1].islower() \
-                and (seen[key(word)] or Lexicon.in_dictionary(word)):
+                and Lexicon.in_dictionary(word):
             return SPACE     # a path that ends in its '/', and a word of the text after it ("…/archives/ abgelegt.")
         return Join("", False, "joined after '/'", "a line broken after a '/' (an address, 'und/oder') goes on "
                     "without a space")

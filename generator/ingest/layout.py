@@ -261,6 +261,17 @@ def raised(char: Char, line: Line) -> bool:
     return char.text.isdigit() and (char.raised or line.y - char.y > 0.2 * char.size)
 
 
+DIGIT_AFTER = re.compile(r"\D\d")
+
+
+def unraised(line: Line) -> str:
+    """A line's text without its raised numbers (references): the words as the book prints them,
+    "full-upgrade" and not "full-upgrade.1"."""
+    if not DIGIT_AFTER.search(line.text):
+        return line.text
+    return "".join([c.text for c in line.chars if not raised(c, line)])
+
+
 def _raised_runs(line: Line) -> list[list[Char]]:
     """The runs of raised digits inside a line (not at its start: a note's own number)."""
     runs: list[list[Char]] = []
@@ -626,7 +637,9 @@ def inlines_of(lines: list[Line], vocabulary: Vocabulary, labels: set[str], base
         if isinstance(run, Text) and run.style == "spaced":
             respaced = _respaced(run, vocabulary)
             if respaced.text != run.text:
-                changes.append(Change(page, numbers[0], print_page, run.text.strip(), respaced.text.strip(),
+                first = run.text.split()[0] if run.text.split() else ""
+                at = next((k for k, line in enumerate(lines) if first and first in line.text), 0)   # the run's line
+                changes.append(Change(page, numbers[at], print_page, run.text.strip(), respaced.text.strip(),
                                       "letter-spaced words divided", evidence="the book's own words (the geometry "
                                       "cannot tell: the word space is as wide as the tracking)"))
             out.append(respaced)
@@ -995,7 +1008,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     for index in sorted(found.inferred):
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             "no folio printed: numbered from the pages around it"))
-    vocabulary = book_words([line.text + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
+    vocabulary = book_words([unraised(line) + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page, outline)
@@ -1006,11 +1019,13 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     chapters: list[Chapter] = []
     current: Chapter | None = None
     pending: list[str] = []
+    opened = 0     # chapter headings so far: endnotes() counts chapters so (text before the first is no chapter of its)
     for f in stream:
         page = f.pages[0]
         where = (page, numbers[id(f.lines[0])], found.folios.get(page, "?"))
         printed_lines = [(f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines)]
-        extra = endnote_labels.get(len(chapters) + (f.kind == "heading" and f.level == 1), set())
+        opened += f.kind == "heading" and f.level == 1
+        extra = endnote_labels.get(opened, set())
         labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
         base = ""
         if f.kind == "heading":
@@ -1099,7 +1114,10 @@ def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], nu
         pending = f.marks.get(0)   # the heading's page mark goes to the first entry
         entries: list[Flow] = []
         for g, k, line in section:
-            label = numbering.opens(line, left, False, False, called)
+            # the chapter calls every number up to its last: only one not reached yet tells a new
+            # entry ("1. Online: …" inside entry 3 goes on with it)
+            ahead = {c for c in called if not (c.isdigit() and numbering.last is not None and int(c) <= numbering.last)}
+            label = numbering.opens(line, left, False, False, ahead)
             mark = g.marks.get(k)
             if label is not None or not entries:
                 entries.append(Flow("note", [line], [g.pages[k]], {}, label or ""))

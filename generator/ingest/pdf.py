@@ -636,6 +636,8 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
     for line in lines:
         if SPACED_HINT.search(line.text):
             _letter_spacing(line, textpage.raw)
+        if line.text.endswith(APART):
+            _hyphen_apart(line, textpage.raw)
     lines = _rejoin(lines)
     mended: list[tuple[Line, str, str, str]] = []     # (the line as read, before, after, rule)
     for k, line in enumerate(lines):
@@ -722,10 +724,16 @@ def _letter_spacing(line: Line, handle: object) -> None:
             if sum(abs(h - tracking) <= same for h in run) >= 2:
                 if word_space is None or abs(tracking - word_space) > same:
                     # a gap narrower than the tracking and unlike the word space is a kerned pair ("f|s")
+                    # a pair kerned apart ("b|e" in TeX's letter-spaced "Arbeiten") a little wider: a word
+                    # space in letter-spaced text is the tracking and a whole word space more (nearer the
+                    # line's word space than the tracking: a word's end)
                     joined.update(id(glyphs[k]) for k in range(start, end) if abs(gaps[k] - tracking) <= same or ligature[k]
-                                  or (gaps[k] < tracking and (word_space is None or abs(gaps[k] - word_space) > same)))
+                                  or (gaps[k] < tracking and (word_space is None or abs(gaps[k] - word_space) > same))
+                                  or (0 < gaps[k] - tracking <= KERN * size
+                                      and (word_space is None or gaps[k] - tracking < (word_space - tracking) / 2)))
                 else:  # the line's word spaces are as wide as the tracking: PDFium's single letters tell
-                    joined.update(_single_letters(line, {id(glyphs[k]) for k in range(j, end + 1)}))
+                    apart = {id(glyphs[k]) for k in range(len(gaps)) if wide[k]}
+                    joined.update(_single_letters(line, {id(glyphs[k]) for k in range(j, end + 1)}, apart))
         j = max(end, j + 1)
     if not joined:
         return
@@ -741,16 +749,19 @@ def _letter_spacing(line: Line, handle: object) -> None:
     line.text = "".join(c.text for c in line.chars)
 
 
-def _single_letters(line: Line, among: set[int]) -> set[int]:
+def _single_letters(line: Line, among: set[int], apart: set[int] | frozenset[int] = frozenset()) -> set[int]:
     """Letters standing alone between spaces, three or more in a row ("G e w e r k s c h a ft e n";
-    a ligature's two letters count as one): all but the last of each row, to be joined."""
+    a ligature's two letters count as one; so do letters PDFium left together that stand wide
+    `apart`, the kerned "Ve" of "Ve r s i c h e r u n g e n"): all but the last of each row, to
+    be joined."""
     tokens: list[list[Char]] = [[]]
     for c in line.chars:
         if c.text == " ":
             tokens.append([])
         else:
             tokens[-1].append(c)
-    single = [bool(t) and id(t[0]) in among and (len(t) == 1 or "".join(c.text for c in t) in LIGATURES) for t in tokens]
+    single = [bool(t) and id(t[0]) in among and (len(t) == 1 or "".join(c.text for c in t) in LIGATURES
+                                                  or all(id(c) in apart for c in t[:-1])) for t in tokens]
     found: set[int] = set()
     k = 0
     while k < len(tokens):
@@ -765,6 +776,47 @@ def _single_letters(line: Line, among: set[int]) -> set[int]:
 
 
 LIGATURES = {"ff", "fi", "fl", "ft", "ffi", "ffl", "st", "ck", "ch"}
+KERN = 0.04      # em: how much wider than the tracking a kerned pair of a letter-spaced word stands
+APART = (" -", " \u2010")   # a line's end: a hyphen after a space
+
+
+def _hyphen_apart(line: Line, handle: object) -> None:
+    """A word broken at the line's end whose hyphen PDFium set apart with a space ("be -",
+    Writer; "s e -", "A r ‐": letter-spaced): the gap before the hyphen is narrower than the
+    line's word spaces (a dash set as a hyphen stands a word space apart). The space goes, and
+    so do those between the letters before it that stand as far apart (a letter-spaced word's,
+    then styled "spaced"): the line ends in the word's first half and its hyphen, which the
+    joins then decide."""
+    chars = line.chars
+    if len(chars) < 4 or not chars[-3].text.isalpha() or chars[-3].index < 0:
+        return
+    rect = raw.FS_RECTF()
+
+    def gap(a: Char, b: Char) -> float:
+        raw.FPDFText_GetLooseCharBox(handle, a.index, ctypes.byref(rect))
+        return b.x - rect.right
+
+    spaces = sorted(gap(chars[k - 1], chars[k + 1]) for k in range(1, len(chars) - 2)
+                    if chars[k].text == " " and chars[k - 1].text != " " and chars[k - 1].index >= 0
+                    and chars[k + 1].text != " ")
+    if not spaces:
+        return
+    word_space, size = spaces[len(spaces) // 2], chars[-3].size
+    last = gap(chars[-3], chars[-1])
+    if not 0 <= last < 0.75 * word_space:
+        return
+    drop = {len(chars) - 2}
+    k = len(chars) - 3
+    while k >= 2 and chars[k - 1].text == " " and chars[k - 2].text.isalpha() and chars[k - 2].index >= 0 \
+            and abs(gap(chars[k - 2], chars[k]) - last) <= KERN * size:
+        drop.add(k - 1)
+        k -= 2
+    if len(drop) > 1:     # letter-spaced
+        for c in chars[k:]:
+            if c.text.isalpha():
+                c.style = Style(SPACED, c.style.bold, c.style.italic)
+    line.chars[:] = [c for n, c in enumerate(chars) if n not in drop]
+    line.text = "".join(c.text for c in line.chars)
 
 
 def _rejoin(lines: list[Line]) -> list[Line]:

@@ -13,6 +13,27 @@ taken out, an editor's decision. This pass compares each block with its lines an
                          where the word runs on)
     line not carried     a printed line of the text or its notes that is in no block (not a
       over               running head, foot or folio, nor a page left out as contents)
+    line end             a line end whose reading the print's evidence does not bear out,
+                         whichever rule decided it (see below)
+
+Comparing the texts alone cannot see what was decided at a line's end: "Unter-|suchung" read
+"Unter- suchung" is the printed text with its line break as a space. So every line end is
+judged again from the print alone (the book's words, the dictionary, the look of the two
+halves), independently of joins.py's rules and of which of them was asked:
+
+    a hyphen, kept with a space   only before "und", "oder" … (a suspended compound); a lone
+                                  hyphen after letters that make a word with the next line's
+                                  ("be -|lasteten", "s e -|hen") is the word's break
+    a hyphen, kept without one    doubtful where the book or the dictionary has the word
+                                  joined and the book never prints it with the hyphen, or
+                                  where a capital follows a first half that is no word
+                                  ("Weasy-|Print")
+    a hyphen taken out            doubtful where the book prints the word with its hyphen more
+                                  often, or where an acronym, a digit or a capital meets the
+                                  join ("XML-|konformen", "EU-|Mitglied")
+    no hyphen, joined without     doubtful unless after a "/" or a dash, inside an address, or
+      a space                     the joined word is one the book or the dictionary has
+    no hyphen, with a space       doubtful after a "/" that ends no path ("Berlin/|Boston")
 
 What the structure takes away is not a difference: a note's number (its label), an item's
 bullet (Markdown's "- "), page marks. Nothing here changes the text: it only reports.
@@ -23,7 +44,10 @@ import re
 from collections.abc import Callable, Iterator
 
 from generator.diffing import align
-from generator.ingest.joins import HYPHENS
+from generator.ingest.gaps import CONJUNCTIONS
+from generator.ingest.joins import HYPHENS, OPENING, OPTION, PATH, PUNCTUATION, URL, Words, book_words, key
+from generator.ingest.layout import unraised
+from generator.ingest.lexicon import Lexicon
 from generator.ingest.model import Book, Chapter, Event, Inline, Ref, Text
 from generator.ingest.pdf import Line
 from generator.model import printed_number, unreferenced
@@ -43,6 +67,8 @@ def proofread(book: Book) -> None:
     joined = {(c.page, c.line) for c in book.changes if c.rule in JOINS}
     repaired = {(c.page, c.line) for c in book.changes if c.rule not in JOINS}
     repaired_pages = {c.page for c in book.changes if c.rule not in JOINS and not c.line}
+    words = book_words([unraised(line) + (line.sign if line.hyphen else "") for found in book.printed.values()
+                        for line in found])
     used: set[tuple[int, int]] = set()
     for chapter in [*book.chapters, *book.left_out]:
         for unit, where, inlines, strip in _units(chapter):
@@ -56,8 +82,11 @@ def proofread(book: Book) -> None:
                 page, n, first = printed[0]
                 printed[0] = (page, n, strip(first))
             reading = _reading(inlines)
-            for event in _compare(printed, reading, joined, repaired, repaired_pages, book, unit):
-                book.events.append(event)
+            ends = _line_ends(printed, reading, words, repaired_pages, book, unit) if unit not in ("table", "code") else []
+            said = {(e.page, e.line) for e in ends}   # the line end's own Hinweis says more than "a join no rule made"
+            book.events += [e for e in _compare(printed, reading, joined, repaired, repaired_pages, book, unit)
+                            if (e.page, e.line) not in said]
+            book.events += ends
             last_page, last_n, last_text = printed[-1]
             if last_text.endswith(HYPHENS) and reading.rstrip().endswith(HYPHENS) and unit not in ("table", "code"):
                 book.events.append(Event(last_page, last_n, book.folios.get(last_page, "?"), "warning",
@@ -102,7 +131,7 @@ def _without_number(text: str) -> str:
 
 def _printed_text(line: Line) -> str:
     """A line's text as printed: raised numbers as digits, PDFium's hyphen mark put back."""
-    return line.text + "-" if line.hyphen and not line.text.endswith(HYPHENS) else line.text
+    return line.text + (line.sign or "-") if line.hyphen and not line.text.endswith(HYPHENS) else line.text
 
 
 def _reading(inlines: list[Inline]) -> str:
@@ -180,3 +209,144 @@ def _name(unit: str) -> str:
     return {"heading": "a heading", "para": "a paragraph", "quote": "a quotation", "item": "a list item",
             "note": "a note", "figure": "a caption", "code": "code", "table": "a table"}.get(unit, "a block")
 
+
+
+# ---- line ends ----
+
+DASHES = ("–", "—")
+REFERENCE = re.compile(r"(?<=\D)\d{1,3}$")
+
+
+def _line_ends(printed: list[tuple[int, int, str]], reading: str, words: Words, repaired_pages: set[int],
+               book: Book, unit: str) -> list[Event]:
+    """A Hinweis at every line end of a block whose reading the print's evidence does not bear
+    out (see the module's description): the printed line end ("Unter-|suchung"), what the
+    reading text has there, and the other reading as a decision to paste."""
+    text = " ".join(line for _, _, line in printed)
+    ops = align(text, reading)
+    out: list[Event] = []
+    end = -1
+    for k, (page, n, line) in enumerate(printed[:-1]):
+        end += len(line) + 1          # the space that stands for the line break
+        if page in repaired_pages or printed[k + 1][0] in repaired_pages or not line.strip():
+            continue
+        start = text.rfind(" ", 0, end) + 1
+        stop = text.find(" ", end + 1)
+        stop = len(text) if stop < 0 else stop
+        tail, head = text[start:end], text[end + 1:stop]
+        if not tail or not head:
+            continue
+        read = reading[_mapped(ops, start, False):_mapped(ops, stop, True)]
+        before = text[:start].split()
+        found = _doubt(tail, head, read, before, words)
+        if found is None:
+            continue
+        what, other, taken = found
+        if taken:     # the other reading covers words before the line's last ("s e -|hen": "sehen")
+            for _ in range(taken):
+                start = text.rfind(" ", 0, start - 1) + 1
+            read = reading[_mapped(ops, start, False):_mapped(ops, stop, True)]
+        label = book.folios.get(page, "?")
+        decision = (f"[[replace]]\nraw = {_toml(read)}\nclean = {_toml(other)}"
+                    + (f"\npage = {label}" if label.isdigit() else "")) if read and other and read != other else ""
+        shown = f"{text[start:end]}|{head}"
+        out.append(Event(page, n, label, "warning", f"{_name(unit)}: the line end '{shown}' is read '{read}': "
+                         f"{what}", printed=shown, reading=read, check="line end", decision=decision))
+    return out
+
+
+def _mapped(ops: list, offset: int, closing: bool) -> int:
+    """Where an offset of the printed text falls in the reading text: exactly inside an equal
+    stretch, else at the edge of the stretch that changed (its end for a `closing` offset)."""
+    for op in ops:
+        if op.a0 <= offset < op.a1 or (closing and op.a0 < offset <= op.a1):
+            return op.b0 + (offset - op.a0) if op.tag == "equal" else (op.b1 if closing else op.b0)
+    return ops[-1].b1 if ops else 0
+
+
+def _doubt(tail: str, head: str, read: str, before: list[str], words: Words) -> tuple[str, str, int] | None:
+    """What is doubtful about reading the line end `tail`|`head` as `read`, the other reading,
+    and how many of the words `before` `tail` it takes in (the letters of a letter-spaced word
+    broken with its hyphen set apart); None where the print's evidence bears the reading out."""
+    def plain(value: str) -> str:
+        return value.replace("\u2010", "-").replace("\u00ad", "-")
+
+    sign = tail[-1] if tail.endswith(HYPHENS) else ""
+    stem = tail[:-1] if sign else tail
+    read, spaced = plain(read), plain(f"{tail} {head}")
+    glued, dropped, hyphened = plain(stem + "-" + head) if sign else stem + head, stem + head, plain(stem + "-" + head)
+    seen = words.words
+    word = REFERENCE.sub("", head).rstrip(PUNCTUATION)     # a reference's digits after the word's end
+    letters = stem.strip(PUNCTUATION)
+    known_joined = seen[key(dropped)] > 0 or (word.isalpha() and letters.isalpha() and _word(letters + word))
+    if not sign:
+        if read == spaced:
+            if tail.endswith("/") and tail.count("/") == 1 and "." not in tail and tail[:1].isalpha() \
+                    and head[:1].isalpha() and not URL.search(tail):
+                return "a line broken after a '/' reads with a space", dropped, 0
+            if tail.endswith("/") and (PATH.search(tail) or URL.search(tail)) and word.isalpha() and word[0].islower() \
+                    and not Lexicon.in_dictionary(word):
+                return f"an address broken after its '/' reads with a space, and '{word}' is no word", dropped, 0
+            return None
+        if read != dropped:
+            return None   # characters changed: the comparison of the texts tells
+        if tail.endswith("/") and head[0] in OPENING:
+            return "a line broken after a '/' joined without a space, but no address goes on with a bracket or a " \
+                   "quote", spaced, 0
+        if tail.endswith(("/", *DASHES)) or (tail.endswith(":") and head.startswith("//")) or "/" in tail + head \
+                or URL.search(tail) or PATH.search(tail) or "@" in tail or known_joined:
+            return None
+        return "two words joined without a space at a line end, and neither the book nor the dictionary has the " \
+               "joined word", spaced, 0
+    if read == f"{stem} {head}" and letters:
+        better = hyphened if seen[key(hyphened)] > seen[key(dropped)] else dropped
+        return "a line-end hyphen taken out, and the line end read as a space", better, 0
+    if read == spaced:
+        if word.lower() in CONJUNCTIONS or not word[:1].isalnum():
+            return None    # "Unterstützungs- und", "Ein- bis"
+        if not letters:    # a hyphen standing alone: a dash, or a word's break set apart ("s e -|hen", "be -|lasteten")
+            short = 0
+            while short < min(len(before), 6) and len(before[-1 - short]) <= 2 and before[-1 - short].isalpha():
+                short += 1
+            for count in dict.fromkeys(c for c in (short, 1) if c):
+                piece = before[-count:]
+                whole = "".join(piece) + word
+                if whole.isalpha() and len(whole) > 3 and (seen[key(whole)] or _word(whole)):
+                    return (f"a hyphen set apart at a line end: '{' '.join(piece)} -|{head}' is the word "
+                            f"'{whole}' broken?"), "".join(piece) + head, count
+            return None
+        if OPTION.search(stem) or URL.search(stem):
+            return None
+        better = hyphened if seen[key(hyphened)] > seen[key(dropped)] else dropped
+        return "a line-end hyphen left with a space after it (a word's break, or a hyphen of the text?)", better, 0
+    if read == glued:       # the hyphen kept
+        if URL.search(stem) or PATH.search(stem) or OPTION.search(stem) or seen[key(hyphened)] or "-" in letters \
+                or not letters.isalpha() or not word.isalpha():
+            return None
+        if word[0].islower() and len(letters) >= 2 and letters[-1].islower() and known_joined:
+            return (f"a line-end hyphen kept, but the {'book prints' if seen[key(dropped)] else 'dictionary has'} "
+                    f"'{dropped}' and never '{hyphened}'"), dropped, 0
+        if word[0].isupper() and letters[-1].islower() and not seen[letters.lower()] and not _word(letters) \
+                and not _word(word):
+            return (f"a line-end hyphen kept before a capital, but '{letters}' is no word the book prints alone, nor "
+                    "the dictionary's: one word set in two parts?"), dropped, 0
+        return None
+    if read == dropped:     # the hyphen taken out
+        if seen[key(hyphened)] > seen[key(dropped)]:
+            return f"a line-end hyphen taken out, but the book prints '{hyphened}'", hyphened, 0
+        if seen[key(dropped)] or URL.search(stem) or PATH.search(stem):
+            return None
+        if letters.isalpha() and word.isalpha() and word.islower() and len(letters) >= 3 and len(word) >= 4 \
+                and Lexicon.in_dictionary(word) and not _word(letters + word):
+            return (f"a line-end hyphen taken out, but '{word}' is a word and '{dropped}' is none: a hyphen "
+                    "of the text?"), hyphened, 0
+        if letters and word[:1].isalpha() and (word[0].isupper() or not letters[-1].isalpha()
+                                               or (len(letters) >= 2 and letters.isupper())):
+            why = "a capital follows" if word[0].isupper() else "an acronym or a digit stands before it"
+            return f"a line-end hyphen taken out where {why}: a hyphen of the text?", hyphened, 0
+    return None
+
+
+def _word(text: str) -> bool:
+    """A word of the dictionary, as printed or capitalised (a noun at a sentence's start or not)."""
+    return Lexicon.in_dictionary(text) or Lexicon.in_dictionary(text[:1].upper() + text[1:])

@@ -73,8 +73,8 @@ def sanitise(book: Book) -> None:
     book.recorded[:] = [_clean_page(page) for page in book.recorded]
     for item in [*book.changes, *book.events, *book.undecided]:   # the report's: names and text shown escaped
         for name, value in vars(item).items():
-            if isinstance(value, str):
-                setattr(item, name, shown(value))
+            if isinstance(value, str):   # a decision to paste is TOML lines: each shown, its line breaks kept
+                setattr(item, name, "\n".join(map(shown, value.split("\n"))) if name == "decision" else shown(value))
 
 
 def _clean_inlines(inlines: list[Inline]) -> tuple[list[Inline], int]:
