@@ -544,8 +544,11 @@ def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
 
 DASHES = "-–—‐"
 # what an engine makes of a note's raised number before its text: marks, digits, or on a worn
-# scan one or two letters before a capital ("sVgl.", "ıVgl.", "»Weiß": no word begins so)
-LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{1,3}(?!\d)|[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])")
+# scan one or two letters before a capital ("sVgl.", "ıVgl.", "»Weiß": no word begins so), after
+# the digits read right where there are ("3sVgl." for 35, "2>Die" for 25: all of it is the mark)
+LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{0,2}[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])|[" + re.escape(GARBLED)
+                  + r"?\d]{1,3}(?!\d)")
+DOLLAR_S = re.compile(r"\$(?:\.|[a-zäöüß]+[.,;:]?)")
 RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
 BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:]?$)")
 
@@ -564,6 +567,12 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
         if said is not None:
             said.append(Found(line.baseline, "letter read again",
                                f"{text!r} read as {fixed!r}: a ']' that closes no bracket, between letters, is an l"))
+        text = fixed
+    if DOLLAR_S.fullmatch(text):   # "$." for "S." (a page): a worn S's gap closed
+        fixed = "S" + text[1:]
+        if said is not None:
+            said.append(Found(line.baseline, "letter read again",
+                               f"{text!r} read as {fixed!r}: a '$' before a full stop or small letters is an S"))
         text = fixed
     if text == word.text:
         return word
