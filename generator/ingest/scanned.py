@@ -522,7 +522,7 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
                     text = text[: len(text) - len(trailing)]
         # character boxes only where there is one per character (an editor's correction may give two in one)
         glyphs = word.glyphs if word.glyphs and "".join(g.text for g in word.glyphs) == text \
-            and all(len(g.text) == 1 for g in word.glyphs) else []
+            and all(len(g.text) == 1 for g in word.glyphs) and _in_order(word, x_height / scale if scale else 1.0) else []
         superscript = "superscript" in word.styles
         placed = _place(text, word, glyphs, line, scale)
         lifted = [superscript or (box is not None and _raised_box(box, line, scale, x_height)) for _, box in placed]
@@ -565,7 +565,7 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
             chars += _mark_chars(line.x(mark[0], base_units), line, size, style, mark, sheet)
     if not chars:
         return None
-    right = line.x(line.words[-1].box[2], base_units)
+    right = max(line.x(line.words[-1].box[2], base_units), *(c.x for c in chars))
     hyphen = line.source.hyphen
     if chars[-1].text in "¬⸗" and len(chars) > 1:   # the hyphens of old prints: a line-end break
         chars.pop()
@@ -678,6 +678,17 @@ def _trailing_garble(text: str) -> str:
         return after_stop.group(0)
     m = re.search(r"(?<=[\w?])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
     return m.group(0) if m else ""
+
+
+def _in_order(word: Word, x_height: float) -> bool:
+    """Whether a word's character boxes stand inside its box, left to right: Tesseract's LSTM
+    boxes drift now and then (on a Fraktur scan a word's first letter given a box half a page
+    to its right, which made a line end before it began); a word whose boxes do not is placed
+    by equal shares of its box."""
+    tolerance = 0.5 * x_height
+    lefts = [g.box[0] for g in word.glyphs]
+    return (all(word.box[0] - tolerance <= g.box[0] and g.box[2] <= word.box[2] + tolerance for g in word.glyphs)
+            and all(b >= a - tolerance for a, b in itertools.pairwise(lefts)))
 
 
 def _place(text: str, word: Word, glyphs: list, line: _Line, scale: float) -> list[tuple[float, Box | None]]:
