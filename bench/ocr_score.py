@@ -178,6 +178,63 @@ def naive(folder: Path, count: int) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+BREAK = re.compile(r"(\w)[-\u00ad\u2010\u2e17¬=\x02]\s*\n\s*(?=[a-zäöüßſ])")
+RAISED = re.compile(r"(?<=[^\W\d_]|[.,;:!?)»«])\d{1,3}(?=\s|$)")   # a note number stuck to its word
+
+
+def engine_words(folder: Path, count: int, pdf: Path) -> float | None:
+    """The engine's own word accuracy: of the words the PDF's text layer has on the pages (all
+    text: heads, notes, folios; line-end breaks joined, note numbers taken off their words), the
+    share Tesseract read exactly (its words hOCR, in order, aligned word by word). The floor a
+    reader of its output stands on."""
+    from html.parser import HTMLParser
+
+    import pypdfium2 as pdfium
+
+    if not pdf.exists():
+        return None
+
+    class Words(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines: list[list[str]] = []
+
+        def handle_starttag(self, tag, attrs):
+            if dict(attrs).get("class", "") == "ocr_line":
+                self.lines.append([])
+
+        def handle_data(self, data):
+            if data.strip() and self.lines:
+                self.lines[-1].append(data.strip())
+
+    def words(text: str) -> list[str]:   # pdfium gives a line-end soft hyphen as U+FFFE, no line break
+        joined = BREAK.sub(r"\1", text.replace("\r", "").replace("\ufffe", ""))
+        joined = re.sub(r"(?:\s*\.){3,}", " ", joined)   # a contents page's dot leaders
+        # letters set apart (Sperrsatz: the text layer has a space between them) as one word
+        joined = re.sub(r"\b(?:\w{1,2} ){2,}\w{1,2}\b", lambda m: m.group().replace(" ", "")
+                        if sum(len(p) == 1 for p in m.group().split()) >= 3 else m.group(), joined)
+        return [re.sub(r"^\d{1,3}(?=[A-ZÄÖÜ])", "", word) for word in RAISED.sub("", joined).split()]
+
+    printed: list[str] = []
+    read: list[str] = []
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for n in range(1, count + 1):
+            printed += words(document[n - 1].get_textpage().get_text_range())
+            parser = Words()
+            parser.feed((folder / f"p-{n}.words.hocr").read_text(encoding="utf-8"))
+            read += words("\n".join(" ".join(line) for line in parser.lines))
+    finally:
+        document.close()
+    from difflib import SequenceMatcher
+
+    garble = "[" + re.escape("’'°®”“\"*") + "]+"   # a raised number as the engine read it, before or after its word
+    read = [RAISED.sub("", re.sub(f"{garble}$", "", re.sub(f"^{garble}(?=[A-ZÄÖÜ])", "", w))) or w for w in read]
+    printed = [w for w in printed if w]
+    matched = sum(b.size for b in SequenceMatcher(None, printed, read, autojunk=False).get_matching_blocks())
+    return matched / max(len(printed), 1)
+
+
 def image_pdf(folder: Path, count: int, out: Path, img2pdf: Path | None) -> Path:
     """The pictures as an image-only PDF (a page per picture at its resolution): what a
     library's scan or a scanner gives. img2pdf embeds them as they are; Pillow re-encodes a
@@ -259,6 +316,10 @@ def main() -> None:
             gold = corpus_gold(json.loads((folder / "gold.json").read_text(encoding="utf-8")), count)
         print(f"-- {label} ({count} pages)", flush=True)
         print(row("Tesseract text + naive", score(gold, naive(folder, count))), flush=True)
+        stem = re.sub(r"-\d+(-degraded)?$", "", folder.name)
+        accuracy = engine_words(folder, count, folder.parent / "pdf" / f"{stem}.pdf")
+        if accuracy is not None:
+            print(f"{'Tesseract words (all text)':26s} {accuracy * 100:6.1f}   (the engine's own word accuracy)", flush=True)
         for name, suffix in ROUTES.items():
             if name in skip:
                 continue
