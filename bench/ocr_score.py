@@ -107,6 +107,7 @@ def sources_text(content: Path) -> str:
             block = re.sub(r"\[\^(\d+)\]", lambda m: m.group(1).translate(SUPERSCRIPT), block)
             block = re.sub(r"\[\^-\d+\]", "", block)   # a note whose reference was not read
             block = re.sub(r"^(?:(?:>|#{1,6}|[-*+]|\d+[.)])\s+)+", "", block)   # quotes, headings, list items
+            block = re.sub(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", block)   # emphasis (ALTO 4's styles)
             block = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", block).strip()
             if note:
                 notes.append(note.group(1).translate(SUPERSCRIPT) + " " + block)
