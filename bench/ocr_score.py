@@ -102,10 +102,11 @@ def sources_text(content: Path) -> str:
             block = " ".join(piece.split())
             if not block:
                 continue
-            note = re.match(r"\[\^(\d+)\]:\s*(.*)", block)
+            # a label "17~9" is note 17 of print page 9 (a number the chapter's notes repeat)
+            note = re.match(r"\[\^-?(\d+)(?:~[^\]]*)?\]:\s*(.*)", block)
             block = re.sub(r"\{\{[^}]*\}\}", "", note.group(2) if note else block)
-            block = re.sub(r"\[\^(\d+)\]", lambda m: m.group(1).translate(SUPERSCRIPT), block)
-            block = re.sub(r"\[\^-\d+\]", "", block)   # a note whose reference was not read
+            block = re.sub(r"\[\^(\d+)(?:~[^\]]*)?\]", lambda m: m.group(1).translate(SUPERSCRIPT), block)
+            block = re.sub(r"\[\^-\d+(?:~[^\]]*)?\]", "", block)   # a note whose reference was not read
             block = re.sub(r"^(?:(?:>|#{1,6}|[-*+]|\d+[.)])\s+)+", "", block)   # quotes, headings, list items
             block = re.sub(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1", r"\2", block)   # emphasis (ALTO 4's styles)
             block = re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~])", r"\1", block).strip()
