@@ -141,7 +141,7 @@ def ingest_and_build(inputs: list[Path], work: Path) -> tuple[str, str, float]:
     return sources_text(content), said or "yes", _cpu() - before
 
 
-def naive(folder: Path, count: int) -> str:
+def naive(folder: Path, count: int, files: list[Path] | None = None) -> str:
     """Tesseract's own text, per paragraph it found, lines joined (a break hyphen before a small
     letter deleted): the words hOCR's ocr_par blocks."""
     from html.parser import HTMLParser
@@ -176,7 +176,7 @@ def naive(folder: Path, count: int) -> str:
 
     for n in range(1, count + 1):
         parser = Paragraphs()
-        parser.feed((folder / f"p-{n}.words.hocr").read_text(encoding="utf-8"))
+        parser.feed(((files or [])[n - 1] if files else folder / f"p-{n}.words.hocr").read_text(encoding="utf-8"))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -253,6 +253,36 @@ def image_pdf(folder: Path, count: int, out: Path, img2pdf: Path | None) -> Path
     return out
 
 
+def heldout(data: Path, book: str) -> None:
+    """A book the scan rules were not written on, scored once: its PDF (tests/books.py) drawn
+    as worn 300 dpi pictures (tests/scans.py, no Tesseract files), read by the built-in OCR of
+    the folder through ingest and build, beside Tesseract's own text of the same pictures (the
+    hOCR the built-in OCR keeps in review/ocr) joined naively."""
+    import books
+    import pypdfium2 as pdfium
+    import scans
+
+    folder = data / f"{book}-300-degraded-pictures"
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf, answer = books.typeset(book, data / "pdf")
+    count = len(pdfium.PdfDocument(str(pdf)))
+    for n in range(1, count + 1):
+        if not (folder / f"p-{n}.jpg").exists():
+            scans.degrade(scans.draw(pdf, n, 300), n).save(folder / f"p-{n}.jpg", "JPEG", quality=50, dpi=(300, 300))
+    gold = corpus_gold(answer, count)
+    print(f"-- held out: {book} at 300-degraded ({count} pages)", flush=True)
+    with tempfile.TemporaryDirectory() as work:
+        pictures = Path(work) / "scans"
+        pictures.mkdir()
+        for n in range(1, count + 1):
+            shutil.copy(folder / f"p-{n}.jpg", pictures / f"p-{n}.jpg")
+        text, built, cpu = ingest_and_build([pictures], Path(work))
+        kept = [Path(work) / "content" / "review" / "ocr" / f"p-{n}.hocr" for n in range(1, count + 1)]
+        if all(k.exists() for k in kept):
+            print(row("Tesseract text + naive", score(gold, naive(folder, count, kept))), flush=True)
+        print(row("built-in OCR (folder)", score(gold, text), cpu / count, built), flush=True)
+
+
 def row(name: str, figures: dict, cpu: float | None = None, built: str = "") -> str:
     notes, refs, heads = figures["notes"], figures["refs"], figures["headings"]
     return (f"{name:26s} {figures['body_words'] * 100:6.1f} {notes[0]:4d}/{notes[1]:<4d} {refs[0]:4d}/{refs[1]:<4d} "
@@ -279,6 +309,8 @@ def main() -> None:
     parser.add_argument("--ocr-model", default="", help="the built-in OCR's model (frk for the Fraktur book)")
     parser.add_argument("--skip", default="", help="routes left out, comma-separated (e.g. 'hOCR (words)')")
     parser.add_argument("--clean", action="store_true", help="score `edition clean`'s text (no ingest, no build)")
+    parser.add_argument("--heldout", default="", help="a books.py book the rules were not written on (unseen-latex): "
+                        "drawn worn at 300 dpi and read by the built-in OCR, once")
     parser.add_argument("--examples", type=int, default=0)
     args = parser.parse_args()
     if args.all:
@@ -352,6 +384,8 @@ def main() -> None:
                     subprocess.run([str(args.ocrmypdf), "--output-type", "pdf", "-l", "deu", "--jobs", "2", "--quiet",
                                     str(pdf), str(layered)], check=True)
                     run("OCRmyPDF + edition ingest", [layered], Path(work) / "theirs", count, _cpu() - before)
+    if args.heldout:
+        heldout(args.data, args.heldout)
 
 
 if __name__ == "__main__":
