@@ -503,3 +503,22 @@ def test_character_boxes_that_drift_out_of_their_word_are_not_followed(tmp_path)
     assert all(line.left < line.right for page in pages for line in page.lines)
     line = next(line for line in pages[0].lines if line.text.startswith("ebenfalls"))
     assert [c.x for c in line.chars[:9]] == sorted(c.x for c in line.chars[:9]), [round(c.x) for c in line.chars[:9]]
+
+
+def test_a_folio_its_neighbours_contradict_is_numbered_from_them(tmp_path):
+    """A worn scan's speck before a folio read as a digit ("97" on the page between 6 and 8: seen
+    as "933" between 32 and 34, and ingest then refused to write, its page marks out of order):
+    the page is numbered from the pages around it, and the report says what was read. (Pages
+    8 and 9, and page 9 again as the page after, its folio 8.)"""
+    folio = 'CONTENT="7"/>'
+    for n in (8, 9):
+        shutil.copy(SCANS / f"p-{n}.png", tmp_path / f"p-{n}.png")
+    shutil.copy(SCANS / "p-8.xml", tmp_path / "p-8.xml")
+    alto = (SCANS / "p-9.xml").read_text(encoding="utf-8")
+    assert alto.count(folio) == 1
+    (tmp_path / "p-9.xml").write_text(alto.replace(folio, 'CONTENT="97"/>'), encoding="utf-8")
+    (tmp_path / "p-10.xml").write_text(alto.replace(folio, 'CONTENT="8"/>'), encoding="utf-8")
+    _, book = read_scan([tmp_path / f"p-{n}.xml" for n in (8, 9, 10)], None)
+    assert [book.folios[i] for i in sorted(book.folios)] == ["6", "7", "8"], book.folios
+    said = [e.detail for e in book.events if e.kind == "page number inferred"]
+    assert any("'97'" in d for d in said), said
