@@ -1239,6 +1239,16 @@ def _resolve_chapter(book: Book, chapter: Chapter) -> None:
     per_page = len({n.label for n in notes}) < len(notes)
     for note in notes:
         note.label = f"{note.label}~{_page_key(book, note.page)}" if per_page else note.label
+    seen: set[str] = set()
+    for k, note in enumerate(notes):   # one number twice on a page (a worn scan's misread digit): told, never written twice
+        if note.label in seen:
+            label = f"0{k + 1}"
+            book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
+                                     f"a second note numbered {note.label.split('~')[0]} on its page in "
+                                     f"'{chapter.title}': labelled {label}", printed=plain(note.inlines)[:80],
+                                     reading=f"[^{label}]", check="note number"))
+            note.label = label
+        seen.add(note.label)
     by_number: dict[str, list[Note]] = {}
     for note in notes:
         by_number.setdefault(note.label.split("~")[0], []).append(note)
