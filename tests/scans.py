@@ -186,7 +186,11 @@ def typeset_fraktur(book: str, out: Path) -> Path:
 
     made, layout = books.make_book(book)
     out.mkdir(parents=True, exist_ok=True)
-    source = books.typst_source(made, layout).replace('#set text(lang: "de"', f'#set text(font: "{FRAKTUR}", lang: "de"', 1)
+    # Blankenburg has no superscript figures and Typst's own raise of them draws nothing: the
+    # note numbers were missing from the print; raised and shrunk normal figures, as a press set them
+    source = books.typst_source(made, layout).replace(
+        '#set text(lang: "de"', '#set super(typographic: false, baseline: -0.45em, size: 0.65em)\n'
+        f'#set text(font: "{FRAKTUR}", lang: "de"', 1)
     assert FRAKTUR in source
     (out / f"{book}-fraktur.typ").write_text(source, encoding="utf-8")
     pdf = out / f"{book}-fraktur.pdf"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.ingest.joins import HYPHENS, Words, book_words, join
 from generator.ingest.mending import mend
@@ -117,6 +117,7 @@ class Furniture:
     feet: dict[int, Line]
     folios: dict[int, str]           # PDF page → print page label ("?" unknown)
     inferred: set[int]               # pages whose number comes from their neighbours
+    misread: dict[int, str] = field(default_factory=dict)   # of those, the folio read there that they contradict
 
 
 def _folio_token(text: str) -> tuple[str, str] | None:
@@ -179,8 +180,24 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
     for page in pages:
         drop = {id(heads.get(page.index)), id(feet.get(page.index))}
         page.lines = [line for line in page.lines if id(line) not in drop]
-    inferred = _infer_folios(pages, folios)
-    return Furniture(heads, feet, folios, inferred)
+    misread = _misread_folios(pages, folios)
+    inferred = _infer_folios(pages, folios) | set(misread)
+    return Furniture(heads, feet, folios, inferred, misread)
+
+
+def _misread_folios(pages: list[Page], folios: dict[int, str]) -> dict[int, str]:
+    """A folio that the pages before and after it contradict (a worn scan's speck read as a digit:
+    "933" between 32 and 34) is no page number: taken out, for `_infer_folios` to number the page
+    from its neighbours (said as inferred). Only where both neighbours agree with each other."""
+    known = [(p.index, _value(folios[p.index])) for p in pages if p.index in folios]
+    wrong = {}
+    for k in range(1, len(known) - 1):
+        (i0, (v0, s0)), (i, (v, s)), (i1, (v1, s1)) = known[k - 1], known[k], known[k + 1]
+        if s0 == s == s1 and v1 - v0 == i1 - i0 and v != v0 + (i - i0):
+            wrong[i] = folios[i]
+    for index in wrong:
+        del folios[index]
+    return wrong
 
 
 def _infer_folios(pages: list[Page], folios: dict[int, str]) -> set[int]:
@@ -1007,7 +1024,8 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                 line.text))
     for index in sorted(found.inferred):
         events.append(Event(index, None, found.folios[index], "page number inferred",
-                            "no folio printed: numbered from the pages around it"))
+                            f"the folio read as {found.misread[index]!r} contradicts the pages around it: numbered "
+                            "from them" if index in found.misread else "no folio printed: numbered from the pages around it"))
     vocabulary = book_words([unraised(line) + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
@@ -1239,6 +1257,16 @@ def _resolve_chapter(book: Book, chapter: Chapter) -> None:
     per_page = len({n.label for n in notes}) < len(notes)
     for note in notes:
         note.label = f"{note.label}~{_page_key(book, note.page)}" if per_page else note.label
+    seen: set[str] = set()
+    for k, note in enumerate(notes):   # one number twice on a page (a worn scan's misread digit): told, never written twice
+        if note.label in seen:
+            label = f"0{k + 1}"
+            book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "warning",
+                                     f"a second note numbered {note.label.split('~')[0]} on its page in "
+                                     f"'{chapter.title}': labelled {label}", printed=plain(note.inlines)[:80],
+                                     reading=f"[^{label}]", check="note number"))
+            note.label = label
+        seen.add(note.label)
     by_number: dict[str, list[Note]] = {}
     for note in notes:
         by_number.setdefault(note.label.split("~")[0], []).append(note)

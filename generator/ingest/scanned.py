@@ -244,6 +244,8 @@ def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None
     for measured_lines in measured.values():
         _settle_short_lines(measured_lines)
     body = _body_size(every)
+    for measured_lines in measured.values():
+        _settle_runs(measured_lines, body)
     pages: list[ScannedPage] = []
     for index, sheet in enumerate(sheets, 1):
         scale = scales[index]
@@ -401,6 +403,45 @@ def _settle_short_lines(lines: list[_Line]) -> None:
             line.size = above.size
 
 
+def _settle_runs(lines: list[_Line], body: float) -> None:
+    """Lines set one under another at one pitch in a size smaller than the body's (notes) are
+    set in one size (print changes the leading with the size): on a worn scan without
+    character boxes one note line's x-height, measured from a few blurred word boxes, falls
+    into the next size group (8 pt notes measured as 7.5, 8.6 and 10.1 pt on one page, all
+    at a 10.3 pt pitch). Runs of three lines or more whose baseline gaps stay within a fifth
+    of their median take the size most of their letters have, where a line's own lies within
+    a quarter of it; a heading or a note block stands apart by its spacing. (Not body-size
+    runs: a caption set at the body's pitch is smaller, and kept so.)"""
+    ordered = sorted((line for line in lines if not line.engine_size), key=lambda line: line.baseline)
+    runs: list[list[_Line]] = []
+    gaps: list[float] = []
+    for line in ordered:
+        if runs and len(runs[-1]) >= 1:
+            gap = line.baseline - runs[-1][-1].baseline
+            if len(runs[-1]) == 1 and 0 < gap <= 2.0 * max(line.size, runs[-1][-1].size):
+                runs[-1].append(line)
+                gaps = [gap]
+                continue
+            if len(runs[-1]) > 1 and abs(gap - statistics.median(gaps)) <= 0.2 * statistics.median(gaps):
+                runs[-1].append(line)
+                gaps.append(gap)
+                continue
+        runs.append([line])
+        gaps = []
+    for run in runs:
+        if len(run) < 3:
+            continue
+        letters: dict[float, int] = {}
+        for line in run:
+            letters[line.size] = letters.get(line.size, 0) + sum(c.isalpha() for w in line.words for c in w.text)
+        size = max(letters, key=lambda s: letters[s])
+        if size >= 0.93 * body:
+            continue
+        for line in run:
+            if line.size != size and abs(line.size - size) <= 0.25 * size:
+                line.size = size
+
+
 def _body_size(lines: list[_Line]) -> float:
     counts: dict[float, int] = {}
     for line in lines:
@@ -426,10 +467,19 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
     styled = any("superscript" in w.styles for other in sheet.lines for w in other.words)
     scale = line.scale
     base_units = line.baseline / scale if scale else 0.0
+    specks = [word for k, (word, _) in enumerate(words) if _is_speck(word, x_height / scale if scale else x_height)
+              and not (k == 0 and _is_bullet(word, line, x_height / scale if scale else x_height))]
+    if specks and len(specks) < len(words):
+        words = [(word, joined) for word, joined in words if not any(word is speck for speck in specks)]
+        for speck in specks:
+            if said is not None:
+                said.append(Found(line.baseline, "speck left out",
+                                  f"{speck.text!r} standing alone, smaller than half the x-height: a speck on the "
+                                  "scan the engine read as a mark"))
     for k, (word, joined) in enumerate(words):
         if k == 0 and _is_bullet(word, line, x_height / scale if scale else x_height):
             word = Word("•", word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
-        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height)) != word.text:
+        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height, line, sheet)) != word.text:
             word = Word(dash, word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
         else:
             word = _reread(word, line, sheet, x_height / scale if scale else x_height, said)  # noqa: PLW2901
@@ -472,7 +522,7 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
                     text = text[: len(text) - len(trailing)]
         # character boxes only where there is one per character (an editor's correction may give two in one)
         glyphs = word.glyphs if word.glyphs and "".join(g.text for g in word.glyphs) == text \
-            and all(len(g.text) == 1 for g in word.glyphs) else []
+            and all(len(g.text) == 1 for g in word.glyphs) and _in_order(word, x_height / scale if scale else 1.0) else []
         superscript = "superscript" in word.styles
         placed = _place(text, word, glyphs, line, scale)
         lifted = [superscript or (box is not None and _raised_box(box, line, scale, x_height)) for _, box in placed]
@@ -515,7 +565,7 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
             chars += _mark_chars(line.x(mark[0], base_units), line, size, style, mark, sheet)
     if not chars:
         return None
-    right = line.x(line.words[-1].box[2], base_units)
+    right = max(line.x(line.words[-1].box[2], base_units), *(c.x for c in chars))
     hyphen = line.source.hyphen
     if chars[-1].text in "¬⸗" and len(chars) > 1:   # the hyphens of old prints: a line-end break
         chars.pop()
@@ -523,6 +573,18 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
     made = Line(chars, right, hyphen)
     made.y, made.size = round(line.baseline, 1), round(size, 1)
     return made
+
+
+SPECKS = ".,:;'\"°|\\“”‘’*`^´~"   # what engines make of a speck of dirt standing alone
+
+
+def _is_speck(word: Word, x_height: float) -> bool:
+    """A word that is one mark, no bigger than half the x-height either way: a worn scan's
+    speck the engine read as ':' ';' '.' '\\' '°' (a full stop or comma is set against the word
+    before it, never alone; a raised note number is taller; a list's bullet is looked for first)."""
+    left, top, right, bottom = word.box
+    return (len(word.text) == 1 and word.text in SPECKS and x_height > 0
+            and max(right - left, bottom - top) < 0.45 * x_height)
 
 
 BULLET_READINGS = "«»·•*°o.,-~+®©\"'’”“"   # what engines make of a list's bullet (a dot at mid x-height)
@@ -544,20 +606,27 @@ def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
 
 DASHES = "-–—‐"
 # what an engine makes of a note's raised number before its text: marks, digits, or on a worn
-# scan one or two letters before a capital ("sVgl.", "ıVgl.", "»Weiß": no word begins so)
-LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{1,3}(?!\d)|[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])")
+# scan one or two letters before a capital ("sVgl.", "ıVgl.", "»Weiß": no word begins so), after
+# the digits read right where there are ("3sVgl." for 35, "2>Die" for 25: all of it is the mark)
+LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{0,2}[a-zı»«>#:;]{1,2}(?=[A-ZÄÖÜ][a-zäöüß])|[" + re.escape(GARBLED)
+                  + r"?\d]{1,3}(?!\d)")
+# a dash's length in x-heights from which it is an en dash, as the picture shows it at half its
+# darkness: a hyphen is 0.72-0.77, an en dash 1-1.2; a worn scan's x-height, measured from blurred
+# boxes, comes out up to a tenth too big, so an en dash may measure 0.88 (a hyphen stays below)
+SEEN_DASH = 0.85
+DOLLAR_S = re.compile(r"\$(?:\.|[a-zäöüß]+[.,;:]?)")
 RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
 BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:]?$)")
 
 
 def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None) -> Word:
     """Two confusions of Tesseract's that the print's own rules undo: a range's en dash read as
-    a hyphen ("192-195"; measured in the picture: a hyphen is shorter than 0.88 x-height), and
+    a hyphen ("192-195"; measured in the picture: a hyphen is shorter than SEEN_DASH), and
     an l read as "]" in a word that opens no bracket ("Vg]." for "Vgl."; said in the report)."""
     text = word.text
     if RANGE.fullmatch(text) and sheet.picture is not None:
         length = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
-        if length is not None and length >= 0.88:
+        if length is not None and length >= SEEN_DASH:
             text = text.replace("-", "–", 1)
     if "]" in text and "[" not in text and BRACKET_L.search(text):
         fixed = BRACKET_L.sub("l", text)
@@ -565,15 +634,26 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
             said.append(Found(line.baseline, "letter read again",
                                f"{text!r} read as {fixed!r}: a ']' that closes no bracket, between letters, is an l"))
         text = fixed
+    if DOLLAR_S.fullmatch(text):   # "$." for "S." (a page): a worn S's gap closed
+        fixed = "S" + text[1:]
+        if said is not None:
+            said.append(Found(line.baseline, "letter read again",
+                               f"{text!r} read as {fixed!r}: a '$' before a full stop or small letters is an S"))
+        text = fixed
     if text == word.text:
         return word
     return Word(text, word.box, word.conf, [], word.styles, word.size)
 
 
-def _dash(word: Word, x_height: float) -> str:
+def _dash(word: Word, x_height: float, line: _Line | None = None, sheet: Sheet | None = None) -> str:
     """A dash standing alone between words, by its length (Tesseract reads a small en dash as a
-    hyphen): a hyphen is about 0.75 x-height long, an en dash 1–1.2, an em dash twice that."""
+    hyphen): a hyphen is about 0.75 x-height long, an en dash 1–1.2, an em dash twice that. The
+    engine's box, or where the picture is there the dash's ink at half its darkness (a worn
+    scan's box is the blurred ink's, shorter by its faded ends)."""
     length = (word.box[2] - word.box[0]) / x_height if x_height > 0 else 0.0
+    if line is not None and sheet is not None and sheet.picture is not None:
+        seen = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
+        length = max(length, (seen or 0.0) * 0.88 / SEEN_DASH)
     if length < 0.88:
         return word.text
     return "–" if length < 1.6 else "—"
@@ -598,6 +678,17 @@ def _trailing_garble(text: str) -> str:
         return after_stop.group(0)
     m = re.search(r"(?<=[\w?])[" + re.escape(GARBLED) + r"\d]{1,3}$", text)
     return m.group(0) if m else ""
+
+
+def _in_order(word: Word, x_height: float) -> bool:
+    """Whether a word's character boxes stand inside its box, left to right: Tesseract's LSTM
+    boxes drift now and then (on a Fraktur scan a word's first letter given a box half a page
+    to its right, which made a line end before it began); a word whose boxes do not is placed
+    by equal shares of its box."""
+    tolerance = 0.5 * x_height
+    lefts = [g.box[0] for g in word.glyphs]
+    return (all(word.box[0] - tolerance <= g.box[0] and g.box[2] <= word.box[2] + tolerance for g in word.glyphs)
+            and all(b >= a - tolerance for a, b in itertools.pairwise(lefts)))
 
 
 def _place(text: str, word: Word, glyphs: list, line: _Line, scale: float) -> list[tuple[float, Box | None]]:
@@ -723,6 +814,20 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                                             f"a note's number read as {number(run)}; the page's references and the "
                                             f"notes' sequence give {given[id(run)]}"))
                     _set(line, run, given[id(run)])
+        # one number between two that count on by two ("59, 6, 61": a digit lost; "59, 307, 61": a
+        # speck read as one): the one between them, in the notes and in the text alike
+        for sequence, what in ((notes, "a note's number"), (marks, "a raised number in the text")):
+            values = [int(number(run)) if number(run).isdigit() else None for _, run in sequence]
+            for k in range(1, len(sequence) - 1):
+                before_k, here_k, after_k = values[k - 1], values[k], values[k + 1]
+                if before_k is not None and after_k is not None and here_k is not None \
+                        and after_k - before_k == 2 and here_k != before_k + 1:
+                    line, run = sequence[k]
+                    page.found.append(Found(line.y, "note number from the sequence",
+                                            f"{what} read as {here_k}, between {before_k} and {after_k}: "
+                                            f"{before_k + 1}"))
+                    _set(line, run, str(before_k + 1))
+                    values[k] = before_k + 1
         start = last + 1
         read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
         if read_marks:   # a number read on the page says where its sequence stands
