@@ -79,7 +79,9 @@ def tei_schema() -> Path:
                 data = archive.extractfile(member)
                 assert data is not None
                 CACHE.mkdir(exist_ok=True)
-                schema.write_bytes(data.read())
+                part = schema.with_name(f"{schema.name}.{os.getpid()}.part")  # whole or absent: two workers may fetch it
+                part.write_bytes(data.read())
+                part.replace(schema)
     return schema
 
 
@@ -137,6 +139,28 @@ def serve_static(site: Path):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With pytest-xdist (`-n 2`), a test marked `templates` (it saves a file of templates/ to see
+    the preview rebuild) runs while no other test does: every build's revision digests the
+    templates' modification times (load.py), so another test's update would turn into a full
+    build. One lock per checkout (tests/.cache); through a gate, so that the marked test is not
+    kept waiting by the other worker's next tests."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    import fcntl
+
+    alone = item.get_closest_marker("templates") is not None
+    CACHE.mkdir(exist_ok=True)
+    with open(CACHE / "templates.gate", "a") as gate, open(CACHE / "templates.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        if not alone:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        yield
 
 
 def pytest_sessionfinish(session, exitstatus):

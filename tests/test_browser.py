@@ -80,6 +80,7 @@ def test_a_search_hit_opens_its_paragraph_with_the_words_marked(page, served_sit
     page.locator(".search input").fill("Burden-Sharings")
     result = page.locator(".pagefind-ui__result").first
     result.wait_for(timeout=10000)
+    result.locator(".pagefind-ui__result-link").first.wait_for(timeout=10000)  # loaded, not its placeholder ". . ."
     assert page.locator(".pagefind-ui__result").count() == 1                  # one entry per section
     assert result.locator(".pagefind-ui__result-title").first.inner_text().startswith("[Schluss eines")
     nested = result.locator(".pagefind-ui__result-nested")

@@ -92,9 +92,26 @@ def full_build_of(content: Path, tmp_path: Path, name: str) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def full_build_like(tmp_path_factory):
+    """content → a full build of a copy of it (the same files, byte for byte), made once per
+    module for each state of the book: the 12 kill tests compare with the one of the edited book."""
+    made: dict[tuple, Path] = {}
+
+    def get(content: Path) -> Path:
+        key = tuple(snapshot(content).items())
+        if key not in made:
+            folder = tmp_path_factory.mktemp("reference")
+            shutil.copytree(content, folder / "content")
+            made[key] = full_build_of(folder / "content", folder, "site")
+        return made[key]
+    return get
+
+
 @pytest.mark.parametrize("phase", PHASES_BEFORE + PHASES_AFTER)
 @pytest.mark.parametrize("kind", ["incremental", "full"])
-def test_sigkill_in_every_phase_leaves_a_whole_site_and_the_next_build_repairs_it(book, tmp_path, phase, kind):
+def test_sigkill_in_every_phase_leaves_a_whole_site_and_the_next_build_repairs_it(book, tmp_path, phase, kind,
+                                                                                  full_build_like):
     from test_search import search
 
     content, out, chapter = book
@@ -106,11 +123,11 @@ def test_sigkill_in_every_phase_leaves_a_whole_site_and_the_next_build_repairs_i
     if phase in PHASES_BEFORE:
         assert snapshot(out) == before  # not one byte changed
     else:
-        assert tree_differences(out, full_build_of(content, tmp_path, "expected")) == []
+        assert tree_differences(out, full_build_like(content)) == []
 
     again = build(content, out)
     assert again.returncode == 0, again.stderr
-    assert tree_differences(out, full_build_of(content, tmp_path, "full")) == []
+    assert tree_differences(out, full_build_like(content)) == []
     assert search(out, "Quittenbrot")["Quittenbrot"], "the index was not brought up to date"
     assert debris(tmp_path) == []
 
@@ -138,7 +155,7 @@ def test_sigkill_after_loading_planning_or_drawing_changes_nothing_published(tmp
 
 
 @pytest.mark.parametrize("fault", ["failing indexer", "killed after the commit"])
-def test_an_undone_edit_after_a_failed_build_is_published_as_undone(book, tmp_path, fault):
+def test_an_undone_edit_after_a_failed_build_is_published_as_undone(book, tmp_path, fault, full_build_like):
     """The issue's silent loss: the edit's pages must not stay online after the editor undid it."""
     content, out, chapter = book
     original = chapter.read_text(encoding="utf-8")
@@ -152,7 +169,7 @@ def test_an_undone_edit_after_a_failed_build_is_published_as_undone(book, tmp_pa
     chapter.write_text(original, encoding="utf-8")  # undone
     assert build(content, out).returncode == 0
     assert "Irrtum" not in "".join(p.read_text() for p in out.rglob("*.html"))
-    assert tree_differences(out, full_build_of(content, tmp_path, "full")) == []
+    assert tree_differences(out, full_build_like(content)) == []
 
 
 @pytest.mark.parametrize("body, message", [

@@ -233,11 +233,11 @@ def test_the_iiif_manifest_is_read_by_the_iiif_parser(pdf_edition):
 
 
 def test_a_damaged_pdf_fails_the_build_and_the_site_stays(pdf_edition, tmp_path):
-    content, _, _ = pdf_edition
+    content, site, _ = pdf_edition
     copy = tmp_path / "content"
     shutil.copytree(content, copy)
     out = tmp_path / "site"
-    assert run_cli("build", "--content", str(copy), "--out", str(out), "--no-search").returncode == 0
+    shutil.copytree(site, out)   # the site published from these files (not built again: every page drawn once fewer)
     before = read(out, "index.html")
     (copy / "heldout-typst.pdf").write_bytes(b"%PDF-1.7\nnot a PDF at all\n")
     result = run_cli("build", "--content", str(copy), "--out", str(out), "--no-search")

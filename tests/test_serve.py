@@ -282,6 +282,7 @@ def test_a_section_whose_id_changed_gets_the_sites_404_page_with_a_link_to_its_n
         tab.close()
 
 
+@pytest.mark.templates
 def test_template_change_rebuilds_everything(preview, tmp_path):
     instance, _ = preview
     before = instance.builds
@@ -291,6 +292,7 @@ def test_template_change_rebuilds_everything(preview, tmp_path):
     assert instance.last.rendered == instance.last.pages and not instance.last.incremental
 
 
+@pytest.mark.templates
 def test_template_change_in_a_large_book_rebuilds_on_all_cores(tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))
     from corpus import write_corpus
@@ -443,6 +445,7 @@ def test_the_reload_stream_refuses_a_foreign_host(preview):
     assert status == 403
 
 
+@pytest.mark.templates
 def test_requests_during_full_rebuilds_always_find_their_page(preview):
     instance, _ = preview
     answers, stop = [], threading.Event()
