@@ -608,8 +608,12 @@ def note_blocks(page: Page, lines: list[Line], numbering: Numbering, left: float
     """Footnote lines → one block per note; lines before the first number go on the page before's
     last note."""
     out: list[RawBlock] = []
+    forms = [found[1] if (found := note_number(line)) else "" for line in lines]
     for k, line in enumerate(lines):
-        label = numbering.opens(line, left, k == 0, restart, called)
+        # where the page's notes begin with raised numbers, a line "1. Online: …" is a list inside
+        # a note (the book's form learned from its other pages may be "1." : endnotes, front matter)
+        label = None if "raised" in forms and forms[k] in ("dot", "paren") else \
+            numbering.opens(line, left, k == 0, restart, called)
         if label is not None:
             out.append(RawBlock("note", [line], page.index, label=label))
             numbering.last = int(label) if label.isdigit() else numbering.last
