@@ -21,7 +21,6 @@ holds the rest of the site already.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import shutil
@@ -39,6 +38,7 @@ from generator import state as saved
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import Folder, Refused, read_regular
 from generator.load import Entry, Loader, Progress, Snapshot
+from generator.memory import fewer_collections, no_collections
 from generator.model import Chapter
 from generator.output import SEARCH_FOLDER, Marker, Site, Stage, fault, link_tree
 from generator.render import tei
@@ -167,8 +167,11 @@ class Builder:
 
     def build(self) -> BuildResult:
         # An update (this builder committed a site, or trusts the state of the build that did)
-        # runs without the collector; a full build with fewer collections (see both).
-        with _no_collections() if self.revision else _fewer_collections():
+        # runs without the collector: it allocates little, but a collection of the million
+        # objects the preview keeps warm landed now and then in a one-edit rebuild (a third of
+        # a second, measured). A full build runs with fewer collections: without any, one at
+        # 1,000 chapters peaked at twice the memory.
+        with no_collections() if self.revision else fewer_collections():
             return self._build()
 
     def _build(self) -> BuildResult:
@@ -422,34 +425,6 @@ def _check_static(statics: dict[str, Path], pages: list[Page], exports: set[str]
 
 def _digest_of(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A build allocates millions of short-lived objects and few cycles: Python's default
-    collector thresholds made it spend ~10% of a large build scanning (measured). Not none:
-    without the collector a full build at 1,000 chapters peaked at twice the memory."""
-    saved_threshold = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*saved_threshold)
-
-
-@contextmanager
-def _no_collections() -> Iterator[None]:
-    """An update allocates little, but the raised thresholds still had a collection of a
-    million objects (the outlines kept warm) land now and then in a one-edit rebuild: a third
-    of a second (measured). Reference counting frees what the update lets go; the collector
-    runs again after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager

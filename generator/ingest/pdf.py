@@ -31,6 +31,7 @@ from pypdfium2 import raw
 
 from generator.diagnostics import Collector
 from generator.files import Refused, read_regular
+from generator.memory import no_collections
 from generator.output import die_with_parent
 
 HYPHEN_MARK = "\ufffe"       # PDFium's mark for a hyphen at a line end
@@ -149,13 +150,8 @@ def read_pdf(path: Path, first: int | None, last: int | None, problems: Collecto
         assert data is not None
         # A book's characters are millions of small objects that hold no cycles: the collector
         # would scan them all again and again while they are made (a quarter of the time).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with no_collections():
             pages, failed = _read_pages(document, data, list(range(first, last + 1)), jobs, progress)
-        finally:
-            if collecting:
-                gc.enable()
     finally:
         document.close()
     if failed:

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from generator.ingest.values import clean as clean_value
 from generator.ingest.values import file_name, sanitise
 from generator.ingest.writers import DECISIONS_TEMPLATE, chapter_markdown, clean_text, edition_toml, lines_json, plan_files
 from generator.labels import labels, terms
+from generator.memory import no_collections
 
 
 def ingest(files: list[Path], into: Path | None, pages: str | None = None, force: bool = False,
@@ -175,24 +175,11 @@ def _decisions(root: Path | None, given: Path | None, problems: Collector) -> De
 
 def passes(source: Source, decisions: Decisions, title: str | None, progress: Progress | None = None) -> Book:
     """The pages → the book, by the passes of their level; the editor's decisions applied."""
-    with _no_collections():
+    # the collector off while the passes run: a long book's pages are millions of characters and
+    # lines that hold no cycles (the layout passes of a 1,754-page book: 8.4 s of CPU with it,
+    # 5.3 s without, measured back to back; 6–8 % of all the passes on 600 pages)
+    with no_collections():
         return _passes(source, decisions, title, progress)
-
-
-@contextmanager
-def _no_collections() -> Iterator[None]:
-    """The collector off while the passes run: a long book's pages are millions of characters
-    and lines that hold no cycles, and the collector scanned them again and again while the
-    passes made their own objects (the layout passes of a 1,754-page book: 8.4 s of CPU with it,
-    5.3 s without, measured back to back; 6–8 % of all the passes on 600 pages). Reference
-    counting frees what the passes let go."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _passes(source: Source, decisions: Decisions, title: str | None, progress: Progress | None) -> Book:
