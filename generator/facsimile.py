@@ -30,6 +30,7 @@ import re
 import stat
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -288,6 +289,24 @@ def _from_folder(root: Folder, name: str, record: Printed | None, problems: Coll
 
 # ---- the draw stage: pictures into the stage ---------------------------------------------------
 
+@contextmanager
+def _held_cache(cache: Path, made: str) -> Iterator[Folder]:
+    """The facsimile cache beside the site, held: a preview and a build share it, one draws at a
+    time. A link, a foreign file or a wrong type in it is an error naming it (`made`: what the
+    build puts there, for the message)."""
+    try:
+        with Folder(cache.parent, create=True) as parent, parent.sub(cache.name, create=True) as folder:
+            held = lock(folder, LOCK, wait=True)
+            try:
+                yield folder
+            finally:
+                if held is not None and held >= 0:
+                    os.close(held)
+    except Refused as exc:
+        raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason} (the facsimile cache holds only "
+                                                                f"what `edition build` {made}; remove it)")]) from None
+
+
 def publish(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Drawn], stage: Stage, jobs: int,
             start: str = "fork", warn: Callable[[Diagnostic], None] | None = None,
             progress: Progress = silent) -> int:
@@ -301,28 +320,18 @@ def publish(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Dr
     if facsimile.kind != "pdf":
         return 0
     pdf_path = root.path / facsimile.source
-    try:
-        with Folder(cache.parent, create=True) as parent, parent.sub(cache.name, create=True) as folder:
-            held = lock(folder, LOCK, wait=True)  # a preview and a build share the cache: one draws at a time
-            try:
-                with _tidy(folder, facsimile.digest, known) as book:
-                    todo = _stale(facsimile, book, known, warn or (lambda diagnostic: None))
-                    if todo:
-                        data, _ = _read_pdf(root, facsimile.source)
-                        if _pdf_digest(data) != facsimile.digest:
-                            raise EditionError([Diagnostic(str(pdf_path), None, "error",
-                                                           "the file changed during the build; build again")])
-                        known.update(_draw(data, todo, cache, facsimile.digest, jobs, start, pdf_path, progress))
-                    for page in facsimile.pages:
-                        for size, site in page.files.items():
-                            _link_checked(book, f"{facsimile.digest}/{page.pdf_page}-{size}.webp", known, stage, site)
-                    return len(todo)
-            finally:
-                if held is not None and held >= 0:
-                    os.close(held)
-    except Refused as exc:
-        raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason} (the facsimile cache holds only "
-                                                                "what `edition build` drew; remove it)")]) from None
+    with _held_cache(cache, "drew") as folder, _tidy(folder, facsimile.digest, known) as book:
+        todo = _stale(facsimile, book, known, warn or (lambda diagnostic: None))
+        if todo:
+            data, _ = _read_pdf(root, facsimile.source)
+            if _pdf_digest(data) != facsimile.digest:
+                raise EditionError([Diagnostic(str(pdf_path), None, "error",
+                                               "the file changed during the build; build again")])
+            known.update(_draw(data, todo, cache, facsimile.digest, jobs, start, pdf_path, progress))
+        for page in facsimile.pages:
+            for size, site in page.files.items():
+                _link_checked(book, f"{facsimile.digest}/{page.pdf_page}-{size}.webp", known, stage, site)
+        return len(todo)
 
 
 def _publish_pictures(facsimile: Facsimile, root: Folder, stage: Stage) -> None:
@@ -353,50 +362,40 @@ def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[s
     `jobs` processes. Returns how many pages were tiled now."""
 
     made = 0
-    try:
-        with Folder(cache.parent, create=True) as parent, parent.sub(cache.name, create=True) as folder:
-            held = lock(folder, LOCK, wait=True)
-            try:
-                with folder.sub(TILES, create=True) as shelf:
-                    problems = Collector()
-                    problems.items += _foreign(shelf, _TILE_SET)
-                    problems.raise_if_errors()
-                    for entry in shelf.names():
-                        match = _PART.fullmatch(entry)
-                        if match and not _alive(match.group(1)):
-                            shelf.remove(entry)  # a part a killed process left
-                    kept, todo = set(), []
-                    for page in facsimile.pages:
-                        source = _tile_source(facsimile, known, page)
-                        name = hashlib.blake2b(repr((source, base, page.name, budget, _TILES_VERSION)).encode(),
-                                               digest_size=16).hexdigest() + ".zip"
-                        kept.add(name)
-                        cached = _cached_tiles(shelf, name, known)
-                        if cached is None:
-                            todo.append((page, name))
-                            continue
-                        for path, data in cached.items():
-                            stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
-                    work = ((_tile_picture(facsimile, root, folder, known, page), page.name, base, budget)
-                            for page, _ in todo)
-                    for (page, name), made_now in zip(todo, _tiled(work, len(todo), jobs, start), strict=True):
-                        if isinstance(made_now, str):
-                            raise EditionError([Diagnostic(str(root.path / facsimile.source), None, "error",
-                                                           f"print page {page.label}: no IIIF tiles: {made_now}")])
-                        _shelve(shelf, name, made_now, known)
-                        made += 1
-                        for path, data in made_now.items():
-                            stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
-                    for entry in shelf.names():  # the tiles of pages, pictures or addresses gone
-                        if _TILE_SET.fullmatch(entry) and entry not in kept:
-                            shelf.remove(entry)
-                            known.pop(f"{TILES}/{entry}", None)
-            finally:
-                if held is not None and held >= 0:
-                    os.close(held)
-    except Refused as exc:
-        raise EditionError([Diagnostic(exc.path, None, "error", f"{exc.reason} (the facsimile cache holds only "
-                                                                "what `edition build` made; remove it)")]) from None
+    with _held_cache(cache, "made") as folder, folder.sub(TILES, create=True) as shelf:
+        problems = Collector()
+        problems.items += _foreign(shelf, _TILE_SET)
+        problems.raise_if_errors()
+        for entry in shelf.names():
+            match = _PART.fullmatch(entry)
+            if match and not _alive(match.group(1)):
+                shelf.remove(entry)  # a part a killed process left
+        kept, todo = set(), []
+        for page in facsimile.pages:
+            source = _tile_source(facsimile, known, page)
+            name = hashlib.blake2b(repr((source, base, page.name, budget, _TILES_VERSION)).encode(),
+                                   digest_size=16).hexdigest() + ".zip"
+            kept.add(name)
+            cached = _cached_tiles(shelf, name, known)
+            if cached is None:
+                todo.append((page, name))
+                continue
+            for path, data in cached.items():
+                stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
+        work = ((_tile_picture(facsimile, root, folder, known, page), page.name, base, budget)
+                for page, _ in todo)
+        for (page, name), made_now in zip(todo, _tiled(work, len(todo), jobs, start), strict=True):
+            if isinstance(made_now, str):
+                raise EditionError([Diagnostic(str(root.path / facsimile.source), None, "error",
+                                               f"print page {page.label}: no IIIF tiles: {made_now}")])
+            _shelve(shelf, name, made_now, known)
+            made += 1
+            for path, data in made_now.items():
+                stage.write(f"{TILES_FOLDER}/{page.name}/{path}", data)
+        for entry in shelf.names():  # the tiles of pages, pictures or addresses gone
+            if _TILE_SET.fullmatch(entry) and entry not in kept:
+                shelf.remove(entry)
+                known.pop(f"{TILES}/{entry}", None)
     return made
 
 
