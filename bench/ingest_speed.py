@@ -23,7 +23,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -31,18 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 
-RUN = ("import sys, runpy; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'edition'; "
-       "runpy.run_module('generator', run_name='__main__')")
+from ingest_same import RUN, export  # noqa: E402  # a revision's generator/, and how it runs
+
 STARTUP = "import sys; sys.path.insert(0, sys.argv[1]); import generator.cli, generator.ingest.pipeline"
-
-
-def export(revision: str, into: Path) -> Path:
-    archive = into / "base.tar"
-    subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), revision, "generator"],
-                   check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into / "base", filter="data")
-    return into / "base"
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
