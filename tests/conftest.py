@@ -31,6 +31,20 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
                           cwd=cwd or ROOT, timeout=300, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})})
 
 
+def write_pdf(path: Path, objects: list[bytes], trailer: str = "") -> Path:
+    """A PDF written byte by byte from its numbered objects (1: the catalog), with its cross-reference
+    table; `trailer`: more of the trailer's dictionary (`/Info 5 0 R`)."""
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(out)
+    return path
+
+
 def page_words(path: Path) -> str:
     """A built page's HTML with the search index's hidden compound joints taken out (the words
     as a reader sees them: "Über<span hidden>^</span>schrift" → "Überschrift")."""

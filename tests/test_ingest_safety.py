@@ -22,7 +22,7 @@ from pathlib import Path
 
 import books
 import pytest
-from conftest import EPOCH, ROOT, run_cli
+from conftest import EPOCH, ROOT, run_cli, write_pdf
 
 PROSE = (books.BANKS / "prose-tuning.txt").read_text(encoding="utf-8").split("\n")
 SECRET = "echo 'the editor's own file'\n"
@@ -574,15 +574,7 @@ def _hand_made_pdf(path: Path, kids: str, info: bytes) -> Path:
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 800] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                info, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(out)
-    return path
+    return write_pdf(path, objects, " /Info 5 0 R")
 
 
 def test_a_page_tree_that_loops_is_an_error_with_its_path(tmp_path):

@@ -15,6 +15,7 @@ from generator.ingest.pdf import Page, read_pdf
 
 sys.path.insert(0, str(Path(__file__).parent))
 import testcorpus
+from conftest import write_pdf
 
 
 def fingerprint(pages: list[Page]) -> list[tuple]:
@@ -115,15 +116,7 @@ def hand_set(path: Path, pieces: list[tuple[str, float, float, float]]) -> Path:
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 800] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(out)
-    return path
+    return write_pdf(path, objects)
 
 
 def tex_line(words: list[str], y: float = 700.0, size: float = 12.0) -> list[tuple[str, float, float, float]]:
