@@ -567,3 +567,20 @@ def test_the_previews_search_indexer_yields_the_processor_to_rebuilds(tmp_path, 
     build = subprocess.run([sys.executable, "-m", "generator", "build", "--content", str(content), "--out",
                             str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True, check=False)
     assert build.returncode != 0 and int(record.read_text(encoding="utf-8").split()[0]) == own
+
+
+def test_the_preview_pairs_a_saves_rename_without_watchdogs_half_second_wait():
+    """A save by rename reaches the rebuild at once: the preview sets the pairing delay of the
+    watchdog this project installs (no parameter for it; a watchdog that renamed it would bring
+    back 0.5 s on every save, silently, so this test names the place)."""
+    import importlib
+
+    from generator.serve import watch
+    watch._pair_moves_promptly()
+    found = []
+    for module, name in watch._GROUPERS:
+        try:
+            found.append(getattr(importlib.import_module(module), name).delay)
+        except (ImportError, AttributeError):
+            continue
+    assert found == [watch.MOVE_PAIRING], found
