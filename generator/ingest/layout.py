@@ -16,6 +16,7 @@ as a `Change` for the review report.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -120,12 +121,21 @@ class Furniture:
     misread: dict[int, str] = field(default_factory=dict)   # of those, the folio read there that they contradict
 
 
+# A folio with the book's count of pages ("240 / 248", "Seite 3 von 10") at a line's end or start
+# (spaced: "1990/1991" is a span of years)
+OF_PAGES = re.compile(r"(?:^|(?<=\s))(\d{1,4}) (?:/|von|of) (\d{1,4})$|^(\d{1,4}) (?:/|von|of) (\d{1,4})(?=\s)")
+
+
 def _folio_token(text: str) -> tuple[str, str] | None:
     """(folio, the rest) if the line begins or ends with a page number: arabic, or roman in
     lower case; a capital roman numeral only alone on its line ("XII", not the "I" of a title)."""
     words = text.split()
     if not words:
         return None
+    counted = OF_PAGES.search(" ".join(words))   # "240 / 248", "Seite 3 von 10": the page, then the book's count
+    if counted and int(counted.group(1) or counted.group(3)) <= int(counted.group(2) or counted.group(4)):
+        line = counted.string
+        return counted.group(1) or counted.group(3), (line[:counted.start()] + line[counted.end():]).strip()
     for word, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
         token = word.strip("–-—·•")
         if re.fullmatch(r"\d{1,4}", token) or (roman_value(token) is not None and (token.islower() or not rest)):
@@ -145,7 +155,8 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
     tops: dict[int, Line] = {}
     bottoms: dict[int, Line] = {}
     for page in pages:
-        lines = sorted(page.lines, key=lambda line: line.y)
+        # (a line set wholly outside the page, a table run off its foot, is not the page's foot)
+        lines = sorted((line for line in page.lines if _on_page(line, page)), key=lambda line: line.y)
         if len(lines) >= 2:
             if lines[1].y - lines[0].y > 1.45 * pitch:
                 tops[page.index] = lines[0]
@@ -183,6 +194,12 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
     misread = _misread_folios(pages, folios)
     inferred = _infer_folios(pages, folios) | set(misread)
     return Furniture(heads, feet, folios, inferred, misread)
+
+
+def _on_page(line: Line, page: Page) -> bool:
+    """Some of the line stands on the page (a PDF may set text beyond its edges)."""
+    return (line.y - ASCENT * line.size < (page.height or math.inf) and line.y + DESCENT * line.size > 0
+            and line.left < (page.width or math.inf) and line.right > 0)
 
 
 def _misread_folios(pages: list[Page], folios: dict[int, str]) -> dict[int, str]:
@@ -1350,15 +1367,18 @@ def record(pages: list[Page], book: Book) -> list[PrintedPage]:
     return out
 
 
-def _box(line: Line, page: Page) -> tuple[float, float, float, float]:
+def _box(line: Line, page: Page) -> tuple[float, float, float, float] | None:
     """A line's place as fractions of its page, from the top left corner (`PrintedLine.frame`,
     lines.json's `box`): from its first character's origin to its right edge, and from the
     type's ascent above its highest character (a raised number reaches higher than the line's
-    baseline and size say) to the descent below its lowest (render/zones.py's measure)."""
+    baseline and size say) to the descent below its lowest (render/zones.py's measure). None
+    for a line set wholly outside the page (a table run off its foot): no place to show."""
     chars = line.chars or []
     top = min([c.y - ASCENT * c.size for c in chars], default=line.y - ASCENT * line.size)
     bottom = max([c.y + DESCENT * c.size for c in chars], default=line.y + DESCENT * line.size)
     width, height = page.width or 1.0, page.height or 1.0
+    if top >= height or bottom <= 0 or line.left >= width or line.right <= 0:
+        return None
     left, right = max(0.0, line.left / width), min(1.0, line.right / width)
     top, bottom = max(0.0, top / height), min(1.0, bottom / height)
     return (round(left, 5), round(top, 5), round(max(right, left + 1e-5), 5), round(max(bottom, top + 1e-5), 5))
