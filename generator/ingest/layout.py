@@ -19,7 +19,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.ingest.joins import HYPHENS, Words, book_words, join
 from generator.ingest.mending import mend
@@ -998,14 +998,30 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
             f.level = max(2, depth - base + 1)
     if outline:
         marks = [(level, _squeeze(title), page) for level, title, page in outline]
+        label_before = _labels_before(stream)
         for f in headings:
             text = _squeeze(" ".join(line.text for line in f.lines))
-            found = next((level for level, title, page in marks if title and title == text
+            # the outline may name a chapter by its label's number too: "Teil I" / "Konzepte" in
+            # the print is "I Konzepte" there
+            named = {text, label_before.get(id(f), "") + text}
+            found = next((level for level, title, page in marks if title and title in named
                           and (page is None or abs(page - f.pages[0]) <= 1)), None)
             if found is not None:
                 f.level = found
             elif f.level == 1 and any(level == 1 for level, _, _ in marks) and text not in {_squeeze(t) for t in CONTENTS_TITLES}:
                 f.level = 2       # the outline names the chapters, and not this one (a contents is left out whole)
+
+
+def _labels_before(stream: list[Flow]) -> dict[int, str]:
+    """id of a heading → the number of the label set above it on its page ("Teil I" → "i"):
+    what `chapter_labels` will make one heading of."""
+    out = {}
+    for previous, f in itertools.pairwise(stream):
+        if previous.kind == f.kind == "heading" and previous.pages[-1] == f.pages[0]:
+            label = " ".join(line.text.strip() for line in previous.lines)
+            if CHAPTER_LABEL.match(label):
+                out[id(f)] = _squeeze(label.split()[-1])
+    return out
 
 
 def _titled(stream: list[Flow], i: int) -> Flow:
@@ -1107,14 +1123,17 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                 + plain(inlines)))
         current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker))
     book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted)
-    for chapter in chapters:
-        chapter.pages = [m.label for b in chapter.blocks for m in b.inlines if isinstance(m, Mark)]
-        if _is_listing(chapter):
-            book.left_out.append(chapter)
-            first = chapter.blocks[0].page if chapter.blocks else 0
+    for whole in chapters:
+        listing, chapter = _listing_apart(whole)
+        for part in (listing, chapter):
+            if part is not None:
+                part.pages = [m.label for b in part.blocks for m in b.inlines if isinstance(m, Mark)]
+        if listing is not None:
+            book.left_out.append(listing)
+            first = listing.blocks[0].page if listing.blocks else 0
             events.append(Event(first, None, found.folios.get(first, "?"), "left out",
-                                f"'{chapter.title}': a table of contents or an index, not reading text"))
-        else:
+                                f"'{listing.title}': a table of contents or an index, not reading text"))
+        if chapter is not None:
             book.chapters.append(chapter)
     resolve_notes(book)
     return book
@@ -1247,13 +1266,56 @@ def _split_first_word(part: list[Inline]) -> tuple[list[Inline], list[Inline]]:
     return head, []
 
 
+LEADER = re.compile(r"(\. ?){3,}\s*\w+$")   # a contents line: "Einleitung . . . . 7"
+CONTENTS_KEYS = {re.sub(r"[\W_]+", "", title) for title in CONTENTS_TITLES}
+CONTENTS_LINE = re.compile(r"\S\s+(\d{1,4}|[ivxlc]{1,7})$")   # … or its title and page: "Index 454"
+
+
 def _is_listing(chapter: Chapter) -> bool:
     title = chapter.title.strip().lower()
     if title in CONTENTS_TITLES or title in INDEX_TITLES:
         return True
     texts = [plain(b.inlines) for b in chapter.blocks]
-    leaders = sum(bool(re.search(r"(\. ?){3,}\s*\w+$", t)) for t in texts)
+    leaders = sum(bool(LEADER.search(t)) for t in texts)
     return bool(texts) and leaders / len(texts) > 0.5
+
+
+def _rows(block: Block) -> list[str]:
+    """A block's printed lines (a table's, a code block's), else its text as one."""
+    return block.rows or [plain(block.inlines)]
+
+
+def _listing_apart(chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
+    """(what is left out, what is kept) of a chapter. A contents or an index is left out whole;
+    but where the chapter holds reading text around a contents (front matter before the first
+    chapter the outline names: a title page, the contents under its heading, a preface), that text
+    is kept as a chapter of its own, titled by its first heading: only the contents is left out."""
+    whole = _is_listing(chapter)
+    blocks = chapter.blocks
+    first = next((k for k, block in enumerate(blocks) if LEADER.search(plain(block.inlines))), None)
+    if chapter.title.strip().lower() in INDEX_TITLES or first is None:
+        return (chapter, None) if whole else (None, chapter)
+    end = first
+    while end < len(blocks) and all(LEADER.search(row) or CONTENTS_LINE.search(row) for row in _rows(blocks[end])):
+        end += 1   # its lines, with leaders or without ("E Literaturverzeichnis 437")
+    while first and blocks[first - 1].kind != "heading" and all(CONTENTS_LINE.search(row) for row in _rows(blocks[first - 1])):
+        first -= 1   # nor its first ("I Konzepte 1")
+    titled = first and blocks[first - 1].kind == "heading" and _squeeze(plain(blocks[first - 1].inlines)) in CONTENTS_KEYS
+    if not (whole or titled):
+        return None, chapter   # lines with leaders in the text ("Brot . . . 3"), under no contents heading
+    first -= bool(titled)      # the contents' own heading goes with it
+    before, rest = blocks[:first], blocks[end:]
+    if not any(plain(block.inlines).strip() or block.rows for block in before + rest):
+        return chapter, None
+    listing = replace(chapter, blocks=blocks[first:end], notes=[])
+    kept = before + rest
+    if not chapter.title and kept[0].kind == "heading" and len(kept) > 1:
+        heading, body = kept[0], kept[1:]
+        title: list[Inline] = [r for r in heading.inlines if not isinstance(r, Mark)]
+        # the page marks it held open the text, as a chapter heading's do
+        body[0].inlines[:0] = [r for r in heading.inlines if isinstance(r, Mark)]
+        return listing, Chapter(plain(title).strip(), body, chapter.notes, heading=title, lines=heading.lines)
+    return listing, replace(chapter, blocks=kept)
 
 
 def resolve_notes(book: Book) -> None:
