@@ -967,6 +967,7 @@ def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, st
 
 
 HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?(?=\s)")
+OUTLINE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})*)\.?\s+")   # "1.2 ", "A "
 
 
 def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int, str, int | None]] | None = None) -> None:
@@ -1000,10 +1001,12 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
         marks = [(level, _squeeze(title), page) for level, title, page in outline]
         label_before = _labels_before(stream)
         for f in headings:
-            text = _squeeze(" ".join(line.text for line in f.lines))
+            printed = " ".join(line.text.strip() for line in f.lines)
+            text = _squeeze(printed)
             # the outline may name a chapter by its label's number too: "Teil I" / "Konzepte" in
-            # the print is "I Konzepte" there
-            named = {text, label_before.get(id(f), "") + text}
+            # the print is "I Konzepte" there; or without the printed number (LaTeX's bookmarks:
+            # "Einleitung" for "1 Einleitung", "Anhang" for "A Anhang")
+            named = {text, label_before.get(id(f), "") + text, _squeeze(OUTLINE_NUMBER.sub("", printed))}
             found = next((level for level, title, page in marks if title and title in named
                           and (page is None or abs(page - f.pages[0]) <= 1)), None)
             if found is not None:
@@ -1267,7 +1270,9 @@ def _split_first_word(part: list[Inline]) -> tuple[list[Inline], list[Inline]]:
 
 
 LEADER = re.compile(r"(\. ?){3,}\s*\w+$")   # a contents line: "Einleitung . . . . 7"
-CONTENTS_KEYS = {re.sub(r"[\W_]+", "", title) for title in CONTENTS_TITLES}
+LEADERS = re.compile(r"(?:\. ?){3,}\s*(?:\d{1,4}|[ivxlc]{1,7})\b")
+CONTENTS_KEYS = {re.sub(r"[\W_]+", "", title) for title in CONTENTS_TITLES | {
+    "abbildungsverzeichnis", "tabellenverzeichnis", "listoffigures", "listoftables"}}
 CONTENTS_LINE = re.compile(r"\S\s+(\d{1,4}|[ivxlc]{1,7})$")   # … or its title and page: "Index 454"
 
 
@@ -1291,31 +1296,65 @@ def _listing_apart(chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
     chapter the outline names: a title page, the contents under its heading, a preface), that text
     is kept as a chapter of its own, titled by its first heading: only the contents is left out."""
     whole = _is_listing(chapter)
+    title = chapter.title.strip().lower()
     blocks = chapter.blocks
-    first = next((k for k, block in enumerate(blocks) if LEADER.search(plain(block.inlines))), None)
-    if chapter.title.strip().lower() in INDEX_TITLES or first is None:
-        return (chapter, None) if whole else (None, chapter)
-    end = first
-    while end < len(blocks) and all(LEADER.search(row) or CONTENTS_LINE.search(row) for row in _rows(blocks[end])):
-        end += 1   # its lines, with leaders or without ("E Literaturverzeichnis 437")
-    while first and blocks[first - 1].kind != "heading" and all(CONTENTS_LINE.search(row) for row in _rows(blocks[first - 1])):
-        first -= 1   # nor its first ("I Konzepte 1")
-    titled = first and blocks[first - 1].kind == "heading" and _squeeze(plain(blocks[first - 1].inlines)) in CONTENTS_KEYS
-    if not (whole or titled):
-        return None, chapter   # lines with leaders in the text ("Brot . . . 3"), under no contents heading
-    first -= bool(titled)      # the contents' own heading goes with it
-    before, rest = blocks[:first], blocks[end:]
-    if not any(plain(block.inlines).strip() or block.rows for block in before + rest):
+    if title in INDEX_TITLES:
         return chapter, None
+    if title in CONTENTS_TITLES:
+        first: int | None = 0   # the chapter is the contents, from its first line
+    else:
+        first = next((k for k, block in enumerate(blocks) if _listed_heading(block)), None)
+        first = first if first is not None else next((k for k, block in enumerate(blocks) if _listed(block)), None)
+        while first and _listed(blocks[first - 1]):
+            first -= 1   # nor its first lines ("I Konzepte 1")
+    if first is None:
+        return (chapter, None) if whole else (None, chapter)
+    end = first + 1
+    while end < len(blocks) and _contents_goes_on(blocks, end):
+        end += 1
+    if not (whole or title in CONTENTS_TITLES or (_listed_heading(blocks[first]) and any(map(_listed, blocks[first:end])))):
+        return None, chapter   # lines with leaders in the text ("Brot . . . 3"), under no contents heading
+    before, rest = blocks[:first], blocks[end:]
+    if sum(len(plain(block.inlines).strip()) + len(" ".join(block.rows)) for block in before + rest) < 100:
+        return chapter, None   # nothing to read around the contents
     listing = replace(chapter, blocks=blocks[first:end], notes=[])
-    kept = before + rest
-    if not chapter.title and kept[0].kind == "heading" and len(kept) > 1:
-        heading, body = kept[0], kept[1:]
-        title: list[Inline] = [r for r in heading.inlines if not isinstance(r, Mark)]
-        # the page marks it held open the text, as a chapter heading's do
-        body[0].inlines[:0] = [r for r in heading.inlines if isinstance(r, Mark)]
-        return listing, Chapter(plain(title).strip(), body, chapter.notes, heading=title, lines=heading.lines)
-    return listing, replace(chapter, blocks=kept)
+    if chapter.title and title not in CONTENTS_TITLES:
+        return listing, replace(chapter, blocks=before + rest)   # a chapter whose text holds a contents
+    return listing, _titled_by_first_heading(before + rest, chapter.notes)
+
+
+def _titled_by_first_heading(blocks: list[Block], notes: list[Note]) -> Chapter:
+    """A chapter of `blocks` that no chapter heading opens: titled by its first heading, whose
+    page marks open the text then, as a chapter heading's do; else untitled."""
+    if blocks[0].kind != "heading" or len(blocks) < 2:
+        return Chapter("", blocks, notes)
+    heading, body = blocks[0], blocks[1:]
+    title: list[Inline] = [r for r in heading.inlines if not isinstance(r, Mark)]
+    body[0].inlines[:0] = [r for r in heading.inlines if isinstance(r, Mark)]
+    return Chapter(plain(title).strip(), body, notes, heading=title, lines=heading.lines)
+
+
+def _contents_goes_on(blocks: list[Block], k: int) -> bool:
+    """The contents goes on at block `k`: its lines, with leaders or without ("E Literaturverzeichnis
+    437"), a page mark, an entry over two lines, the lists of figures and tables after it."""
+    block = blocks[k]
+    return (_listed(block) or _listed_heading(block) or not plain(block.inlines).strip()
+            or (k + 1 < len(blocks) and len(plain(block.inlines)) < 120 and _listed(blocks[k + 1])))
+
+
+def _listed_heading(block: Block) -> bool:
+    """The contents' own title, set as a heading or as a line of its own ("INHALTSVERZEICHNIS")."""
+    return block.kind in ("heading", "para") and _squeeze(plain(block.inlines)) in CONTENTS_KEYS
+
+
+def _listed(block: Block) -> bool:
+    """A contents' block: most of its lines end in a page number (behind leaders or not)."""
+    rows = _rows(block)
+    if block.kind == "heading":
+        return False
+    if len(LEADERS.findall(" ".join(rows))) >= 2:   # entries run together into one paragraph
+        return True
+    return sum(bool(LEADER.search(row) or CONTENTS_LINE.search(row)) for row in rows) * 2 > len(rows)
 
 
 def resolve_notes(book: Book) -> None:
