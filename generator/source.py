@@ -65,6 +65,8 @@ RESERVED_SLUGS = {"static", "pagefind", MEDIA}
 RESERVED_IDS = {"inhalt", "inhalt-kapitel", "inhaltsverzeichnis", "zitieren", "editionsprinzipien", "main",
                 "suche", "anmerkungen"}
 STATIC_FOLDER = "static"  # content/static/: files published as they are
+
+
 def chapter_files(config: Config, known: dict[str, Path] | None = None,
                   problems: Collector | None = None) -> list[Path]:
     """Every *.md under the content folder (minus `exclude`), in `order` first, then by path.

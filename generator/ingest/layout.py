@@ -1271,8 +1271,8 @@ def _split_first_word(part: list[Inline]) -> tuple[list[Inline], list[Inline]]:
 
 LEADER = re.compile(r"(\. ?){3,}\s*\w+$")   # a contents line: "Einleitung . . . . 7"
 LEADERS = re.compile(r"(?:\. ?){3,}\s*(?:\d{1,4}|[ivxlc]{1,7})\b")
-CONTENTS_KEYS = {re.sub(r"[\W_]+", "", title) for title in CONTENTS_TITLES | {
-    "abbildungsverzeichnis", "tabellenverzeichnis", "listoffigures", "listoftables"}}
+CONTENTS_KEYS = {_squeeze(title) for title in CONTENTS_TITLES | {
+    "abbildungsverzeichnis", "tabellenverzeichnis", "list of figures", "list of tables"}}
 CONTENTS_LINE = re.compile(r"\S\s+(\d{1,4}|[ivxlc]{1,7})$")   # … or its title and page: "Index 454"
 
 
@@ -1349,9 +1349,9 @@ def _listed_heading(block: Block) -> bool:
 
 def _listed(block: Block) -> bool:
     """A contents' block: most of its lines end in a page number (behind leaders or not)."""
-    rows = _rows(block)
     if block.kind == "heading":
         return False
+    rows = _rows(block)
     if len(LEADERS.findall(" ".join(rows))) >= 2:   # entries run together into one paragraph
         return True
     return sum(bool(LEADER.search(row) or CONTENTS_LINE.search(row)) for row in rows) * 2 > len(rows)
@@ -1477,9 +1477,9 @@ def _box(line: Line, page: Page) -> tuple[float, float, float, float] | None:
     chars = line.chars or []
     top = min([c.y - ASCENT * c.size for c in chars], default=line.y - ASCENT * line.size)
     bottom = max([c.y + DESCENT * c.size for c in chars], default=line.y + DESCENT * line.size)
-    width, height = page.width or 1.0, page.height or 1.0
-    if top >= height or bottom <= 0 or line.left >= width or line.right <= 0:
+    if not _on_page(line, page):
         return None
+    width, height = page.width or 1.0, page.height or 1.0
     left, right = max(0.0, line.left / width), min(1.0, line.right / width)
     top, bottom = max(0.0, top / height), min(1.0, bottom / height)
     return (round(left, 5), round(top, 5), round(max(right, left + 1e-5), 5), round(max(bottom, top + 1e-5), 5))
