@@ -21,7 +21,7 @@ from generator.ingest.pdf import read_pdf
 from generator.ingest.pipeline import read_book
 from generator.ingest.proof import _doubt, proofread
 from generator.ingest.titles import family_first, split_authors
-from generator.ingest.writers import clean_text
+from generator.ingest.writers import chapter_markdown, clean_text
 
 # one book per typesetter whose damage the issue names (WeasyPrint's lost references, LaTeX's
 # "1. Online:" note lines, groff's missing outline, Writer's raised numbers as lines of their own)
@@ -235,6 +235,19 @@ def test_a_book_without_an_outline_ingests_builds_and_keeps_its_chapters(tmp_pat
     assert done.returncode == 0, done.stderr
     config = (content / "edition.toml").read_text(encoding="utf-8")
     assert re.search(r'^title = "(?!book)', config, re.M)
+
+
+def test_a_numbering_that_begins_again_is_written_as_a_sequence_apart_with_a_hinweis(corpus_book):
+    """groff's "paket" book numbers its title pages 1–2 and the body from 1 again (its first page
+    printing no folio): the body keeps its numbers, the title pages are the sequence "Titelei"
+    (`{{page 1 Titelei}}`), the body's unnumbered first page is its page 1, and the report says
+    where the numbering begins again (page:line), as a Hinweis."""
+    book = corpus_book("tuning-groff-paket")
+    assert [book.folios[i] for i in range(1, 5)] == ["1 Titelei", "2 Titelei", "1", "2"]   # PDF pages 1-4
+    restarts = [e for e in book.events if e.check == "page numbering restarts"]
+    assert [(e.page, e.line, e.print_page, e.kind) for e in restarts] == [(3, 1, "1", "warning")]
+    sources = [chapter_markdown(chapter) for chapter in book.chapters]
+    assert "{{page 1 Titelei}}" in sources[0] and "{{page 1}}" in sources[1]
 
 
 PER_PAGE = """# Kapitel

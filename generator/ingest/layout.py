@@ -118,6 +118,7 @@ class Furniture:
     folios: dict[int, str]           # PDF page → print page label ("?" unknown)
     inferred: set[int]               # pages whose number comes from their neighbours
     misread: dict[int, str] = field(default_factory=dict)   # of those, the folio read there that they contradict
+    restarts: list[int] = field(default_factory=list)         # PDF pages where the print's numbering begins again
 
 
 def _folio_token(text: str) -> tuple[str, str] | None:
@@ -181,8 +182,47 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
         drop = {id(heads.get(page.index)), id(feet.get(page.index))}
         page.lines = [line for line in page.lines if id(line) not in drop]
     misread = _misread_folios(pages, folios)
-    inferred = _infer_folios(pages, folios) | set(misread)
-    return Furniture(heads, feet, folios, inferred, misread)
+    starts = _restarts(pages, folios)
+    inferred: set[int] = set()
+    for part in _parts(pages, starts):
+        inferred |= _infer_folios(part, folios)
+    _name_sequences(pages, folios, starts)
+    return Furniture(heads, feet, folios, inferred | set(misread), misread, starts)
+
+
+def _restarts(pages: list[Page], folios: dict[int, str]) -> list[int]:
+    """The pages where the print's numbering begins again (a title and a foreword numbered 1, 2, then
+    the body from 1): a folio no higher than the one before it, written the same way, that the next
+    folio follows. Its first page is the earliest page without a folio the new numbering reaches."""
+    known = [(p.index, _value(folios[p.index])) for p in pages if p.index in folios]
+    starts = []
+    for k in range(1, len(known)):
+        (i0, (v0, s0)), (i, (v, s)) = known[k - 1], known[k]
+        follows = k + 1 == len(known) or (known[k + 1][1][1] == s and known[k + 1][1][0] - v == known[k + 1][0] - i)
+        if s0 == s and v <= v0 and follows:
+            starts.append(max(i0 + 1, i - v + 1))
+    return starts
+
+
+def _parts(pages: list[Page], starts: list[int]) -> list[list[Page]]:
+    """The pages cut where the numbering begins again."""
+    parts: list[list[Page]] = [[]]
+    for page in pages:
+        if page.index in starts and parts[-1]:
+            parts.append([])
+        parts[-1].append(page)
+    return parts
+
+
+def _name_sequences(pages: list[Page], folios: dict[int, str], starts: list[int]) -> None:
+    """The numberings before the last are named in their labels ("1 Titelei", as the source marker
+    `{{page 1 Titelei}}` writes it): the body keeps its plain numbers, what comes before it (a front
+    matter numbered apart) is told apart from it in every id, the page views and the facsimile."""
+    for index, part in enumerate(_parts(pages, starts)[:-1]):
+        name = "Titelei" if index == 0 else f"Folge{index + 1}"
+        for page in part:
+            if page.index in folios:
+                folios[page.index] = f"{folios[page.index]} {name}"
 
 
 def _misread_folios(pages: list[Page], folios: dict[int, str]) -> dict[int, str]:
@@ -1030,6 +1070,17 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             f"the folio read as {found.misread[index]!r} contradicts the pages around it: numbered "
                             "from them" if index in found.misread else "no folio printed: numbered from the pages around it"))
+    for index in found.restarts:
+        first = min((numbers[id(line)] for line in printed[index]), default=None)
+        before = found.folios.get(max((i for i in found.folios if i < index), default=-1), "?")
+        number, _, name = before.partition(" ")
+        events.append(Event(index, first, found.folios.get(index, "?"), "warning",
+                            f"the print numbers its pages anew here (after page {number}): the pages before are a "
+                            f"numbering of their own, '{name}', written {{{{page {before}}}}} (a front matter's name: "
+                            "rename it in their page markers if it is another part)",
+                            printed=f"{before} | {found.folios.get(index, '?')}",
+                            reading=f"{{{{page {before}}}}} | {{{{page {found.folios.get(index, '?')}}}}}",
+                            check="page numbering restarts"))
     vocabulary = book_words([unraised(line) + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
