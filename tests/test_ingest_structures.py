@@ -15,7 +15,8 @@ from testcorpus.score import score
 
 from generator.diagnostics import Collector
 from generator.ingest.joins import book_words, join
-from generator.ingest.layout import unraised
+from generator.ingest.layout import furniture, measure, numberings, regions, unraised
+from generator.ingest.mending import mend
 from generator.ingest.model import Book, Text
 from generator.ingest.pdf import read_pdf
 from generator.ingest.pipeline import read_book
@@ -248,6 +249,19 @@ def test_a_numbering_that_begins_again_is_written_as_a_sequence_apart_with_a_hin
     assert [(e.page, e.line, e.print_page, e.kind) for e in restarts] == [(3, 1, "1", "warning")]
     sources = [chapter_markdown(chapter) for chapter in book.chapters]
     assert "{{page 1 Titelei}}" in sources[0] and "{{page 1}}" in sources[1]
+
+
+def test_footnotes_and_endnotes_have_each_their_own_numbering():
+    """The numbering is learned per region: the endnote book's footnotes (its preface's) are
+    numbered raised, its notes at the chapters' end "1.", "2." … ; learned from every page, the
+    endnotes taught the footnotes that a "1. Online:" line opens note 1 (a per-page patch hid it)."""
+    pages = read_pdf(endnote_books.pdf("tuning-typst-paket-endnotes"), None, None, Collector(), jobs=1)
+    metrics = measure(pages)
+    mend(pages, metrics.body)
+    furniture(pages, metrics)
+    footnotes, endnotes, at_end = numberings(pages, {page.index: regions(page, metrics) for page in pages}, metrics)
+    assert (footnotes.form, endnotes.form) == ("raised", "dot")
+    assert at_end == {9, 10, 11, 20, 21, 22}   # the two "Anmerkungen" sections (PDF pages); not the preface (2)
 
 
 PER_PAGE = """# Kapitel

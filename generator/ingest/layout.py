@@ -648,12 +648,8 @@ def note_blocks(page: Page, lines: list[Line], numbering: Numbering, left: float
     """Footnote lines → one block per note; lines before the first number go on the page before's
     last note."""
     out: list[RawBlock] = []
-    forms = [found[1] if (found := note_number(line)) else "" for line in lines]
     for k, line in enumerate(lines):
-        # where the page's notes begin with raised numbers, a line "1. Online: …" is a list inside
-        # a note (the book's form learned from its other pages may be "1." : endnotes, front matter)
-        label = None if "raised" in forms and forms[k] in ("dot", "paren") else \
-            numbering.opens(line, left, k == 0, restart, called)
+        label = numbering.opens(line, left, k == 0, restart, called)
         if label is not None:
             out.append(RawBlock("note", [line], page.index, label=label))
             numbering.last = int(label) if label.isdigit() else numbering.last
@@ -889,14 +885,17 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
     last_body: Flow | None = None
     last_note: Flow | None = None
     found = {page.index: regions(page, metrics) for page in pages}
-    numbering = Numbering.of([(found[page.index].notes, metrics.frames[page.index][0]) for page in pages])
+    # the numbering is learned per region: a book's footnotes from its pages' feet, its notes at a
+    # chapter's end apart (endnotes() reads those again by their own numbering): endnotes numbered
+    # "1." must not teach the footnotes that a "1. Online:" line inside a footnote opens note 1
+    numbering, apart, at_end = numberings(pages, found, metrics)
     for page in pages:
         region = found[page.index]
         for line in region.body:
             roles[(page.index, line_numbers[id(line)])] = "body"
         for line in region.notes:
             roles[(page.index, line_numbers[id(line)])] = "note"
-        raws = blocks(page, region, metrics, numbering)
+        raws = blocks(page, region, metrics, apart if page.index in at_end else numbering)
         notes_on[page.index] = {b.label for b in raws if b.kind == "note" and b.label}
         label = folios.get(page.index, "?")
         if not page.lines:
@@ -931,6 +930,36 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
             out.append(block)
             last_body = block
     return out, notes_on
+
+
+def numberings(pages: list[Page], found: dict[int, Regions], metrics: Metrics) -> tuple[Numbering, Numbering, set[int]]:
+    """The footnotes' numbering (learned from the pages' feet), the one of the notes set at a
+    chapter's end (learned from theirs), and the pages of the latter."""
+    at_end = _endnote_pages(pages, found)
+    learned = [Numbering.of([(found[page.index].notes, metrics.frames[page.index][0]) for page in pages
+                             if (page.index in at_end) == end]) for end in (False, True)]
+    return learned[0], learned[1], at_end
+
+
+def _endnote_pages(pages: list[Page], found: dict[int, Regions]) -> set[int]:
+    """The pages whose small type at the foot is a chapter's notes set at its end, not footnotes:
+    from a page whose text holds a heading "Anmerkungen" (ENDNOTE_TITLES) on, while the pages after
+    it hold notes only."""
+    out: set[int] = set()
+    inside = False
+    for page in pages:
+        region = found[page.index]
+        if any(_endnote_title(line.text) for line in region.body[-6:]):
+            inside = True
+        elif region.body:
+            inside = False
+        if inside:
+            out.add(page.index)
+    return out
+
+
+def _endnote_title(text: str) -> bool:
+    return re.sub(r"^[\d.]+\s*", "", text).strip().lower() in ENDNOTE_TITLES
 
 
 def _goes_on(last: Flow, raw: RawBlock, metrics: Metrics) -> bool:
