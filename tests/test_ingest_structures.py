@@ -189,6 +189,24 @@ def test_a_word_broken_with_its_hyphen_set_apart_is_a_hinweis_and_a_dash_is_not(
     assert _doubt("Unterstützungs-", "und", "Unterstützungs- und", [], words) is None   # a suspended compound
 
 
+def test_a_join_in_a_name_or_an_address_no_evidence_proves_is_a_hinweis():
+    """Joins the self-check could not prove were silent: groff's "?user-|tag(Muster)." read
+    "?usertag(Muster)." (a hyphen taken out inside code, the joined letters no word of the book or
+    the dictionary), Writer's ".../f/fre-|exian-archive-keyring/" read with its hyphen (the address
+    itself prints "freexian" before the break, never "fre-exian"). A join the evidence bears out
+    stays silent: "?user-|tag" where the book prints "usertag", an address's own "extended-|lts"."""
+    words = book_words(["Die Pakete mit dem Muster ?tag(x) und https://deb.example.org/a/b werden gezeigt."])
+    what, other, _ = _doubt("?user-", "tag(Muster).", "?usertag(Muster).", [], words)
+    assert "usertag" in what and other == "?user-tag(Muster)."
+    assert _doubt("?user-", "tag(Muster).", "?usertag(Muster).", [],
+                  book_words(["die Muster ?usertag(Muster) und mehr"])) is None
+    url = "https://deb.freexian.com/extended-lts/pool/main/f/fre-"
+    what, other, _ = _doubt(url, "exian-archive-keyring/", url + "exian-archive-keyring/", [], words)
+    assert "freexian" in what and other == url[:-1] + "exian-archive-keyring/"
+    assert _doubt("https://deb.freexian.com/extended-", "lts/pool/", "https://deb.freexian.com/extended-lts/pool/", [],
+                  words) is None
+
+
 @pytest.mark.parametrize("name", BOOKS)
 def test_a_line_end_hinweis_is_no_false_alarm(name, corpus_book):
     """False alarms matter as much as misses: on the tuning books, a line end read right gives no
