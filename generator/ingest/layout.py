@@ -554,8 +554,8 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
 
 
 def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[int]:
-    """The lines (by index) of quotes set in the body's type: two or more lines in a row that
-    begin at one place set in from the text's left edge and end short of its right edge (the
+    """The lines (by index) of quotes set in the body's type: two or more lines in a row, in one
+    size, that begin at one place set in from the text's left edge and end short of its right edge (the
     paragraph's first line may be set in further, its last end shorter)."""
     found: set[int] = set()
     k = 0
@@ -567,8 +567,8 @@ def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[in
         end = k + 1
         while end < len(body) and body[end].y - body[end - 1].y < 1.6 * pitch and \
                 abs(body[end].left - body[end - 1].left) < 1.5 * line.size and body[end].left > left + 1.5 * line.size \
-                and body[end].right < right - 1.5 * line.size:
-            end += 1
+                and body[end].right < right - 1.5 * line.size and abs(body[end].size - body[end - 1].size) < 0.5:
+            end += 1   # one type: an item's short last line is no quote with the smaller quote below it
         if end - k >= 2:
             found.update(range(k, end))
         k = end
@@ -889,6 +889,7 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
     # chapter's end apart (endnotes() reads those again by their own numbering): endnotes numbered
     # "1." must not teach the footnotes that a "1. Online:" line inside a footnote opens note 1
     numbering, apart, at_end = numberings(pages, found, metrics)
+    previous = -1   # the last page with text (a note goes on from it only)
     for page in pages:
         region = found[page.index]
         for line in region.body:
@@ -901,10 +902,21 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
         if not page.lines:
             events.append(Event(page.index, None, label, "blank page", "no text on this page"))
             continue
+        last_page, previous = previous, page.index
         marked = False
         for raw in raws:
+            if raw.kind == "note" and page.index in at_end:
+                # a chapter's notes at its end: in the page's reading order (endnotes() reads their
+                # numbers), never onto the page before's last note (which would put this page's foot
+                # before its text)
+                out.append(Flow("note", list(raw.lines), [page.index] * len(raw.lines), {} if marked else {0: label},
+                                raw.label))
+                marked = True
+                continue
             if raw.kind == "note":
-                if not raw.label and last_note is not None:       # the rest of the page before's last note
+                if not raw.label and last_note is not None and last_note.pages[-1] == last_page:
+                    # the rest of the page before's last note (never of a note pages before: that is a
+                    # note whose number was not read, told as such)
                     last_note.marks[len(last_note.lines)] = label
                     last_note.lines += raw.lines
                     last_note.pages += [page.index] * len(raw.lines)
@@ -935,23 +947,23 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
 def numberings(pages: list[Page], found: dict[int, Regions], metrics: Metrics) -> tuple[Numbering, Numbering, set[int]]:
     """The footnotes' numbering (learned from the pages' feet), the one of the notes set at a
     chapter's end (learned from theirs), and the pages of the latter."""
-    at_end = _endnote_pages(pages, found)
+    at_end = _endnote_pages(pages, found, metrics.body)
     learned = [Numbering.of([(found[page.index].notes, metrics.frames[page.index][0]) for page in pages
                              if (page.index in at_end) == end]) for end in (False, True)]
     return learned[0], learned[1], at_end
 
 
-def _endnote_pages(pages: list[Page], found: dict[int, Regions]) -> set[int]:
+def _endnote_pages(pages: list[Page], found: dict[int, Regions], body: float) -> set[int]:
     """The pages whose small type at the foot is a chapter's notes set at its end, not footnotes:
     from a page whose text holds a heading "Anmerkungen" (ENDNOTE_TITLES) on, while the pages after
-    it hold notes only."""
+    it hold small type only (notes: however the regions took them, no line of the body's size)."""
     out: set[int] = set()
     inside = False
     for page in pages:
         region = found[page.index]
-        if any(_endnote_title(line.text) for line in region.body[-6:]):
+        if any(_endnote_title(line.text) for line in region.body):
             inside = True
-        elif region.body:
+        elif any(line.size >= 0.95 * body for line in region.body):
             inside = False
         if inside:
             out.add(page.index)
@@ -1339,8 +1351,18 @@ def _resolve_chapter(book: Book, chapter: Chapter) -> None:
                                      f"a note printed without a number in '{chapter.title}': labelled {note.label}",
                                      printed=plain(note.inlines)[:80], reading=f"[^{note.label}]", check="note number"))
     per_page = len({n.label for n in notes}) < len(notes)
-    for note in notes:
-        note.label = f"{note.label}~{_page_key(book, note.page)}" if per_page else note.label
+    counted = {id(note): note.page for note in notes}   # the page whose notes a note is counted with
+    for k, note in enumerate(notes):
+        if per_page and 0 < k and notes[k - 1].page == note.page and note.label.isdigit() \
+                and notes[k - 1].label.split("~")[0].isdigit() and int(note.label) <= int(notes[k - 1].label.split("~")[0]) \
+                and (k + 1 == len(notes) or notes[k + 1].page != note.page):
+            # numbered on from 1 again as the page's last note: set on the page before its reference's
+            # (Typst lays a footnote out with its line, then moves the line on), counted with the next page's
+            counted[id(note)] = note.page + 1
+            book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "footnote",
+                                     f"note {note.label} counts with the next page's notes (its number begins "
+                                     "them again): its reference is on that page"))
+        note.label = f"{note.label}~{_page_key(book, counted[id(note)])}" if per_page else note.label
     seen: set[str] = set()
     for k, note in enumerate(notes):   # one number twice on a page (a worn scan's misread digit): told, never written twice
         if note.label in seen:
@@ -1359,7 +1381,7 @@ def _resolve_chapter(book: Book, chapter: Chapter) -> None:
     def target(ref: Ref) -> Note | None:
         candidates = by_number.get(ref.label, [])
         for page in (ref.page, ref.page + 1, ref.page - 1):
-            found = next((n for n in candidates if n.page == page), None)
+            found = next((n for n in candidates if counted[id(n)] == page), None)
             if found is not None:
                 return found
         return candidates[0] if candidates and not per_page else None
