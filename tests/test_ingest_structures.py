@@ -15,9 +15,9 @@ from testcorpus.score import score
 
 from generator.diagnostics import Collector
 from generator.ingest.joins import book_words, join
-from generator.ingest.layout import furniture, measure, numberings, regions, unraised
+from generator.ingest.layout import furniture, measure, numberings, regions, resolve_notes, unraised
 from generator.ingest.mending import mend
-from generator.ingest.model import Book, Text
+from generator.ingest.model import Block, Book, Chapter, Mark, Note, Ref, Text
 from generator.ingest.pdf import read_pdf
 from generator.ingest.pipeline import read_book
 from generator.ingest.proof import _doubt, proofread
@@ -234,6 +234,18 @@ def test_line_ends_after_a_path_and_before_a_verb_are_decided_by_the_words_as_pr
     assert printed["full-upgrade"] and not printed["full-upgrade.1"]
 
 
+def test_a_hyphen_in_a_name_with_a_digit_or_a_compound_with_hyphens_is_kept():
+    """Hyphenation breaks words of letters, and a compound set with hyphens only at them: "libspice-|
+    server1." (LuaLaTeX) and "Drag-|and-Drop." (Typst) keep their hyphen, which PDFium marks as a
+    break like any other ("PDF hyphen mark"); a path's part with a digit further on ("in-|fo/htop.
+    md5sums") and a German word broken in two ("Verwal-|tungen") still join."""
+    words = book_words(["Ein Satz ohne die Wörter, um die es geht, und noch einer dazu."])
+    assert join("libspice", "server1.", True, words).between == "-"
+    assert join("Drag", "and-Drop.", True, words).between == "-"
+    assert join("/var/lib/dpkg/in", "fo/htop.md5sums.", True, words).between == ""
+    assert join("Verwal", "tungen", True, words).between == ""
+
+
 def test_authors_are_family_given_each():
     assert split_authors("Jonas von Brand und Lea Muster") == ["von Brand, Jonas", "Muster, Lea"]
     assert split_authors("Muster, Lea, de Vries, Karl") == ["Muster, Lea", "de Vries, Karl"]
@@ -282,6 +294,23 @@ def test_footnotes_and_endnotes_have_each_their_own_numbering():
     assert at_end == {9, 10, 11, 20, 21, 22}   # the two "Anmerkungen" sections (PDF pages); not the preface (2)
 
 
+def test_a_note_set_on_the_page_before_its_reference_counts_with_that_page():
+    """Notes numbered per page (Typst): a footnote laid out with its line on page 3, the line then
+    moved to page 4, is printed at page 3's foot as note 1 of page 4 (its number begins page 4's
+    count again: page 4's own notes are 2, 3). Its reference on page 4 finds it; before, it was
+    "a second note 1 on page 3", labelled 01x, and the reference went to page 5's note 1."""
+    notes = [Note("1", [Text("Erste.")], 3), Note("2", [Text("Zweite.")], 3), Note("1", [Text("Umbruch.")], 3),
+             Note("2", [Text("Vierte.")], 4), Note("1", [Text("Fünfte.")], 5)]
+    text = [Ref("1", 3), Text(" a "), Ref("2", 3), Text(" b "), Mark("4"), Ref("1", 4), Text(" c "), Ref("2", 4),
+            Text(" d "), Mark("5"), Ref("1", 5)]
+    chapter = Chapter("Eins", [Block("para", text, 0, 3, 1)], notes)
+    book = Book([chapter], [], {3: "3", 4: "4", 5: "5"})
+    resolve_notes(book)
+    assert [n.label for n in notes] == ["1~3", "2~3", "1~4", "2~4", "1~5"]
+    assert [r.label for r in text if isinstance(r, Ref)] == ["1~3", "2~3", "1~4", "2~4", "1~5"]
+    assert not [e for e in book.events if e.kind == "warning"]
+
+
 PER_PAGE = """# Kapitel
 
 {{page 12}}Ein Satz mit Anmerkung.[^1~12] Und ein Satz, dessen Anmerkung keinen Verweis hat.[^-2]
@@ -315,9 +344,13 @@ def test_notes_at_a_chapters_end_answer_every_reference(name):
     """Endnotes ("Anmerkungen" after each chapter) in a book with front matter: each chapter's
     references find the chapter's own notes (the text before the first chapter is no chapter of
     the endnotes' count), and a note line that begins with "1. Online:" goes on with its note
-    (the chapter calls 1, but the numbering has passed it)."""
+    (the chapter calls 1, but the numbering has passed it). Writer's notes pages (no rule, no body
+    type) keep their reading order: a foot of note lines is no footnote going on from the page
+    before (before: notes 11–21 of a chapter swallowed, 78/92 references)."""
     book = read_book([endnote_books.pdf(name)])
     figures = score(endnote_books.gold(name), clean_text(book))
     assert figures["refs"][0] == figures["refs"][1], figures["examples"].get("refs_missed")
     assert figures["notes"][0] >= figures["notes"][1] - 2, figures["examples"].get("notes_missed")
     assert not [e for e in book.events if e.check in ("note without reference", "reference without note")]
+    # a list item's short last line stays in its item (Writer: not a quote with the smaller quote below)
+    assert figures["missed_joins"] == 0, figures["examples"].get("missed_joins")
