@@ -15,7 +15,7 @@ from testcorpus.score import score
 
 from generator.diagnostics import Collector
 from generator.ingest.joins import book_words, join
-from generator.ingest.layout import furniture, measure, numberings, regions, resolve_notes, unraised
+from generator.ingest.layout import _respaced, furniture, measure, numberings, regions, resolve_notes, unraised
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Chapter, Mark, Note, Ref, Text
 from generator.ingest.pdf import read_pdf
@@ -244,6 +244,18 @@ def test_a_hyphen_in_a_name_with_a_digit_or_a_compound_with_hyphens_is_kept():
     assert join("Drag", "and-Drop.", True, words).between == "-"
     assert join("/var/lib/dpkg/in", "fo/htop.md5sums.", True, words).between == ""
     assert join("Verwal", "tungen", True, words).between == ""
+
+
+def test_a_folder_before_a_verb_and_a_letter_spaced_compound_read_as_printed():
+    """"./|hinzu." is the folder "./" and the verb after it (a space), as after "/opt/": before,
+    "./hinzu." (Typst); a letter-spaced word the dictionary has is one word, however often its
+    parts stand alone in the book ("Schnittstellenänderungen", not "Schnittstellen änderungen"),
+    while "Aufihnen", which it has not, is still "Auf ihnen"."""
+    words = book_words(["a Schnittstellen b Schnittstellen c änderungen d änderungen e auf f auf g ihnen h ihnen i"])
+    assert join("./", "hinzu.", False, words).between == " "
+    assert join("./", "configure", False, words).between == ""
+    assert _respaced(Text("Schnittstellenänderungen", "spaced"), words).text == "Schnittstellenänderungen"
+    assert _respaced(Text("Aufihnen", "spaced"), words).text == "Auf ihnen"
 
 
 def test_authors_are_family_given_each():

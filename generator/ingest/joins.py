@@ -160,9 +160,10 @@ def _plain(tail: str, head: str, words: Words) -> Join:
         word = head.rstrip(PUNCTUATION)
         # the dictionary as printed, not the book's case-folded words: "paketarchiv" after "/opt/" is
         # no word of the text (a noun would be "Paketarchiv"), but the path's last part
-        if (PATH.search(tail) or URL.search(tail)) and word.isalpha() and word[:1].islower() \
-                and Lexicon.in_dictionary(word):
-            return SPACE     # a path that ends in its '/', and a word of the text after it ("…/archives/ abgelegt.")
+        if (PATH.search(tail) or URL.search(tail) or re.fullmatch(r"[~.]{0,2}/", tail)) and word.isalpha() \
+                and word[:1].islower() and Lexicon.in_dictionary(word):
+            return SPACE     # a path that ends in its '/', and a word of the text after it ("…/archives/ abgelegt.",
+            #                  the folder itself: "./ hinzu.")
         return Join("", False, "joined after '/'", "a line broken after a '/' (an address, 'und/oder') goes on "
                     "without a space")
     address = bool(URL.search(tail) or PATH.search(tail)) or tail.lower().startswith(SCHEMES)

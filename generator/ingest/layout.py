@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from generator.ingest.joins import HYPHENS, Words, book_words, join
+from generator.ingest.lexicon import Lexicon
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
@@ -720,11 +721,17 @@ def _respaced(run: Text, vocabulary: Vocabulary) -> Text:
     out: list[str] = []
     for token in tokens:
         word = token.strip(".,;:!?«»„“”\"'()[]")
+        # a word the dictionary has is one word, however its parts are printed elsewhere
+        # ("Schnittstellenänderungen", not "Schnittstellen änderungen")
         split = next((k for k in range(2, len(word) - 1) if seen[word[:k].lower()] >= 2 and seen[word[k:].lower()] >= 2),
-                     None) if len(word) > 4 and seen[word.lower()] <= 1 else None
+                     None) if len(word) > 4 and seen[word.lower()] <= 1 and not _in_dictionary(word) else None
         out += [token[:split], token[split:]] if split and token.startswith(word) else [token]
     text = " ".join(out)
     return run if text == run.text else Text(text, run.style)
+
+
+def _in_dictionary(word: str) -> bool:
+    return Lexicon.in_dictionary(word) or Lexicon.in_dictionary(word[:1].upper() + word[1:])
 
 
 def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str, page: int = 0) -> list[Inline]:
