@@ -1360,9 +1360,10 @@ def _resolve_chapter(book: Book, chapter: Chapter) -> None:
     per_page = len({n.label for n in notes}) < len(notes)
     counted = {id(note): note.page for note in notes}   # the page whose notes a note is counted with
     for k, note in enumerate(notes):
-        if per_page and 0 < k and notes[k - 1].page == note.page and note.label.isdigit() \
-                and notes[k - 1].label.split("~")[0].isdigit() and int(note.label) <= int(notes[k - 1].label.split("~")[0]) \
+        if per_page and 0 < k and notes[k - 1].page == note.page and note.label == "1" \
+                and notes[k - 1].label.split("~")[0].isdigit() and int(notes[k - 1].label.split("~")[0]) >= 1 \
                 and (k + 1 == len(notes) or notes[k + 1].page != note.page):
+            # (only a 1: the next page's count begins with it; another number read twice is a misreading)
             # numbered on from 1 again as the page's last note: set on the page before its reference's
             # (Typst lays a footnote out with its line, then moves the line on), counted with the next page's
             counted[id(note)] = note.page + 1
