@@ -158,11 +158,11 @@ def _stretch(record: Printed, chapter: Chapter) -> tuple[int, int]:
     """The first and last page index a chapter stands on: from its first numbered page mark
     (less the unnumbered ones before it) to its last (and the unnumbered ones after it)."""
     marks = chapter.page_breaks
-    known = [k for k, mark in enumerate(marks) if mark.known and record.page(mark.printed) is not None]
+    known = [k for k, mark in enumerate(marks) if mark.known and record.page(mark.label) is not None]
     if not known:
         return 0, -1
     first, last = known[0], known[-1]
-    start, end = record.page(marks[first].printed), record.page(marks[last].printed)
+    start, end = record.page(marks[first].label), record.page(marks[last].label)
     assert start is not None and end is not None
     return max(0, start.index - first), min(len(record.pages) - 1, end.index + (len(marks) - 1 - last))
 

@@ -259,7 +259,8 @@ def _from_folder(root: Folder, name: str, record: Printed | None, problems: Coll
                                                     f"here ({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}): "
                                                     "those pages are shown without their picture")
         elif record:
-            pairs = [(page.label, page.name, found[page.label]) for page in record.pages if page.label in found]
+            pairs = [(page.label, page.name, found.get(page.label) or found[page.name]) for page in record.pages
+                     if page.label in found or page.name in found]   # a page numbered apart: titelei-1.png
         else:
             pairs = [(label, label, found[label]) for label in sorted(found, key=lambda x: (len(x), x))
                      if re.fullmatch(r"[0-9A-Za-z]{1,12}", label)]

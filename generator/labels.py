@@ -431,6 +431,7 @@ GERMAN_TERMS = {
     "broken at its end": "Wort am Ende getrennt, nicht verbunden",
     "line not carried over": "gedruckte Zeile fehlt im Lesetext",
     "line end": "Zeilenende zweifelhaft verbunden",
+    "page numbering restarts": "Seitenzählung beginnt neu",
     "heading split": "Überschrift geteilt",
     "note without reference": "Anmerkung ohne Verweis",
     "reference without note": "Verweis ohne Anmerkung",

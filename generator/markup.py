@@ -9,6 +9,8 @@ Edition markers, all written `{{name argument}}`:
   {{page 229}}     the print page 229 begins here (inline, or alone between paragraphs);
                    {{page XII}} a page of roman-numbered front matter
   {{page ?}}       a print page begins here whose number the sources do not give
+  {{page 1 Titelei}} page 1 of a sequence numbered apart (a book whose numbering restarts: its
+                   front matter numbered 1, 2, then the body from 1 again); the word names it
   {{gap}}          text is missing here; `{{gap: note}}` adds the editor's explanation
   {{add text}}     an editorial addition, shown in square brackets
 
@@ -43,7 +45,9 @@ def literal_start(text: str) -> str:
     return re.sub(r"^([#>+=-])", r"\\\1", text)
 
 
-PAGE_ARG = re.compile(r"(\d{1,5}|[IVXLCDM]{1,12}|[ivxlcdm]{1,12}|\?)")  # arabic, roman, or unknown
+# arabic, roman, or unknown; a known number may name the sequence it belongs to ("1 Titelei": a
+# numbering that restarts is a sequence of its own, so that its "1" is not the body's "1")
+PAGE_ARG = re.compile(r"(?:(\d{1,5}|[IVXLCDM]{1,12}|[ivxlcdm]{1,12})(?: ([^\W\d_][\w-]{0,39}))?|\?)")
 
 
 def label_anchor(label: str) -> str:

@@ -25,10 +25,17 @@ class PageBreak:
     roman: int | None = None
     printed: str = ""
     line: int = 0
+    sequence: str = ""   # the name of a numbering apart ("Titelei" of `{{page 1 Titelei}}`), "" for the book's
 
     @property
     def known(self) -> bool:
         return bool(self.printed)
+
+    @property
+    def label(self) -> str:
+        """The page as the marker and the recorded print name it: "229", "1 Titelei" (unique in the
+        book where "229" alone may not be: the front matter's 1 and the body's 1)."""
+        return f"{self.printed} {self.sequence}" if self.sequence else self.printed
 
 
 # ---- inline content: what a line of text holds, as data (HTML and TEI are renderers of it) ----

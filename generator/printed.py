@@ -51,6 +51,7 @@ _MARKS = str.maketrans("", "", "\ufffe\x02")  # PDFium's marks of a line-end hyp
 # a short heading must not be found in a later chapter.
 _WINDOW = 8000
 _SAFE_NAME = re.compile(r"[0-9A-Za-z]{1,12}")
+_APART = re.compile(r"([0-9A-Za-z]{1,12}) ([A-Za-z][0-9A-Za-z]{0,39})")   # a page of a numbering apart
 _PICTURE = re.compile(r"[^/\\.\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,254}")   # a file's name: no folder, not hidden
 ROLES = ("body", "note", "head", "foot", "")
 LIMIT = 256 * 2**20
@@ -121,7 +122,7 @@ class Printed:
 
     def holds(self, chapter: Chapter) -> bool:
         """Is this chapter from the recorded print (one of its print pages is)?"""
-        return any(mark.known and mark.printed in self.by_label for mark in chapter.page_breaks)
+        return any(mark.known and mark.label in self.by_label for mark in chapter.page_breaks)
 
 
 def review_folder(root: Folder) -> Folder | None:
@@ -188,7 +189,10 @@ def load(root: Folder, problems: Collector) -> Printed | None:
             first = len(pages)
             for page in recorded:
                 label = page["label"]
-                page_name = label if _SAFE_NAME.fullmatch(label) and label not in names else f"p{len(pages) + 1}"
+                apart = _APART.fullmatch(label)   # "1 Titelei", a page numbered apart: pages/titelei-1.html
+                wanted = f"{apart[2].lower()}-{apart[1].lower()}" if apart else label
+                page_name = wanted if (apart or _SAFE_NAME.fullmatch(label)) and wanted not in names \
+                    else f"p{len(pages) + 1}"
                 names.add(page_name)
                 pages.append(PrintedPage(len(pages), label, page_name, page["lines"], page["pdf_page"],
                                          page["width"], page["height"], page["picture"]))
@@ -494,7 +498,7 @@ def _align(chapter: Chapter, printed: Printed) -> Alignment:
     """Find each block of `chapter` in the print, in reading order from the chapter's first page."""
     result = Alignment()
     body, notes = printed.streams["body"], printed.streams["note"]
-    first = next((p.printed for p in chapter.page_breaks if p.known), None)
+    first = next((p.label for p in chapter.page_breaks if p.known), None)
     start_page = printed.page(first) if first else None
     body_start = body.page_start.get(start_page.index, 0) if start_page else 0
     note_start = notes.page_start.get(start_page.index, 0) if start_page else 0

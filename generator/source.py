@@ -176,16 +176,19 @@ def check_edition(config: Config, chapters: list[Chapter], problems: Collector) 
         if chapter.slug in slugs:
             problems.error(chapter.path, None, f"duplicate chapter slug '{chapter.slug}' (also {slugs[chapter.slug]})")
         slugs.setdefault(chapter.slug, chapter.path)
-    last: tuple[PageBreak, Path] | None = None
+    last: dict[str, tuple[PageBreak, Path]] = {}   # by sequence: a numbering apart runs on among its own pages
     for chapter in chapters:
         known = [page for page in chapter.page_breaks if page.known]
-        if known and last is not None and (problem := page_order(last[0], known[0].number, known[0].roman)):
+        before = last.get(known[0].sequence) if known else None
+        if known and before is not None and (problem := page_order(before[0], known[0].number, known[0].roman)):
             # A warning: an edition may order its chapters otherwise than the print (content.order).
-            problems.warning(chapter.path, known[0].line, f"page marker {{{{page {known[0].printed}}}}} out of "
-                             f"order: {problem} in {last[1].name}, the chapter before")
-        if known:  # the chapter's highest page: its last arabic one, else its last roman one
-            arabic = [page for page in known if page.number is not None]
-            last = ((arabic or known)[-1], chapter.path)
+            problems.warning(chapter.path, known[0].line, f"page marker {{{{page {known[0].label}}}}} out of "
+                             f"order: {problem} in {before[1].name}, the chapter before")
+        for sequence in dict.fromkeys(page.sequence for page in known):
+            # the chapter's highest page of each sequence: its last arabic one, else its last roman one
+            own = [page for page in known if page.sequence == sequence]
+            arabic = [page for page in own if page.number is not None]
+            last[sequence] = ((arabic or own)[-1], chapter.path)
 
 
 def slug_of(path: Path) -> str:
@@ -290,7 +293,7 @@ class _ChapterBuilder:
         self.title: tuple[Inline, ...] | None = None
         self.sections: list[Section] = []
         self.page_breaks: list[PageBreak] = []
-        self.last_page: PageBreak | None = None  # the last numbered print page so far
+        self.last_page: dict[str, PageBreak] = {}  # the last numbered print page so far, by sequence
         self.unknown_pages = 0  # page markers without a number so far
         self.paragraphs = 0  # paragraphs in the current section (counted: a book may have 100,000)
         self.current_page: PageBreak | None = None
@@ -604,27 +607,33 @@ class _ChapterBuilder:
 
     def page_break(self, printed: str, line: int) -> PageBreak:
         """A print page starting here. Pages run on: roman ones (front matter) first, then arabic
-        ones; in a note (which may run onto the next page), the page is the note's own mark."""
+        ones; in a note (which may run onto the next page), the page is the note's own mark. A
+        page of a numbering apart (`{{page 1 Titelei}}`: a numbering that restarts) runs on among
+        its sequence's pages only, and its anchor names the sequence (`seite-titelei-1`)."""
+        printed, _, sequence = printed.partition(" ")
         number = int(printed) if printed.isdigit() else None
         roman = roman_value(printed) if number is None and printed != "?" else None
         printed = "" if printed == "?" else printed
+        own = f"{slugify(sequence)}-{printed.lower()}" if sequence else printed.lower()
         if self.note is not None and self.note.editorial:
             self.problems.error(self.path, line, f"{{{{page {printed or '?'}}}}} in an editor's note: it is not "
                                                  "printed, so no print page begins in it")
         if self.note is not None:
-            anchor = f"{self.note.id}-seite-{printed.lower() or 'unbekannt'}"
+            anchor = f"{self.note.id}-seite-{own or 'unbekannt'}"
             self.claim_id(anchor, line)
-            return PageBreak(number, anchor, roman, printed, line)
-        problem = page_order(self.last_page, number, roman)
+            return PageBreak(number, anchor, roman, printed, line, sequence)
+        last = self.last_page.get(sequence)
+        problem = page_order(last, number, roman)
         if problem:  # reported; the pages after it are compared with the last page in order
-            self.problems.error(self.path, line, f"page marker {{{{page {printed}}}}} out of order ({problem})")
+            shown = f"{printed} {sequence}".strip()
+            self.problems.error(self.path, line, f"page marker {{{{page {shown}}}}} out of order ({problem})")
         if number is None and roman is None:
             self.unknown_pages += 1
-        anchor = f"seite-{printed.lower()}" if printed else f"seite-unbekannt-{self.unknown_pages}"
+        anchor = f"seite-{own}" if printed else f"seite-unbekannt-{self.unknown_pages}"
         self.claim_id(anchor, line)
-        page = PageBreak(number, anchor, roman, printed, line)
+        page = PageBreak(number, anchor, roman, printed, line, sequence)
         if page.known and not problem:
-            self.last_page = page
+            self.last_page[sequence] = page
         self.page_breaks.append(page)
         self.current_page = page
         return page
@@ -636,11 +645,11 @@ def page_order(last: PageBreak | None, number: int | None, roman: int | None) ->
     if last is None or (number is None and roman is None):
         return ""
     if number is not None and last.number is not None and number <= last.number:
-        return f"after page {last.printed}"
+        return f"after page {last.label}"
     if roman is not None and last.roman is not None and roman <= last.roman:
-        return f"after page {last.printed}"
+        return f"after page {last.label}"
     if roman is not None and last.number is not None:
-        return f"a roman page after page {last.printed}"
+        return f"a roman page after page {last.label}"
     return ""
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import run_cli
 
 from generator.ingest.decisions import Decisions
-from generator.ingest.model import Book, Change, Event
+from generator.ingest.model import Book, Change, Chapter, Event
 from generator.ingest.report import build_report, to_markdown
 from generator.labels import GERMAN_TERMS, labels, terms
 
@@ -115,3 +115,15 @@ def test_a_corpus_books_report_begins_with_its_hinweise(name, tmp_path):
     assert len(pasted) >= sum(bool(e["decision"]) for e in warnings)
     for block in pasted:
         assert all(entry["raw"] for entry in tomllib.loads(block).get("replace", [])), block
+
+
+def test_a_chapters_pages_read_as_a_reader_writes_them():
+    """The report's chapter table: a one-page chapter is on "i", not "i–i"; pages of a numbering
+    apart (`{{page 1 Titelei}}`) say their sequence once ("1–2 Titelei")."""
+    files = {"001-vorwort.md": Chapter("Vorwort", [], [], pages=["i"]),
+             "002-titelei.md": Chapter("Titelei", [], [], pages=["1 Titelei", "2 Titelei"]),
+             "003-eins.md": Chapter("Eins", [], [], pages=["1", "2", "3"])}
+    report = build_report(_book(), "buch.pdf", "PDF", files, Decisions(), [])
+    assert [c["pages"] for c in report["chapters"]] == ["i", "1–2 Titelei", "1–3"]
+    markdown = to_markdown(report, labels("de"), terms("de"), "buch.report.json")
+    assert "| 001-vorwort.md | Vorwort | i |" in markdown

@@ -121,6 +121,37 @@ def test_roman_front_matter_pages_then_arabic_pages_in_order_across_chapters(tmp
            "02-kapitel.md, the chapter before" in result.stderr
 
 
+def test_a_numbering_that_begins_again_is_a_sequence_of_its_own(tmp_path):
+    """Front matter numbered 1, 2 and the body from 1 again (groff's title pages): the front
+    matter's markers name their sequence (`{{page 1 Titelei}}`), so the build accepts them without
+    a warning (`--strict` passes), the margin keeps the print's "1" and every id, page view and
+    citation tells the two pages 1 apart."""
+    chapters = {
+        "01-titelei.md": "# Titelei\n\n## Vorwort {#vorwort}\n\n{{page 1 Titelei}}Titel.\n\n{{page 2 Titelei}}Vorwort.\n",
+        "02-kapitel.md": "# Eins\n\n## 1. A\n\n{{page 1}}Text.\n\n{{page 2}}Mehr.\n",
+    }
+    content = edition(tmp_path, chapters)
+    out = tmp_path / "site"
+    result = run_cli("build", "--content", str(content), "--out", str(out), "--no-search", "--strict")
+    assert result.returncode == 0 and "out of order" not in result.stderr, result.stderr
+    front = (out / "01-titelei" / "vorwort.html").read_text(encoding="utf-8")
+    body = (out / "02-kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert 'id="seite-titelei-1"' in front and 'id="seite-1"' not in front and ">S. 1</span></a>" in front
+    assert 'id="seite-1"' in body and ">S. 1</span></a>" in body
+    assert "S. 1–2 (Titelei)" in front and "(Titelei)" not in body
+    tei = (out / "01-titelei" / "01-titelei.tei.xml").read_text(encoding="utf-8")
+    assert '<pb n="1"/>' in tei and '<pb n="2"/>' in tei
+    # without the sequence's name the same numbering is out of order, as before
+    (content / "01-titelei.md").write_text(chapters["01-titelei.md"].replace(" Titelei}}", "}}"), encoding="utf-8")
+    result = run_cli("check", "--content", str(content))
+    assert "02-kapitel.md:5: warning: page marker {{page 1}} out of order: after page 2" in result.stderr
+    (content / "02-kapitel.md").write_text("# Eins\n\n{{page 2 Titelei}}A.\n\n{{page 1 Titelei}}B.\n",
+                                          encoding="utf-8")   # within a sequence, pages still rise
+    result = run_cli("check", "--content", str(content))
+    assert "02-kapitel.md:5: error: page marker {{page 1 Titelei}} out of order (after page 2 Titelei)" \
+        in result.stderr
+
+
 def test_text_before_the_first_heading_is_the_chapters_citable_introduction(tmp_path):
     chapters = {
         "kapitel.md": "# Kapitel\n\n{{page 5}}Eine Einleitung vor dem ersten Abschnitt.[^1]\n\nNoch ein Absatz.\n\n"

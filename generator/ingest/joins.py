@@ -121,8 +121,23 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
                 and (Lexicon.in_dictionary(letters) or (seen[letters.lower()] >= 2 and not seen[joined])):
             return Join("-", True, "true hyphen kept", f"'{letters}' and '{word}' are words, '{letters}{word}' is not "
                         "(de_CH dictionary)")
+    piece = word.split("-")[0]
+    if re.match(r"[^\W\d_]+\d", word) and not seen[joined]:
+        # an identifier with a digit ("libspice-|server1."): hyphenation breaks words of letters only
+        return Join("-", True, "true hyphen kept", f"'{stem}-{word}': a name with a digit, which hyphenation does not "
+                    "break: its hyphen is its own")
+    if "-" in word and piece.isalpha() and letters.isalpha() and not _word(letters + piece) \
+            and not seen[key(letters + piece)]:
+        # a compound with hyphens of its own ("Drag-|and-Drop."): '{letters}{piece}' is no word to break
+        return Join("-", True, "true hyphen kept", f"'{stem}-{word}': a compound with hyphens of its own, and "
+                    f"'{letters}{piece}' is no word")
     return Join("", True, "line-end hyphen removed",
                 "PDF hyphen mark" if flagged and not sign else "a break: no evidence of a hyphen of the text")
+
+
+def _word(text: str) -> bool:
+    """A word of the dictionary, as printed or capitalised."""
+    return Lexicon.in_dictionary(text) or Lexicon.in_dictionary(text[:1].upper() + text[1:])
 
 
 def _known(stem: str, seen: Counter[str]) -> bool:
@@ -145,9 +160,10 @@ def _plain(tail: str, head: str, words: Words) -> Join:
         word = head.rstrip(PUNCTUATION)
         # the dictionary as printed, not the book's case-folded words: "paketarchiv" after "/opt/" is
         # no word of the text (a noun would be "Paketarchiv"), but the path's last part
-        if (PATH.search(tail) or URL.search(tail)) and word.isalpha() and word[:1].islower() \
-                and Lexicon.in_dictionary(word):
-            return SPACE     # a path that ends in its '/', and a word of the text after it ("…/archives/ abgelegt.")
+        if (PATH.search(tail) or URL.search(tail) or re.fullmatch(r"[~.]{0,2}/", tail)) and word.isalpha() \
+                and word[:1].islower() and Lexicon.in_dictionary(word):
+            return SPACE     # a path that ends in its '/', and a word of the text after it ("…/archives/ abgelegt.",
+            #                  the folder itself: "./ hinzu.")
         return Join("", False, "joined after '/'", "a line broken after a '/' (an address, 'und/oder') goes on "
                     "without a space")
     address = bool(URL.search(tail) or PATH.search(tail)) or tail.lower().startswith(SCHEMES)

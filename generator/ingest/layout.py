@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from generator.ingest.joins import HYPHENS, Words, book_words, join
+from generator.ingest.lexicon import Lexicon
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
 from generator.ingest.pdf import SPACED, Char, Line, Page
@@ -119,6 +120,7 @@ class Furniture:
     folios: dict[int, str]           # PDF page → print page label ("?" unknown)
     inferred: set[int]               # pages whose number comes from their neighbours
     misread: dict[int, str] = field(default_factory=dict)   # of those, the folio read there that they contradict
+    restarts: list[int] = field(default_factory=list)         # PDF pages where the print's numbering begins again
 
 
 # A folio with the book's count of pages ("240 / 248", "Seite 3 von 10") at a line's end or start
@@ -192,8 +194,47 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
         drop = {id(heads.get(page.index)), id(feet.get(page.index))}
         page.lines = [line for line in page.lines if id(line) not in drop]
     misread = _misread_folios(pages, folios)
-    inferred = _infer_folios(pages, folios) | set(misread)
-    return Furniture(heads, feet, folios, inferred, misread)
+    starts = _restarts(pages, folios)
+    inferred: set[int] = set()
+    for part in _parts(pages, starts):
+        inferred |= _infer_folios(part, folios)
+    _name_sequences(pages, folios, starts)
+    return Furniture(heads, feet, folios, inferred | set(misread), misread, starts)
+
+
+def _restarts(pages: list[Page], folios: dict[int, str]) -> list[int]:
+    """The pages where the print's numbering begins again (a title and a foreword numbered 1, 2, then
+    the body from 1): a folio no higher than the one before it, written the same way, that the next
+    folio follows. Its first page is the earliest page without a folio the new numbering reaches."""
+    known = [(p.index, _value(folios[p.index])) for p in pages if p.index in folios]
+    starts = []
+    for k in range(1, len(known)):
+        (i0, (v0, s0)), (i, (v, s)) = known[k - 1], known[k]
+        follows = k + 1 == len(known) or (known[k + 1][1][1] == s and known[k + 1][1][0] - v == known[k + 1][0] - i)
+        if s0 == s and v <= v0 and follows:
+            starts.append(max(i0 + 1, i - v + 1))
+    return starts
+
+
+def _parts(pages: list[Page], starts: list[int]) -> list[list[Page]]:
+    """The pages cut where the numbering begins again."""
+    parts: list[list[Page]] = [[]]
+    for page in pages:
+        if page.index in starts and parts[-1]:
+            parts.append([])
+        parts[-1].append(page)
+    return parts
+
+
+def _name_sequences(pages: list[Page], folios: dict[int, str], starts: list[int]) -> None:
+    """The numberings before the last are named in their labels ("1 Titelei", as the source marker
+    `{{page 1 Titelei}}` writes it): the body keeps its plain numbers, what comes before it (a front
+    matter numbered apart) is told apart from it in every id, the page views and the facsimile."""
+    for index, part in enumerate(_parts(pages, starts)[:-1]):
+        name = "Titelei" if index == 0 else f"Folge{index + 1}"
+        for page in part:
+            if page.index in folios:
+                folios[page.index] = f"{folios[page.index]} {name}"
 
 
 def _on_page(line: Line, page: Page) -> bool:
@@ -531,8 +572,8 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
 
 
 def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[int]:
-    """The lines (by index) of quotes set in the body's type: two or more lines in a row that
-    begin at one place set in from the text's left edge and end short of its right edge (the
+    """The lines (by index) of quotes set in the body's type: two or more lines in a row, in one
+    size, that begin at one place set in from the text's left edge and end short of its right edge (the
     paragraph's first line may be set in further, its last end shorter)."""
     found: set[int] = set()
     k = 0
@@ -544,8 +585,8 @@ def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[in
         end = k + 1
         while end < len(body) and body[end].y - body[end - 1].y < 1.6 * pitch and \
                 abs(body[end].left - body[end - 1].left) < 1.5 * line.size and body[end].left > left + 1.5 * line.size \
-                and body[end].right < right - 1.5 * line.size:
-            end += 1
+                and body[end].right < right - 1.5 * line.size and abs(body[end].size - body[end - 1].size) < 0.5:
+            end += 1   # one type: an item's short last line is no quote with the smaller quote below it
         if end - k >= 2:
             found.update(range(k, end))
         k = end
@@ -625,12 +666,8 @@ def note_blocks(page: Page, lines: list[Line], numbering: Numbering, left: float
     """Footnote lines → one block per note; lines before the first number go on the page before's
     last note."""
     out: list[RawBlock] = []
-    forms = [found[1] if (found := note_number(line)) else "" for line in lines]
     for k, line in enumerate(lines):
-        # where the page's notes begin with raised numbers, a line "1. Online: …" is a list inside
-        # a note (the book's form learned from its other pages may be "1." : endnotes, front matter)
-        label = None if "raised" in forms and forms[k] in ("dot", "paren") else \
-            numbering.opens(line, left, k == 0, restart, called)
+        label = numbering.opens(line, left, k == 0, restart, called)
         if label is not None:
             out.append(RawBlock("note", [line], page.index, label=label))
             numbering.last = int(label) if label.isdigit() else numbering.last
@@ -701,11 +738,17 @@ def _respaced(run: Text, vocabulary: Vocabulary) -> Text:
     out: list[str] = []
     for token in tokens:
         word = token.strip(".,;:!?«»„“”\"'()[]")
+        # a word the dictionary has is one word, however its parts are printed elsewhere
+        # ("Schnittstellenänderungen", not "Schnittstellen änderungen")
         split = next((k for k in range(2, len(word) - 1) if seen[word[:k].lower()] >= 2 and seen[word[k:].lower()] >= 2),
-                     None) if len(word) > 4 and seen[word.lower()] <= 1 else None
+                     None) if len(word) > 4 and seen[word.lower()] <= 1 and not _in_dictionary(word) else None
         out += [token[:split], token[split:]] if split and token.startswith(word) else [token]
     text = " ".join(out)
     return run if text == run.text else Text(text, run.style)
+
+
+def _in_dictionary(word: str) -> bool:
+    return Lexicon.in_dictionary(word) or Lexicon.in_dictionary(word[:1].upper() + word[1:])
 
 
 def _pieces(chars: list[Char], line: Line, labels: set[str], base_style: str, page: int = 0) -> list[Inline]:
@@ -866,23 +909,38 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
     last_body: Flow | None = None
     last_note: Flow | None = None
     found = {page.index: regions(page, metrics) for page in pages}
-    numbering = Numbering.of([(found[page.index].notes, metrics.frames[page.index][0]) for page in pages])
+    # the numbering is learned per region: a book's footnotes from its pages' feet, its notes at a
+    # chapter's end apart (endnotes() reads those again by their own numbering): endnotes numbered
+    # "1." must not teach the footnotes that a "1. Online:" line inside a footnote opens note 1
+    numbering, apart, at_end = numberings(pages, found, metrics)
+    previous = -1   # the last page with text (a note goes on from it only)
     for page in pages:
         region = found[page.index]
         for line in region.body:
             roles[(page.index, line_numbers[id(line)])] = "body"
         for line in region.notes:
             roles[(page.index, line_numbers[id(line)])] = "note"
-        raws = blocks(page, region, metrics, numbering)
+        raws = blocks(page, region, metrics, apart if page.index in at_end else numbering)
         notes_on[page.index] = {b.label for b in raws if b.kind == "note" and b.label}
         label = folios.get(page.index, "?")
         if not page.lines:
             events.append(Event(page.index, None, label, "blank page", "no text on this page"))
             continue
+        last_page, previous = previous, page.index
         marked = False
         for raw in raws:
+            if raw.kind == "note" and page.index in at_end:
+                # a chapter's notes at its end: in the page's reading order (endnotes() reads their
+                # numbers), never onto the page before's last note (which would put this page's foot
+                # before its text)
+                out.append(Flow("note", list(raw.lines), [page.index] * len(raw.lines), {} if marked else {0: label},
+                                raw.label))
+                marked = True
+                continue
             if raw.kind == "note":
-                if not raw.label and last_note is not None:       # the rest of the page before's last note
+                if not raw.label and last_note is not None and last_note.pages[-1] == last_page:
+                    # the rest of the page before's last note (never of a note pages before: that is a
+                    # note whose number was not read, told as such)
                     last_note.marks[len(last_note.lines)] = label
                     last_note.lines += raw.lines
                     last_note.pages += [page.index] * len(raw.lines)
@@ -908,6 +966,36 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
             out.append(block)
             last_body = block
     return out, notes_on
+
+
+def numberings(pages: list[Page], found: dict[int, Regions], metrics: Metrics) -> tuple[Numbering, Numbering, set[int]]:
+    """The footnotes' numbering (learned from the pages' feet), the one of the notes set at a
+    chapter's end (learned from theirs), and the pages of the latter."""
+    at_end = _endnote_pages(pages, found, metrics.body)
+    learned = [Numbering.of([(found[page.index].notes, metrics.frames[page.index][0]) for page in pages
+                             if (page.index in at_end) == end]) for end in (False, True)]
+    return learned[0], learned[1], at_end
+
+
+def _endnote_pages(pages: list[Page], found: dict[int, Regions], body: float) -> set[int]:
+    """The pages whose small type at the foot is a chapter's notes set at its end, not footnotes:
+    from a page whose text holds a heading "Anmerkungen" (ENDNOTE_TITLES) on, while the pages after
+    it hold small type only (notes: however the regions took them, no line of the body's size)."""
+    out: set[int] = set()
+    inside = False
+    for page in pages:
+        region = found[page.index]
+        if any(_endnote_title(line.text) for line in region.body):
+            inside = True
+        elif any(line.size >= 0.95 * body for line in region.body):
+            inside = False
+        if inside:
+            out.add(page.index)
+    return out
+
+
+def _endnote_title(text: str) -> bool:
+    return re.sub(r"^[\d.]+\s*", "", text).strip().lower() in ENDNOTE_TITLES
 
 
 def _goes_on(last: Flow, raw: RawBlock, metrics: Metrics) -> bool:
@@ -1066,6 +1154,17 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
         events.append(Event(index, None, found.folios[index], "page number inferred",
                             f"the folio read as {found.misread[index]!r} contradicts the pages around it: numbered "
                             "from them" if index in found.misread else "no folio printed: numbered from the pages around it"))
+    for index in found.restarts:
+        first = min((numbers[id(line)] for line in printed[index]), default=None)
+        before = found.folios.get(max((i for i in found.folios if i < index), default=-1), "?")
+        number, _, name = before.partition(" ")
+        events.append(Event(index, first, found.folios.get(index, "?"), "warning",
+                            f"the print numbers its pages anew here (after page {number}): the pages before are a "
+                            f"numbering of their own, '{name}', written {{{{page {before}}}}} (a front matter's name: "
+                            "rename it in their page markers if it is another part)",
+                            printed=f"{before} | {found.folios.get(index, '?')}",
+                            reading=f"{{{{page {before}}}}} | {{{{page {found.folios.get(index, '?')}}}}}",
+                            check="page numbering restarts"))
     vocabulary = book_words([unraised(line) + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
@@ -1377,8 +1476,19 @@ def _resolve_chapter(book: Book, chapter: Chapter) -> None:
                                      f"a note printed without a number in '{chapter.title}': labelled {note.label}",
                                      printed=plain(note.inlines)[:80], reading=f"[^{note.label}]", check="note number"))
     per_page = len({n.label for n in notes}) < len(notes)
-    for note in notes:
-        note.label = f"{note.label}~{_page_key(book, note.page)}" if per_page else note.label
+    counted = {id(note): note.page for note in notes}   # the page whose notes a note is counted with
+    for k, note in enumerate(notes):
+        if per_page and 0 < k and notes[k - 1].page == note.page and note.label == "1" \
+                and notes[k - 1].label.split("~")[0].isdigit() and int(notes[k - 1].label.split("~")[0]) >= 1 \
+                and (k + 1 == len(notes) or notes[k + 1].page != note.page):
+            # (only a 1: the next page's count begins with it; another number read twice is a misreading)
+            # numbered on from 1 again as the page's last note: set on the page before its reference's
+            # (Typst lays a footnote out with its line, then moves the line on), counted with the next page's
+            counted[id(note)] = note.page + 1
+            book.events.append(Event(note.page, note.line, book.folios.get(note.page, "?"), "footnote",
+                                     f"note {note.label} counts with the next page's notes (its number begins "
+                                     "them again): its reference is on that page"))
+        note.label = f"{note.label}~{_page_key(book, counted[id(note)])}" if per_page else note.label
     seen: set[str] = set()
     for k, note in enumerate(notes):   # one number twice on a page (a worn scan's misread digit): told, never written twice
         if note.label in seen:
@@ -1397,7 +1507,7 @@ def _resolve_chapter(book: Book, chapter: Chapter) -> None:
     def target(ref: Ref) -> Note | None:
         candidates = by_number.get(ref.label, [])
         for page in (ref.page, ref.page + 1, ref.page - 1):
-            found = next((n for n in candidates if n.page == page), None)
+            found = next((n for n in candidates if counted[id(n)] == page), None)
             if found is not None:
                 return found
         return candidates[0] if candidates and not per_page else None

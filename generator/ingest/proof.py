@@ -27,10 +27,12 @@ halves), independently of joins.py's rules and of which of them was asked:
     a hyphen, kept without one    doubtful where the book or the dictionary has the word
                                   joined and the book never prints it with the hyphen, or
                                   where a capital follows a first half that is no word
-                                  ("Weasy-|Print")
+                                  ("Weasy-|Print"), or in an address whose letters joined it
+                                  prints, never hyphenated ("…/f/fre-|exian-archive-keyring/")
     a hyphen taken out            doubtful where the book prints the word with its hyphen more
                                   often, or where an acronym, a digit or a capital meets the
-                                  join ("XML-|konformen", "EU-|Mitglied")
+                                  join ("XML-|konformen", "EU-|Mitglied"), or inside a name or
+                                  code whose joined letters nobody has ("?user-|tag(Muster)")
     no hyphen, joined without     doubtful unless after a "/" or a dash, inside an address, or
       a space                     the joined word is one the book or the dictionary has
     no hyphen, with a space       doubtful after a "/" that ends no path ("Berlin/|Boston")
@@ -41,6 +43,7 @@ bullet (Markdown's "- "), page marks. Nothing here changes the text: it only rep
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from generator.diffing import align
@@ -320,6 +323,11 @@ def _doubt(tail: str, head: str, read: str, before: list[str], words: Words) -> 
         better = hyphened if seen[key(hyphened)] > seen[key(dropped)] else dropped
         return "a line-end hyphen left with a space after it (a word's break, or a hyphen of the text?)", better, 0
     if read == glued:       # the hyphen kept
+        if (URL.search(stem) or PATH.search(stem)) and (parts := _inside_word(stem, head)) \
+                and _printed_inside(parts[0] + parts[1], seen, [stem, *before[-3:]]) \
+                and not _printed_inside(f"{parts[0]}-{parts[1]}", seen):
+            return (f"a line-end hyphen kept in an address, but the book prints '{parts[0] + parts[1]}' (and never "
+                    f"'{parts[0]}-{parts[1]}'): the typesetter's break?"), dropped, 0
         if URL.search(stem) or PATH.search(stem) or OPTION.search(stem) or seen[key(hyphened)] or "-" in letters \
                 or not letters.isalpha() or not word.isalpha():
             return None
@@ -344,7 +352,30 @@ def _doubt(tail: str, head: str, read: str, before: list[str], words: Words) -> 
                                                or (len(letters) >= 2 and letters.isupper())):
             why = "a capital follows" if word[0].isupper() else "an acronym or a digit stands before it"
             return f"a line-end hyphen taken out where {why}: a hyphen of the text?", hyphened, 0
+        if (parts := _inside_word(stem, head)) and not (letters.isalpha() and word.isalpha()) \
+                and not (words.break_sign and sign == words.break_sign) \
+                and not _word(parts[0] + parts[1]) and not _printed_inside(parts[0] + parts[1], seen):
+            # a name or code ("?user-|tag(Muster)"): no dictionary decides its hyphens, the book never
+            # prints it joined, nor sets its breaks with a sign of their own ("busy‐|box-syslogd")
+            return (f"a line-end hyphen taken out inside a name or code, and neither the book nor the dictionary "
+                    f"has '{parts[0] + parts[1]}'"), hyphened, 0
     return None
+
+
+def _inside_word(stem: str, head: str) -> tuple[str, str] | None:
+    """The letters on both sides of a line-end join ("?user", "tag(Muster)." → "user", "tag";
+    "…/f/fre", "exian-archive" → "fre", "exian"), or None where a side has none."""
+    before = re.search(r"[^\W\d_]+$", stem)
+    after = re.match(r"[^\W\d_]+", head)
+    return (before.group(), after.group()) if before and after else None
+
+
+def _printed_inside(letters: str, seen: Counter[str], near: list[str] | None = None) -> bool:
+    """Does the book print these letters inside any of its words, or inside the words `near` the
+    line end (an address's part, a name in code: "deb.freexian.com/…/f/fre-|exian" prints
+    "freexian" before its break)? Asked only of doubtful joins in names and addresses."""
+    letters = letters.lower()
+    return len(letters) >= 4 and any(letters in word.lower() for word in [*(near or []), *seen])
 
 
 def _word(text: str) -> bool:

@@ -28,7 +28,7 @@ def build_report(book: Book, source: str, reader: str, files: dict[str, Chapter]
     return {
         "source": source,
         "reader": reader,
-        "chapters": [{"file": name, "title": c.title, "pages": f"{c.pages[0]}–{c.pages[-1]}" if c.pages else "",
+        "chapters": [{"file": name, "title": c.title, "pages": page_span(c.pages),
                       "sections": sum(b.kind == "heading" for b in c.blocks), "notes": len(c.notes),
                       "paragraphs": sum(b.kind == "para" for b in c.blocks)} for name, c in files.items()],
         "kept": kept,
@@ -220,6 +220,18 @@ def unsure_section(unsure: dict, words: dict[str, str]) -> list[str]:
     return out + _table([words["where"], words["page_column"], words["words_confidence"]],
                         [[f"{page}:{line}" if line else page, print_page, " · ".join(found)]
                          for (page, line, print_page), found in rows.items()], words)
+
+
+def page_span(pages: list[str]) -> str:
+    """A chapter's print pages as a reader writes them: "3–40", "i" for one page (not "i–i"),
+    "1–2 Titelei" for pages of a numbering apart ("" for none)."""
+    if not pages:
+        return ""
+    first, last = pages[0], pages[-1]
+    if first == last:
+        return first
+    (a, _, apart), (b, _, other) = first.partition(" "), last.partition(" ")
+    return f"{a}–{b} {apart}" if apart and apart == other else f"{first}–{last}"
 
 
 def page_runs(pages: list[dict]) -> list[list[str]]:

@@ -16,14 +16,22 @@ from generator.labels import date
 from generator.model import Block, Chapter, PageBreak, Section
 
 
+def _shown(page: PageBreak) -> str:
+    """A print page as a citation names it: "229", or "1 (Titelei)" for a page numbered apart."""
+    return f"{page.printed} ({page.sequence})" if page.sequence else page.printed
+
+
 def page_range(first: PageBreak | None, last: PageBreak | None, words: dict[str, str]) -> str:
     """A print-page reference: "S. 229", "S. 229–230", or a plain statement of ignorance."""
     page = words["page"]
     if first is None or not first.known:
         return words["page_unknown"]
-    if last is None or not last.known or last.printed == first.printed:
-        return f"{page} {first.printed}" if last is None or last.known else f"{page} {first.printed}–?"
-    return f"{page} {first.printed}–{last.printed}"
+    apart = f" ({first.sequence})" if first.sequence else ""   # a numbering apart: "S. 1–2 (Titelei)"
+    if last is None or not last.known or last.label == first.label:
+        return f"{page} {first.printed}{apart}" if last is None or last.known else f"{page} {first.printed}–?{apart}"
+    if last.sequence != first.sequence:
+        return f"{page} {first.printed}{apart}–{last.printed}{f' ({last.sequence})' if last.sequence else ''}"
+    return f"{page} {first.printed}–{last.printed}{apart}"
 
 
 
@@ -79,9 +87,13 @@ def item(config: Config, chapter: Chapter) -> Item:
     the first and last print page its markers give, or unknown."""
     meta, book = chapter.meta, config.source
     first, last = meta.first_page, meta.last_page
-    known = chapter.known_pages
-    if not (first or last) and known:
-        first, last = str(known[0]), str(known[-1]) if known[-1] != known[0] else ""
+    known = [page for page in chapter.page_breaks if page.known]
+    if not (first or last) and known:   # a page of a numbering apart says which: "1–2 (Titelei)"
+        start, end = known[0], known[-1]
+        if start.label == end.label:
+            first, last = _shown(start), ""
+        else:
+            first, last = start.printed if start.sequence == end.sequence else _shown(start), _shown(end)
     number, title = split_number(meta.title or chapter.title, tuple(section.number for section in chapter.sections))
     return Item(title=title, authors=meta.authors or book.authors, editors=book.editors,
                 book_title=book.book_title, publisher=book.publisher, place=book.place, year=book.year,

@@ -213,7 +213,7 @@ def note_pages(section: Section, chapter: Chapter, notes: dict[str, str], form: 
     def walk(content: tuple[Inline, ...], page: str) -> str:
         for node in content:
             if isinstance(node, PageStart):
-                page = node.page.printed
+                page = node.page.label
             elif isinstance(node, NoteRef):
                 referred.setdefault(node.label, page)
             elif isinstance(node, Styled | Link):
@@ -222,12 +222,12 @@ def note_pages(section: Section, chapter: Chapter, notes: dict[str, str], form: 
 
     def blocks(items: tuple[Block, ...] | list[Block], page: str) -> str:
         for block in items:
-            page = block.first_page.printed if block.first_page else page
+            page = block.first_page.label if block.first_page else page
             page = walk(block.content, page)
             page = blocks(block.children, page)
         return page
 
-    start = section.first_page.printed if section.first_page else ""
+    start = section.first_page.label if section.first_page else ""
     walk(section.title, start)
     blocks(section.blocks, start)
     for label in notes:  # notes in notes, in the order they are shown

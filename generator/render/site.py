@@ -182,7 +182,7 @@ def printed_pages(config: Config, record: printed.Printed | None, pictures: facs
     for chapter in chapters:
         for mark in chapter.page_breaks:
             if mark.known:
-                targets.setdefault(mark.printed, Link(chapter.title, anchor_path(chapter, mark.anchor)))
+                targets.setdefault(mark.label, Link(chapter.title, anchor_path(chapter, mark.anchor)))
     pages = []
     for name, label in sheets:
         title = words["printed_page"].format(label=label)
@@ -220,7 +220,7 @@ def _toc_key(chapter: Chapter, sections: bool) -> tuple:
 
 def _print_pages(chapter: Chapter) -> list[str]:
     """The print pages a chapter stands on: from the one it begins on to its last mark."""
-    marks = [mark.printed for mark in chapter.page_breaks if mark.known]
+    marks = [mark.label for mark in chapter.page_breaks if mark.known]
     if len(marks) >= 2 and all(m.isdigit() for m in (marks[0], marks[-1])):
         return [str(n) for n in range(int(marks[0]), int(marks[-1]) + 1)]
     return marks
@@ -254,7 +254,7 @@ def section_pictures(section: Section, pictures: facsimile.Facsimile,
     found: list[Picture] = []
     seen: set[str] = set()
     for mark in marks:
-        image = pictures.by_label(mark.printed) if mark and mark.known else None
+        image = pictures.by_label(mark.label) if mark and mark.known else None
         if image is not None and image.name not in seen:
             seen.add(image.name)
             found.append(Picture("" if mark is section.first_page and not found else mark.anchor, image,

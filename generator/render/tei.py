@@ -147,7 +147,7 @@ class _Writer:
             page = node.page
             # its surface in the <facsimile>, else its picture (the chapter's TEI file lies one
             # folder down in the site: slug/slug.tei.xml)
-            picture = self.pictures.get(page.printed, "")
+            picture = self.pictures.get(page.label, "")
             facs = f" facs={quoteattr(picture if picture.startswith('#') else '../' + picture)}" if picture else ""
             return f"<pb n={quoteattr(page.printed)}{facs}/>" if page.printed else '<pb n="?"/>'
         if isinstance(node, Link):
