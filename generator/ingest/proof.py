@@ -42,8 +42,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
-from generator.diffing import align
+from generator.diffing import align as _align
 from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.joins import HYPHENS, OPENING, OPTION, PATH, PUNCTUATION, URL, Words, book_words, key
 from generator.ingest.layout import unraised
@@ -105,6 +106,10 @@ def proofread(book: Book) -> None:
 
 
 Strip = Callable[[str], str] | None
+
+# A block's printed lines and its reading are aligned for its line ends and then for its
+# differences, one call after the other with the same texts: the second is the first's
+align = lru_cache(maxsize=1)(_align)
 
 
 def _units(chapter: Chapter) -> Iterator[tuple[str, list[tuple[int, int]], list[Inline], Strip]]:
@@ -281,7 +286,7 @@ def _doubt(tail: str, head: str, read: str, before: list[str], words: Words) -> 
 
     # asked only where it decides: the two halves joined are mostly no word, and a word the
     # dictionary lacks is its slowest answer (it searches every compound); asked at every line
-    # end, it was nine tenths of `edition clean` of a 1,754-page book
+    # end, it was two thirds of the CPU of `edition clean` of a 1,754-page book (101 → 38 s)
     def known_joined() -> bool:
         return seen[key(dropped)] > 0 or (word.isalpha() and letters.isalpha() and _word(letters + word))
 
