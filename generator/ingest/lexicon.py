@@ -56,10 +56,12 @@ def _remembering(aff, dic):
     hyphens took a second. Remembered, each part is analysed once per book (the same answers:
     the check asks only whether a good form exists, and that is what is kept). A word glued
     from several (page text asks whether "Unterkommandopurgenoch" is one) is searched for its
-    compounds: split at every place, each part's forms at a compound's start, middle or end and
-    each ending taken off are what the next such word asks again ("Unterkommandopurge"). They
-    are kept too, by every argument spylls is given (its methods are functions of them and the
-    dictionary): Writer's page text of the Debian book, 17 pages, 7.0 → 4.3 s of lookups."""
+    compounds: split at every place, each part's forms at a compound's start, middle or end are
+    what the next such word asks again ("Unterkommandopurge"). They are kept too, by every
+    argument spylls is given (its methods are functions of them and the dictionary): Writer's
+    page text of the Debian book, 17 pages, 5.3 → 4.5 s of lookups, 12,000 parts kept (the
+    endings taken off each part, kept too, saved 0.4–1.2 s more for 45 MB: 120,000 of them,
+    too many for a long book)."""
     from spylls.hunspell.algo.lookup import Lookup  # noqa: PLC0415
 
     class Remembering(Lookup):
@@ -67,7 +69,6 @@ def _remembering(aff, dic):
             super().__init__(aff, dic)
             self.known: dict[str, bool] = {}
             self.parts: dict[tuple, tuple] = {}
-            self.suffixed: dict[tuple, tuple] = {}
 
         def good_forms(self, word, *, capitalization=True, allow_nosuggest=True, affix_forms=True,
                        compound_forms=True):
@@ -91,14 +92,6 @@ def _remembering(aff, dic):
                 forms = self.parts[key] = tuple(super().affix_forms(
                     word, captype, allow_nosuggest, list(prefix_flags), list(suffix_flags), list(forbidden_flags),
                     compoundpos, with_forbidden))
-            return iter(forms)
-
-        def desuffix(self, word, required_flags, forbidden_flags, nested=False, crossproduct=False):
-            key = (word, tuple(required_flags), tuple(forbidden_flags), nested, crossproduct)
-            forms = self.suffixed.get(key)
-            if forms is None:
-                forms = self.suffixed[key] = tuple(super().desuffix(word, list(required_flags), list(forbidden_flags),
-                                                                    nested, crossproduct))
             return iter(forms)
 
     return Remembering(aff, dic)
