@@ -440,6 +440,7 @@ GERMAN_TERMS = {
     "title": "Titel von der Titelseite",
     "authors": "Verfasser von der Titelseite",
     "reading": "im PDF nicht lesbar",
+    "outside the page": "außerhalb der Seite gesetzt",
     # emphasis (Text.style)
     "em": "kursiv",
     "strong": "fett",

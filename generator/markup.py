@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -145,4 +146,19 @@ def parser() -> MarkdownIt:
     md.validateLink = is_safe_link  # type: ignore[method-assign] # markdown-it's own check lets `data:image/png` links through
     md.use(footnote_plugin)
     md.inline.ruler.before("text", "edition_marker", _marker_rule)
+    md.core.ruler.before("text_join", "edition_dangling", _dangling_rule)
     return md
+
+
+DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _dangling_rule(state: StateCore) -> None:
+    """A `[^8]` the footnote rule left as text (no note `[^8]: …`) noted in `env["dangling"]`
+    as (line from 1, label), looked for before escapes are joined to the text around them: the
+    `\\[^…\\]` of a printed regular expression is text, as written."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "text" and (m := DANGLING_REF.search(child.content)):
+                    state.env.setdefault("dangling", []).append(((token.map or [0])[0] + 1, m.group(1)))

@@ -65,9 +65,6 @@ RESERVED_SLUGS = {"static", "pagefind", MEDIA}
 RESERVED_IDS = {"inhalt", "inhalt-kapitel", "inhaltsverzeichnis", "zitieren", "editionsprinzipien", "main",
                 "suche", "anmerkungen"}
 STATIC_FOLDER = "static"  # content/static/: files published as they are
-DANGLING_REF = re.compile(r"\[\^([^\]\s]+)\]")
-
-
 def chapter_files(config: Config, known: dict[str, Path] | None = None,
                   problems: Collector | None = None) -> list[Path]:
     """Every *.md under the content folder (minus `exclude`), in `order` first, then by path.
@@ -223,6 +220,8 @@ def parse_chapter(path: Path, data: bytes, problems: Collector) -> Chapter | Non
     tokens = markup.parser().parse(text, env)
     builder = _ChapterBuilder(path, problems, env)
     builder.walk(tokens)
+    for line, label in env.get("dangling", []):
+        problems.error(path, line, f"footnote reference [^{label}] has no note '[^{label}]: …'")
     notes = builder.notes(tokens)
     _check_note_use(path, text, notes, problems)
     if builder.title is None:
@@ -500,8 +499,6 @@ class _ChapterBuilder:
             out = stack[-1][1]
             kind = token.type
             if kind == "text":
-                if m := DANGLING_REF.search(token.content):
-                    self.problems.error(self.path, line, f"footnote reference [^{m.group(1)}] has no note '[^{m.group(1)}]: …'")
                 _append_text(out, token.content)
             elif kind == "softbreak":
                 _append_text(out, "\n")

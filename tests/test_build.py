@@ -157,6 +157,18 @@ def test_every_source_problem_is_listed_before_failing(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
+def test_an_escaped_bracket_is_text_not_a_reference_without_its_note(tmp_path):
+    # A printed regular expression ("[^abc]": any character but a, b, c), written as ingest writes
+    # it: the build had refused it as a reference to a note "abc" that does not exist.
+    chapter = ("# Kapitel\n\n## 1. Eins\n\nDie Klasse \\[^abc…\\] findet ein Zeichen außer abc.[^1]\n\n"
+               "[^1]: Ebenso \\[^x\\] in einer Anmerkung.\n")
+    content = make_edition(tmp_path, chapter)
+    result = run_cli("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "kapitel" / "s1.html").read_text(encoding="utf-8")
+    assert "Die Klasse [^abc…] findet" in page and "Ebenso [^x] in einer" in page
+
+
 def test_raw_html_is_shown_as_text_and_javascript_links_are_not_links(tmp_path):
     chapter = GOOD.replace("Text mit", "<script>alert(1)</script> [x](javascript:alert(1)) Text mit")
     content = make_edition(tmp_path, chapter)

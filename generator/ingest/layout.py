@@ -16,9 +16,10 @@ as a `Change` for the review report.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.ingest.joins import HYPHENS, Words, book_words, join
 from generator.ingest.mending import mend
@@ -120,12 +121,21 @@ class Furniture:
     misread: dict[int, str] = field(default_factory=dict)   # of those, the folio read there that they contradict
 
 
+# A folio with the book's count of pages ("240 / 248", "Seite 3 von 10") at a line's end or start
+# (spaced: "1990/1991" is a span of years)
+OF_PAGES = re.compile(r"(?:^|(?<=\s))(\d{1,4}) (?:/|von|of) (\d{1,4})$|^(\d{1,4}) (?:/|von|of) (\d{1,4})(?=\s)")
+
+
 def _folio_token(text: str) -> tuple[str, str] | None:
     """(folio, the rest) if the line begins or ends with a page number: arabic, or roman in
     lower case; a capital roman numeral only alone on its line ("XII", not the "I" of a title)."""
     words = text.split()
     if not words:
         return None
+    counted = OF_PAGES.search(" ".join(words))   # "240 / 248", "Seite 3 von 10": the page, then the book's count
+    if counted and int(counted.group(1) or counted.group(3)) <= int(counted.group(2) or counted.group(4)):
+        line = counted.string
+        return counted.group(1) or counted.group(3), (line[:counted.start()] + line[counted.end():]).strip()
     for word, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
         token = word.strip("–-—·•")
         if re.fullmatch(r"\d{1,4}", token) or (roman_value(token) is not None and (token.islower() or not rest)):
@@ -145,7 +155,8 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
     tops: dict[int, Line] = {}
     bottoms: dict[int, Line] = {}
     for page in pages:
-        lines = sorted(page.lines, key=lambda line: line.y)
+        # (a line set wholly outside the page, a table run off its foot, is not the page's foot)
+        lines = sorted((line for line in page.lines if _on_page(line, page)), key=lambda line: line.y)
         if len(lines) >= 2:
             if lines[1].y - lines[0].y > 1.45 * pitch:
                 tops[page.index] = lines[0]
@@ -183,6 +194,12 @@ def furniture(pages: list[Page], metrics: Metrics) -> Furniture:
     misread = _misread_folios(pages, folios)
     inferred = _infer_folios(pages, folios) | set(misread)
     return Furniture(heads, feet, folios, inferred, misread)
+
+
+def _on_page(line: Line, page: Page) -> bool:
+    """Some of the line stands on the page (a PDF may set text beyond its edges)."""
+    return (line.y - ASCENT * line.size < (page.height or math.inf) and line.y + DESCENT * line.size > 0
+            and line.left < (page.width or math.inf) and line.right > 0)
 
 
 def _misread_folios(pages: list[Page], folios: dict[int, str]) -> dict[int, str]:
@@ -981,14 +998,30 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
             f.level = max(2, depth - base + 1)
     if outline:
         marks = [(level, _squeeze(title), page) for level, title, page in outline]
+        label_before = _labels_before(stream)
         for f in headings:
             text = _squeeze(" ".join(line.text for line in f.lines))
-            found = next((level for level, title, page in marks if title and title == text
+            # the outline may name a chapter by its label's number too: "Teil I" / "Konzepte" in
+            # the print is "I Konzepte" there
+            named = {text, label_before.get(id(f), "") + text}
+            found = next((level for level, title, page in marks if title and title in named
                           and (page is None or abs(page - f.pages[0]) <= 1)), None)
             if found is not None:
                 f.level = found
             elif f.level == 1 and any(level == 1 for level, _, _ in marks) and text not in {_squeeze(t) for t in CONTENTS_TITLES}:
                 f.level = 2       # the outline names the chapters, and not this one (a contents is left out whole)
+
+
+def _labels_before(stream: list[Flow]) -> dict[int, str]:
+    """id of a heading → the number of the label set above it on its page ("Teil I" → "i"):
+    what `chapter_labels` will make one heading of."""
+    out = {}
+    for previous, f in itertools.pairwise(stream):
+        if previous.kind == f.kind == "heading" and previous.pages[-1] == f.pages[0]:
+            label = " ".join(line.text.strip() for line in previous.lines)
+            if CHAPTER_LABEL.match(label):
+                out[id(f)] = _squeeze(label.split()[-1])
+    return out
 
 
 def _titled(stream: list[Flow], i: int) -> Flow:
@@ -1090,14 +1123,17 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                 + plain(inlines)))
         current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker))
     book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted)
-    for chapter in chapters:
-        chapter.pages = [m.label for b in chapter.blocks for m in b.inlines if isinstance(m, Mark)]
-        if _is_listing(chapter):
-            book.left_out.append(chapter)
-            first = chapter.blocks[0].page if chapter.blocks else 0
+    for whole in chapters:
+        listing, chapter = _listing_apart(whole)
+        for part in (listing, chapter):
+            if part is not None:
+                part.pages = [m.label for b in part.blocks for m in b.inlines if isinstance(m, Mark)]
+        if listing is not None:
+            book.left_out.append(listing)
+            first = listing.blocks[0].page if listing.blocks else 0
             events.append(Event(first, None, found.folios.get(first, "?"), "left out",
-                                f"'{chapter.title}': a table of contents or an index, not reading text"))
-        else:
+                                f"'{listing.title}': a table of contents or an index, not reading text"))
+        if chapter is not None:
             book.chapters.append(chapter)
     resolve_notes(book)
     return book
@@ -1230,13 +1266,56 @@ def _split_first_word(part: list[Inline]) -> tuple[list[Inline], list[Inline]]:
     return head, []
 
 
+LEADER = re.compile(r"(\. ?){3,}\s*\w+$")   # a contents line: "Einleitung . . . . 7"
+CONTENTS_KEYS = {re.sub(r"[\W_]+", "", title) for title in CONTENTS_TITLES}
+CONTENTS_LINE = re.compile(r"\S\s+(\d{1,4}|[ivxlc]{1,7})$")   # … or its title and page: "Index 454"
+
+
 def _is_listing(chapter: Chapter) -> bool:
     title = chapter.title.strip().lower()
     if title in CONTENTS_TITLES or title in INDEX_TITLES:
         return True
     texts = [plain(b.inlines) for b in chapter.blocks]
-    leaders = sum(bool(re.search(r"(\. ?){3,}\s*\w+$", t)) for t in texts)
+    leaders = sum(bool(LEADER.search(t)) for t in texts)
     return bool(texts) and leaders / len(texts) > 0.5
+
+
+def _rows(block: Block) -> list[str]:
+    """A block's printed lines (a table's, a code block's), else its text as one."""
+    return block.rows or [plain(block.inlines)]
+
+
+def _listing_apart(chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
+    """(what is left out, what is kept) of a chapter. A contents or an index is left out whole;
+    but where the chapter holds reading text around a contents (front matter before the first
+    chapter the outline names: a title page, the contents under its heading, a preface), that text
+    is kept as a chapter of its own, titled by its first heading: only the contents is left out."""
+    whole = _is_listing(chapter)
+    blocks = chapter.blocks
+    first = next((k for k, block in enumerate(blocks) if LEADER.search(plain(block.inlines))), None)
+    if chapter.title.strip().lower() in INDEX_TITLES or first is None:
+        return (chapter, None) if whole else (None, chapter)
+    end = first
+    while end < len(blocks) and all(LEADER.search(row) or CONTENTS_LINE.search(row) for row in _rows(blocks[end])):
+        end += 1   # its lines, with leaders or without ("E Literaturverzeichnis 437")
+    while first and blocks[first - 1].kind != "heading" and all(CONTENTS_LINE.search(row) for row in _rows(blocks[first - 1])):
+        first -= 1   # nor its first ("I Konzepte 1")
+    titled = first and blocks[first - 1].kind == "heading" and _squeeze(plain(blocks[first - 1].inlines)) in CONTENTS_KEYS
+    if not (whole or titled):
+        return None, chapter   # lines with leaders in the text ("Brot . . . 3"), under no contents heading
+    first -= bool(titled)      # the contents' own heading goes with it
+    before, rest = blocks[:first], blocks[end:]
+    if not any(plain(block.inlines).strip() or block.rows for block in before + rest):
+        return chapter, None
+    listing = replace(chapter, blocks=blocks[first:end], notes=[])
+    kept = before + rest
+    if not chapter.title and kept[0].kind == "heading" and len(kept) > 1:
+        heading, body = kept[0], kept[1:]
+        title: list[Inline] = [r for r in heading.inlines if not isinstance(r, Mark)]
+        # the page marks it held open the text, as a chapter heading's do
+        body[0].inlines[:0] = [r for r in heading.inlines if isinstance(r, Mark)]
+        return listing, Chapter(plain(title).strip(), body, chapter.notes, heading=title, lines=heading.lines)
+    return listing, replace(chapter, blocks=kept)
 
 
 def resolve_notes(book: Book) -> None:
@@ -1350,15 +1429,18 @@ def record(pages: list[Page], book: Book) -> list[PrintedPage]:
     return out
 
 
-def _box(line: Line, page: Page) -> tuple[float, float, float, float]:
+def _box(line: Line, page: Page) -> tuple[float, float, float, float] | None:
     """A line's place as fractions of its page, from the top left corner (`PrintedLine.frame`,
     lines.json's `box`): from its first character's origin to its right edge, and from the
     type's ascent above its highest character (a raised number reaches higher than the line's
-    baseline and size say) to the descent below its lowest (render/zones.py's measure)."""
+    baseline and size say) to the descent below its lowest (render/zones.py's measure). None
+    for a line set wholly outside the page (a table run off its foot): no place to show."""
     chars = line.chars or []
     top = min([c.y - ASCENT * c.size for c in chars], default=line.y - ASCENT * line.size)
     bottom = max([c.y + DESCENT * c.size for c in chars], default=line.y + DESCENT * line.size)
     width, height = page.width or 1.0, page.height or 1.0
+    if top >= height or bottom <= 0 or line.left >= width or line.right <= 0:
+        return None
     left, right = max(0.0, line.left / width), min(1.0, line.right / width)
     top, bottom = max(0.0, top / height), min(1.0, bottom / height)
     return (round(left, 5), round(top, 5), round(max(right, left + 1e-5), 5), round(max(bottom, top + 1e-5), 5))

@@ -198,6 +198,7 @@ def _passes(source: Source, decisions: Decisions, title: str | None, progress: P
         book = build_book(source.pages, metrics, outline=[(b.level, b.title, b.page) for b in source.outline])
         _reading(source, book)
         book.recorded = record(source.pages, book)
+        _outside_the_page(book)
         scanned.annotate(book, source.pages)   # a scan's: its lines on the pictures, the engine's doubts
         letters.normalise(book)
         apply_decisions(book, decisions)
@@ -224,6 +225,19 @@ def _reading(source: Source, book: Book) -> None:
         book.changes += [Change(page.index, r.line, label, r.printed, r.reading, r.rule) for r in page.repairs]
         book.events += [Event(page.index, d.line or None, label, "warning", d.detail, printed=d.printed, reading=d.reading,
                               check="reading") for d in page.unread]
+
+
+def _outside_the_page(book: Book) -> None:
+    """Lines the PDF sets wholly outside their page (a table run off the page's foot) are in the
+    text, as the PDF holds them, but nobody sees them in print: a Hinweis a page, at the first."""
+    for page in book.recorded:
+        outside = [line for line in page.lines if line.box is not None and line.frame is None]
+        if outside:
+            count = f"{len(outside)} lines" if len(outside) > 1 else "this line"
+            book.events.append(Event(page.page, outside[0].n, page.label, "warning",
+                                     f"{count} from here set outside the page: the PDF holds them (so does the "
+                                     "reading text), the printed page does not show them",
+                                     printed=outside[0].text, reading=outside[0].text, check="outside the page"))
 
 
 def apply_decisions(book: Book, decisions: Decisions) -> None:

@@ -54,8 +54,9 @@ class Box:
 def line_box(line: Mapping, page_width: float = 0.0, page_height: float = 0.0) -> Box | None:
     """The box of one line as `lines.json` records it: its `box` (version 2), else made from a
     PDF's `left`/`right`/`baseline`/`size` in points on a page of `page_width` × `page_height`
-    points (version 1); None for a line without a place (read from page text). Raises
-    ValueError for a box that is not four numbers inside the page, left above right."""
+    points (version 1); None for a line without a place (read from page text, or set wholly
+    outside the page). Raises ValueError for a box that is not four numbers inside the page,
+    left above right."""
     if "box" in line:
         value = line["box"]
         if not (isinstance(value, list | tuple) and len(value) == 4 and all(_number(v) for v in value)):
@@ -63,9 +64,11 @@ def line_box(line: Mapping, page_width: float = 0.0, page_height: float = 0.0) -
         return _checked(Box(*(float(v) for v in value)), line)
     if all(_number(line.get(key)) for key in ("left", "right", "baseline", "size")) and page_width > 0 and page_height > 0:
         size, baseline = float(line["size"]), float(line["baseline"])
-        box = Box(float(line["left"]) / page_width, (baseline - ASCENT * size) / page_height,
-                  float(line["right"]) / page_width, (baseline + DESCENT * size) / page_height)
-        return _checked(_clamped(box), line)
+        box = _clamped(Box(float(line["left"]) / page_width, (baseline - ASCENT * size) / page_height,
+                           float(line["right"]) / page_width, (baseline + DESCENT * size) / page_height))
+        if box.left >= box.right or box.top >= box.bottom:
+            return None  # set wholly outside the page (a table run off its foot): no place on it
+        return _checked(box, line)
     return None
 
 
