@@ -4,6 +4,7 @@ same run (default `main`), fresh processes taking turns:
     python bench/ingest_speed.py                    # both: the big book and Writer's page text
     python bench/ingest_speed.py --runs 5 --base daca633
     python bench/ingest_speed.py --only big         # or: --only page-text
+    python bench/ingest_speed.py --only big --stages   # also the CPU seconds of each pass, both sides
 
 - `edition clean` of a 1,754-page Typst book (bench/ingest_score.py's `--big 1500`, made once
   into bench/out/): wall-clock pages/s, start-up included; CPU seconds (the process and its
@@ -11,6 +12,9 @@ same run (default `main`), fresh processes taking turns:
   imports). The promise: at least 100 pages/s.
 - `edition clean` of LibreOffice Writer's page text (pdftotext -layout, one file a page) of the
   two Writer tuning books. The promise: 29 pages in at most 10 s.
+
+`--stages` runs each side once more with the passes timed one by one (CPU seconds of this
+process; the reading workers' apart): what to attack next, without a profiler's overhead.
 
 The machine may be shared: medians of `--runs`, and CPU seconds, which others' load touches
 less than wall-clock time. The base's tree is exported with `git archive` and run with this
@@ -66,6 +70,46 @@ def compare(label: str, sides: dict[str, Path], args: list[str], runs: int, coun
         print(f"  ratio base/yours: wall {base / yours:.2f}x, CPU {cpu_ratio:.2f}x")
 
 
+# Each pass the pipeline calls by name, timed where the pipeline module looks it up (a name a
+# revision lacks is left out): CPU seconds of this process, and of the reading workers it waited for.
+STAGES = """
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from generator.ingest import pipeline
+from generator.ingest import pdf
+spent = {}
+def timed(module, name):
+    function = getattr(module, name, None)
+    if function is None:
+        return
+    def run(*args, **kwargs):
+        cpu, workers = time.process_time(), os.times().children_user + os.times().children_system
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] = (time.process_time() - cpu, os.times().children_user + os.times().children_system - workers)
+    setattr(module, name, run)
+timed(pdf, "read_pdf")
+for name in ("measure", "two_column_pages", "build_book", "record", "proofread", "apply_decisions", "sanitise", "facts"):
+    timed(pipeline, name)
+start = time.process_time()
+pipeline.clean([Path(p) for p in sys.argv[2:]])
+total = time.process_time() - start
+for name, (cpu, workers) in spent.items():
+    print(f"    {name:17s} {cpu:6.2f} s" + (f" (+ {workers:.2f} s in the reading workers)" if workers else ""))
+print(f"    {'the rest':17s} {total - sum(c for c, _ in spent.values()):6.2f} s")
+"""
+
+
+def stages(sides: dict[str, Path], inputs: list[str]) -> None:
+    for side, code in sides.items():
+        print(f"  {side} by pass (CPU, one run):")
+        done = subprocess.run([sys.executable, "-c", STAGES, str(code), *inputs], cwd=code, capture_output=True,
+                              text=True, check=False, timeout=3600)
+        print(done.stdout.rstrip() or f"    failed: {done.stderr.strip().splitlines()[-1:]}")
+
+
 def startup(sides: dict[str, Path], runs: int) -> None:
     figures = {side: [timed([sys.executable, "-c", STARTUP, str(code)], code) for _ in range(runs)]
                for side, code in sides.items()}
@@ -80,6 +124,7 @@ def main() -> None:
     parser.add_argument("--base", default="main", help="the git revision to compare with (default: main)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=("big", "page-text"), default=None)
+    parser.add_argument("--stages", action="store_true", help="also each pass's CPU seconds, one run a side")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} core(s)")
     with tempfile.TemporaryDirectory(prefix="ingest-speed-") as work:
@@ -93,6 +138,8 @@ def main() -> None:
             count = pages_of(pdf)
             startup(sides, args.runs)
             compare(f"edition clean {pdf.name} ({count} pages)", sides, ["clean", str(pdf)], args.runs, count, "pages")
+            if args.stages:
+                stages(sides, [str(pdf)])
         if args.only in (None, "page-text"):
             from ingest_same import page_files
             from testcorpus import pdf as corpus_pdf
@@ -101,6 +148,8 @@ def main() -> None:
                 files = page_files(corpus_pdf(name), Path(work) / "pages" / name)
                 compare(f"edition clean of {name}'s page text (pdftotext -layout, {len(files)} pages)", sides,
                         ["clean", *map(str, files)], args.runs, len(files), "pages")
+                if args.stages:
+                    stages(sides, list(map(str, files)))
 
 
 if __name__ == "__main__":

@@ -227,6 +227,11 @@ def test_the_lazily_read_dictionary_answers_as_the_whole_one():
     asked += ["-".join(plain[k:k + n]) for n in (2, 3) for k in range(0, len(plain) - n, 7)]
     asked += ["https://debian-handbook.info/browse/stable/sect.setup-apt-package-repository.html", "Ost-West-Konflikt",
               "ost-west-konflikt", "EU-Mitgliedstaaten-", "-Sicherheit"]
+    # words glued together (page text's joins): spylls searches their compounds, whose parts'
+    # forms (at a compound's start, middle and end) and endings it remembers for the next word
+    glued = ["".join(plain[k:k + n]) for n in (2, 3) for k in range(0, len(plain) - n, 9)]
+    asked += [w for g in glued for w in (g, g.capitalize())] + ["Unterkommandopurge", "Unterkommandopurgenoch",
+                                                                "Verteidigungspolitik", "Sicherheitspolitikbereich"]
     assert [w for w in asked if whole.lookup(w) != lazy.lookup(w)] == []
 
 

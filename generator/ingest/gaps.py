@@ -220,18 +220,20 @@ def _closable(pieces: list[str], between: list[Gap], lexicon: Lexicon) -> bool:
         return False
     if any(PUNCT_END.search(p) for p in pieces[:-1]):
         return False
-    if all(lexicon.in_dictionary(bare(p)) for p in pieces):
-        return False  # every piece a word already: the common case in clean text, and cheap
     glued = "".join(pieces)
     word = bare(glued)
     lead = len(glued) - len(glued.lstrip("«»\"'„“‚‘([")) if word else 0
     if not word:
         return False
-    # The pieces must meet at hyphenation points (cheap) before the dictionary is asked for
-    # the glued word (a compound's analysis: milliseconds each for a long one).
+    # The pieces must meet at hyphenation points (cheap: pyphen's patterns) before the
+    # dictionary is asked anything (a word it lacks: milliseconds each, a compound search)
     points = lexicon.hyphenation_points(word)
     offsets = list(itertools.accumulate(len(piece) for piece in pieces[:-1]))
-    if any(offset - lead not in points for offset in offsets) or not lexicon.is_word(word):
+    if any(offset - lead not in points for offset in offsets):
+        return False
+    if all(lexicon.in_dictionary(bare(p)) for p in pieces):
+        return False  # every piece a word already: the common case in clean text
+    if not lexicon.is_word(word):
         return False
     return not any(lexicon.in_dictionary(word[:offset - lead]) and lexicon.in_dictionary(word[offset - lead:])
                    for offset in offsets)

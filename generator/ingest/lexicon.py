@@ -54,13 +54,21 @@ def _remembering(aff, dic):
     hyphens is checked whole and then broken at its hyphens in every way it can be ("a-b-c":
     "a" + "b-c", "a" + "b" + "c", "a-b" + "c"), each part analysed again each time: a URL of six
     hyphens took a second. Remembered, each part is analysed once per book (the same answers:
-    the check asks only whether a good form exists, and that is what is kept)."""
+    the check asks only whether a good form exists, and that is what is kept). A word glued
+    from several (page text asks whether "Unterkommandopurgenoch" is one) is searched for its
+    compounds: split at every place, each part's forms at a compound's start, middle or end are
+    what the next such word asks again ("Unterkommandopurge"). They are kept too, by every
+    argument spylls is given (its methods are functions of them and the dictionary): Writer's
+    page text of the Debian book, 17 pages, 5.3 → 4.5 s of lookups, 12,000 parts kept (the
+    endings taken off each part, kept too, saved 0.4–1.2 s more for 45 MB: 120,000 of them,
+    too many for a long book)."""
     from spylls.hunspell.algo.lookup import Lookup  # noqa: PLC0415
 
     class Remembering(Lookup):
         def __init__(self, aff, dic) -> None:
             super().__init__(aff, dic)
             self.known: dict[str, bool] = {}
+            self.parts: dict[tuple, tuple] = {}
 
         def good_forms(self, word, *, capitalization=True, allow_nosuggest=True, affix_forms=True,
                        compound_forms=True):
@@ -71,6 +79,20 @@ def _remembering(aff, dic):
             if known is None:
                 known = self.known[word] = any(super().good_forms(word))
             return iter((True,) if known else ())
+
+        def affix_forms(self, word, captype, allow_nosuggest=True, prefix_flags=(), suffix_flags=(),
+                        forbidden_flags=(), compoundpos=None, with_forbidden=False):
+            if compoundpos is None:   # a whole word's: asked once per word (above)
+                return super().affix_forms(word, captype, allow_nosuggest, list(prefix_flags), list(suffix_flags),
+                                           list(forbidden_flags), compoundpos, with_forbidden)
+            key = (word, captype, allow_nosuggest, tuple(prefix_flags), tuple(suffix_flags), tuple(forbidden_flags),
+                   compoundpos, with_forbidden)
+            forms = self.parts.get(key)
+            if forms is None:
+                forms = self.parts[key] = tuple(super().affix_forms(
+                    word, captype, allow_nosuggest, list(prefix_flags), list(suffix_flags), list(forbidden_flags),
+                    compoundpos, with_forbidden))
+            return iter(forms)
 
     return Remembering(aff, dic)
 
