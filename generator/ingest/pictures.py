@@ -144,6 +144,12 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
     return ((left + a) / f, top / f, (left + b + 1) / f, bottom / f)
 
 
+# a mark fewer pixels tall than this holds no digit to read (a raised note number is 9-10 px at 200
+# dpi, 14 at 300): a quote's or a speck's box 1-4 px tall, enlarged 48 times to be read, cost a
+# second's median filter each on a worn scan (the held-out book: most of its reading time)
+DIGIT_PIXELS = 5
+
+
 def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str | None:
     """A raised mark's digits, re-read alone (enlarged, digits only) where tesserocr is
     installed (the `ocr` extra); None where it is not or reads no digits."""
@@ -158,9 +164,11 @@ def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str
         return None
     f = gray.width / width_units if width_units else 1.0
     left, top, right, bottom = (int(box[0] * f), int(box[1] * f), int(box[2] * f + 1), int(box[3] * f + 1))
+    if bottom - top < DIGIT_PIXELS:
+        return None
     pad = max(2, (bottom - top) // 3)
     crop = gray.crop((left - pad, top - pad, right + pad, bottom + pad))
-    scale = max(1, round(48 / max(1, bottom - top)))
+    scale = max(1, min(8, round(48 / (bottom - top))))
     if scale > 1:
         crop = crop.resize((crop.width * scale, crop.height * scale), resample=3)   # BICUBIC
     # a raised number is about 0.8 of its height wide per digit: a reading with fewer digits than
@@ -247,7 +255,9 @@ def stop_mark(picture: Path, width_units: float, word: Box, baseline: float, x_h
     set apart by a blank column: its ink row by row, in blobs, measured against the bottom of
     the word's own letters (a worn scan's small type makes Tesseract read a semicolon as a
     colon and a comma as a full stop, but the tail and the upper dot stay in the ink; the
-    engine's baseline is a pixel or two off, a tail is three or four below the letters)."""
+    engine's baseline is a pixel or two off, a tail is three or four below the letters). Only
+    where the file's box and baseline are where the ink is: a file whose geometry is not the
+    picture's (drawn from another copy, or turned) is not read against it."""
     scaled = _scaled(picture, width_units, x_height)
     if scaled is None:
         return None
@@ -265,7 +275,11 @@ def stop_mark(picture: Path, width_units: float, word: Box, baseline: float, x_h
     end = k
     while k >= 0 and columns[k]:
         k -= 1
-    if end < 0 or k < 0 or end - k > 0.5 * xh or k < 0.5 * xh:   # no mark apart from letters before it
+    # no mark apart from the letters before it, or ink running on past the window (the box ends
+    # inside a letter or a raised number: the mark would be a slice of it)
+    if end < 0 or k < 0 or end - k > 0.5 * xh or k < 0.5 * xh or end == len(columns) - 1:
+        return None
+    if left + end < word[2] * f - 0.3 * xh:   # the ink ends before the word's box: the file's box is not the ink's
         return None
     # the letters' bottom: the last row where the letters before the mark still have most of
     # their ink (a descender's few columns do not count)
@@ -279,6 +293,8 @@ def stop_mark(picture: Path, width_units: float, word: Box, baseline: float, x_h
     if floor is None:
         return None
     floor += 1
+    if abs(top + floor - base) > 0.3 * xh:   # the letters stand elsewhere than the file's baseline says
+        return None
     # each row's darkest pixel over the mark's columns: inked where it is a third as dark as the
     # mark's darkest (blur fades a comma's tail below the ink threshold)
     strip = _gray(picture).crop((left + k + 1, top, left + end + 1, bottom))   # the mask's own pixels

@@ -631,7 +631,10 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
     text = word.text
     glyphs = word.glyphs
     if len(text) >= 2 and text[-1] in STOPS and text[-2] not in STOPS and sheet.picture is not None:
-        seen = looks.stop_mark(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
+        # the x-height of the line's type size (clustered per book, or the engine's): a word box's
+        # height is the ink's for one engine and the type's em for another
+        typed = line.size * X_HEIGHT / line.scale if line.scale and line.size else x_height
+        seen = looks.stop_mark(sheet.picture, sheet.width, word.box, _units_baseline(line, word), typed)
         if seen is not None and seen != text[-1]:
             if said is not None:
                 said.append(Found(line.baseline, "letter read again",
@@ -855,6 +858,7 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                                             f"{before_k + 1}"))
                     _set(line, run, str(before_k + 1))
                     values[k] = before_k + 1
+        _count_on(page, notes, marks, last_note)
         start = last + 1
         read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
         if read_marks:   # a number read on the page says where its sequence stands
@@ -891,7 +895,48 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)
         labels = [number(run) for _, run in notes if number(run).isdigit()]
-        last_note = int(labels[-1]) if labels else last_note
+        # (never back: a chapter's notes count up, and a last note read "4" for 41 is no place to count from)
+        last_note = max(last_note, int(labels[-1])) if labels else last_note
+
+
+def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: list[tuple[Line, list[Char]]],
+              last_note: int) -> None:
+    """A page's notes numbered on from the page before's last note, where the page's readings
+    say so: footnotes count on one by one through a chapter, and a worn 200 dpi scan's raised
+    numbers are 9-10 px tall, read wrong one in three ("10" for 2, "23" for 4) or not at all.
+    The evidence is what was read: the notes' numbers that fit their place in the sequence and
+    the text's raised numbers that are among the page's; where it is at least half of all that
+    was read (notes and text), each note that does not fit takes its place's number, said, and
+    the text's raised numbers too where there are as many as notes (each calls its note, in
+    order). Else nothing is changed (a chapter's first page read wrong, a note lost to the text
+    above it: the readings are kept, and the layout says what does not pair up)."""
+    def number(run: list[Char]) -> str:
+        return "".join(c.text for c in run)
+
+    if not notes:
+        return
+    expected = [str(last_note + 1 + k) for k in range(len(notes))]
+    read_notes = [number(run) for _, run in notes if number(run).isdigit()]
+    read_marks = [number(run) for _, run in marks if number(run).isdigit()]
+    fits = sum(number(run) == want for (_, run), want in zip(notes, expected, strict=True))
+    if fits == len(notes):
+        return
+    evidence = fits + sum(mark in expected for mark in read_marks)
+    if evidence == 0 or 2 * evidence < len(read_notes) + len(read_marks):
+        return
+    for (line, run), want in zip(notes, expected, strict=True):
+        if number(run) != want:
+            page.found.append(Found(line.y, "note number from the sequence",
+                                    f"a note's number read as {number(run)}; the page's notes count on from "
+                                    f"{last_note} on the page before, as its readings say: {want}"))
+            _set(line, run, want)
+    if len(marks) == len(notes):
+        for (line, run), want in zip(marks, expected, strict=True):
+            if number(run) != want:
+                page.found.append(Found(line.y, "note number from the sequence",
+                                        f"a raised number in the text read as {number(run)}; it calls the page's "
+                                        f"note {want}"))
+                _set(line, run, want)
 
 
 def _foot(lines: list[Line], body: float) -> list[Line]:
