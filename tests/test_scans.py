@@ -687,3 +687,29 @@ def test_a_files_boxes_that_are_not_the_inks_change_no_mark():
     window looked at, and "Schluss;" stays as the file has it."""
     _, book = read_scan([WORN_300 / "p-4.alto4.xml"], None)
     assert not [e.detail for e in book.events if e.kind == "letter read again"]
+
+
+def test_the_ocr_reads_a_worn_pages_paper_as_paper():
+    """A worn scan's nearly blank page (the held-out book's page 2: a running head, and grain
+    everywhere) put Tesseract's Otsu threshold inside the paper's grain, and its OCR ran for
+    over 17 minutes; the built-in OCR gives such a page with its paper white (lighter than
+    halfway between the paper and the ink), the ink and its blurred edges as they were; a page
+    with text as it is."""
+    from PIL import Image, ImageChops
+
+    def page(lines: int) -> Image.Image:
+        # paper with a worn scan's grain (tests/scans.py's noise), lines of ink with a blurred edge
+        made = ImageChops.add(Image.new("L", (400, 400), 248), Image.effect_noise((400, 400), 14), 1.0, -128)
+        for y in range(10, 10 + 12 * lines, 12):
+            for x in range(20, 80 if lines == 1 else 380):
+                made.putpixel((x, y), 30)
+                made.putpixel((x, y + 1), 120)
+        return made
+
+    blank = page(1)
+    white = ocr.paper_white(blank)
+    grain = [(x, y) for x in range(400) for y in range(30, 400) if 200 <= blank.getpixel((x, y)) < 210][:20]
+    assert grain and all(white.getpixel(p) == 255 for p in grain)
+    assert white.getpixel((25, 10)) == 30 and white.getpixel((25, 11)) == 120
+    text = page(30)
+    assert ocr.paper_white(text).tobytes() == text.tobytes()
