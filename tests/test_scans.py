@@ -713,3 +713,16 @@ def test_the_ocr_reads_a_worn_pages_paper_as_paper():
     assert white.getpixel((25, 10)) == 30 and white.getpixel((25, 11)) == 120
     text = page(30)
     assert ocr.paper_white(text).tobytes() == text.tobytes()
+
+
+def test_a_text_only_lines_size_is_its_place_in_a_run_of_note_lines():
+    """PAGE XML with lines only (Transkribus' export) of page 8 worn at 300 dpi: its words'
+    boxes are found in the ink, and two note lines measured 11.8 and 12.8 pt among 8.5 pt ones
+    (a mark and a word in one ink run), which broke the notes in three and lost their numbers;
+    set one under another at the notes' pitch they are the notes' size, and notes 21-24 are
+    notes with their references."""
+    pages, book = read_scan([WORN_300 / "p-8.page.xml"], None)
+    foot = [line.size for line in sorted(pages[0].lines, key=lambda line: line.y) if line.y > 415]
+    assert len(set(foot)) == 1, foot
+    found = facts(book)
+    assert {"21", "22", "23", "24"} <= set(found["notes"]), found

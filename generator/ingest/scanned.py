@@ -438,7 +438,9 @@ def _settle_runs(lines: list[_Line], body: float) -> None:
         if size >= 0.93 * body:
             continue
         for line in run:
-            if line.size != size and abs(line.size - size) <= 0.25 * size:
+            # (a line the file gives as text only has its words' boxes guessed from the ink: its
+            # measured size is a guess too, and its place in the run is the better evidence)
+            if line.size != size and (abs(line.size - size) <= 0.25 * size or line.source.spread):
                 line.size = size
 
 
