@@ -179,7 +179,7 @@ def naive(folder: Path, count: int, files: list[Path] | None = None) -> str:
         text = ((files or [])[n - 1] if files else folder / f"p-{n}.words.hocr").read_text(encoding="utf-8")
         # a character box is a span of its own (hOCR with character boxes, as the built-in OCR
         # keeps it): only the line's span ends a line
-        parser.feed(re.sub(r"<span class='ocrx_cinfo'[^>]*>([^<]*)</span>", r"\1", text))
+        parser.feed(re.sub(r"\s*<span class='ocrx_cinfo'[^>]*>([^<]*)</span>\s*", r"\1", text))
     return "\n\n".join(blocks) + "\n"
 
 
