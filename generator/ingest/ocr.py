@@ -38,6 +38,7 @@ from generator.files import Folder, Missing, Refused, read_regular
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")   # one thread per page: the pages run on all cores instead
 DPI = 300
+INK = 140    # as pictures.INK: a pixel darker than this (of 255) is ink
 ADVICE = ("install the ocr extra (pip install 'druckedition[ocr]': tesserocr and a German model, nothing fetched "
           "later), or bring OCR files of the pages and ingest those (hOCR, ALTO or PAGE XML, for example "
           "`tesseract p-1.png p-1 -l deu -c hocr_char_boxes=1 hocr`)")
@@ -393,6 +394,43 @@ HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+def paper_white(gray: Any) -> Any:
+    """A page picture as Tesseract is given it: with its paper made white (every pixel lighter
+    than halfway between the paper, the picture's median, and the ink's threshold) where the
+    page is so nearly all paper that Otsu's threshold, by which Tesseract binarises it, falls
+    in the paper's grain (lighter than that halfway): a worn scan's verso with only its running
+    head then held millions of specks and took Tesseract over 17 minutes (the held-out book's
+    pages 2, 12, 24, 29 and 30; Otsu at 234-240 there, at 138-180 on every page with text of
+    the three test scans); 0.3 s so. A page with text is given as it is."""
+    counts = gray.histogram()
+    half, seen, paper = sum(counts) / 2, 0, 255
+    for value, count in enumerate(counts):
+        seen += count
+        if seen >= half:
+            paper = value
+            break
+    cut = (paper + INK) // 2
+    if paper <= INK or _otsu(counts) <= cut:
+        return gray
+    return gray.point(lambda v: 255 if v >= cut else v)
+
+
+def _otsu(counts: list[int]) -> int:
+    """Otsu's threshold of a histogram: the value that best splits it in two (the most variance
+    between the parts)."""
+    total, weighted = sum(counts), sum(v * n for v, n in enumerate(counts))
+    best, cut, below, below_sum = -1.0, 0, 0, 0
+    for value, count in enumerate(counts):
+        below += count
+        below_sum += value * count
+        if below in (0, total):
+            continue
+        between = below * (total - below) * (below_sum / below - (weighted - below_sum) / (total - below)) ** 2
+        if between > best:
+            best, cut = between, value
+    return cut
+
+
 def _read_one(job: tuple[str, str]) -> str:
     """One picture → its hOCR text (naming the picture by its file name)."""
     import html  # noqa: PLC0415
@@ -404,7 +442,7 @@ def _read_one(job: tuple[str, str]) -> str:
     api = _API[0]
     with Image.open(picture) as image:
         dpi = image.info.get("dpi", (DPI, DPI))[0] or DPI
-        api.SetImage(image.convert("L"))
+        api.SetImage(paper_white(image.convert("L")))
     api.SetSourceResolution(round(float(dpi)) if float(dpi) >= 100 else DPI)
     body = api.GetHOCRText(0).replace('image "unknown"', f'image "{html.escape(name, quote=True)}"', 1)
     version = tesserocr.tesseract_version().split()[1]

@@ -103,6 +103,17 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
     gap = 0
     while position < len(order):
         k = order[position]
+        if lower[k] and leading and not segments:
+            # before a note's number: a speck in the margin (ink narrower than half the x-height,
+            # blank after it) is passed over; anything else is the text's first letter
+            run = position
+            while run < len(order) and (upper[order[run]] or lower[order[run]]):
+                run += 1
+            if run - position < 0.45 * xh and run < len(order):
+                position = run
+                while position < len(order) and not upper[order[position]] and not lower[order[position]]:
+                    position += 1
+                continue
         if lower[k]:
             if gap == 0 and segments and (leading or segments[-1][1] - segments[-1][0] + 1 < 0.4 * xh):
                 # touching the letter beside it (before a word's first letter: at any width, a W's
@@ -133,6 +144,12 @@ def raised_mark(picture: Path, width_units: float, word: Box, following: float |
     return ((left + a) / f, top / f, (left + b + 1) / f, bottom / f)
 
 
+# a mark fewer pixels tall than this holds no digit to read (a raised note number is 9-10 px at 200
+# dpi, 14 at 300): a quote's or a speck's box 1-4 px tall, enlarged 48 times to be read, cost a
+# second's median filter each on a worn scan (the held-out book: most of its reading time)
+DIGIT_PIXELS = 5
+
+
 def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str | None:
     """A raised mark's digits, re-read alone (enlarged, digits only) where tesserocr is
     installed (the `ocr` extra); None where it is not or reads no digits."""
@@ -147,9 +164,11 @@ def read_digits(picture: Path | None, box: Box, width_units: float = 0.0) -> str
         return None
     f = gray.width / width_units if width_units else 1.0
     left, top, right, bottom = (int(box[0] * f), int(box[1] * f), int(box[2] * f + 1), int(box[3] * f + 1))
+    if bottom - top < DIGIT_PIXELS:
+        return None
     pad = max(2, (bottom - top) // 3)
     crop = gray.crop((left - pad, top - pad, right + pad, bottom + pad))
-    scale = max(1, round(48 / max(1, bottom - top)))
+    scale = max(1, min(8, round(48 / (bottom - top))))
     if scale > 1:
         crop = crop.resize((crop.width * scale, crop.height * scale), resample=3)   # BICUBIC
     # a raised number is about 0.8 of its height wide per digit: a reading with fewer digits than
@@ -220,6 +239,91 @@ def dash_length(picture: Path, width_units: float, word: Box, baseline: float, x
     while b + 1 < len(darkest) and not above[b + 1] and not below[b + 1] and darkest[b + 1] < half:
         b += 1
     return (b - a + 1) / xh
+
+
+# the x-height (pixels) from which a comma's tail is told from a full stop's blur: a sixth of it is
+# then 2-3 pixels (300 dpi: 8 pt notes 16 px, 10 pt body 19 px; at 200 dpi, 11 and 13 px, the tail
+# is within the blur and a worn scan's commas measured as full stops)
+STOP_PIXELS = 14
+
+
+def stop_mark(picture: Path, width_units: float, word: Box, baseline: float, x_height: float) -> str | None:
+    """The punctuation mark a word ends with, as the picture shows it: "." "," ":" or ";" (a dot
+    on the baseline; with a tail below it; with a dot above it; both), or None where the
+    picture cannot say (the mark touches the letter before it, or is not a mark). Read from
+    the rightmost run of inked columns at the word's end, narrower than half the x-height and
+    set apart by a blank column: its ink row by row, in blobs, measured against the bottom of
+    the word's own letters (a worn scan's small type makes Tesseract read a semicolon as a
+    colon and a comma as a full stop, but the tail and the upper dot stay in the ink; the
+    engine's baseline is a pixel or two off, a tail is three or four below the letters). Only
+    where the file's box and baseline are where the ink is: a file whose geometry is not the
+    picture's (drawn from another copy, or turned) is not read against it."""
+    scaled = _scaled(picture, width_units, x_height)
+    if scaled is None:
+        return None
+    mask, f, xh = scaled
+    if xh < STOP_PIXELS:
+        return None
+    base = baseline * f
+    top, bottom = int(base - 1.2 * xh), int(base + 0.8 * xh)
+    right = int(min(mask.width, word[2] * f + 0.2 * xh))
+    left = int(max(word[0] * f, right - 2.5 * xh))
+    columns = _columns(mask, (left, top, right, bottom))
+    k = len(columns) - 1
+    while k >= 0 and not columns[k]:
+        k -= 1
+    end = k
+    while k >= 0 and columns[k]:
+        k -= 1
+    # no mark apart from the letters before it, or ink running on past the window (the box ends
+    # inside a letter or a raised number: the mark would be a slice of it)
+    if end < 0 or k < 0 or end - k > 0.5 * xh or k < 0.5 * xh or end == len(columns) - 1:
+        return None
+    if left + end < word[2] * f - 0.3 * xh:   # the ink ends before the word's box: the file's box is not the ink's
+        return None
+    # the letters' bottom: the last row where the letters before the mark still have most of
+    # their ink (a descender's few columns do not count)
+    letters = mask.crop((left, top, left + k + 1, bottom))
+    counts = [sum(1 for v in letters.crop((0, r, letters.width, r + 1)).tobytes() if v) for r in range(letters.height)]
+    band = sorted(counts[int(0.5 * xh):int(1.0 * xh)])   # rows inside the x-height band
+    if not band or not band[len(band) // 2]:
+        return None
+    full = band[len(band) // 2]
+    floor = max((r for r, n in enumerate(counts) if n >= 0.4 * full and r >= 0.5 * xh), default=None)
+    if floor is None:
+        return None
+    floor += 1
+    if abs(top + floor - base) > 0.3 * xh:   # the letters stand elsewhere than the file's baseline says
+        return None
+    # each row's darkest pixel over the mark's columns: inked where it is a third as dark as the
+    # mark's darkest (blur fades a comma's tail below the ink threshold)
+    strip = _gray(picture).crop((left + k + 1, top, left + end + 1, bottom))   # the mask's own pixels
+    data = strip.tobytes()
+    darkest = [min(data[r * strip.width:(r + 1) * strip.width], default=255) for r in range(strip.height)]
+    core = min(darkest, default=255)
+    paper = sorted(darkest)[len(darkest) // 2] if darkest else 255
+    rows = [v < paper - (paper - core) / 3 for v in darkest]
+    blobs: list[list[int]] = []   # runs of inked rows: first, last
+    for r, inked in enumerate(rows):
+        if inked and blobs and blobs[-1][1] == r - 1:
+            blobs[-1][1] = r
+        elif inked:
+            blobs.append([r, r])
+    # in x-heights below the letters' bottom (negative: above it)
+    spans = [((a - floor) / xh, (b + 1 - floor) / xh) for a, b in blobs]
+    spans = [s for s in spans if s[1] - s[0] >= 0.12]   # a stray grain is no part of a mark
+    if not spans or len(spans) > 2:
+        return None
+    low_top, low_bottom = spans[-1]
+    if low_top < -0.6 or low_bottom < -0.15:   # the lower part stands on the baseline
+        return None
+    # the dot above as tall as the one below (a fifth of the x-height), a tail a sixth of it below
+    # the letters; between a tail's and a dot's depth, or a smaller blob above, the picture cannot say
+    dot = len(spans) == 2 and spans[0][1] <= -0.35 and spans[0][0] >= -1.15 and spans[0][1] - spans[0][0] >= 0.18
+    if (len(spans) == 2 and not dot) or 0.09 <= low_bottom <= 0.17:
+        return None
+    tail = low_bottom > 0.17
+    return {(False, False): ".", (False, True): ",", (True, False): ":", (True, True): ";"}[(dot, tail)]
 
 
 def ink_runs(picture: Path, width_units: float, line: Box) -> list[Box] | None:

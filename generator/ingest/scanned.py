@@ -38,7 +38,7 @@ from generator.ingest.model import Book, Event, PrintedLine, Unsure
 from generator.ingest.ocr import Recognised
 from generator.ingest.pagexml import read_page_xml
 from generator.ingest.pdf import SPACED, Char, Line, Page, Style
-from generator.ingest.sheets import BadOCR, Box, Sheet, TextLine, Word
+from generator.ingest.sheets import BadOCR, Box, Glyph, Sheet, TextLine, Word
 
 UNSURE = 0.80                # a word the engine gives less confidence than this is listed for the editor
 X_HEIGHT = 0.46              # x-height / type size of a book face (Times 0.45, Libertine 0.43, Latin Modern 0.43)
@@ -438,7 +438,9 @@ def _settle_runs(lines: list[_Line], body: float) -> None:
         if size >= 0.93 * body:
             continue
         for line in run:
-            if line.size != size and abs(line.size - size) <= 0.25 * size:
+            # (a line the file gives as text only has its words' boxes guessed from the ink: its
+            # measured size is a guess too, and its place in the run is the better evidence)
+            if line.size != size and (abs(line.size - size) <= 0.25 * size or line.source.spread):
                 line.size = size
 
 
@@ -512,7 +514,9 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
                 glyphs_left = [g for g in word.glyphs if g.box[0] >= found[2] - 0.5] if word.glyphs else []
                 word = Word(text, (max(found[2], word.box[0]), *word.box[1:]), word.conf,  # noqa: PLW2901
                             glyphs_left if "".join(g.text for g in glyphs_left) == text else [], word.styles, word.size)
-        if sheet.picture is not None and not styled and not (
+        # (never after a dash standing alone: a reference follows a word or its punctuation; a speck
+        # above a dash is no mark)
+        if sheet.picture is not None and not styled and not set(word.text) <= set(DASHES) and not (
                 word.glyphs and _raised_box(word.glyphs[-1].box, line, scale, x_height)):
             found = looks.raised_mark(sheet.picture, sheet.width, word.box, following, _units_baseline(line, word),
                                       x_height / scale)
@@ -579,11 +583,12 @@ SPECKS = ".,:;'\"°|\\“”‘’*`^´~"   # what engines make of a speck of di
 
 
 def _is_speck(word: Word, x_height: float) -> bool:
-    """A word that is one mark, no bigger than half the x-height either way: a worn scan's
-    speck the engine read as ':' ';' '.' '\\' '°' (a full stop or comma is set against the word
-    before it, never alone; a raised note number is taller; a list's bullet is looked for first)."""
+    """A word that is one character, no bigger than half the x-height either way: a worn scan's
+    speck the engine read as ':' ';' '.' '\\' '°', or as a digit or letter ("307. 5" from a
+    speck of 2 pixels beside a note's end: no letter or digit is that small, a raised note
+    number is taller; a full stop or comma is set against the word before it, never alone)."""
     left, top, right, bottom = word.box
-    return (len(word.text) == 1 and word.text in SPECKS and x_height > 0
+    return (len(word.text) == 1 and not word.text.isspace() and x_height > 0
             and max(right - left, bottom - top) < 0.45 * x_height)
 
 
@@ -594,14 +599,15 @@ def _is_bullet(word: Word, line: _Line, x_height: float) -> bool:
     """A line's first word that is a list's bullet, whatever the engine read (Tesseract's `deu`
     has no "•": it gives « . * + ®): one mark, a roughly square dot of about half the x-height,
     its middle at the middle of the x-height band (a full stop sits on the baseline, a hyphen or
-    dash is flat, a raised note number stands higher and is taller), a word after it."""
+    dash is flat, a raised note number stands higher and is taller; one smaller than half the
+    x-height either way is a speck), a word after it."""
     if len(word.text) != 1 or word.text not in BULLET_READINGS or len(line.words) < 2 or x_height <= 0:
         return False
     left, top, right, bottom = word.box
     width, height = right - left, bottom - top
     middle = _units_baseline(line, word) - (top + bottom) / 2
     return (0.3 * x_height <= height <= 0.8 * x_height and 0.6 <= width / max(height, 1e-6) <= 1.6
-            and 0.3 * x_height <= middle <= 0.7 * x_height)
+            and 0.3 * x_height <= middle <= 0.7 * x_height and not _is_speck(word, x_height))
 
 
 DASHES = "-–—‐"
@@ -620,10 +626,25 @@ BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:
 
 
 def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None) -> Word:
-    """Two confusions of Tesseract's that the print's own rules undo: a range's en dash read as
+    """Confusions of Tesseract's that the picture or the print's own rules undo: a word's last
+    mark (. , : ;) as the picture shows it (`STOPS`), a range's en dash read as
     a hyphen ("192-195"; measured in the picture: a hyphen is shorter than SEEN_DASH), and
     an l read as "]" in a word that opens no bracket ("Vg]." for "Vgl."; said in the report)."""
     text = word.text
+    glyphs = word.glyphs
+    if len(text) >= 2 and text[-1] in STOPS and text[-2] not in STOPS and sheet.picture is not None:
+        # the x-height of the line's type size (clustered per book, or the engine's): a word box's
+        # height is the ink's for one engine and the type's em for another
+        typed = line.size * X_HEIGHT / line.scale if line.scale and line.size else x_height
+        seen = looks.stop_mark(sheet.picture, sheet.width, word.box, _units_baseline(line, word), typed)
+        if seen is not None and seen != text[-1]:
+            if said is not None:
+                said.append(Found(line.baseline, "letter read again",
+                                  f"{text!r} read as {text[:-1] + seen!r}: the picture shows {STOPS[seen]}"))
+            text = text[:-1] + seen
+            if glyphs and glyphs[-1].text == word.text[-1]:
+                glyphs = [*glyphs[:-1], Glyph(seen, glyphs[-1].box, glyphs[-1].conf)]
+            word = Word(text, word.box, word.conf, glyphs, word.styles, word.size)
     if RANGE.fullmatch(text) and sheet.picture is not None:
         length = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
         if length is not None and length >= SEEN_DASH:
@@ -643,6 +664,12 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
     if text == word.text:
         return word
     return Word(text, word.box, word.conf, [], word.styles, word.size)
+
+
+# a word's last mark as the picture shows it (pictures.stop_mark): Tesseract's German model reads a
+# worn scan's small semicolon as a colon and a full stop as a comma
+STOPS = {".": "a full stop (a dot on the baseline)", ",": "a comma (a dot with a tail below the baseline)",
+         ":": "a colon (a dot above a dot)", ";": "a semicolon (a dot above a comma)"}
 
 
 def _dash(word: Word, x_height: float, line: _Line | None = None, sheet: Sheet | None = None) -> str:
@@ -774,11 +801,12 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
     takes that reference's number. Each is said; where the page's references and notes do not
     pair up, it is a Hinweis, never a silent plain digit."""
     last = 0
+    last_note = 0              # the last note's number on the pages before (in the chapter)
     before: set[str] = set()   # the raised numbers of the page before
     for page in pages:
         lines = sorted(page.lines, key=lambda line: line.y)
         if any(line.size >= 1.3 * body for line in lines):
-            last = 0   # a chapter opens: its notes count from 1
+            last = last_note = 0   # a chapter opens: its notes count from 1
         foot = _foot(lines, body)
         starts = [line for line in foot if line.chars and (line.chars[0].raised or re.match(r"\d{1,3}\s", line.text))]
         in_foot = {id(line) for line in foot}
@@ -790,10 +818,13 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
 
         # a note number read wrong, where the page's references say what it is
         refs = [number(run) for _, run in marks if number(run).isdigit()]
-        for line, run in notes:
+        for at, (line, run) in enumerate(notes):
             read = number(run)
             if not read.isdigit() or read in refs:
                 continue
+            previous = number(notes[at - 1][1]) if at else str(last_note)
+            if previous.isdigit() and int(read) == int(previous) + 1:
+                continue   # it counts on from the note before: its reference was not read, not it
             left = [r for r in refs if r not in {number(n) for _, n in notes}]
             if len(left) == 1 and int(left[0]) == max([last, *(int(number(n)) for _, n in notes if number(n).isdigit()
                                                                 and int(number(n)) < int(left[0]))]) + 1:
@@ -815,19 +846,21 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                                             f"notes' sequence give {given[id(run)]}"))
                     _set(line, run, given[id(run)])
         # one number between two that count on by two ("59, 6, 61": a digit lost; "59, 307, 61": a
-        # speck read as one): the one between them, in the notes and in the text alike
+        # speck read as one): the one between them, in the notes and in the text alike; the page's
+        # first after the last number of the pages before ("47 | 38, 49": a 4 read as a 3)
         for sequence, what in ((notes, "a note's number"), (marks, "a raised number in the text")):
-            values = [int(number(run)) if number(run).isdigit() else None for _, run in sequence]
-            for k in range(1, len(sequence) - 1):
+            values = [last_note or None] + [int(number(run)) if number(run).isdigit() else None for _, run in sequence]
+            for k in range(1, len(values) - 1):
                 before_k, here_k, after_k = values[k - 1], values[k], values[k + 1]
                 if before_k is not None and after_k is not None and here_k is not None \
                         and after_k - before_k == 2 and here_k != before_k + 1:
-                    line, run = sequence[k]
+                    line, run = sequence[k - 1]
                     page.found.append(Found(line.y, "note number from the sequence",
                                             f"{what} read as {here_k}, between {before_k} and {after_k}: "
                                             f"{before_k + 1}"))
                     _set(line, run, str(before_k + 1))
                     values[k] = before_k + 1
+        _count_on(page, notes, marks, last_note)
         start = last + 1
         read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
         if read_marks:   # a number read on the page says where its sequence stands
@@ -863,6 +896,49 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)
+        labels = [number(run) for _, run in notes if number(run).isdigit()]
+        # (never back: a chapter's notes count up, and a last note read "4" for 41 is no place to count from)
+        last_note = max(last_note, int(labels[-1])) if labels else last_note
+
+
+def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: list[tuple[Line, list[Char]]],
+              last_note: int) -> None:
+    """A page's notes numbered on from the page before's last note, where the page's readings
+    say so: footnotes count on one by one through a chapter, and a worn 200 dpi scan's raised
+    numbers are 9-10 px tall, read wrong one in three ("10" for 2, "23" for 4) or not at all.
+    The evidence is what was read: the notes' numbers that fit their place in the sequence and
+    the text's raised numbers that are among the page's; where it is at least half of all that
+    was read (notes and text), each note that does not fit takes its place's number, said, and
+    the text's raised numbers too where there are as many as notes (each calls its note, in
+    order). Else nothing is changed (a chapter's first page read wrong, a note lost to the text
+    above it: the readings are kept, and the layout says what does not pair up)."""
+    def number(run: list[Char]) -> str:
+        return "".join(c.text for c in run)
+
+    if not notes:
+        return
+    expected = [str(last_note + 1 + k) for k in range(len(notes))]
+    read_notes = [number(run) for _, run in notes if number(run).isdigit()]
+    read_marks = [number(run) for _, run in marks if number(run).isdigit()]
+    fits = sum(number(run) == want for (_, run), want in zip(notes, expected, strict=True))
+    if fits == len(notes):
+        return
+    evidence = fits + sum(mark in expected for mark in read_marks)
+    if evidence == 0 or 2 * evidence < len(read_notes) + len(read_marks):
+        return
+    for (line, run), want in zip(notes, expected, strict=True):
+        if number(run) != want:
+            page.found.append(Found(line.y, "note number from the sequence",
+                                    f"a note's number read as {number(run)}; the page's notes count on from "
+                                    f"{last_note} on the page before, as its readings say: {want}"))
+            _set(line, run, want)
+    if len(marks) == len(notes):
+        for (line, run), want in zip(marks, expected, strict=True):
+            if number(run) != want:
+                page.found.append(Found(line.y, "note number from the sequence",
+                                        f"a raised number in the text read as {number(run)}; it calls the page's "
+                                        f"note {want}"))
+                _set(line, run, want)
 
 
 def _foot(lines: list[Line], body: float) -> list[Line]:
