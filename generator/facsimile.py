@@ -65,6 +65,7 @@ _TILE_SET = re.compile(r"[0-9a-f]{32}\.zip")  # one page's tiles (tiles.py), nam
 # a path inside a page's image service, as tiles.py names them: nothing else is taken from a cached set
 _TILE_FILE = re.compile(r"info\.json|(?:full|[0-9]+,[0-9]+,[0-9]+,[0-9]+)/(?:max|[0-9]+,[0-9]+)/0/default\.(?:jpg|webp)")
 TILES = "tiles"           # the cache's folder of tile sets
+SCANS = "scans"           # `known`'s records of the editor's own pictures (their hashes, not in the cache)
 _TILES_VERSION = "1"      # of the tiling: a change here tiles every page again
 _PART = re.compile(r"(?:([0-9]+)\.[0-9a-f]+|tmp\w+)\.part")  # `pid.random.part`; mkstemp's of versions before 0.5
 
@@ -373,7 +374,7 @@ def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[s
                 shelf.remove(entry)  # a part a killed process left
         kept, todo = set(), []
         for page in facsimile.pages:
-            source = _tile_source(facsimile, known, page)
+            source = _tile_source(facsimile, root, known, page)
             name = hashlib.blake2b(repr((source, base, page.name, budget, _TILES_VERSION)).encode(),
                                    digest_size=16).hexdigest() + ".zip"
             kept.add(name)
@@ -397,6 +398,9 @@ def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[s
             if _TILE_SET.fullmatch(entry) and entry not in kept:
                 shelf.remove(entry)
                 known.pop(f"{TILES}/{entry}", None)
+        scans = {f"{SCANS}/{facsimile.source}/{page.picture}" for page in facsimile.pages}
+        for key in [key for key in known if key.startswith(f"{SCANS}/") and key not in scans]:
+            del known[key]  # the hash of a scan no longer tiled
     return made
 
 
@@ -424,12 +428,24 @@ def _tile_one(job: tuple[bytes, str, str, int]) -> dict[str, bytes] | str:
         return str(exc)
 
 
-def _tile_source(facsimile: Facsimile, known: dict[str, Drawn], page: PageImage) -> str:
-    """What a page's tiles are made of, without reading it: the drawn picture's hash, or the
-    editor's picture as the plan saw it (checked when it is published)."""
+def _tile_source(facsimile: Facsimile, root: Folder, known: dict[str, Drawn], page: PageImage) -> str:
+    """What a page's tiles are made of: the drawn picture's hash, or the editor's picture's,
+    read and hashed only when its file is not the one recorded (another inode, size, mtime or
+    ctime: a scan written over in place with its mtime set back still has a new ctime)."""
     if facsimile.kind == "pdf":
         return known[f"{facsimile.digest}/{page.pdf_page}-{max(page.files)}.webp"][0]
-    return repr(facsimile.stamps.get(f"{facsimile.source}/{page.picture}"))
+    key = f"{SCANS}/{facsimile.source}/{page.picture}"
+    with root.sub(facsimile.source) as folder:
+        fd = folder.open_file(page.picture)
+        try:
+            info = os.fstat(fd)
+            recorded = known.get(key)
+            if recorded is None or recorded[1:] != _drawn_stamp(info):
+                data = read_open(os.dup(fd), folder.path / page.picture, PICTURE_LIMIT)
+                known[key] = (hashlib.sha256(data).hexdigest(), *_drawn_stamp(info))
+            return known[key][0]
+        finally:
+            os.close(fd)
 
 
 def _tile_picture(facsimile: Facsimile, root: Folder, cache: Folder, known: dict[str, Drawn], page: PageImage) -> bytes:
@@ -449,12 +465,13 @@ def _tile_picture(facsimile: Facsimile, root: Folder, cache: Folder, known: dict
     with root.sub(facsimile.source) as folder:
         fd = folder.open_file(page.picture)
         try:
-            if _stamp(os.fstat(fd)) != facsimile.stamps.get(f"{facsimile.source}/{page.picture}"):
-                raise EditionError([Diagnostic(str(folder.path / page.picture), None, "error",
-                                               "the file changed during the build; build again")])
-            return read_open(os.dup(fd), folder.path / page.picture, PICTURE_LIMIT)
+            data = read_open(os.dup(fd), folder.path / page.picture, PICTURE_LIMIT)
         finally:
             os.close(fd)
+    if hashlib.sha256(data).hexdigest() != known[f"{SCANS}/{facsimile.source}/{page.picture}"][0]:
+        raise EditionError([Diagnostic(str(folder.path / page.picture), None, "error",
+                                       "the file changed during the build; build again")])
+    return data
 
 
 def _cached_tiles(shelf: Folder, name: str, known: dict[str, Drawn]) -> dict[str, bytes] | None:

@@ -69,3 +69,36 @@ def test_a_state_written_before_ctimes_were_recorded_keeps_its_pictures(tmp_path
     path.write_text(saved.dumps(state), encoding="utf-8")
     read = saved.read(path, pictures_only=True)
     assert read is not None and facsimile.recorded(read.pictures["a/1-800.webp"]) == ("ab", 1, 2, 3, 4, -1)
+
+
+def test_a_scan_written_over_in_place_with_its_time_set_back_is_tiled_again(tmp_path):
+    """An editor's own page picture ([source] page_images) is what its IIIF tiles are made of:
+    written over in place (same inode, size and mtime: only the ctime tells), the next full build
+    tiles the new picture, not the old one's tiles from the cache."""
+    from PIL import Image
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "edition.toml").write_text('title = "Probe"\nurl = "https://example.org/probe/"\n[source]\n'
+                                          'page_images = "scans"\n[facsimile]\ntiles = true\n', encoding="utf-8")
+    (content / "kapitel.md").write_text("# Kapitel\n\n{{page 1}}\n\nText der Seite.\n", encoding="utf-8")
+    (content / "scans").mkdir()
+    scan = content / "scans" / "1.png"
+    Image.new("RGB", (300, 420), "white").save(scan, compress_level=0)  # stored: any colour, the same size
+    out = tmp_path / "site"
+    assert (result := build(content, out)).returncode == 0, result.stderr
+    tile = out / "iiif" / "tiles" / "1" / "full" / "max" / "0" / "default.jpg"
+    with Image.open(tile) as image:
+        assert image.convert("L").getpixel((5, 5)) > 200
+    before = os.stat(scan)
+    dark = tmp_path / "dark.png"
+    Image.new("RGB", (300, 420), (20, 20, 20)).save(dark, compress_level=0)
+    assert dark.stat().st_size == before.st_size
+    with open(scan, "r+b") as file:  # in place: the inode stays
+        file.write(dark.read_bytes())
+    os.utime(scan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(scan)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert (result := build(content, out, "--full")).returncode == 0, result.stderr
+    with Image.open(tile) as image:
+        assert image.convert("L").getpixel((5, 5)) < 60
