@@ -432,3 +432,22 @@ def test_chapters_come_from_bookmarks_that_leave_out_the_printed_number(tmp_path
     chapters = {path.name: path.read_text(encoding="utf-8") for path in sorted(content.glob("*.md"))}
     assert [text.split("\n", 1)[0] for text in chapters.values()] == ["# 1 Einleitung", "# 2 Methode"]
     assert "## 1.1 Frage" in chapters["001-1-einleitung.md"]
+
+
+def test_a_bullet_set_in_a_font_of_its_own_is_the_items_marker_not_its_text(tmp_path):
+    # DocBook's PDFs (Debian's manuals) set a nested list's dash in bold: the dash, a run of its
+    # own, stayed in the item's text ("- **–** doppelter Name"), and the self-check found the
+    # reading longer than the print at every such item (146 Hinweise in debian-reference.de.pdf).
+    prose = _prose()
+    pdf = _typst(tmp_path, '#set document(title: "Listen", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           '#set list(marker: ([•], text(weight: "bold")[–]))\n= Verweise\n'
+                           f'{" ".join(prose[:4])}\n\n- Harter Link\n  - doppelter Name für eine Datei\n'
+                           '  - ein zweiter Name\n- Symbolischer Link\n  - eine Datei, die auf eine andere verweist\n\n'
+                           f'{" ".join(prose[4:8])}\n', "bullets")
+    content = _ingested(pdf, tmp_path / "c")
+    chapter = next(content.glob("*.md")).read_text(encoding="utf-8")
+    assert "- doppelter Name für eine Datei\n" in chapter and "–" not in chapter, chapter
+    report = next((content / "review").glob("*.report.md")).read_text(encoding="utf-8")
+    assert "gained or lost" not in report and "Abweichung" not in report, report
+    _builds_strictly(content)

@@ -543,7 +543,7 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
         kind = "row" if k in rows else "code" if _monospace(line) else _line_kind(line, metrics, left, right)
         if kind == "para" and k in inset:
             kind = "inset"
-        if kind in ("para", "item") and hangs[k] is not None and _is_item(body, hangs, k, out, left):
+        if kind in ("para", "item") and hangs[k] is not None and _is_item(body, hangs, k, out, left, right):
             kind = "item"
         elif kind == "item":
             kind = "para"
@@ -593,7 +593,8 @@ def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[in
     return found
 
 
-def _is_item(body: list[Line], hangs: list[float | None], k: int, out: list[RawBlock], left: float) -> bool:
+def _is_item(body: list[Line], hangs: list[float | None], k: int, out: list[RawBlock], left: float,
+             right: float) -> bool:
     """Does line `k` (which begins with a list marker) open a list item? A bullet set in from the
     text's left edge does; a number or a dash ("2. Juni 1990 …", "– so …" may open or go on
     with a paragraph) where the item's evidence says so: its next line hangs under its text, the
@@ -607,6 +608,9 @@ def _is_item(body: list[Line], hangs: list[float | None], k: int, out: list[RawB
         return True
     if out and out[-1].kind == "item" and abs(out[-1].hang - hang) < 1.5:
         return True
+    if (out and out[-1].kind == "item" and k and out[-1].lines[-1] is body[k - 1] and abs(line.left - out[-1].hang) < 1.5
+            and body[k - 1].right < right - 3 * line.size):
+        return True   # set under the text of an item whose last line ends short: an item nested in it
     following = hangs[k + 1] if after is not None else None
     if after is not None and following is not None and abs(following - hang) < 1.5:
         symbol = line.text[0] in SYMBOLS + "–—-"
@@ -1303,6 +1307,13 @@ def _without_bullet(inlines: list[Inline]) -> list[Inline]:
     for k, run in enumerate(inlines):
         if isinstance(run, Text):
             text = run.text.lstrip()
+            if text[:1] and text.rstrip() == text[:1] in SYMBOLS + "–—-":
+                # the bullet a run of its own (DocBook sets a nested list's dash in bold): the
+                # item's text begins with the next run
+                del inlines[k]
+                if k < len(inlines) and isinstance(after := inlines[k], Text):
+                    inlines[k] = Text(after.text.lstrip(), after.style)
+                break
             inlines[k] = Text(MARKER.sub("", text, count=1).lstrip() if text[:1] in SYMBOLS + "–—-" else run.text,
                               run.style)
             break
