@@ -451,3 +451,19 @@ def test_a_bullet_set_in_a_font_of_its_own_is_the_items_marker_not_its_text(tmp_
     report = next((content / "review").glob("*.report.md")).read_text(encoding="utf-8")
     assert "gained or lost" not in report and "Abweichung" not in report, report
     _builds_strictly(content)
+
+
+def test_code_set_small_at_a_pages_foot_is_the_pages_text_not_a_note(tmp_path):
+    # DocBook's PDFs set a command in a smaller monospaced type; as a page's last line it stood
+    # where footnotes stand, and became a note "printed without a number" (24 in
+    # debian-reference.de.pdf), taken out of the text it belongs to.
+    prose = _prose()
+    pdf = _typst(tmp_path, '#set document(title: "Befehle", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n= Befehle\n'
+                           f'{" ".join(prose[:6])} Geben Sie Folgendes ein:\n\n```\n$ sensible-pager /etc/passwd\n```\n'
+                           f'#pagebreak()\n{" ".join(prose[6:12])}\n', "code")
+    content = _ingested(pdf, tmp_path / "c")
+    chapter = next(content.glob("*.md")).read_text(encoding="utf-8")
+    assert "Folgendes ein:\n\n```\n$ sensible-pager /etc/passwd\n```\n" in chapter, chapter
+    assert "[^" not in chapter
+    _builds_strictly(content)

@@ -328,6 +328,8 @@ def regions(page: Page, metrics: Metrics) -> Regions:
             if not (small and flush) or line.y < lowest_body:
                 break
             notes.insert(0, line)
+        if notes and all(_monospace(line) and _note_start(line) is None for line in notes):
+            notes = []   # code set small at the page's foot (DocBook's), no note's number: the body's
     chosen = {id(line) for line in notes}
     return Regions([line for line in lines if id(line) not in chosen], notes)
 
