@@ -467,3 +467,18 @@ def test_code_set_small_at_a_pages_foot_is_the_pages_text_not_a_note(tmp_path):
     assert "Folgendes ein:\n\n```\n$ sensible-pager /etc/passwd\n```\n" in chapter, chapter
     assert "[^" not in chapter
     _builds_strictly(content)
+
+
+def test_the_front_matters_own_numbering_is_named_where_pages_are_listed(tmp_path):
+    # groff's "paket" book numbers its title pages 1–2 and its body from 1 again: the margin gives
+    # the print's "S. 1" for both, but a list of pages and a page's own view name the sequence
+    # ("S. 1, S. 2" on the front matter's chapter page read as the body's first pages).
+    content = _ingested(testcorpus.pdf("tuning-groff-paket"), tmp_path / "c")
+    config = content / "edition.toml"
+    config.write_text(re.sub(r'(?m)^pdf = .*\n', "", config.read_text(encoding="utf-8")), encoding="utf-8")  # no drawing
+    site = tmp_path / "site"
+    assert (built := run_cli("build", "--content", str(content), "--out", str(site), "--no-search")).returncode == 0, \
+        built.stderr
+    front = next(site.glob("001-*/index.html")).read_text(encoding="utf-8")
+    assert ">S. 1 (Titelei)</a>, " in front.split('class="pages-present"')[1].split("</p>")[0]
+    assert "<title>Druckseite 1 (Titelei)" in (site / "pages" / "titelei-1.html").read_text(encoding="utf-8")

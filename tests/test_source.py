@@ -139,6 +139,8 @@ def test_a_numbering_that_begins_again_is_a_sequence_of_its_own(tmp_path):
     assert 'id="seite-titelei-1"' in front and 'id="seite-1"' not in front and ">S. 1</span></a>" in front
     assert 'id="seite-1"' in body and ">S. 1</span></a>" in body
     assert "S. 1–2 (Titelei)" in front and "(Titelei)" not in body
+    listed = (out / "01-titelei" / "index.html").read_text(encoding="utf-8").split('class="pages-present"')[1]
+    assert ">S. 1 (Titelei)</a>, " in listed.split("</p>")[0], listed  # the chapter's pages: not "S. 1" twice in the book
     tei = (out / "01-titelei" / "01-titelei.tei.xml").read_text(encoding="utf-8")
     assert '<pb n="1"/>' in tei and '<pb n="2"/>' in tei
     # without the sequence's name the same numbering is out of order, as before

@@ -260,8 +260,21 @@ def _node(node: Inline, view: View) -> str:
 
 
 def page_label(page: PageBreak, words: dict[str, str]) -> str:
-    """"S. 229", "S. XII", "S. ?" as the interface's language writes it."""
+    """"S. 229", "S. XII", "S. ?" as the interface's language writes it: the margin's mark, the
+    print's number alone."""
     return f"{words['page']} {page.printed or '?'}"
+
+
+def sequence_apart(label: str) -> str:
+    """A recorded page's label as a reader is shown it: "1 Titelei" as "1 (Titelei)"."""
+    number, _, sequence = label.partition(" ")
+    return f"{number} ({sequence})" if sequence else label
+
+
+def page_name(page: PageBreak, words: dict[str, str]) -> str:
+    """A page named where the book's pages are listed: "S. 1 (Titelei)" for a page of a
+    numbering apart, which the margin gives as "S. 1" beside its pages."""
+    return f"{page_label(page, words)} ({page.sequence})" if page.sequence else page_label(page, words)
 
 
 def page_mark(page: PageBreak, view: View) -> str:

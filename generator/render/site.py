@@ -185,7 +185,7 @@ def printed_pages(config: Config, record: printed.Printed | None, pictures: facs
                 targets.setdefault(mark.label, Link(chapter.title, anchor_path(chapter, mark.anchor)))
     pages = []
     for name, label in sheets:
-        title = words["printed_page"].format(label=label)
+        title = words["printed_page"].format(label=html.sequence_apart(label))
         nav = {"sheet": name, "target": targets.get(label)}
         pages.append(Page(f"{facsimile.FOLDER}/{name}.html", "printed_page.html", title, nav=nav,
                           base_key=(record and record.digest, pictures.digest, name, nav["target"])))
@@ -297,6 +297,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
 
     env.filters["edition_date"] = edition_date
     env.filters["page_label"] = html.page_label
+    env.filters["page_name"] = html.page_name
     env.filters["inline"] = lambda content, words: Markup(html.inline(content, html.text_only(words)))  # titles
     return env
 
