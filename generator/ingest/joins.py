@@ -18,7 +18,8 @@ evidence, in the order it is weighed:
                                 asked only where the first half is a word the book prints
     else                        a break: the hyphen goes
 
-A line without a hyphen joins the next with a space, except after a "/" ("Berlin/|Boston",
+A line without a hyphen joins the next with a space, except where the print broke it at a
+zero-width space (Typst: a break inside a word, no space of the text), after a "/" ("Berlin/|Boston",
 "/var/|lib"), inside an address broken before or after its punctuation ("https:|//doi.org",
 "…/zenodo.|7039392"), or after a dash between two numbers ("S. 371–|374").
 
@@ -35,6 +36,7 @@ from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.lexicon import Lexicon
 
 HYPHENS = ("-", "\u00ad", "\u2010")
+ZERO_WIDTH_SPACE = "\u200b"    # pdf.py's sign of a line the print broke at one
 URL = re.compile(r"://|^www\.|^(?:doi|urn|mailto):")
 PATH = re.compile(r"^[~.]?/\w|\w/\w.*/")              # "/var/lib", "etc/apt/x/": a path
 OPTION = re.compile(r"^-{1,2}\w")                    # "-ihv", "--fix-broken"
@@ -76,6 +78,12 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
     PDFium found a hyphen at the line's end (and took it out of the text: `tail` has none then);
     `code`: the line ends in a monospaced font (an identifier)."""
     sign = tail[-1:] if tail.endswith(HYPHENS) else ""
+    if tail.endswith(ZERO_WIDTH_SPACE) and not (flagged or sign):
+        # the print broke the line at a zero-width space (Typst, inside a long word or an address):
+        # the word goes on, without a space
+        return Join("", False, "joined at a zero-width space",
+                    f"'{tail[:-1][-12:]}|{head[:12]}': the line breaks at a zero-width space (U+200B), which "
+                    "separates no words")
     if not (flagged or sign):
         return _plain(tail, head, words)
     stem = tail[:-1] if sign else tail

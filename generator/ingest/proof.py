@@ -49,7 +49,7 @@ from functools import lru_cache
 
 from generator.diffing import align as _align
 from generator.ingest.gaps import CONJUNCTIONS
-from generator.ingest.joins import HYPHENS, OPENING, OPTION, PATH, PUNCTUATION, URL, Words, book_words, key
+from generator.ingest.joins import HYPHENS, OPENING, OPTION, PATH, PUNCTUATION, URL, ZERO_WIDTH_SPACE, Words, book_words, key
 from generator.ingest.layout import unraised
 from generator.ingest.lexicon import Lexicon
 from generator.ingest.model import Book, Chapter, Event, Inline, Ref, Text
@@ -57,8 +57,8 @@ from generator.ingest.pdf import Line
 from generator.model import printed_number, unreferenced
 
 JOINS = {"line-end hyphen removed", "true hyphen kept", "hyphen in an address or a name kept", "suspended compound kept",
-         "joined after '/'", "address joined", "joined after a dash", "option joined"}
-SPACES = set(" -\u00ad\u2010\n")
+         "joined after '/'", "address joined", "joined after a dash", "option joined", "joined at a zero-width space"}
+SPACES = set(" -\u00ad\u2010\n" + ZERO_WIDTH_SPACE)
 NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|[*∗†‡§])\s*")
 WORD = re.compile(r"\S+")
 
@@ -138,7 +138,10 @@ def _without_number(text: str) -> str:
 
 
 def _printed_text(line: Line) -> str:
-    """A line's text as printed: raised numbers as digits, PDFium's hyphen mark put back."""
+    """A line's text as printed: raised numbers as digits, PDFium's hyphen mark put back, and the
+    zero-width space the print broke it at."""
+    if line.sign == ZERO_WIDTH_SPACE and not line.hyphen:
+        return line.text + ZERO_WIDTH_SPACE
     return line.text + (line.sign or "-") if line.hyphen and not line.text.endswith(HYPHENS) else line.text
 
 
