@@ -392,6 +392,7 @@ GERMAN_TERMS = {
     "address broken at a line end, rejoined": "Adresse über das Zeilenende verbunden",
     "joined after '/'": "nach »/« ohne Leerzeichen verbunden",
     "joined after a dash": "nach einem Strich verbunden",
+    "joined at a zero-width space": "an einem unsichtbaren Umbruch (Leerzeichen ohne Breite) ohne Leerzeichen verbunden",
     "option joined": "Strich einer Option ohne Leerzeichen verbunden",
     "discretionary hyphen": "weiches Trennzeichen entfernt",
     "spurious space at a hyphenation point": "falsches Leerzeichen an einer Trennstelle entfernt",

@@ -207,6 +207,25 @@ def test_a_join_in_a_name_or_an_address_no_evidence_proves_is_a_hinweis():
                   words) is None
 
 
+def test_a_line_end_hyphen_in_a_name_a_path_or_an_address_is_decided_by_the_books_letters():
+    """The join weighs what the self-check weighs: a hyphen inside code stays where neither the
+    book nor the dictionary has its letters joined ("?user-|tag(Muster)."), and goes where the book
+    prints them whole; an address's or an option's hyphen goes where the book prints its letters
+    whole and never with the hyphen ("…/f/fre-|exian" after "deb.freexian.com", "--rein-|stall"
+    beside "reinstall"); a path keeps a hyphen between two words ("lokale-aptitude-|einstellungen")
+    and joins a word the typesetter broke ("trus-|ted.gpg.d")."""
+    plain = book_words(["Die Pakete mit dem Muster ?tag(x) und aptitude oder aptitude werden gezeigt."])
+    assert join("?user-", "tag(Muster).", False, plain).between == "-"
+    assert join("?user-", "tag(Muster).", False, book_words(["die Muster ?usertag(Muster) und mehr"])).between == ""
+    url = "https://deb.freexian.com/extended-lts/pool/main/f/fre-"
+    assert join(url, "exian-archive-keyring/", False, plain).between == ""
+    assert join("https://deb.example.org/extended-", "lts/pool/", False, plain).between == "-"
+    assert join("--rein", "stall", True, book_words(["das Unterkommando reinstall von aptitude"])).between == ""
+    assert join("--rein", "stall", True, plain).between == "-"
+    assert join("/etc/apt/apt.conf.d/lokale-aptitude", "einstellungen.", True, plain).between == "-"
+    assert join("/etc/apt/trus", "ted.gpg.d", True, plain).between == ""
+
+
 @pytest.mark.parametrize("name", BOOKS)
 def test_a_line_end_hinweis_is_no_false_alarm(name, corpus_book):
     """False alarms matter as much as misses: on the tuning books, a line end read right gives no

@@ -23,6 +23,7 @@ from generator.diagnostics import Collector
 from generator.ingest.layout import build_book
 from generator.ingest.model import Mark
 from generator.ingest.pdf import read_pdf
+from generator.ingest.proof import proofread
 from generator.markup import literal
 
 
@@ -312,6 +313,22 @@ def test_a_hyphen_the_book_prints_elsewhere_stays_at_a_line_end(tmp_path):
     book = build_book(read_pdf(pdf, None, None, Collector()))
     text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
     assert "Eine historisch-kritischen Arbeit ist voraussichtlich selten." in text
+
+
+def test_a_zero_width_space_is_no_space_in_the_reading_text(tmp_path):
+    """Typst may break a line at a zero-width space inside a word: the word reads whole, not
+    "…schiffahrts gesellschafts…"; the invisible character is left out of the text (search finds
+    "Beispiel"), and the join is a repair the report lists, no Hinweis."""
+    pdf = _typst(tmp_path, '#set page(width: 6cm, height: auto, margin: 5mm)\n#set text(lang: "de", hyphenate: false)\n'
+                           "Ein Bei\u200bspiel und Donau\u200bdampfschiffahrts\u200bgesellschafts\u200bkapitän"
+                           "\u200bsmütze im Paket libqwertz\u200bzuiopasdfgh\u200bjklyxcvbnm hier.\n", "zerowidth")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    proofread(book)
+    text = books.tool_chapters(book)[0]["blocks"][0]["text"]
+    assert text == "Ein Beispiel und Donaudampfschiffahrtsgesellschaftskapitänsmütze im Paket " \
+                   "libqwertzzuiopasdfghjklyxcvbnm hier."
+    assert {c.rule for c in book.changes} == {"joined at a zero-width space"}
+    assert not [e for e in book.events if e.kind == "warning"]
 
 
 def test_a_letter_spaced_word_after_a_plain_one_keeps_the_space_between_them(ingested):

@@ -18,7 +18,8 @@ evidence, in the order it is weighed:
                                 asked only where the first half is a word the book prints
     else                        a break: the hyphen goes
 
-A line without a hyphen joins the next with a space, except after a "/" ("Berlin/|Boston",
+A line without a hyphen joins the next with a space, except where the print broke it at a
+zero-width space (Typst: a break inside a word, no space of the text), after a "/" ("Berlin/|Boston",
 "/var/|lib"), inside an address broken before or after its punctuation ("https:|//doi.org",
 "…/zenodo.|7039392"), or after a dash between two numbers ("S. 371–|374").
 
@@ -35,9 +36,11 @@ from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.lexicon import Lexicon
 
 HYPHENS = ("-", "\u00ad", "\u2010")
+ZERO_WIDTH_SPACE = "\u200b"    # pdf.py's sign of a line the print broke at one
 URL = re.compile(r"://|^www\.|^(?:doi|urn|mailto):")
 PATH = re.compile(r"^[~.]?/\w|\w/\w.*/")              # "/var/lib", "etc/apt/x/": a path
 OPTION = re.compile(r"^-{1,2}\w")                    # "-ihv", "--fix-broken"
+REFERENCE = re.compile(r"(?<=\D)\d{1,3}$")          # a note's reference set as digits after a word
 ADDRESS_MARKS = "/._?=&#~%-"
 OPEN_MARKS = "=&#~%_"   # an address's marks after which it must go on
 SCHEMES = ("http:", "https:", "ftp:", "mailto:", "doi:", "urn:")
@@ -76,6 +79,12 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
     PDFium found a hyphen at the line's end (and took it out of the text: `tail` has none then);
     `code`: the line ends in a monospaced font (an identifier)."""
     sign = tail[-1:] if tail.endswith(HYPHENS) else ""
+    if tail.endswith(ZERO_WIDTH_SPACE) and not (flagged or sign):
+        # the print broke the line at a zero-width space (Typst, inside a long word or an address):
+        # the word goes on, without a space
+        return Join("", False, "joined at a zero-width space",
+                    f"'{tail[:-1][-12:]}|{head[:12]}': the line breaks at a zero-width space (U+200B), which "
+                    "separates no words")
     if not (flagged or sign):
         return _plain(tail, head, words)
     stem = tail[:-1] if sign else tail
@@ -104,9 +113,23 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         return Join("-", True, "true hyphen kept", f"the book prints {both}")
     if seen[joined] and not (capital and _known(stem, seen)):
         return Join("", True, "line-end hyphen removed", f"the book prints {both}")
-    if code or URL.search(stem) or OPTION.search(stem):
-        return Join("-", True, "hyphen in an address or a name kept", f"'{stem}{shown_sign}' is part of "
-                    f"{'code' if code else 'an address' if URL.search(stem) else 'an option'}: its hyphen is its own")
+    parts = inside_word(stem, head)
+    name = code or URL.search(stem) or OPTION.search(stem)
+    if name or PATH.search(stem):
+        if parts and printed_inside(parts[0] + parts[1], seen, [stem]) and not printed_inside("-".join(parts), seen):
+            # the typesetter broke the name: the book prints its letters whole, never with this
+            # hyphen ("…/f/fre-|exian-archive" after "deb.freexian.com", "--rein-|stall" beside "reinstall")
+            return Join("", True, "line-end hyphen removed", f"'{stem}{shown_sign}|{head[:12]}': the book prints "
+                        f"'{parts[0] + parts[1]}' and never '{'-'.join(parts)}'")
+        if name:
+            return Join("-", True, "hyphen in an address or a name kept", f"'{stem}{shown_sign}' is part of "
+                        f"{'code' if code else 'an address' if URL.search(stem) else 'an option'}: its hyphen is its own")
+        if parts and len(parts[0]) >= 3 and (seen[parts[0].lower()] or _word(parts[0])) and _word(parts[1]) \
+                and not _word(parts[0] + parts[1]):
+            # a path's hyphen between two words ("…/lokale-aptitude-|einstellungen"); a word the
+            # typesetter broke ("/etc/apt/trus-|ted.gpg.d") goes on to the rules below
+            return Join("-", True, "hyphen in an address or a name kept", f"'{stem}{shown_sign}|{head[:12]}': a "
+                        f"path, '{parts[0]}' and '{parts[1]}' are words, '{parts[0] + parts[1]}' is none")
     letters = stem.strip(PUNCTUATION)
     if capital:
         if _known(stem, seen) or head[0].isdigit() or Lexicon.in_dictionary(letters):
@@ -131,8 +154,32 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         # a compound with hyphens of its own ("Drag-|and-Drop."): '{letters}{piece}' is no word to break
         return Join("-", True, "true hyphen kept", f"'{stem}-{word}': a compound with hyphens of its own, and "
                     f"'{letters}{piece}' is no word")
+    bare = REFERENCE.sub("", head).rstrip(PUNCTUATION)
+    if parts and not PATH.search(stem) and not (letters.isalpha() and bare.isalpha()) \
+            and not _word(parts[0] + parts[1]) and not printed_inside(parts[0] + parts[1], seen):
+        # a name or code ("?user-|tag(Muster)"): no dictionary decides its hyphens, and the book
+        # never prints its letters joined (the self-check's evidence, proof.py); a path's are
+        # decided above
+        return Join("-", True, "hyphen in an address or a name kept", f"'{stem}-|{head[:12]}': a name or code, and "
+                    f"neither the book nor the dictionary has '{parts[0] + parts[1]}'")
     return Join("", True, "line-end hyphen removed",
                 "PDF hyphen mark" if flagged and not sign else "a break: no evidence of a hyphen of the text")
+
+
+def inside_word(stem: str, head: str) -> tuple[str, str] | None:
+    """The letters on both sides of a line-end join ("?user", "tag(Muster)." → "user", "tag";
+    "…/f/fre", "exian-archive" → "fre", "exian"), or None where a side has none."""
+    before = re.search(r"[^\W\d_]+$", stem)
+    after = re.match(r"[^\W\d_]+", head)
+    return (before.group(), after.group()) if before and after else None
+
+
+def printed_inside(letters: str, seen: Counter[str], near: list[str] | None = None) -> bool:
+    """Does the book print these letters inside any of its words, or inside the words `near` the
+    line end (an address's part, a name in code: "deb.freexian.com/…/f/fre-|exian" prints
+    "freexian" before its break)? Asked only of doubtful joins in names and addresses."""
+    letters = letters.lower()
+    return len(letters) >= 4 and any(letters in word.lower() for word in [*(near or []), *seen])
 
 
 def _word(text: str) -> bool:

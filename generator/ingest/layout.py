@@ -803,8 +803,9 @@ def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: 
     tail = _last_word(runs)
     head = _first_word(pieces)
     code = bool(previous.chars) and bool(MONOSPACE.search(previous.chars[-1].style.font))
-    # the break's own sign where the print has one (WeasyPrint's U+2010), as joins.py reads a line's end
-    signed = tail + previous.sign if previous.hyphen and previous.sign and not tail.endswith(HYPHENS) else tail
+    # the break's own sign where the print has one (WeasyPrint's U+2010, Typst's zero-width space), as
+    # joins.py reads a line's end
+    signed = tail + previous.sign if previous.sign and not tail.endswith(HYPHENS) else tail
     decided = join(signed, head, previous.hyphen, vocabulary, code)
     if decided.drop and tail.endswith(HYPHENS):
         _drop_last_char(runs)

@@ -65,7 +65,8 @@ class Line:
     y: float = 0.0                # the baseline most characters stand on (a raised number does not move it)
     size: float = 0.0             # the size most of its letters are set in
     sign: str = ""                # the break hyphen's own character where it is not a plain one: WeasyPrint's
-                                  # U+2010 (the book's break sign, which a URL's own hyphen is not)
+                                  # U+2010 (the book's break sign, which a URL's own hyphen is not); on a line
+                                  # without a hyphen, ZERO_WIDTH_SPACE where the print broke it at one (Typst)
 
     def __post_init__(self) -> None:
         chars = self.chars
@@ -556,14 +557,16 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
     current: list[Char] = []
     last_index = 0
     hyphen = False     # the line ends in a hyphen that breaks it
+    unseen = False     # the last character read is a zero-width space: the line may break there, inside a word
     mark = -1          # where a hyphen mark stands that may end the line (known when the next character comes)
     last_key: int | None = -1
     style, size = Style("", False, False), 0.0
 
     def close() -> None:
-        nonlocal current, hyphen, mark
+        nonlocal current, hyphen, mark, unseen
         while current and current[-1].text == " ":
             current.pop()
+            unseen = False   # a space after the zero-width one: the words are apart
         if current:
             # The right edge of its ink: the break hyphen's too (taken out of the characters);
             # an accent set last stands over a letter further left (dvips).
@@ -572,9 +575,10 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
                 last = max((ch for ch in current if ch.index >= 0 and ch.text not in ACCENTS), key=lambda ch: ch.x,
                            default=current[-1]).index
             box(handle, last, e0, e1, e2, e3)
+            sign = "\u2010" if hyphen and mark >= 0 and text[mark] == "\u2010" else ""
             lines.append(Line(current, max(edges[1], current[-1].x), hyphen,
-                              sign="\u2010" if hyphen and mark >= 0 and text[mark] == "\u2010" else ""))
-        current, hyphen, mark = [], False, -1
+                              sign=ZERO_WIDTH_SPACE if unseen and not hyphen else sign))
+        current, hyphen, mark, unseen = [], False, -1, False
 
     last_y = None
     for i in range(count):
@@ -597,6 +601,12 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
                 continue
             elif ch == SKIP:
                 continue
+            elif ch in INVISIBLE:
+                # printed as nothing: kept out of the text ("Bei\u200bspiel" is "Beispiel" to a reader and
+                # to search); a zero-width space is where a line may break inside a word (Typst)
+                unseen = ch == ZERO_WIDTH_SPACE
+                continue
+        unseen = False
         origin(handle, i, px, py)
         key = text_object(handle, i)
         if key != last_key:
@@ -655,7 +665,12 @@ def _lines(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Line], lis
 # the hyphen WeasyPrint adds where it breaks a word (a typed hyphen is U+002D).
 HYPHENS = (HYPHEN_MARK, "\x02", "\u00ad", "\u2010")
 MARKS = (HYPHEN_MARK, "\x02")   # PDFium's marks of a hyphen it takes for a break
-SPECIAL = frozenset((" ", "\r", "\n", SKIP, *HYPHENS, *MARKS))   # what `_lines` looks at before it reads a character
+# Characters a PDF may carry that print as nothing: the zero-width space (a break opportunity), the
+# word joiner and the byte-order mark (its old role). Joiners of scripts that need them (U+200C,
+# U+200D) stay.
+ZERO_WIDTH_SPACE = "\u200b"
+INVISIBLE = (ZERO_WIDTH_SPACE, "\u2060", "\ufeff")
+SPECIAL = frozenset((" ", "\r", "\n", SKIP, *HYPHENS, *MARKS, *INVISIBLE))   # what `_lines` looks at before it reads a character
 
 
 def _glyph_unread(handle: int, space: int, current: list[Char]) -> bool:

@@ -43,13 +43,26 @@ bullet (Markdown's "- "), page marks. Nothing here changes the text: it only rep
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from generator.diffing import align as _align
 from generator.ingest.gaps import CONJUNCTIONS
-from generator.ingest.joins import HYPHENS, OPENING, OPTION, PATH, PUNCTUATION, URL, Words, book_words, key
+from generator.ingest.joins import (
+    HYPHENS,
+    OPENING,
+    OPTION,
+    PATH,
+    PUNCTUATION,
+    REFERENCE,
+    URL,
+    ZERO_WIDTH_SPACE,
+    Words,
+    book_words,
+    inside_word,
+    key,
+    printed_inside,
+)
 from generator.ingest.layout import unraised
 from generator.ingest.lexicon import Lexicon
 from generator.ingest.model import Book, Chapter, Event, Inline, Ref, Text
@@ -57,8 +70,8 @@ from generator.ingest.pdf import Line
 from generator.model import printed_number, unreferenced
 
 JOINS = {"line-end hyphen removed", "true hyphen kept", "hyphen in an address or a name kept", "suspended compound kept",
-         "joined after '/'", "address joined", "joined after a dash", "option joined"}
-SPACES = set(" -\u00ad\u2010\n")
+         "joined after '/'", "address joined", "joined after a dash", "option joined", "joined at a zero-width space"}
+SPACES = set(" -\u00ad\u2010\n" + ZERO_WIDTH_SPACE)
 NUMBER = re.compile(r"^(?:\d{1,3}[.)]?|[*∗†‡§])\s*")
 WORD = re.compile(r"\S+")
 
@@ -138,7 +151,10 @@ def _without_number(text: str) -> str:
 
 
 def _printed_text(line: Line) -> str:
-    """A line's text as printed: raised numbers as digits, PDFium's hyphen mark put back."""
+    """A line's text as printed: raised numbers as digits, PDFium's hyphen mark put back, and the
+    zero-width space the print broke it at."""
+    if line.sign == ZERO_WIDTH_SPACE and not line.hyphen:
+        return line.text + ZERO_WIDTH_SPACE
     return line.text + (line.sign or "-") if line.hyphen and not line.text.endswith(HYPHENS) else line.text
 
 
@@ -222,7 +238,6 @@ def _name(unit: str) -> str:
 # ---- line ends ----
 
 DASHES = ("–", "—")
-REFERENCE = re.compile(r"(?<=\D)\d{1,3}$")
 
 
 def _line_ends(printed: list[tuple[int, int, str]], reading: str, words: Words, repaired_pages: set[int],
@@ -334,9 +349,9 @@ def _doubt(tail: str, head: str, read: str, before: list[str], words: Words) -> 
         better = hyphened if seen[key(hyphened)] > seen[key(dropped)] else dropped
         return "a line-end hyphen left with a space after it (a word's break, or a hyphen of the text?)", better, 0
     if read == glued:       # the hyphen kept
-        if (URL.search(stem) or PATH.search(stem)) and (parts := _inside_word(stem, head)) \
-                and _printed_inside(parts[0] + parts[1], seen, [stem, *before[-3:]]) \
-                and not _printed_inside(f"{parts[0]}-{parts[1]}", seen):
+        if (URL.search(stem) or PATH.search(stem)) and (parts := inside_word(stem, head)) \
+                and printed_inside(parts[0] + parts[1], seen, [stem, *before[-3:]]) \
+                and not printed_inside(f"{parts[0]}-{parts[1]}", seen):
             return (f"a line-end hyphen kept in an address, but the book prints '{parts[0] + parts[1]}' (and never "
                     f"'{parts[0]}-{parts[1]}'): the typesetter's break?"), dropped, 0
         if URL.search(stem) or PATH.search(stem) or OPTION.search(stem) or seen[key(hyphened)] or "-" in letters \
@@ -363,30 +378,14 @@ def _doubt(tail: str, head: str, read: str, before: list[str], words: Words) -> 
                                                or (len(letters) >= 2 and letters.isupper())):
             why = "a capital follows" if word[0].isupper() else "an acronym or a digit stands before it"
             return f"a line-end hyphen taken out where {why}: a hyphen of the text?", hyphened, 0
-        if (parts := _inside_word(stem, head)) and not (letters.isalpha() and word.isalpha()) \
+        if (parts := inside_word(stem, head)) and not (letters.isalpha() and word.isalpha()) \
                 and not (words.break_sign and sign == words.break_sign) \
-                and not _word(parts[0] + parts[1]) and not _printed_inside(parts[0] + parts[1], seen):
+                and not _word(parts[0] + parts[1]) and not printed_inside(parts[0] + parts[1], seen):
             # a name or code ("?user-|tag(Muster)"): no dictionary decides its hyphens, the book never
             # prints it joined, nor sets its breaks with a sign of their own ("busy‐|box-syslogd")
             return (f"a line-end hyphen taken out inside a name or code, and neither the book nor the dictionary "
                     f"has '{parts[0] + parts[1]}'"), hyphened, 0
     return None
-
-
-def _inside_word(stem: str, head: str) -> tuple[str, str] | None:
-    """The letters on both sides of a line-end join ("?user", "tag(Muster)." → "user", "tag";
-    "…/f/fre", "exian-archive" → "fre", "exian"), or None where a side has none."""
-    before = re.search(r"[^\W\d_]+$", stem)
-    after = re.match(r"[^\W\d_]+", head)
-    return (before.group(), after.group()) if before and after else None
-
-
-def _printed_inside(letters: str, seen: Counter[str], near: list[str] | None = None) -> bool:
-    """Does the book print these letters inside any of its words, or inside the words `near` the
-    line end (an address's part, a name in code: "deb.freexian.com/…/f/fre-|exian" prints
-    "freexian" before its break)? Asked only of doubtful joins in names and addresses."""
-    letters = letters.lower()
-    return len(letters) >= 4 and any(letters in word.lower() for word in [*(near or []), *seen])
 
 
 def _word(text: str) -> bool:
