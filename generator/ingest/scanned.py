@@ -484,7 +484,8 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
         elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height, line, sheet)) != word.text:
             word = Word(dash, word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
         else:
-            word = _reread(word, line, sheet, x_height / scale if scale else x_height, said)  # noqa: PLW2901
+            word = _reread(word, line, sheet, x_height / scale if scale else x_height, said,  # noqa: PLW2901
+                           words[k - 1][0].text if k else "", words[k + 1][0].text if k + 1 < len(words) else "")
         # a superscript number the engine gave as a word of its own belongs to the word before it
         reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
         if chars and not joined and not reference:
@@ -621,11 +622,19 @@ LEAD = re.compile(r"[" + re.escape(GARBLED) + r"?\d]{0,2}[a-zı»«>#:;]{1,2}(?=
 # boxes, comes out up to a tenth too big, so an en dash may measure 0.88 (a hyphen stays below)
 SEEN_DASH = 0.85
 DOLLAR_S = re.compile(r"\$(?:\.|[a-zäöüß]+[.,;:]?)")
+# a page citation's "S." as small worn type reads it at 200 dpi: "5." or "S," (and "$,"), after a
+# comma and before the page's number ("1978, 5. 190.", "2004, S, 182.", "5.328."): no date or
+# count stands so (a day's "5." follows no comma, a volume's "5," is followed by "S.")
+PAGE_S = re.compile(r"(?:5\.|[S$],)(\d+[.,;:]?)?")
+PAGE_NUMBER = re.compile(r"\d{1,4}(?:[-–]\d{1,4})?[.,;:)]?")
+# Vgl. (vergleiche) as a worn scan's V with its arms closed reads: no German word is "ygl"
+YGL = re.compile(r"(?<![\wäöüß])[yY]gl\.$")
 RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
 BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:]?$)")
 
 
-def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None) -> Word:
+def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None,
+            before: str = "", after: str = "") -> Word:
     """Confusions of Tesseract's that the picture or the print's own rules undo: a word's last
     mark (. , : ;) as the picture shows it (`STOPS`), a range's en dash read as
     a hyphen ("192-195"; measured in the picture: a hyphen is shorter than SEEN_DASH), and
@@ -660,6 +669,19 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
         if said is not None:
             said.append(Found(line.baseline, "letter read again",
                                f"{text!r} read as {fixed!r}: a '$' before a full stop or small letters is an S"))
+        text = fixed
+    if (page := PAGE_S.fullmatch(text)) and before.endswith(",") and (
+            page.group(1) is not None or PAGE_NUMBER.fullmatch(after)):
+        fixed = "S." + (page.group(1) or "")
+        if said is not None:
+            said.append(Found(line.baseline, "letter read again",
+                               f"{text!r} read as {fixed!r}: after a comma and before a page's number it is the "
+                               "citation's S."))
+        text = fixed
+    if YGL.search(text):
+        fixed = YGL.sub("Vgl.", text)
+        if said is not None:
+            said.append(Found(line.baseline, "letter read again", f"{text!r} read as {fixed!r}: no word is 'ygl'"))
         text = fixed
     if text == word.text:
         return word
@@ -897,8 +919,17 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)
         labels = [number(run) for _, run in notes if number(run).isdigit()]
-        # (never back: a chapter's notes count up, and a last note read "4" for 41 is no place to count from)
-        last_note = max(last_note, int(labels[-1])) if labels else last_note
+        # (never back: a chapter's notes count up, and a last note read "4" for 41 is no place to
+        # count from; nor further than the page's notes or references can reach: a last note read
+        # "26" for 16, "73" for 39, would misnumber every page after it; then the highest number
+        # among the page's notes and references that lies within reach. Where nothing was counted
+        # yet, a page may begin anywhere: an excerpt, notes counted through the book)
+        reach = last_note + max(len(notes), len(marks)) + 1 if last_note else 10**9
+        if labels and last_note < int(labels[-1]) <= reach:
+            last_note = int(labels[-1])
+        elif labels:
+            seen = [int(n) for n in labels + [number(run) for _, run in marks] if n.isdigit()]
+            last_note = max([last_note, *(n for n in seen if n <= reach)])
 
 
 def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: list[tuple[Line, list[Char]]],
