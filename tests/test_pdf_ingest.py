@@ -455,6 +455,7 @@ def test_a_bullet_set_in_a_font_of_its_own_is_the_items_marker_not_its_text(tmp_
     # DocBook's PDFs (Debian's manuals) set a nested list's dash in bold: the dash, a run of its
     # own, stayed in the item's text ("- **–** doppelter Name"), and the self-check found the
     # reading longer than the print at every such item (146 Hinweise in debian-reference.de.pdf).
+    # The list inside an item is written inside it (it was written flat).
     prose = _prose()
     pdf = _typst(tmp_path, '#set document(title: "Listen", author: "Muster, Maria")\n'
                            '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
@@ -464,7 +465,8 @@ def test_a_bullet_set_in_a_font_of_its_own_is_the_items_marker_not_its_text(tmp_
                            f'{" ".join(prose[4:8])}\n', "bullets")
     content = _ingested(pdf, tmp_path / "c")
     chapter = next(content.glob("*.md")).read_text(encoding="utf-8")
-    assert "- doppelter Name für eine Datei\n" in chapter and "–" not in chapter, chapter
+    assert ("- Harter Link\n\n  - doppelter Name für eine Datei\n\n  - ein zweiter Name\n\n- Symbolischer Link\n\n"
+            "  - eine Datei, die auf eine andere verweist\n") in chapter and "–" not in chapter, chapter   # nested as printed
     report = next((content / "review").glob("*.report.md")).read_text(encoding="utf-8")
     assert "gained or lost" not in report and "Abweichung" not in report, report
     _builds_strictly(content)

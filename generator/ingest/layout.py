@@ -1184,8 +1184,14 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     current: Chapter | None = None
     pending: list[str] = []
     opened = 0     # chapter headings so far: endnotes() counts chapters so (text before the first is no chapter of its)
+    nesting: list[float] = []   # where the open lists' markers stand, from the frame's left (the outermost first)
     for f in stream:
         page = f.pages[0]
+        depth = 0
+        if f.kind == "item":
+            depth = _depth(nesting, f.lines[0].left - metrics.frames[page][0], f.lines[0].size)
+        elif f.kind != "note":   # a page's notes stand between a list's items on two pages
+            nesting = []
         where = (page, numbers[id(f.lines[0])], found.folios.get(page, "?"))
         printed_lines = [(f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines)]
         opened += f.kind == "heading" and f.level == 1
@@ -1230,7 +1236,8 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
         if f.kind == "figure":
             events.append(Event(page, where[1], where[2], "figure", "a picture, not carried over; its caption: "
                                 + plain(inlines)))
-        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker))
+        current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker,
+                                    depth=depth))
     book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted)
     for whole in chapters:
         listing, chapter = _listing_apart(whole)
@@ -1303,6 +1310,17 @@ def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], nu
                             f"'{title}': {len(entries)} notes at the chapter's end, taken as its notes"))
         i = end
     return out, labels
+
+
+def _depth(nesting: list[float], x: float, size: float) -> int:
+    """An item's list nesting, from where its marker stands (`x`) against the open lists'
+    (`nesting`, updated): set in from the item before, a list inside it; back out, the list
+    whose marker stands there."""
+    while nesting and x < nesting[-1] - 0.5 * size:
+        nesting.pop()
+    if not nesting or x > nesting[-1] + 0.5 * size:
+        nesting.append(x)
+    return len(nesting) - 1
 
 
 def _without_bullet(inlines: list[Inline]) -> list[Inline]:

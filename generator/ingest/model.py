@@ -53,6 +53,7 @@ class Block:
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
     rows: list[str] = field(default_factory=list)   # "code", "table": its lines as printed (inlines: its page marks)
     marker: str = ""         # an item: the bullet or dash printed before it, which the source writes as "- "
+    depth: int = 0           # an item: its list's nesting (0 a list of its own, 1 a list inside the item before, …)
 
 
 @dataclass

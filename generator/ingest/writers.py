@@ -148,6 +148,7 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
     placed(chapter.lines)   # the title's printed lines (a chapter's opening page)
     numbered = _numbered(chapter.blocks)
     ids: set[str] = set()   # the sections' ids, as the build gives them
+    columns: list[int] = []   # the text column of the items open at each depth (a nested item is set there)
     for k, block in enumerate(chapter.blocks):
         before = 0
         if block.kind == "heading":
@@ -160,10 +161,11 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
             out.append("{{gap: " + marker_argument("".join(r.text for r in block.inlines if isinstance(r, Text))) + "}}")
         elif block.kind == "quote":
             out.append("> " + _inline(block.inlines))
-        elif block.kind == "item" and k in numbered:
-            out.append(numbered[k][0] + _inline(numbered[k][1]))
         elif block.kind == "item":
-            out.append("- " + _inline(block.inlines))
+            prefix, runs = numbered[k] if k in numbered else ("- ", block.inlines)
+            indent = columns[block.depth - 1] if 0 < block.depth <= len(columns) else 0
+            columns[block.depth:] = [indent + len(prefix)]   # where an item nested in this one is set
+            out.append(" " * indent + prefix + _inline(runs))
         elif block.kind in ("code", "table"):
             marks = "".join("{{page " + r.label + "}}" for r in block.inlines if isinstance(r, Mark))
             if block.kind == "code":
