@@ -398,7 +398,7 @@ def publish_tiles(facsimile: Facsimile, root: Folder, cache: Path, known: dict[s
             if _TILE_SET.fullmatch(entry) and entry not in kept:
                 shelf.remove(entry)
                 known.pop(f"{TILES}/{entry}", None)
-        scans = {f"{SCANS}/{facsimile.source}/{page.picture}" for page in facsimile.pages}
+        scans = {_scan_key(facsimile, page) for page in facsimile.pages}
         for key in [key for key in known if key.startswith(f"{SCANS}/") and key not in scans]:
             del known[key]  # the hash of a scan no longer tiled
     return made
@@ -428,13 +428,18 @@ def _tile_one(job: tuple[bytes, str, str, int]) -> dict[str, bytes] | str:
         return str(exc)
 
 
+def _scan_key(facsimile: Facsimile, page: PageImage) -> str:
+    """Where `known` records an editor's own picture (its hash, as its tiles were made of it)."""
+    return f"{SCANS}/{facsimile.source}/{page.picture}"
+
+
 def _tile_source(facsimile: Facsimile, root: Folder, known: dict[str, Drawn], page: PageImage) -> str:
     """What a page's tiles are made of: the drawn picture's hash, or the editor's picture's,
     read and hashed only when its file is not the one recorded (another inode, size, mtime or
     ctime: a scan written over in place with its mtime set back still has a new ctime)."""
     if facsimile.kind == "pdf":
         return known[f"{facsimile.digest}/{page.pdf_page}-{max(page.files)}.webp"][0]
-    key = f"{SCANS}/{facsimile.source}/{page.picture}"
+    key = _scan_key(facsimile, page)
     with root.sub(facsimile.source) as folder:
         fd = folder.open_file(page.picture)
         try:
@@ -468,7 +473,7 @@ def _tile_picture(facsimile: Facsimile, root: Folder, cache: Folder, known: dict
             data = read_open(os.dup(fd), folder.path / page.picture, PICTURE_LIMIT)
         finally:
             os.close(fd)
-    if hashlib.sha256(data).hexdigest() != known[f"{SCANS}/{facsimile.source}/{page.picture}"][0]:
+    if hashlib.sha256(data).hexdigest() != known[_scan_key(facsimile, page)][0]:
         raise EditionError([Diagnostic(str(folder.path / page.picture), None, "error",
                                        "the file changed during the build; build again")])
     return data

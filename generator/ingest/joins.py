@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 
 from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.lexicon import Lexicon
+from generator.ingest.pdf import ZERO_WIDTH_SPACE  # the reader's sign of a line the print broke at one
 
 HYPHENS = ("-", "\u00ad", "\u2010")
-ZERO_WIDTH_SPACE = "\u200b"    # pdf.py's sign of a line the print broke at one
 URL = re.compile(r"://|^www\.|^(?:doi|urn|mailto):")
 PATH = re.compile(r"^[~.]?/\w|\w/\w.*/")              # "/var/lib", "etc/apt/x/": a path
 OPTION = re.compile(r"^-{1,2}\w")                    # "-ihv", "--fix-broken"

@@ -957,18 +957,14 @@ def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: li
     evidence = fits + sum(mark in expected for mark in read_marks)
     if evidence == 0 or 2 * evidence < len(read_notes) + len(read_marks):
         return
-    for (line, run), want in zip(notes, expected, strict=True):
-        if number(run) != want:
-            page.found.append(Found(line.y, "note number from the sequence",
-                                    f"a note's number read as {number(run)}; the page's notes count on from "
-                                    f"{last_note} on the page before, as its readings say: {want}"))
-            _set(line, run, want)
+    fixed = [(notes, "a note's number read as {read}; the page's notes count on from "
+                     f"{last_note} on the page before, as its readings say: {{want}}")]
     if len(marks) == len(notes):
-        for (line, run), want in zip(marks, expected, strict=True):
+        fixed.append((marks, "a raised number in the text read as {read}; it calls the page's note {want}"))
+    for runs, said in fixed:
+        for (line, run), want in zip(runs, expected, strict=True):
             if number(run) != want:
-                page.found.append(Found(line.y, "note number from the sequence",
-                                        f"a raised number in the text read as {number(run)}; it calls the page's "
-                                        f"note {want}"))
+                page.found.append(Found(line.y, "note number from the sequence", said.format(read=number(run), want=want)))
                 _set(line, run, want)
 
 

@@ -274,7 +274,7 @@ def sequence_apart(label: str) -> str:
 def page_name(page: PageBreak, words: dict[str, str]) -> str:
     """A page named where the book's pages are listed: "S. 1 (Titelei)" for a page of a
     numbering apart, which the margin gives as "S. 1" beside its pages."""
-    return f"{page_label(page, words)} ({page.sequence})" if page.sequence else page_label(page, words)
+    return f"{words['page']} {sequence_apart(page.label)}" if page.printed else page_label(page, words)
 
 
 def page_mark(page: PageBreak, view: View) -> str:
