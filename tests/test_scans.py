@@ -783,3 +783,49 @@ def test_a_last_note_read_beyond_the_pages_reach_is_no_place_to_count_from():
     notes = [line.text.split(" ")[0] for line in second.lines if line.size < 9]
     assert notes == ["8", "9", "10", "11"], notes
     assert any("read as 12" in f.detail for f in second.found), second.found
+
+
+def test_a_note_line_measured_above_its_pitch_is_a_note():
+    """The 45-page book's page 37 worn at 200 dpi, Tesseract's ALTO (word boxes only): of its
+    note lines, set at a 10.6 pt pitch and measured 8.7 pt, one ('"Online: https //www.example.org/…',
+    all ascenders and slashes) measured 12.3 pt, a size the book's headings have: a line of
+    another size inside the notes, which cut them in two and left its six notes as two. No type
+    is bigger than the pitch it is set at: the line takes the notes' size (the page's lines as
+    the whole book measured them: the page read alone clusters otherwise)."""
+    from generator.ingest.scanned import _Line, _settle_runs
+    from generator.ingest.sheets import TextLine, Word
+
+    def line(baseline: float, size: float, text: str) -> _Line:
+        words = [Word(w, (0, 0, 1, 1)) for w in text.split()]
+        made = _Line(TextLine(words, (0, 0, 1, 1)), words, lambda u, v: u, lambda u, v: v, baseline, 0.46 * size, 1.0)
+        made.size = size
+        return made
+
+    body = [line(69.5 + 13 * k, 10.3, "Forschung hat diese Nischenstrategien erst spät als") for k in range(5)]
+    foot = [line(451.0, 8.7, "Vgl. Keller, Neutralität als Praxis, 1966, S. 235."),
+            line(461.6, 8.7, "Zürcher – mit anderer Gewichtung – kommt zum selben Schluss; siehe"),
+            line(471.2, 8.7, "im Wandel, S. 248–251."),
+            line(482.0, 8.7, "Online: https://www.example.org/archiv/455/bericht-153.html (abgerufen"),
+            line(491.3, 8.7, "2020)."),
+            line(502.5, 12.3, '"Online: https //www.example.org/archiv/354/bericht-170.html (abgerufen'),
+            line(511.9, 8.7, "2020)."),
+            line(522.7, 8.7, "Vgl. Huber, Neutralität als Praxis, 1960, S. 368,")]
+    _settle_runs(body + foot, 10.3)
+    assert [one.size for one in foot] == [8.7] * len(foot)
+    assert {one.size for one in body} == {10.3}
+
+
+def test_a_pages_notes_are_numbered_from_the_pages_on_either_side():
+    """A worn 200 dpi page (the 45-page book's page 27) between a page ending with note 38 and
+    one beginning with 43 reads its four notes "2 13 4 42" and their references "39 0 4 42": the
+    pages on either side leave it 39-42, as many numbers as it has notes, so those are its
+    notes' and references' numbers (each said). A page they leave more numbers than it has
+    notes (a note lost to the one above it) is left as read."""
+    labels = _numbered((["Text^37 mehr^38"], ["^37A.", "^38B."]),
+                       (["Text^39 mehr^0 und^4 und^42"], ["^2C.", "^13D.", "^4E.", "^42F."]),
+                       (["Text^43 mehr"], ["^43G."]))
+    assert labels == [["37", "38"], ["39", "40", "41", "42"], ["43"]], labels
+    labels = _numbered((["Text^37 mehr^38"], ["^37A.", "^38B."]),
+                       (["Text^39 mehr^0 und^4 und^42"], ["^2C.", "^13D.", "^42F."]),
+                       (["Text^44 mehr"], ["^44G."]))
+    assert labels[1] == ["2", "13", "42"], labels

@@ -410,8 +410,9 @@ def _settle_runs(lines: list[_Line], body: float) -> None:
     into the next size group (8 pt notes measured as 7.5, 8.6 and 10.1 pt on one page, all
     at a 10.3 pt pitch). Runs of three lines or more whose baseline gaps stay within a fifth
     of their median take the size most of their letters have, where a line's own lies within
-    a quarter of it; a heading or a note block stands apart by its spacing. (Not body-size
-    runs: a caption set at the body's pitch is smaller, and kept so.)"""
+    a quarter of it or above the run's pitch (no type is bigger than its leading); a heading
+    or a note block stands apart by its spacing. (Not body-size runs: a caption set at the
+    body's pitch is smaller, and kept so.)"""
     ordered = sorted((line for line in lines if not line.engine_size), key=lambda line: line.baseline)
     runs: list[list[_Line]] = []
     gaps: list[float] = []
@@ -437,10 +438,15 @@ def _settle_runs(lines: list[_Line], body: float) -> None:
         size = max(letters, key=lambda s: letters[s])
         if size >= 0.93 * body:
             continue
+        pitch = statistics.median(b.baseline - a.baseline for a, b in itertools.pairwise(run))
         for line in run:
             # (a line the file gives as text only has its words' boxes guessed from the ink: its
-            # measured size is a guess too, and its place in the run is the better evidence)
-            if line.size != size and (abs(line.size - size) <= 0.25 * size or line.source.spread):
+            # measured size is a guess too, and its place in the run is the better evidence; nor
+            # is a line set in a size above the run's pitch: no type is bigger than its leading,
+            # and a worn note line read '"Online: https //www…', all ascenders and slashes,
+            # measured 12.3 pt at a 10.6 pt pitch)
+            if line.size != size and (abs(line.size - size) <= 0.25 * size or line.source.spread
+                                      or line.size > 1.05 * pitch):
                 line.size = size
 
 
@@ -824,11 +830,13 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
     pair up, it is a Hinweis, never a silent plain digit."""
     last = 0
     last_note = 0              # the last note's number on the pages before (in the chapter)
-    before: set[str] = set()   # the raised numbers of the page before
+    chapter = 0
+    kept: list[tuple[ScannedPage, int, list[tuple[Line, list[Char]]], list[tuple[Line, list[Char]]]]] = []
     for page in pages:
         lines = sorted(page.lines, key=lambda line: line.y)
         if any(line.size >= 1.3 * body for line in lines):
             last = last_note = 0   # a chapter opens: its notes count from 1
+            chapter += 1
         foot = _foot(lines, body)
         starts = [line for line in foot if line.chars and (line.chars[0].raised or re.match(r"\d{1,3}\s", line.text))]
         in_foot = {id(line) for line in foot}
@@ -904,17 +912,7 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                     page.found.append(Found(line.y, "warning",
                                             f"{what} could not be read; numbered {value} from the sequence, but the page "
                                             f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
-        # a note no raised number on its page (or the page before) calls: its reference was not
-        # read (the layout keeps the note; the editor is shown where to look)
-        here = {number(run) for _, run in marks}
-        for line, run in notes:
-            label = number(run)
-            if label.isdigit() and label not in here and label not in before:
-                page.found.append(Found(line.y, "warning",
-                                        f"note {label}: no reference to it was read on the page: the OCR may have "
-                                        f"missed the raised {label} or read it as something else; look for it on the "
-                                        f"page picture and write [^{label}] where it stands"))
-        before = here
+        kept.append((page, chapter, notes, marks))
         known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)
@@ -930,6 +928,67 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         elif labels:
             seen = [int(n) for n in labels + [number(run) for _, run in marks] if n.isdigit()]
             last_note = max([last_note, *(n for n in seen if n <= reach)])
+
+    _between(kept)
+    # a note no raised number on its page (or the page before) calls: its reference was not
+    # read (the layout keeps the note; the editor is shown where to look)
+    before: set[str] = set()   # the raised numbers of the page before
+    for page, _, notes, marks in kept:
+        here = {_number(run) for _, run in marks}
+        for line, run in notes:
+            label = _number(run)
+            if label.isdigit() and label not in here and label not in before:
+                page.found.append(Found(line.y, "warning",
+                                        f"note {label}: no reference to it was read on the page: the OCR may have "
+                                        f"missed the raised {label} or read it as something else; look for it on the "
+                                        f"page picture and write [^{label}] where it stands"))
+        before = here
+
+
+def _number(run: list[Char]) -> str:
+    return "".join(c.text for c in run)
+
+
+def _between(read: list[tuple[ScannedPage, int, list[tuple[Line, list[Char]]], list[tuple[Line, list[Char]]]]]) -> None:
+    """A page's notes numbered from the pages on either side, where those leave it exactly as
+    many numbers as it has notes: a chapter's footnotes count on one by one, so after a page
+    whose last note is 38 and before one whose first is 43 a page with four notes holds 39-42,
+    whatever a worn scan read there ("2 13 4 42": its small raised digits read wrong one in
+    three). Either side is its notes' number where one was read, else its text's raised number
+    (the text's are often read where the notes' are not); a chapter's first page counts from 0.
+    The page's raised numbers in the text, where there are as many as notes, call them in order.
+    Each change is said; a page the sides leave more or fewer numbers than notes is left as read.
+    Two sweeps: a page set right gives its neighbour a side."""
+    def digits(runs: list[tuple[Line, list[Char]]]) -> list[int]:
+        return [int(_number(run)) for _, run in runs if _number(run).isdigit()]
+
+    with_notes = [k for k, (_, _, notes, _) in enumerate(read) if notes]
+    for _ in range(2):
+        for at, k in enumerate(with_notes):
+            page, chapter, notes, marks = read[k]
+            previous = with_notes[at - 1] if at else None
+            following = with_notes[at + 1] if at + 1 < len(with_notes) else None
+            if previous is None or read[previous][1] != chapter:
+                lows = {0} if chapter else set()
+            else:
+                lows = {values[-1] for values in (digits(read[previous][2]), digits(read[previous][3])) if values}
+            if following is None or read[following][1] != chapter:
+                continue
+            highs = {values[0] for values in (digits(read[following][2]), digits(read[following][3])) if values}
+            fits = sorted({low for low in lows for high in highs if high - low - 1 == len(notes)})
+            if len(fits) != 1:
+                continue
+            expected = [str(fits[0] + 1 + n) for n in range(len(notes))]
+            changes = [(notes, "a note's number read as {read}; the pages on either side leave the page "
+                               f"{expected[0]}–{expected[-1]} for its {len(notes)} notes: {{want}}")]
+            if len(marks) == len(notes):
+                changes.append((marks, "a raised number in the text read as {read}; it calls the page's note {want}"))
+            for runs, said in changes:
+                for (line, run), want in zip(runs, expected, strict=True):
+                    if _number(run) != want:
+                        page.found.append(Found(line.y, "note number from the sequence",
+                                                said.format(read=_number(run), want=want)))
+                        _set(line, run, want)
 
 
 def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: list[tuple[Line, list[Char]]],
