@@ -829,3 +829,16 @@ def test_a_pages_notes_are_numbered_from_the_pages_on_either_side():
                        (["Text^39 mehr^0 und^4 und^42"], ["^2C.", "^13D.", "^42F."]),
                        (["Text^44 mehr"], ["^44G."]))
     assert labels[1] == ["2", "13", "42"], labels
+
+
+def test_a_dash_longer_than_the_books_hyphens_is_an_en_dash():
+    """Page 6 worn at 200 dpi, Tesseract's ALTO: note 16's "Meier – mit anderer Gewichtung –
+    kommt" reads both dashes as hyphens, and its second measures below 0.88 of the x-height
+    measured from its blurred line, a hyphen's length by the rule for clean scans; the page's
+    line-end hyphens ("vermit-"), measured alike, are about half the type's x-height (the
+    book's: 0.45-0.6), and the dash over a quarter longer: an en dash, and the note is as printed."""
+    from generator.ingest.writers import clean_text
+
+    _, book = read_scan([WORN / "p-6.xml"], None)
+    assert "¹⁶ Meier – mit anderer Gewichtung – kommt zum selben Schluss; siehe Wasserbau und Gemeinde, " \
+           "S. 374–377." in clean_text(book).splitlines()

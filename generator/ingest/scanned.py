@@ -247,9 +247,12 @@ def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None
     for measured_lines in measured.values():
         _settle_runs(measured_lines, body)
     pages: list[ScannedPage] = []
+    hyphens: list[float] = []   # the book's line-end hyphens as the pictures show them (typed x-heights)
     for index, sheet in enumerate(sheets, 1):
         scale = scales[index]
-        made = [(line, _to_line(line, sheet, body, found[index])) for line in measured[index]]
+        hyphens += _hyphens(measured[index], sheet)
+        hyphen = statistics.median(hyphens) if len(hyphens) >= 3 else None
+        made = [(line, _to_line(line, sheet, body, found[index], hyphen)) for line in measured[index]]
         lines = [out for _, out in made if out is not None]
         page = ScannedPage(index, sheet.width * scale, sheet.height * scale, lines, picture=sheet.picture,
                            source=sheet.source, units=(sheet.width, sheet.height), scale=scale,
@@ -464,7 +467,31 @@ def _style(word: Word) -> Style:
     return Style("", "bold" in word.styles, "italic" in word.styles) if word.styles else PLAIN
 
 
-def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = None) -> Line | None:
+def _typed(line: _Line) -> float:
+    """The x-height of the line's type size (clustered per book, or the engine's), in the file's
+    units: one measure for every line set in one size (a word box's height is the ink's for one
+    engine and the type's em for another, and a blurred box is taller)."""
+    return line.size * X_HEIGHT / line.scale if line.scale and line.size else line.x_height
+
+
+def _hyphens(lines: list[_Line], sheet: Sheet) -> list[float]:
+    """The lengths (in typed x-heights, `_typed`) of the line-end hyphens of a page's lines
+    ("betrach-") as its picture shows them: what a hyphen measures in this book at this
+    resolution and wear, to tell a dash standing alone or in a range from one."""
+    if sheet.picture is None:
+        return []
+    out = []
+    for line in lines:
+        last = line.words[-1]
+        if len(last.text) >= 4 and last.text[-1] == "-" and last.text[-2].isalpha():
+            seen = looks.dash_length(sheet.picture, sheet.width, last.box, _units_baseline(line, last), _typed(line))
+            if seen:
+                out.append(seen)
+    return out
+
+
+def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = None,
+             hyphen: float | None = None) -> Line | None:
     """An OCR line as the PDF reader's: characters placed along the deskewed baseline (by their
     boxes where the engine gives them, else in equal shares of the word's box)."""
     size = line.size
@@ -487,11 +514,13 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
     for k, (word, joined) in enumerate(words):
         if k == 0 and _is_bullet(word, line, x_height / scale if scale else x_height):
             word = Word("•", word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
-        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height, line, sheet)) != word.text:
+        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height, line, sheet,
+                                                    hyphen)) != word.text:
             word = Word(dash, word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
         else:
             word = _reread(word, line, sheet, x_height / scale if scale else x_height, said,  # noqa: PLW2901
-                           words[k - 1][0].text if k else "", words[k + 1][0].text if k + 1 < len(words) else "")
+                           words[k - 1][0].text if k else "", words[k + 1][0].text if k + 1 < len(words) else "",
+                           hyphen)
         # a superscript number the engine gave as a word of its own belongs to the word before it
         reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
         if chars and not joined and not reference:
@@ -640,7 +669,7 @@ BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:
 
 
 def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None,
-            before: str = "", after: str = "") -> Word:
+            before: str = "", after: str = "", hyphen: float | None = None) -> Word:
     """Confusions of Tesseract's that the picture or the print's own rules undo: a word's last
     mark (. , : ;) as the picture shows it (`STOPS`), a range's en dash read as
     a hyphen ("192-195"; measured in the picture: a hyphen is shorter than SEEN_DASH), and
@@ -650,7 +679,7 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
     if len(text) >= 2 and text[-1] in STOPS and text[-2] not in STOPS and sheet.picture is not None:
         # the x-height of the line's type size (clustered per book, or the engine's): a word box's
         # height is the ink's for one engine and the type's em for another
-        typed = line.size * X_HEIGHT / line.scale if line.scale and line.size else x_height
+        typed = _typed(line) if line.scale and line.size else x_height
         seen = looks.stop_mark(sheet.picture, sheet.width, word.box, _units_baseline(line, word), typed)
         if seen is not None and seen != text[-1]:
             if said is not None:
@@ -662,7 +691,7 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
             word = Word(text, word.box, word.conf, glyphs, word.styles, word.size)
     if RANGE.fullmatch(text) and sheet.picture is not None:
         length = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
-        if length is not None and length >= SEEN_DASH:
+        if length is not None and (length >= SEEN_DASH or _longer_than_hyphens(length * x_height, line, hyphen)):
             text = text.replace("-", "–", 1)
     if "]" in text and "[" not in text and BRACKET_L.search(text):
         fixed = BRACKET_L.sub("l", text)
@@ -700,17 +729,35 @@ STOPS = {".": "a full stop (a dot on the baseline)", ",": "a comma (a dot with a
          ":": "a colon (a dot above a dot)", ";": "a semicolon (a dot above a comma)"}
 
 
-def _dash(word: Word, x_height: float, line: _Line | None = None, sheet: Sheet | None = None) -> str:
+# a dash this many times as long as the book's line-end hyphens, measured alike, is an en dash
+# (hyphens measure 0.45-0.6 typed x-heights at 300 and 200 dpi, clean and worn, en dashes 0.72-1.08)
+LONGER_THAN_HYPHENS = 1.25
+
+
+def _longer_than_hyphens(length: float, line: _Line, hyphen: float | None) -> bool:
+    """Whether a dash `length` long (in the file's units) is longer than the book's line-end
+    hyphens by LONGER_THAN_HYPHENS (`hyphen`: their median, in typed x-heights)."""
+    typed = _typed(line)
+    return bool(hyphen) and typed > 0 and length / typed >= LONGER_THAN_HYPHENS * (hyphen or 0.0)
+
+
+def _dash(word: Word, x_height: float, line: _Line | None = None, sheet: Sheet | None = None,
+          hyphen: float | None = None) -> str:
     """A dash standing alone between words, by its length (Tesseract reads a small en dash as a
     hyphen): a hyphen is about 0.75 x-height long, an en dash 1–1.2, an em dash twice that. The
     engine's box, or where the picture is there the dash's ink at half its darkness (a worn
-    scan's box is the blurred ink's, shorter by its faded ends)."""
+    scan's box is the blurred ink's, shorter by its faded ends); and the book's own line-end
+    hyphens measured alike (`hyphen`): a worn 200 dpi scan's x-height, measured from blurred
+    boxes, makes an en dash 0.73-0.91 of it, a hyphen's length by that rule, but it stays a
+    third longer than the book's hyphens."""
     length = (word.box[2] - word.box[0]) / x_height if x_height > 0 else 0.0
+    seen = None
     if line is not None and sheet is not None and sheet.picture is not None:
         seen = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
         length = max(length, (seen or 0.0) * 0.88 / SEEN_DASH)
     if length < 0.88:
-        return word.text
+        longer = line is not None and seen is not None and _longer_than_hyphens(seen * x_height, line, hyphen)
+        return "–" if longer else word.text
     return "–" if length < 1.6 else "—"
 
 
