@@ -791,7 +791,9 @@ def test_a_note_line_measured_above_its_pitch_is_a_note():
     all ascenders and slashes) measured 12.3 pt, a size the book's headings have: a line of
     another size inside the notes, which cut them in two and left its six notes as two. No type
     is bigger than the pitch it is set at: the line takes the notes' size (the page's lines as
-    the whole book measured them: the page read alone clusters otherwise)."""
+    the whole book measured them: the page read alone clusters otherwise). So does a body line
+    measured 18.8 pt at the body's 13 pt pitch (PAGE lines only: its words' boxes guessed from
+    the ink), which opened a chapter mid-page."""
     from generator.ingest.scanned import _Line, _settle_runs
     from generator.ingest.sheets import TextLine, Word
 
@@ -802,6 +804,7 @@ def test_a_note_line_measured_above_its_pitch_is_a_note():
         return made
 
     body = [line(69.5 + 13 * k, 10.3, "Forschung hat diese Nischenstrategien erst spät als") for k in range(5)]
+    body[2].size = 18.8   # a body line the file gives as text only (PAGE lines only), its size guessed from its ink
     foot = [line(451.0, 8.7, "Vgl. Keller, Neutralität als Praxis, 1966, S. 235."),
             line(461.6, 8.7, "Zürcher – mit anderer Gewichtung – kommt zum selben Schluss; siehe"),
             line(471.2, 8.7, "im Wandel, S. 248–251."),
@@ -842,3 +845,25 @@ def test_a_dash_longer_than_the_books_hyphens_is_an_en_dash():
     _, book = read_scan([WORN / "p-6.xml"], None)
     assert "¹⁶ Meier – mit anderer Gewichtung – kommt zum selben Schluss; siehe Wasserbau und Gemeinde, " \
            "S. 374–377." in clean_text(book).splitlines()
+
+
+def test_a_line_in_a_headings_size_opens_no_chapter_whose_notes_count_on():
+    """A page with a line measured in a heading's size (a worn 200 dpi scan's PAGE lines only:
+    sizes guessed from the ink) after a page ending with note 2, whose notes read 3 and 4 and
+    whose two raised marks in the text could not be read: its readings count on from 2, not
+    from 1, so no chapter opens there, and the marks are 3 and 4, not 1 and 2. A page whose
+    readings begin again at 1 opens one."""
+    from generator.ingest.scanned import _number_marks, _runs
+
+    def marks(page) -> list[str]:
+        return ["".join(c.text for c in run) for line in page.lines if line.size > 9 for run in _runs(line)]
+
+    first = _marked_page(1, ["1", "2"], ["1", "2"])
+    second = _marked_page(2, ["?", "?"], ["3", "4"])
+    second.lines[0].size = 14.5
+    _number_marks([first, second], 10.0)
+    assert marks(second) == ["3", "4"], marks(second)
+    third = _marked_page(3, ["?", "?"], ["1", "2"])
+    third.lines[0].size = 14.5
+    _number_marks([_marked_page(1, ["1", "2"], ["1", "2"]), third], 10.0)
+    assert marks(third) == ["1", "2"], marks(third)
