@@ -867,3 +867,25 @@ def test_a_line_in_a_headings_size_opens_no_chapter_whose_notes_count_on():
     third.lines[0].size = 14.5
     _number_marks([_marked_page(1, ["1", "2"], ["1", "2"]), third], 10.0)
     assert marks(third) == ["1", "2"], marks(third)
+
+
+def test_a_page_citations_space_the_engine_dropped_is_read_in_the_picture(tmp_path):
+    """At 200 dpi worn Tesseract reads a page citation's "S. 136." now and then as one word,
+    "S.136." (five notes of the 45-page book: a note with one wrong word is lost): the picture
+    shows the space after the full stop (a blank of 0.7-1 x-height, where "1.3" has 0.2-0.46),
+    so it is two words again, said; a word whose stop has no such blank stays one."""
+    from generator.ingest.writers import clean_text
+
+    alto = (WORN / "p-9.xml").read_text(encoding="utf-8")
+    apart = ('<String ID="string_241" HPOS="804" VPOS="1462" WIDTH="14" HEIGHT="17" WC="0.82" CONTENT="S."/>'
+             '<SP WIDTH="10" VPOS="1462" HPOS="818"/>\n\t\t\t\t\t\t\t<String ID="string_242" HPOS="828" VPOS="1463" '
+             'WIDTH="34" HEIGHT="15" WC="0.95" CONTENT="136."/>')
+    assert apart in alto
+    one = '<String ID="string_241" HPOS="804" VPOS="1462" WIDTH="58" HEIGHT="17" WC="0.82" CONTENT="S.136."/>'
+    (tmp_path / "p-9.xml").write_text(alto.replace(apart, one), encoding="utf-8")
+    shutil.copy(WORN / "p-9.jpg", tmp_path / "p-9.jpg")
+    _, book = read_scan([tmp_path / "p-9.xml"], None)
+    assert any(line.endswith("1978, S. 136.") for line in clean_text(book).splitlines()), clean_text(book)
+    assert any(e.kind == "space read again" for e in book.events)
+    _, book = read_scan([WORN / "p-9.xml"], None)
+    assert not any(e.kind == "space read again" for e in book.events)
