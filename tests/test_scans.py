@@ -889,3 +889,13 @@ def test_a_page_citations_space_the_engine_dropped_is_read_in_the_picture(tmp_pa
     assert any(e.kind == "space read again" for e in book.events)
     _, book = read_scan([WORN / "p-9.xml"], None)
     assert not any(e.kind == "space read again" for e in book.events)
+
+
+def test_a_chapters_last_page_of_notes_is_numbered_by_its_own_run_of_references():
+    """A chapter's last page with notes (no page after it to number it from) after a page
+    ending with note 68, its four notes read "6 13 7 2" and its text's raised numbers
+    "5 6 69 70 71 72" (two specks read as marks): the text holds the whole run 69-72 the page
+    before leaves it, so its notes are 69-72 (said); the marks, more than its notes, are left."""
+    labels = _numbered((["Text^67 mehr^68"], ["^67A.", "^68B."]),
+                       (["Text^5 ein^6 mehr^69 und^70 und^71 und^72 Ende"], ["^6C.", "^13D.", "^7E.", "^2F."]))
+    assert labels == [["67", "68"], ["69", "70", "71", "72"]], labels

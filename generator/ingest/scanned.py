@@ -1022,6 +1022,11 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         before = here
 
 
+def _holds(values: list[int], run: list[int]) -> bool:
+    """Whether `values` hold `run` one after another."""
+    return bool(run) and any(values[k:k + len(run)] == run for k in range(len(values) - len(run) + 1))
+
+
 def _opens(runs: list[tuple[Line, list[Char]]], last_note: int, count: int) -> bool:
     """Whether a page with a line in a heading's size opens a chapter whose notes count from 1,
     by its raised numbers (notes' and text's) as read: unless more of them count on from the
@@ -1047,6 +1052,9 @@ def _between(read: list[tuple[ScannedPage, int, list[tuple[Line, list[Char]]], l
     three). Either side is its notes' number where one was read, else its text's raised number
     (the text's are often read where the notes' are not); a chapter's first page counts from 0.
     The page's raised numbers in the text, where there are as many as notes, call them in order.
+    Where no page with notes follows in the chapter (its last page), the page's own raised
+    numbers in the text, reading the whole run the page before's last note leaves it ("5 6 69
+    70 71 72" after note 68, for four notes), do as the other side.
     Each change is said; a page the sides leave more or fewer numbers than notes is left as read.
     Two sweeps: a page set right gives its neighbour a side."""
     def digits(runs: list[tuple[Line, list[Char]]]) -> list[int]:
@@ -1062,10 +1070,13 @@ def _between(read: list[tuple[ScannedPage, int, list[tuple[Line, list[Char]]], l
                 lows = {0} if chapter else set()
             else:
                 lows = {values[-1] for values in (digits(read[previous][2]), digits(read[previous][3])) if values}
-            if following is None or read[following][1] != chapter:
-                continue
-            highs = {values[0] for values in (digits(read[following][2]), digits(read[following][3])) if values}
-            fits = sorted({low for low in lows for high in highs if high - low - 1 == len(notes)})
+            highs: set[int] = set()
+            if following is not None and read[following][1] == chapter:
+                highs = {values[0] for values in (digits(read[following][2]), digits(read[following][3])) if values}
+            if highs:
+                fits = sorted({low for low in lows for high in highs if high - low - 1 == len(notes)})
+            else:
+                fits = sorted(low for low in lows if _holds(digits(marks), list(range(low + 1, low + 1 + len(notes)))))
             if len(fits) != 1:
                 continue
             expected = [str(fits[0] + 1 + n) for n in range(len(notes))]
