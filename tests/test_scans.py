@@ -783,3 +783,119 @@ def test_a_last_note_read_beyond_the_pages_reach_is_no_place_to_count_from():
     notes = [line.text.split(" ")[0] for line in second.lines if line.size < 9]
     assert notes == ["8", "9", "10", "11"], notes
     assert any("read as 12" in f.detail for f in second.found), second.found
+
+
+def test_a_note_line_measured_above_its_pitch_is_a_note():
+    """The 45-page book's page 37 worn at 200 dpi, Tesseract's ALTO (word boxes only): of its
+    note lines, set at a 10.6 pt pitch and measured 8.7 pt, one ('"Online: https //www.example.org/…',
+    all ascenders and slashes) measured 12.3 pt, a size the book's headings have: a line of
+    another size inside the notes, which cut them in two and left its six notes as two. No type
+    is bigger than the pitch it is set at: the line takes the notes' size (the page's lines as
+    the whole book measured them: the page read alone clusters otherwise). So does a body line
+    measured 18.8 pt at the body's 13 pt pitch (PAGE lines only: its words' boxes guessed from
+    the ink), which opened a chapter mid-page."""
+    from generator.ingest.scanned import _Line, _settle_runs
+    from generator.ingest.sheets import TextLine, Word
+
+    def line(baseline: float, size: float, text: str) -> _Line:
+        words = [Word(w, (0, 0, 1, 1)) for w in text.split()]
+        made = _Line(TextLine(words, (0, 0, 1, 1)), words, lambda u, v: u, lambda u, v: v, baseline, 0.46 * size, 1.0)
+        made.size = size
+        return made
+
+    body = [line(69.5 + 13 * k, 10.3, "Forschung hat diese Nischenstrategien erst spät als") for k in range(5)]
+    body[2].size = 18.8   # a body line the file gives as text only (PAGE lines only), its size guessed from its ink
+    foot = [line(451.0, 8.7, "Vgl. Keller, Neutralität als Praxis, 1966, S. 235."),
+            line(461.6, 8.7, "Zürcher – mit anderer Gewichtung – kommt zum selben Schluss; siehe"),
+            line(471.2, 8.7, "im Wandel, S. 248–251."),
+            line(482.0, 8.7, "Online: https://www.example.org/archiv/455/bericht-153.html (abgerufen"),
+            line(491.3, 8.7, "2020)."),
+            line(502.5, 12.3, '"Online: https //www.example.org/archiv/354/bericht-170.html (abgerufen'),
+            line(511.9, 8.7, "2020)."),
+            line(522.7, 8.7, "Vgl. Huber, Neutralität als Praxis, 1960, S. 368,")]
+    _settle_runs(body + foot, 10.3)
+    assert [one.size for one in foot] == [8.7] * len(foot)
+    assert {one.size for one in body} == {10.3}
+
+
+def test_a_pages_notes_are_numbered_from_the_pages_on_either_side():
+    """A worn 200 dpi page (the 45-page book's page 27) between a page ending with note 38 and
+    one beginning with 43 reads its four notes "2 13 4 42" and their references "39 0 4 42": the
+    pages on either side leave it 39-42, as many numbers as it has notes, so those are its
+    notes' and references' numbers (each said). A page they leave more numbers than it has
+    notes (a note lost to the one above it) is left as read."""
+    labels = _numbered((["Text^37 mehr^38"], ["^37A.", "^38B."]),
+                       (["Text^39 mehr^0 und^4 und^42"], ["^2C.", "^13D.", "^4E.", "^42F."]),
+                       (["Text^43 mehr"], ["^43G."]))
+    assert labels == [["37", "38"], ["39", "40", "41", "42"], ["43"]], labels
+    labels = _numbered((["Text^37 mehr^38"], ["^37A.", "^38B."]),
+                       (["Text^39 mehr^0 und^4 und^42"], ["^2C.", "^13D.", "^42F."]),
+                       (["Text^44 mehr"], ["^44G."]))
+    assert labels[1] == ["2", "13", "42"], labels
+
+
+def test_a_dash_longer_than_the_books_hyphens_is_an_en_dash():
+    """Page 6 worn at 200 dpi, Tesseract's ALTO: note 16's "Meier – mit anderer Gewichtung –
+    kommt" reads both dashes as hyphens, and its second measures below 0.88 of the x-height
+    measured from its blurred line, a hyphen's length by the rule for clean scans; the page's
+    line-end hyphens ("vermit-"), measured alike, are about half the type's x-height (the
+    book's: 0.45-0.6), and the dash over a quarter longer: an en dash, and the note is as printed."""
+    from generator.ingest.writers import clean_text
+
+    _, book = read_scan([WORN / "p-6.xml"], None)
+    assert "¹⁶ Meier – mit anderer Gewichtung – kommt zum selben Schluss; siehe Wasserbau und Gemeinde, " \
+           "S. 374–377." in clean_text(book).splitlines()
+
+
+def test_a_line_in_a_headings_size_opens_no_chapter_whose_notes_count_on():
+    """A page with a line measured in a heading's size (a worn 200 dpi scan's PAGE lines only:
+    sizes guessed from the ink) after a page ending with note 2, whose notes read 3 and 4 and
+    whose two raised marks in the text could not be read: its readings count on from 2, not
+    from 1, so no chapter opens there, and the marks are 3 and 4, not 1 and 2. A page whose
+    readings begin again at 1 opens one."""
+    from generator.ingest.scanned import _number_marks, _runs
+
+    def marks(page) -> list[str]:
+        return ["".join(c.text for c in run) for line in page.lines if line.size > 9 for run in _runs(line)]
+
+    first = _marked_page(1, ["1", "2"], ["1", "2"])
+    second = _marked_page(2, ["?", "?"], ["3", "4"])
+    second.lines[0].size = 14.5
+    _number_marks([first, second], 10.0)
+    assert marks(second) == ["3", "4"], marks(second)
+    third = _marked_page(3, ["?", "?"], ["1", "2"])
+    third.lines[0].size = 14.5
+    _number_marks([_marked_page(1, ["1", "2"], ["1", "2"]), third], 10.0)
+    assert marks(third) == ["1", "2"], marks(third)
+
+
+def test_a_page_citations_space_the_engine_dropped_is_read_in_the_picture(tmp_path):
+    """At 200 dpi worn Tesseract reads a page citation's "S. 136." now and then as one word,
+    "S.136." (five notes of the 45-page book: a note with one wrong word is lost): the picture
+    shows the space after the full stop (a blank of 0.7-1 x-height, where "1.3" has 0.2-0.46),
+    so it is two words again, said; a word whose stop has no such blank stays one."""
+    from generator.ingest.writers import clean_text
+
+    alto = (WORN / "p-9.xml").read_text(encoding="utf-8")
+    apart = ('<String ID="string_241" HPOS="804" VPOS="1462" WIDTH="14" HEIGHT="17" WC="0.82" CONTENT="S."/>'
+             '<SP WIDTH="10" VPOS="1462" HPOS="818"/>\n\t\t\t\t\t\t\t<String ID="string_242" HPOS="828" VPOS="1463" '
+             'WIDTH="34" HEIGHT="15" WC="0.95" CONTENT="136."/>')
+    assert apart in alto
+    one = '<String ID="string_241" HPOS="804" VPOS="1462" WIDTH="58" HEIGHT="17" WC="0.82" CONTENT="S.136."/>'
+    (tmp_path / "p-9.xml").write_text(alto.replace(apart, one), encoding="utf-8")
+    shutil.copy(WORN / "p-9.jpg", tmp_path / "p-9.jpg")
+    _, book = read_scan([tmp_path / "p-9.xml"], None)
+    assert any(line.endswith("1978, S. 136.") for line in clean_text(book).splitlines()), clean_text(book)
+    assert any(e.kind == "space read again" for e in book.events)
+    _, book = read_scan([WORN / "p-9.xml"], None)
+    assert not any(e.kind == "space read again" for e in book.events)
+
+
+def test_a_chapters_last_page_of_notes_is_numbered_by_its_own_run_of_references():
+    """A chapter's last page with notes (no page after it to number it from) after a page
+    ending with note 68, its four notes read "6 13 7 2" and its text's raised numbers
+    "5 6 69 70 71 72" (two specks read as marks): the text holds the whole run 69-72 the page
+    before leaves it, so its notes are 69-72 (said); the marks, more than its notes, are left."""
+    labels = _numbered((["Text^67 mehr^68"], ["^67A.", "^68B."]),
+                       (["Text^5 ein^6 mehr^69 und^70 und^71 und^72 Ende"], ["^6C.", "^13D.", "^7E.", "^2F."]))
+    assert labels == [["67", "68"], ["69", "70", "71", "72"]], labels

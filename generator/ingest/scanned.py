@@ -247,9 +247,12 @@ def to_pages(sheets: list[Sheet], problems: Collector, progress: Progress | None
     for measured_lines in measured.values():
         _settle_runs(measured_lines, body)
     pages: list[ScannedPage] = []
+    hyphens: list[float] = []   # the book's line-end hyphens as the pictures show them (typed x-heights)
     for index, sheet in enumerate(sheets, 1):
         scale = scales[index]
-        made = [(line, _to_line(line, sheet, body, found[index])) for line in measured[index]]
+        hyphens += _hyphens(measured[index], sheet)
+        hyphen = statistics.median(hyphens) if len(hyphens) >= 3 else None
+        made = [(line, _to_line(line, sheet, body, found[index], hyphen)) for line in measured[index]]
         lines = [out for _, out in made if out is not None]
         page = ScannedPage(index, sheet.width * scale, sheet.height * scale, lines, picture=sheet.picture,
                            source=sheet.source, units=(sheet.width, sheet.height), scale=scale,
@@ -410,8 +413,10 @@ def _settle_runs(lines: list[_Line], body: float) -> None:
     into the next size group (8 pt notes measured as 7.5, 8.6 and 10.1 pt on one page, all
     at a 10.3 pt pitch). Runs of three lines or more whose baseline gaps stay within a fifth
     of their median take the size most of their letters have, where a line's own lies within
-    a quarter of it; a heading or a note block stands apart by its spacing. (Not body-size
-    runs: a caption set at the body's pitch is smaller, and kept so.)"""
+    a quarter of it or above the run's pitch (no type is bigger than its leading); a heading
+    or a note block stands apart by its spacing. (Body-size runs only by their pitch: a caption
+    set at the body's pitch is smaller, and kept so; a body line the file gives as text only,
+    its size guessed from its ink, measured 14.5-18.8 pt at the body's 13 pt pitch.)"""
     ordered = sorted((line for line in lines if not line.engine_size), key=lambda line: line.baseline)
     runs: list[list[_Line]] = []
     gaps: list[float] = []
@@ -435,12 +440,20 @@ def _settle_runs(lines: list[_Line], body: float) -> None:
         for line in run:
             letters[line.size] = letters.get(line.size, 0) + sum(c.isalpha() for w in line.words for c in w.text)
         size = max(letters, key=lambda s: letters[s])
+        pitch = statistics.median(b.baseline - a.baseline for a, b in itertools.pairwise(run))
         if size >= 0.93 * body:
+            for line in run:   # (the body's own runs: only a size above the pitch is no size)
+                if line.size > 1.05 * pitch:
+                    line.size = size
             continue
         for line in run:
             # (a line the file gives as text only has its words' boxes guessed from the ink: its
-            # measured size is a guess too, and its place in the run is the better evidence)
-            if line.size != size and (abs(line.size - size) <= 0.25 * size or line.source.spread):
+            # measured size is a guess too, and its place in the run is the better evidence; nor
+            # is a line set in a size above the run's pitch: no type is bigger than its leading,
+            # and a worn note line read '"Online: https //www…', all ascenders and slashes,
+            # measured 12.3 pt at a 10.6 pt pitch)
+            if line.size != size and (abs(line.size - size) <= 0.25 * size or line.source.spread
+                                      or line.size > 1.05 * pitch):
                 line.size = size
 
 
@@ -458,7 +471,31 @@ def _style(word: Word) -> Style:
     return Style("", "bold" in word.styles, "italic" in word.styles) if word.styles else PLAIN
 
 
-def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = None) -> Line | None:
+def _typed(line: _Line) -> float:
+    """The x-height of the line's type size (clustered per book, or the engine's), in the file's
+    units: one measure for every line set in one size (a word box's height is the ink's for one
+    engine and the type's em for another, and a blurred box is taller)."""
+    return line.size * X_HEIGHT / line.scale if line.scale and line.size else line.x_height
+
+
+def _hyphens(lines: list[_Line], sheet: Sheet) -> list[float]:
+    """The lengths (in typed x-heights, `_typed`) of the line-end hyphens of a page's lines
+    ("betrach-") as its picture shows them: what a hyphen measures in this book at this
+    resolution and wear, to tell a dash standing alone or in a range from one."""
+    if sheet.picture is None:
+        return []
+    out = []
+    for line in lines:
+        last = line.words[-1]
+        if len(last.text) >= 4 and last.text[-1] == "-" and last.text[-2].isalpha():
+            seen = looks.dash_length(sheet.picture, sheet.width, last.box, _units_baseline(line, last), _typed(line))
+            if seen:
+                out.append(seen)
+    return out
+
+
+def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = None,
+             hyphen: float | None = None) -> Line | None:
     """An OCR line as the PDF reader's: characters placed along the deskewed baseline (by their
     boxes where the engine gives them, else in equal shares of the word's box)."""
     size = line.size
@@ -481,11 +518,13 @@ def _to_line(line: _Line, sheet: Sheet, body: float, said: list[Found] | None = 
     for k, (word, joined) in enumerate(words):
         if k == 0 and _is_bullet(word, line, x_height / scale if scale else x_height):
             word = Word("•", word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
-        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height, line, sheet)) != word.text:
+        elif word.text in DASHES and (dash := _dash(word, x_height / scale if scale else x_height, line, sheet,
+                                                    hyphen)) != word.text:
             word = Word(dash, word.box, word.conf, [], word.styles, word.size)  # noqa: PLW2901
         else:
             word = _reread(word, line, sheet, x_height / scale if scale else x_height, said,  # noqa: PLW2901
-                           words[k - 1][0].text if k else "", words[k + 1][0].text if k + 1 < len(words) else "")
+                           words[k - 1][0].text if k else "", words[k + 1][0].text if k + 1 < len(words) else "",
+                           hyphen)
         # a superscript number the engine gave as a word of its own belongs to the word before it
         reference = "superscript" in word.styles and word.text.isdigit() and chars and chars[-1].text != " "
         if chars and not joined and not reference:
@@ -627,6 +666,12 @@ DOLLAR_S = re.compile(r"\$(?:\.|[a-zäöüß]+[.,;:]?)")
 # count stands so (a day's "5." follows no comma, a volume's "5," is followed by "S.")
 PAGE_S = re.compile(r"(?:5\.|[S$],)(\d+[.,;:]?)?")
 PAGE_NUMBER = re.compile(r"\d{1,4}(?:[-–]\d{1,4})?[.,;:)]?")
+# a page citation's "S. 328." that small worn type reads as one word ("S.328."): the space after
+# the full stop is in the picture (`_space_after_stop`)
+S_NUMBER = re.compile(r"S\.(\d+[.,;:]?)")
+# the blank after a full stop, in typed x-heights, from which it is a space: a word space of 8 pt
+# type at 200 dpi worn measures 0.7-1.0, the gap after a dot inside "1.3" or "4.2.1" 0.2-0.46
+SPACE_AFTER_STOP = 0.6
 # Vgl. (vergleiche) as a worn scan's V with its arms closed reads: no German word is "ygl"
 YGL = re.compile(r"(?<![\wäöüß])[yY]gl\.$")
 RANGE = re.compile(r"(\d+)-(\d+)([.,;:)]?)")
@@ -634,7 +679,7 @@ BRACKET_L = re.compile(r"(?<=[A-Za-zäöüß])(?:l\]|\]l?)(?=[a-zäöüß]*[.,;:
 
 
 def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[Found] | None,
-            before: str = "", after: str = "") -> Word:
+            before: str = "", after: str = "", hyphen: float | None = None) -> Word:
     """Confusions of Tesseract's that the picture or the print's own rules undo: a word's last
     mark (. , : ;) as the picture shows it (`STOPS`), a range's en dash read as
     a hyphen ("192-195"; measured in the picture: a hyphen is shorter than SEEN_DASH), and
@@ -644,7 +689,7 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
     if len(text) >= 2 and text[-1] in STOPS and text[-2] not in STOPS and sheet.picture is not None:
         # the x-height of the line's type size (clustered per book, or the engine's): a word box's
         # height is the ink's for one engine and the type's em for another
-        typed = line.size * X_HEIGHT / line.scale if line.scale and line.size else x_height
+        typed = _typed(line) if line.scale and line.size else x_height
         seen = looks.stop_mark(sheet.picture, sheet.width, word.box, _units_baseline(line, word), typed)
         if seen is not None and seen != text[-1]:
             if said is not None:
@@ -656,7 +701,7 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
             word = Word(text, word.box, word.conf, glyphs, word.styles, word.size)
     if RANGE.fullmatch(text) and sheet.picture is not None:
         length = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
-        if length is not None and length >= SEEN_DASH:
+        if length is not None and (length >= SEEN_DASH or _longer_than_hyphens(length * x_height, line, hyphen)):
             text = text.replace("-", "–", 1)
     if "]" in text and "[" not in text and BRACKET_L.search(text):
         fixed = BRACKET_L.sub("l", text)
@@ -678,6 +723,12 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
                                f"{text!r} read as {fixed!r}: after a comma and before a page's number it is the "
                                "citation's S."))
         text = fixed
+    if (cited := S_NUMBER.fullmatch(text)) and sheet.picture is not None and _space_after_stop(word, line, sheet):
+        fixed = f"S. {cited.group(1)}"
+        if said is not None:
+            said.append(Found(line.baseline, "space read again",
+                               f"{text!r} read as {fixed!r}: the picture shows a space after the full stop"))
+        text = fixed
     if YGL.search(text):
         fixed = YGL.sub("Vgl.", text)
         if said is not None:
@@ -688,23 +739,54 @@ def _reread(word: Word, line: _Line, sheet: Sheet, x_height: float, said: list[F
     return Word(text, word.box, word.conf, [], word.styles, word.size)
 
 
+def _space_after_stop(word: Word, line: _Line, sheet: Sheet) -> bool:
+    """Whether the picture shows a word space after the full stop of a word read as one ("S.328."):
+    the word's ink in runs of columns, its letter's run, the stop's (narrow: under a third of the
+    x-height), then a blank of SPACE_AFTER_STOP typed x-heights or more (the engine, at 200 dpi,
+    drops a space a pixel or two narrower than it wants)."""
+    typed = _typed(line)
+    runs = looks.ink_runs(sheet.picture, sheet.width, word.box) if sheet.picture is not None and typed > 0 else None
+    if not runs or len(runs) < 3:
+        return False
+    stop, after = runs[1], runs[2]
+    return stop[2] - stop[0] < 0.35 * typed and after[0] - stop[2] >= SPACE_AFTER_STOP * typed
+
+
 # a word's last mark as the picture shows it (pictures.stop_mark): Tesseract's German model reads a
 # worn scan's small semicolon as a colon and a full stop as a comma
 STOPS = {".": "a full stop (a dot on the baseline)", ",": "a comma (a dot with a tail below the baseline)",
          ":": "a colon (a dot above a dot)", ";": "a semicolon (a dot above a comma)"}
 
 
-def _dash(word: Word, x_height: float, line: _Line | None = None, sheet: Sheet | None = None) -> str:
+# a dash this many times as long as the book's line-end hyphens, measured alike, is an en dash
+# (hyphens measure 0.45-0.6 typed x-heights at 300 and 200 dpi, clean and worn, en dashes 0.72-1.08)
+LONGER_THAN_HYPHENS = 1.25
+
+
+def _longer_than_hyphens(length: float, line: _Line, hyphen: float | None) -> bool:
+    """Whether a dash `length` long (in the file's units) is longer than the book's line-end
+    hyphens by LONGER_THAN_HYPHENS (`hyphen`: their median, in typed x-heights)."""
+    typed = _typed(line)
+    return bool(hyphen) and typed > 0 and length / typed >= LONGER_THAN_HYPHENS * (hyphen or 0.0)
+
+
+def _dash(word: Word, x_height: float, line: _Line | None = None, sheet: Sheet | None = None,
+          hyphen: float | None = None) -> str:
     """A dash standing alone between words, by its length (Tesseract reads a small en dash as a
     hyphen): a hyphen is about 0.75 x-height long, an en dash 1–1.2, an em dash twice that. The
     engine's box, or where the picture is there the dash's ink at half its darkness (a worn
-    scan's box is the blurred ink's, shorter by its faded ends)."""
+    scan's box is the blurred ink's, shorter by its faded ends); and the book's own line-end
+    hyphens measured alike (`hyphen`): a worn 200 dpi scan's x-height, measured from blurred
+    boxes, makes an en dash 0.73-0.91 of it, a hyphen's length by that rule, but it stays a
+    third longer than the book's hyphens."""
     length = (word.box[2] - word.box[0]) / x_height if x_height > 0 else 0.0
+    seen = None
     if line is not None and sheet is not None and sheet.picture is not None:
         seen = looks.dash_length(sheet.picture, sheet.width, word.box, _units_baseline(line, word), x_height)
         length = max(length, (seen or 0.0) * 0.88 / SEEN_DASH)
     if length < 0.88:
-        return word.text
+        longer = line is not None and seen is not None and _longer_than_hyphens(seen * x_height, line, hyphen)
+        return "–" if longer else word.text
     return "–" if length < 1.6 else "—"
 
 
@@ -824,11 +906,10 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
     pair up, it is a Hinweis, never a silent plain digit."""
     last = 0
     last_note = 0              # the last note's number on the pages before (in the chapter)
-    before: set[str] = set()   # the raised numbers of the page before
+    chapter = 0
+    kept: list[tuple[ScannedPage, int, list[tuple[Line, list[Char]]], list[tuple[Line, list[Char]]]]] = []
     for page in pages:
         lines = sorted(page.lines, key=lambda line: line.y)
-        if any(line.size >= 1.3 * body for line in lines):
-            last = last_note = 0   # a chapter opens: its notes count from 1
         foot = _foot(lines, body)
         starts = [line for line in foot if line.chars and (line.chars[0].raised or re.match(r"\d{1,3}\s", line.text))]
         in_foot = {id(line) for line in foot}
@@ -837,6 +918,10 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
 
         def number(run: list[Char]) -> str:
             return "".join(c.text for c in run)
+
+        if any(line.size >= 1.3 * body for line in lines) and _opens(notes + marks, last_note, len(notes)):
+            last = last_note = 0   # a chapter opens: its notes count from 1
+            chapter += 1
 
         # a note number read wrong, where the page's references say what it is
         refs = [number(run) for _, run in marks if number(run).isdigit()]
@@ -904,17 +989,7 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                     page.found.append(Found(line.y, "warning",
                                             f"{what} could not be read; numbered {value} from the sequence, but the page "
                                             f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
-        # a note no raised number on its page (or the page before) calls: its reference was not
-        # read (the layout keeps the note; the editor is shown where to look)
-        here = {number(run) for _, run in marks}
-        for line, run in notes:
-            label = number(run)
-            if label.isdigit() and label not in here and label not in before:
-                page.found.append(Found(line.y, "warning",
-                                        f"note {label}: no reference to it was read on the page: the OCR may have "
-                                        f"missed the raised {label} or read it as something else; look for it on the "
-                                        f"page picture and write [^{label}] where it stands"))
-        before = here
+        kept.append((page, chapter, notes, marks))
         known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)
@@ -930,6 +1005,91 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         elif labels:
             seen = [int(n) for n in labels + [number(run) for _, run in marks] if n.isdigit()]
             last_note = max([last_note, *(n for n in seen if n <= reach)])
+
+    _between(kept)
+    # a note no raised number on its page (or the page before) calls: its reference was not
+    # read (the layout keeps the note; the editor is shown where to look)
+    before: set[str] = set()   # the raised numbers of the page before
+    for page, _, notes, marks in kept:
+        here = {_number(run) for _, run in marks}
+        for line, run in notes:
+            label = _number(run)
+            if label.isdigit() and label not in here and label not in before:
+                page.found.append(Found(line.y, "warning",
+                                        f"note {label}: no reference to it was read on the page: the OCR may have "
+                                        f"missed the raised {label} or read it as something else; look for it on the "
+                                        f"page picture and write [^{label}] where it stands"))
+        before = here
+
+
+def _holds(values: list[int], run: list[int]) -> bool:
+    """Whether `values` hold `run` one after another."""
+    return bool(run) and any(values[k:k + len(run)] == run for k in range(len(values) - len(run) + 1))
+
+
+def _opens(runs: list[tuple[Line, list[Char]]], last_note: int, count: int) -> bool:
+    """Whether a page with a line in a heading's size opens a chapter whose notes count from 1,
+    by its raised numbers (notes' and text's) as read: unless more of them count on from the
+    page before's last note than from 1. A line's size can mislead: a scan's line the file
+    gives as text only (PAGE XML lines only) has its size guessed from its ink, and on a worn
+    200 dpi scan such lines came out at a heading's size on many pages of the 45-page book,
+    each restarting the count mid-chapter (notes 77 -> 94 of 164 once they no longer did)."""
+    read = [int(_number(run)) for _, run in runs if _number(run).isdigit()]
+    on = sum(last_note < n <= last_note + count + 1 for n in read)
+    anew = sum(1 <= n <= count + 1 for n in read)
+    return not last_note or anew >= on
+
+
+def _number(run: list[Char]) -> str:
+    return "".join(c.text for c in run)
+
+
+def _between(read: list[tuple[ScannedPage, int, list[tuple[Line, list[Char]]], list[tuple[Line, list[Char]]]]]) -> None:
+    """A page's notes numbered from the pages on either side, where those leave it exactly as
+    many numbers as it has notes: a chapter's footnotes count on one by one, so after a page
+    whose last note is 38 and before one whose first is 43 a page with four notes holds 39-42,
+    whatever a worn scan read there ("2 13 4 42": its small raised digits read wrong one in
+    three). Either side is its notes' number where one was read, else its text's raised number
+    (the text's are often read where the notes' are not); a chapter's first page counts from 0.
+    The page's raised numbers in the text, where there are as many as notes, call them in order.
+    Where no page with notes follows in the chapter (its last page), the page's own raised
+    numbers in the text, reading the whole run the page before's last note leaves it ("5 6 69
+    70 71 72" after note 68, for four notes), do as the other side.
+    Each change is said; a page the sides leave more or fewer numbers than notes is left as read.
+    Two sweeps: a page set right gives its neighbour a side."""
+    def digits(runs: list[tuple[Line, list[Char]]]) -> list[int]:
+        return [int(_number(run)) for _, run in runs if _number(run).isdigit()]
+
+    with_notes = [k for k, (_, _, notes, _) in enumerate(read) if notes]
+    for _ in range(2):
+        for at, k in enumerate(with_notes):
+            page, chapter, notes, marks = read[k]
+            previous = with_notes[at - 1] if at else None
+            following = with_notes[at + 1] if at + 1 < len(with_notes) else None
+            if previous is None or read[previous][1] != chapter:
+                lows = {0} if chapter else set()
+            else:
+                lows = {values[-1] for values in (digits(read[previous][2]), digits(read[previous][3])) if values}
+            highs: set[int] = set()
+            if following is not None and read[following][1] == chapter:
+                highs = {values[0] for values in (digits(read[following][2]), digits(read[following][3])) if values}
+            if highs:
+                fits = sorted({low for low in lows for high in highs if high - low - 1 == len(notes)})
+            else:
+                fits = sorted(low for low in lows if _holds(digits(marks), list(range(low + 1, low + 1 + len(notes)))))
+            if len(fits) != 1:
+                continue
+            expected = [str(fits[0] + 1 + n) for n in range(len(notes))]
+            changes = [(notes, "a note's number read as {read}; the pages on either side leave the page "
+                               f"{expected[0]}–{expected[-1]} for its {len(notes)} notes: {{want}}")]
+            if len(marks) == len(notes):
+                changes.append((marks, "a raised number in the text read as {read}; it calls the page's note {want}"))
+            for runs, said in changes:
+                for (line, run), want in zip(runs, expected, strict=True):
+                    if _number(run) != want:
+                        page.found.append(Found(line.y, "note number from the sequence",
+                                                said.format(read=_number(run), want=want)))
+                        _set(line, run, want)
 
 
 def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: list[tuple[Line, list[Char]]],
