@@ -121,11 +121,19 @@ class Stage:
         try:
             os.link(f"/proc/self/fd/{fd}", target)  # follows the magic link to the open file itself
         except OSError:
-            chunks, offset = [], 0
-            while chunk := os.pread(fd, 1 << 20, offset):
-                chunks.append(chunk)
-                offset += len(chunk)
-            _write_new(target, b"".join(chunks))
+            _copy_new(fd, target)
+        self.wrote(path)
+
+    def copy_open(self, fd: int, path: str) -> None:
+        """A copy of the file open at `fd` (an editor's own picture: a link would publish
+        their later edits, before any build), made by the kernel (a reflink where the file
+        system shares blocks), never read into memory whole."""
+        target = site_file(self.root, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.full and path in self.changed:
+            raise OutputError(f"{path}: error: two outputs write the same file")
+        target.unlink(missing_ok=True)
+        _copy_new(fd, target)
         self.wrote(path)
 
     def wrote(self, path: str) -> None:
@@ -381,6 +389,25 @@ def _write_new(target: Path, data: bytes | list[bytes]) -> None:
                 views[first] = views[first][written:]
     finally:
         os.close(fd)
+
+
+def _copy_new(source: int, target: Path) -> None:
+    """A new file `target` with the bytes of the file open at `source` (from its start)."""
+    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        offset = 0
+        try:
+            while copied := os.copy_file_range(source, out, 1 << 30, offset, offset):
+                offset += copied
+        except OSError:  # a system or file system without it: the rest read and written here
+            pass
+        while chunk := os.pread(source, 1 << 20, offset):
+            done = 0
+            while done < len(chunk):
+                done += os.pwrite(out, memoryview(chunk)[done:], offset + done)
+            offset += len(chunk)
+    finally:
+        os.close(out)
 
 
 def _write_atomic(target: Path, text: str) -> None:
