@@ -357,10 +357,10 @@ class Shared:
     for every page): the edition's words and citation note, and of each chapter its record and
     reference, the citation tags of its pages' heads and the navigation of its sections (the
     templates' `citation_meta` and `chapter_nav`, rendered once a chapter: every page of a
-    chapter shows them alike, but for the section it is). Lives as long as the loop: nothing
-    is kept between builds."""
+    chapter shows them alike, but for the section it is), and the lines every page at one
+    depth shows alike (`chrome`). Lives as long as the loop: nothing is kept between builds."""
 
-    def __init__(self, env: Environment, config: Config, search: tuple[str, ...] | None = None):
+    def __init__(self, env: Environment, config: Config, search: tuple[str, ...] | None):
         self.env, self.config, self.search = env, config, search
         self.words = labels(config.language)
         self.note = citations.edition_note(config, self.words)
