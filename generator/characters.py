@@ -14,6 +14,10 @@ from collections.abc import Iterator
 
 _PLANES = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
 FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff{_PLANES}]")
+# The same characters of the Basic Multilingual Plane, and any character beyond it: a search
+# for these is 20 times faster than for FORBIDDEN (whose 32 single characters beyond the plane
+# the regular expression engine tests one by one at every character: 0.6 ms a chapter).
+_MAYBE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U00010000-\U0010ffff]")
 
 
 def describe(char: str) -> str:
@@ -25,7 +29,7 @@ def describe(char: str) -> str:
 
 def forbidden_lines(text: str) -> Iterator[tuple[int, str]]:
     """(line number from 1, the forbidden characters on it, described) for every line that has any."""
-    if not FORBIDDEN.search(text):
+    if not _MAYBE.search(text) or not FORBIDDEN.search(text):
         return  # (one search over the whole: the lines are looked at only where there is something)
     for number, line in enumerate(text.split("\n"), 1):
         found = dict.fromkeys(FORBIDDEN.findall(line))

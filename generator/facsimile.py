@@ -69,12 +69,14 @@ SCANS = "scans"           # `known`'s records of the editor's own pictures (thei
 _TILES_VERSION = "1"      # of the tiling: a change here tiles every page again
 _PART = re.compile(r"(?:([0-9]+)\.[0-9a-f]+|tmp\w+)\.part")  # `pid.random.part`; mkstemp's of versions before 0.5
 
-# A drawn picture: its sha256, and its file's device, inode, size, mtime and ctime. The ctime
-# because a file can be written in place and its mtime set back (`touch -d`): the ctime cannot be
-# set back. Linking and unlinking change it too (every full build links the pictures into the
-# site): a picture whose ctime changed is hashed once again, and recorded with the new one.
+# A file as last seen (`Stamp`): device, inode, size, mtime and ctime. The ctime because a file
+# can be written in place and its mtime set back (`touch -d`): the ctime cannot be set back. A
+# drawn picture (`Drawn`): its sha256 and its file's stamp. Linking changes a file's ctime too: a
+# cache picture (the build's own) is linked into the site where the system allows, and recorded
+# anew after the link; an editor's own picture (a scan) is copied, never linked, so the build
+# leaves its ctime alone, and an update notices a scan written over in place.
+Stamp = tuple[int, int, int, int, int]
 Drawn = tuple[str, int, int, int, int, int]
-Stamp = tuple[int, int, int, int]       # a file as last seen: device, inode, size, mtime
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,6 @@ class Facsimile:
 
 
 def _stamp(info: os.stat_result) -> Stamp:
-    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
-
-
-def _drawn_stamp(info: os.stat_result) -> tuple[int, int, int, int, int]:
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
@@ -337,16 +335,22 @@ def publish(facsimile: Facsimile, root: Folder, cache: Path, known: dict[str, Dr
 
 
 def _publish_pictures(facsimile: Facsimile, root: Folder, stage: Stage) -> None:
-    """The editor's own pictures, each the very file the plan looked at (checked by descriptor)."""
+    """The editor's own pictures, each the very file the plan looked at (checked by descriptor),
+    copied, not linked: a scan edited in place must not change the published site before a
+    build, and a link would change its ctime, which tells a scan written over in place."""
     try:
         with root.sub(facsimile.source) as folder:
             for page in facsimile.pages:
                 fd = folder.open_file(page.picture)
                 try:
-                    if _stamp(os.fstat(fd)) != facsimile.stamps.get(f"{facsimile.source}/{page.picture}"):
+                    planned = facsimile.stamps.get(f"{facsimile.source}/{page.picture}")
+                    unchanged = _stamp(os.fstat(fd)) == planned
+                    if unchanged:
+                        stage.copy_open(fd, page.files[page.width])
+                        unchanged = _stamp(os.fstat(fd)) == planned  # a write while it was copied: a new ctime
+                    if not unchanged:
                         raise EditionError([Diagnostic(str(folder.path / page.picture), None, "error",
                                                        "the file changed during the build; build again")])
-                    stage.link_open(fd, page.files[page.width])
                 finally:
                     os.close(fd)
     except Refused as exc:
@@ -445,9 +449,9 @@ def _tile_source(facsimile: Facsimile, root: Folder, known: dict[str, Drawn], pa
         try:
             info = os.fstat(fd)
             recorded = known.get(key)
-            if recorded is None or recorded[1:] != _drawn_stamp(info):
+            if recorded is None or recorded[1:] != _stamp(info):
                 data = read_open(os.dup(fd), folder.path / page.picture, PICTURE_LIMIT)
-                known[key] = (hashlib.sha256(data).hexdigest(), *_drawn_stamp(info))
+                known[key] = (hashlib.sha256(data).hexdigest(), *_stamp(info))
             return known[key][0]
         finally:
             os.close(fd)
@@ -516,7 +520,7 @@ def _shelve(shelf: Folder, name: str, files: dict[str, bytes], known: dict[str, 
     shelf.move_in(shelf, part, name)
     written = shelf.stat(name)
     assert written is not None
-    known[f"{TILES}/{name}"] = (hashlib.sha256(data).hexdigest(), *_drawn_stamp(written))
+    known[f"{TILES}/{name}"] = (hashlib.sha256(data).hexdigest(), *_stamp(written))
 
 
 def _tidy(cache: Folder, digest: str, known: dict[str, Drawn]) -> Folder:
@@ -625,11 +629,11 @@ def _matches(fd: int, path: Path, key: str, known: dict[str, Drawn]) -> bool:
     if recorded is None:
         return False
     info = os.fstat(fd)
-    if _drawn_stamp(info) == recorded[1:]:
+    if _stamp(info) == recorded[1:]:
         return True
     if hashlib.sha256(read_open(os.dup(fd), path, PICTURE_LIMIT)).hexdigest() != recorded[0]:
         return False
-    known[key] = (recorded[0], *_drawn_stamp(info))  # the same bytes (copied, touched, linked): not read again
+    known[key] = (recorded[0], *_stamp(info))  # the same bytes (copied, touched, linked): not read again
     return True
 
 
@@ -644,7 +648,7 @@ def _link_checked(book: Folder, key: str, known: dict[str, Drawn], stage: Stage,
         stage.link_open(fd, site)
         # The link changed the file's ctime, not its bytes (checked through this descriptor just
         # now): recorded as it is, the next build does not hash it for this build's own link.
-        known[key] = (known[key][0], *_drawn_stamp(os.fstat(fd)))
+        known[key] = (known[key][0], *_stamp(os.fstat(fd)))
     finally:
         os.close(fd)
 
@@ -741,7 +745,7 @@ def _render(data: bytes, pages: list[int], cache: Path, digest: str,
                     book.move_in(book, part, name)
                     info = book.stat(name)
                     assert info is not None
-                    drawn[f"{digest}/{name}"] = (hashlib.sha256(encoded).hexdigest(), *_drawn_stamp(info))
+                    drawn[f"{digest}/{name}"] = (hashlib.sha256(encoded).hexdigest(), *_stamp(info))
                     fault("drawing")
                 page.close()
                 tick()

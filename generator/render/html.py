@@ -156,6 +156,8 @@ def _printed_line(text: str, unsure: tuple[tuple[int, int], ...], links: list[tu
 
 def _text(text: str, view: View) -> str:
     """Text with the addresses in it as links (or, where there may be no link, breakable)."""
+    if ":" not in text:  # every address has one (`https://`, `mailto:`): most text, at once
+        return _words(text, view)
     out, at = [], 0
     for match in ADDRESS.finditer(text):
         address = _trimmed(match.group())

@@ -310,7 +310,7 @@ def render_files(env: Environment, snapshot: Snapshot, items: Iterable[tuple[Pag
     chapter's TEI as a member of the corpus. The one render loop of the parent process and of
     the worker processes: it reads nothing but what it is handed."""
     exported: set[Path] = set()
-    shared = Shared(env, snapshot.config)
+    shared = Shared(env, snapshot.config, snapshot.search)
     for page, text in items:
         yield page.path, render_page(env, page, snapshot, text, shared)
         if text is not None and text.chapter.path not in exported:
@@ -357,14 +357,26 @@ class Shared:
     for every page): the edition's words and citation note, and of each chapter its record and
     reference, the citation tags of its pages' heads and the navigation of its sections (the
     templates' `citation_meta` and `chapter_nav`, rendered once a chapter: every page of a
-    chapter shows them alike, but for the section it is). Lives as long as the loop: nothing
-    is kept between builds."""
+    chapter shows them alike, but for the section it is), and the lines every page at one
+    depth shows alike (`chrome`). Lives as long as the loop: nothing is kept between builds."""
 
-    def __init__(self, env: Environment, config: Config):
-        self.env, self.config = env, config
+    def __init__(self, env: Environment, config: Config, search: tuple[str, ...] | None):
+        self.env, self.config, self.search = env, config, search
         self.words = labels(config.language)
         self.note = citations.edition_note(config, self.words)
         self.chapter: tuple[Chapter, str, ChapterParts] | None = None
+        self.chromes: dict[tuple[str, bool], Chrome] = {}
+
+    def chrome(self, root: str, zoom: bool) -> Chrome:
+        """The lines every page at depth `root` shows alike (templates/_chrome.html), rendered
+        once for each depth and whether the page shows a picture."""
+        if (root, zoom) not in self.chromes:
+            macros: Any = self.env.get_template("_chrome.html").make_module(
+                {"root": root, "t": self.words, "config": self.config, "search": self.search,
+                 "generator": f"{DISTRIBUTION} {__version__}"})
+            self.chromes[root, zoom] = Chrome(*(Markup(str(made).removesuffix("\n")) for made in (
+                macros.head_top(), macros.styles(zoom), macros.header(), macros.footer(), macros.scripts(zoom))))
+        return self.chromes[root, zoom]
 
     def of(self, chapter: Chapter, root: str) -> ChapterParts:
         """The chapter's shared parts, for its pages at `root` (kept for one chapter at a time:
@@ -381,6 +393,15 @@ class Shared:
                 str(macros.chapter_nav(chapter, None)) if chapter.sections else "",
                 {section.id: str(escape(root + section_path(chapter, section))) for section in chapter.sections}))
         return self.chapter[2]
+
+
+class Chrome(NamedTuple):
+    """_chrome.html's macros, rendered (each without its last line break: base.html has it)."""
+    head_top: Markup
+    styles: Markup
+    header: Markup
+    footer: Markup
+    scripts: Markup
 
 
 class ChapterParts(NamedTuple):
@@ -404,7 +425,7 @@ def render_page(env: Environment, page: Page, snapshot: Snapshot, text: Text | N
     the index); `text` is the page's chapter with its text and its place in the print. A
     template error becomes a diagnostic pointing at the template line."""
     try:
-        return _render(env, page, snapshot, text, shared or Shared(env, snapshot.config))
+        return _render(env, page, snapshot, text, shared or Shared(env, snapshot.config, snapshot.search))
     except TemplateError as exc:
         raise EditionError([_template_diagnostic(exc)]) from exc
 
@@ -485,10 +506,10 @@ def _render(env: Environment, page: Page, snapshot: Snapshot, text: Text | None,
                        item=work, exports=export_paths(full), meta=made.meta, nav=made.nav_at(section.id),
                        citation=citations.citation(reference, words, section, edition=note))
     # the page picture's viewer (zoom, the printed lines): on pages that show a picture
-    context.setdefault("zoom", bool(context.get("pictures") or context.get("image")))
+    zoom = context.setdefault("zoom", bool(context.get("pictures") or context.get("image")))
     return template.render(
         page=page, config=config, source=config.source, root=root,
         canonical=config.url + page.path if config.url else "",
         section_path=section_path, anchor_path=anchor_path, search=search, t=words,
-        generator=f"{DISTRIBUTION} {__version__}", **context,
+        chrome=shared.chrome(root, zoom), **context,
     )
