@@ -39,7 +39,7 @@ def test_the_passes_in_worker_processes_make_the_book_one_process_makes(small_sh
 
     monkeypatch.setattr(parallel, "each", watched)
     together = pipeline.read_book([book], pages="1-12")
-    assert list(others) == ["finding the pages' blocks", "reading the blocks' text", "recording the printed lines",
+    assert list(others) == ["counting the book's words", "finding the pages' blocks", "reading the blocks' text", "recording the printed lines",
                             "proofreading the blocks"]
     assert any(others.values())
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
@@ -87,8 +87,8 @@ def test_an_ingest_whose_worker_is_killed_writes_nothing_and_says_so_in_one_line
                           cwd=ROOT, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "EDITION_FAULT": "ingest-worker"})
     assert done.returncode == 1, done.stderr
-    assert done.stderr.splitlines()[0] == (f"{book}: error: a worker process was killed by signal 9 while finding the "
-                                           "pages' blocks: nothing was written; run it again (a machine short of memory "
+    assert done.stderr.splitlines()[0] == (f"{book}: error: a worker process was killed by signal 9 while counting the "
+                                           "book's words: nothing was written; run it again (a machine short of memory "
                                            "kills its largest processes: free memory, or give --pages)")
     assert "Traceback" not in done.stderr
     assert not content.exists()

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from generator.ingest import parallel
-from generator.ingest.joins import HYPHENS, Words, book_words, join
+from generator.ingest.joins import HYPHENS, Words, counted, join, words_of
 from generator.ingest.lexicon import Lexicon
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
@@ -1204,7 +1204,11 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                             printed=f"{before} | {found.folios.get(index, '?')}",
                             reading=f"{{{{page {before}}}}} | {{{{page {found.folios.get(index, '?')}}}}}",
                             check="page numbering restarts"))
-    vocabulary = book_words([unraised(line) + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
+    # the book's words (its heads and feet left out: what the joins are decided by) and every
+    # printed line's (the self-check's evidence): a page's counted at a time, in the workers
+    parts = parallel.each(lambda page: (counted(_texts(page.lines)), counted(_texts(printed[page.index]))), pages,
+                          "counting the book's words")
+    vocabulary, words = words_of([part for part, _ in parts]), words_of([part for _, part in parts])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page, outline)
@@ -1281,7 +1285,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                 + plain(inlines)))
         current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker,
                                     depth=depth))
-    book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted)
+    book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted, words=words)
     for whole in chapters:
         listing, chapter = _listing_apart(whole)
         for part in (listing, chapter):
@@ -1296,6 +1300,11 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
             book.chapters.append(chapter)
     resolve_notes(book)
     return book
+
+
+def _texts(lines: list[Line]) -> list[str]:
+    """The lines' text as the book's words are counted from it: raised numbers out, break signs in."""
+    return [unraised(line) + (line.sign if line.hyphen else "") for line in lines]
 
 
 def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], numbers: dict[int, int],

@@ -85,8 +85,8 @@ def proofread(book: Book) -> None:
     joined = {(c.page, c.line) for c in book.changes if c.rule in JOINS}
     repaired = {(c.page, c.line) for c in book.changes if c.rule not in JOINS}
     repaired_pages = {c.page for c in book.changes if c.rule not in JOINS and not c.line}
-    words = book_words([unraised(line) + (line.sign if line.hyphen else "") for found in book.printed.values()
-                        for line in found])
+    words = book.words or book_words([unraised(line) + (line.sign if line.hyphen else "") for found in book.printed.values()
+                                      for line in found])   # counted by build_book, where the pages were at hand
     units = [(unit, where, inlines, strip, chapter in book.left_out) for chapter in [*book.chapters, *book.left_out]
              for unit, where, inlines, strip in _units(chapter)]
     used = {line for _, where, _, _, _ in units for line in where}
