@@ -25,6 +25,9 @@ def small_shares(monkeypatch):
     """Shares small enough that a few pages are shared among processes, two items at a time."""
     monkeypatch.setattr(parallel, "SHARE", 1)
     monkeypatch.setattr(parallel, "CHUNK", 2)
+    # pytest-xdist's worker runs a thread of its own (execnet's), so `each` would not fork: the
+    # children here take none of its locks (the CLI test below forks as a user's ingest does)
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
 
 
 def test_the_passes_in_worker_processes_make_the_book_one_process_makes(small_shares, monkeypatch):
