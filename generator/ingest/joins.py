@@ -238,6 +238,19 @@ def _kind(letters: str) -> str:
 
 def book_words(lines: list[str]) -> Words:
     """The book's printed words and its break sign, from the text of all its lines."""
+    return words_of([counted(lines)])
+
+
+@dataclass
+class Counted:
+    """Some of the book's lines counted (`counted`): the parts of the book's words (`words_of`),
+    a page's counted where its page is (a worker process of the passes)."""
+    words: Counter[str]
+    ends: Counter[str]      # break signs at the lines' ends
+    inside: Counter[str]    # break signs inside their words
+
+
+def counted(lines: list[str]) -> Counted:
     words: Counter[str] = Counter()
     ends: Counter[str] = Counter()
     inside: Counter[str] = Counter()
@@ -251,6 +264,19 @@ def book_words(lines: list[str]) -> Words:
                 inside[sign] += word.count(sign)
             if len(word) > 2 or word.isupper():
                 words[word] += 1
+    return Counted(words, ends, inside)
+
+
+def words_of(parts: list[Counted]) -> Words:
+    """The book's words from its lines' parts counted, in the lines' order: the words in the order
+    they first occur, as `book_words` of all the lines counts them."""
+    words: Counter[str] = Counter()
+    ends: Counter[str] = Counter()
+    inside: Counter[str] = Counter()
+    for part in parts:
+        words.update(part.words)
+        ends.update(part.ends)
+        inside.update(part.inside)
     sign = ""
     if ends["\u2010"] >= 5 and inside["\u2010"] <= 0.05 * ends["\u2010"]:
         sign = "\u2010"

@@ -21,7 +21,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from generator.ingest.joins import HYPHENS, Words, book_words, join
+from generator.ingest import parallel
+from generator.ingest.joins import HYPHENS, Words, counted, join, words_of
 from generator.ingest.lexicon import Lexicon
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
@@ -532,6 +533,12 @@ def _table_rows(lines: list[Line], pitch: float) -> set[int]:
 
 
 def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering | None = None) -> list[RawBlock]:
+    """A page's blocks: its body's, then its notes' (`numbering` counts on from the pages before)."""
+    return note_blocks_of(page, region, metrics, body_blocks(page, region, metrics), numbering)
+
+
+def body_blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]:
+    """A page's body lines → its blocks, given the book's measures alone: the page's own work."""
     left, right = metrics.frames[page.index]
     pitch = metrics.pitch
     out: list[RawBlock] = []
@@ -567,10 +574,31 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
             out.append(RawBlock(block_kind, [line], page.index, indented, style=style,
                                 hang=hangs[k] or 0.0 if kind == "item" else 0.0))
         previous = line
-    restart = any(b.kind == "heading" for b in out)
-    called = {"".join(c.text for c in run) for line in region.body for run in _raised_runs(line)}
-    out += note_blocks(page, region.notes, numbering or Numbering(), left, restart, called)
     return out
+
+
+def note_blocks_of(page: Page, region: Regions, metrics: Metrics, body: list[RawBlock],
+                   numbering: Numbering | None) -> list[RawBlock]:
+    """The page's body blocks and after them its notes' (numbered on from the pages before)."""
+    restart = any(b.kind == "heading" for b in body)
+    called = {"".join(c.text for c in run) for line in region.body for run in _raised_runs(line)}
+    return body + note_blocks(page, region.notes, numbering or Numbering(), metrics.frames[page.index][0], restart, called)
+
+
+Placed = list[tuple[str, list[int], bool, tuple[float, bool, bool], float]]   # a page's body blocks, by line position
+
+
+def _placed(page: Page, region: Regions, metrics: Metrics) -> Placed:
+    """`body_blocks` as plain values (what a worker process sends): each block's lines by their
+    place in the region's body."""
+    where = {id(line): k for k, line in enumerate(region.body)}
+    return [(b.kind, [where[id(line)] for line in b.lines], b.indented, b.style, b.hang)
+            for b in body_blocks(page, region, metrics)]
+
+
+def _unplaced(placed: Placed, page: Page, region: Regions) -> list[RawBlock]:
+    return [RawBlock(kind, [region.body[k] for k in lines], page.index, indented, style=style, hang=hang)
+            for kind, lines, indented, style, hang in placed]
 
 
 def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[int]:
@@ -920,14 +948,18 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
     # chapter's end apart (endnotes() reads those again by their own numbering): endnotes numbered
     # "1." must not teach the footnotes that a "1. Online:" line inside a footnote opens note 1
     numbering, apart, at_end = numberings(pages, found, metrics)
+    # each page's body blocks, given the book's measures: a page at a time, in the worker
+    # processes (parallel.py); the notes' blocks here, numbered on from page to page
+    placed = parallel.each(lambda page: _placed(page, found[page.index], metrics), pages, "finding the pages' blocks")
     previous = -1   # the last page with text (a note goes on from it only)
-    for page in pages:
+    for page, body in zip(pages, placed, strict=True):
         region = found[page.index]
         for line in region.body:
             roles[(page.index, line_numbers[id(line)])] = "body"
         for line in region.notes:
             roles[(page.index, line_numbers[id(line)])] = "note"
-        raws = blocks(page, region, metrics, apart if page.index in at_end else numbering)
+        raws = note_blocks_of(page, region, metrics, _unplaced(body, page, region),
+                              apart if page.index in at_end else numbering)
         notes_on[page.index] = {b.label for b in raws if b.kind == "note" and b.label}
         label = folios.get(page.index, "?")
         if not page.lines:
@@ -1172,7 +1204,11 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                             printed=f"{before} | {found.folios.get(index, '?')}",
                             reading=f"{{{{page {before}}}}} | {{{{page {found.folios.get(index, '?')}}}}}",
                             check="page numbering restarts"))
-    vocabulary = book_words([unraised(line) + (line.sign if line.hyphen else "") for page in pages for line in page.lines])
+    # the book's words (its heads and feet left out: what the joins are decided by) and every
+    # printed line's (the self-check's evidence): a page's counted at a time, in the workers
+    parts = parallel.each(lambda page: (counted(_texts(page.lines)), counted(_texts(printed[page.index]))), pages,
+                          "counting the book's words")
+    vocabulary, words = words_of([part for part, _ in parts]), words_of([part for _, part in parts])
     stream, notes_on = flow(pages, metrics, found.folios, roles, events, numbers)
     first_on_page = {i for i, f in enumerate(stream) if f.marks.get(0) is not None and f.kind != "note"}
     levels(stream, first_on_page, outline)
@@ -1180,12 +1216,32 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     stream = chapter_labels(stream, events, found.folios, numbers, accounted)
     stream, endnote_labels = endnotes(stream, events, found.folios, numbers, accounted)
 
+    # each block's inline text, given the book's words and the notes on its pages: a block at a
+    # time, in the worker processes (parallel.py); the block's repairs come back with it
+    asked = []
+    opened = 0     # chapter headings so far: endnotes() counts chapters so (text before the first is no chapter of its)
+    for f in stream:
+        opened += f.kind == "heading" and f.level == 1
+        extra = endnote_labels.get(opened, set())
+        asked.append((f, {page: labels | extra for page, labels in _labels(f, notes_on).items()}))
+
+    def marked(ask: tuple[Flow, dict[int, set[str]]]) -> tuple[list[Inline], list[Change]]:
+        f, labels_for = ask
+        if f.kind in ("code", "table"):
+            return [], []
+        told: list[Change] = []
+        base = ("strong" if f.style[1] else "em" if f.style[2] else "") if f.kind == "heading" else ""
+        where = (f.pages[0], numbers[id(f.lines[0])], found.folios.get(f.pages[0], "?"))
+        return _with_marks(f, vocabulary, labels_for, base, told, where, numbers, skip_label=f.kind == "note"), told
+
+    runs = parallel.each(marked, asked, "reading the blocks' text")
     chapters: list[Chapter] = []
     current: Chapter | None = None
     pending: list[str] = []
-    opened = 0     # chapter headings so far: endnotes() counts chapters so (text before the first is no chapter of its)
     nesting: list[float] = []   # where the open lists' markers stand, from the frame's left (the outermost first)
-    for f in stream:
+    for f, (text, told) in zip(stream, runs, strict=True):
+        changes += told
+        inlines = text
         page = f.pages[0]
         depth = 0
         if f.kind == "item":
@@ -1194,15 +1250,8 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
             nesting = []
         where = (page, numbers[id(f.lines[0])], found.folios.get(page, "?"))
         printed_lines = [(f.pages[k], numbers[id(line)]) for k, line in enumerate(f.lines)]
-        opened += f.kind == "heading" and f.level == 1
-        extra = endnote_labels.get(opened, set())
-        labels_for = {page: labels | extra for page, labels in _labels(f, notes_on).items()}
-        base = ""
-        if f.kind == "heading":
-            base = "strong" if f.style[1] else "em" if f.style[2] else ""
         if f.kind == "heading" and f.level == 1:
-            inlines: list[Inline] = [r for r in _with_marks(f, vocabulary, labels_for, base, changes, where, numbers)
-                                     if not isinstance(r, Mark)]
+            inlines = [r for r in inlines if not isinstance(r, Mark)]
             current = Chapter(plain(inlines).strip(), [], [], heading=inlines, lines=printed_lines)
             chapters.append(current)
             pending = list(f.marks.values())
@@ -1211,7 +1260,6 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
             current = Chapter("", [], [])
             chapters.append(current)
         if f.kind == "note":
-            inlines = _with_marks(f, vocabulary, labels_for, "", changes, where, numbers, skip_label=True)
             current.notes.append(Note(f.label, inlines, page, where[1], lines=printed_lines))
             continue
         if f.kind in ("code", "table"):
@@ -1225,7 +1273,6 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                     reading=block.rows[0], check="table"))
             current.blocks.append(block)
             continue
-        inlines = _with_marks(f, vocabulary, labels_for, base, changes, where, numbers)
         marker = ""
         if f.kind == "item" and f.lines[0].text[:1] in SYMBOLS + "–—-":
             marker = f.lines[0].text[:1]
@@ -1238,7 +1285,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                 + plain(inlines)))
         current.blocks.append(Block(f.kind, inlines, f.level, page, where[1], lines=printed_lines, marker=marker,
                                     depth=depth))
-    book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted)
+    book = Book([], [], found.folios, changes, events, roles, printed, accounted=accounted, words=words)
     for whole in chapters:
         listing, chapter = _listing_apart(whole)
         for part in (listing, chapter):
@@ -1253,6 +1300,11 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
             book.chapters.append(chapter)
     resolve_notes(book)
     return book
+
+
+def _texts(lines: list[Line]) -> list[str]:
+    """The lines' text as the book's words are counted from it: raised numbers out, break signs in."""
+    return [unraised(line) + (line.sign if line.hyphen else "") for line in lines]
 
 
 def endnotes(stream: list[Flow], events: list[Event], folios: dict[int, str], numbers: dict[int, int],
@@ -1599,15 +1651,15 @@ def _place_silent(book: Book, chapter: Chapter, note: Note) -> None:
 def record(pages: list[Page], book: Book) -> list[PrintedPage]:
     """Each line's place on its page and what ingest took it for: what a facsimile view and a
     diplomatic transcription are built on (every line, running heads too)."""
-    out = []
-    for page in pages:
+    def recorded(page: Page) -> PrintedPage:
         lines = [PrintedLine(n, _as_printed(line), book.roles.get((page.index, n), ""),
                              (round(line.left, 1), round(line.right, 1), round(line.y, 1), line.size), line.hyphen,
                              frame=_box(line, page))
                  for n, line in enumerate(sorted(book.printed.get(page.index, page.lines), key=lambda x: x.y), 1)]
-        out.append(PrintedPage(page.index, book.folios.get(page.index, "?"), lines, pdf_page=page.index,
-                               size=(round(page.width, 1), round(page.height, 1))))
-    return out
+        return PrintedPage(page.index, book.folios.get(page.index, "?"), lines, pdf_page=page.index,
+                           size=(round(page.width, 1), round(page.height, 1)))
+
+    return parallel.each(recorded, pages, "recording the printed lines")   # a page at a time, in the workers
 
 
 def _box(line: Line, page: Page) -> tuple[float, float, float, float] | None:

@@ -16,8 +16,12 @@ n-th page text file in reading order) with `file` (that page's file name, for pa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from generator.ingest.pdf import Line
+
+if TYPE_CHECKING:
+    from generator.ingest.joins import Words
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +175,4 @@ class Book:
     accounted: set[tuple[int, int]] = field(default_factory=set)   # (page, line) the structure took: a heading
                                                                     # "Anmerkungen", a label "Kapitel 1" above a title
     unsure: list[Unsure] = field(default_factory=list)             # a scan: the OCR engine's doubts
+    words: Words | None = None    # the words of every printed line, heads too (joins.book_words): proof.py's evidence

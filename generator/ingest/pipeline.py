@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.diagnostics import Collector, Diagnostic, EditionError
 from generator.files import Folder, Refused, read_regular, shown
-from generator.ingest import commit, copies, letters, readers, scanned, text
+from generator.ingest import commit, copies, letters, parallel, readers, scanned, text
 from generator.ingest.decisions import Decisions, load_decisions
 from generator.ingest.layout import build_book, measure, record, two_column_pages
 from generator.ingest.model import Book, Change, Event, Mark, Text
@@ -53,8 +53,9 @@ def ingest(files: list[Path], into: Path | None, pages: str | None = None, force
     problems.raise_if_errors()
     try:
         with commit.opened(place.root) as target, _scan_options(target, reader, images, ocr_model) as options:
-            source = readers.read(reader, files, pages, problems, progress, options, given)
-            book = passes(source, decisions, title, progress)
+            with no_collections(keep=True):   # see passes()
+                source = readers.read(reader, files, pages, problems, progress, options, given)
+                book = passes(source, decisions, title, progress)
             return write(book, source, target, place, decisions, force, decisions_path is None, tell)
     except Refused as exc:
         raise EditionError([Diagnostic(exc.path, None, "error", exc.reason)]) from None
@@ -81,7 +82,8 @@ def read_book(files: list[Path], pages: str | None = None, decisions_path: Path 
     decisions = _decisions(None, decisions_path, problems)
     problems.raise_if_errors()
     options = readers.Options(images, ocr_model)
-    return passes(readers.read(reader, files, pages, problems, progress, options, given), decisions, None, progress)
+    with no_collections(keep=True):   # see passes()
+        return passes(readers.read(reader, files, pages, problems, progress, options, given), decisions, None, progress)
 
 
 @contextmanager
@@ -177,9 +179,14 @@ def passes(source: Source, decisions: Decisions, title: str | None, progress: Pr
     """The pages → the book, by the passes of their level; the editor's decisions applied."""
     # the collector off while the passes run: a long book's pages are millions of characters and
     # lines that hold no cycles (the layout passes of a 1,754-page book: 8.4 s of CPU with it,
-    # 5.3 s without, measured back to back; 6–8 % of all the passes on 600 pages)
+    # 5.3 s without, measured back to back; 6–8 % of all the passes on 600 pages). `ingest` and
+    # `read_book` keep it off from the reading on, and the pages and the book frozen after
+    # (memory.no_collections: its first collection would scan them all)
     with no_collections():
-        return _passes(source, decisions, title, progress)
+        try:
+            return _passes(source, decisions, title, progress)
+        except parallel.Failed as exc:   # a worker process of the passes killed, or a fault of theirs
+            raise EditionError([Diagnostic(str(source.files[0]), None, "error", str(exc))]) from None
 
 
 def _passes(source: Source, decisions: Decisions, title: str | None, progress: Progress | None) -> Book:

@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from generator.diffing import align as _align
+from generator.ingest import parallel
 from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.joins import (
     HYPHENS,
@@ -84,32 +85,36 @@ def proofread(book: Book) -> None:
     joined = {(c.page, c.line) for c in book.changes if c.rule in JOINS}
     repaired = {(c.page, c.line) for c in book.changes if c.rule not in JOINS}
     repaired_pages = {c.page for c in book.changes if c.rule not in JOINS and not c.line}
-    words = book_words([unraised(line) + (line.sign if line.hyphen else "") for found in book.printed.values()
-                        for line in found])
-    used: set[tuple[int, int]] = set()
-    for chapter in [*book.chapters, *book.left_out]:
-        for unit, where, inlines, strip in _units(chapter):
-            used.update(where)
-            if chapter in book.left_out or not where:
-                continue
-            printed = [(page, n, _printed_text(lines[page][n])) for page, n in where if n in lines.get(page, {})]
-            if not printed:
-                continue
-            if strip:   # a note's number, an item's bullet: the structure's, not the text's
-                page, n, first = printed[0]
-                printed[0] = (page, n, strip(first))
-            reading = _reading(inlines)
-            ends = _line_ends(printed, reading, words, repaired_pages, book, unit) if unit not in ("table", "code") else []
-            said = {(e.page, e.line) for e in ends}   # the line end's own Hinweis says more than "a join no rule made"
-            book.events += [e for e in _compare(printed, reading, joined, repaired, repaired_pages, book, unit)
-                            if (e.page, e.line) not in said]
-            book.events += ends
-            last_page, last_n, last_text = printed[-1]
-            if last_text.endswith(HYPHENS) and reading.rstrip().endswith(HYPHENS) and unit not in ("table", "code"):
-                book.events.append(Event(last_page, last_n, book.folios.get(last_page, "?"), "warning",
-                                         f"{_name(unit)} ends in a word's first half ('{last_text.split()[-1]}'): the "
-                                         "word runs on in the next block, which ingest did not join",
-                                         printed=last_text, reading=reading.split()[-1], check="broken at its end"))
+    words = book.words or book_words([unraised(line) + (line.sign if line.hyphen else "") for found in book.printed.values()
+                                      for line in found])   # counted by build_book, where the pages were at hand
+    units = [(unit, where, inlines, strip, chapter in book.left_out) for chapter in [*book.chapters, *book.left_out]
+             for unit, where, inlines, strip in _units(chapter)]
+    used = {line for _, where, _, _, _ in units for line in where}
+
+    def check(unit: str, where: list[tuple[int, int]], inlines: list[Inline], strip: Strip) -> list[Event]:
+        printed = [(page, n, _printed_text(lines[page][n])) for page, n in where if n in lines.get(page, {})]
+        if not printed:
+            return []
+        if strip:   # a note's number, an item's bullet: the structure's, not the text's
+            page, n, first = printed[0]
+            printed[0] = (page, n, strip(first))
+        reading = _reading(inlines)
+        ends = _line_ends(printed, reading, words, repaired_pages, book, unit) if unit not in ("table", "code") else []
+        said = {(e.page, e.line) for e in ends}   # the line end's own Hinweis says more than "a join no rule made"
+        events = [e for e in _compare(printed, reading, joined, repaired, repaired_pages, book, unit)
+                  if (e.page, e.line) not in said] + ends
+        last_page, last_n, last_text = printed[-1]
+        if last_text.endswith(HYPHENS) and reading.rstrip().endswith(HYPHENS) and unit not in ("table", "code"):
+            events.append(Event(last_page, last_n, book.folios.get(last_page, "?"), "warning",
+                                f"{_name(unit)} ends in a word's first half ('{last_text.split()[-1]}'): the "
+                                "word runs on in the next block, which ingest did not join",
+                                printed=last_text, reading=reading.split()[-1], check="broken at its end"))
+        return events
+
+    # each block apart, given the book's words: in the worker processes (parallel.py)
+    checked = [(unit, where, inlines, strip) for unit, where, inlines, strip, left_out in units if where and not left_out]
+    for events in parallel.each(lambda u: check(*u), checked, "proofreading the blocks"):
+        book.events += events
     for page, numbered in sorted(lines.items()):
         for n, line in numbered.items():
             role = book.roles.get((page, n), "")
