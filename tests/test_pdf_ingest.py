@@ -427,6 +427,30 @@ def test_front_matter_keeps_its_preface_and_parts_named_with_their_label_are_cha
     _builds_strictly(content)
 
 
+def test_the_text_before_the_first_chapter_is_the_books_titelei_and_a_book_without_headings_is_untitled(tmp_path):
+    # A title page and an imprint stand before the first chapter heading; ingest named that chapter
+    # "Ohne Überschrift" (file "001-kapitel.md"), as if a heading were lost. It is the front matter,
+    # in German bibliography the "Titelei": named so, as the editor's title. A text with no heading
+    # at all is no front matter: it stays untitled for the editor to name.
+    prose = _prose()
+    pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           '#show heading.where(level: 1): it => { pagebreak(weak: true); text(size: 16pt, it) }\n'
+                           '#align(center)[#text(size: 22pt)[Das Buch] \\ #text(size: 12pt)[Maria Muster]]\n'
+                           f'#pagebreak()\n{" ".join(prose[:3])}\n= Einleitung\n{" ".join(prose[3:8])}\n'
+                           f'= Schluss\n{" ".join(prose[8:12])}\n', "titelei")
+    content = _ingested(pdf, tmp_path / "c")
+    files = sorted(path.name for path in content.glob("*.md"))
+    assert files == ["001-titelei.md", "002-einleitung.md", "003-schluss.md"]
+    front = (content / "001-titelei.md").read_text(encoding="utf-8")
+    assert front.startswith("# {{add Titelei}}\n") and "Maria Muster" in front
+    _builds_strictly(content)
+    alone = _typst(tmp_path, '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                             f'{" ".join(prose[:6])}\n', "alone")
+    single = _ingested(alone, tmp_path / "s")
+    assert next(single.glob("*.md")).read_text(encoding="utf-8").startswith("# {{add Ohne Überschrift}}\n")
+
+
 def test_chapters_come_from_bookmarks_that_leave_out_the_printed_number(tmp_path):
     # LaTeX's bookmarks (hyperref) name "1 Einleitung" as "Einleitung": the outline's chapters were
     # not matched, every heading was demoted below them, and a book became one chapter "Ohne

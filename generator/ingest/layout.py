@@ -1251,6 +1251,8 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                 f"'{listing.title}': a table of contents or an index, not reading text"))
         if chapter is not None:
             book.chapters.append(chapter)
+    if len(book.chapters) > 1 and not book.chapters[0].title:
+        book.chapters[0].front = True   # title page, imprint, a preface set without a heading: the book's Titelei
     resolve_notes(book)
     return book
 

@@ -74,6 +74,7 @@ class Chapter:
     printed_title: bool = True   # its title stands printed as its heading (not known from a running head)
     heading: list[Inline] = field(default_factory=list)   # the title as printed, with its note references
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines of its title: (page, line)
+    front: bool = False   # the text before the book's first chapter heading, with chapters after it (the front matter)
 
 
 @dataclass

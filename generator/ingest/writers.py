@@ -138,7 +138,7 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
     if chapter.heading and any(isinstance(r, Ref) for r in chapter.heading):
         title = _inline(chapter.heading, start=False)
     else:
-        title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
+        title = markdown(chapter.title) if chapter.title.strip() else "{{add " + editors_title(chapter) + "}}"
     out = ["# " + title]
     starts: list[tuple[int, int, list[tuple[int, int]]]] = []  # (index in out, lines before it there, its lines)
 
@@ -195,6 +195,12 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
 
 
 UNTITLED = "Ohne Überschrift"   # a chapter whose text stands before any heading: the title is the editor's
+FRONT_MATTER = "Titelei"        # the same before the book's first chapter, with chapters after it
+
+
+def editors_title(chapter: Chapter) -> str:
+    """The title ingest gives a chapter the print gives none (the editor may change it)."""
+    return FRONT_MATTER if chapter.front else UNTITLED
 
 
 # ---- the clean reading text ----
@@ -242,7 +248,8 @@ def plan_files(book: Book, known: dict[str, str], named: str | None = None) -> d
     for number, chapter in enumerate(book.chapters, 1):
         name = known.get(chapter.title)
         if not name or name in used:
-            name = f"{number:03d}-{slug(chapter.title)}.md"
+            title = chapter.title or (FRONT_MATTER if chapter.front else "")
+            name = f"{number:03d}-{slug(title)}.md"
         while name in used:
             name = name[:-3] + "-2.md"
         used.add(name)
