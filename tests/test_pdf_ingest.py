@@ -451,6 +451,32 @@ def test_the_text_before_the_first_chapter_is_the_books_titelei_and_a_book_witho
     assert next(single.glob("*.md")).read_text(encoding="utf-8").startswith("# {{add Ohne Überschrift}}\n")
 
 
+def test_an_unnumbered_heading_in_a_numbered_book_stands_below_the_numbered_one_before_it(tmp_path):
+    # DocBook's and KOMA's manuals (debian-reference: 399 headings "Anmerkung", "Tipp", "Warnung";
+    # l2tabu's "Ersetze: … Durch: …") set a box's title as a small bold line of its own. Its level
+    # came from its type's rank among all the book's types, a title page's display types too: it
+    # was "######" under "### 1.1.1", a skip of levels no contents or screen reader can follow.
+    prose = " ".join(_prose()[:3])
+    pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           '#set heading(numbering: "1.1")\n'
+                           '#show heading.where(level: 1): it => { pagebreak(weak: true); text(size: 16pt, it) }\n'
+                           '#show heading.where(level: 2): set text(size: 13pt)\n'
+                           '#show heading.where(level: 3): set text(size: 11pt)\n'
+                           '#align(center)[#text(size: 24pt, weight: "bold")[Das Buch] \\ '
+                           '#text(size: 18pt, weight: "bold")[Ein Untertitel]]\n#pagebreak()\n'
+                           f'= Einleitung\n{prose}\n== Frage\n{prose}\n=== Teilfrage\n{prose}\n\n'
+                           f'#block(text(size: 9pt, weight: "bold")[Anmerkung])\n{prose}\n'
+                           f'== Antwort\n{prose}\n\n#block(text(size: 9pt, weight: "bold")[Tipp])\n{prose}\n', "levels")
+    content = _ingested(pdf, tmp_path / "c")
+    headings = [line for path in sorted(content.glob("*.md"))
+                for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("#")]
+    assert [h.split(" {#")[0] for h in headings] == [
+        "# {{add Titelei}}", "## Das Buch", "## Ein Untertitel", "# 1 Einleitung", "## 1.1 Frage",
+        "### 1.1.1 Teilfrage", "#### Anmerkung", "## 1.2 Antwort", "### Tipp"]
+    _builds_strictly(content)
+
+
 def test_chapters_come_from_bookmarks_that_leave_out_the_printed_number(tmp_path):
     # LaTeX's bookmarks (hyperref) name "1 Einleitung" as "Einleitung": the outline's chapters were
     # not matched, every heading was demoted below them, and a book became one chapter "Ohne

@@ -1092,6 +1092,7 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
             f.level = depth - base + 1          # a section's number in a chapter's type: the number says
         elif f.level > 1:
             f.level = max(2, depth - base + 1)
+    outlined: set[int] = set()   # the headings the outline names: their level is the outline's
     if outline:
         marks = [(level, _squeeze(title), page) for level, title, page in outline]
         label_before = _labels_before(stream)
@@ -1106,8 +1107,32 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
                           and (page is None or abs(page - f.pages[0]) <= 1)), None)
             if found is not None:
                 f.level = found
+                outlined.add(id(f))
             elif f.level == 1 and any(level == 1 for level, _, _ in marks) and text not in {_squeeze(t) for t in CONTENTS_TITLES}:
                 f.level = 2       # the outline names the chapters, and not this one (a contents is left out whole)
+    if sections:
+        _unnumbered_among_numbered([f for f in headings if id(f) not in outlined or id(f) in depths], depths)
+
+
+def _unnumbered_among_numbered(headings: list[Flow], depths: dict[int, int]) -> None:
+    """In a book that numbers its sections, an unnumbered heading set in a numbered one's type is
+    at that one's level ("Literatur" in the type of "2.1"); one in a type of its own (a box's
+    "Anmerkung", "Tipp") at most one level below the numbered heading before it: ranked by type
+    among all the book's styles (a title page's display types too) it fell to "######" under "###"."""
+    numbered: dict[tuple[float, bool, bool], Counter[int]] = {}
+    for f in headings:
+        if id(f) in depths and f.level > 1:
+            numbered.setdefault(f.style, Counter())[f.level] += 1
+    above: int | None = None    # the level of the last chapter or numbered heading
+    for f in headings:
+        if f.level == 1 or id(f) in depths:
+            above = f.level
+        elif above is None:
+            continue            # front matter: a title page's types are no section's
+        elif f.style in numbered:
+            f.level = numbered[f.style].most_common(1)[0][0]
+        else:
+            f.level = min(f.level, above + 1)
 
 
 def _labels_before(stream: list[Flow]) -> dict[int, str]:
