@@ -477,6 +477,35 @@ def test_an_unnumbered_heading_in_a_numbered_book_stands_below_the_numbered_one_
     _builds_strictly(content)
 
 
+def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_is_no_heading(tmp_path):
+    # Tables were kept as their printed lines in one paragraph ("the build has no tables"): the
+    # cells ran together ("apt 2.7 main Pakete holen"), and a table's header alone on its page, set
+    # in bold, became a heading ("## Paket Version Bereich Zweck": a section, in the contents).
+    prose = " ".join(_prose()[:3])
+    pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           f'= Einleitung\n{prose}\n#v(1em)\n'
+                           '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), row-gutter: 4pt, [*Paket*], [*Version*], [*Bereich*], '
+                           '[*Zweck*], [apt], [2.7], [main], [Pakete holen], [dpkg], [1.21], [main], [Pakete setzen])\n'
+                           f'#v(1em)\n{prose}\n#v(1em)\n'
+                           '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), [*Name*], [*Stand*], [*Ort*], [*Zweck*])\n'
+                           f'#v(1em)\n{prose}\n', "table")
+    content = _ingested(pdf, tmp_path / "c")
+    chapter = next(content.glob("*.md")).read_text(encoding="utf-8")
+    assert ("| Paket | Version | Bereich | Zweck |\n|---|---|---|---|\n| apt | 2.7 | main | Pakete holen |\n"
+            "| dpkg | 1.21 | main | Pakete setzen |\n") in chapter
+    assert "#" not in chapter.split("\n", 1)[1] and "| Name | Stand | Ort | Zweck |" in chapter
+    _builds_strictly(content)
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    page = next(site.glob("*/index.html")).read_text(encoding="utf-8")
+    assert '<th scope="col">Version</th>' in page and "<td>Pakete holen</td>" in page
+    # as printed: a row is one printed line, linked to its place on the page picture
+    assert re.search(r'<span class="dl" data-zone="z1-\d+">apt 2\.7 main Pakete holen</span>', page)
+    tei = next(site.glob("*/*.tei.xml")).read_text(encoding="utf-8")
+    assert re.search(r'<row role="label"><cell><lb facs="#z1-\d+"/>Paket</cell><cell>Version</cell>', tei)
+
+
 def test_chapters_come_from_bookmarks_that_leave_out_the_printed_number(tmp_path):
     # LaTeX's bookmarks (hyperref) name "1 Einleitung" as "Einleitung": the outline's chapters were
     # not matched, every heading was demoted below them, and a book became one chapter "Ohne

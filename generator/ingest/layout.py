@@ -507,6 +507,39 @@ def _cells(line: Line) -> list[float]:
     return starts
 
 
+def _inked(line: Line) -> list[tuple[float, float]]:
+    """Where a line's letters stand: (left, right) of each, its right edge where the next
+    character begins (PDFium gives no widths), the last's half its size on."""
+    out = []
+    for c, after in itertools.zip_longest(line.chars, line.chars[1:]):
+        if c.text.strip():
+            right = after.x if after is not None and c.x < after.x < c.x + c.size else c.x + 0.55 * c.size
+            out.append((c.x, right))
+    return out
+
+
+def table_cells(lines: list[Line]) -> list[list[str]]:
+    """The cells of a table's rows, one per column. The columns are parted where no row has a
+    letter: a white stripe through all the rows at least 0.8 of the type size wide (a word space
+    is a third of it, and the next row's letters cover it). A cell set over two columns joins
+    them; a row's missing cell is empty (a cell's second line is a row of its own, as printed)."""
+    size = sorted(line.size for line in lines)[len(lines) // 2]
+    spans: list[list[float]] = []
+    for left, right in sorted(span for line in lines for span in _inked(line)):
+        if spans and left < spans[-1][1] + 0.8 * size:
+            spans[-1][1] = max(spans[-1][1], right)
+        else:
+            spans.append([left, right])
+    out = []
+    for line in lines:
+        runs: list[list[str]] = [[] for _ in spans]
+        for c in line.chars:
+            column = next((k for k, (_, right) in enumerate(spans) if c.x < right), len(spans) - 1)
+            runs[column].append(c.text.translate(TO_SUPERSCRIPT) if c.text.isdigit() and raised(c, line) else c.text)
+        out.append([" ".join("".join(run).split()) for run in runs])
+    return out
+
+
 def _table_rows(lines: list[Line], pitch: float) -> set[int]:
     """The lines (by index) that are rows of a table: two or more lines in a row, each of two
     or more cells, their cells starting at the same places (columns)."""
@@ -543,6 +576,8 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
     previous: Line | None = None
     for k, line in enumerate(body):
         kind = "row" if k in rows else "code" if _monospace(line) else _line_kind(line, metrics, left, right)
+        if kind == "heading" and len(_cells(line)) >= 3:
+            kind = "row"   # words set in columns: a table's row alone (its header, the rows on the next page), no heading
         if kind == "para" and k in inset:
             kind = "inset"
         if kind in ("para", "item") and hangs[k] is not None and _is_item(body, hangs, k, out, left, right):
@@ -1245,9 +1280,13 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                           where[1], lines=printed_lines, rows=[_as_printed(line) for line in f.lines])
             pending = []
             if f.kind == "table":
-                events.append(Event(page, where[1], where[2], "warning", f"a table of {len(f.lines)} rows, kept as its "
-                                    "printed lines (the build has no tables): check it", printed=block.rows[0],
-                                    reading=block.rows[0], check="table"))
+                block.cells = table_cells(f.lines)
+                block.head = len(f.lines) > 1 and _share(f.lines[0], "bold") > 0.5 > _share(f.lines[1], "bold")
+                columns = len(block.cells[0])
+                events.append(Event(page, where[1], where[2], "warning",
+                                    f"a table of {len(f.lines)} row{'s' * (len(f.lines) != 1)} in {columns} "
+                                    f"column{'s' * (columns != 1)}, its cells read from where its words stand: check "
+                                    "it", printed=block.rows[0], reading=" | ".join(block.cells[0]), check="table"))
             current.blocks.append(block)
             continue
         inlines = _with_marks(f, vocabulary, labels_for, base, changes, where, numbers)

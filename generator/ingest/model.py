@@ -52,6 +52,8 @@ class Block:
     anchor: str = ""         # a heading's id, where the book gives one ("6.1" → s6-1)
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
     rows: list[str] = field(default_factory=list)   # "code", "table": its lines as printed (inlines: its page marks)
+    cells: list[list[str]] = field(default_factory=list)   # "table": each row's cells as printed, one per column
+    head: bool = False       # "table": its first row is its header (set apart in bold)
     marker: str = ""         # an item: the bullet or dash printed before it, which the source writes as "- "
     depth: int = 0           # an item: its list's nesting (0 a list of its own, 1 a list inside the item before, …)
 
