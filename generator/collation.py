@@ -259,7 +259,8 @@ def _placed(record: Printed, printed: _Print, now: _Text, composed: list[Op],
     word_starts = [start for start, _ in words]
     for unit, c0, c1 in now.spans:
         p0, p1 = backward.span(c0, c1)
-        if not any(ch not in _IGNORED for ch in printed.text[p0:p1]):
+        if not any(ch not in _IGNORED for ch in printed.text[p0:p1]) and (
+                p0 == p1 or any(ch not in _IGNORED for ch in now.text[c0:c1])):   # a cell "-" is printed "-"
             result.missing[unit.key] = unit.line
             continue
         pieces: list[Piece] = []

@@ -480,20 +480,22 @@ def test_an_unnumbered_heading_in_a_numbered_book_stands_below_the_numbered_one_
 def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_is_no_heading(tmp_path):
     # Tables were kept as their printed lines in one paragraph ("the build has no tables"): the
     # cells ran together ("apt 2.7 main Pakete holen"), and a table's header alone on its page, set
-    # in bold, became a heading ("## Paket Version Bereich Zweck": a section, in the contents).
+    # in bold, became a heading ("## Paket Version Bereich Zweck": a section, in the contents). A
+    # cell that is a dash alone is printed so: it has a printed source (the build said it had none).
     prose = " ".join(_prose()[:3])
     pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
                            '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
                            f'= Einleitung\n{prose}\n#v(1em)\n'
                            '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), row-gutter: 4pt, [*Paket*], [*Version*], [*Bereich*], '
-                           '[*Zweck*], [apt], [2.7], [main], [Pakete holen], [dpkg], [1.21], [main], [Pakete setzen])\n'
+                           '[*Zweck*], [apt], [2.7], [main], [Pakete holen], [dpkg], [1.21], [main], [Pakete setzen], '
+                           '[reprepro], [-], [-], [Pakete liefern])\n'
                            f'#v(1em)\n{prose}\n#v(1em)\n'
                            '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), [*Name*], [*Stand*], [*Ort*], [*Zweck*])\n'
                            f'#v(1em)\n{prose}\n', "table")
     content = _ingested(pdf, tmp_path / "c")
     chapter = next(content.glob("*.md")).read_text(encoding="utf-8")
     assert ("| Paket | Version | Bereich | Zweck |\n|---|---|---|---|\n| apt | 2.7 | main | Pakete holen |\n"
-            "| dpkg | 1.21 | main | Pakete setzen |\n") in chapter
+            "| dpkg | 1.21 | main | Pakete setzen |\n| reprepro | - | - | Pakete liefern |\n") in chapter
     assert "#" not in chapter.split("\n", 1)[1] and "| Name | Stand | Ort | Zweck |" in chapter
     _builds_strictly(content)
     site = tmp_path / "site"
