@@ -482,6 +482,7 @@ def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_
     # cells ran together ("apt 2.7 main Pakete holen"), and a table's header alone on its page, set
     # in bold, became a heading ("## Paket Version Bereich Zweck": a section, in the contents). A
     # cell that is a dash alone is printed so: it has a printed source (the build said it had none).
+    # A header is one where the print sets it apart: in bold, or by a rule under it.
     prose = " ".join(_prose()[:3])
     pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
                            '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
@@ -491,12 +492,17 @@ def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_
                            '[reprepro], [-], [-], [Pakete liefern])\n'
                            f'#v(1em)\n{prose}\n#v(1em)\n'
                            '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), [*Name*], [*Stand*], [*Ort*], [*Zweck*])\n'
+                           f'#v(1em)\n{prose}\n#v(1em)\n'
+                           '#table(columns: 3, stroke: none, column-gutter: 1.5em, [Gemeinde], [Einwohnerzahl], [Bezirk], '
+                           'table.hline(), [Au], [812], [Ost], [Bergli], [95], [West])\n'
                            f'#v(1em)\n{prose}\n', "table")
     content = _ingested(pdf, tmp_path / "c")
     chapter = next(content.glob("*.md")).read_text(encoding="utf-8")
     assert ("| Paket | Version | Bereich | Zweck |\n|---|---|---|---|\n| apt | 2.7 | main | Pakete holen |\n"
             "| dpkg | 1.21 | main | Pakete setzen |\n| reprepro | - | - | Pakete liefern |\n") in chapter
     assert "#" not in chapter.split("\n", 1)[1] and "| Name | Stand | Ort | Zweck |" in chapter
+    # a header ruled off, in no bold, its words wider than the column under them
+    assert "| Gemeinde | Einwohnerzahl | Bezirk |\n|---|---|---|\n| Au | 812 | Ost |\n| Bergli | 95 | West |" in chapter
     _builds_strictly(content)
     site = tmp_path / "site"
     assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0

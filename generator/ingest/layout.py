@@ -25,7 +25,7 @@ from generator.ingest.joins import HYPHENS, Words, book_words, join
 from generator.ingest.lexicon import Lexicon
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
-from generator.ingest.pdf import SPACED, Char, Line, Page
+from generator.ingest.pdf import SPACED, Char, Graphic, Line, Page
 from generator.ingest.structure import TO_SUPERSCRIPT
 from generator.render.zones import ASCENT, DESCENT
 from generator.source import roman_value, to_roman
@@ -468,6 +468,7 @@ class RawBlock:
     label: str = ""              # note number
     style: tuple[float, bool, bool] = (0.0, False, False)   # heading: size, bold, italic
     hang: float = 0.0            # an item: where its text begins (its other lines hang there)
+    head: bool = False           # a table: its first row is set apart as its header (bold, or a rule under it)
 
 
 MARKER = re.compile(r"^(?:[•◦▪‣·∙●○■□]|[–—-]|\(?\d{1,2}[.)]|[a-z]\))(?= )")
@@ -518,11 +519,9 @@ def _inked(line: Line) -> list[tuple[float, float]]:
     return out
 
 
-def table_cells(lines: list[Line]) -> list[list[str]]:
-    """The cells of a table's rows, one per column. The columns are parted where no row has a
-    letter: a white stripe through all the rows at least 0.8 of the type size wide (a word space
-    is a third of it, and the next row's letters cover it). A cell set over two columns joins
-    them; a row's missing cell is empty (a cell's second line is a row of its own, as printed)."""
+def _columns(lines: list[Line]) -> list[list[float]]:
+    """A table's columns, [left, right] each: where its rows' letters stand, parted by white
+    stripes through all the rows at least 0.8 of the type size wide."""
     size = sorted(line.size for line in lines)[len(lines) // 2]
     spans: list[list[float]] = []
     for left, right in sorted(span for line in lines for span in _inked(line)):
@@ -530,6 +529,15 @@ def table_cells(lines: list[Line]) -> list[list[str]]:
             spans[-1][1] = max(spans[-1][1], right)
         else:
             spans.append([left, right])
+    return spans
+
+
+def table_cells(lines: list[Line]) -> list[list[str]]:
+    """The cells of a table's rows, one per column. The columns are parted where no row has a
+    letter: a white stripe through all the rows at least 0.8 of the type size wide (a word space
+    is a third of it, and the next row's letters cover it). A cell set over two columns joins
+    them; a row's missing cell is empty (a cell's second line is a row of its own, as printed)."""
+    spans = _columns(lines)
     out = []
     for line in lines:
         runs: list[list[str]] = [[] for _ in spans]
@@ -538,6 +546,17 @@ def table_cells(lines: list[Line]) -> list[list[str]]:
             runs[column].append(c.text.translate(TO_SUPERSCRIPT) if c.text.isdigit() and raised(c, line) else c.text)
         out.append([" ".join("".join(run).split()) for run in runs])
     return out
+
+
+def _set_apart(rows: list[Line], graphics: list[Graphic]) -> bool:
+    """Is a table's first row its header: set in bold over rows that are not, or ruled off from
+    them (a rule under 3 pt thick between its baseline and the next row's letters, half the table wide or more)?"""
+    first, second = rows[0], rows[1]
+    if _share(first, "bold") > 0.5 > _share(second, "bold"):
+        return True
+    left, right = min(line.left for line in rows), max(line.right for line in rows)
+    return any(g.kind == "path" and g.bottom - g.top < 3 and first.y - 0.5 < g.top and g.bottom < second.y - 0.6 * second.size
+               and g.right - g.left >= 0.5 * (right - left) for g in graphics)
 
 
 def _table_rows(lines: list[Line], pitch: float) -> set[int]:
@@ -559,9 +578,26 @@ def _table_rows(lines: list[Line], pitch: float) -> set[int]:
             columns += [x for x in cells if not any(abs(x - c) < 3 for c in columns)]
             end += 1
         if end - k >= 2:
-            rows.update(range(k, end))
+            start = k
+            while start > 0 and lines[start].y - lines[start - 1].y < 2.5 * pitch and \
+                    _in_columns(lines[start - 1], lines[start:end]):
+                start -= 1   # a row whose cells the gaps between words do not part (a header over narrow columns)
+            while end < len(lines) and lines[end].y - lines[end - 1].y < 2.5 * pitch and \
+                    _in_columns(lines[end], lines[start:end]):
+                end += 1
+            rows.update(range(start, end))
         k = max(end, k + 1)
     return rows
+
+
+def _in_columns(line: Line, rows: list[Line]) -> bool:
+    """Does a line stand in the columns of a table's rows: taken with them, are the columns as
+    many, and do its letters stand in two or more of them?"""
+    spans = _columns([*rows, line])
+    if len(spans) != len(_columns(rows)):
+        return False
+    used = {next(k for k, (_, end) in enumerate(spans) if left <= end) for left, _ in _inked(line)}
+    return len(used) >= 2
 
 
 def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering | None = None) -> list[RawBlock]:
@@ -602,6 +638,9 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
             out.append(RawBlock(block_kind, [line], page.index, indented, style=style,
                                 hang=hangs[k] or 0.0 if kind == "item" else 0.0))
         previous = line
+    for raw in out:
+        if raw.kind == "table" and len(raw.lines) > 1:
+            raw.head = _set_apart(raw.lines, page.graphics)
     restart = any(b.kind == "heading" for b in out)
     called = {"".join(c.text for c in run) for line in region.body for run in _raised_runs(line)}
     out += note_blocks(page, region.notes, numbering or Numbering(), left, restart, called)
@@ -934,6 +973,7 @@ class Flow:
     label: str = ""
     level: int = 0
     style: tuple[float, bool, bool] = (0.0, False, False)
+    head: bool = False                 # a table: its first row is its header
 
 
 def number_lines(pages: list[Page]) -> dict[int, int]:
@@ -1003,7 +1043,7 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
                 marked = True
                 continue
             block = Flow(raw.kind, list(raw.lines), [page.index] * len(raw.lines), {} if marked else {0: label},
-                         style=raw.style)
+                         style=raw.style, head=raw.head)
             marked = True
             out.append(block)
             last_body = block
@@ -1281,7 +1321,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
             pending = []
             if f.kind == "table":
                 block.cells = table_cells(f.lines)
-                block.head = len(f.lines) > 1 and _share(f.lines[0], "bold") > 0.5 > _share(f.lines[1], "bold")
+                block.head = f.head
                 columns = len(block.cells[0])
                 events.append(Event(page, where[1], where[2], "warning",
                                     f"a table of {len(f.lines)} row{'s' * (len(f.lines) != 1)} in {columns} "
