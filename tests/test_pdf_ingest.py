@@ -482,7 +482,8 @@ def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_
     # cells ran together ("apt 2.7 main Pakete holen"), and a table's header alone on its page, set
     # in bold, became a heading ("## Paket Version Bereich Zweck": a section, in the contents). A
     # cell that is a dash alone is printed so: it has a printed source (the build said it had none).
-    # A header is one where the print sets it apart: in bold, or by a rule under it.
+    # A header is one where the print sets it apart: in bold, or by a rule under it. A table whose
+    # columns stand closer than the gaps between words allow for (Typst's centred table) was a paragraph.
     prose = " ".join(_prose()[:3])
     pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
                            '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
@@ -493,7 +494,7 @@ def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_
                            f'#v(1em)\n{prose}\n#v(1em)\n'
                            '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), [*Name*], [*Stand*], [*Ort*], [*Zweck*])\n'
                            f'#v(1em)\n{prose}\n#v(1em)\n'
-                           '#table(columns: 3, stroke: none, column-gutter: 1.5em, [Gemeinde], [Einwohnerzahl], [Bezirk], '
+                           '#table(columns: 3, stroke: none, align: center, [Gemeinde], [Einwohnerzahl], [Bezirk], '
                            'table.hline(), [Au], [812], [Ost], [Bergli], [95], [West])\n'
                            f'#v(1em)\n{prose}\n', "table")
     content = _ingested(pdf, tmp_path / "c")

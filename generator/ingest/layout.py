@@ -559,7 +559,7 @@ def _set_apart(rows: list[Line], graphics: list[Graphic]) -> bool:
                and g.right - g.left >= 0.5 * (right - left) for g in graphics)
 
 
-def _table_rows(lines: list[Line], pitch: float) -> set[int]:
+def _table_rows(lines: list[Line], pitch: float, frame: tuple[float, float]) -> set[int]:
     """The lines (by index) that are rows of a table: two or more lines in a row, each of two
     or more cells, their cells starting at the same places (columns)."""
     rows: set[int] = set()
@@ -587,6 +587,36 @@ def _table_rows(lines: list[Line], pitch: float) -> set[int]:
                 end += 1
             rows.update(range(start, end))
         k = max(end, k + 1)
+    return rows | _narrow_rows(lines, pitch, rows, frame)
+
+
+def _narrow_rows(lines: list[Line], pitch: float, taken: set[int], frame: tuple[float, float]) -> set[int]:
+    """Rows of tables whose gutters are too narrow for `_cells` (Typst's 10 pt, centred columns):
+    two or more lines in a row, in one size, whose letters white stripes part into three or more
+    columns that each line uses two of; three, so that a list (its markers, its text) is none. No
+    line runs from the frame's left to its right: justified lines' wide spaces may stand one
+    above the other by chance."""
+    rows: set[int] = set()
+
+    def full(line: Line) -> bool:
+        return line.left < frame[0] + 0.5 * line.size and line.right > frame[1] - 0.5 * line.size
+    k = 0
+    while k < len(lines):
+        end = k
+        while end < len(lines) and end not in taken and not _monospace(lines[end]) and not full(lines[end]) and \
+                (end == k or (lines[end].y - lines[end - 1].y < 2.5 * pitch and abs(lines[end].size - lines[k].size) < 0.5)):
+            end += 1
+        best = k
+        for stop in range(k + 2, end + 1):
+            spans = _columns(lines[k:stop])
+            if len(spans) < 3 or not all(_in_columns(line, lines[k:stop]) for line in lines[k:stop]):
+                break
+            best = stop
+        if best > k:
+            rows.update(range(k, best))
+            k = best
+        else:
+            k += 1
     return rows
 
 
@@ -606,7 +636,7 @@ def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering |
     out: list[RawBlock] = []
     figures = [g for g in page.graphics if g.bottom - g.top > 1.5 * pitch and g.right - g.left > 0.15 * (right - left)]
     body = region.body
-    rows = _table_rows(body, pitch)
+    rows = _table_rows(body, pitch, (left, right))
     hangs = [_marker(line) for line in body]
     inset = _insets(body, left, right, pitch)
     previous: Line | None = None
