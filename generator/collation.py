@@ -30,7 +30,7 @@ from pathlib import Path
 from generator import diffing
 from generator.diagnostics import Collector
 from generator.diffing import Op
-from generator.model import Block, Chapter, Inline
+from generator.model import PRINTED_TEXT, Block, Chapter, Inline
 from generator.printed import (
     EDITOR,
     TOOL,
@@ -76,7 +76,7 @@ def units(chapter: Chapter) -> list[Unit]:
 
     def walk(blocks: list[Block] | tuple[Block, ...]) -> None:
         for block in blocks:
-            if block.kind in ("paragraph", "heading"):
+            if block.kind in PRINTED_TEXT:
                 add(block.key, block.content, block.line)
             walk(block.children)
     for section in ([chapter.intro] if chapter.intro else []) + chapter.sections:
@@ -88,7 +88,7 @@ def units(chapter: Chapter) -> list[Unit]:
             continue
         first = True
         for block in _flat(note.content):
-            if block.kind in ("paragraph", "heading"):
+            if block.kind in PRINTED_TEXT:
                 add(block.key, block.content, block.line, note.label if first else "")
                 first = False
     return [unit for unit in out if unit.text.strip()]
@@ -259,7 +259,8 @@ def _placed(record: Printed, printed: _Print, now: _Text, composed: list[Op],
     word_starts = [start for start, _ in words]
     for unit, c0, c1 in now.spans:
         p0, p1 = backward.span(c0, c1)
-        if not any(ch not in _IGNORED for ch in printed.text[p0:p1]):
+        if not any(ch not in _IGNORED for ch in printed.text[p0:p1]) and (
+                p0 == p1 or any(ch not in _IGNORED for ch in now.text[c0:c1])):   # a cell "-" is printed "-"
             result.missing[unit.key] = unit.line
             continue
         pieces: list[Piece] = []

@@ -437,7 +437,7 @@ GERMAN_TERMS = {
     "note without reference": "Anmerkung ohne Verweis",
     "reference without note": "Verweis ohne Anmerkung",
     "note number": "Anmerkung ohne Nummer",
-    "table": "Tabelle als gedruckte Zeilen",
+    "table": "Tabelle: Zellen nach der Lage der Wörter",
     "table or code": "Tabelle oder Code als gedruckte Zeilen",
     "title": "Titel von der Titelseite",
     "authors": "Verfasser von der Titelseite",

@@ -146,7 +146,7 @@ def is_safe_link(url: str) -> bool:
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False}).enable("table")
     md.validateLink = is_safe_link  # type: ignore[method-assign] # markdown-it's own check lets `data:image/png` links through
     md.use(footnote_plugin)
     md.inline.ruler.before("text", "edition_marker", _marker_rule)

@@ -172,6 +172,11 @@ def note_refs(content: tuple[Inline, ...]) -> list[NoteRef]:
     return found
 
 
+# The blocks whose own text is printed text, found in the print one by one (printed.py) and
+# collated (collation.py): the others hold such blocks (a quote, a list, a table's rows) or no print.
+PRINTED_TEXT = ("paragraph", "heading", "cell")
+
+
 @dataclass(slots=True)
 class Block:
     """One block of reading text.
@@ -180,7 +185,9 @@ class Block:
     "pagebreak" (page markers standing between paragraphs), "quote" (its `children` blocks),
     "list" (`children`: one "item" block per entry; `start` for a numbered list), "code"
     (`text`, `info` its language), "heading" (a heading inside a quote or a list), "rule",
-    "figure" (a paragraph that is one image: `content` the image, `text` its caption).
+    "figure" (a paragraph that is one image: `content` the image, `text` its caption),
+    "table" (`children`: its rows, "head" ones first, then "row" ones; a row's `children` its
+    "cell" blocks, each with its text as `content` and its column's `align`).
     """
     kind: str
     content: tuple[Inline, ...] = ()
@@ -197,6 +204,7 @@ class Block:
     start: int | None = None  # a numbered list's first number
     tight: bool = True  # a list whose items are single lines (no paragraphs inside)
     level: int = 0  # a heading's level
+    align: str = ""  # a table cell's: "left", "center", "right" or "" (the reader's default)
     key: str = ""  # where it stands: "s6-1/3" (its section, its place), "fn-8/0" (a note's): unique in its chapter
 
 

@@ -26,6 +26,7 @@ from generator.characters import FORBIDDEN, describe
 from generator.diagnostics import Collector, Diagnostic
 from generator.files import Folder, Missing, Refused
 from generator.model import (
+    PRINTED_TEXT,
     Addition,
     Block,
     Chapter,
@@ -529,7 +530,7 @@ def _units(chapter: Chapter) -> Iterator[tuple[str, tuple[Inline, ...], int]]:
     inside quotes and lists."""
     def walk(blocks: list[Block] | tuple[Block, ...]) -> Iterator[tuple[str, tuple[Inline, ...], int]]:
         for block in blocks:
-            if block.kind in ("paragraph", "heading"):
+            if block.kind in PRINTED_TEXT:
                 yield block.key, block.content, block.line
             yield from walk(block.children)
     for section in ([chapter.intro] if chapter.intro else []) + chapter.sections:

@@ -459,6 +459,8 @@ class _ChapterBuilder:
                 start = int(token.attrGet("start") or 1) if token.type == "ordered_list_open" else None
                 tight = not any(t.type == "paragraph_open" and not t.hidden for t in inner)
                 out.append(Block("list", line=line, children=tuple(items), start=start, tight=tight))
+            elif token.type == "table_open":
+                out.append(Block("table", line=line, children=tuple(self.rows(inner))))
             elif token.type in ("code_block", "fence"):
                 out.append(Block("code", line=line, text=token.content, info=token.info.strip().split(" ")[0]))
             elif token.type == "hr":
@@ -467,6 +469,26 @@ class _ChapterBuilder:
                 self.problems.error(self.path, line, f"'{token.type}' is not supported in an edition source")
             i = end + 1
         return out
+
+    def rows(self, tokens: list[Token]) -> list[Block]:
+        """A table's rows, the header's first ("head"; none where all its cells are empty), each
+        of its cells ("cell": its text, how the source aligns its column)."""
+        out: list[Block] = []
+        kind = "head"
+        for i, token in enumerate(tokens):
+            if token.type in ("thead_open", "tbody_open"):
+                kind = "head" if token.type == "thead_open" else "row"
+            elif token.type == "tr_open":
+                line = token.map[0] + 1 if token.map else 0
+                out.append(Block(kind, line=line))
+            elif token.type in ("th_open", "td_open"):
+                inline = tokens[i + 1]
+                align = ALIGN.get(str(token.attrGet("style") or ""), "")
+                cell = Block("cell", self.inlines(inline.children or [], out[-1].line, allowed={"page", "add", "gap"}),
+                             out[-1].line, align=align)
+                out[-1].children += (cell,)
+        # an empty header is Markdown's way to write a table the print sets without one
+        return [row for row in out if row.kind == "row" or any(cell.content for cell in row.children)]
 
     def notes(self, tokens: list[Token]) -> dict[str, Note]:
         """The footnotes, keyed by their print label."""
@@ -724,6 +746,9 @@ def key_blocks(blocks: tuple[Block, ...] | list[Block], prefix: str) -> None:
     for index, block in enumerate(blocks):
         block.key = f"{prefix}/{index}"
         key_blocks(block.children, block.key)
+
+
+ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}  # markdown-it's
 
 
 def _flatten(content: tuple[Block, ...]) -> list[Block]:

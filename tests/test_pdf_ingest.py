@@ -427,6 +427,94 @@ def test_front_matter_keeps_its_preface_and_parts_named_with_their_label_are_cha
     _builds_strictly(content)
 
 
+def test_the_text_before_the_first_chapter_is_the_books_titelei_and_a_book_without_headings_is_untitled(tmp_path):
+    # A title page and an imprint stand before the first chapter heading; ingest named that chapter
+    # "Ohne Überschrift" (file "001-kapitel.md"), as if a heading were lost. It is the front matter,
+    # in German bibliography the "Titelei": named so, as the editor's title. A text with no heading
+    # at all is no front matter: it stays untitled for the editor to name.
+    prose = _prose()
+    pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           '#show heading.where(level: 1): it => { pagebreak(weak: true); text(size: 16pt, it) }\n'
+                           '#align(center)[#text(size: 22pt)[Das Buch] \\ #text(size: 12pt)[Maria Muster]]\n'
+                           f'#pagebreak()\n{" ".join(prose[:3])}\n= Einleitung\n{" ".join(prose[3:8])}\n'
+                           f'= Schluss\n{" ".join(prose[8:12])}\n', "titelei")
+    content = _ingested(pdf, tmp_path / "c")
+    files = sorted(path.name for path in content.glob("*.md"))
+    assert files == ["001-titelei.md", "002-einleitung.md", "003-schluss.md"]
+    front = (content / "001-titelei.md").read_text(encoding="utf-8")
+    assert front.startswith("# {{add Titelei}}\n") and "Maria Muster" in front
+    _builds_strictly(content)
+    alone = _typst(tmp_path, '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                             f'{" ".join(prose[:6])}\n', "alone")
+    single = _ingested(alone, tmp_path / "s")
+    assert next(single.glob("*.md")).read_text(encoding="utf-8").startswith("# {{add Ohne Überschrift}}\n")
+
+
+def test_an_unnumbered_heading_in_a_numbered_book_stands_below_the_numbered_one_before_it(tmp_path):
+    # DocBook's and KOMA's manuals (debian-reference: 399 headings "Anmerkung", "Tipp", "Warnung";
+    # l2tabu's "Ersetze: … Durch: …") set a box's title as a small bold line of its own. Its level
+    # came from its type's rank among all the book's types, a title page's display types too: it
+    # was "######" under "### 1.1.1", a skip of levels no contents or screen reader can follow.
+    prose = " ".join(_prose()[:3])
+    pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           '#set heading(numbering: "1.1")\n'
+                           '#show heading.where(level: 1): it => { pagebreak(weak: true); text(size: 16pt, it) }\n'
+                           '#show heading.where(level: 2): set text(size: 13pt)\n'
+                           '#show heading.where(level: 3): set text(size: 11pt)\n'
+                           '#align(center)[#text(size: 24pt, weight: "bold")[Das Buch] \\ '
+                           '#text(size: 18pt, weight: "bold")[Ein Untertitel]]\n#pagebreak()\n'
+                           f'= Einleitung\n{prose}\n== Frage\n{prose}\n=== Teilfrage\n{prose}\n\n'
+                           f'#block(text(size: 9pt, weight: "bold")[Anmerkung])\n{prose}\n'
+                           f'== Antwort\n{prose}\n\n#block(text(size: 9pt, weight: "bold")[Tipp])\n{prose}\n', "levels")
+    content = _ingested(pdf, tmp_path / "c")
+    headings = [line for path in sorted(content.glob("*.md"))
+                for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("#")]
+    assert [h.split(" {#")[0] for h in headings] == [
+        "# {{add Titelei}}", "## Das Buch", "## Ein Untertitel", "# 1 Einleitung", "## 1.1 Frage",
+        "### 1.1.1 Teilfrage", "#### Anmerkung", "## 1.2 Antwort", "### Tipp"]
+    _builds_strictly(content)
+
+
+def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_is_no_heading(tmp_path):
+    # Tables were kept as their printed lines in one paragraph ("the build has no tables"): the
+    # cells ran together ("apt 2.7 main Pakete holen"), and a table's header alone on its page, set
+    # in bold, became a heading ("## Paket Version Bereich Zweck": a section, in the contents). A
+    # cell that is a dash alone is printed so: it has a printed source (the build said it had none).
+    # A header is one where the print sets it apart: in bold, or by a rule under it. A table whose
+    # columns stand closer than the gaps between words allow for (Typst's centred table) was a paragraph.
+    prose = " ".join(_prose()[:3])
+    pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           f'= Einleitung\n{prose}\n#v(1em)\n'
+                           '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), row-gutter: 4pt, [*Paket*], [*Version*], [*Bereich*], '
+                           '[*Zweck*], [apt], [2.7], [main], [Pakete holen], [dpkg], [1.21], [main], [Pakete setzen], '
+                           '[reprepro], [-], [-], [Pakete liefern])\n'
+                           f'#v(1em)\n{prose}\n#v(1em)\n'
+                           '#grid(columns: (2.5cm, 2cm, 2cm, 3cm), [*Name*], [*Stand*], [*Ort*], [*Zweck*])\n'
+                           f'#v(1em)\n{prose}\n#v(1em)\n'
+                           '#table(columns: 3, stroke: none, align: center, [Gemeinde], [Einwohnerzahl], [Bezirk], '
+                           'table.hline(), [Au], [812], [Ost], [Bergli], [95], [West])\n'
+                           f'#v(1em)\n{prose}\n', "table")
+    content = _ingested(pdf, tmp_path / "c")
+    chapter = next(content.glob("*.md")).read_text(encoding="utf-8")
+    assert ("| Paket | Version | Bereich | Zweck |\n|---|---|---|---|\n| apt | 2.7 | main | Pakete holen |\n"
+            "| dpkg | 1.21 | main | Pakete setzen |\n| reprepro | - | - | Pakete liefern |\n") in chapter
+    assert "#" not in chapter.split("\n", 1)[1] and "| Name | Stand | Ort | Zweck |" in chapter
+    # a header ruled off, in no bold, its words wider than the column under them
+    assert "| Gemeinde | Einwohnerzahl | Bezirk |\n|---|---|---|\n| Au | 812 | Ost |\n| Bergli | 95 | West |" in chapter
+    _builds_strictly(content)
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    page = next(site.glob("*/index.html")).read_text(encoding="utf-8")
+    assert '<th scope="col">Version</th>' in page and "<td>Pakete holen</td>" in page
+    # as printed: a row is one printed line, linked to its place on the page picture
+    assert re.search(r'<span class="dl" data-zone="z1-\d+">apt 2\.7 main Pakete holen</span>', page)
+    tei = next(site.glob("*/*.tei.xml")).read_text(encoding="utf-8")
+    assert re.search(r'<row role="label"><cell><lb facs="#z1-\d+"/>Paket</cell><cell>Version</cell>', tei)
+
+
 def test_chapters_come_from_bookmarks_that_leave_out_the_printed_number(tmp_path):
     # LaTeX's bookmarks (hyperref) name "1 Einleitung" as "Einleitung": the outline's chapters were
     # not matched, every heading was demoted below them, and a book became one chapter "Ohne

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import page_words
+from conftest import FIXTURES, page_words, run_cli
 
 pytestmark = pytest.mark.browser
 
@@ -395,3 +396,35 @@ def test_in_dark_mode_the_page_picture_is_dimmed(browser, url_book, url_site):
         brightness[scheme] = ImageStat.Stat(shot).mean[0]
         context.close()
     assert brightness["light"] > 200 and brightness["dark"] < 0.8 * brightness["light"], brightness
+
+
+# ---- tables ------------------------------------------------------------------------------------
+
+def test_a_tables_page_mark_stands_in_the_margin_and_a_wide_table_scrolls_in_its_frame(browser, tmp_path):
+    # A page marker inside a table (or a list, a quote) was placed against no block of its own and
+    # never shown: "S. 44" was missing from the margin. On a phone a table wider than the screen
+    # must scroll inside its frame, never the page.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "golden" / "content", content)
+    wide = "| " + " | ".join(f"Spalte{k}" for k in range(12)) + " |\n|" + "---|" * 12 + "\n| " + \
+        " | ".join(f"Bevölkerungsentwicklung{k}" for k in range(12)) + " |\n"
+    probe = content / "probe.md"
+    probe.write_text(probe.read_text(encoding="utf-8") + "\n" + wide, encoding="utf-8")
+    site = tmp_path / "site"
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        tab.goto((site / "probe" / "eigene-id.html").as_uri())
+        found = tab.evaluate("""() => {
+            const mark = document.querySelector('.table-wrap a.pb[id="seite-44"]').getBoundingClientRect();
+            const table = document.querySelector('.table-wrap table').getBoundingClientRect();
+            const frames = [...document.querySelectorAll('.table-wrap')].map(f => [f.scrollWidth, f.clientWidth]);
+            return { mark: [mark.left, mark.width, mark.height], table: table.right,
+                     page: document.documentElement.scrollWidth, frames }; }""")
+        assert found["mark"][1] > 0 and found["mark"][2] > 0, found          # shown
+        if width == 1280:
+            assert found["mark"][0] >= found["table"], found                  # in the margin, beside its row
+        assert found["page"] <= width, found                                   # the page never scrolls sideways
+        assert any(scroll > client for scroll, client in found["frames"]), found   # the wide table in its frame
+        context.close()

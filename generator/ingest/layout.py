@@ -26,7 +26,7 @@ from generator.ingest.joins import HYPHENS, Words, counted, join, words_of
 from generator.ingest.lexicon import Lexicon
 from generator.ingest.mending import mend
 from generator.ingest.model import Block, Book, Change, Chapter, Event, Inline, Mark, Note, PrintedLine, PrintedPage, Ref, Text
-from generator.ingest.pdf import SPACED, Char, Line, Page
+from generator.ingest.pdf import SPACED, Char, Graphic, Line, Page
 from generator.ingest.structure import TO_SUPERSCRIPT
 from generator.render.zones import ASCENT, DESCENT
 from generator.source import roman_value, to_roman
@@ -469,6 +469,7 @@ class RawBlock:
     label: str = ""              # note number
     style: tuple[float, bool, bool] = (0.0, False, False)   # heading: size, bold, italic
     hang: float = 0.0            # an item: where its text begins (its other lines hang there)
+    head: bool = False           # a table: its first row is set apart as its header (bold, or a rule under it)
 
 
 MARKER = re.compile(r"^(?:[•◦▪‣·∙●○■□]|[–—-]|\(?\d{1,2}[.)]|[a-z]\))(?= )")
@@ -508,7 +509,58 @@ def _cells(line: Line) -> list[float]:
     return starts
 
 
-def _table_rows(lines: list[Line], pitch: float) -> set[int]:
+def _inked(line: Line) -> list[tuple[float, float]]:
+    """Where a line's letters stand: (left, right) of each, its right edge where the next
+    character begins (PDFium gives no widths), the last's half its size on."""
+    out = []
+    for c, after in itertools.zip_longest(line.chars, line.chars[1:]):
+        if c.text.strip():
+            right = after.x if after is not None and c.x < after.x < c.x + c.size else c.x + 0.55 * c.size
+            out.append((c.x, right))
+    return out
+
+
+def _columns(lines: list[Line]) -> list[list[float]]:
+    """A table's columns, [left, right] each: where its rows' letters stand, parted by white
+    stripes through all the rows at least 0.8 of the type size wide."""
+    size = sorted(line.size for line in lines)[len(lines) // 2]
+    spans: list[list[float]] = []
+    for left, right in sorted(span for line in lines for span in _inked(line)):
+        if spans and left < spans[-1][1] + 0.8 * size:
+            spans[-1][1] = max(spans[-1][1], right)
+        else:
+            spans.append([left, right])
+    return spans
+
+
+def table_cells(lines: list[Line]) -> list[list[str]]:
+    """The cells of a table's rows, one per column. The columns are parted where no row has a
+    letter: a white stripe through all the rows at least 0.8 of the type size wide (a word space
+    is a third of it, and the next row's letters cover it). A cell set over two columns joins
+    them; a row's missing cell is empty (a cell's second line is a row of its own, as printed)."""
+    spans = _columns(lines)
+    out = []
+    for line in lines:
+        runs: list[list[str]] = [[] for _ in spans]
+        for c in line.chars:
+            column = next((k for k, (_, right) in enumerate(spans) if c.x < right), len(spans) - 1)
+            runs[column].append(c.text.translate(TO_SUPERSCRIPT) if c.text.isdigit() and raised(c, line) else c.text)
+        out.append([" ".join("".join(run).split()) for run in runs])
+    return out
+
+
+def _set_apart(rows: list[Line], graphics: list[Graphic]) -> bool:
+    """Is a table's first row its header: set in bold over rows that are not, or ruled off from
+    them (a rule under 3 pt thick between its baseline and the next row's letters, half the table wide or more)?"""
+    first, second = rows[0], rows[1]
+    if _share(first, "bold") > 0.5 > _share(second, "bold"):
+        return True
+    left, right = min(line.left for line in rows), max(line.right for line in rows)
+    return any(g.kind == "path" and g.bottom - g.top < 3 and first.y - 0.5 < g.top and g.bottom < second.y - 0.6 * second.size
+               and g.right - g.left >= 0.5 * (right - left) for g in graphics)
+
+
+def _table_rows(lines: list[Line], pitch: float, frame: tuple[float, float]) -> set[int]:
     """The lines (by index) that are rows of a table: two or more lines in a row, each of two
     or more cells, their cells starting at the same places (columns)."""
     rows: set[int] = set()
@@ -527,9 +579,56 @@ def _table_rows(lines: list[Line], pitch: float) -> set[int]:
             columns += [x for x in cells if not any(abs(x - c) < 3 for c in columns)]
             end += 1
         if end - k >= 2:
-            rows.update(range(k, end))
+            start = k
+            while start > 0 and lines[start].y - lines[start - 1].y < 2.5 * pitch and \
+                    _in_columns(lines[start - 1], lines[start:end]):
+                start -= 1   # a row whose cells the gaps between words do not part (a header over narrow columns)
+            while end < len(lines) and lines[end].y - lines[end - 1].y < 2.5 * pitch and \
+                    _in_columns(lines[end], lines[start:end]):
+                end += 1
+            rows.update(range(start, end))
         k = max(end, k + 1)
+    return rows | _narrow_rows(lines, pitch, rows, frame)
+
+
+def _narrow_rows(lines: list[Line], pitch: float, taken: set[int], frame: tuple[float, float]) -> set[int]:
+    """Rows of tables whose gutters are too narrow for `_cells` (Typst's 10 pt, centred columns):
+    two or more lines in a row, in one size, whose letters white stripes part into three or more
+    columns that each line uses two of; three, so that a list (its markers, its text) is none. No
+    line runs from the frame's left to its right: justified lines' wide spaces may stand one
+    above the other by chance."""
+    rows: set[int] = set()
+
+    def full(line: Line) -> bool:
+        return line.left < frame[0] + 0.5 * line.size and line.right > frame[1] - 0.5 * line.size
+    k = 0
+    while k < len(lines):
+        end = k
+        while end < len(lines) and end not in taken and not _monospace(lines[end]) and not full(lines[end]) and \
+                (end == k or (lines[end].y - lines[end - 1].y < 2.5 * pitch and abs(lines[end].size - lines[k].size) < 0.5)):
+            end += 1
+        best = k
+        for stop in range(k + 2, end + 1):
+            spans = _columns(lines[k:stop])
+            if len(spans) < 3 or not all(_in_columns(line, lines[k:stop]) for line in lines[k:stop]):
+                break
+            best = stop
+        if best > k:
+            rows.update(range(k, best))
+            k = best
+        else:
+            k += 1
     return rows
+
+
+def _in_columns(line: Line, rows: list[Line]) -> bool:
+    """Does a line stand in the columns of a table's rows: taken with them, are the columns as
+    many, and do its letters stand in two or more of them?"""
+    spans = _columns([*rows, line])
+    if len(spans) != len(_columns(rows)):
+        return False
+    used = {next(k for k, (_, end) in enumerate(spans) if left <= end) for left, _ in _inked(line)}
+    return len(used) >= 2
 
 
 def blocks(page: Page, region: Regions, metrics: Metrics, numbering: Numbering | None = None) -> list[RawBlock]:
@@ -544,12 +643,14 @@ def body_blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]
     out: list[RawBlock] = []
     figures = [g for g in page.graphics if g.bottom - g.top > 1.5 * pitch and g.right - g.left > 0.15 * (right - left)]
     body = region.body
-    rows = _table_rows(body, pitch)
+    rows = _table_rows(body, pitch, (left, right))
     hangs = [_marker(line) for line in body]
     inset = _insets(body, left, right, pitch)
     previous: Line | None = None
     for k, line in enumerate(body):
         kind = "row" if k in rows else "code" if _monospace(line) else _line_kind(line, metrics, left, right)
+        if kind == "heading" and len(_cells(line)) >= 3:
+            kind = "row"   # words set in columns: a table's row alone (its header, the rows on the next page), no heading
         if kind == "para" and k in inset:
             kind = "inset"
         if kind in ("para", "item") and hangs[k] is not None and _is_item(body, hangs, k, out, left, right):
@@ -574,6 +675,9 @@ def body_blocks(page: Page, region: Regions, metrics: Metrics) -> list[RawBlock]
             out.append(RawBlock(block_kind, [line], page.index, indented, style=style,
                                 hang=hangs[k] or 0.0 if kind == "item" else 0.0))
         previous = line
+    for raw in out:
+        if raw.kind == "table" and len(raw.lines) > 1:
+            raw.head = _set_apart(raw.lines, page.graphics)
     return out
 
 
@@ -585,20 +689,20 @@ def note_blocks_of(page: Page, region: Regions, metrics: Metrics, body: list[Raw
     return body + note_blocks(page, region.notes, numbering or Numbering(), metrics.frames[page.index][0], restart, called)
 
 
-Placed = list[tuple[str, list[int], bool, tuple[float, bool, bool], float]]   # a page's body blocks, by line position
+Placed = list[tuple[str, list[int], bool, tuple[float, bool, bool], float, bool]]   # a page's body blocks, by line position
 
 
 def _placed(page: Page, region: Regions, metrics: Metrics) -> Placed:
     """`body_blocks` as plain values (what a worker process sends): each block's lines by their
     place in the region's body."""
     where = {id(line): k for k, line in enumerate(region.body)}
-    return [(b.kind, [where[id(line)] for line in b.lines], b.indented, b.style, b.hang)
+    return [(b.kind, [where[id(line)] for line in b.lines], b.indented, b.style, b.hang, b.head)
             for b in body_blocks(page, region, metrics)]
 
 
 def _unplaced(placed: Placed, page: Page, region: Regions) -> list[RawBlock]:
-    return [RawBlock(kind, [region.body[k] for k in lines], page.index, indented, style=style, hang=hang)
-            for kind, lines, indented, style, hang in placed]
+    return [RawBlock(kind, [region.body[k] for k in lines], page.index, indented, style=style, hang=hang, head=head)
+            for kind, lines, indented, style, hang, head in placed]
 
 
 def _insets(body: list[Line], left: float, right: float, pitch: float) -> set[int]:
@@ -927,6 +1031,7 @@ class Flow:
     label: str = ""
     level: int = 0
     style: tuple[float, bool, bool] = (0.0, False, False)
+    head: bool = False                 # a table: its first row is its header
 
 
 def number_lines(pages: list[Page]) -> dict[int, int]:
@@ -1000,7 +1105,7 @@ def flow(pages: list[Page], metrics: Metrics, folios: dict[int, str], roles: dic
                 marked = True
                 continue
             block = Flow(raw.kind, list(raw.lines), [page.index] * len(raw.lines), {} if marked else {0: label},
-                         style=raw.style)
+                         style=raw.style, head=raw.head)
             marked = True
             out.append(block)
             last_body = block
@@ -1124,6 +1229,7 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
             f.level = depth - base + 1          # a section's number in a chapter's type: the number says
         elif f.level > 1:
             f.level = max(2, depth - base + 1)
+    outlined: set[int] = set()   # the headings the outline names: their level is the outline's
     if outline:
         marks = [(level, _squeeze(title), page) for level, title, page in outline]
         label_before = _labels_before(stream)
@@ -1138,8 +1244,32 @@ def levels(stream: list[Flow], first_on_page: set[int], outline: list[tuple[int,
                           and (page is None or abs(page - f.pages[0]) <= 1)), None)
             if found is not None:
                 f.level = found
+                outlined.add(id(f))
             elif f.level == 1 and any(level == 1 for level, _, _ in marks) and text not in {_squeeze(t) for t in CONTENTS_TITLES}:
                 f.level = 2       # the outline names the chapters, and not this one (a contents is left out whole)
+    if sections:
+        _unnumbered_among_numbered([f for f in headings if id(f) not in outlined or id(f) in depths], depths)
+
+
+def _unnumbered_among_numbered(headings: list[Flow], depths: dict[int, int]) -> None:
+    """In a book that numbers its sections, an unnumbered heading set in a numbered one's type is
+    at that one's level ("Literatur" in the type of "2.1"); one in a type of its own (a box's
+    "Anmerkung", "Tipp") at most one level below the numbered heading before it: ranked by type
+    among all the book's styles (a title page's display types too) it fell to "######" under "###"."""
+    numbered: dict[tuple[float, bool, bool], Counter[int]] = {}
+    for f in headings:
+        if id(f) in depths and f.level > 1:
+            numbered.setdefault(f.style, Counter())[f.level] += 1
+    above: int | None = None    # the level of the last chapter or numbered heading
+    for f in headings:
+        if f.level == 1 or id(f) in depths:
+            above = f.level
+        elif above is None:
+            continue            # front matter: a title page's types are no section's
+        elif f.style in numbered:
+            f.level = numbered[f.style].most_common(1)[0][0]
+        else:
+            f.level = min(f.level, above + 1)
 
 
 def _labels_before(stream: list[Flow]) -> dict[int, str]:
@@ -1268,9 +1398,13 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                           where[1], lines=printed_lines, rows=[_as_printed(line) for line in f.lines])
             pending = []
             if f.kind == "table":
-                events.append(Event(page, where[1], where[2], "warning", f"a table of {len(f.lines)} rows, kept as its "
-                                    "printed lines (the build has no tables): check it", printed=block.rows[0],
-                                    reading=block.rows[0], check="table"))
+                block.cells = table_cells(f.lines)
+                block.head = f.head
+                columns = len(block.cells[0])
+                events.append(Event(page, where[1], where[2], "warning",
+                                    f"a table of {len(f.lines)} row{'s' * (len(f.lines) != 1)} in {columns} "
+                                    f"column{'s' * (columns != 1)}, its cells read from where its words stand: check "
+                                    "it", printed=block.rows[0], reading=" | ".join(block.cells[0]), check="table"))
             current.blocks.append(block)
             continue
         marker = ""
@@ -1298,6 +1432,8 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
                                 f"'{listing.title}': a table of contents or an index, not reading text"))
         if chapter is not None:
             book.chapters.append(chapter)
+    if len(book.chapters) > 1 and not book.chapters[0].title:
+        book.chapters[0].front = True   # title page, imprint, a preface set without a heading: the book's Titelei
     resolve_notes(book)
     return book
 

@@ -56,6 +56,8 @@ class Block:
     anchor: str = ""         # a heading's id, where the book gives one ("6.1" → s6-1)
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines it came from: (page, line)
     rows: list[str] = field(default_factory=list)   # "code", "table": its lines as printed (inlines: its page marks)
+    cells: list[list[str]] = field(default_factory=list)   # "table": each row's cells as printed, one per column
+    head: bool = False       # "table": its first row is its header (set apart in bold)
     marker: str = ""         # an item: the bullet or dash printed before it, which the source writes as "- "
     depth: int = 0           # an item: its list's nesting (0 a list of its own, 1 a list inside the item before, …)
 
@@ -78,6 +80,7 @@ class Chapter:
     printed_title: bool = True   # its title stands printed as its heading (not known from a running head)
     heading: list[Inline] = field(default_factory=list)   # the title as printed, with its note references
     lines: list[tuple[int, int]] = field(default_factory=list)   # the printed lines of its title: (page, line)
+    front: bool = False   # the text before the book's first chapter heading, with chapters after it (the front matter)
 
 
 @dataclass

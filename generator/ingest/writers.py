@@ -125,6 +125,20 @@ def _fence(rows: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+def _table(block: Block) -> str:
+    """A table as Markdown's pipe table: its header row (an empty one where the print sets none
+    apart: the build shows none), the delimiter row, the rows; a cell's `|` escaped."""
+    columns = len(block.cells[0])
+    rows = block.cells if block.head else [[""] * columns, *block.cells]
+    lines = ["| " + " | ".join(markdown(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join([lines[0], "|" + "---|" * columns, *lines[1:]])
+
+
+def _table_rows_at(block: Block) -> list[int]:
+    """Where each printed row stands in `_table`'s text (lines from its first)."""
+    return [0, *range(2, len(block.cells) + 1)] if block.head else list(range(2, len(block.cells) + 2))
+
+
 def chapter_markdown(chapter: Chapter) -> str:
     """The chapter source: its title as `# `, the blocks in order, its notes (print numbers)
     at the end. The print pages it covers are its page markers (the build reads them)."""
@@ -138,7 +152,7 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
     if chapter.heading and any(isinstance(r, Ref) for r in chapter.heading):
         title = _inline(chapter.heading, start=False)
     else:
-        title = markdown(chapter.title) if chapter.title.strip() else "{{add " + UNTITLED + "}}"
+        title = markdown(chapter.title) if chapter.title.strip() else "{{add " + editors_title(chapter) + "}}"
     out = ["# " + title]
     starts: list[tuple[int, int, list[tuple[int, int]]]] = []  # (index in out, lines before it there, its lines)
 
@@ -171,10 +185,16 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
             if block.kind == "code":
                 fence = _fence(block.rows)
                 text = "\n".join([fence, *block.rows, fence])
-            else:   # its rows as printed, each a line of one paragraph (hard line breaks)
+            elif block.cells:
+                text = _table(block)
+            else:   # no cells read: its rows as printed, each a line of one paragraph (hard line breaks)
                 text = "\\\n".join(block_start(markdown(row)) for row in block.rows)
             out.append(marks + "\n\n" + text if marks else text)
             before = 2 if marks else 0
+            if block.kind == "table" and block.cells:   # each row's printed line where the row stands
+                for row, printed in zip(_table_rows_at(block), block.lines, strict=True):
+                    placed([printed], before + row)
+                continue
         elif block.kind == "figure":   # the page's mark first: the picture stands on that page
             marks_first: list[Inline] = [r for r in block.inlines if isinstance(r, Mark)]
             rest: list[Inline] = [r for r in block.inlines if not isinstance(r, Mark)]
@@ -195,6 +215,12 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
 
 
 UNTITLED = "Ohne Überschrift"   # a chapter whose text stands before any heading: the title is the editor's
+FRONT_MATTER = "Titelei"        # the same before the book's first chapter, with chapters after it
+
+
+def editors_title(chapter: Chapter) -> str:
+    """The title ingest gives a chapter the print gives none (the editor may change it)."""
+    return FRONT_MATTER if chapter.front else UNTITLED
 
 
 # ---- the clean reading text ----
@@ -242,7 +268,8 @@ def plan_files(book: Book, known: dict[str, str], named: str | None = None) -> d
     for number, chapter in enumerate(book.chapters, 1):
         name = known.get(chapter.title)
         if not name or name in used:
-            name = f"{number:03d}-{slug(chapter.title)}.md"
+            title = chapter.title or (FRONT_MATTER if chapter.front else "")
+            name = f"{number:03d}-{slug(title)}.md"
         while name in used:
             name = name[:-3] + "-2.md"
         used.add(name)

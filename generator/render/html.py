@@ -298,6 +298,13 @@ def blocks(content: tuple[Block, ...] | list[Block], view: View) -> str:
     return "".join(block(b, view) for b in content)
 
 
+def _row(row: Block, view: View) -> str:
+    tag, scope = ("th", ' scope="col"') if row.kind == "head" else ("td", "")
+    cells = "".join(f"<{tag}{scope}" + (f' class="align-{cell.align}"' if cell.align else "")
+                    + f">{inline(cell.content, view)}</{tag}>" for cell in row.children)
+    return f"<tr>{cells}</tr>\n"
+
+
 def block(item: Block, view: View, tight: bool = False) -> str:
     if item.kind in ("paragraph", "pagebreak", "gap"):
         text = inline(item.content, view)
@@ -320,6 +327,12 @@ def block(item: Block, view: View, tight: bool = False) -> str:
     if item.kind == "code":
         language = f' class="language-{esc(item.info)}"' if item.info else ""
         return f"<pre><code{language}>{esc(item.text)}</code></pre>\n"
+    if item.kind == "table":
+        head = "".join(_row(row, view) for row in item.children if row.kind == "head")
+        body = "".join(_row(row, view) for row in item.children if row.kind == "row")
+        # a wide table scrolls inside its frame on a narrow screen, the page does not (WCAG 1.4.10)
+        return ('<div class="table-wrap" tabindex="0"><table>\n' + (f"<thead>\n{head}</thead>\n" if head else "")
+                + (f"<tbody>\n{body}</tbody>\n" if body else "") + "</table></div>\n")
     if item.kind == "rule":
         return "<hr />\n"
     if item.kind == "figure":

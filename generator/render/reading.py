@@ -20,6 +20,7 @@ from generator.config import Config
 from generator.labels import labels
 from generator.model import (
     INTRO,
+    PRINTED_TEXT,
     Block,
     Chapter,
     Gap,
@@ -262,7 +263,7 @@ def _placed(blocks: tuple[Block, ...] | list[Block], form: Form) -> list[printed
         return []
     found = []
     for block in blocks:
-        if block.kind in ("paragraph", "heading") and (place := form.alignment.of(block.key)):
+        if block.kind in PRINTED_TEXT and (place := form.alignment.of(block.key)):
             found.append(place)
         found += _placed(block.children, form)
     return found
@@ -277,16 +278,21 @@ def _with_printed(reading: str, placed: list[printed.Placed], form: Form, words:
     if not placed or form is None:
         return reading
     record = form.record
-    out, page = [], None
+    out: list[str] = []
+    page, line = None, None
     for place in placed:
         for piece in place.pieces:
+            text = _marked(piece.segments, words, _unsure(piece, record))
+            if (piece.page, piece.line) == (page, line):   # a table's cells: one printed line
+                out[-1] = out[-1].removesuffix("</span>") + f" {text}</span>"
+                continue
             if page is not None and piece.page != page:
                 label = escape(words["page"] + " " + record.pages[piece.page].label)
                 out.append(f'<span class="dl-pb">{label}</span>')
-            page = piece.page
+            page, line = piece.page, piece.line
             zone = form.zones.get((piece.page, piece.line))
             where = f' data-zone="{zone}"' if zone else ""
-            out.append(f'<span class="dl"{where}>{_marked(piece.segments, words, _unsure(piece, record))}</span>')
+            out.append(f'<span class="dl"{where}>{text}</span>')
     return (f'<{tag} class="rt">{reading}</{tag}><{tag} class="dipl" data-pagefind-ignore>'
             f'{"".join(out)}</{tag}>')
 

@@ -196,6 +196,14 @@ class _Writer:
             return f"<ab type=\"code\">{escape(block.text)}</ab>"
         if block.kind == "heading":
             return f"<label>{self.inline(block.content, block.key)}</label>"
+        if block.kind == "table":
+            return f"<table>{''.join(self.block(row) for row in block.children)}</table>"
+        if block.kind in ("head", "row"):
+            role = ' role="label"' if block.kind == "head" else ""
+            return f"<row{role}>{''.join(self.block(cell) for cell in block.children)}</row>"
+        if block.kind == "cell":
+            rend = f" rend={quoteattr(block.align)}" if block.align else ""
+            return f"<cell{rend}>{self.inline(block.content, block.key)}</cell>"
         if block.kind == "rule":
             return '<milestone unit="section" rend="rule"/>'
         if block.kind == "figure":
