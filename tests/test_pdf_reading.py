@@ -35,6 +35,9 @@ def small_shares(monkeypatch):
     """Shares small enough that a short book is read by several processes, a page at a time."""
     monkeypatch.setattr(pdf, "SHARE", 2)
     monkeypatch.setattr(pdf, "CHUNK", 1)
+    # pytest-xdist's worker runs a thread of its own (execnet's): without this the book would be
+    # read by one process and these tests would pass without a worker
+    monkeypatch.setattr(pdf, "can_fork", lambda: True)
 
 
 def test_pages_read_by_several_processes_are_the_pages_one_process_reads(small_shares):
@@ -49,7 +52,7 @@ def test_pages_read_by_several_processes_are_the_pages_one_process_reads(small_s
 
 def test_a_reading_worker_that_dies_leaves_its_pages_to_the_parent(small_shares, monkeypatch):
     def dies(connection, data, chunks, counter, parent):
-        pdf._take(counter)     # it took a chunk, and is killed before it sends it
+        pdf.take(counter)     # it took a chunk, and is killed before it sends it
         os._exit(9)
 
     book = testcorpus.pdf("tuning-typst-bank")

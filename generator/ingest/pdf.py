@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import re
 import signal
-import threading
 import unicodedata
 from array import array
 from collections import Counter
@@ -31,6 +30,7 @@ from pypdfium2 import raw
 
 from generator.diagnostics import Collector
 from generator.files import Refused, read_regular
+from generator.ingest.parallel import can_fork, cores, take, widen
 from generator.memory import no_collections
 from generator.output import die_with_parent
 
@@ -297,8 +297,8 @@ def _read_pages(document: pdfium.PdfDocument, data: bytes, indices: list[int], j
     program slows down takes fewer); the workers send theirs back packed, and this process puts
     all in order. A worker that dies leaves its pages to this process."""
     chunks = [indices[k:k + CHUNK] for k in range(0, len(indices), CHUNK)]
-    jobs = min(jobs or _cores(), max(1, len(indices) // SHARE))
-    if jobs > 1 and not _can_fork():
+    jobs = min(jobs or cores(), max(1, len(indices) // SHARE))
+    if jobs > 1 and not can_fork():
         jobs = 1
     counter = multiprocessing.get_context("fork").Value("i", 0) if jobs > 1 else None
     workers = [_Reader(data, chunks, counter) for _ in range(jobs - 1)] if counter is not None else []
@@ -322,7 +322,7 @@ def _read_pages(document: pdfium.PdfDocument, data: bytes, indices: list[int], j
 
     alone = itertools.count()
     try:
-        while (k := _take(counter) if counter is not None else next(alone)) < len(chunks):
+        while (k := take(counter) if counter is not None else next(alone)) < len(chunks):
             for index in chunks[k]:
                 read(index)
                 for worker in workers:
@@ -348,34 +348,13 @@ def _read_pages(document: pdfium.PdfDocument, data: bytes, indices: list[int], j
 CHUNK = 4            # pages a process takes at a time
 
 
-def _take(counter: Any) -> int:
-    """The next chunk's number, from the counter the processes share."""
-    with counter.get_lock():
-        k = counter.value
-        counter.value = k + 1
-    return int(k)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:   # not Linux
-        return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    """A forked child of a process with other threads may inherit a lock held forever (the
-    preview has threads): then one process reads."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 class _Reader:
     """A forked process that reads pages, chunk by chunk as the counter hands them out."""
 
     def __init__(self, data: bytes, chunks: list[list[int]], counter: Any):
         context = multiprocessing.get_context("fork")
         self.connection, child = context.Pipe(duplex=False)
-        _widen(self.connection)
+        widen(self.connection)
         self.done = False
         parent = os.getpid()
         # Ctrl+C reaches the whole process group: the child starts with SIGINT blocked and
@@ -410,17 +389,6 @@ class _Reader:
         self.connection.close()
 
 
-def _widen(connection: Connection) -> None:
-    """A pipe that holds a few packed pages (Linux: 1 MiB, not 64 KiB), so a worker seldom
-    waits for the parent to take what it sent."""
-    try:
-        import fcntl  # noqa: PLC0415 - POSIX only
-
-        fcntl.fcntl(connection.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except (ImportError, OSError):
-        pass
-
-
 def _read_chunks(connection: Connection, data: bytes, chunks: list[list[int]], counter: Any, parent: int) -> None:
     """The worker process: chunks taken from the counter, read from its own copy of the document."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -429,7 +397,7 @@ def _read_chunks(connection: Connection, data: bytes, chunks: list[list[int]], c
     try:
         gc.disable()   # see read_pdf
         document = pdfium.PdfDocument(data)
-        while (k := _take(counter)) < len(chunks):
+        while (k := take(counter)) < len(chunks):
             packed, failed = [], {}
             for index in chunks[k]:
                 try:

@@ -916,47 +916,44 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         marks = [(line, run) for line in lines if id(line) not in in_foot for run in _runs(line)]
         notes = [(line, run) for line in starts for run in _runs(line, first_only=True)]
 
-        def number(run: list[Char]) -> str:
-            return "".join(c.text for c in run)
-
         if any(line.size >= 1.3 * body for line in lines) and _opens(notes + marks, last_note, len(notes)):
             last = last_note = 0   # a chapter opens: its notes count from 1
             chapter += 1
 
         # a note number read wrong, where the page's references say what it is
-        refs = [number(run) for _, run in marks if number(run).isdigit()]
+        refs = [_number(run) for _, run in marks if _number(run).isdigit()]
         for at, (line, run) in enumerate(notes):
-            read = number(run)
+            read = _number(run)
             if not read.isdigit() or read in refs:
                 continue
-            previous = number(notes[at - 1][1]) if at else str(last_note)
+            previous = _number(notes[at - 1][1]) if at else str(last_note)
             if previous.isdigit() and int(read) == int(previous) + 1:
                 continue   # it counts on from the note before: its reference was not read, not it
-            left = [r for r in refs if r not in {number(n) for _, n in notes}]
-            if len(left) == 1 and int(left[0]) == max([last, *(int(number(n)) for _, n in notes if number(n).isdigit()
-                                                                and int(number(n)) < int(left[0]))]) + 1:
+            left = [r for r in refs if r not in {_number(n) for _, n in notes}]
+            if len(left) == 1 and int(left[0]) == max([last, *(int(_number(n)) for _, n in notes if _number(n).isdigit()
+                                                                and int(_number(n)) < int(left[0]))]) + 1:
                 page.found.append(Found(line.y, "note number from its reference",
                                         f"a note's number read as {read}; the page's references and the notes' sequence "
                                         f"give {left[0]}"))
                 _set(line, run, left[0])
         # several read wrong ("555" and "5" for 55 and 56): the references left over, in order,
         # where that makes the page's notes count up
-        wrong = [(line, run) for line, run in notes if number(run).isdigit() and number(run) not in refs]
-        left = sorted({r for r in refs if r not in {number(n) for _, n in notes}}, key=int)
+        wrong = [(line, run) for line, run in notes if _number(run).isdigit() and _number(run) not in refs]
+        left = sorted({r for r in refs if r not in {_number(n) for _, n in notes}}, key=int)
         if len(wrong) >= 2 and len(wrong) == len(left):
             given = dict(zip((id(run) for _, run in wrong), left, strict=True))
-            counted = [int(given.get(id(run), number(run))) for _, run in notes if number(run).isdigit()]
+            counted = [int(given.get(id(run), _number(run))) for _, run in notes if _number(run).isdigit()]
             if all(a < b for a, b in itertools.pairwise(counted)):
                 for line, run in wrong:
                     page.found.append(Found(line.y, "note number from its reference",
-                                            f"a note's number read as {number(run)}; the page's references and the "
+                                            f"a note's number read as {_number(run)}; the page's references and the "
                                             f"notes' sequence give {given[id(run)]}"))
                     _set(line, run, given[id(run)])
         # one number between two that count on by two ("59, 6, 61": a digit lost; "59, 307, 61": a
         # speck read as one): the one between them, in the notes and in the text alike; the page's
         # first after the last number of the pages before ("47 | 38, 49": a 4 read as a 3)
         for sequence, what in ((notes, "a note's number"), (marks, "a raised number in the text")):
-            values = [last_note or None] + [int(number(run)) if number(run).isdigit() else None for _, run in sequence]
+            values = [last_note or None] + [int(_number(run)) if _number(run).isdigit() else None for _, run in sequence]
             for k in range(1, len(values) - 1):
                 before_k, here_k, after_k = values[k - 1], values[k], values[k + 1]
                 if before_k is not None and after_k is not None and here_k is not None \
@@ -969,14 +966,14 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                     values[k] = before_k + 1
         _count_on(page, notes, marks, last_note)
         start = last + 1
-        read_marks = [(k, int(number(run))) for k, (_, run) in enumerate(marks) if number(run).isdigit()]
+        read_marks = [(k, int(_number(run))) for k, (_, run) in enumerate(marks) if _number(run).isdigit()]
         if read_marks:   # a number read on the page says where its sequence stands
             start = read_marks[0][1] - read_marks[0][0]
         agree = len(marks) == len(starts) or not starts
         place = {id(line): k for k, line in enumerate(starts)}
         for sequence in (marks, notes):
             for k, (line, run) in enumerate(sequence):
-                if number(run) != "?":
+                if _number(run) != "?":
                     continue
                 value = str(start + (place[id(line)] if sequence is notes else k))
                 _set(line, run, value)
@@ -990,10 +987,10 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
                                             f"{what} could not be read; numbered {value} from the sequence, but the page "
                                             f"has {len(marks)} reference(s) and {len(starts)} note(s): check it on the page"))
         kept.append((page, chapter, notes, marks))
-        known = [int(number(run)) for _, run in marks + notes if number(run).isdigit()]
+        known = [int(_number(run)) for _, run in marks + notes if _number(run).isdigit()]
         known += [int(m.group(1)) for line in starts if (m := re.match(r"(\d{1,3})\s", line.text))]
         last = max(known, default=last)
-        labels = [number(run) for _, run in notes if number(run).isdigit()]
+        labels = [_number(run) for _, run in notes if _number(run).isdigit()]
         # (never back: a chapter's notes count up, and a last note read "4" for 41 is no place to
         # count from; nor further than the page's notes or references can reach: a last note read
         # "26" for 16, "73" for 39, would misnumber every page after it; then the highest number
@@ -1003,7 +1000,7 @@ def _number_marks(pages: list[ScannedPage], body: float) -> None:
         if labels and last_note < int(labels[-1]) <= reach:
             last_note = int(labels[-1])
         elif labels:
-            seen = [int(n) for n in labels + [number(run) for _, run in marks] if n.isdigit()]
+            seen = [int(n) for n in labels + [_number(run) for _, run in marks] if n.isdigit()]
             last_note = max([last_note, *(n for n in seen if n <= reach)])
 
     _between(kept)
@@ -1084,12 +1081,7 @@ def _between(read: list[tuple[ScannedPage, int, list[tuple[Line, list[Char]]], l
                                f"{expected[0]}–{expected[-1]} for its {len(notes)} notes: {{want}}")]
             if len(marks) == len(notes):
                 changes.append((marks, "a raised number in the text read as {read}; it calls the page's note {want}"))
-            for runs, said in changes:
-                for (line, run), want in zip(runs, expected, strict=True):
-                    if _number(run) != want:
-                        page.found.append(Found(line.y, "note number from the sequence",
-                                                said.format(read=_number(run), want=want)))
-                        _set(line, run, want)
+            _renumber(page, changes, expected)
 
 
 def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: list[tuple[Line, list[Char]]],
@@ -1103,15 +1095,12 @@ def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: li
     the text's raised numbers too where there are as many as notes (each calls its note, in
     order). Else nothing is changed (a chapter's first page read wrong, a note lost to the text
     above it: the readings are kept, and the layout says what does not pair up)."""
-    def number(run: list[Char]) -> str:
-        return "".join(c.text for c in run)
-
     if not notes:
         return
     expected = [str(last_note + 1 + k) for k in range(len(notes))]
-    read_notes = [number(run) for _, run in notes if number(run).isdigit()]
-    read_marks = [number(run) for _, run in marks if number(run).isdigit()]
-    fits = sum(number(run) == want for (_, run), want in zip(notes, expected, strict=True))
+    read_notes = [_number(run) for _, run in notes if _number(run).isdigit()]
+    read_marks = [_number(run) for _, run in marks if _number(run).isdigit()]
+    fits = sum(_number(run) == want for (_, run), want in zip(notes, expected, strict=True))
     if fits == len(notes):
         return
     evidence = fits + sum(mark in expected for mark in read_marks)
@@ -1121,10 +1110,16 @@ def _count_on(page: ScannedPage, notes: list[tuple[Line, list[Char]]], marks: li
                      f"{last_note} on the page before, as its readings say: {{want}}")]
     if len(marks) == len(notes):
         fixed.append((marks, "a raised number in the text read as {read}; it calls the page's note {want}"))
-    for runs, said in fixed:
+    _renumber(page, fixed, expected)
+
+
+def _renumber(page: ScannedPage, changes: list[tuple[list[tuple[Line, list[Char]]], str]], expected: list[str]) -> None:
+    """Give each run of `changes` its number of `expected`, said where it was read otherwise
+    (`said` a template: the number as read, the number given)."""
+    for runs, said in changes:
         for (line, run), want in zip(runs, expected, strict=True):
-            if number(run) != want:
-                page.found.append(Found(line.y, "note number from the sequence", said.format(read=number(run), want=want)))
+            if _number(run) != want:
+                page.found.append(Found(line.y, "note number from the sequence", said.format(read=_number(run), want=want)))
                 _set(line, run, want)
 
 
