@@ -6,9 +6,12 @@ import hashlib
 from pathlib import Path
 
 
-def file_stamp(path: Path) -> tuple[int, int, int]:
+def file_stamp(path: Path) -> tuple[int, int, int, int]:
+    """(mtime, size, inode, ctime): ctime too, since a tool that writes a file in place may set
+    its mtime back (rsync -t, a restored backup); the build only reads these files (a picture or
+    static file is copied into the site, never linked), so nothing of ours moves their ctime."""
     info = path.stat()
-    return info.st_mtime_ns, info.st_size, info.st_ino
+    return info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns
 
 
 def tree_stamp(folder: Path, pattern: str = "*") -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -559,3 +560,23 @@ def test_the_home_pages_about_text_comes_from_the_edition(tmp_path):
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "<p>Eine Edition für &lt;Leser&gt;.</p>" in home and "<p>Zweiter Absatz.</p>" in home
     assert "example-pb" not in home
+
+
+def test_a_chapter_rewritten_in_place_with_its_time_set_back_is_built_again(tmp_path):
+    # A chapter's stamp was its mtime, size and inode: a tool that writes a file in place and
+    # keeps its time (rsync -t, a restored backup, an editor told to keep times) left the old
+    # text published by every build but a `--full` one. The build never links a source, so its
+    # ctime is the change time the editor's tools cannot set back.
+    content, site = tmp_path / "content", tmp_path / "site"
+    content.mkdir()
+    (content / "edition.toml").write_text('title = "Buch"\nlanguage = "de"\n', encoding="utf-8")
+    chapter = content / "kapitel.md"
+    chapter.write_text("# Kapitel\n\n{{page 1}}Der alte Wortlaut steht hier.\n", encoding="utf-8")
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    before = chapter.stat()
+    with chapter.open("r+b") as file:   # the same file, the same size
+        file.write(b"# Kapitel\n\n{{page 1}}Der neue Wortlaut steht hier.\n")
+    os.utime(chapter, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert run_cli("build", "--content", str(content), "--out", str(site), "--no-search").returncode == 0
+    page = (site / "kapitel" / "index.html").read_text(encoding="utf-8")
+    assert "Der neue Wortlaut" in page and "Der alte Wortlaut" not in page
