@@ -597,25 +597,22 @@ def _narrow_rows(lines: list[Line], pitch: float, taken: set[int], frame: tuple[
     columns that each line uses two of; three, so that a list (its markers, its text) is none. No
     line runs from the frame's left to its right: justified lines' wide spaces may stand one
     above the other by chance."""
-    rows: set[int] = set()
+    def free(line: Line) -> bool:   # a line a narrow table's row may be
+        return not _monospace(line) and not (line.left < frame[0] + 0.5 * line.size and line.right > frame[1] - 0.5 * line.size)
 
-    def full(line: Line) -> bool:
-        return line.left < frame[0] + 0.5 * line.size and line.right > frame[1] - 0.5 * line.size
+    def stands(run: list[Line]) -> bool:
+        return len(_columns(run)) >= 3 and all(_in_columns(line, run) for line in run)
+    eligible = [k not in taken and free(line) for k, line in enumerate(lines)]   # each line looked at once
+    rows: set[int] = set()
     k = 0
     while k < len(lines):
-        end = k
-        while end < len(lines) and end not in taken and not _monospace(lines[end]) and not full(lines[end]) and \
-                (end == k or (lines[end].y - lines[end - 1].y < 2.5 * pitch and abs(lines[end].size - lines[k].size) < 0.5)):
-            end += 1
-        best = k
-        for stop in range(k + 2, end + 1):
-            spans = _columns(lines[k:stop])
-            if len(spans) < 3 or not all(_in_columns(line, lines[k:stop]) for line in lines[k:stop]):
-                break
-            best = stop
-        if best > k:
-            rows.update(range(k, best))
-            k = best
+        stop = k + 1   # the run lines[k:stop], grown a line at a time while it stands in columns
+        while stop < len(lines) and eligible[k] and eligible[stop] and lines[stop].y - lines[stop - 1].y < 2.5 * pitch \
+                and abs(lines[stop].size - lines[k].size) < 0.5 and stands(lines[k:stop + 1]):
+            stop += 1
+        if stop - k >= 2:
+            rows.update(range(k, stop))
+            k = stop
         else:
             k += 1
     return rows
