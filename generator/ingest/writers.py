@@ -125,18 +125,15 @@ def _fence(rows: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _table(block: Block) -> str:
+def _table(block: Block) -> tuple[str, list[int]]:
     """A table as Markdown's pipe table: its header row (an empty one where the print sets none
-    apart: the build shows none), the delimiter row, the rows; a cell's `|` escaped."""
+    apart: the build shows none), the delimiter row, the rows; a cell's `|` escaped. And where
+    each printed row stands in that text (lines from its first)."""
     columns = len(block.cells[0])
     rows = block.cells if block.head else [[""] * columns, *block.cells]
     lines = ["| " + " | ".join(markdown(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join([lines[0], "|" + "---|" * columns, *lines[1:]])
-
-
-def _table_rows_at(block: Block) -> list[int]:
-    """Where each printed row stands in `_table`'s text (lines from its first)."""
-    return [0, *range(2, len(block.cells) + 1)] if block.head else list(range(2, len(block.cells) + 2))
+    at = [0, *range(2, len(rows) + 1)] if block.head else list(range(2, len(rows) + 1))
+    return "\n".join([lines[0], "|" + "---|" * columns, *lines[1:]]), at
 
 
 def chapter_markdown(chapter: Chapter) -> str:
@@ -186,13 +183,13 @@ def chapter_source(chapter: Chapter) -> tuple[str, list[dict[str, object]]]:
                 fence = _fence(block.rows)
                 text = "\n".join([fence, *block.rows, fence])
             elif block.cells:
-                text = _table(block)
+                text, rows_at = _table(block)
             else:   # no cells read: its rows as printed, each a line of one paragraph (hard line breaks)
                 text = "\\\n".join(block_start(markdown(row)) for row in block.rows)
             out.append(marks + "\n\n" + text if marks else text)
             before = 2 if marks else 0
             if block.kind == "table" and block.cells:   # each row's printed line where the row stands
-                for row, printed in zip(_table_rows_at(block), block.lines, strict=True):
+                for row, printed in zip(rows_at, block.lines, strict=True):
                     placed([printed], before + row)
                 continue
         elif block.kind == "figure":   # the page's mark first: the picture stands on that page
