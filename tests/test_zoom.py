@@ -100,11 +100,13 @@ def test_keyboard_zooms_past_twice_the_shown_width_pans_and_escape_resets(opened
     assert viewport.get_attribute("role") == "group" and viewport.get_attribute("aria-label") == WORDS["label"]
     for name in (WORDS["zoomIn"], WORDS["zoomOut"], WORDS["reset"]):  # the page's words are the buttons' names
         assert tab.get_by_role("button", name=name, exact=True).count() == 1
-    tab.keyboard.press("Tab")  # the picture is one stop (not its link as well), then the controls
-    assert tab.evaluate("document.activeElement.className") == "zoom-viewport"
-    tab.keyboard.press("Tab")
+    # the controls sit above the picture, covering none of it (over it, they hid a page's folio)
+    bar = rect(tab, ".zoom-controls")
+    assert bar["y"] + bar["height"] <= start["y"] and bar["x"] + bar["width"] <= start["x"] + start["width"] + 1
+    tab.keyboard.press("Tab")  # the controls come first, in the order they are seen, then the picture as one stop
     assert tab.evaluate("document.activeElement.textContent") == "+" + WORDS["zoomIn"]
-    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")  # (− and 1:1 are greyed at 100 %: no stops)
+    assert tab.evaluate("document.activeElement.className") == "zoom-viewport"  # not its link as well
     tab.keyboard.press("+")
     tab.keyboard.press("+")
     zoomed = rect(tab)

@@ -91,7 +91,8 @@
     status.className = "zoom-status";
     status.setAttribute("aria-live", "polite");
     controls.appendChild(status);
-    viewport.appendChild(controls);
+    // above the picture, not over it: over it, the buttons hid the page's running head and folio
+    viewport.parentNode.insertBefore(controls, viewport);
 
     var scale = 1, x = 0, y = 0;           // stage transform: translate(x, y) scale(scale), from its top left
     var boxes = [];                        // {id, line, element}
