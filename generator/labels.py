@@ -418,6 +418,7 @@ GERMAN_TERMS = {
     "page number": "Seitenzahl",
     "page number inferred": "Seitenzahl erschlossen",
     "chapter label": "Kapitelbezeichnung",
+    "title page": "Titelseite",
     "endnotes": "Endnoten",
     "figure": "Abbildung",
     "left out": "weggelassen",
