@@ -1229,10 +1229,10 @@ def title_page(stream: list[Flow], events: list[Event], folios: dict[int, str], 
             f.kind = "para"
             events.append(Event(*where, "title page", f"'{' '.join(line.text.strip() for line in f.lines)}' is a line "
                                 "of the title page in a display type, not a section's heading"))
-        elif f.kind in ("para", "quote") and len(f.lines) > 1 and all(_centred(line, left, right) for line in f.lines):
+        if f.kind in ("para", "quote") and len(f.lines) > 1 and all(_centred(line, left, right) for line in f.lines):
             events.append(Event(*where, "title page", f"{len(f.lines)} lines set centred one under the other: "
                                 "each a line of its own"))
-            out += [Flow("para", [line], [page], {0: f.marks[n]} if n in f.marks else {}, style=f.style)
+            out += [Flow("para", [line], [f.pages[n]], {0: f.marks[n]} if n in f.marks else {}, style=f.style)
                     for n, line in enumerate(f.lines)]
             continue
         out.append(f)
@@ -1240,7 +1240,8 @@ def title_page(stream: list[Flow], events: list[Event], folios: dict[int, str], 
 
 
 def _centred(line: Line, left: float, right: float) -> bool:
-    """Set in the middle of the frame, clear of both its edges: a title page's line."""
+    """Set in the middle of the frame, clear of both its edges: a title page's line (a line that
+    fills the measure is none: a long subtitle over two lines stays one)."""
     before, after = line.left - left, right - line.right
     return min(before, after) > 3 * line.size and abs(before - after) < 1.5 * line.size
 
