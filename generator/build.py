@@ -143,6 +143,7 @@ class Builder:
         # What the committed site holds: its generation, the revision and key of its pages.
         self.generation = ""
         self.revision = ""
+        self.commits = 0  # the builds this builder committed
         self.written: dict[str, str] = {}
         self.exports: set[str] = set()  # the citation files in the site
         self.files: dict[str, str] = {}  # the site's own files (404.html, the TEI corpus …) → digest
@@ -290,6 +291,7 @@ class Builder:
     def _commit(self, run: Run) -> None:
         assert run.stage is not None
         run.marker = self.site.commit(run.stage)
+        self.commits += 1
         edition = run.edition
         self.revision, self.generation = edition.revision, run.marker.generation
         self.written = {page.path: page.key for page in run.pages}

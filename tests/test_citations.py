@@ -19,7 +19,7 @@ EDITED = MONOGRAPH.replace('authors = ["Meier, Hans"]', 'authors = ["Meier, Hans
 
 def build(tmp_path: Path, config: str) -> Path:
     content = tmp_path / "content"
-    content.mkdir()
+    content.mkdir(parents=True)
     (content / "edition.toml").write_text(config, encoding="utf-8")
     (content / "kapitel.md").write_text(CHAPTER, encoding="utf-8")
     site = tmp_path / "site"
@@ -57,6 +57,18 @@ def test_a_contribution_to_an_edited_volume_is_cited_in_it(tmp_path):
     assert (site / "kapitel" / "kapitel.bib").read_text(encoding="utf-8").startswith("@incollection{kapitel,")
     assert "container-author" not in (site / "kapitel" / "kapitel.json").read_text(encoding="utf-8")
 
+
+
+def test_the_home_page_of_a_whole_book_names_it_its_print_not_where_it_appeared(tmp_path):
+    # An edition of a whole book (its title the book's, as ingest writes it) said on its home
+    # page that the book "appeared in" itself ("Erschienen in: Software verteilen"); its chapters
+    # did appear in it.
+    whole = build(tmp_path / "whole", MONOGRAPH.replace('title = "Kleine Staaten"', 'title = "Kleine Staaten, große Fragen"'))
+    home = (whole / "index.html").read_text(encoding="utf-8")
+    assert "<dt>Druckausgabe</dt><dd>Kleine Staaten, große Fragen</dd>" in home and "Erschienen in" not in home
+    assert "<dt>Erschienen in</dt>" in (whole / "kapitel" / "index.html").read_text(encoding="utf-8")
+    part = build(tmp_path / "part", EDITED)   # an edition of one contribution: its home page too
+    assert "<dt>Erschienen in</dt><dd>Huber, Anna (Hrsg.): Kleine Staaten" in (part / "index.html").read_text(encoding="utf-8")
 
 @pytest.mark.parametrize("kind, expected", [
     ("edited", "Meier, Hans: Einleitung. In: Kleine Staaten, große Fragen. Zürich: Chronos 2004, S. 3–5."),

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from sitecheck import check_site
 
 from generator import __version__
@@ -148,3 +148,19 @@ def test_requirements_name_pips_own_record_of_a_git_install_or_a_web_wheel(tmp_p
     assert requirement(tmp_path, origin=record).line == f"druckedition @ git+https://github.com/ed/druckedition@{'a' * 40}"
     web = {"url": "https://example.org/druckedition-0.4.0-py3-none-any.whl", "archive_info": {}}
     assert requirement(tmp_path, origin=web).line == "druckedition @ https://example.org/druckedition-0.4.0-py3-none-any.whl"
+
+
+def test_ingest_into_a_new_editions_content_says_what_it_shares_the_folder_with(tmp_path):
+    # The README says to remove the sample content before ingest; an editor who did not got the
+    # samples built into the book, and a facsimile that never showed (the edition.toml is theirs,
+    # never rewritten, and named no PDF), without a word.
+    assert run_cli("new", str(tmp_path / "ed")).returncode == 0
+    book = ROOT / "tests" / "fixtures" / "corpus" / "tuning" / "tuning-typst-paket.pdf"
+    done = run_cli("ingest", str(book), "--into", str(tmp_path / "ed" / "content"))
+    assert done.returncode == 0, done.stderr
+    said = done.stdout + done.stderr
+    assert "01-einleitung.md, 02-kapitel.md: chapter source(s) ingest did not write" in said
+    assert 'edition.toml: notice: the file is yours and stays as it is: to show the book\'s pages beside its text, set ' \
+           'pdf = "tuning-typst-paket.pdf" under [source]' in said
+    alone = run_cli("ingest", str(book), "--into", str(tmp_path / "book"))   # its own folder: nothing to say
+    assert alone.returncode == 0 and "notice" not in alone.stdout + alone.stderr

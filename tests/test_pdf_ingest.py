@@ -451,6 +451,38 @@ def test_the_text_before_the_first_chapter_is_the_books_titelei_and_a_book_witho
     assert next(single.glob("*.md")).read_text(encoding="utf-8").startswith("# {{add Ohne Überschrift}}\n")
 
 
+
+def test_a_title_pages_subtitle_and_names_are_its_lines_not_a_section_and_not_one_name(tmp_path):
+    # A title page: the title, a subtitle in a display type of its own, the authors' names set
+    # centred one under the other, place and year. The subtitle became a section heading of the
+    # title page ("####" under "##": a section of the contents holding only the names), and the
+    # names one paragraph, "Maria Muster Jonas von Brand Eva Sommer", read as one name.
+    prose = _prose()
+    LONG = "Mit einem Bericht über die Verhältnisse in den Tälern und einem Anhang der Quellen"
+    pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
+                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           '#show heading.where(level: 1): it => { pagebreak(weak: true); text(size: 16pt, it) }\n'
+                           '#align(center)[#text(size: 22pt)[Das Buch] #v(1em) #text(size: 13pt)[Beobachtungen zum '
+                           f'Gegenstand] #v(1em) #text(size: 12pt)[{LONG}] #v(2em) Maria Muster \\ Jonas von Brand \\ Eva Sommer #v(2em) '
+                           'Berlin 2024]\n'
+                           f'#pagebreak()\n{" ".join(prose[:4])}\n= Einleitung\n{" ".join(prose[4:9])}\n'
+                           f'#align(center)[Ein Satz in der Mitte \\ und seine zweite Zeile]\n{" ".join(prose[9:12])}\n', "title")
+    content = _ingested(pdf, tmp_path / "c")
+    front = (content / "001-titelei.md").read_text(encoding="utf-8")
+    assert [line for line in front.split("\n") if line.startswith("#")] == ["# {{add Titelei}}", "## Das Buch {#das-buch}"]
+    blocks = front.split("\n\n")
+    # a line of the page that did not fit its measure and went on in the next is not two
+    for line in ("Beobachtungen zum Gegenstand", LONG, "Maria Muster", "Jonas von Brand", "Eva Sommer", "Berlin 2024"):
+        assert line in blocks, front     # each a line of its own
+    # the lines of a chapter's own are as they were: the rule is the title page's
+    chapter = (content / "002-einleitung.md").read_text(encoding="utf-8")
+    assert "Ein Satz in der Mitte und seine zweite Zeile" in chapter
+    report = next((content / "review").glob("*.report.md")).read_text(encoding="utf-8")
+    assert any(block.startswith("{{page 2}}") for block in blocks)   # not "Berlin 2024 {{page 2}}Der Fluss …"
+    report = report.split("## Hinweise", 1)[1]
+    assert "| Titelseite | 4 |" in report and "fortgesetzt" not in report
+    _builds_strictly(content)
+
 def test_an_unnumbered_heading_in_a_numbered_book_stands_below_the_numbered_one_before_it(tmp_path):
     # DocBook's and KOMA's manuals (debian-reference: 399 headings "Anmerkung", "Tipp", "Warnung";
     # l2tabu's "Ersetze: … Durch: …") set a box's title as a small bold line of its own. Its level
@@ -472,7 +504,7 @@ def test_an_unnumbered_heading_in_a_numbered_book_stands_below_the_numbered_one_
     headings = [line for path in sorted(content.glob("*.md"))
                 for line in path.read_text(encoding="utf-8").split("\n") if line.startswith("#")]
     assert [h.split(" {#")[0] for h in headings] == [
-        "# {{add Titelei}}", "## Das Buch", "## Ein Untertitel", "# 1 Einleitung", "## 1.1 Frage",
+        "# {{add Titelei}}", "## Das Buch", "# 1 Einleitung", "## 1.1 Frage",
         "### 1.1.1 Teilfrage", "#### Anmerkung", "## 1.2 Antwort", "### Tipp"]
     _builds_strictly(content)
 

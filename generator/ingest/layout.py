@@ -1195,6 +1195,57 @@ def chapter_labels(stream: list[Flow], events: list[Event], folios: dict[int, st
     return out
 
 
+def title_page(stream: list[Flow], events: list[Event], folios: dict[int, str], numbers: dict[int, int],
+               frames: dict[int, tuple[float, float]]) -> list[Flow]:
+    """A title page before the first chapter: its largest type is the book's title (a heading),
+    the other lines are not sections. A subtitle in a display type of its own is a line of the
+    page, not a heading (it made a section of the title page, "####" under "##"); lines set
+    centred one under the other (the authors' names, a place and year) are each a line of their
+    own (joined, "Lea Muster Karl de Vries Eva Sommer" read as one name); and the page's text
+    ends with it (its last line, "Berlin 2024", went on into the next page's first paragraph)."""
+    first = next((i for i, f in enumerate(stream) if f.kind == "heading"), None)
+    if first is None or stream[first].level == 1 or len(stream[first].lines) > 3:
+        return stream
+    page = stream[first].pages[0]
+    # the book's measure, not the title page's own (there the frame is its widest line)
+    left, right = min(a for a, _ in frames.values()), max(b for _, b in frames.values())
+    out = stream[:first + 1]
+    for k in range(first + 1, len(stream)):
+        f = stream[k]
+        if f.pages[0] != page or (f.kind == "heading" and f.level == 1) or f.kind == "note":
+            return out + stream[k:]
+        where = (page, numbers[id(f.lines[0])], folios.get(page, "?"))
+        if page != f.pages[-1] and f.kind in ("para", "quote"):
+            cut = f.pages.index(next(p for p in f.pages if p != page))
+            rest = Flow(f.kind, f.lines[cut:], f.pages[cut:], {i - cut: m for i, m in f.marks.items() if i >= cut},
+                        style=f.style)
+            f = Flow(f.kind, f.lines[:cut], f.pages[:cut], {i: m for i, m in f.marks.items() if i < cut}, style=f.style)
+            stream = stream[:k] + [f, rest] + stream[k + 1:]
+            at = (rest.pages[0], numbers[id(rest.lines[0])])
+            events[:] = [e for e in events if (e.page, e.line, e.kind) != (*at, "paragraph continued")]
+            events.append(Event(*at, folios.get(rest.pages[0], "?"), "title page", "the title page's text ends with "
+                                "its page: the next page's first line begins a paragraph of its own"))
+        if f.kind == "heading":
+            f.kind = "para"
+            events.append(Event(*where, "title page", f"'{' '.join(line.text.strip() for line in f.lines)}' is a line "
+                                "of the title page in a display type, not a section's heading"))
+        if f.kind in ("para", "quote") and len(f.lines) > 1 and all(_centred(line, left, right) for line in f.lines):
+            events.append(Event(*where, "title page", f"{len(f.lines)} lines set centred one under the other: "
+                                "each a line of its own"))
+            out += [Flow("para", [line], [f.pages[n]], {0: f.marks[n]} if n in f.marks else {}, style=f.style)
+                    for n, line in enumerate(f.lines)]
+            continue
+        out.append(f)
+    return out
+
+
+def _centred(line: Line, left: float, right: float) -> bool:
+    """Set in the middle of the frame, clear of both its edges: a title page's line (a line that
+    fills the measure is none: a long subtitle over two lines stays one)."""
+    before, after = line.left - left, right - line.right
+    return min(before, after) > 3 * line.size and abs(before - after) < 1.5 * line.size
+
+
 HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?(?=\s)")
 OUTLINE_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})*)\.?\s+")   # "1.2 ", "A "
 
@@ -1341,6 +1392,7 @@ def build_book(pages: list[Page], metrics: Metrics | None = None, outline: list[
     levels(stream, first_on_page, outline)
     accounted: set[tuple[int, int]] = set()
     stream = chapter_labels(stream, events, found.folios, numbers, accounted)
+    stream = title_page(stream, events, found.folios, numbers, metrics.frames)
     stream, endnote_labels = endnotes(stream, events, found.folios, numbers, accounted)
 
     # each block's inline text, given the book's words and the notes on its pages: a block at a

@@ -320,9 +320,39 @@ def write(book: Book, source: Source, target: commit.Target, place: Place, decis
         what = "the PDF" if pictures.key == "pdf" else f"{len(copying)} page picture(s)"
         tell(f"{shown(place.root)}: copying {what} ({size / 2**20:.1f} MB) into {shown(place.root / pictures.value)}: "
              "the facsimile")
+    notices = _beside(target, place, chapters, pictures, found["edition.toml"].status == "absent")
     written = target.commit(outputs, found, {c.title: name for name, c in chapters.items()},
                             [shown(f) for f in source.given or source.files], verify)
-    return summary(book, source, place, report, chapters, written, kept, len(target.interrupted))
+    return "\n".join([summary(book, source, place, report, chapters, written, kept, len(target.interrupted)),
+                      *notices])
+
+
+def _beside(target: commit.Target, place: Place, chapters: dict, pictures: copies.Facsimile | None,
+            new_config: bool) -> list[str]:
+    """What in the content folder the book now shares it with, said (never touched): chapter
+    sources ingest did not write (the samples of `edition new`, where the folder was not emptied
+    first: built with the book, silently), and an edition.toml of the editor's that does not
+    name the facsimile ingest copied (the book's pages would not be shown beside its text)."""
+    out = []
+    others = sorted(name for name in target.folder.names() if name.endswith(".md") and name not in chapters
+                    and name not in target.manifest.files and name not in target.manifest.chapters.values()
+                    and target.folder.kind(name) == "file")
+    if others:
+        out.append(f"{shown(place.root)}: notice: {', '.join(others[:5])}{' …' if len(others) > 5 else ''}: chapter "
+                   f"source(s) ingest did not write, built with the book (the samples of `edition new`? delete them "
+                   "if they are not part of it)")
+    if pictures and pictures.key and not new_config:
+        import tomllib  # noqa: PLC0415
+
+        try:
+            config = tomllib.loads(target.folder.read("edition.toml", limit=2**20).decode("utf-8-sig"))
+        except (OSError, ValueError, Refused):
+            config = {}
+        named = config.get("source", {}).get(pictures.key) if isinstance(config.get("source"), dict) else None
+        if named != pictures.value:
+            out.append(f"{shown(place.root / 'edition.toml')}: notice: the file is yours and stays as it is: to show "
+                       f"the book's pages beside its text, set {pictures.key} = \"{pictures.value}\" under [source]")
+    return out
 
 
 def _foreign_copies(book: Book, pictures: copies.Facsimile, found: dict[str, commit.Found], place: Place,
