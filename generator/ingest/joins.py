@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.lexicon import Lexicon
@@ -60,6 +61,19 @@ class Words:
     breaks with, where it has one of its own."""
     words: Counter[str] = field(default_factory=Counter)
     break_sign: str = ""          # "\u2010" where the book's breaks have a sign of their own
+
+    @cached_property
+    def parts(self) -> tuple[set[str], set[str]]:
+        """The parts of the book's hyphenated words: those a hyphen follows ("apt" of "apt-get",
+        "dpkg-deb") and those it precedes ("summary" of "show-summary"), of two letters or more."""
+        before: set[str] = set()
+        after: set[str] = set()
+        for word, count in self.words.items():
+            if count and "-" in word.strip("-"):
+                pieces = word.strip("-").split("-")
+                before.update(p for p in pieces[:-1] if len(p) >= 2)
+                after.update(p for p in pieces[1:] if len(p) >= 2)
+        return before, after
 
 
 @dataclass(frozen=True)
@@ -105,7 +119,8 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         if sign == "-":
             return Join("-", True, "true hyphen kept",
                         f"the book sets its breaks with {_name(words.break_sign)}: a '-' at a line end is printed")
-    if word.lower() in CONJUNCTIONS and not seen[joined]:
+    if word.lower() in CONJUNCTIONS and not seen[joined] and not _word(stem.strip(PUNCTUATION) + word):
+        # "Groß-|und" keeps its hyphen and the space; "so-|wie", "Den-|noch" are words ("sowie", "dennoch")
         return Join("- ", True, "suspended compound kept", f"'{stem}- {word}': a hyphen before '{word}'")
     both = f"'{stem}-{word}' {seen[hyphened]}×, '{stem}{word}' {seen[joined]}×"
     capital = head[0].isupper() or head[0].isdigit()
@@ -138,12 +153,25 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
                     "alone, nor the dictionary's: it may be one word set in two parts)", doubt=f"{stem}{head}")
     if not letters[-1:].isalpha() or (len(letters) >= 2 and letters.isupper()) or len(letters) == 1:
         return Join("-", True, "true hyphen kept", f"'{stem}' before it is {_kind(letters)}")
-    if len(letters) >= 3 and seen[letters.lower()] and word.isalpha() and word.islower():
-        # the first half a word of the dictionary, or a name the book prints alone ("ncurses-|basierte")
-        if not Lexicon.in_dictionary(letters + word) and Lexicon.in_dictionary(word) \
-                and (Lexicon.in_dictionary(letters) or (seen[letters.lower()] >= 2 and not seen[joined])):
+    if len(letters) >= 3 and word.isalpha() and word.islower() and not Lexicon.in_dictionary(letters + word) \
+            and Lexicon.in_dictionary(word):
+        # a compound the dictionary sets with its hyphen: the first half a word of the dictionary
+        # ("historisch-|kritischen", "Debian-|spezifischen", whether or not the book prints it alone),
+        # or a name the book prints alone ("ncurses-|basierte")
+        if Lexicon.in_dictionary(letters) or (seen[letters.lower()] >= 2 and not seen[joined]):
             return Join("-", True, "true hyphen kept", f"'{letters}' and '{word}' are words, '{letters}{word}' is not "
                         "(de_CH dictionary)")
+    before, after = words.parts
+    if (letters.lower() in before or word.lower() in after) and len(letters) >= 2 and len(word) >= 2 \
+            and re.fullmatch(r"[^\W_A-ZÄÖÜ]+", letters) and re.fullmatch(r"[^\W_]+", word) and not seen[joined] \
+            and not _word(letters + word):
+        # a name's part the book joins with a hyphen elsewhere ("apt-|cache" beside "apt-get",
+        # "no-|summary" beside "show-summary"), and no word of the book or the dictionary joined; a
+        # first half in lower case, as names are: a capital begins a noun, whose compounds German
+        # writes as one word ("Debian-|paket", "Linux-|system" beside "Debian-Paket", "-system")
+        part = f"'{letters}-'" if letters.lower() in before else f"'-{word}'"
+        return Join("-", True, "true hyphen kept", f"'{letters}-{word}': the book prints {part} in other "
+                    f"hyphenated words, and '{letters}{word}' is no word it prints, nor the dictionary's")
     piece = word.split("-")[0]
     if re.match(r"[^\W\d_]+\d", word) and not seen[joined]:
         # an identifier with a digit ("libspice-|server1."): hyphenation breaks words of letters only
