@@ -319,18 +319,19 @@ def test_a_line_end_hyphen_is_kept_on_the_lines_own_evidence(tmp_path):
     """Issue 24, item 4: a true hyphen at a line end stays where the book never prints the word
     elsewhere: a compound of two dictionary words that is none joined ("historisch-|kritischen",
     "Debian-|spezifischen"), a name's part the book joins with a hyphen in other names ("apt-|cache"
-    beside "apt-get", "no-|summary" beside "show-summary"). A break goes where the joined form is
-    a word ("Den-|noch" is no suspended compound: "dennoch"), and a noun's compound is one word
-    ("Linux-|system" beside "Linux-Kernel")."""
+    beside "apt-get", "no-|summary" beside "show-summary", a path's "/etc/dpkg-|www.conf" beside
+    "dpkg-query"). A break goes where the joined form is a word ("Den-|noch" is no suspended
+    compound: "dennoch"), and a noun's compound is one word ("Linux-|system" beside "Linux-Kernel")."""
     pdf = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n'
-                           "Mit apt-get und show-summary und Linux-Kernel arbeiten wir hier.\n\n"
+                           "Mit apt-get und show-summary und Linux-Kernel und dpkg-query arbeiten wir hier.\n\n"
                            "Eine historisch-\\\nkritischen Arbeit mit Debian-\\\nspezifischen Patches und apt-\\\n"
-                           "cache und dem Wert no-\\\nsummary und dem Linux-\\\nsystem. Den-\\\nnoch geht es.\n",
+                           "cache und dem Wert no-\\\nsummary und dem Linux-\\\nsystem. Den-\\\nnoch geht es in "
+                           "/etc/dpkg-\\\nwww.conf.\n",
                 "true-hyphens")
     book = build_book(read_pdf(pdf, None, None, Collector()))
     text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
     assert "Eine historisch-kritischen Arbeit mit Debian-spezifischen Patches und apt-cache und dem Wert " \
-           "no-summary und dem Linuxsystem. Dennoch geht es." in text, text
+           "no-summary und dem Linuxsystem. Dennoch geht es in /etc/dpkg-www.conf." in text, text
     kept = {c.clean: c.evidence for c in book.changes if c.rule == "true hyphen kept"}
     assert "the book prints 'apt-' in other hyphenated words" in kept["apt-cache"]
     assert "(de_CH dictionary)" in kept["historisch-kritischen"]

@@ -162,16 +162,18 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
             return Join("-", True, "true hyphen kept", f"'{letters}' and '{word}' are words, '{letters}{word}' is not "
                         "(de_CH dictionary)")
     before, after = words.parts
-    if (letters.lower() in before or word.lower() in after) and len(letters) >= 2 and len(word) >= 2 \
-            and re.fullmatch(r"[^\W_A-ZÄÖÜ]+", letters) and re.fullmatch(r"[^\W_]+", word) and not seen[joined] \
-            and not _word(letters + word):
+    if parts and (parts[0] in before or parts[1].lower() in after) and min(len(parts[0]), len(parts[1])) >= 2 \
+            and parts[0].islower() and not seen[joined] and not _word(parts[0] + parts[1]) \
+            and not printed_inside(parts[0] + parts[1], seen, [stem]):
         # a name's part the book joins with a hyphen elsewhere ("apt-|cache" beside "apt-get",
-        # "no-|summary" beside "show-summary"), and no word of the book or the dictionary joined; a
-        # first half in lower case, as names are: a capital begins a noun, whose compounds German
-        # writes as one word ("Debian-|paket", "Linux-|system" beside "Debian-Paket", "-system")
-        part = f"'{letters}-'" if letters.lower() in before else f"'-{word}'"
-        return Join("-", True, "true hyphen kept", f"'{letters}-{word}': the book prints {part} in other "
-                    f"hyphenated words, and '{letters}{word}' is no word it prints, nor the dictionary's")
+        # "no-|summary" beside "show-summary", "/etc/dpkg-|www.conf" beside "dpkg-query"), and no
+        # word of the book or the dictionary joined, nor letters it prints ("…/.aptitu-|de/config" beside
+        # "aspell-de": "aptitude"); a first half in lower case, as names are: a
+        # capital begins a noun, whose compounds German writes as one word ("Debian-|paket",
+        # "Linux-|system" beside "Debian-Paket", "-system")
+        part = f"'{parts[0]}-'" if parts[0] in before else f"'-{parts[1].lower()}'"
+        return Join("-", True, "true hyphen kept", f"'{parts[0]}-{parts[1]}': the book prints {part} in other "
+                    f"hyphenated words, and '{parts[0]}{parts[1]}' is no word it prints, nor the dictionary's")
     piece = word.split("-")[0]
     if re.match(r"[^\W\d_]+\d", word) and not seen[joined]:
         # an identifier with a digit ("libspice-|server1."): hyphenation breaks words of letters only
