@@ -337,6 +337,22 @@ def test_a_line_end_hyphen_is_kept_on_the_lines_own_evidence(tmp_path):
     assert "(de_CH dictionary)" in kept["historisch-kritischen"]
 
 
+def test_an_option_the_book_prints_once_is_joined_to_its_dash(tmp_path):
+    """A '-' after a space at a line end begins an option or a suffix ("dpkg -|ihv", "Suffixe
+    -|common") in a book that prints options and never a hyphen between words; where the book
+    sets a dash as '-' between words, "Sie -|he" keeps its space."""
+    options = "Mit -f und --purge geht es.\n\nDie Suffixe -\\\ncommon und -data und dpkg -\\\nihv hier.\n"
+    pdf = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n' + options, "options")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
+    assert "Die Suffixe -common und -data und dpkg -ihv hier." in text, text
+    dash = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n' + options.replace("geht es", "geht - es"),
+                  "dash")
+    book = build_book(read_pdf(dash, None, None, Collector()))
+    text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
+    assert "Die Suffixe - common und -data und dpkg - ihv hier." in text, text
+
+
 def test_a_zero_width_space_is_no_space_in_the_reading_text(tmp_path):
     """Typst may break a line at a zero-width space inside a word: the word reads whole, not
     "…schiffahrts gesellschafts…"; the invisible character is left out of the text (search finds

@@ -63,6 +63,12 @@ class Words:
     break_sign: str = ""          # "\u2010" where the book's breaks have a sign of their own
 
     @cached_property
+    def options(self) -> int:
+        """How many of the book's words begin with a hyphen and a letter: options ("-ihv", "--purge"),
+        suffixes ("-common")."""
+        return sum(1 for word, count in self.words.items() if count and re.match(r"-{1,2}[^\W\d_]", word))
+
+    @cached_property
     def parts(self) -> tuple[set[str], set[str]]:
         """The parts of the book's hyphenated words: those a hyphen follows ("apt" of "apt-get",
         "dpkg-deb") and those it precedes ("summary" of "show-summary"), of two letters or more."""
@@ -108,6 +114,11 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         # a hyphen after a space breaks no word: an option's dash ("von -|force-help", "Schalter -|w"),
         # told from a dash between words (set as '–' in print) by the option's own form
         return Join("-", True, "option joined", f"'-|{head[:12]}': an option's dash ({'code' if code else 'its form'})")
+    if sign == "-" and not stem and head[:1].islower() and word.isalnum() and not words.words["-"] and words.options:
+        # an option or a suffix the book prints once ("dpkg -|ihv", "Die Suffixe -|common"): a book
+        # that prints options and never a hyphen between words (its dashes are '–') begins one here
+        return Join("-", True, "option joined", f"'-|{head[:12]}': the book prints {words.options} words that begin "
+                    "with '-' and never a '-' between words")
     if not stem.strip(PUNCTUATION) or not head:
         return SPACE
     shown_sign = sign or "-"
@@ -292,7 +303,7 @@ def counted(lines: list[str]) -> Counted:
             word = key(token)
             for sign in HYPHENS:
                 inside[sign] += word.count(sign)
-            if len(word) > 2 or word.isupper():
+            if len(word) > 2 or word.isupper() or word == "-":   # a hyphen between words: a dash set as one
                 words[word] += 1
     return Counted(words, ends, inside)
 
