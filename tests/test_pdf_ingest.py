@@ -353,6 +353,19 @@ def test_an_option_the_book_prints_once_is_joined_to_its_dash(tmp_path):
     assert "Die Suffixe - common und -data und dpkg - ihv hier." in text, text
 
 
+def test_a_break_hyphen_set_apart_is_taken_out_by_the_words_evidence(tmp_path):
+    """A hyphen a space apart at a line end that the geometry did not tell for a break ("be
+    -|rücksichtigt"): the word before it and the next line's make a word, which the reading text
+    has whole, and the report lists the repair; a dash before a word that makes none stays."""
+    pdf = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n'
+                           "Das wird be -\\\nrücksichtigt und Sie -\\\nhe oben, er kam -\\\nund ging.\n", "apart")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    text = books.tool_chapters(book)[0]["blocks"][0]["text"]
+    assert text == "Das wird berücksichtigt und Siehe oben, er kam - und ging.", text
+    repair = next(c for c in book.changes if c.raw == "be -|rücksichtigt")
+    assert (repair.clean, repair.rule) == ("berücksichtigt", "line-end hyphen removed")
+
+
 def test_a_zero_width_space_is_no_space_in_the_reading_text(tmp_path):
     """Typst may break a line at a zero-width space inside a word: the word reads whole, not
     "…schiffahrts gesellschafts…"; the invisible character is left out of the text (search finds

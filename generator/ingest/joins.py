@@ -94,10 +94,11 @@ class Join:
 SPACE = Join(" ", False)
 
 
-def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) -> Join:
+def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False, before: str = "") -> Join:
     """How a line ending in the word `tail` joins the next line beginning with `head`. `flagged`:
     PDFium found a hyphen at the line's end (and took it out of the text: `tail` has none then);
-    `code`: the line ends in a monospaced font (an identifier)."""
+    `code`: the line ends in a monospaced font (an identifier); `before`: the word before a
+    hyphen that stands alone at the line's end ("be" of "be -")."""
     sign = tail[-1:] if tail.endswith(HYPHENS) else ""
     if tail.endswith(ZERO_WIDTH_SPACE) and not (flagged or sign):
         # the print broke the line at a zero-width space (Typst, inside a long word or an address):
@@ -114,6 +115,13 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         # a hyphen after a space breaks no word: an option's dash ("von -|force-help", "Schalter -|w"),
         # told from a dash between words (set as '–' in print) by the option's own form
         return Join("-", True, "option joined", f"'-|{head[:12]}': an option's dash ({'code' if code else 'its form'})")
+    whole = before.lstrip(OPENING) + word
+    if sign == "-" and not stem and before.isalpha() and word.isalpha() and word.islower() \
+            and (words.words[whole.lower()] or _word(whole)):
+        # a word broken at the line's end, its hyphen set a space apart ("be -|rücksichtigt", Writer;
+        # the geometry did not tell, pdf.py): the word joined is one the book or the dictionary has
+        return Join("", True, "line-end hyphen removed", f"'{before} -|{head[:12]}': a break hyphen set apart, "
+                    f"'{whole}' is a word ({'the book prints it' if words.words[whole.lower()] else 'de_CH dictionary'})")
     if sign == "-" and not stem and head[:1].islower() and word.isalnum() and not words.words["-"] and words.options:
         # an option or a suffix the book prints once ("dpkg -|ihv", "Die Suffixe -|common"): a book
         # that prints options and never a hyphen between words (its dashes are '–') begins one here
@@ -172,8 +180,8 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         if Lexicon.in_dictionary(letters) or (seen[letters.lower()] >= 2 and not seen[joined]):
             return Join("-", True, "true hyphen kept", f"'{letters}' and '{word}' are words, '{letters}{word}' is not "
                         "(de_CH dictionary)")
-    before, after = words.parts
-    if parts and (parts[0] in before or parts[1].lower() in after) and min(len(parts[0]), len(parts[1])) >= 2 \
+    firsts, lasts = words.parts
+    if parts and (parts[0] in firsts or parts[1].lower() in lasts) and min(len(parts[0]), len(parts[1])) >= 2 \
             and parts[0].islower() and not seen[joined] and not _word(parts[0] + parts[1]) \
             and not printed_inside(parts[0] + parts[1], seen, [stem]):
         # a name's part the book joins with a hyphen elsewhere ("apt-|cache" beside "apt-get",
@@ -182,7 +190,7 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         # "aspell-de": "aptitude"); a first half in lower case, as names are: a
         # capital begins a noun, whose compounds German writes as one word ("Debian-|paket",
         # "Linux-|system" beside "Debian-Paket", "-system")
-        part = f"'{parts[0]}-'" if parts[0] in before else f"'-{parts[1].lower()}'"
+        part = f"'{parts[0]}-'" if parts[0] in firsts else f"'-{parts[1].lower()}'"
         return Join("-", True, "true hyphen kept", f"'{parts[0]}-{parts[1]}': the book prints {part} in other "
                     f"hyphenated words, and '{parts[0]}{parts[1]}' is no word it prints, nor the dictionary's")
     piece = word.split("-")[0]
