@@ -566,6 +566,23 @@ def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_
     assert re.search(r'<row role="label"><cell><lb facs="#z1-\d+"/>Paket</cell><cell>Version</cell>', tei)
 
 
+def test_a_table_ruled_on_every_row_has_no_header_unless_its_first_rule_is_heavier(tmp_path):
+    """Typst's and Writer's grid tables rule every row: the rule under the first row sets nothing
+    apart, so the Markdown table has an empty header (the build shows none); a heavier rule under
+    the first row than between the others does set it apart."""
+    pdf = _typst(tmp_path, '#set page(paper: "a5")\n#set text(lang: "de", size: 10pt)\n= Einleitung\n'
+                           f'{_prose()[0]}\n\n'
+                           "#table(columns: 3, [Gemeinde], [Einwohnerzahl], [Bezirk], [Au], [812], [Ost], [Bergli], [95], [West])\n\n"
+                           f'{_prose()[1]}\n\n'
+                           "#table(columns: 3, stroke: none, table.hline(stroke: 1pt), [Name], [Stand], [Ort], "
+                           "table.hline(stroke: 1pt), [Au], [812], [Ost], table.hline(stroke: 0.4pt), [Bergli], [95], "
+                           "[West], table.hline(stroke: 0.4pt))\n\n"
+                           f'{_prose()[2]}\n', "grid")
+    chapter = next(_ingested(pdf, tmp_path / "c").glob("*.md")).read_text(encoding="utf-8")
+    assert "|  |  |  |\n|---|---|---|\n| Gemeinde | Einwohnerzahl | Bezirk |\n| Au | 812 | Ost |\n" in chapter, chapter
+    assert "| Name | Stand | Ort |\n|---|---|---|\n| Au | 812 | Ost |\n| Bergli | 95 | West |" in chapter, chapter
+
+
 def test_chapters_come_from_bookmarks_that_leave_out_the_printed_number(tmp_path):
     # LaTeX's bookmarks (hyperref) name "1 Einleitung" as "Einleitung": the outline's chapters were
     # not matched, every heading was demoted below them, and a book became one chapter "Ohne

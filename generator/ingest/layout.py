@@ -551,13 +551,23 @@ def table_cells(lines: list[Line]) -> list[list[str]]:
 
 def _set_apart(rows: list[Line], graphics: list[Graphic]) -> bool:
     """Is a table's first row its header: set in bold over rows that are not, or ruled off from
-    them (a rule under 3 pt thick between its baseline and the next row's letters, half the table wide or more)?"""
+    them (a rule under 3 pt thick between its baseline and the next row's letters, half the table
+    wide or more)? Not where the rows under it are ruled as it is (a grid: Typst's and Writer's
+    tables rule every row), unless its rule is the heavier."""
     first, second = rows[0], rows[1]
     if _share(first, "bold") > 0.5 > _share(second, "bold"):
         return True
     left, right = min(line.left for line in rows), max(line.right for line in rows)
-    return any(g.kind == "path" and g.bottom - g.top < 3 and first.y - 0.5 < g.top and g.bottom < second.y - 0.6 * second.size
-               and g.right - g.left >= 0.5 * (right - left) for g in graphics)
+
+    def rules(above: Line, below: Line) -> list[float]:   # the rules' weights between two rows
+        return [g.bottom - g.top for g in graphics if g.kind == "path" and g.bottom - g.top < 3 and above.y - 0.5 < g.top
+                and g.bottom < below.y - 0.6 * below.size and g.right - g.left >= 0.5 * (right - left)]
+
+    under = rules(first, second)
+    if not under:
+        return False
+    below = [w for above, line in itertools.pairwise(rows[1:]) for w in rules(above, line)]
+    return not below or max(under) > max(below) + 0.2
 
 
 def _table_rows(lines: list[Line], pitch: float, frame: tuple[float, float]) -> set[int]:
