@@ -315,6 +315,57 @@ def test_a_hyphen_the_book_prints_elsewhere_stays_at_a_line_end(tmp_path):
     assert "Eine historisch-kritischen Arbeit ist voraussichtlich selten." in text
 
 
+def test_a_line_end_hyphen_is_kept_on_the_lines_own_evidence(tmp_path):
+    """Issue 24, item 4: a true hyphen at a line end stays where the book never prints the word
+    elsewhere: a compound of two dictionary words that is none joined ("historisch-|kritischen",
+    "Debian-|spezifischen"), a name's part the book joins with a hyphen in other names ("apt-|cache"
+    beside "apt-get", "no-|summary" beside "show-summary", a path's "/etc/dpkg-|www.conf" beside
+    "dpkg-query"). A break goes where the joined form is a word ("Den-|noch" is no suspended
+    compound: "dennoch"), and a noun's compound is one word ("Linux-|system" beside "Linux-Kernel")."""
+    pdf = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n'
+                           "Mit apt-get und show-summary und Linux-Kernel und dpkg-query arbeiten wir hier.\n\n"
+                           "Eine historisch-\\\nkritischen Arbeit mit Debian-\\\nspezifischen Patches und apt-\\\n"
+                           "cache und dem Wert no-\\\nsummary und dem Linux-\\\nsystem. Den-\\\nnoch geht es in "
+                           "/etc/dpkg-\\\nwww.conf.\n",
+                "true-hyphens")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
+    assert "Eine historisch-kritischen Arbeit mit Debian-spezifischen Patches und apt-cache und dem Wert " \
+           "no-summary und dem Linuxsystem. Dennoch geht es in /etc/dpkg-www.conf." in text, text
+    kept = {c.clean: c.evidence for c in book.changes if c.rule == "true hyphen kept"}
+    assert "the book prints 'apt-' in other hyphenated words" in kept["apt-cache"]
+    assert "(de_CH dictionary)" in kept["historisch-kritischen"]
+
+
+def test_an_option_the_book_prints_once_is_joined_to_its_dash(tmp_path):
+    """A '-' after a space at a line end begins an option or a suffix ("dpkg -|ihv", "Suffixe
+    -|common") in a book that prints options and never a hyphen between words; where the book
+    sets a dash as '-' between words, "Sie -|he" keeps its space."""
+    options = "Mit -f und --purge geht es.\n\nDie Suffixe -\\\ncommon und -data und dpkg -\\\nihv hier.\n"
+    pdf = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n' + options, "options")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
+    assert "Die Suffixe -common und -data und dpkg -ihv hier." in text, text
+    dash = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n' + options.replace("geht es", "geht - es"),
+                  "dash")
+    book = build_book(read_pdf(dash, None, None, Collector()))
+    text = " ".join(books.tool_chapters(book)[0]["blocks"][k]["text"] for k in range(len(book.chapters[0].blocks)))
+    assert "Die Suffixe - common und -data und dpkg - ihv hier." in text, text
+
+
+def test_a_break_hyphen_set_apart_is_taken_out_by_the_words_evidence(tmp_path):
+    """A hyphen a space apart at a line end that the geometry did not tell for a break ("be
+    -|rücksichtigt"): the word before it and the next line's make a word, which the reading text
+    has whole, and the report lists the repair; a dash before a word that makes none stays."""
+    pdf = _typst(tmp_path, '#set page(paper: "a6")\n#set text(lang: "de")\n'
+                           "Das wird be -\\\nrücksichtigt und Sie -\\\nhe oben, er kam -\\\nund ging.\n", "apart")
+    book = build_book(read_pdf(pdf, None, None, Collector()))
+    text = books.tool_chapters(book)[0]["blocks"][0]["text"]
+    assert text == "Das wird berücksichtigt und Siehe oben, er kam - und ging.", text
+    repair = next(c for c in book.changes if c.raw == "be -|rücksichtigt")
+    assert (repair.clean, repair.rule) == ("berücksichtigt", "line-end hyphen removed")
+
+
 def test_a_zero_width_space_is_no_space_in_the_reading_text(tmp_path):
     """Typst may break a line at a zero-width space inside a word: the word reads whole, not
     "…schiffahrts gesellschafts…"; the invisible character is left out of the text (search finds
@@ -545,6 +596,23 @@ def test_a_table_is_written_as_a_table_with_its_cells_and_a_lone_row_in_columns_
     assert re.search(r'<span class="dl" data-zone="z1-\d+">apt 2\.7 main Pakete holen</span>', page)
     tei = next(site.glob("*/*.tei.xml")).read_text(encoding="utf-8")
     assert re.search(r'<row role="label"><cell><lb facs="#z1-\d+"/>Paket</cell><cell>Version</cell>', tei)
+
+
+def test_a_table_ruled_on_every_row_has_no_header_unless_its_first_rule_is_heavier(tmp_path):
+    """Typst's and Writer's grid tables rule every row: the rule under the first row sets nothing
+    apart, so the Markdown table has an empty header (the build shows none); a heavier rule under
+    the first row than between the others does set it apart."""
+    pdf = _typst(tmp_path, '#set page(paper: "a5")\n#set text(lang: "de", size: 10pt)\n= Einleitung\n'
+                           f'{_prose()[0]}\n\n'
+                           "#table(columns: 3, [Gemeinde], [Einwohnerzahl], [Bezirk], [Au], [812], [Ost], [Bergli], [95], [West])\n\n"
+                           f'{_prose()[1]}\n\n'
+                           "#table(columns: 3, stroke: none, table.hline(stroke: 1pt), [Name], [Stand], [Ort], "
+                           "table.hline(stroke: 1pt), [Au], [812], [Ost], table.hline(stroke: 0.4pt), [Bergli], [95], "
+                           "[West], table.hline(stroke: 0.4pt))\n\n"
+                           f'{_prose()[2]}\n', "grid")
+    chapter = next(_ingested(pdf, tmp_path / "c").glob("*.md")).read_text(encoding="utf-8")
+    assert "|  |  |  |\n|---|---|---|\n| Gemeinde | Einwohnerzahl | Bezirk |\n| Au | 812 | Ost |\n" in chapter, chapter
+    assert "| Name | Stand | Ort |\n|---|---|---|\n| Au | 812 | Ost |\n| Bergli | 95 | West |" in chapter, chapter
 
 
 def test_chapters_come_from_bookmarks_that_leave_out_the_printed_number(tmp_path):

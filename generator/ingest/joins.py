@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from generator.ingest.gaps import CONJUNCTIONS
 from generator.ingest.lexicon import Lexicon
@@ -61,6 +62,25 @@ class Words:
     words: Counter[str] = field(default_factory=Counter)
     break_sign: str = ""          # "\u2010" where the book's breaks have a sign of their own
 
+    @cached_property
+    def options(self) -> int:
+        """How many of the book's words begin with a hyphen and a letter: options ("-ihv", "--purge"),
+        suffixes ("-common")."""
+        return sum(1 for word, count in self.words.items() if count and re.match(r"-{1,2}[^\W\d_]", word))
+
+    @cached_property
+    def parts(self) -> tuple[set[str], set[str]]:
+        """The parts of the book's hyphenated words: those a hyphen follows ("apt" of "apt-get",
+        "dpkg-deb") and those it precedes ("summary" of "show-summary"), of two letters or more."""
+        before: set[str] = set()
+        after: set[str] = set()
+        for word, count in self.words.items():
+            if count and "-" in word.strip("-"):
+                pieces = word.strip("-").split("-")
+                before.update(p for p in pieces[:-1] if len(p) >= 2)
+                after.update(p for p in pieces[1:] if len(p) >= 2)
+        return before, after
+
 
 @dataclass(frozen=True)
 class Join:
@@ -74,10 +94,11 @@ class Join:
 SPACE = Join(" ", False)
 
 
-def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) -> Join:
+def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False, before: str = "") -> Join:
     """How a line ending in the word `tail` joins the next line beginning with `head`. `flagged`:
     PDFium found a hyphen at the line's end (and took it out of the text: `tail` has none then);
-    `code`: the line ends in a monospaced font (an identifier)."""
+    `code`: the line ends in a monospaced font (an identifier); `before`: the word before a
+    hyphen that stands alone at the line's end ("be" of "be -")."""
     sign = tail[-1:] if tail.endswith(HYPHENS) else ""
     if tail.endswith(ZERO_WIDTH_SPACE) and not (flagged or sign):
         # the print broke the line at a zero-width space (Typst, inside a long word or an address):
@@ -94,6 +115,18 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         # a hyphen after a space breaks no word: an option's dash ("von -|force-help", "Schalter -|w"),
         # told from a dash between words (set as '–' in print) by the option's own form
         return Join("-", True, "option joined", f"'-|{head[:12]}': an option's dash ({'code' if code else 'its form'})")
+    whole = before.lstrip(OPENING) + word
+    if sign == "-" and not stem and before.isalpha() and word.isalpha() and word.islower() \
+            and (words.words[whole.lower()] or _word(whole)):
+        # a word broken at the line's end, its hyphen set a space apart ("be -|rücksichtigt", Writer;
+        # the geometry did not tell, pdf.py): the word joined is one the book or the dictionary has
+        return Join("", True, "line-end hyphen removed", f"'{before} -|{head[:12]}': a break hyphen set apart, "
+                    f"'{whole}' is a word ({'the book prints it' if words.words[whole.lower()] else 'de_CH dictionary'})")
+    if sign == "-" and not stem and head[:1].islower() and word.isalnum() and not words.words["-"] and words.options:
+        # an option or a suffix the book prints once ("dpkg -|ihv", "Die Suffixe -|common"): a book
+        # that prints options and never a hyphen between words (its dashes are '–') begins one here
+        return Join("-", True, "option joined", f"'-|{head[:12]}': the book prints {words.options} words that begin "
+                    "with '-' and never a '-' between words")
     if not stem.strip(PUNCTUATION) or not head:
         return SPACE
     shown_sign = sign or "-"
@@ -105,7 +138,8 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
         if sign == "-":
             return Join("-", True, "true hyphen kept",
                         f"the book sets its breaks with {_name(words.break_sign)}: a '-' at a line end is printed")
-    if word.lower() in CONJUNCTIONS and not seen[joined]:
+    if word.lower() in CONJUNCTIONS and not seen[joined] and not _word(stem.strip(PUNCTUATION) + word):
+        # "Groß-|und" keeps its hyphen and the space; "so-|wie", "Den-|noch" are words ("sowie", "dennoch")
         return Join("- ", True, "suspended compound kept", f"'{stem}- {word}': a hyphen before '{word}'")
     both = f"'{stem}-{word}' {seen[hyphened]}×, '{stem}{word}' {seen[joined]}×"
     capital = head[0].isupper() or head[0].isdigit()
@@ -138,12 +172,27 @@ def join(tail: str, head: str, flagged: bool, words: Words, code: bool = False) 
                     "alone, nor the dictionary's: it may be one word set in two parts)", doubt=f"{stem}{head}")
     if not letters[-1:].isalpha() or (len(letters) >= 2 and letters.isupper()) or len(letters) == 1:
         return Join("-", True, "true hyphen kept", f"'{stem}' before it is {_kind(letters)}")
-    if len(letters) >= 3 and seen[letters.lower()] and word.isalpha() and word.islower():
-        # the first half a word of the dictionary, or a name the book prints alone ("ncurses-|basierte")
-        if not Lexicon.in_dictionary(letters + word) and Lexicon.in_dictionary(word) \
-                and (Lexicon.in_dictionary(letters) or (seen[letters.lower()] >= 2 and not seen[joined])):
+    if len(letters) >= 3 and word.isalpha() and word.islower() and not Lexicon.in_dictionary(letters + word) \
+            and Lexicon.in_dictionary(word):
+        # a compound the dictionary sets with its hyphen: the first half a word of the dictionary
+        # ("historisch-|kritischen", "Debian-|spezifischen", whether or not the book prints it alone),
+        # or a name the book prints alone ("ncurses-|basierte")
+        if Lexicon.in_dictionary(letters) or (seen[letters.lower()] >= 2 and not seen[joined]):
             return Join("-", True, "true hyphen kept", f"'{letters}' and '{word}' are words, '{letters}{word}' is not "
                         "(de_CH dictionary)")
+    firsts, lasts = words.parts
+    if parts and (parts[0] in firsts or parts[1].lower() in lasts) and min(len(parts[0]), len(parts[1])) >= 2 \
+            and parts[0].islower() and not seen[joined] and not _word(parts[0] + parts[1]) \
+            and not printed_inside(parts[0] + parts[1], seen, [stem]):
+        # a name's part the book joins with a hyphen elsewhere ("apt-|cache" beside "apt-get",
+        # "no-|summary" beside "show-summary", "/etc/dpkg-|www.conf" beside "dpkg-query"), and no
+        # word of the book or the dictionary joined, nor letters it prints ("…/.aptitu-|de/config" beside
+        # "aspell-de": "aptitude"); a first half in lower case, as names are: a
+        # capital begins a noun, whose compounds German writes as one word ("Debian-|paket",
+        # "Linux-|system" beside "Debian-Paket", "-system")
+        part = f"'{parts[0]}-'" if parts[0] in firsts else f"'-{parts[1].lower()}'"
+        return Join("-", True, "true hyphen kept", f"'{parts[0]}-{parts[1]}': the book prints {part} in other "
+                    f"hyphenated words, and '{parts[0]}{parts[1]}' is no word it prints, nor the dictionary's")
     piece = word.split("-")[0]
     if re.match(r"[^\W\d_]+\d", word) and not seen[joined]:
         # an identifier with a digit ("libspice-|server1."): hyphenation breaks words of letters only
@@ -262,7 +311,7 @@ def counted(lines: list[str]) -> Counted:
             word = key(token)
             for sign in HYPHENS:
                 inside[sign] += word.count(sign)
-            if len(word) > 2 or word.isupper():
+            if len(word) > 2 or word.isupper() or word == "-":   # a hyphen between words: a dash set as one
                 words[word] += 1
     return Counted(words, ends, inside)
 

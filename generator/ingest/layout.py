@@ -551,13 +551,23 @@ def table_cells(lines: list[Line]) -> list[list[str]]:
 
 def _set_apart(rows: list[Line], graphics: list[Graphic]) -> bool:
     """Is a table's first row its header: set in bold over rows that are not, or ruled off from
-    them (a rule under 3 pt thick between its baseline and the next row's letters, half the table wide or more)?"""
+    them (a rule under 3 pt thick between its baseline and the next row's letters, half the table
+    wide or more)? Not where the rows under it are ruled as it is (a grid: Typst's and Writer's
+    tables rule every row), unless its rule is the heavier."""
     first, second = rows[0], rows[1]
     if _share(first, "bold") > 0.5 > _share(second, "bold"):
         return True
     left, right = min(line.left for line in rows), max(line.right for line in rows)
-    return any(g.kind == "path" and g.bottom - g.top < 3 and first.y - 0.5 < g.top and g.bottom < second.y - 0.6 * second.size
-               and g.right - g.left >= 0.5 * (right - left) for g in graphics)
+
+    def rules(above: Line, below: Line) -> list[float]:   # the rules' weights between two rows
+        return [g.bottom - g.top for g in graphics if g.kind == "path" and g.bottom - g.top < 3 and above.y - 0.5 < g.top
+                and g.bottom < below.y - 0.6 * below.size and g.right - g.left >= 0.5 * (right - left)]
+
+    under = rules(first, second)
+    if not under:
+        return False
+    below = [w for above, line in itertools.pairwise(rows[1:]) for w in rules(above, line)]
+    return not below or max(under) > max(below) + 0.2
 
 
 def _table_rows(lines: list[Line], pitch: float, frame: tuple[float, float]) -> set[int]:
@@ -935,17 +945,21 @@ def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: 
     # the break's own sign where the print has one (WeasyPrint's U+2010, Typst's zero-width space), as
     # joins.py reads a line's end
     signed = tail + previous.sign if previous.sign and not tail.endswith(HYPHENS) else tail
-    decided = join(signed, head, previous.hyphen, vocabulary, code)
+    before = _word_before(runs) if tail == "-" else ""
+    decided = join(signed, head, previous.hyphen, vocabulary, code, before)
     if decided.drop and tail.endswith(HYPHENS):
         _drop_last_char(runs)
+        if tail == "-" and not decided.between and runs and isinstance(runs[-1], Text) and runs[-1].text.endswith(" "):
+            _drop_last_char(runs)     # a break hyphen set apart: the word goes on ("be -|rücksichtigt")
     if decided.between:
         runs.append(Text(decided.between))
     if decided.rule:
         page, line, print_page = where
         stem = tail[:-1] if tail.endswith(HYPHENS) else tail
-        printed = f"{stem}{'-' if decided.drop else ''}|{head}"
-        changes.append(Change(page, line, print_page, printed, f"{stem}{decided.between}{head}", decided.rule,
-                              evidence=decided.evidence))
+        printed, read = f"{stem}{'-' if decided.drop else ''}|{head}", f"{stem}{decided.between}{head}"
+        if before and decided.drop and not decided.between:     # the hyphen and the space before it went
+            printed, read = f"{before} -|{head}", f"{before}{head}"
+        changes.append(Change(page, line, print_page, printed, read, decided.rule, evidence=decided.evidence))
 
 
 def _last_word(runs: list[Inline]) -> str:
@@ -957,6 +971,19 @@ def _last_word(runs: list[Inline]) -> str:
         if " " in run.text:
             break
     return text.rsplit(" ", 1)[-1]
+
+
+def _word_before(runs: list[Inline]) -> str:
+    """The word before the last one ("be" of "… be -")."""
+    text = ""
+    for run in reversed(runs):
+        if not isinstance(run, Text):
+            break
+        text = run.text + text
+        if text.strip().count(" ") >= 1:
+            break
+    words = text.split()
+    return words[-2] if len(words) >= 2 else ""
 
 
 def _first_word(pieces: list[Inline]) -> str:
