@@ -19,6 +19,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from generator.ingest import parallel
@@ -963,27 +964,26 @@ def _join(runs: list[Inline], pieces: list[Inline], previous: Line, vocabulary: 
 
 
 def _last_word(runs: list[Inline]) -> str:
-    text = ""
-    for run in reversed(runs):
-        if not isinstance(run, Text):
-            break
-        text = run.text + text
-        if " " in run.text:
-            break
-    return text.rsplit(" ", 1)[-1]
+    return _text_at_end(runs, lambda run, text: " " in run).rsplit(" ", 1)[-1]
 
 
 def _word_before(runs: list[Inline]) -> str:
     """The word before the last one ("be" of "… be -")."""
+    words = _text_at_end(runs, lambda run, text: " " in text.strip()).split()
+    return words[-2] if len(words) >= 2 else ""
+
+
+def _text_at_end(runs: list[Inline], enough: Callable[[str, str], bool]) -> str:
+    """The text the runs end with, run by run from the last, until `enough(run, text so far)`
+    (or a run that is no text: a mark or a reference ends it)."""
     text = ""
     for run in reversed(runs):
         if not isinstance(run, Text):
             break
         text = run.text + text
-        if text.strip().count(" ") >= 1:
+        if enough(run.text, text):
             break
-    words = text.split()
-    return words[-2] if len(words) >= 2 else ""
+    return text
 
 
 def _first_word(pieces: list[Inline]) -> str:
