@@ -240,16 +240,20 @@ class Target:
             with suppress(OSError):
                 self.root.rmdir()   # only if empty
 
-    def language(self) -> str:
-        """The edition's language, for the report (German when there is no edition.toml yet)."""
+    def config(self) -> dict[str, Any]:
+        """The folder's edition.toml as TOML reads it ({} where there is none, or none readable:
+        the build will say why)."""
         import tomllib  # noqa: PLC0415
 
         with suppress(Refused, OSError, ValueError):
             if self.folder.kind("edition.toml") == "file":
-                value = tomllib.loads(self.folder.read("edition.toml", limit=2**20).decode("utf-8-sig")).get("language")
-                if isinstance(value, str) and value:
-                    return value
-        return "de"
+                return tomllib.loads(self.folder.read("edition.toml", limit=2**20).decode("utf-8-sig"))
+        return {}
+
+    def language(self) -> str:
+        """The edition's language, for the report (German when there is no edition.toml yet)."""
+        value = self.config().get("language")
+        return value if isinstance(value, str) and value else "de"
 
     def read_decisions(self) -> bytes | None:
         """The folder's own decisions.toml (a link there is refused, not followed), if any."""

@@ -342,13 +342,8 @@ def _beside(target: commit.Target, place: Place, chapters: dict, pictures: copie
                    f"source(s) ingest did not write, built with the book (the samples of `edition new`? delete them "
                    "if they are not part of it)")
     if pictures and pictures.key and not new_config:
-        import tomllib  # noqa: PLC0415
-
-        try:
-            config = tomllib.loads(target.folder.read("edition.toml", limit=2**20).decode("utf-8-sig"))
-        except (OSError, ValueError, Refused):
-            config = {}
-        named = config.get("source", {}).get(pictures.key) if isinstance(config.get("source"), dict) else None
+        source = target.config().get("source")
+        named = source.get(pictures.key) if isinstance(source, dict) else None
         if named != pictures.value:
             out.append(f"{shown(place.root / 'edition.toml')}: notice: the file is yours and stays as it is: to show "
                        f"the book's pages beside its text, set {pictures.key} = \"{pictures.value}\" under [source]")
