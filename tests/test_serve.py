@@ -490,12 +490,19 @@ def test_a_client_hanging_up_prints_no_traceback(tmp_path):
             process.kill()
 
 
-def test_a_content_folder_deleted_and_made_again_is_watched_again(preview, tmp_path):
-    instance, content = preview
+def _a_failed_build(instance, content: Path) -> str:
+    """Save a chapter the build refuses and wait until the page shows the error; the chapter's
+    text before it."""
     source = content / "kleinstaaten.md"
     original = source.read_text(encoding="utf-8")
     editor_save(source, original + "\nText mit {{seite 3}}.\n")
     assert wait_for(lambda: 'id="edition-error"' in get(instance, "/kleinstaaten/s6-1.html")[1])
+    return original
+
+
+def test_a_content_folder_deleted_and_made_again_is_watched_again(preview, tmp_path):
+    instance, content = preview
+    original = _a_failed_build(instance, content)
     saved = tmp_path / "saved"
     shutil.move(content, saved)  # as `git stash` or a restored backup does
     time.sleep(0.3)
@@ -507,27 +514,24 @@ def test_a_content_folder_deleted_and_made_again_is_watched_again(preview, tmp_p
     assert wait_for(lambda: 'id="edition-error"' not in get(instance, "/kleinstaaten/s6-1.html")[1])
 
 
-
 def test_a_good_build_after_a_failed_one_is_served_without_the_failed_ones_error(preview, monkeypatch):
     # The good build's pages are served from its commit on; the preview learns it succeeded a
     # little later (here a second). Meanwhile a reload got the new text under the error of the
     # build before: the error is the site's it was found on, not the newer one's.
     instance, content = preview
-    source = content / "kleinstaaten.md"
-    original = source.read_text(encoding="utf-8")
-    editor_save(source, original + "\nText mit {{seite 3}}.\n")
-    assert wait_for(lambda: 'id="edition-error"' in get(instance, "/kleinstaaten/s6-1.html")[1])
+    original = _a_failed_build(instance, content)
     heard = instance._follow_sections
 
     def later() -> None:
         time.sleep(1.0)
         heard()
     monkeypatch.setattr(instance, "_follow_sections", later)
-    editor_save(source, original.replace("Kooperative Verteidigungspolitik", "Kooperative Neufassung"))
+    editor_save(content / "kleinstaaten.md", original.replace("Kooperative Verteidigungspolitik", "Kooperative Neufassung"))
     served: list[str] = []
     assert wait_for(lambda: served.append(get(instance, "/kleinstaaten/s6-1.html")[1])
                     or "Kooperative Neufassung" in served[-1])
     assert 'id="edition-error"' not in served[-1]
+
 
 def _preview_folders() -> set[Path]:
     import tempfile

@@ -65,7 +65,7 @@ class Preview:
         handler: type[Handler] = type("BoundHandler", (Handler,), {})
         self.server = PreviewServer((host, port), handler)
         self.port = self.server.server_address[1]
-        self.state = PreviewState(self.out, allowed_hosts(host, self.port), builds=lambda: self.builder.commits)
+        self.state = PreviewState(self.out, allowed_hosts(host, self.port), commits=lambda: self.builder.commits)
         handler.state = self.state
         self.url = f"http://{host if ':' not in host else f'[{host}]'}:{self.port}/"
         self.builds = 0

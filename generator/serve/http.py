@@ -45,9 +45,9 @@ class PreviewState:
     error: str | None = None
     # An error is shown on the site it was found against, not on one a build committed since: a
     # good build's pages are served from its commit on, before the preview hears it succeeded
-    # (a page showed the new text with the error of the build before). `builds`: commits so far.
+    # (a page showed the new text with the error of the build before). `commits`: the builds committed so far.
     error_against: int = 0
-    builds: Callable[[], int] = lambda: 0
+    commits: Callable[[], int] = lambda: 0
     changed: threading.Condition = field(default_factory=threading.Condition)
     stopping: bool = False
     words: dict[str, str] = field(default_factory=lambda: labels("en"))  # the edition's language, once known
@@ -56,7 +56,7 @@ class PreviewState:
     def publish(self, error: str | None) -> None:
         """A rebuild finished (error None) or failed: bump the counter, wake the event streams."""
         with self.changed:
-            self.error, self.error_against = error, self.builds()
+            self.error, self.error_against = error, self.commits()
             self.counter += 1
             self.changed.notify_all()
 
@@ -138,7 +138,7 @@ def _not_found(state: PreviewState, path: str) -> Response:
 
 def _page(status: int, text: str, state: PreviewState) -> Response:
     extra = RELOAD_SCRIPT % (state.counter, EVENTS)
-    if state.error and state.error_against == state.builds():
+    if state.error and state.error_against == state.commits():
         extra = OVERLAY % (html.escape(state.words["build_failed"]), html.escape(state.error)) + extra
     at = text.rfind("</body>")
     text = text[:at] + extra + text[at:] if at >= 0 else text + extra
