@@ -242,7 +242,6 @@
     }
     stage.addEventListener("pointerdown", function (event) {
       if (event.pointerType === "mouse" && event.button !== 0) return;
-      if (event.target.closest && event.target.closest(".zoom-controls")) return;
       pointers.set(event.pointerId, local(event));
       try { stage.setPointerCapture(event.pointerId); } catch (e) { /* the pointer is gone already */ }
       var m = midpoint();
