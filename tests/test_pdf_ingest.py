@@ -510,13 +510,14 @@ def test_a_title_pages_subtitle_and_names_are_its_lines_not_a_section_and_not_on
     # names one paragraph, "Maria Muster Jonas von Brand Eva Sommer", read as one name.
     prose = _prose()
     LONG = "Mit einem Bericht über die Verhältnisse in den Tälern und einem Anhang der Quellen"
+    # margins for binding: a verso's frame stands left of a recto's (a book's measure is either's)
     pdf = _typst(tmp_path, '#set document(title: "Das Buch", author: "Muster, Maria")\n'
-                           '#set page(paper: "a5", numbering: "1")\n#set text(lang: "de", size: 10pt)\n'
+                           '#set page(paper: "a5", numbering: "1", margin: (inside: 3cm, outside: 1.2cm))\n#set text(lang: "de", size: 10pt)\n'
                            '#show heading.where(level: 1): it => { pagebreak(weak: true); text(size: 16pt, it) }\n'
                            '#align(center)[#text(size: 22pt)[Das Buch] #v(1em) #text(size: 13pt)[Beobachtungen zum '
                            f'Gegenstand] #v(1em) #text(size: 12pt)[{LONG}] #v(2em) Maria Muster \\ Jonas von Brand \\ Eva Sommer #v(2em) '
                            'Berlin 2024]\n'
-                           f'#pagebreak()\n{" ".join(prose[:4])}\n= Einleitung\n{" ".join(prose[4:9])}\n'
+                           f'#pagebreak()\n{" ".join(prose[:4])}\n= Einleitung\n{" ".join(prose[4:30])}\n\n{" ".join(prose[30:60])}\n'
                            f'#align(center)[Ein Satz in der Mitte \\ und seine zweite Zeile]\n{" ".join(prose[9:12])}\n', "title")
     content = _ingested(pdf, tmp_path / "c")
     front = (content / "001-titelei.md").read_text(encoding="utf-8")

@@ -1234,8 +1234,10 @@ def title_page(stream: list[Flow], events: list[Event], folios: dict[int, str], 
     if first is None or stream[first].level == 1 or len(stream[first].lines) > 3:
         return stream
     page = stream[first].pages[0]
-    # the book's measure, not the title page's own (there the frame is its widest line)
-    left, right = min(a for a, _ in frames.values()), max(b for _, b in frames.values())
+    # the book's measure on the pages of its side (a recto's frame stands right of a verso's in
+    # a book bound with wider inner margins), not the title page's own: there it is its widest line
+    side = [frame for p, frame in frames.items() if p != page and p % 2 == page % 2] or [frames[page]]
+    left, right = Counter((round(a), round(b)) for a, b in side).most_common(1)[0][0]
     out = stream[:first + 1]
     for k in range(first + 1, len(stream)):
         f = stream[k]
